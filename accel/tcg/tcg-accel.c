@@ -1,0 +1,99 @@
+/*
+ * The "tcg" accelerator: kemu's software x86-64 CPU (target/x86/tcg/).
+ * Devices (PIC, APIC, IOAPIC, PIT) are emulated in userspace, so the
+ * irqchip is never in-kernel.  All vCPUs share one thread (tcg-cpus.c).
+ */
+#include "qemu/osdep.h"
+#include "accel/accel.h"
+#include "qemu/error-report.h"
+#include "target/x86/cpu.h"
+#include "target/x86/tcg/tcg-cpu.h"
+#include "accel/tcg/tcg-accel.h"
+
+static bool tcg_init_machine(MachineState *ms, QemuOpts *opts, Error **errp)
+{
+    x86_tcg_mmu_init();
+    return true;
+}
+
+static bool tcg_irqchip_in_kernel(void)
+{
+    return false;
+}
+
+static bool tcg_create_vcpu(X86CPU *cpu, Error **errp)
+{
+    X86TCG *s = x86_tcg_new(cpu);
+
+    x86_tcg_sync_from_env(s);
+    tcg_cpus_start(cpu);
+    return true;
+}
+
+static void tcg_get_state(X86CPU *cpu)
+{
+    if (cpu->accel) {
+        x86_tcg_sync_to_env(cpu->accel);
+    }
+}
+
+static void tcg_put_state(X86CPU *cpu)
+{
+    if (cpu->accel) {
+        x86_tcg_sync_from_env(cpu->accel);
+    }
+}
+
+/*
+ * Remove what the interpreter does not implement, so guests never see an
+ * advertised-but-broken feature: SVM, and anything beyond SSE2/SSE3/CX16
+ * in leaf 1 ECX and leaf 7.
+ */
+#define TCG_1_ECX (1u << 0 /* SSE3 */ | 1u << 13 /* CX16 */ | \
+                   1u << 31 /* hypervisor */)
+#define TCG_EXT_ECX (1u << 0 /* LAHF_LM */)
+
+/* QEMU's names of CPUID.01H:ECX bits, for the warning. */
+static const char *const ecx1_names[32] = {
+    "pni", "pclmulqdq", "dtes64", "monitor", "ds-cpl", "vmx", "smx", "est",
+    "tm2", "ssse3", "cid", NULL, "fma", "cx16", "xtpr", "pdcm",
+    NULL, "pcid", "dca", "sse4.1", "sse4.2", "x2apic", "movbe", "popcnt",
+    "tsc-deadline", "aes", "xsave", "osxsave", "avx", "f16c", "rdrand",
+    "hypervisor",
+};
+
+static void tcg_filter_cpu_model(X86CPU *cpu)
+{
+    uint32_t dropped = cpu->model.features_1_ecx & ~TCG_1_ECX;
+
+    for (int i = 0; i < 32; i++) {
+        if (dropped & (1u << i)) {
+            warn_report("TCG doesn't support requested feature: "
+                        "CPUID.01H:ECX.%s [bit %d]",
+                        ecx1_names[i] ? ecx1_names[i] : "unknown", i);
+        }
+    }
+    cpu->model.features_1_ecx &= TCG_1_ECX;
+    cpu->model.features_7_0_ebx = 0;
+    cpu->model.features_7_0_ecx = 0;
+    cpu->model.features_7_0_edx = 0;
+    cpu->model.ext_features_ecx &= TCG_EXT_ECX;
+    /* no RDTSCP, no 1 GiB pages */
+    cpu->model.ext_features_edx &= ~((1u << 27) | (1u << 26));
+}
+
+static const AccelOps tcg_ops = {
+    .name = "tcg",
+    .init_machine = tcg_init_machine,
+    .irqchip_in_kernel = tcg_irqchip_in_kernel,
+    .create_vcpu = tcg_create_vcpu,
+    .kick = tcg_cpus_kick,
+    .get_state = tcg_get_state,
+    .put_state = tcg_put_state,
+    .filter_cpu_model = tcg_filter_cpu_model,
+};
+
+static void __attribute__((constructor)) tcg_accel_register(void)
+{
+    accel_register(&tcg_ops);
+}

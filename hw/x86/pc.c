@@ -1,0 +1,476 @@
+/*
+ * The "pc" machine: QEMU's pc-i440fx-7.2 board as far as kemu models it.
+ *
+ * Memory: RAM below 4 GiB up to the i440FX PCI hole (0xe0000000), the rest
+ * above 4 GiB; the BIOS image at the top of the 32-bit space with its last
+ * 128 KiB aliased at 0xe0000 ("isa-bios"); "pc.rom" for option ROMs.
+ * Interrupts: ISA IRQ n goes to the i8259 pair and IOAPIC input n (the
+ * IOAPIC routes input 0 to pin 2); the master 8259's INTR reaches the BSP's
+ * LINT0.  With an in-kernel irqchip (KVM) the lines go to the accelerator
+ * as GSIs instead and no PIC/PIT/IOAPIC/LAPIC model is created.
+ * Boot: -kernel with a multiboot image is loaded directly and the BSP
+ * starts in it at every reset; otherwise the BIOS runs.
+ */
+#include "qemu/osdep.h"
+#include "qemu/error-report.h"
+#include "qemu/log.h"
+#include "qapi/error.h"
+#include "hw/x86/pc.h"
+#include "hw/x86/e820.h"
+#include "hw/x86/multiboot.h"
+#include "hw/irq.h"
+#include "hw/intc/apic.h"
+#include "hw/intc/i8259.h"
+#include "hw/intc/ioapic.h"
+#include "hw/timer/i8254.h"
+#include "hw/rtc/mc146818rtc.h"
+#include "hw/input/i8042.h"
+#include "hw/misc/ioport80.h"
+#include "hw/misc/port92.h"
+#include "hw/char/serial.h"
+#include "hw/nvram/fw_cfg.h"
+#include "accel/accel.h"
+#include "target/x86/cpu.h"
+#include "chardev/char.h"
+#include "system/system.h"
+
+#define PC_ISA_BIOS_SIZE    (128 * KiB)
+#define PC_ROM_MIN_VGA      0xc0000
+#define PC_ROM_SIZE         0x20000
+/* AMD's HyperTransport hole, reserved when the CPU has >= 40 address bits. */
+#define AMD_HT_START        0xfd00000000ULL
+#define AMD_HT_SIZE         0x0300000000ULL
+
+/* ---- interrupt wiring ---- */
+
+/* The master 8259's INTR output: LINT0 of the BSP. */
+static void pc_pic_intr(void *opaque, int n, int level)
+{
+    X86CPU *bsp = x86_cpu_by_index(0);
+
+    if (!bsp) {
+        return;
+    }
+    if (bsp->apic) {
+        apic_deliver_pic_intr(bsp->apic, level);
+    } else if (level) {
+        x86_cpu_interrupt(bsp, CPU_INTERRUPT_HARD);
+    } else {
+        x86_cpu_reset_interrupt(bsp, CPU_INTERRUPT_HARD);
+    }
+}
+
+/* In-kernel irqchip: ISA IRQ n is GSI n of the accelerator. */
+static void pc_kvm_gsi(void *opaque, int n, int level)
+{
+    const AccelOps *accel = current_accel();
+
+    if (accel && accel->set_irq) {
+        accel->set_irq(n, level);
+    }
+}
+
+static bool pc_init_irqs(PCMachineState *pcms, Error **errp)
+{
+    IRQLine **pic;
+    IRQLine *intr;
+
+    if (accel_irqchip_in_kernel()) {
+        for (int i = 0; i < ISA_NUM_IRQS; i++) {
+            pcms->isa_irqs[i] = irq_line_new(pc_kvm_gsi, pcms, i);
+        }
+        isa_bus_set_irqs(pcms->isa_bus, pcms->isa_irqs);
+        return true;
+    }
+    intr = irq_line_new(pc_pic_intr, pcms, 0);
+    pic = i8259_init(pcms->isa_bus, intr, errp);
+    if (!pic) {
+        return false;
+    }
+    pcms->ioapic = ioapic_init(IOAPIC_DEFAULT_ADDRESS, errp);
+    if (!pcms->ioapic) {
+        g_free(pic);
+        return false;
+    }
+    for (int i = 0; i < ISA_NUM_IRQS; i++) {
+        pcms->isa_irqs[i] = irq_line_split(pic[i],
+                                           ioapic_get_irq_in(pcms->ioapic, i));
+    }
+    g_free(pic);
+    isa_bus_set_irqs(pcms->isa_bus, pcms->isa_irqs);
+    return true;
+}
+
+/* ---- memory ---- */
+
+static char *pc_find_bios(const char *name)
+{
+    static const char *const dirs[] = {
+        "/usr/share/seabios", "/usr/share/qemu", "/usr/share/kemu",
+    };
+
+    if (g_file_test(name, G_FILE_TEST_IS_REGULAR)) {
+        return g_strdup(name);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+        char *path = g_build_filename(dirs[i], name, NULL);
+
+        if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+            return path;
+        }
+        g_free(path);
+    }
+    return NULL;
+}
+
+static bool pc_load_bios(PCMachineState *pcms, const char *name,
+                         Error **errp)
+{
+    g_autofree char *path = pc_find_bios(name);
+    g_autofree gchar *data = NULL;
+    gsize size = 0;
+    uint64_t isa_size;
+
+    if (!path || !g_file_get_contents(path, &data, &size, NULL) ||
+        size == 0 || size % (64 * KiB) != 0 || size > 16 * MiB) {
+        error_setg(errp, "could not load PC BIOS '%s'", name);
+        return false;
+    }
+    if (!memory_region_init_rom(&pcms->bios, OBJECT(pcms), "pc.bios", size,
+                                errp)) {
+        return false;
+    }
+    memcpy(memory_region_get_ram_ptr(&pcms->bios), data, size);
+    memory_region_add_subregion(get_system_memory(), 0x100000000ULL - size,
+                                &pcms->bios);
+    isa_size = MIN((uint64_t)size, PC_ISA_BIOS_SIZE);
+    memory_region_init_alias(&pcms->isa_bios, OBJECT(pcms), "isa-bios",
+                             &pcms->bios, size - isa_size, isa_size);
+    memory_region_add_subregion_overlap(get_system_memory(),
+                                        0x100000 - isa_size, &pcms->isa_bios,
+                                        1);
+    pcms->bios_loaded = true;
+    return true;
+}
+
+static bool pc_memory_init(PCMachineState *pcms, Error **errp)
+{
+    MachineState *ms = MACHINE(pcms);
+    MemoryRegion *sysmem = get_system_memory();
+
+    if (ms->ram_size >= PC_I440FX_LOWMEM) {
+        pcms->below_4g_mem_size = PC_I440FX_LOWMEM;
+        pcms->above_4g_mem_size = ms->ram_size - PC_I440FX_LOWMEM;
+    } else {
+        pcms->below_4g_mem_size = ms->ram_size;
+        pcms->above_4g_mem_size = 0;
+    }
+    ms->ram = g_new0(MemoryRegion, 1);
+    if (!memory_region_init_ram(ms->ram, OBJECT(ms), "pc.ram", ms->ram_size,
+                                errp)) {
+        g_free(ms->ram);
+        ms->ram = NULL;
+        return false;
+    }
+    memory_region_init_alias(&pcms->ram_below_4g, OBJECT(ms), "ram-below-4g",
+                             ms->ram, 0, pcms->below_4g_mem_size);
+    memory_region_add_subregion(sysmem, 0, &pcms->ram_below_4g);
+    e820_reset();
+    e820_add_entry(0, pcms->below_4g_mem_size, E820_RAM);
+    if (pcms->above_4g_mem_size) {
+        memory_region_init_alias(&pcms->ram_above_4g, OBJECT(ms),
+                                 "ram-above-4g", ms->ram,
+                                 pcms->below_4g_mem_size,
+                                 pcms->above_4g_mem_size);
+        memory_region_add_subregion(sysmem, 0x100000000ULL,
+                                    &pcms->ram_above_4g);
+        e820_add_entry(0x100000000ULL, pcms->above_4g_mem_size, E820_RAM);
+    }
+    /* Option ROM space, read-only as on QEMU's PCI machines. */
+    if (!memory_region_init_rom(&pcms->option_rom, OBJECT(ms), "pc.rom",
+                                PC_ROM_SIZE, errp)) {
+        return false;
+    }
+    memory_region_add_subregion_overlap(sysmem, PC_ROM_MIN_VGA,
+                                        &pcms->option_rom, 1);
+    return true;
+}
+
+/* ---- CMOS ---- */
+
+static void pc_cmos_set16(DeviceState *rtc, int addr, unsigned val)
+{
+    rtc_set_memory(rtc, addr, val & 0xff);
+    rtc_set_memory(rtc, addr + 1, (val >> 8) & 0xff);
+}
+
+void pc_cmos_init(PCMachineState *pcms, DeviceState *rtc)
+{
+    uint64_t below = pcms->below_4g_mem_size;
+    uint64_t val;
+
+    /* Base memory (KiB, at most 640). */
+    val = MIN(below / KiB, 640);
+    pc_cmos_set16(rtc, 0x15, val);
+    /* Extended memory above 1 MiB in KiB, capped at 65535. */
+    val = below > 1 * MiB ? (below - 1 * MiB) / KiB : 0;
+    val = MIN(val, 65535);
+    pc_cmos_set16(rtc, 0x17, val);
+    pc_cmos_set16(rtc, 0x30, val);
+    /* Memory between 16 MiB and 4 GiB in 64 KiB units. */
+    val = below > 16 * MiB ? (below - 16 * MiB) / (64 * KiB) : 0;
+    val = MIN(val, 65535);
+    pc_cmos_set16(rtc, 0x34, val);
+    /* Memory above 4 GiB in 64 KiB units (3 bytes). */
+    val = pcms->above_4g_mem_size / (64 * KiB);
+    rtc_set_memory(rtc, 0x5b, val & 0xff);
+    rtc_set_memory(rtc, 0x5c, (val >> 8) & 0xff);
+    rtc_set_memory(rtc, 0x5d, (val >> 16) & 0xff);
+    /* Boot order "cad": hard disk, floppy, CD-ROM; floppy signature check on. */
+    rtc_set_memory(rtc, 0x3d, (1 << 4) | 2);
+    rtc_set_memory(rtc, 0x38, 3 << 4);
+    /* Equipment byte: FPU present, PS/2 mouse installed, no floppy. */
+    rtc_set_memory(rtc, 0x14, 0x02 | 0x04);
+}
+
+/* ---- devices ---- */
+
+static bool pc_add_serial(PCMachineState *pcms, int index, Chardev *chr,
+                          Error **errp)
+{
+    DeviceState *dev = qdev_new(TYPE_ISA_SERIAL);
+
+    if (!object_property_set_uint(OBJECT(dev), "index", index, errp) ||
+        !object_property_set_str(OBJECT(dev), "chardev", chr->label, errp)) {
+        object_unref(dev);
+        return false;
+    }
+    return qdev_realize_and_unref(dev, BUS(pcms->isa_bus), errp);
+}
+
+static bool pc_basic_devices_init(PCMachineState *pcms, Error **errp)
+{
+    ISABus *bus = pcms->isa_bus;
+    DeviceState *dev;
+
+    if (!accel_irqchip_in_kernel()) {
+        pcms->pit = i8254_pit_init(bus, 0x40, pcms->isa_irqs[0], errp);
+        if (!pcms->pit) {
+            return false;
+        }
+    }
+    if (!pcspk_init(bus, pcms->pit, errp)) {
+        return false;
+    }
+    pcms->rtc = mc146818_rtc_init(bus, 2000, NULL, errp);
+    if (!pcms->rtc) {
+        return false;
+    }
+    pc_cmos_init(pcms, pcms->rtc);
+    pcms->i8042 = i8042_init(bus, errp);
+    if (!pcms->i8042) {
+        return false;
+    }
+    dev = qdev_new(TYPE_PORT92);
+    if (!qdev_realize_and_unref(dev, BUS(bus), errp)) {
+        return false;
+    }
+    isa_create_port80(bus);
+    for (int i = 0; i < MAX_SERIAL_PORTS; i++) {
+        Chardev *chr = serial_hd(i);
+
+        if (chr && !pc_add_serial(pcms, i, chr, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool pc_fw_cfg_init(PCMachineState *pcms, Error **errp)
+{
+    MachineState *ms = MACHINE(pcms);
+    DeviceState *dev = qdev_new(TYPE_FW_CFG_IO);
+    FWCfgState *fw;
+    X86CPU *bsp = x86_cpu_by_index(0);
+    uint32_t legacy_e820 = 0;
+
+    if (!qdev_realize_and_unref(dev, BUS(pcms->isa_bus), errp)) {
+        return false;
+    }
+    ms->fw_cfg = dev;
+    fw = fw_cfg_find();
+
+    /* QEMU reserves the HyperTransport hole for AMD models (qemu64). */
+    if (bsp && bsp->model.vendor &&
+        g_str_equal(bsp->model.vendor, "AuthenticAMD") &&
+        bsp->model.phys_bits >= 40) {
+        e820_add_entry(AMD_HT_START, AMD_HT_SIZE, E820_RESERVED);
+    }
+    fw_cfg_add_i16(fw, FW_CFG_NB_CPUS, ms->smp.cpus);
+    fw_cfg_add_i16(fw, FW_CFG_MAX_CPUS, ms->smp.max_cpus);
+    fw_cfg_add_i64(fw, FW_CFG_RAM_SIZE, ms->ram_size);
+    fw_cfg_add_i16(fw, FW_CFG_NOGRAPHIC, !ms->enable_graphics);
+    fw_cfg_add_i16(fw, FW_CFG_BOOT_MENU, 0);
+    fw_cfg_add_i32(fw, FW_CFG_IRQ0_OVERRIDE, 1);
+    /* Legacy table of reserved ranges: empty (count only). */
+    fw_cfg_add_bytes(fw, FW_CFG_E820_TABLE, &legacy_e820, sizeof(legacy_e820));
+    fw_cfg_add_file(fw, "etc/e820", e820_get_table(),
+                    sizeof(E820Entry) * e820_get_num_entries());
+    return true;
+}
+
+/* ---- -kernel ---- */
+
+static bool pc_is_linux(const uint8_t *k, size_t size)
+{
+    return size > 0x206 && memcmp(k + 0x202, "HdrS", 4) == 0;
+}
+
+static bool pc_load_kernel(PCMachineState *pcms, Error **errp)
+{
+    MachineState *ms = MACHINE(pcms);
+    g_autofree gchar *data = NULL;
+    gsize size;
+    FWCfgState *fw = fw_cfg_find();
+    Error *err = NULL;
+    size_t cmdline_len = strlen(ms->kernel_cmdline ? ms->kernel_cmdline : "");
+
+    if (!g_file_get_contents(ms->kernel_filename, &data, &size, NULL)) {
+        int saved = errno;
+        /* QEMU's exact message and status (no program-name prefix). */
+        fprintf(stderr, "qemu: could not open kernel file '%s': %s\n",
+                ms->kernel_filename, g_strerror(saved ? saved : ENOENT));
+        exit(1);
+    }
+    if (multiboot_find_header((uint8_t *)data, size) < 0) {
+        if (pc_is_linux((uint8_t *)data, size)) {
+            error_setg(errp, "%s: Linux boot protocol is not supported yet; "
+                       "give a multiboot kernel", ms->kernel_filename);
+        } else {
+            error_setg(errp, "invalid kernel header");
+        }
+        return false;
+    }
+    pcms->multiboot = multiboot_load(ms->kernel_filename, (uint8_t *)data,
+                                     size, ms->kernel_cmdline,
+                                     ms->initrd_filename,
+                                     pcms->below_4g_mem_size, &err);
+    if (!pcms->multiboot) {
+        error_propagate(errp, err);
+        return false;
+    }
+    if (fw) {
+        fw_cfg_add_i32(fw, FW_CFG_KERNEL_ADDR,
+                       multiboot_kernel_addr(pcms->multiboot));
+        fw_cfg_add_i32(fw, FW_CFG_KERNEL_SIZE,
+                       multiboot_kernel_size(pcms->multiboot));
+        fw_cfg_add_i32(fw, FW_CFG_KERNEL_ENTRY,
+                       multiboot_entry(pcms->multiboot));
+        fw_cfg_add_i32(fw, FW_CFG_INITRD_ADDR,
+                       multiboot_mbi_addr(pcms->multiboot));
+        fw_cfg_add_i32(fw, FW_CFG_INITRD_SIZE, 0);
+        fw_cfg_add_i32(fw, FW_CFG_CMDLINE_SIZE, cmdline_len + 1);
+        fw_cfg_add_string(fw, FW_CFG_CMDLINE_DATA,
+                          ms->kernel_cmdline ? ms->kernel_cmdline : "");
+    }
+    return true;
+}
+
+/* ---- machine ---- */
+
+static void pc_init(MachineState *ms, Error **errp)
+{
+    PCMachineState *pcms = PC_MACHINE(ms);
+    bool kernel = ms->kernel_filename != NULL;
+
+    if (!pc_memory_init(pcms, errp)) {
+        return;
+    }
+    if (ms->firmware) {
+        if (!pc_load_bios(pcms, ms->firmware, errp)) {
+            return;
+        }
+    } else if (!kernel && g_file_test(PC_BIOS_DEFAULT, G_FILE_TEST_EXISTS)) {
+        if (!pc_load_bios(pcms, PC_BIOS_DEFAULT, errp)) {
+            return;
+        }
+    }
+
+    for (unsigned i = 0; i < ms->smp.cpus; i++) {
+        X86CPU *cpu = x86_cpu_create(ms, i, errp);
+
+        if (!cpu) {
+            return;
+        }
+        if (!accel_irqchip_in_kernel() && !apic_new(cpu, errp)) {
+            return;
+        }
+    }
+
+    pcms->isa_bus = isa_bus_new(NULL, get_system_io());
+    if (!pc_init_irqs(pcms, errp) || !pc_basic_devices_init(pcms, errp) ||
+        !pc_fw_cfg_init(pcms, errp)) {
+        return;
+    }
+    if (kernel && !pc_load_kernel(pcms, errp)) {
+        return;
+    }
+}
+
+/* After devices are reset: reset the CPUs, then (re)load a -kernel image. */
+static void pc_reset(MachineState *ms)
+{
+    PCMachineState *pcms = PC_MACHINE(ms);
+    X86CPU *bsp = x86_cpu_by_index(0);
+
+    for (unsigned i = 0; x86_cpus && i < x86_cpus->len; i++) {
+        x86_cpu_reset(g_ptr_array_index(x86_cpus, i));
+    }
+    if (pcms->multiboot && bsp) {
+        Error *err = NULL;
+
+        if (!multiboot_write_to_guest(pcms->multiboot, NULL, &err)) {
+            error_report_err(err);
+            return;
+        }
+        multiboot_setup_cpu(pcms->multiboot, &bsp->env);
+    }
+}
+
+static void pc_machine_finalize(Object *obj)
+{
+    PCMachineState *pcms = PC_MACHINE(obj);
+
+    multiboot_free(pcms->multiboot);
+    pcms->multiboot = NULL;
+}
+
+static void pc_machine_class_init(ObjectClass *klass, void *data)
+{
+    MachineClass *mc = MACHINE_CLASS(klass);
+
+    mc->alias = "pc";
+    mc->desc = "Standard PC (i440FX + PIIX, 1996)";
+    mc->is_default = true;
+    mc->max_cpus = 255;
+    mc->default_ram_size = 128 * MiB;
+    mc->default_cpu_type = "qemu64";
+    mc->default_ram_id = "pc.ram";
+    mc->init = pc_init;
+    mc->reset = pc_reset;
+}
+
+static const TypeInfo pc_machine_info = {
+    .name = TYPE_PC_MACHINE,
+    .parent = TYPE_MACHINE,
+    .instance_size = sizeof(PCMachineState),
+    .instance_finalize = pc_machine_finalize,
+    .class_init = pc_machine_class_init,
+};
+
+static void pc_machine_register_types(void)
+{
+    type_register_static(&pc_machine_info);
+}
+
+type_init(pc_machine_register_types)

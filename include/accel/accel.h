@@ -1,0 +1,62 @@
+/*
+ * The accelerator interface: one ops table per accelerator (KVM, the
+ * software CPU "tcg"), selected with -accel NAME[:NAME2...] or
+ * -machine accel=.  Start-up calls init_machine() before the board is built
+ * (KVM must exist before memory slots and irqchips), then create_vcpu()
+ * for each CPU after the board is realized.  vCPU loops release the global
+ * device lock (BQL) while running guest code.
+ */
+#ifndef ACCEL_ACCEL_H
+#define ACCEL_ACCEL_H
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+
+typedef struct MachineState MachineState;
+typedef struct X86CPU X86CPU;
+typedef struct QemuOpts QemuOpts;
+
+typedef struct AccelOps {
+    const char *name;                 /* "kvm", "tcg" */
+    /* Open the accelerator (e.g. /dev/kvm), read -accel options (may be NULL). */
+    bool (*init_machine)(MachineState *ms, QemuOpts *opts, Error **errp);
+    /* True when PIC, IOAPIC, LAPIC and PIT are emulated by the accelerator (KVM). */
+    bool (*irqchip_in_kernel)(void);
+    /* Drive global interrupt @gsi (in-kernel irqchip only). */
+    void (*set_irq)(int gsi, int level);
+    /* Create per-vCPU state and start its thread (stopped until vm_start). */
+    bool (*create_vcpu)(X86CPU *cpu, Error **errp);
+    /* Make the vCPU leave guest code soon (any thread). */
+    void (*kick)(X86CPU *cpu);
+    /* Copy state between the accelerator and cpu->env (BQL held, vCPU stopped). */
+    void (*get_state)(X86CPU *cpu);
+    void (*put_state)(X86CPU *cpu);
+    /* Filter a CPU model to what this accelerator can run; warns like QEMU. */
+    void (*filter_cpu_model)(X86CPU *cpu);
+    /* Tear down (reverse of init). */
+    void (*destroy)(void);
+} AccelOps;
+
+/* Register an accelerator (from a constructor). */
+void accel_register(const AccelOps *ops);
+const AccelOps *accel_find(const char *name);
+/* The accelerator in use, NULL before accel_init(). */
+const AccelOps *current_accel(void);
+const char *current_accel_name(void);
+/* True when kvm is the current accelerator. */
+bool kvm_enabled(void);
+bool tcg_enabled(void);
+
+/*
+ * Try each accelerator of the "kvm:tcg" list in turn; the first whose
+ * init_machine succeeds is current.  Unknown names: "invalid accelerator
+ * NAME".  A failing one prints its error; when all fail, false.
+ */
+bool accel_init(MachineState *ms, const char *list, QemuOpts *opts,
+                Error **errp);
+/* "Accelerators supported in QEMU binary:" list (-accel help). */
+void accel_print_list(void);
+
+bool accel_irqchip_in_kernel(void);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * The "pc" machine (i440FX + PIIX board, QEMU's pc-i440fx-7.2): RAM split
+ * around the PCI hole, legacy ISA devices, fw_cfg and -kernel boot.
+ */
+#ifndef HW_X86_PC_H
+#define HW_X86_PC_H
+
+#include "qemu/osdep.h"
+#include "hw/boards.h"
+#include "hw/isa/isa.h"
+
+#define TYPE_PC_MACHINE "pc-i440fx-7.2" TYPE_MACHINE_SUFFIX
+
+/* RAM at or above this goes above 4 GiB (QEMU's i440FX lowmem). */
+#define PC_I440FX_LOWMEM 0xe0000000ULL
+#define PC_BIOS_DEFAULT  "/usr/share/seabios/bios.bin"
+
+typedef struct MultibootImage MultibootImage;
+
+typedef struct PCMachineState {
+    MachineState parent_obj;
+    uint64_t below_4g_mem_size;
+    uint64_t above_4g_mem_size;
+    MemoryRegion ram_below_4g;
+    MemoryRegion ram_above_4g;
+    MemoryRegion bios;
+    MemoryRegion isa_bios;
+    MemoryRegion option_rom;
+    bool bios_loaded;
+    ISABus *isa_bus;
+    IRQLine *isa_irqs[ISA_NUM_IRQS];
+    DeviceState *ioapic;
+    DeviceState *pit;
+    DeviceState *rtc;
+    DeviceState *i8042;
+    MultibootImage *multiboot;   /* -kernel image, rewritten at each reset */
+} PCMachineState;
+
+#define PC_MACHINE(obj) OBJECT_CHECK(PCMachineState, (obj), TYPE_PC_MACHINE)
+
+/* Fill the CMOS memory-size and equipment bytes as QEMU's pc_cmos_init. */
+void pc_cmos_init(PCMachineState *pcms, DeviceState *rtc);
+
+#endif

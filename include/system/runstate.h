@@ -1,0 +1,104 @@
+/*
+ * Run state (QEMU's RunState names, reported by `info status` and
+ * query-status) and requests from devices and vCPUs: reset, shutdown,
+ * exit with a status (isa-debug-exit).  Requests are served by the main
+ * loop; they may be made from any thread with or without the BQL.
+ */
+#ifndef SYSTEM_RUNSTATE_H
+#define SYSTEM_RUNSTATE_H
+
+#include "qemu/osdep.h"
+
+typedef enum RunState {
+    RUN_STATE_DEBUG,
+    RUN_STATE_INMIGRATE,
+    RUN_STATE_INTERNAL_ERROR,
+    RUN_STATE_IO_ERROR,
+    RUN_STATE_PAUSED,
+    RUN_STATE_POSTMIGRATE,
+    RUN_STATE_PRELAUNCH,
+    RUN_STATE_FINISH_MIGRATE,
+    RUN_STATE_RESTORE_VM,
+    RUN_STATE_RUNNING,
+    RUN_STATE_SAVE_VM,
+    RUN_STATE_SHUTDOWN,
+    RUN_STATE_SUSPENDED,
+    RUN_STATE_WATCHDOG,
+    RUN_STATE_GUEST_PANICKED,
+    RUN_STATE_COLO,
+    RUN_STATE__MAX
+} RunState;
+
+/* QEMU's ShutdownCause, reported in SHUTDOWN/RESET events. */
+typedef enum ShutdownCause {
+    SHUTDOWN_CAUSE_NONE,
+    SHUTDOWN_CAUSE_HOST_ERROR,
+    SHUTDOWN_CAUSE_HOST_QMP_QUIT,
+    SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET,
+    SHUTDOWN_CAUSE_HOST_SIGNAL,
+    SHUTDOWN_CAUSE_HOST_UI,
+    SHUTDOWN_CAUSE_GUEST_SHUTDOWN,
+    SHUTDOWN_CAUSE_GUEST_RESET,
+    SHUTDOWN_CAUSE_GUEST_PANIC,
+    SHUTDOWN_CAUSE_SUBSYSTEM_RESET,
+    SHUTDOWN_CAUSE__MAX
+} ShutdownCause;
+
+RunState runstate_get(void);
+bool runstate_is_running(void);
+void runstate_set(RunState state);
+/* "running", "paused", ... as QMP spells them. */
+const char *runstate_name(RunState state);
+const char *shutdown_cause_name(ShutdownCause cause);
+
+/* Reset the whole system (with -no-reboot: shut down instead). */
+void qemu_system_reset_request(ShutdownCause cause);
+/* Power off (with -no-shutdown: pause instead). */
+void qemu_system_shutdown_request(ShutdownCause cause);
+/* Exit the process with @status after orderly teardown (isa-debug-exit). */
+void qemu_system_exit_request(int status);
+/* The guest triple-faulted or the accelerator hit an internal error. */
+void qemu_system_guest_panicked(void);
+
+/* Start / pause every vCPU (BQL held). */
+void vm_start(void);
+void vm_stop(RunState state);
+
+/* vm_stop from a vCPU thread: the main loop stops the VM in @state. */
+void qemu_system_vmstop_request(RunState state);
+
+/*
+ * -no-reboot (a reset request shuts down instead) and -no-shutdown (a
+ * shutdown request pauses instead, except on a signal or QMP quit).
+ */
+void runstate_set_actions(bool no_reboot, bool no_shutdown);
+
+/*
+ * Record a terminating signal (async-signal-safe; called from the handler).
+ * The main loop prints QEMU's "terminating on signal N from pid P (cmd)"
+ * and shuts down.
+ */
+void qemu_system_killed(int signo, pid_t pid);
+
+/*
+ * Serve pending requests (main loop, BQL held): resets, VM stops, shutdowns.
+ * Returns true when the main loop must end, with the exit status in
+ * *status (0, or the isa-debug-exit status).
+ */
+bool qemu_main_loop_should_exit(int *status);
+
+/*
+ * Listeners for QMP events, called on the main thread with the BQL held:
+ * "SHUTDOWN", "RESET" (with @cause and whether the guest asked), "STOP",
+ * "RESUME", "GUEST_PANICKED".
+ */
+typedef void RunStateEventFn(void *opaque, const char *event,
+                             ShutdownCause cause, bool guest);
+void runstate_add_event_listener(RunStateEventFn *fn, void *opaque);
+
+/* Hooks run on every system reset, in registration order (the machine resets CPUs and devices). */
+typedef void QEMUResetHandler(void *opaque);
+void qemu_register_reset(QEMUResetHandler *func, void *opaque);
+void qemu_system_reset(ShutdownCause cause);
+
+#endif

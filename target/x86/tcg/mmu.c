@@ -1,0 +1,544 @@
+/*
+ * Paging and the soft TLB of the software CPU (Intel SDM vol. 3A ch. 4):
+ * 32-bit, PAE and 4-level walks with PSE/large pages, NX, WP, U/S, A/D
+ * bits; #PF error codes and CR2.  TLB entries cache a host addend for RAM
+ * pages; MMIO pages are never cached and go through the memory API under
+ * the BQL.  Pages holding decoded blocks never get a write tag, so a store
+ * to them takes the slow path and invalidates the blocks first.
+ */
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "qemu/main-loop.h"
+#include "exec/memory.h"
+#include "target/x86/tcg/tcg-cpu.h"
+
+#define PG_P    (1ULL << 0)
+#define PG_RW   (1ULL << 1)
+#define PG_US   (1ULL << 2)
+#define PG_A    (1ULL << 5)
+#define PG_D    (1ULL << 6)
+#define PG_PS   (1ULL << 7)
+#define PG_NX   (1ULL << 63)
+
+#define PF_P    0x01
+#define PF_W    0x02
+#define PF_U    0x04
+#define PF_RSVD 0x08
+#define PF_ID   0x10
+
+/* 40-bit physical addresses (CPUID 0x80000008 of qemu64) */
+#define PHYS_MASK   0x000000fffffff000ULL
+#define PAE_RSVD    0x000fff0000000000ULL
+
+enum { PROT_R = 1, PROT_W = 2, PROT_X = 4 };
+
+/* Deferred flush request from the memory listener (any thread). */
+static int mem_changed;
+
+/* ---- physical memory ---- */
+
+static uint64_t mmio_ld(uint64_t pa, int size)
+{
+    uint64_t v = 0;
+    bool locked = bql_locked();
+
+    if (!locked) {
+        bql_lock();
+    }
+    if (address_space_ld(&address_space_memory, pa, size, &v) != MEMTX_OK) {
+        v = ~0ULL;
+    }
+    if (!locked) {
+        bql_unlock();
+    }
+    if (size < 8) {
+        v &= (1ULL << (size * 8)) - 1;
+    }
+    return v;
+}
+
+static void mmio_st(uint64_t pa, int size, uint64_t v)
+{
+    bool locked = bql_locked();
+
+    if (!locked) {
+        bql_lock();
+    }
+    address_space_st(&address_space_memory, pa, size, v);
+    if (!locked) {
+        bql_unlock();
+    }
+}
+
+static void *ram_ptr(uint64_t pa, int size, bool write)
+{
+    hwaddr len = size;
+    void *p = address_space_map_ram(&address_space_memory, pa, &len, write);
+    return p && len >= (hwaddr)size ? p : NULL;
+}
+
+static uint64_t host_ld(const void *p, int size)
+{
+    switch (size) {
+    case 1: return *(const uint8_t *)p;
+    case 2: return *(const uint16_t *)p;
+    case 4: return *(const uint32_t *)p;
+    default: return *(const uint64_t *)p;
+    }
+}
+
+static void host_st(void *p, int size, uint64_t v)
+{
+    switch (size) {
+    case 1: *(uint8_t *)p = v; break;
+    case 2: *(uint16_t *)p = v; break;
+    case 4: *(uint32_t *)p = v; break;
+    default: *(uint64_t *)p = v; break;
+    }
+}
+
+uint64_t x86_phys_ld(X86TCG *s, uint64_t pa, int size)
+{
+    void *p = ((pa & 0xfff) + size <= 4096) ? ram_ptr(pa, size, false) : NULL;
+
+    if (p) {
+        return host_ld(p, size);
+    }
+    if ((pa & 0xfff) + size > 4096) {
+        uint64_t v = 0;
+        for (int i = 0; i < size; i++) {
+            v |= x86_phys_ld(s, pa + i, 1) << (8 * i);
+        }
+        return v;
+    }
+    return mmio_ld(pa, size);
+}
+
+void x86_phys_st(X86TCG *s, uint64_t pa, int size, uint64_t val)
+{
+    void *p;
+
+    if ((pa & 0xfff) + size > 4096) {
+        for (int i = 0; i < size; i++) {
+            x86_phys_st(s, pa + i, 1, val >> (8 * i));
+        }
+        return;
+    }
+    if (x86_page_has_code(pa & ~0xfffULL)) {
+        x86_invalidate_phys_page(pa & ~0xfffULL);
+        if (s) {
+            s->block_end = true;
+        }
+    }
+    p = ram_ptr(pa, size, true);
+    if (p) {
+        host_st(p, size, val);
+    } else {
+        mmio_st(pa, size, val);
+    }
+}
+
+/* ---- page walk ---- */
+
+static QEMU_NORETURN void page_fault(X86TCG *s, uint64_t lin, uint32_t err)
+{
+    s->env->cr[2] = lin;
+    x86_raise(s, EXCP0E_PAGE, err, true);
+}
+
+/*
+ * Walk the page tables for @lin.  Returns the physical address and the
+ * permissions of the page in *@prot; raises #PF (or #GP for a
+ * non-canonical address).  A and D bits are set as the SDM describes.
+ */
+static uint64_t walk(X86TCG *s, uint64_t lin, int acc, bool user, int *prot)
+{
+    CPUX86State *env = s->env;
+    bool wp = env->cr[0] & CR0_WP_MASK;
+    bool nxe = env->efer & MSR_EFER_NXE;
+    uint64_t ptes_pa[4];
+    uint64_t ptes[4];
+    int n = 0, i;
+    bool rw = true, us = true, nx = false;
+    uint64_t pa, page_mask, e;
+    uint32_t err = 0;
+    bool pae = env->cr[4] & CR4_PAE_MASK;
+
+    if (!(env->cr[0] & CR0_PG_MASK)) {
+        *prot = PROT_R | PROT_W | PROT_X;
+        return s->lma ? lin : (uint32_t)lin;
+    }
+    if (pae) {
+        uint64_t rsvd = PAE_RSVD | (nxe ? 0 : PG_NX);
+        uint64_t table;
+        int level;
+
+        if (env->efer & MSR_EFER_LMA) {
+            if ((int64_t)(lin << 16) >> 16 != (int64_t)lin) {
+                x86_raise(s, EXCP0D_GPF, 0, true);
+            }
+            table = env->cr[3] & PHYS_MASK;
+            level = 4;
+        } else {
+            uint64_t pdpte_pa = (env->cr[3] & 0xffffffe0) + ((lin >> 27) & 0x18);
+            e = x86_phys_ld(s, pdpte_pa, 8);
+            if (!(e & PG_P)) {
+                goto not_present;
+            }
+            if (e & (PAE_RSVD | 0x1e6 | PG_NX)) {
+                goto rsvd;
+            }
+            table = e & PHYS_MASK;
+            level = 2;
+            lin = (uint32_t)lin;
+        }
+        for (;;) {
+            int shift = 12 + 9 * (level - 1);
+            uint64_t epa = table + ((lin >> shift) & 0x1ff) * 8;
+            e = x86_phys_ld(s, epa, 8);
+            if (!(e & PG_P)) {
+                goto not_present;
+            }
+            if (e & rsvd) {
+                goto rsvd;
+            }
+            ptes_pa[n] = epa;
+            ptes[n++] = e;
+            rw &= !!(e & PG_RW);
+            us &= !!(e & PG_US);
+            nx |= !!(e & PG_NX);
+            if (level == 1) {
+                pa = e & PHYS_MASK;
+                page_mask = 0xfff;
+                break;
+            }
+            if (e & PG_PS) {
+                if (level != 2) {
+                    goto rsvd;      /* no 1 GiB pages in qemu64 */
+                }
+                if (e & 0x1fe000) {
+                    goto rsvd;
+                }
+                page_mask = 0x1fffff;
+                pa = e & PHYS_MASK & ~page_mask;
+                break;
+            }
+            table = e & PHYS_MASK;
+            level--;
+        }
+    } else {
+        uint64_t pde_pa = (env->cr[3] & 0xfffff000) + ((lin >> 20) & 0xffc);
+        lin = (uint32_t)lin;
+        e = x86_phys_ld(s, pde_pa, 4);
+        if (!(e & PG_P)) {
+            goto not_present;
+        }
+        ptes_pa[n] = pde_pa;
+        ptes[n++] = e;
+        rw &= !!(e & PG_RW);
+        us &= !!(e & PG_US);
+        if ((e & PG_PS) && (env->cr[4] & CR4_PSE_MASK)) {
+            page_mask = 0x3fffff;
+            /* PSE-36: bits 13..20 are physical address bits 32..39 */
+            pa = (e & 0xffc00000) | (((e >> 13) & 0xff) << 32);
+        } else {
+            uint64_t pte_pa = (e & 0xfffff000) + ((lin >> 10) & 0xffc);
+            e = x86_phys_ld(s, pte_pa, 4);
+            if (!(e & PG_P)) {
+                goto not_present;
+            }
+            ptes_pa[n] = pte_pa;
+            ptes[n++] = e;
+            rw &= !!(e & PG_RW);
+            us &= !!(e & PG_US);
+            page_mask = 0xfff;
+            pa = e & 0xfffff000;
+        }
+    }
+
+    /* permissions */
+    if (user) {
+        if (!us || (acc == ACC_W && !rw)) {
+            goto prot_fault;
+        }
+    } else if (acc == ACC_W && !rw && wp) {
+        goto prot_fault;
+    }
+    if (acc == ACC_X && nx && nxe) {
+        goto prot_fault;
+    }
+
+    /* accessed / dirty bits */
+    {
+        bool pae_size = pae;
+        for (i = 0; i < n; i++) {
+            uint64_t ne = ptes[i] | PG_A;
+            if (i == n - 1 && acc == ACC_W) {
+                ne |= PG_D;
+            }
+            if (ne != ptes[i]) {
+                x86_phys_st(s, ptes_pa[i], pae_size ? 8 : 4, ne);
+                ptes[i] = ne;
+            }
+        }
+    }
+
+    *prot = PROT_R;
+    if (user ? rw : (rw || !wp)) {
+        /* writable via the TLB only once the dirty bit is set */
+        if (ptes[n - 1] & PG_D) {
+            *prot |= PROT_W;
+        }
+    }
+    if (!(nx && nxe)) {
+        *prot |= PROT_X;
+    }
+    return pa | (lin & page_mask);
+
+not_present:
+    err = 0;
+    goto fault;
+rsvd:
+    err = PF_RSVD | PF_P;
+    goto fault;
+prot_fault:
+    err = PF_P;
+fault:
+    if (acc == ACC_W) {
+        err |= PF_W;
+    }
+    if (user) {
+        err |= PF_U;
+    }
+    if (acc == ACC_X && nxe && pae) {
+        err |= PF_ID;
+    }
+    page_fault(s, lin, err);
+}
+
+uint64_t x86_translate(X86TCG *s, uint64_t lin, int acc, bool user)
+{
+    int prot;
+    return walk(s, lin, acc, user, &prot);
+}
+
+/* ---- TLB ---- */
+
+void x86_tlb_flush(X86TCG *s)
+{
+    memset(s->tlb, 0xff, sizeof(s->tlb));
+}
+
+void x86_tlb_flush_page(X86TCG *s, uint64_t lin)
+{
+    uint64_t page = lin & ~0xfffULL;
+
+    /* a large page may cover many TLB slots: check them all */
+    for (int m = 0; m < 2; m++) {
+        for (int k = 0; k < TLB_SIZE; k++) {
+            TLBEntry *e = &s->tlb[m][k];
+            if (e->tag_r == page || e->tag_w == page || e->tag_x == page ||
+                ((e->tag_r ^ page) >> 21) == 0 ||
+                ((e->tag_x ^ page) >> 21) == 0) {
+                e->tag_r = e->tag_w = e->tag_x = -1;
+            }
+        }
+    }
+}
+
+/*
+ * Translate @lin for @acc and fill the TLB entry of the current mmu_idx.
+ * Returns the physical address; *@ram tells whether the page is RAM
+ * (the entry is usable for @acc).
+ */
+static uint64_t tlb_fill(X86TCG *s, uint64_t lin, int acc, bool *ram)
+{
+    uint64_t page = lin & ~0xfffULL;
+    TLBEntry *e = &s->tlb[s->mmu_idx][(lin >> 12) & (TLB_SIZE - 1)];
+    int prot;
+    uint64_t pa = walk(s, lin, acc, s->mmu_idx == 1, &prot);
+    uint64_t ppage = pa & ~0xfffULL;
+    uint8_t *host;
+
+    if (acc == ACC_W) {
+        prot |= PROT_W;     /* the walk just set D and checked permission */
+    }
+    host = ram_ptr(ppage, 4096, false);
+    if (!host) {
+        *ram = false;
+        return pa;
+    }
+    if (e->paddr != ppage || e->addend != (uintptr_t)host - page) {
+        e->tag_r = e->tag_w = e->tag_x = -1;
+    }
+    e->paddr = ppage;
+    e->addend = (uintptr_t)host - page;
+    e->tag_r = page;
+    if (prot & PROT_X) {
+        e->tag_x = page;
+    }
+    if (prot & PROT_W) {
+        if (x86_page_has_code(ppage)) {
+            if (acc == ACC_W) {
+                x86_invalidate_phys_page(ppage);
+                s->block_end = true;
+            }
+        }
+        if (!x86_page_has_code(ppage) && ram_ptr(ppage, 4096, true) == host) {
+            e->tag_w = page;
+        } else {
+            e->tag_w = -1;
+        }
+    }
+    *ram = acc != ACC_W || e->tag_w == page;
+    return pa;
+}
+
+uint64_t x86_ld_slow(X86TCG *s, uint64_t lin, int size, int acc)
+{
+    TLBEntry *e;
+    bool ram;
+    uint64_t pa;
+
+    if (!s->lma) {
+        lin = (uint32_t)lin;
+    }
+    if ((lin & 0xfff) + size > 4096) {
+        uint64_t v = 0;
+        for (int i = 0; i < size; i++) {
+            v |= x86_ld_slow(s, lin + i, 1, acc) << (8 * i);
+        }
+        return v;
+    }
+    e = &s->tlb[s->mmu_idx][(lin >> 12) & (TLB_SIZE - 1)];
+    if ((acc == ACC_X ? e->tag_x : e->tag_r) == (lin & ~0xfffULL)) {
+        return host_ld((void *)(uintptr_t)(lin + e->addend), size);
+    }
+    pa = tlb_fill(s, lin, acc, &ram);
+    if (ram) {
+        return host_ld((void *)(uintptr_t)(lin + e->addend), size);
+    }
+    return mmio_ld(pa, size);
+}
+
+void x86_st_slow(X86TCG *s, uint64_t lin, int size, uint64_t val)
+{
+    TLBEntry *e;
+    bool ram;
+    uint64_t pa;
+
+    if (!s->lma) {
+        lin = (uint32_t)lin;
+    }
+    if ((lin & 0xfff) + size > 4096) {
+        int n1 = 4096 - (lin & 0xfff);
+        /* both pages must be writable before any byte is stored */
+        x86_translate(s, lin, ACC_W, s->mmu_idx == 1);
+        x86_translate(s, lin + n1, ACC_W, s->mmu_idx == 1);
+        for (int i = 0; i < size; i++) {
+            x86_st_slow(s, lin + i, 1, val >> (8 * i));
+        }
+        return;
+    }
+    e = &s->tlb[s->mmu_idx][(lin >> 12) & (TLB_SIZE - 1)];
+    if (e->tag_w == (lin & ~0xfffULL)) {
+        host_st((void *)(uintptr_t)(lin + e->addend), size, val);
+        return;
+    }
+    pa = tlb_fill(s, lin, ACC_W, &ram);
+    if (ram) {
+        host_st((void *)(uintptr_t)(lin + e->addend), size, val);
+        return;
+    }
+    /* ROM, MMIO, or a code page we could not untag */
+    x86_phys_st(s, pa, size, val);
+}
+
+void *x86_host_ptr(X86TCG *s, uint64_t lin, int size, bool write)
+{
+    TLBEntry *e;
+    uint64_t page;
+    bool ram;
+
+    if (!s->lma) {
+        lin = (uint32_t)lin;
+    }
+    page = lin & ~0xfffULL;
+    if ((lin & 0xfff) + size > 4096) {
+        return NULL;
+    }
+    e = &s->tlb[s->mmu_idx][(lin >> 12) & (TLB_SIZE - 1)];
+    if ((write ? e->tag_w : e->tag_r) != page) {
+        tlb_fill(s, lin, write ? ACC_W : ACC_R, &ram);
+        if (!ram || (write ? e->tag_w : e->tag_r) != page) {
+            return NULL;
+        }
+    }
+    return (void *)(uintptr_t)(lin + e->addend);
+}
+
+/* Instruction fetch: host pointer to @lin and its physical address. */
+const uint8_t *x86_fetch_ptr(X86TCG *s, uint64_t lin, uint64_t *phys)
+{
+    TLBEntry *e;
+    uint64_t page;
+    bool ram;
+
+    if (!s->lma) {
+        lin = (uint32_t)lin;
+    }
+    page = lin & ~0xfffULL;
+    e = &s->tlb[s->mmu_idx][(lin >> 12) & (TLB_SIZE - 1)];
+    if (e->tag_x != page) {
+        uint64_t pa = tlb_fill(s, lin, ACC_X, &ram);
+        if (!ram || e->tag_x != page) {
+            qemu_log_mask(LOG_GUEST_ERROR,
+                          "tcg: executing from non-RAM address 0x%" PRIx64
+                          "\n", pa);
+            x86_raise(s, EXCP0D_GPF, 0, true);
+        }
+    }
+    *phys = e->paddr | (lin & 0xfff);
+    return (const uint8_t *)(uintptr_t)(lin + e->addend);
+}
+
+/* ---- memory map changes ---- */
+
+void x86_tcg_memory_changed(void)
+{
+    __atomic_store_n(&mem_changed, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Called by the vCPU thread between blocks: apply a deferred flush. */
+void x86_tcg_check_memory_changed(void)
+{
+    if (unlikely(__atomic_load_n(&mem_changed, __ATOMIC_RELAXED)) &&
+        __atomic_exchange_n(&mem_changed, 0, __ATOMIC_SEQ_CST)) {
+        x86_block_cache_flush();
+        if (x86_tcg_states) {
+            for (guint i = 0; i < x86_tcg_states->len; i++) {
+                x86_tlb_flush(g_ptr_array_index(x86_tcg_states, i));
+            }
+        }
+    }
+}
+
+static void mem_commit(MemoryListener *l)
+{
+    x86_tcg_memory_changed();
+}
+
+static MemoryListener tcg_listener = {
+    .commit = mem_commit,
+    .name = "tcg",
+};
+
+void x86_tcg_mmu_init(void)
+{
+    static bool done;
+
+    if (!done) {
+        done = true;
+        memory_listener_register(&tcg_listener, &address_space_memory);
+    }
+}

@@ -1,0 +1,330 @@
+/*
+ * Software x86-64 CPU ("tcg"), shared between the interpreter files in
+ * target/x86/tcg/ and the vCPU loop in accel/tcg/.  Stage A of
+ * /work/shared/notes/software-cpu.md: decoded blocks cached by physical
+ * address, lazy flags, a per-privilege soft TLB with host addends.
+ */
+#ifndef TARGET_X86_TCG_CPU_H
+#define TARGET_X86_TCG_CPU_H
+
+#include "qemu/osdep.h"
+#include <setjmp.h>
+#include "target/x86/cpu.h"
+
+typedef struct X86TCG X86TCG;
+typedef struct TCGInsn TCGInsn;
+typedef struct TCGBlock TCGBlock;
+
+typedef void TCGInsnFn(X86TCG *s, const TCGInsn *d);
+
+/* One decoded instruction; everything the handler needs, nothing else. */
+struct TCGInsn {
+    TCGInsnFn *fn;
+    uint8_t len;
+    uint8_t b;              /* opcode byte (second byte for 0F map) */
+    uint8_t map;            /* 0: one-byte, 1: 0F, 2: 0F38, 3: 0F3A */
+    uint8_t ot;             /* operand size: 0=8, 1=16, 2=32, 3=64 bits */
+    uint8_t aflag;          /* address size: 1=16, 2=32, 3=64 */
+    uint8_t mod, reg, rm;   /* rm/reg already extended by REX */
+    uint8_t rex;            /* REX byte (0x40..0x4f) or 0 */
+    uint8_t prefix;         /* PREFIX_* */
+    int8_t seg;             /* effective segment of the memory operand */
+    int8_t base, index;     /* -1 none, 16 = RIP-relative */
+    uint8_t scale;
+    uint8_t end;            /* ends the block */
+    int64_t disp;
+    uint64_t imm;
+    uint64_t imm2;
+};
+
+#define PREFIX_REPZ  0x01
+#define PREFIX_REPNZ 0x02
+#define PREFIX_LOCK  0x04
+#define PREFIX_DATA  0x08
+#define PREFIX_ADR   0x10
+#define PREFIX_SEG   0x20
+
+#define TCG_BLOCK_MAX_INSNS 64
+
+struct TCGBlock {
+    uint64_t phys;          /* physical address of the first byte */
+    uint32_t mode;          /* decode mode: 0=16, 1=32, 2=64-bit */
+    uint32_t ninsns;
+    uint64_t exec_count;    /* for a future tier-up */
+    TCGBlock *hash_next;
+    TCGBlock *page_next;    /* blocks that start on the same page */
+    TCGInsn insns[];
+};
+
+/* Lazy condition codes: the last flag-setting operation. */
+enum {
+    CC_OP_EFLAGS,   /* env->eflags holds the arithmetic flags */
+    CC_OP_ADD,
+    CC_OP_ADC,      /* aux = carry in */
+    CC_OP_SUB,
+    CC_OP_SBB,      /* aux = carry in */
+    CC_OP_LOGIC,
+    CC_OP_INC,      /* aux = CF before */
+    CC_OP_DEC,      /* aux = CF before */
+    CC_OP_SZP,      /* SF/ZF/PF from result, CF/OF/AF in aux */
+};
+
+#define CC_ARITH (CC_C | CC_P | CC_A | CC_Z | CC_S | CC_O)
+
+#define TLB_BITS 8
+#define TLB_SIZE (1 << TLB_BITS)
+
+typedef struct TLBEntry {
+    uint64_t tag_r, tag_w, tag_x;   /* linear page address, or -1 */
+    uintptr_t addend;               /* host = linear + addend */
+    uint64_t paddr;                 /* physical page */
+} TLBEntry;
+
+/* Exit reasons of x86_tcg_exec(). */
+enum {
+    TCG_EXIT_BUDGET,    /* used its slice */
+    TCG_EXIT_HALTED,    /* HLT or waiting for SIPI */
+    TCG_EXIT_REQUEST,   /* exit_request / stop / reset */
+};
+
+struct X86TCG {
+    CPUX86State *env;
+    X86CPU *cpu;
+    /* lazy flags */
+    uint32_t cc_op;
+    uint8_t cc_ot;
+    uint64_t cc_res, cc_src1, cc_src2, cc_aux;
+    /* cached mode ("hflags") */
+    int cpl;
+    bool code64, code32, lma, pe, ss32;
+    int mmu_idx;            /* 1 when CPL == 3 */
+    uint64_t next_rip;
+    bool block_end;         /* handler asks to end the block */
+    bool inhibit_irq;       /* STI / MOV SS shadow for one instruction */
+    bool inhibit_next;
+    /* exceptions */
+    jmp_buf jb;
+    int exc_vec;
+    uint32_t exc_err;
+    bool exc_has_err;
+    int exc_depth;          /* 0 normal, 1 delivering, 2 delivering #DF */
+    int exc_class;          /* class of the event being delivered (exec.c) */
+    bool nmi_blocked;       /* NMI handler running, until IRET */
+    /* TLB */
+    TLBEntry tlb[2][TLB_SIZE];
+    /* statistics */
+    uint64_t insn_count;
+    uint32_t last_tpr;
+};
+
+/* ---- accel interface ---- */
+X86TCG *x86_tcg_new(X86CPU *cpu);
+void x86_tcg_free(X86TCG *s);
+/* Run up to @budget instructions; returns TCG_EXIT_*. */
+int x86_tcg_exec(X86TCG *s, int64_t budget);
+/* Deliverable interrupt pending (wakes a halted vCPU)? */
+bool x86_tcg_has_work(X86TCG *s);
+/* Write the lazy flags into env->eflags and re-read the mode from env. */
+void x86_tcg_sync_to_env(X86TCG *s);
+void x86_tcg_sync_from_env(X86TCG *s);
+/* Memory map changed: drop TLBs and the block cache (any thread, BQL held). */
+void x86_tcg_memory_changed(void);
+/* For tests: run at most @max_insns instructions, no device/interrupt polling. */
+int tcg_x86_exec_for_test(X86CPU *cpu, uint64_t max_insns);
+
+/* ---- inside target/x86/tcg ---- */
+QEMU_NORETURN void x86_raise(X86TCG *s, int vec, uint32_t err, bool has_err);
+QEMU_NORETURN void x86_raise_gp(X86TCG *s, uint32_t err);
+QEMU_NORETURN void x86_raise_ud(X86TCG *s);
+void x86_do_interrupt(X86TCG *s, int vec, bool is_sw, uint32_t err,
+                      bool has_err, uint64_t next_rip);
+void x86_update_mode(X86TCG *s);
+void x86_tlb_flush(X86TCG *s);
+void x86_tlb_flush_page(X86TCG *s, uint64_t lin);
+
+/* memory: linear addresses */
+uint64_t x86_ld_slow(X86TCG *s, uint64_t lin, int size, int acc);
+void x86_st_slow(X86TCG *s, uint64_t lin, int size, uint64_t val);
+/* Host pointer for a whole in-page range, or NULL (MMIO/code page/fault). */
+void *x86_host_ptr(X86TCG *s, uint64_t lin, int size, bool write);
+uint64_t x86_phys_ld(X86TCG *s, uint64_t pa, int size);
+void x86_phys_st(X86TCG *s, uint64_t pa, int size, uint64_t val);
+/* Translate a linear address; raises #PF. acc: 0 read, 1 write, 2 fetch. */
+uint64_t x86_translate(X86TCG *s, uint64_t lin, int acc, bool user);
+
+enum { ACC_R = 0, ACC_W = 1, ACC_X = 2 };
+
+static inline uint64_t x86_ld_lin(X86TCG *s, uint64_t lin, int size)
+{
+    TLBEntry *e = &s->tlb[s->mmu_idx][(lin >> 12) & (TLB_SIZE - 1)];
+    if (likely(e->tag_r == (lin & ~0xfffULL) &&
+               (lin & 0xfff) + size <= 4096)) {
+        void *p = (void *)(uintptr_t)(lin + e->addend);
+        switch (size) {
+        case 1: return *(uint8_t *)p;
+        case 2: return *(uint16_t *)p;
+        case 4: return *(uint32_t *)p;
+        default: return *(uint64_t *)p;
+        }
+    }
+    return x86_ld_slow(s, lin, size, ACC_R);
+}
+
+static inline void x86_st_lin(X86TCG *s, uint64_t lin, int size, uint64_t v)
+{
+    TLBEntry *e = &s->tlb[s->mmu_idx][(lin >> 12) & (TLB_SIZE - 1)];
+    if (likely(e->tag_w == (lin & ~0xfffULL) &&
+               (lin & 0xfff) + size <= 4096)) {
+        void *p = (void *)(uintptr_t)(lin + e->addend);
+        switch (size) {
+        case 1: *(uint8_t *)p = v; return;
+        case 2: *(uint16_t *)p = v; return;
+        case 4: *(uint32_t *)p = v; return;
+        default: *(uint64_t *)p = v; return;
+        }
+    }
+    x86_st_slow(s, lin, size, v);
+}
+
+/* Linear address of seg:off (segment base + limit check outside 64-bit). */
+static inline uint64_t x86_lin(X86TCG *s, int seg, uint64_t off, int size,
+                               bool write)
+{
+    SegmentCache *sc = &s->env->segs[seg];
+    if (s->code64) {
+        return seg >= R_FS ? sc->base + off : off;
+    }
+    if (unlikely(off + size - 1 > sc->limit) && !(sc->flags & DESC_E_MASK &&
+                                                  !(sc->flags & DESC_CS_MASK))) {
+        x86_raise(s, seg == R_SS ? EXCP0C_STACK : EXCP0D_GPF, 0, true);
+    }
+    return (uint32_t)(sc->base + off);
+}
+
+/* Segment-relative loads/stores (size in bytes). */
+static inline uint64_t x86_ld(X86TCG *s, int seg, uint64_t off, int size)
+{
+    return x86_ld_lin(s, x86_lin(s, seg, off, size, false), size);
+}
+
+static inline void x86_st(X86TCG *s, int seg, uint64_t off, int size,
+                          uint64_t v)
+{
+    x86_st_lin(s, x86_lin(s, seg, off, size, true), size, v);
+}
+
+
+/* Stack: width from the mode (64) or SS.B (32/16); only SP's bits change. */
+static inline uint64_t x86_sp_mask(X86TCG *s)
+{
+    return s->code64 ? ~0ULL : s->ss32 ? 0xffffffffULL : 0xffffULL;
+}
+
+static inline void x86_set_sp(X86TCG *s, uint64_t v)
+{
+    uint64_t m = x86_sp_mask(s);
+    uint64_t *sp = &s->env->regs[R_ESP];
+    if (m == 0xffffffffULL) {
+        *sp = (uint32_t)v;
+    } else {
+        *sp = (*sp & ~m) | (v & m);
+    }
+}
+
+static inline void x86_push(X86TCG *s, int size, uint64_t v)
+{
+    uint64_t m = x86_sp_mask(s);
+    uint64_t nsp = (s->env->regs[R_ESP] - size) & m;
+    x86_st(s, R_SS, nsp, size, v);
+    x86_set_sp(s, nsp);
+}
+
+static inline uint64_t x86_pop(X86TCG *s, int size)
+{
+    uint64_t m = x86_sp_mask(s);
+    uint64_t sp = s->env->regs[R_ESP] & m;
+    uint64_t v = x86_ld(s, R_SS, sp, size);
+    x86_set_sp(s, sp + size);
+    return v;
+}
+
+/* ---- segments / system (helper.c) ---- */
+void x86_load_seg(X86TCG *s, int seg, uint16_t sel);
+void x86_far_jump(X86TCG *s, uint16_t sel, uint64_t off, int ot);
+void x86_far_call(X86TCG *s, uint16_t sel, uint64_t off, int ot,
+                  uint64_t next_rip);
+void x86_far_ret(X86TCG *s, int ot, uint16_t pop_extra);
+void x86_iret(X86TCG *s, int ot);
+void x86_write_cr(X86TCG *s, int cr, uint64_t val);
+uint64_t x86_read_cr(X86TCG *s, int cr);
+void x86_rdmsr(X86TCG *s);
+void x86_wrmsr(X86TCG *s);
+void x86_cpuid(X86TCG *s);
+uint64_t x86_rdtsc(X86TCG *s);
+void x86_lldt(X86TCG *s, uint16_t sel);
+void x86_ltr(X86TCG *s, uint16_t sel);
+void x86_syscall(X86TCG *s);
+void x86_sysret(X86TCG *s, int ot);
+void x86_sysenter(X86TCG *s);
+void x86_sysexit(X86TCG *s, int ot);
+uint64_t x86_port_in(X86TCG *s, uint16_t port, int size);
+void x86_port_out(X86TCG *s, uint16_t port, int size, uint64_t val);
+void x86_check_io(X86TCG *s, uint16_t port, int size);
+void x86_hlt(X86TCG *s);
+/* LAR/LSL/VERR/VERW: false when the selector fails the checks (ZF = 0). */
+bool x86_lar(X86TCG *s, uint16_t sel, uint32_t *access);
+bool x86_lsl(X86TCG *s, uint16_t sel, uint32_t *limit);
+bool x86_verr(X86TCG *s, uint16_t sel);
+bool x86_verw(X86TCG *s, uint16_t sel);
+void x86_swapgs(X86TCG *s);     /* #UD outside 64-bit mode, #GP at CPL > 0 */
+/* Fetch pointer for @lin (raises #PF); *phys = its physical address (mmu.c). */
+const uint8_t *x86_fetch_ptr(X86TCG *s, uint64_t lin, uint64_t *phys);
+/* Apply a flush requested by x86_tcg_memory_changed() (vCPU thread). */
+void x86_tcg_check_memory_changed(void);
+/* Register the memory listener (accel init). */
+void x86_tcg_mmu_init(void);
+
+/* flags (ops.c) */
+uint32_t x86_compute_eflags(X86TCG *s);
+void x86_set_eflags(X86TCG *s, uint32_t val, uint32_t mask);
+static inline uint32_t x86_get_eflags(X86TCG *s)
+{
+    return (s->env->eflags & ~CC_ARITH) | x86_compute_eflags(s) | 2;
+}
+
+/* decoder (translate.c) */
+int x86_decode(X86TCG *s, const uint8_t *code, int avail, int mode,
+               TCGInsn *d);
+TCGBlock *x86_get_block(X86TCG *s);
+void x86_invalidate_phys_page(uint64_t page);
+bool x86_page_has_code(uint64_t page);
+void x86_block_cache_flush(void);
+
+/* Opcode table entry (ops.c owns the tables, translate.c reads them). */
+typedef struct X86OpDesc {
+    TCGInsnFn *fn;
+    uint16_t flags;
+} X86OpDesc;
+
+#define OPF_MODRM   0x0001
+#define OPF_BYTE    0x0002  /* 8-bit operand size */
+#define OPF_D64     0x0004  /* 64-bit default operand size in long mode */
+#define OPF_F64     0x0008  /* always 64-bit in long mode */
+#define OPF_END     0x0010  /* ends a block */
+#define OPF_NO64    0x0020  /* #UD in 64-bit mode */
+#define OPF_IMM_SHIFT 8
+#define OPF_IMM_MASK (0xf << OPF_IMM_SHIFT)
+enum {
+    IMM_NONE, IMM_B, IMM_W, IMM_Z, IMM_V, IMM_MOFFS, IMM_FAR, IMM_ENTER,
+    IMM_GRP3,   /* F6/F7: imm only for /0 /1 */
+};
+#define OPF_IMM(x) ((x) << OPF_IMM_SHIFT)
+
+extern const X86OpDesc x86_op1[256];
+extern const X86OpDesc x86_op2[256];
+void x86_op_invalid(X86TCG *s, const TCGInsn *d);
+
+/* all vCPU states (for flushing TLB write entries of new code pages) */
+extern GPtrArray *x86_tcg_states;
+
+#endif

@@ -1,0 +1,445 @@
+/*
+ * x86 instruction decoder and decoded-block cache of the software CPU.
+ * Decoding follows Intel SDM vol. 2 ch. 2 (prefixes, REX, ModRM/SIB,
+ * displacement/immediate sizes); blocks are keyed by physical address and
+ * decode mode, never cross a page, and are dropped when their page is
+ * written (self-modifying code).  VEX/EVEX and 3DNow! are not decoded.
+ */
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "target/x86/tcg/tcg-cpu.h"
+
+#define HTAB_BITS 14
+#define HTAB_SIZE (1 << HTAB_BITS)
+
+static TCGBlock *htab[HTAB_SIZE];
+static GHashTable *code_pages;      /* page -> first TCGBlock on it */
+static GSList *zombies;             /* invalidated blocks, freed later */
+static unsigned nblocks;
+
+GPtrArray *x86_tcg_states;
+
+static inline unsigned block_hash(uint64_t phys, uint32_t mode)
+{
+    uint64_t h = (phys ^ (phys >> HTAB_BITS) ^ ((uint64_t)mode << 7));
+    return h & (HTAB_SIZE - 1);
+}
+
+/*
+ * Decode one instruction from @code (at most @avail bytes readable).
+ * Returns its length, 0 if more bytes are needed than @avail, or -1 for
+ * an invalid encoding (d->fn is then the #UD handler).
+ */
+int x86_decode(X86TCG *s, const uint8_t *code, int avail, int mode,
+               TCGInsn *d)
+{
+    int i = 0;
+    int b;
+    uint8_t prefix = 0, rex = 0;
+    int seg = -1;
+    const X86OpDesc *op;
+    int ot, aflag;
+    int max = avail < 15 ? avail : 15;
+
+    memset(d, 0, sizeof(*d));
+    d->base = d->index = -1;
+
+#define NEXT() ({ if (i >= max) { goto need_more; } code[i++]; })
+    for (;;) {
+        b = NEXT();
+        switch (b) {
+        case 0xf3: prefix |= PREFIX_REPZ; prefix &= ~PREFIX_REPNZ; rex = 0;
+            continue;
+        case 0xf2: prefix |= PREFIX_REPNZ; prefix &= ~PREFIX_REPZ; rex = 0;
+            continue;
+        case 0xf0: prefix |= PREFIX_LOCK; rex = 0; continue;
+        case 0x66: prefix |= PREFIX_DATA; rex = 0; continue;
+        case 0x67: prefix |= PREFIX_ADR; rex = 0; continue;
+        case 0x26: seg = R_ES; rex = 0; continue;
+        case 0x2e: seg = R_CS; rex = 0; continue;
+        case 0x36: seg = R_SS; rex = 0; continue;
+        case 0x3e: seg = R_DS; rex = 0; continue;
+        case 0x64: seg = R_FS; rex = 0; continue;
+        case 0x65: seg = R_GS; rex = 0; continue;
+        default:
+            break;
+        }
+        if (mode == 2 && b >= 0x40 && b <= 0x4f) {
+            rex = b;
+            continue;
+        }
+        break;
+    }
+    if (b == 0x0f) {
+        b = NEXT();
+        if (b == 0x38 || b == 0x3a) {
+            /* no three-byte opcodes are advertised by qemu64 that we run */
+            d->map = b == 0x38 ? 2 : 3;
+            d->b = NEXT();
+            goto invalid;
+        }
+        d->map = 1;
+        op = &x86_op2[b];
+    } else {
+        d->map = 0;
+        op = &x86_op1[b];
+    }
+    d->b = b;
+    d->rex = rex;
+    d->prefix = prefix;
+
+    if (mode == 2 && (op->flags & OPF_NO64)) {
+        goto invalid;
+    }
+    /* operand size */
+    if (op->flags & OPF_BYTE) {
+        ot = 0;
+    } else if (mode == 2) {
+        if (rex & 8) {
+            ot = 3;
+        } else if (op->flags & OPF_F64) {
+            ot = 3;
+        } else if (prefix & PREFIX_DATA) {
+            ot = 1;
+        } else if (op->flags & OPF_D64) {
+            ot = 3;
+        } else {
+            ot = 2;
+        }
+    } else {
+        ot = (mode == 1) ^ !!(prefix & PREFIX_DATA) ? 2 : 1;
+    }
+    if (mode == 2) {
+        aflag = (prefix & PREFIX_ADR) ? 2 : 3;
+    } else {
+        aflag = (mode == 1) ^ !!(prefix & PREFIX_ADR) ? 2 : 1;
+    }
+    d->ot = ot;
+    d->aflag = aflag;
+
+    if (op->flags & OPF_MODRM) {
+        int modrm = NEXT();
+        int mod = modrm >> 6, rm = modrm & 7;
+        if (d->map == 1 && b >= 0x20 && b <= 0x23) {
+            mod = 3;        /* MOV CR/DR: the mod field is ignored */
+        }
+        d->mod = mod;
+        d->reg = ((modrm >> 3) & 7) | ((rex & 4) << 1);
+        if (mod == 3) {
+            d->rm = rm | ((rex & 1) << 3);
+        } else if (aflag == 1) {
+            static const int8_t b16[8] = { R_EBX, R_EBX, R_EBP, R_EBP,
+                                           R_ESI, R_EDI, R_EBP, R_EBX };
+            static const int8_t i16[8] = { R_ESI, R_EDI, R_ESI, R_EDI,
+                                           -1, -1, -1, -1 };
+            d->base = b16[rm];
+            d->index = i16[rm];
+            d->seg = (rm == 2 || rm == 3 || (rm == 6 && mod != 0))
+                     ? R_SS : R_DS;
+            if (mod == 0 && rm == 6) {
+                d->base = -1;
+                d->disp = (int16_t)(NEXT() | (NEXT() << 8));
+            } else if (mod == 1) {
+                d->disp = (int8_t)NEXT();
+            } else if (mod == 2) {
+                d->disp = (int16_t)(NEXT() | (NEXT() << 8));
+            }
+        } else {
+            int base = rm;
+            d->seg = R_DS;
+            if (rm == 4) {
+                int sib = NEXT();
+                int idx = ((sib >> 3) & 7) | ((rex & 2) << 2);
+                d->scale = sib >> 6;
+                d->index = idx == 4 ? -1 : idx;
+                base = sib & 7;
+                if (base == 5 && mod == 0) {
+                    d->base = -1;
+                    uint32_t v = NEXT();
+                    v |= NEXT() << 8;
+                    v |= NEXT() << 16;
+                    v |= (uint32_t)NEXT() << 24;
+                    d->disp = (int32_t)v;
+                    goto disp_done;
+                }
+            } else if (rm == 5 && mod == 0) {
+                uint32_t v = NEXT();
+                v |= NEXT() << 8;
+                v |= NEXT() << 16;
+                v |= (uint32_t)NEXT() << 24;
+                d->disp = (int32_t)v;
+                d->base = mode == 2 ? 16 : -1;
+                goto disp_done;
+            }
+            d->base = base | ((rex & 1) << 3);
+            if (base == R_ESP || base == R_EBP) {
+                d->seg = R_SS;
+            }
+            if (mod == 1) {
+                d->disp = (int8_t)NEXT();
+            } else if (mod == 2) {
+                uint32_t v = NEXT();
+                v |= NEXT() << 8;
+                v |= NEXT() << 16;
+                v |= (uint32_t)NEXT() << 24;
+                d->disp = (int32_t)v;
+            }
+        }
+disp_done:
+        if (seg >= 0) {
+            d->seg = seg;
+        }
+    } else {
+        d->seg = seg >= 0 ? seg : R_DS;
+        d->rm = (b & 7) | ((rex & 1) << 3);
+        d->reg = d->rm;
+    }
+    if (seg >= 0) {
+        prefix |= PREFIX_SEG;
+        d->prefix = prefix;
+    }
+
+    /* immediates */
+    {
+        int imm = (op->flags & OPF_IMM_MASK) >> OPF_IMM_SHIFT;
+        int n = 0;
+        uint64_t v = 0;
+        switch (imm) {
+        case IMM_GRP3:
+            if ((d->reg & 7) > 1) {
+                break;
+            }
+            /* fall through */
+        case IMM_Z:
+            if (imm == IMM_GRP3 && ot == 0) {
+                v = (int8_t)NEXT();
+                break;
+            }
+            n = ot == 1 ? 2 : 4;
+            for (int k = 0; k < n; k++) {
+                v |= (uint64_t)NEXT() << (8 * k);
+            }
+            v = n == 2 ? (uint64_t)(int16_t)v : (uint64_t)(int32_t)v;
+            break;
+        case IMM_B:
+            v = (uint64_t)(int8_t)NEXT();
+            break;
+        case IMM_W:
+            v = NEXT();
+            v |= NEXT() << 8;
+            break;
+        case IMM_V:
+            n = 1 << ot;
+            for (int k = 0; k < n; k++) {
+                v |= (uint64_t)NEXT() << (8 * k);
+            }
+            break;
+        case IMM_MOFFS:
+            n = 1 << aflag;
+            for (int k = 0; k < n; k++) {
+                v |= (uint64_t)NEXT() << (8 * k);
+            }
+            break;
+        case IMM_FAR:
+            n = ot == 1 ? 2 : 4;
+            for (int k = 0; k < n; k++) {
+                v |= (uint64_t)NEXT() << (8 * k);
+            }
+            d->imm2 = NEXT();
+            d->imm2 |= NEXT() << 8;
+            break;
+        case IMM_ENTER:
+            v = NEXT();
+            v |= NEXT() << 8;
+            d->imm2 = NEXT();
+            break;
+        default:
+            break;
+        }
+        d->imm = v;
+    }
+    d->fn = op->fn ? op->fn : x86_op_invalid;
+    d->end = !!(op->flags & OPF_END);
+    /* group 5: only the branches end a block, not INC/DEC/PUSH */
+    if (d->map == 0 && b == 0xff) {
+        int r = d->reg & 7;
+        d->end = !(r == 0 || r == 1 || r == 6);
+    }
+    d->len = i;
+    return i;
+
+need_more:
+    if (avail < 15) {
+        return 0;
+    }
+invalid:
+    d->fn = x86_op_invalid;
+    d->end = 1;
+    d->len = i ? i : 1;
+    return -1;
+#undef NEXT
+}
+
+/* Fetch pointer for @lin (raises #PF); defined in helper.c. */
+const uint8_t *x86_fetch_ptr(X86TCG *s, uint64_t lin, uint64_t *phys);
+
+static void page_add_block(TCGBlock *tb)
+{
+    uint64_t page = tb->phys & ~0xfffULL;
+    gpointer key = (gpointer)(uintptr_t)(page >> 12);
+    TCGBlock *first = g_hash_table_lookup(code_pages, key);
+
+    tb->page_next = first;
+    g_hash_table_insert(code_pages, key, tb);
+    if (!first) {
+        /* a new code page: writes to it must take the checked slow path */
+        for (guint i = 0; i < x86_tcg_states->len; i++) {
+            X86TCG *o = g_ptr_array_index(x86_tcg_states, i);
+            for (int m = 0; m < 2; m++) {
+                for (int k = 0; k < TLB_SIZE; k++) {
+                    if (o->tlb[m][k].paddr == page) {
+                        o->tlb[m][k].tag_w = -1;
+                    }
+                }
+            }
+        }
+    }
+}
+
+bool x86_page_has_code(uint64_t page)
+{
+    return code_pages &&
+        g_hash_table_contains(code_pages,
+                              (gpointer)(uintptr_t)(page >> 12));
+}
+
+static void hash_remove(TCGBlock *tb)
+{
+    TCGBlock **pp = &htab[block_hash(tb->phys, tb->mode)];
+    while (*pp) {
+        if (*pp == tb) {
+            *pp = tb->hash_next;
+            return;
+        }
+        pp = &(*pp)->hash_next;
+    }
+}
+
+void x86_invalidate_phys_page(uint64_t page)
+{
+    gpointer key = (gpointer)(uintptr_t)(page >> 12);
+    TCGBlock *tb;
+
+    if (!code_pages) {
+        return;
+    }
+    tb = g_hash_table_lookup(code_pages, key);
+    if (!tb) {
+        return;
+    }
+    g_hash_table_remove(code_pages, key);
+    while (tb) {
+        TCGBlock *next = tb->page_next;
+        hash_remove(tb);
+        zombies = g_slist_prepend(zombies, tb);
+        nblocks--;
+        tb = next;
+    }
+}
+
+static gboolean flush_one(gpointer key, gpointer value, gpointer opaque)
+{
+    return TRUE;
+}
+
+void x86_block_cache_flush(void)
+{
+    for (int i = 0; i < HTAB_SIZE; i++) {
+        TCGBlock *tb = htab[i];
+        while (tb) {
+            TCGBlock *next = tb->hash_next;
+            zombies = g_slist_prepend(zombies, tb);
+            tb = next;
+        }
+        htab[i] = NULL;
+    }
+    if (code_pages) {
+        g_hash_table_foreach_remove(code_pages, flush_one, NULL);
+    }
+    nblocks = 0;
+}
+
+static TCGBlock *tmp_block;
+
+TCGBlock *x86_get_block(X86TCG *s)
+{
+    CPUX86State *env = s->env;
+    uint64_t lin, phys;
+    int mode = s->code64 ? 2 : s->code32 ? 1 : 0;
+    const uint8_t *p;
+    TCGBlock *tb;
+    TCGInsn buf[TCG_BLOCK_MAX_INSNS];
+    int n = 0, avail;
+
+    if (unlikely(zombies != NULL)) {
+        g_slist_free_full(zombies, g_free);
+        zombies = NULL;
+    }
+    if (!code_pages) {
+        code_pages = g_hash_table_new(g_direct_hash, g_direct_equal);
+        tmp_block = g_malloc0(sizeof(TCGBlock) + sizeof(TCGInsn));
+    }
+    lin = env->segs[R_CS].base + env->rip;
+    if (!s->code64) {
+        lin = (uint32_t)lin;
+    }
+    p = x86_fetch_ptr(s, lin, &phys);
+    for (tb = htab[block_hash(phys, mode)]; tb; tb = tb->hash_next) {
+        if (tb->phys == phys && tb->mode == (uint32_t)mode) {
+            return tb;
+        }
+    }
+    avail = 4096 - (lin & 0xfff);
+    while (n < TCG_BLOCK_MAX_INSNS) {
+        int len = x86_decode(s, p, avail, mode, &buf[n]);
+        if (len == 0) {
+            if (n > 0) {
+                break;
+            }
+            /* the first instruction crosses the page: decode uncached */
+            uint8_t tmp[16];
+            uint64_t phys2;
+            const uint8_t *p2 = x86_fetch_ptr(s, lin + avail, &phys2);
+            memcpy(tmp, p, avail);
+            memcpy(tmp + avail, p2, 16 - avail);
+            x86_decode(s, tmp, 15, mode, &tmp_block->insns[0]);
+            tmp_block->insns[0].end = 1;
+            tmp_block->phys = phys;
+            tmp_block->mode = mode;
+            tmp_block->ninsns = 1;
+            return tmp_block;
+        }
+        if (len < 0) {
+            len = buf[n].len;
+        }
+        p += len;
+        avail -= len;
+        n++;
+        if (buf[n - 1].end || avail == 0) {
+            break;
+        }
+    }
+    buf[n - 1].end = 1;
+    tb = g_malloc(sizeof(TCGBlock) + n * sizeof(TCGInsn));
+    tb->phys = phys;
+    tb->mode = mode;
+    tb->ninsns = n;
+    tb->exec_count = 0;
+    memcpy(tb->insns, buf, n * sizeof(TCGInsn));
+    unsigned h = block_hash(phys, mode);
+    tb->hash_next = htab[h];
+    htab[h] = tb;
+    page_add_block(tb);
+    nblocks++;
+    return tb;
+}
