@@ -499,7 +499,7 @@ static void test_memory_ops(void)
     g_assert_cmphex(r[R_EAX], ==, 0x005a5a5a);
     /* RIP-relative load: mov 0x10(%rip),%eax at rip RAM_BASE */
     s->env->rip = RAM_BASE;
-    *(uint32_t *)&ram[0x17] = 0xdeadbeef;
+    memcpy(&ram[0x17], &(uint32_t){0xdeadbeef}, 4);
     emu_exec(s, (const uint8_t *)"\x8b\x05\x11\x00\x00\x00", 6);
     g_assert_cmphex(r[R_EAX], ==, 0xdeadbeef);
     /* enter $16,$0 ; leave */

@@ -77,24 +77,17 @@ static void *ram_ptr(uint64_t pa, int size, bool write)
     return p && len >= (hwaddr)size ? p : NULL;
 }
 
+/* Little-endian host access that tolerates unaligned guest addresses. */
 static uint64_t host_ld(const void *p, int size)
 {
-    switch (size) {
-    case 1: return *(const uint8_t *)p;
-    case 2: return *(const uint16_t *)p;
-    case 4: return *(const uint32_t *)p;
-    default: return *(const uint64_t *)p;
-    }
+    uint64_t v = 0;
+    memcpy(&v, p, size);
+    return v;
 }
 
 static void host_st(void *p, int size, uint64_t v)
 {
-    switch (size) {
-    case 1: *(uint8_t *)p = v; break;
-    case 2: *(uint16_t *)p = v; break;
-    case 4: *(uint32_t *)p = v; break;
-    default: *(uint64_t *)p = v; break;
-    }
+    memcpy(p, &v, size);
 }
 
 uint64_t x86_phys_ld(X86TCG *s, uint64_t pa, int size)

@@ -159,12 +159,13 @@ static inline uint64_t x86_ld_lin(X86TCG *s, uint64_t lin, int size)
     TLBEntry *e = &s->tlb[s->mmu_idx][(lin >> 12) & (TLB_SIZE - 1)];
     if (likely(e->tag_r == (lin & ~0xfffULL) &&
                (lin & 0xfff) + size <= 4096)) {
-        void *p = (void *)(uintptr_t)(lin + e->addend);
+        /* memcpy: guest accesses may be unaligned; compiles to one mov. */
+        const void *p = (const void *)(uintptr_t)(lin + e->addend);
         switch (size) {
-        case 1: return *(uint8_t *)p;
-        case 2: return *(uint16_t *)p;
-        case 4: return *(uint32_t *)p;
-        default: return *(uint64_t *)p;
+        case 1: return *(const uint8_t *)p;
+        case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
+        case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
+        default: { uint64_t v; memcpy(&v, p, 8); return v; }
         }
     }
     return x86_ld_slow(s, lin, size, ACC_R);
@@ -178,9 +179,9 @@ static inline void x86_st_lin(X86TCG *s, uint64_t lin, int size, uint64_t v)
         void *p = (void *)(uintptr_t)(lin + e->addend);
         switch (size) {
         case 1: *(uint8_t *)p = v; return;
-        case 2: *(uint16_t *)p = v; return;
-        case 4: *(uint32_t *)p = v; return;
-        default: *(uint64_t *)p = v; return;
+        case 2: { uint16_t x = v; memcpy(p, &x, 2); return; }
+        case 4: { uint32_t x = v; memcpy(p, &x, 4); return; }
+        default: memcpy(p, &v, 8); return;
         }
     }
     x86_st_slow(s, lin, size, v);
