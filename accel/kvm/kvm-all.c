@@ -328,6 +328,38 @@ static void kvm_handle_io(KVMVCPU *v)
     }
 }
 
+/*
+ * KVM gave up on the guest (on some hosts its instruction emulator refuses
+ * opcodes such as IRET or DAA).  Report it in QEMU's words and register
+ * dump, then pause the VM in the "internal-error" state, as QEMU does, so
+ * that the monitor can still look at it.
+ */
+static void kvm_get_state(X86CPU *cpu);
+
+static void kvm_report_internal_error(KVMVCPU *v)
+{
+    struct kvm_run *run = v->run;
+    g_autoptr(GString) dump = g_string_new(NULL);
+    uint32_t i;
+
+    fprintf(stderr, "KVM internal error. Suberror: %d\n",
+            run->internal.suberror);
+    for (i = 0; i < run->internal.ndata && i < G_N_ELEMENTS(run->internal.data);
+         i++) {
+        fprintf(stderr, "extra data[%u]: 0x%016" PRIx64 "\n", i,
+                (uint64_t)run->internal.data[i]);
+    }
+    if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION) {
+        fprintf(stderr, "emulation failure\n");
+    }
+    kvm_get_state(v->cpu);
+    x86_cpu_dump_state(v->cpu, dump, CPU_DUMP_CODE);
+    fputs(dump->str, stderr);
+    /* Only a system reset gives this vCPU something it can run again. */
+    v->wait_reset = true;
+    qemu_system_vmstop_request(RUN_STATE_INTERNAL_ERROR);
+}
+
 /* Handle one exit with the BQL held. */
 static void kvm_handle_exit(KVMVCPU *v)
 {
@@ -368,10 +400,7 @@ static void kvm_handle_exit(KVMVCPU *v)
         v->wait_reset = true;
         break;
     case KVM_EXIT_INTERNAL_ERROR:
-        error_report("KVM internal error. Suberror: %d",
-                     run->internal.suberror);
-        qemu_system_guest_panicked();
-        v->wait_reset = true;
+        kvm_report_internal_error(v);
         break;
     case KVM_EXIT_INTR:
     case KVM_EXIT_IRQ_WINDOW_OPEN:

@@ -500,7 +500,9 @@ void multiboot_setup_cpu(MultibootImage *mb, CPUX86State *env)
     set_flat_seg(&env->segs[R_FS], 0x10, data);
     set_flat_seg(&env->segs[R_GS], 0x10, data);
     set_flat_seg(&env->segs[R_SS], 0x10, data);
-    env->cr[0] = (env->cr[0] | CR0_PE_MASK) & ~CR0_PG_MASK;
+    /* Caches on, as SeaBIOS leaves them before QEMU's option ROM runs. */
+    env->cr[0] = (env->cr[0] | CR0_PE_MASK) &
+                 ~(CR0_PG_MASK | CR0_CD_MASK | CR0_NW_MASK);
     env->regs[R_EAX] = MULTIBOOT_BOOTLOADER_MAGIC;
     env->regs[R_EBX] = mb->mbi_addr;
     env->rip = mb->entry;

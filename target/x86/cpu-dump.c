@@ -85,15 +85,65 @@ static int dump_cpl(const CPUX86State *env)
     return (env->segs[R_SS].flags & DESC_DPL_MASK) >> DESC_DPL_SHIFT;
 }
 
-void x86_cpu_dump_state(X86CPU *cpu, GString *out, bool dump_fpu)
+static void dump_fpu(const CPUX86State *env, GString *out, bool cs64)
+{
+    int i;
+
+    g_string_append_printf(out, "FCW=%04x FSW=%04x [ST=%d] FTW=%02x "
+                           "MXCSR=%08x\n", env->fpuc, env->fpus,
+                           (env->fpus >> 11) & 7, env->fptag_abridged,
+                           env->mxcsr);
+    for (i = 0; i < 8; i++) {
+        g_string_append_printf(out, "FPR%d=%016" PRIx64 " %04x%c", i,
+                               env->fpregs[i].mant, env->fpregs[i].exp,
+                               (i & 1) ? '\n' : ' ');
+    }
+    for (i = 0; i < (cs64 ? 16 : 8); i++) {
+        g_string_append_printf(out, "XMM%02d=%016" PRIx64 " %016" PRIx64 "%c",
+                               i, env->xmm[i].q[1], env->xmm[i].q[0],
+                               (i & 1) ? '\n' : ' ');
+    }
+}
+
+/* QEMU's window of code bytes around EIP in the "Code=" line. */
+#define DUMP_CODE_BYTES_TOTAL    50
+#define DUMP_CODE_BYTES_BACKWARD 20
+
+static void dump_code(X86CPU *cpu, GString *out)
+{
+    const CPUX86State *env = &cpu->env;
+    uint64_t offs = MIN(env->rip, DUMP_CODE_BYTES_BACKWARD);
+    uint64_t base = env->segs[R_CS].base + env->rip - offs;
+    int i;
+
+    g_string_append(out, "Code=");
+    for (i = 0; i < DUMP_CODE_BYTES_TOTAL; i++) {
+        uint8_t b;
+        bool ok = x86_cpu_memory_rw_debug(cpu, base + i, &b, 1, false) == 0;
+
+        g_string_append_printf(out, "%s%s", i > 0 ? " " : "",
+                               (uint64_t)i == offs ? "<" : "");
+        if (ok) {
+            g_string_append_printf(out, "%02x", b);
+        } else {
+            g_string_append(out, "??");
+        }
+        if ((uint64_t)i == offs) {
+            g_string_append_c(out, '>');
+        }
+    }
+    g_string_append_c(out, '\n');
+}
+
+void x86_cpu_dump_state(X86CPU *cpu, GString *out, int flags)
 {
     const CPUX86State *env = &cpu->env;
     uint32_t efl = (uint32_t)env->eflags;
     bool cs64 = dump_cs64(env);
-    char flags[8];
+    char fl[8];
     int i;
 
-    snprintf(flags, sizeof(flags), "%c%c%c%c%c%c%c",
+    snprintf(fl, sizeof(fl), "%c%c%c%c%c%c%c",
              efl & DF_MASK ? 'D' : '-', efl & CC_O ? 'O' : '-',
              efl & CC_S ? 'S' : '-', efl & CC_Z ? 'Z' : '-',
              efl & CC_A ? 'A' : '-', efl & CC_P ? 'P' : '-',
@@ -116,7 +166,7 @@ void x86_cpu_dump_state(X86CPU *cpu, GString *out, bool dump_fpu)
         }
         g_string_append_printf(out, "RIP=%016" PRIx64 " RFL=%08x [%s] "
                                "CPL=%d II=0 A20=1 SMM=0 HLT=%d\n",
-                               env->rip, efl, flags, dump_cpl(env),
+                               env->rip, efl, fl, dump_cpl(env),
                                env->halted);
     } else {
         g_string_append_printf(out,
@@ -132,7 +182,7 @@ void x86_cpu_dump_state(X86CPU *cpu, GString *out, bool dump_fpu)
                                (uint32_t)env->regs[R_EDI],
                                (uint32_t)env->regs[R_EBP],
                                (uint32_t)env->regs[R_ESP],
-                               (uint32_t)env->rip, efl, flags,
+                               (uint32_t)env->rip, efl, fl,
                                dump_cpl(env), env->halted);
     }
 
@@ -167,21 +217,10 @@ void x86_cpu_dump_state(X86CPU *cpu, GString *out, bool dump_fpu)
                            env->dr[6], env->dr[7]);
     g_string_append_printf(out, "EFER=%016" PRIx64 "\n", env->efer);
 
-    if (!dump_fpu) {
-        return;
+    if (flags & CPU_DUMP_FPU) {
+        dump_fpu(env, out, cs64);
     }
-    g_string_append_printf(out, "FCW=%04x FSW=%04x [ST=%d] FTW=%02x "
-                           "MXCSR=%08x\n", env->fpuc, env->fpus,
-                           (env->fpus >> 11) & 7, env->fptag_abridged,
-                           env->mxcsr);
-    for (i = 0; i < 8; i++) {
-        g_string_append_printf(out, "FPR%d=%016" PRIx64 " %04x%c", i,
-                               env->fpregs[i].mant, env->fpregs[i].exp,
-                               (i & 1) ? '\n' : ' ');
-    }
-    for (i = 0; i < (cs64 ? 16 : 8); i++) {
-        g_string_append_printf(out, "XMM%02d=%016" PRIx64 " %016" PRIx64 "%c",
-                               i, env->xmm[i].q[1], env->xmm[i].q[0],
-                               (i & 1) ? '\n' : ' ');
+    if (flags & CPU_DUMP_CODE) {
+        dump_code(cpu, out);
     }
 }

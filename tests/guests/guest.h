@@ -16,3 +16,15 @@
     mov $9990b, %esi;               \
     call puts32;                    \
     pop %esi
+
+/*
+ * Zero the registers multiboot leaves undefined (QEMU's boot ROMs leave
+ * values there that kemu's direct entry does not): register dumps taken
+ * under both, e.g. on a KVM internal error, then compare exactly.
+ */
+#define CLEAR_UNDEFINED_REGS        \
+    xor %ecx, %ecx;                 \
+    xor %edx, %edx;                 \
+    xor %esi, %esi;                 \
+    xor %edi, %edi;                 \
+    xor %ebp, %ebp

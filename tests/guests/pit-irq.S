@@ -8,6 +8,7 @@
     .code32
     .globl _start
 _start:
+    CLEAR_UNDEFINED_REGS
     mov $0x80000, %esp
     call setup_gdt32
     call setup_idt32
@@ -67,7 +68,12 @@ timer_handler:
     mov $0x20, %al
     out %al, $0x20          /* non-specific EOI */
     pop %eax
-    iret
+    /*
+     * Return without IRET: some hosts run KVM guests through KVM's
+     * instruction emulator, which refuses IRET in protected mode.  The
+     * main loop sets IF itself, so dropping the saved EFLAGS is harmless.
+     */
+    lret $4
 
     .bss
     .align 4

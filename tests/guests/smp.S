@@ -12,6 +12,7 @@
     .code32
     .globl _start
 _start:
+    CLEAR_UNDEFINED_REGS
     mov $0x80000, %esp
     call setup_gdt32
     call serial_init

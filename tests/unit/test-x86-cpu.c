@@ -207,7 +207,7 @@ static void test_dump_reset(void)
     X86CPU *cpu = new_cpu("qemu64", 0, &error_abort);
     g_autoptr(GString) out = g_string_new("");
 
-    x86_cpu_dump_state(cpu, out, true);
+    x86_cpu_dump_state(cpu, out, CPU_DUMP_FPU);
     g_assert_cmpstr(out->str, ==, reset_dump);
     object_unref(cpu);
 }
@@ -232,7 +232,7 @@ static void test_dump_long_mode(void)
     env->tr = (SegmentCache){ 0x40, 0xfffffe0000003000ULL, 0x4087, 0x8900 };
     env->gdt = (TableReg){ 0xfffffe0000001000ULL, 0x7f };
 
-    x86_cpu_dump_state(cpu, out, true);
+    x86_cpu_dump_state(cpu, out, CPU_DUMP_FPU);
     g_assert_nonnull(strstr(out->str,
         "RIP=ffffffff966592eb RFL=00000246 [---Z-P-] CPL=0 II=0 A20=1 "
         "SMM=0 HLT=1\n"

@@ -288,8 +288,19 @@ X86CPU *x86_cpu_create(MachineState *ms, int index, Error **errp);
 void x86_cpu_reset(X86CPU *cpu);
 /* Load a segment register in real-mode fashion (base = selector << 4). */
 void x86_cpu_load_seg_real(CPUX86State *env, int seg, uint16_t selector);
-/* `info registers` text in QEMU's format. */
-void x86_cpu_dump_state(X86CPU *cpu, GString *out, bool dump_fpu);
+/* `info registers` text in QEMU's format; @flags: CPU_DUMP_*. */
+#define CPU_DUMP_FPU  (1 << 0)
+#define CPU_DUMP_CODE (1 << 1)
+void x86_cpu_dump_state(X86CPU *cpu, GString *out, int flags);
+/*
+ * Guest virtual memory without side effects (no A/D bits, no faults):
+ * translate @va with the CPU's current paging mode, or read/write @len
+ * bytes there.  The rw form returns 0, or -1 when a page is unmapped.
+ */
+bool x86_cpu_get_phys_addr_debug(const CPUX86State *env, uint64_t va,
+                                 uint64_t *pa);
+int x86_cpu_memory_rw_debug(X86CPU *cpu, uint64_t va, void *buf, size_t len,
+                            bool is_write);
 /* Mode of the CPU as QEMU's hflags would describe it. */
 static inline bool x86_cpu_long_mode(const CPUX86State *env)
 {

@@ -18,6 +18,9 @@
 #define MSR_MTRRphysBase0    0x200
 #define CPUID_1_ECX_X2APIC   (1u << 21)
 #define CPUID_1_ECX_HYPERVISOR (1u << 31)
+#define CPUID_1_ECX_MONITOR  (1u << 3)
+#define CPUID_1_EDX_ACPI     (1u << 22)
+#define CPUID_EXT_ECX_SVM    (1u << 2)
 /* KVM paravirtual features QEMU enables by default (kvm_default_props). */
 #define KVM_DEFAULT_PV_FEATURES ((1u << 0) | (1u << 1) | (1u << 3) | \
                                  (1u << 4) | (1u << 5) | (1u << 6) | \
@@ -129,8 +132,14 @@ void kvm_x86_filter_model(X86CPU *cpu, const struct kvm_cpuid2 *s)
         model_from_host(cpu, s);
         return;
     }
-    /* QEMU's KVM defaults: x2apic on (in-kernel LAPIC supports it). */
+    /*
+     * QEMU's KVM defaults (kvm_default_props): x2apic on (the in-kernel
+     * LAPIC supports it); svm, acpi and monitor off.
+     */
     m->features_1_ecx |= CPUID_1_ECX_X2APIC;
+    m->features_1_ecx &= ~CPUID_1_ECX_MONITOR;
+    m->features_1_edx &= ~CPUID_1_EDX_ACPI;
+    m->ext_features_ecx &= ~CPUID_EXT_ECX_SVM;
     for (w = 0; w < X86_FW_COUNT; w++) {
         const X86FeatureWord *fw = &x86_feature_words[w];
         uint32_t *word = x86_model_feature_word(m, w);

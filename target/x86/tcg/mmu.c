@@ -77,25 +77,12 @@ static void *ram_ptr(uint64_t pa, int size, bool write)
     return p && len >= (hwaddr)size ? p : NULL;
 }
 
-/* Little-endian host access that tolerates unaligned guest addresses. */
-static uint64_t host_ld(const void *p, int size)
-{
-    uint64_t v = 0;
-    memcpy(&v, p, size);
-    return v;
-}
-
-static void host_st(void *p, int size, uint64_t v)
-{
-    memcpy(p, &v, size);
-}
-
 uint64_t x86_phys_ld(X86TCG *s, uint64_t pa, int size)
 {
     void *p = ((pa & 0xfff) + size <= 4096) ? ram_ptr(pa, size, false) : NULL;
 
     if (p) {
-        return host_ld(p, size);
+        return x86_host_ld(p, size);
     }
     if ((pa & 0xfff) + size > 4096) {
         uint64_t v = 0;
@@ -125,7 +112,7 @@ void x86_phys_st(X86TCG *s, uint64_t pa, int size, uint64_t val)
     }
     p = ram_ptr(pa, size, true);
     if (p) {
-        host_st(p, size, val);
+        x86_host_st(p, size, val);
     } else {
         mmio_st(pa, size, val);
     }
@@ -405,11 +392,11 @@ uint64_t x86_ld_slow(X86TCG *s, uint64_t lin, int size, int acc)
     }
     e = &s->tlb[s->mmu_idx][(lin >> 12) & (TLB_SIZE - 1)];
     if ((acc == ACC_X ? e->tag_x : e->tag_r) == (lin & ~0xfffULL)) {
-        return host_ld((void *)(uintptr_t)(lin + e->addend), size);
+        return x86_host_ld((void *)(uintptr_t)(lin + e->addend), size);
     }
     pa = tlb_fill(s, lin, acc, &ram);
     if (ram) {
-        return host_ld((void *)(uintptr_t)(lin + e->addend), size);
+        return x86_host_ld((void *)(uintptr_t)(lin + e->addend), size);
     }
     return mmio_ld(pa, size);
 }
@@ -435,12 +422,12 @@ void x86_st_slow(X86TCG *s, uint64_t lin, int size, uint64_t val)
     }
     e = &s->tlb[s->mmu_idx][(lin >> 12) & (TLB_SIZE - 1)];
     if (e->tag_w == (lin & ~0xfffULL)) {
-        host_st((void *)(uintptr_t)(lin + e->addend), size, val);
+        x86_host_st((void *)(uintptr_t)(lin + e->addend), size, val);
         return;
     }
     pa = tlb_fill(s, lin, ACC_W, &ram);
     if (ram) {
-        host_st((void *)(uintptr_t)(lin + e->addend), size, val);
+        x86_host_st((void *)(uintptr_t)(lin + e->addend), size, val);
         return;
     }
     /* ROM, MMIO, or a code page we could not untag */

@@ -154,19 +154,36 @@ uint64_t x86_translate(X86TCG *s, uint64_t lin, int acc, bool user);
 
 enum { ACC_R = 0, ACC_W = 1, ACC_X = 2 };
 
+/*
+ * Little-endian load/store of 1, 2, 4 or 8 bytes at a host address.  Guest
+ * accesses may be unaligned, hence memcpy; each case compiles to one mov.
+ */
+static inline uint64_t x86_host_ld(const void *p, int size)
+{
+    switch (size) {
+    case 1: return *(const uint8_t *)p;
+    case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
+    case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
+    default: { uint64_t v; memcpy(&v, p, 8); return v; }
+    }
+}
+
+static inline void x86_host_st(void *p, int size, uint64_t v)
+{
+    switch (size) {
+    case 1: *(uint8_t *)p = v; return;
+    case 2: { uint16_t x = v; memcpy(p, &x, 2); return; }
+    case 4: { uint32_t x = v; memcpy(p, &x, 4); return; }
+    default: memcpy(p, &v, 8); return;
+    }
+}
+
 static inline uint64_t x86_ld_lin(X86TCG *s, uint64_t lin, int size)
 {
     TLBEntry *e = &s->tlb[s->mmu_idx][(lin >> 12) & (TLB_SIZE - 1)];
     if (likely(e->tag_r == (lin & ~0xfffULL) &&
                (lin & 0xfff) + size <= 4096)) {
-        /* memcpy: guest accesses may be unaligned; compiles to one mov. */
-        const void *p = (const void *)(uintptr_t)(lin + e->addend);
-        switch (size) {
-        case 1: return *(const uint8_t *)p;
-        case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
-        case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
-        default: { uint64_t v; memcpy(&v, p, 8); return v; }
-        }
+        return x86_host_ld((const void *)(uintptr_t)(lin + e->addend), size);
     }
     return x86_ld_slow(s, lin, size, ACC_R);
 }
@@ -176,13 +193,8 @@ static inline void x86_st_lin(X86TCG *s, uint64_t lin, int size, uint64_t v)
     TLBEntry *e = &s->tlb[s->mmu_idx][(lin >> 12) & (TLB_SIZE - 1)];
     if (likely(e->tag_w == (lin & ~0xfffULL) &&
                (lin & 0xfff) + size <= 4096)) {
-        void *p = (void *)(uintptr_t)(lin + e->addend);
-        switch (size) {
-        case 1: *(uint8_t *)p = v; return;
-        case 2: { uint16_t x = v; memcpy(p, &x, 2); return; }
-        case 4: { uint32_t x = v; memcpy(p, &x, 4); return; }
-        default: memcpy(p, &v, 8); return;
-        }
+        x86_host_st((void *)(uintptr_t)(lin + e->addend), size, v);
+        return;
     }
     x86_st_slow(s, lin, size, v);
 }
