@@ -200,3 +200,13 @@ void resume_all_vcpus(void)
     g_cond_broadcast(&resume_cond);
     cpus_wake_sleepers();
 }
+
+void cpu_synchronize_all_post_reset(void)
+{
+    const AccelOps *ops = current_accel();
+
+    for (guint i = 0; ops && ops->put_state && x86_cpus && i < x86_cpus->len;
+         i++) {
+        ops->put_state(g_ptr_array_index(x86_cpus, i));
+    }
+}

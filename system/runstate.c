@@ -235,6 +235,7 @@ void qemu_system_reset(ShutdownCause cause)
             mc->reset(current_machine);
         }
     }
+    cpu_synchronize_all_post_reset();
     if (cause != SHUTDOWN_CAUSE_NONE) {
         runstate_event("RESET", cause);
     }

@@ -33,6 +33,12 @@ void cpu_thread_sleep(int64_t timeout_ns);
 void cpus_wake_sleepers(void);
 
 /* vm_stop / vm_start: stop every vCPU and wait until all are parked; resume them. */
+/*
+ * After a system reset (the board has rewritten CPU state: reset values,
+ * a -kernel entry point): hand every vCPU's env to its accelerator, which
+ * may hold a decoded copy (the software CPU's mode flags, KVM's registers).
+ */
+void cpu_synchronize_all_post_reset(void);
 void pause_all_vcpus(void);
 void resume_all_vcpus(void);
 bool all_vcpus_paused(void);

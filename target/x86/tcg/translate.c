@@ -136,13 +136,16 @@ int x86_decode(X86TCG *s, const uint8_t *code, int avail, int mode,
             d->index = i16[rm];
             d->seg = (rm == 2 || rm == 3 || (rm == 6 && mod != 0))
                      ? R_SS : R_DS;
-            if (mod == 0 && rm == 6) {
-                d->base = -1;
-                d->disp = (int16_t)(NEXT() | (NEXT() << 8));
+            if ((mod == 0 && rm == 6) || mod == 2) {
+                /* Two statements: the order of NEXT()s in one is unspecified. */
+                uint16_t v = NEXT();
+                v |= NEXT() << 8;
+                d->disp = (int16_t)v;
+                if (mod == 0) {
+                    d->base = -1;
+                }
             } else if (mod == 1) {
                 d->disp = (int8_t)NEXT();
-            } else if (mod == 2) {
-                d->disp = (int16_t)(NEXT() | (NEXT() << 8));
             }
         } else {
             int base = rm;
