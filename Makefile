@@ -27,7 +27,8 @@ check-asan: deps
 	    $(MESON) setup build-asan -Db_sanitize=address,undefined -Db_lundef=false; fi
 	$(NINJA) -C build-asan
 	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	    $(MESON) test -C build-asan --print-errorlogs --num-processes 2 --suite unit --suite guests-asan
+	    $(MESON) test -C build-asan --print-errorlogs --num-processes 2 --suite unit --suite guests-asan \
+	    --suite functional
 
 check-unit: all
 	$(MESON) test -C $(BUILD_DIR) --print-errorlogs --suite unit

@@ -260,7 +260,6 @@ static bool legacy_add_tail(QemuOpts *opts, const char *tail, Error **errp)
 static QemuOpts *legacy_to_opts(const char *spec, Error **errp)
 {
     QemuOpts *opts = NULL;
-    const char *p;
 
     if (!strcmp(spec, "null") || !strcmp(spec, "stdio") ||
         !strcmp(spec, "pty")) {
@@ -316,9 +315,8 @@ static QemuOpts *legacy_to_opts(const char *spec, Error **errp)
         }
         return opts;
     }
-    p = strchr(spec, ':');
-    error_setg(errp, "'%.*s' is not a valid char driver",
-               p ? (int)(p - spec) : (int)strlen(spec), spec);
+    /* QEMU names the whole option, "foo:bar,x=1", not just "foo". */
+    error_setg(errp, "'%s' is not a valid char driver", spec);
     return NULL;
 }
 

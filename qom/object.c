@@ -790,7 +790,8 @@ bool object_property_set_str(Object *obj, const char *name,
         return false;
     }
     if (!prop->set) {
-        error_setg(errp, "Insufficient permission to perform this operation");
+        error_setg(errp, "Property '%s.%s' is not writable",
+                   object_get_typename(obj), name);
         return false;
     }
     return prop->set(obj, prop, value ? value : "", errp);
@@ -804,7 +805,8 @@ char *object_property_get_str(Object *obj, const char *name, Error **errp)
         return NULL;
     }
     if (!prop->get) {
-        error_setg(errp, "Insufficient permission to perform this operation");
+        error_setg(errp, "Property '%s.%s' is not readable",
+                   object_get_typename(obj), name);
         return NULL;
     }
     return prop->get(obj, prop, errp);

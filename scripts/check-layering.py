@@ -9,6 +9,9 @@ import sys
 # Header path prefix -> layer.  Longest prefix wins.
 HEADER_LAYER = {
     'qemu/': 'util', 'qapi/error.h': 'util', 'config-host.h': 'config',
+    # The schema's generated types, commands and events, and QMP dispatch:
+    # every layer that implements a command may include them.
+    'qapi/': 'qapi', 'monitor/': 'monitor',
     'qom/': 'qom', 'exec/': 'exec', 'chardev/': 'chardev',
     'hw/qdev-core.h': 'hwcore', 'hw/irq.h': 'hwcore', 'hw/boards.h': 'hwcore',
     'hw/loader.h': 'hwcore', 'hw/': 'hw', 'hw/x86/': 'hwx86',
@@ -18,11 +21,15 @@ HEADER_LAYER = {
     'system/runstate.h': 'services', 'system/cpus.h': 'services',
     'system/system.h': 'services', 'system/': 'system',
 }
-BASE = {'util', 'config'}
+BASE = {'util', 'config', 'qapi'}
 # Source folder prefix -> layers it may include (besides its own folder's
 # private headers, which are included without a path).  Longest prefix wins.
 ALLOWED = {
-    'util/': BASE,
+    'util/': {'util', 'config'},
+    'qapi/': BASE,
+    # HMP commands read CPU state and guest memory (info registers, x, xp).
+    'monitor/': BASE | {'qom', 'exec', 'chardev', 'hwcore', 'hw', 'target',
+                        'accel', 'services', 'monitor'},
     'qom/': BASE | {'qom'},
     'exec/': BASE | {'qom', 'exec'},
     'chardev/': BASE | {'qom', 'chardev', 'services'},

@@ -113,6 +113,8 @@ static const char kemu_help_text[] =
 "-serial dev     redirect the serial port to char device 'dev'\n"
 "-monitor dev    redirect the monitor to char device 'dev'\n"
 "-qmp dev        like -monitor but opens in 'control' mode\n"
+"-qmp-pretty dev like -qmp but uses pretty JSON formatting\n"
+"-mon [chardev=]name[,mode=readline|control][,pretty[=on|off]]\n"
 "-pidfile file   write PID to 'file'\n"
 "-S              freeze CPU at startup (use 'c' to start execution)\n"
 "-d item1,...    enable logging of specified items (use '-d help' for a list of log items)\n"

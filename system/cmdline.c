@@ -16,7 +16,7 @@ typedef enum KemuOptId {
     OPT_NOGRAPHIC, OPT_DISPLAY, OPT_VGA, OPT_S, OPT_NAME, OPT_NO_REBOOT,
     OPT_NO_SHUTDOWN, OPT_NODEFAULTS, OPT_DAEMONIZE, OPT_PIDFILE, OPT_D,
     OPT_LOGFILE, OPT_L, OPT_RTC, OPT_BOOT, OPT_DRIVE, OPT_HDA, OPT_CDROM,
-    OPT_NETDEV, OPT_VNC,
+    OPT_NETDEV, OPT_VNC, OPT_QMP_PRETTY, OPT_MON,
 } KemuOptId;
 
 typedef struct KemuOptDef {
@@ -46,6 +46,8 @@ static const KemuOptDef kemu_options[] = {
     { "serial", true, OPT_SERIAL },
     { "monitor", true, OPT_MONITOR },
     { "qmp", true, OPT_QMP },
+    { "qmp-pretty", true, OPT_QMP_PRETTY },
+    { "mon", true, OPT_MON },
     { "nographic", false, OPT_NOGRAPHIC },
     { "display", true, OPT_DISPLAY },
     { "vga", true, OPT_VGA },
@@ -92,6 +94,16 @@ static void opt_arg_free(gpointer p)
     g_free(a);
 }
 
+static void mon_opt_free(gpointer p)
+{
+    KemuMonitorOpt *m = p;
+
+    g_free(m->arg);
+    g_free(m->spec);
+    g_free(m->chardev);
+    g_free(m);
+}
+
 static void opts_free(gpointer p)
 {
     qemu_opts_free(p);
@@ -111,6 +123,7 @@ void kemu_config_init(KemuConfig *cfg)
     cfg->serials = g_ptr_array_new_with_free_func(g_free);
     cfg->monitors = g_ptr_array_new_with_free_func(g_free);
     cfg->qmps = g_ptr_array_new_with_free_func(g_free);
+    cfg->mon_opts = g_ptr_array_new_with_free_func(mon_opt_free);
 }
 
 void kemu_config_free(KemuConfig *cfg)
@@ -118,7 +131,7 @@ void kemu_config_free(KemuConfig *cfg)
     GPtrArray **arrays[] = {
         &cfg->accel_opts, &cfg->accel_args, &cfg->devices, &cfg->globals,
         &cfg->chardevs, &cfg->drives, &cfg->netdevs, &cfg->serials,
-        &cfg->monitors, &cfg->qmps,
+        &cfg->monitors, &cfg->qmps, &cfg->mon_opts,
     };
     char **strings[] = {
         &cfg->machine_type, &cfg->smp, &cfg->cpu_model, &cfg->kernel,
@@ -520,8 +533,82 @@ static bool parse_serial(KemuConfig *cfg, const char *arg, Error **errp)
         error_setg(errp, "too many serial ports");
         return false;
     }
+    if (g_str_has_prefix(arg, "mon:")) {
+        /* The serial port carries the monitor: no default one. */
+        cfg->no_default_monitor = true;
+    }
     g_ptr_array_add(cfg->serials, g_strdup(arg));
     return true;
+}
+
+/* -monitor DEV, -qmp DEV, -qmp-pretty DEV ("none": no monitor). */
+static void parse_monitor(KemuConfig *cfg, const char *opt, const char *arg,
+                          bool qmp, bool pretty)
+{
+    KemuMonitorOpt *m;
+
+    cfg->no_default_monitor = true;
+    /* QEMU skips "-monitor none" (and only that) before any parsing. */
+    if (!qmp && !strncmp(arg, "none", 4)) {
+        return;
+    }
+    m = g_new0(KemuMonitorOpt, 1);
+    m->opt = opt;
+    m->arg = g_strdup(arg);
+    m->spec = g_strdup(arg);
+    m->qmp = qmp;
+    m->pretty = pretty;
+    g_ptr_array_add(cfg->mon_opts, m);
+}
+
+/* -mon [chardev=]ID[,mode=readline|control][,pretty=on|off] */
+static bool parse_mon(KemuConfig *cfg, const char *opt, const char *arg,
+                      Error **errp)
+{
+    static const char *const keys[] = { "chardev", "mode", "pretty", "id",
+                                        NULL };
+    QemuOpts *opts = qemu_opts_parse(arg, "chardev", errp);
+    const char *mode, *chardev;
+    KemuMonitorOpt *m;
+    Error *err = NULL;
+    bool pretty;
+
+    if (!opts) {
+        return false;
+    }
+    cfg->no_default_monitor = true;
+    if (!check_keys(opts, keys, "Invalid parameter '%s'", errp)) {
+        goto fail;
+    }
+    chardev = qemu_opt_get(opts, "chardev");
+    if (!chardev) {
+        error_setg(errp, "Parameter 'chardev' is missing");
+        goto fail;
+    }
+    mode = qemu_opt_get(opts, "mode");
+    if (mode && strcmp(mode, "readline") && strcmp(mode, "control")) {
+        error_setg(errp, "Parameter 'mode' does not accept value '%s'",
+                   mode);
+        goto fail;
+    }
+    pretty = qemu_opt_get_bool(opts, "pretty", false, &err);
+    if (err) {
+        error_free(err);
+        error_setg(errp, "Parameter 'pretty' expects 'on' or 'off'");
+        goto fail;
+    }
+    m = g_new0(KemuMonitorOpt, 1);
+    m->opt = opt;
+    m->arg = g_strdup(arg);
+    m->chardev = g_strdup(chardev);
+    m->qmp = mode && !strcmp(mode, "control");
+    m->pretty = pretty;
+    g_ptr_array_add(cfg->mon_opts, m);
+    qemu_opts_free(opts);
+    return true;
+fail:
+    qemu_opts_free(opts);
+    return false;
 }
 
 /* One option with its argument (NULL when it takes none). */
@@ -578,10 +665,15 @@ static bool handle_option(KemuConfig *cfg, const KemuOptDef *def,
         return parse_serial(cfg, arg, errp);
     case OPT_MONITOR:
         g_ptr_array_add(cfg->monitors, g_strdup(arg));
+        parse_monitor(cfg, opt, arg, false, false);
         return true;
     case OPT_QMP:
+    case OPT_QMP_PRETTY:
         g_ptr_array_add(cfg->qmps, g_strdup(arg));
+        parse_monitor(cfg, opt, arg, true, def->id == OPT_QMP_PRETTY);
         return true;
+    case OPT_MON:
+        return parse_mon(cfg, opt, arg, errp);
     case OPT_NOGRAPHIC:
         cfg->nographic = true;
         return true;

@@ -81,6 +81,9 @@ MachineState *startup_create_machine(const KemuConfig *cfg)
     }
     object_unref(ms);      /* the tree holds it now */
     current_machine = ms;
+    /* QEMU creates the device containers with the machine (qom-list shows them). */
+    container_get(OBJECT(ms), "peripheral");
+    container_get(OBJECT(ms), "peripheral-anon");
 
     apply_machine_opts(cfg, ms);
 

@@ -12,6 +12,7 @@
 #include "chardev/char.h"
 #include "hw/boards.h"
 #include "hw/qdev-core.h"
+#include "monitor/monitor.h"
 #include "system/cmdline.h"
 #include "system/cpus.h"
 #include "system/runstate.h"
@@ -53,6 +54,7 @@ static int run_main_loop(void)
 static void teardown(void)
 {
     pause_all_vcpus();
+    monitor_cleanup();
     /* Puts stdio back into cooked mode. */
     chardev_cleanup_all();
 }

@@ -2,13 +2,16 @@
  * -device: QEMU's qdev_device_add() behaviour on kemu's qdev.  Option
  * values reach the device as text through its class properties, so the
  * command line and the monitor share one path.  Not modelled: JSON
- * -device syntax, driver aliases, hotplug handlers.
+ * -device syntax, driver aliases, hotplug handlers (so QMP device_add and
+ * device_del give QEMU's refusals for buses and devices without hotplug).
  */
 #include "qemu/osdep.h"
 #include "qemu/option.h"
 #include "hw/qdev-core.h"
 #include "hw/isa/isa.h"
 #include "system/qdev-monitor.h"
+#include "qapi/qapi-commands.h"
+#include "target/x86/cpu.h"
 
 /* Options consumed by qdev itself rather than passed on as properties. */
 static bool is_qdev_option(const char *name)
@@ -154,4 +157,186 @@ DeviceState *qdev_device_add_str(const char *optarg, Error **errp)
 out:
     qemu_opts_free(opts);
     return dev;
+}
+
+/* ---- QMP: device-list-properties, device_add, device_del ---- */
+
+/* Properties QEMU leaves out of device-list-properties. */
+static bool is_hidden_device_property(const char *name)
+{
+    return !strcmp(name, "type") || !strcmp(name, "realized") ||
+           !strcmp(name, "hotpluggable") || !strcmp(name, "hotplugged") ||
+           !strcmp(name, "parent_bus") || g_str_has_prefix(name, "legacy-");
+}
+
+static void add_device_property(ObjectProperty *prop, void *opaque)
+{
+    ObjectPropertyInfoList **head = opaque;
+    ObjectPropertyInfoList *elt;
+    ObjectPropertyInfo *info;
+
+    if (is_hidden_device_property(prop->name)) {
+        return;
+    }
+    info = g_new0(ObjectPropertyInfo, 1);
+    info->name = g_strdup(prop->name);
+    info->type = g_strdup(prop->type);
+    if (prop->description) {
+        info->has_description = true;
+        info->description = g_strdup(prop->description);
+    }
+    if (prop->defval) {
+        /* Defaults are kept as the JSON text QEMU's help prints. */
+        info->default_value = json_from_string(prop->defval, NULL);
+        info->has_default_value = info->default_value != NULL;
+    }
+    elt = g_new0(ObjectPropertyInfoList, 1);
+    elt->value = info;
+    elt->next = *head;      /* QEMU prepends */
+    *head = elt;
+}
+
+ObjectPropertyInfoList *qmp_device_list_properties(const char *typename,
+                                                   Error **errp)
+{
+    ObjectClass *oc = object_class_by_name(typename);
+    ObjectPropertyInfoList *head = NULL;
+    Object *obj;
+
+    if (!oc) {
+        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
+                  "Device '%s' not found", typename);
+        return NULL;
+    }
+    if (!object_class_dynamic_cast(oc, TYPE_DEVICE) ||
+        object_class_is_abstract(oc)) {
+        error_setg(errp, "Parameter 'typename' expects a non-abstract device "
+                   "type");
+        return NULL;
+    }
+    /* As QEMU: a throw-away instance also shows its child properties. */
+    obj = object_new(typename);
+    object_property_foreach(obj, add_device_property, &head);
+    object_unref(obj);
+    return head;
+}
+
+/* A JSON argument of device_add as option text (qemu_opts_from_qdict). */
+static char *device_arg_text(JsonNode *value)
+{
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+    if (!JSON_NODE_HOLDS_VALUE(value)) {
+        return NULL;        /* objects, arrays, null: ignored as by QEMU */
+    }
+    switch (json_node_get_value_type(value)) {
+    case G_TYPE_STRING:
+        return g_strdup(json_node_get_string(value));
+    case G_TYPE_INT64:
+        return g_strdup_printf("%" PRId64, json_node_get_int(value));
+    case G_TYPE_BOOLEAN:
+        return g_strdup(json_node_get_boolean(value) ? "on" : "off");
+    case G_TYPE_DOUBLE:
+        return g_strdup(g_ascii_dtostr(buf, sizeof(buf),
+                                       json_node_get_double(value)));
+    default:
+        return NULL;
+    }
+}
+
+/* QEMU's identifier rule for id=: a letter, then letters, digits, -._ */
+static bool id_wellformed(const char *id)
+{
+    if (!g_ascii_isalpha(id[0])) {
+        return false;
+    }
+    for (const char *p = id + 1; *p; p++) {
+        if (!g_ascii_isalnum(*p) && !strchr("-._", *p)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void qmp_device_add(JsonObject *args, JsonNode **ret, Error **errp)
+{
+    g_autofree char *driver = NULL;
+    g_autofree char *bus_name = NULL;
+    g_autofree char *id = NULL;
+    DeviceClass *dc;
+    BusState *bus;
+
+    /* As QEMU, a malformed id is refused before anything else. */
+    if (json_object_has_member(args, "id")) {
+        id = device_arg_text(json_object_get_member(args, "id"));
+        if (id && !id_wellformed(id)) {
+            error_setg(errp, "Parameter 'id' expects an identifier");
+            return;
+        }
+    }
+    if (json_object_has_member(args, "driver")) {
+        driver = device_arg_text(json_object_get_member(args, "driver"));
+    }
+    if (!driver) {
+        error_setg(errp, "Parameter 'driver' is missing");
+        return;
+    }
+    if (json_object_has_member(args, "bus")) {
+        bus_name = device_arg_text(json_object_get_member(args, "bus"));
+    }
+    dc = device_class_for_user(driver, errp);
+    if (!dc) {
+        return;
+    }
+    bus = find_bus(dc, driver, bus_name, errp);
+    if (!bus && (dc->bus_type || bus_name)) {
+        return;
+    }
+    /*
+     * The machine is complete whenever QMP runs, so this is hotplug, and
+     * no kemu bus or device implements it yet: QEMU's refusals.
+     */
+    if (bus) {
+        error_setg(errp, "Bus '%s' does not support hotplugging", bus->name);
+    } else {
+        error_setg(errp, "Device '%s' does not support hotplugging", driver);
+    }
+}
+
+void qmp_device_del(const char *id, Error **errp)
+{
+    Object *obj;
+    DeviceState *dev;
+
+    /* An absolute QOM path, or a path below /machine/peripheral. */
+    if (id[0] == '/') {
+        obj = object_resolve_path(id, NULL);
+    } else {
+        /* /machine/peripheral exists only once a -device had an id. */
+        Object *peripheral = object_resolve_path("/machine/peripheral", NULL);
+
+        obj = peripheral ? object_resolve_path_component(peripheral, id)
+                         : NULL;
+    }
+    if (!obj) {
+        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND, "Device '%s' not found",
+                  id);
+        return;
+    }
+    dev = (DeviceState *)object_dynamic_cast(obj, TYPE_DEVICE);
+    if (!dev) {
+        error_setg(errp, "%s is not a hotpluggable device", id);
+        return;
+    }
+    if (dev->parent_bus) {
+        error_setg(errp, "Bus '%s' does not support hotplugging",
+                   dev->parent_bus->name);
+        return;
+    }
+    if (object_dynamic_cast(obj, TYPE_X86_CPU) && X86_CPU(obj)->is_bsp) {
+        error_setg(errp, "Boot CPU is unpluggable");
+        return;
+    }
+    error_setg(errp, "Device '%s' does not support hotplugging",
+               object_get_typename(obj));
 }

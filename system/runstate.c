@@ -12,38 +12,6 @@
 #include "hw/boards.h"
 #include "hw/qdev-core.h"
 
-static const char *const runstate_names[RUN_STATE__MAX] = {
-    [RUN_STATE_DEBUG] = "debug",
-    [RUN_STATE_INMIGRATE] = "inmigrate",
-    [RUN_STATE_INTERNAL_ERROR] = "internal-error",
-    [RUN_STATE_IO_ERROR] = "io-error",
-    [RUN_STATE_PAUSED] = "paused",
-    [RUN_STATE_POSTMIGRATE] = "postmigrate",
-    [RUN_STATE_PRELAUNCH] = "prelaunch",
-    [RUN_STATE_FINISH_MIGRATE] = "finish-migrate",
-    [RUN_STATE_RESTORE_VM] = "restore-vm",
-    [RUN_STATE_RUNNING] = "running",
-    [RUN_STATE_SAVE_VM] = "save-vm",
-    [RUN_STATE_SHUTDOWN] = "shutdown",
-    [RUN_STATE_SUSPENDED] = "suspended",
-    [RUN_STATE_WATCHDOG] = "watchdog",
-    [RUN_STATE_GUEST_PANICKED] = "guest-panicked",
-    [RUN_STATE_COLO] = "colo",
-};
-
-static const char *const shutdown_cause_names[SHUTDOWN_CAUSE__MAX] = {
-    [SHUTDOWN_CAUSE_NONE] = "none",
-    [SHUTDOWN_CAUSE_HOST_ERROR] = "host-error",
-    [SHUTDOWN_CAUSE_HOST_QMP_QUIT] = "host-qmp-quit",
-    [SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET] = "host-qmp-system-reset",
-    [SHUTDOWN_CAUSE_HOST_SIGNAL] = "host-signal",
-    [SHUTDOWN_CAUSE_HOST_UI] = "host-ui",
-    [SHUTDOWN_CAUSE_GUEST_SHUTDOWN] = "guest-shutdown",
-    [SHUTDOWN_CAUSE_GUEST_RESET] = "guest-reset",
-    [SHUTDOWN_CAUSE_GUEST_PANIC] = "guest-panic",
-    [SHUTDOWN_CAUSE_SUBSYSTEM_RESET] = "subsystem-reset",
-};
-
 /* Written by the main thread only (BQL); read by vCPU threads. */
 static volatile RunState current_run_state = RUN_STATE_PRELAUNCH;
 
@@ -90,12 +58,12 @@ void runstate_set(RunState state)
 
 const char *runstate_name(RunState state)
 {
-    return (unsigned)state < RUN_STATE__MAX ? runstate_names[state] : "?";
+    return (unsigned)state < RUN_STATE__MAX ? RunState_str(state) : "?";
 }
 
 const char *shutdown_cause_name(ShutdownCause cause)
 {
-    return (unsigned)cause < SHUTDOWN_CAUSE__MAX ? shutdown_cause_names[cause]
+    return (unsigned)cause < SHUTDOWN_CAUSE__MAX ? ShutdownCause_str(cause)
                                                  : "?";
 }
 
@@ -295,8 +263,9 @@ bool qemu_main_loop_should_exit(int *status)
         return true;
     }
     if (g_atomic_int_compare_and_exchange(&panic_requested, 1, 0)) {
-        vm_stop(RUN_STATE_GUEST_PANICKED);
+        /* QEMU sends GUEST_PANICKED before the STOP of the VM. */
         runstate_event("GUEST_PANICKED", SHUTDOWN_CAUSE_GUEST_PANIC);
+        vm_stop(RUN_STATE_GUEST_PANICKED);
         if (!no_shutdown) {
             g_atomic_int_set(&shutdown_requested, SHUTDOWN_CAUSE_GUEST_PANIC);
         }

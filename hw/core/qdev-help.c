@@ -26,22 +26,23 @@ static gint class_name_casecmp(gconstpointer a, gconstpointer b)
                               object_class_get_name((ObjectClass *)b));
 }
 
-static void print_devinfo(DeviceClass *dc)
+static void devinfo_str(GString *out, DeviceClass *dc)
 {
-    printf("name \"%s\"", object_class_get_name(OBJECT_CLASS(dc)));
+    g_string_append_printf(out, "name \"%s\"",
+                           object_class_get_name(OBJECT_CLASS(dc)));
     if (dc->bus_type) {
-        printf(", bus %s", dc->bus_type);
+        g_string_append_printf(out, ", bus %s", dc->bus_type);
     }
     if (dc->desc) {
-        printf(", desc \"%s\"", dc->desc);
+        g_string_append_printf(out, ", desc \"%s\"", dc->desc);
     }
     if (!dc->user_creatable) {
-        printf(", no-user");
+        g_string_append(out, ", no-user");
     }
-    printf("\n");
+    g_string_append_c(out, '\n');
 }
 
-void qdev_print_device_list(void)
+void qdev_format_device_list(GString *out)
 {
     GSList *list = object_class_get_list(TYPE_DEVICE, false);
     unsigned long all = (1UL << DEVICE_CATEGORY_MAX) - 1;
@@ -66,15 +67,24 @@ void qdev_print_device_list(void)
                  * category index; it always has bridges, so the output is
                  * the same there, and we avoid a leading blank line.)
                  */
-                printf("%s%s devices:\n", any_printed ? "\n" : "",
-                       category_names[i]);
+                g_string_append_printf(out, "%s%s devices:\n",
+                                       any_printed ? "\n" : "",
+                                       category_names[i]);
                 printed = true;
                 any_printed = true;
             }
-            print_devinfo(dc);
+            devinfo_str(out, dc);
         }
     }
     g_slist_free(list);
+}
+
+void qdev_print_device_list(void)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    qdev_format_device_list(out);
+    fputs(out->str, stdout);
 }
 
 /* Properties QEMU's device-list-properties leaves out. */
@@ -123,7 +133,7 @@ static gint str_ptr_cmp(gconstpointer a, gconstpointer b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-bool qdev_print_device_help(const char *driver, Error **errp)
+bool qdev_format_device_help(const char *driver, GString *out, Error **errp)
 {
     ObjectClass *oc = object_class_by_name(driver);
     GPtrArray *lines;
@@ -149,13 +159,25 @@ bool qdev_print_device_help(const char *driver, Error **errp)
 
     g_ptr_array_sort(lines, str_ptr_cmp);
     if (lines->len) {
-        printf("%s options:\n", driver);
+        g_string_append_printf(out, "%s options:\n", driver);
     } else {
-        printf("There are no options for %s.\n", driver);
+        g_string_append_printf(out, "There are no options for %s.\n", driver);
     }
     for (guint i = 0; i < lines->len; i++) {
-        printf("%s\n", (char *)g_ptr_array_index(lines, i));
+        g_string_append_printf(out, "%s\n",
+                               (char *)g_ptr_array_index(lines, i));
     }
     g_ptr_array_free(lines, true);
+    return true;
+}
+
+bool qdev_print_device_help(const char *driver, Error **errp)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    if (!qdev_format_device_help(driver, out, errp)) {
+        return false;
+    }
+    fputs(out->str, stdout);
     return true;
 }

@@ -213,9 +213,14 @@ BusState *qbus_find_by_name(const char *name);
 
 /* ---- help and introspection ---- */
 
-/* The "-device help" text, category by category, to stdout. */
+/* The "-device help" text, category by category: appended to @out, or to stdout. */
+void qdev_format_device_list(GString *out);
 void qdev_print_device_list(void);
-/* "-device DRIVER,help": "DRIVER options:" then one line per property; false + errp if unknown. */
+/*
+ * "-device DRIVER,help": "DRIVER options:" then one line per property,
+ * appended to @out or printed; false + errp if the driver is unknown.
+ */
+bool qdev_format_device_help(const char *driver, GString *out, Error **errp);
 bool qdev_print_device_help(const char *driver, Error **errp);
 
 #endif

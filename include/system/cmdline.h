@@ -35,6 +35,20 @@ typedef struct KemuOptArg {
     char *arg;               /* "isa-serial,id=s0" */
 } KemuOptArg;
 
+/*
+ * A monitor from -monitor, -qmp, -qmp-pretty (a legacy chardev spec, the
+ * chardev labelled compat_monitorN) or -mon (an existing -chardev), in
+ * command-line order.
+ */
+typedef struct KemuMonitorOpt {
+    const char *opt;         /* "-monitor", "-qmp", ... (static) */
+    char *arg;               /* the option's argument as typed */
+    char *spec;              /* legacy chardev spec; NULL for -mon */
+    char *chardev;           /* -mon chardev=ID; NULL for the others */
+    bool qmp;                /* mode=control */
+    bool pretty;
+} KemuMonitorOpt;
+
 typedef struct KemuConfig {
     KemuEarlyExit early_exit;
 
@@ -62,7 +76,10 @@ typedef struct KemuConfig {
     GPtrArray *chardevs;         /* KemuOptArg *: -chardev */
     GPtrArray *serials;          /* char *: -serial, at most KEMU_MAX_SERIAL */
     GPtrArray *monitors;         /* char *: -monitor */
-    GPtrArray *qmps;             /* char *: -qmp */
+    GPtrArray *qmps;             /* char *: -qmp, -qmp-pretty */
+    GPtrArray *mon_opts;         /* KemuMonitorOpt *: every monitor, in order */
+    /* A monitor option (or -serial mon:...) replaces the default monitor. */
+    bool no_default_monitor;
 
     bool nographic;
     char *display;               /* -display type ("none"), NULL: default */

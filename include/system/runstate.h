@@ -9,40 +9,12 @@
 
 #include "qemu/osdep.h"
 
-typedef enum RunState {
-    RUN_STATE_DEBUG,
-    RUN_STATE_INMIGRATE,
-    RUN_STATE_INTERNAL_ERROR,
-    RUN_STATE_IO_ERROR,
-    RUN_STATE_PAUSED,
-    RUN_STATE_POSTMIGRATE,
-    RUN_STATE_PRELAUNCH,
-    RUN_STATE_FINISH_MIGRATE,
-    RUN_STATE_RESTORE_VM,
-    RUN_STATE_RUNNING,
-    RUN_STATE_SAVE_VM,
-    RUN_STATE_SHUTDOWN,
-    RUN_STATE_SUSPENDED,
-    RUN_STATE_WATCHDOG,
-    RUN_STATE_GUEST_PANICKED,
-    RUN_STATE_COLO,
-    RUN_STATE__MAX
-} RunState;
-
-/* QEMU's ShutdownCause, reported in SHUTDOWN/RESET events. */
-typedef enum ShutdownCause {
-    SHUTDOWN_CAUSE_NONE,
-    SHUTDOWN_CAUSE_HOST_ERROR,
-    SHUTDOWN_CAUSE_HOST_QMP_QUIT,
-    SHUTDOWN_CAUSE_HOST_QMP_SYSTEM_RESET,
-    SHUTDOWN_CAUSE_HOST_SIGNAL,
-    SHUTDOWN_CAUSE_HOST_UI,
-    SHUTDOWN_CAUSE_GUEST_SHUTDOWN,
-    SHUTDOWN_CAUSE_GUEST_RESET,
-    SHUTDOWN_CAUSE_GUEST_PANIC,
-    SHUTDOWN_CAUSE_SUBSYSTEM_RESET,
-    SHUTDOWN_CAUSE__MAX
-} ShutdownCause;
+/*
+ * RunState (RUN_STATE_RUNNING, ...) and ShutdownCause
+ * (SHUTDOWN_CAUSE_GUEST_RESET, ...) are generated from
+ * qapi/run-state.json.
+ */
+#include "qapi/qapi-types.h"
 
 RunState runstate_get(void);
 bool runstate_is_running(void);

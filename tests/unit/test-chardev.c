@@ -200,6 +200,7 @@ static void test_errors(void)
                 "Parameter 'append' expects 'on' or 'off'");
     check_error("foo", true, "'foo' is not a valid char driver");
     check_error("file", true, "'file' is not a valid char driver");
+    check_error("foo:bar,x=1", true, "'foo:bar,x=1' is not a valid char driver");
     check_error("file:", true,
                 "Could not open '': No such file or directory");
     check_error("unix:/nonexistent/sock", true,
