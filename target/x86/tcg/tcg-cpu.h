@@ -109,6 +109,7 @@ struct X86TCG {
     bool exc_has_err;
     int exc_depth;          /* 0 normal, 1 delivering, 2 delivering #DF */
     int exc_class;          /* class of the event being delivered (exec.c) */
+    bool push_rf;           /* delivering a fault: push EFLAGS.RF = 1 */
     bool nmi_blocked;       /* NMI handler running, until IRET */
     /* TLB */
     TLBEntry tlb[2][TLB_SIZE];
