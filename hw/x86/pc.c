@@ -340,8 +340,9 @@ static bool pc_load_kernel(PCMachineState *pcms, Error **errp)
     }
     if (multiboot_find_header((uint8_t *)data, size) < 0) {
         if (!linux_boot_is_bzimage((uint8_t *)data, size)) {
-            error_setg(errp, "invalid kernel header");
-            return false;
+            /* QEMU's exact message and status (no program-name prefix). */
+            fprintf(stderr, "qemu: invalid kernel header\n");
+            exit(1);
         }
         pcms->linux_boot = linux_boot_load(ms->kernel_filename,
                                            (uint8_t *)data, size,
