@@ -74,6 +74,13 @@ static void fp_pop(CPUX86State *env)
     fp_set_top(env, (fp_top(env) + 1) & 7);
 }
 
+/* Write ST(i) and tag it valid. */
+static void fp_write(CPUX86State *env, int i, const X86FPReg *v)
+{
+    env->fpregs[i] = *v;
+    fp_set_tag(env, i, true);
+}
+
 /* ---- exceptions ---- */
 
 /*
@@ -291,6 +298,43 @@ static uint16_t host_store(CPUX86State *env, int fm, const X86FPReg *in,
     return sw;
 }
 
+/*
+ * ST(0) op memory operand in format @fm (F32, F64, I32, I16), op 0..7 as
+ * in the D8 group (FCOMP runs as FCOM: the caller pops).  Run as one host
+ * instruction: NaN propagation and denormal reporting depend on it.
+ */
+static uint16_t host_arith_mem(CPUX86State *env, int fm, int op,
+                               X86FPReg *a, const uint8_t *mem)
+{
+    uint16_t cw = host_cw(env), sw = 0;
+    const uint8_t (*m)[8] = (const void *)mem;
+
+#define X87_M(insn)                                                     \
+    asm volatile("fninit\n\tfldcw %[cw]\n\tfldt %[a]\n\t" insn " %[m]\n\t" \
+                 "fnstsw %[sw]\n\tfstpt %[a]\n\tfninit"                 \
+                 : [a] "+m" (*a), [sw] "=m" (sw)                        \
+                 : [m] "m" (*m), [cw] "m" (cw) : "memory")
+#define X87_M8(pre, sfx)                                                \
+    switch (op) {                                                       \
+    case 0: X87_M(pre "add" sfx); break;                                \
+    case 1: X87_M(pre "mul" sfx); break;                                \
+    case 2: case 3: X87_M(pre "com" sfx); break;                        \
+    case 4: X87_M(pre "sub" sfx); break;                                \
+    case 5: X87_M(pre "subr" sfx); break;                               \
+    case 6: X87_M(pre "div" sfx); break;                                \
+    default: X87_M(pre "divr" sfx); break;                              \
+    }
+    switch (fm) {
+    case FM_F32: X87_M8("f", "s"); break;
+    case FM_F64: X87_M8("f", "l"); break;
+    case FM_I32: X87_M8("fi", "l"); break;
+    default: X87_M8("fi", "s"); break;
+    }
+#undef X87_M8
+#undef X87_M
+    return sw;
+}
+
 /* ---- guest memory ---- */
 
 static void fp_ld_mem(X86TCG *s, const TCGInsn *d, uint64_t ea, int n,
@@ -377,7 +421,7 @@ static void fp_arith(CPUX86State *env, int op, int dst, const X86FPReg *src,
     }
     if (fp_empty(env, dst) || src_empty) {
         if (!fp_underflow(env)) {
-            env->fpregs[dst] = fp_indefinite;
+            fp_write(env, dst, &fp_indefinite);
         } else {
             return;
         }
@@ -484,9 +528,10 @@ static void fp_stenv(X86TCG *s, const TCGInsn *d, uint64_t ea)
     uint32_t ip = env->fpip, dp = env->fpdp;
 
     (void)x86_ld(s, d->seg, ea + 7 * w - 1, 1);
-    x86_st(s, d->seg, ea, w, env->fpuc);
-    x86_st(s, d->seg, ea + w, w, env->fpus);
-    x86_st(s, d->seg, ea + 2 * w, w, tw);
+    /* the reserved upper halves of the 32-bit format read as ones */
+    x86_st(s, d->seg, ea, w, 0xffff0000u | env->fpuc);
+    x86_st(s, d->seg, ea + w, w, 0xffff0000u | env->fpus);
+    x86_st(s, d->seg, ea + 2 * w, w, 0xffff0000u | tw);
     if (!s->pe || (env->eflags & VM_MASK)) {
         /* real-mode format: 20/32-bit linear pointers and the opcode */
         x86_st(s, d->seg, ea + 3 * w, 2, ip & 0xffff);
@@ -504,7 +549,8 @@ static void fp_stenv(X86TCG *s, const TCGInsn *d, uint64_t ea)
                env->segs[R_CS].selector |
                (o32 ? (uint32_t)(env->fpop & 0x7ff) << 16 : 0));
         x86_st(s, d->seg, ea + 5 * w, w, dp);
-        x86_st(s, d->seg, ea + 6 * w, w, env->segs[R_DS].selector);
+        x86_st(s, d->seg, ea + 6 * w, w,
+               0xffff0000u | env->segs[R_DS].selector);
     }
 }
 
@@ -559,6 +605,7 @@ void x86_fpu_set_cw_sw(CPUX86State *env, uint16_t cw, uint16_t sw)
 
 void x86_fpu_init(CPUX86State *env)
 {
+    fp_set_top(env, 0);     /* the registers keep their contents */
     env->fpuc = 0x37f;
     env->fpus = 0;
     env->fptag_abridged = 0;
@@ -695,7 +742,7 @@ static void fp_unary(CPUX86State *env, int hx)
 
     if (fp_empty(env, 0)) {
         if (!fp_underflow(env)) {
-            env->fpregs[0] = fp_indefinite;
+            fp_write(env, 0, &fp_indefinite);
         }
         return;
     }
@@ -718,7 +765,7 @@ static void fp_binary_pop(CPUX86State *env, int hx)
         if (fp_underflow(env)) {
             return;
         }
-        env->fpregs[1] = fp_indefinite;
+        fp_write(env, 1, &fp_indefinite);
     } else {
         a = env->fpregs[0];
         b = env->fpregs[1];
@@ -740,7 +787,7 @@ static void fp_binary(CPUX86State *env, int hx)
 
     if (fp_empty(env, 0) || fp_empty(env, 1)) {
         if (!fp_underflow(env)) {
-            env->fpregs[0] = fp_indefinite;
+            fp_write(env, 0, &fp_indefinite);
         }
         return;
     }
@@ -762,14 +809,14 @@ static void fp_unary_push(CPUX86State *env, int hx)
 
     if (fp_empty(env, 0)) {
         if (!fp_underflow(env)) {
-            env->fpregs[0] = fp_indefinite;
+            fp_write(env, 0, &fp_indefinite);
             fp_push(env, &fp_indefinite);
         }
         return;
     }
     if (!fp_empty(env, 7)) {
         if (!fp_overflow(env)) {
-            env->fpregs[0] = fp_indefinite;
+            fp_write(env, 0, &fp_indefinite);
             fp_push(env, &fp_indefinite);
         }
         return;
@@ -848,7 +895,7 @@ static void fpu_reg(X86TCG *s, const TCGInsn *d, int esc, int r, int i)
             case 1:         /* FABS */
                 if (fp_empty(env, 0)) {
                     if (!fp_underflow(env)) {
-                        env->fpregs[0] = fp_indefinite;
+                        fp_write(env, 0, &fp_indefinite);
                     }
                     return;
                 }
@@ -970,7 +1017,7 @@ static void fpu_reg(X86TCG *s, const TCGInsn *d, int esc, int r, int i)
                 if (fp_underflow(env)) {
                     return;
                 }
-                env->fpregs[i] = fp_indefinite;
+                fp_write(env, i, &fp_indefinite);
             } else {
                 env->fpus &= ~FPUS_C1;
                 env->fpregs[i] = env->fpregs[0];
@@ -1038,7 +1085,7 @@ fstp_reg:
         if (fp_underflow(env)) {
             return;
         }
-        env->fpregs[i] = fp_indefinite;
+        fp_write(env, i, &fp_indefinite);
     } else {
         env->fpus &= ~FPUS_C1;
         env->fpregs[i] = env->fpregs[0];
@@ -1049,7 +1096,7 @@ fstp_reg:
 fcmov:
     if (fp_empty(env, 0) || fp_empty(env, i)) {
         if (!fp_underflow(env)) {
-            env->fpregs[0] = fp_indefinite;
+            fp_write(env, 0, &fp_indefinite);
             fp_set_tag(env, 0, true);
         }
         return;
@@ -1098,14 +1145,41 @@ static void fpu_mem(X86TCG *s, const TCGInsn *d, int esc, int r)
         static const uint8_t fmt[4] = { FM_F32, FM_I32, FM_F64, FM_I16 };
         int fm = fmt[esc >> 1];
         uint8_t buf[10];
-        X86FPReg v;
+        X86FPReg a;
         uint16_t sw;
+        bool fault;
         fp_ld_mem(s, d, ea, fm_size[fm], buf);
-        sw = host_load(env, fm, buf, &v);
         if (fp_empty(env, 0)) {
-            sw = 0;
+            fault = fp_underflow(env);
+            if (!fault) {
+                if (r == 2 || r == 3) {
+                    env->fpus |= FPUS_C0 | FPUS_C2 | FPUS_C3;
+                } else {
+                    fp_write(env, 0, &fp_indefinite);
+                }
+            }
+        } else {
+            a = env->fpregs[0];
+            sw = host_arith_mem(env, fm, r, &a, buf);
+            if (r == 2 || r == 3) {
+                fault = sw & ~env->fpuc & 0x3f;
+                env->fpus &= ~FPUS_C1;
+                if (!fault) {
+                    env->fpus = (env->fpus & ~(FPUS_C0 | FPUS_C2 | FPUS_C3)) |
+                                (sw & (FPUS_C0 | FPUS_C2 | FPUS_C3));
+                }
+                fault = fp_raise(env, sw & 0x3f);
+            } else {
+                fault = fp_host_status(env, sw, FPUS_C1) &&
+                        (sw & ~env->fpuc & (FPUS_IE | FPUS_DE | FPUS_ZE));
+                if (!fault) {
+                    env->fpregs[0] = a;
+                }
+            }
         }
-        fp_arith(env, r, 0, &v, false, sw, r == 3);
+        if (r == 3 && !fault) {
+            fp_pop(env);
+        }
         return;
     }
     case 1:
