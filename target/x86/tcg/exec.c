@@ -245,7 +245,7 @@ static int run(X86TCG *s, int64_t budget, bool poll)
         if (s->insn_count >= end) {
             return TCG_EXIT_BUDGET;
         }
-        tb = x86_get_block(s);
+        tb = x86_next_block(s);
         s->block_end = false;
         for (const TCGInsn *d = tb->insns;; d++) {
             bool shadow = s->inhibit_irq;

@@ -336,6 +336,24 @@ static inline uint64_t x86_jc_gen(const X86TCG *s)
 {
     return (uint64_t)x86_block_gen << 32 | s->jc_gen;
 }
+
+/* The block at CS:RIP: the jump cache inline, x86_get_block on a miss. */
+static inline TCGBlock *x86_next_block(X86TCG *s)
+{
+    uint64_t lin = s->env->segs[R_CS].base + s->env->rip;
+    uint32_t key;
+    const X86JumpCacheEntry *e;
+
+    if (!s->code64) {
+        lin = (uint32_t)lin;
+    }
+    key = (s->code64 ? 2 : s->code32 ? 1 : 0) | s->mmu_idx << 2;
+    e = &s->jc[(lin ^ (lin >> X86_JC_BITS)) & (X86_JC_SIZE - 1)];
+    if (likely(e->lin == lin && e->gen == x86_jc_gen(s) && e->key == key)) {
+        return e->tb;
+    }
+    return x86_get_block(s);
+}
 void x86_invalidate_phys_page(uint64_t page);
 bool x86_page_has_code(uint64_t page);
 void x86_block_cache_flush(void);
