@@ -17,6 +17,7 @@
 #include "qapi/error.h"
 #include "hw/x86/pc.h"
 #include "hw/x86/e820.h"
+#include "hw/x86/linux-boot.h"
 #include "hw/x86/multiboot.h"
 #include "hw/irq.h"
 #include "hw/intc/apic.h"
@@ -321,11 +322,6 @@ static bool pc_fw_cfg_init(PCMachineState *pcms, Error **errp)
 
 /* ---- -kernel ---- */
 
-static bool pc_is_linux(const uint8_t *k, size_t size)
-{
-    return size > 0x206 && memcmp(k + 0x202, "HdrS", 4) == 0;
-}
-
 static bool pc_load_kernel(PCMachineState *pcms, Error **errp)
 {
     MachineState *ms = MACHINE(pcms);
@@ -343,13 +339,18 @@ static bool pc_load_kernel(PCMachineState *pcms, Error **errp)
         exit(1);
     }
     if (multiboot_find_header((uint8_t *)data, size) < 0) {
-        if (pc_is_linux((uint8_t *)data, size)) {
-            error_setg(errp, "%s: Linux boot protocol is not supported yet; "
-                       "give a multiboot kernel", ms->kernel_filename);
-        } else {
-            error_setg(errp, "invalid kernel header");
+        if (!linux_boot_is_bzimage((uint8_t *)data, size)) {
+            /* QEMU's exact message and status (no program-name prefix). */
+            fprintf(stderr, "qemu: invalid kernel header\n");
+            exit(1);
         }
-        return false;
+        pcms->linux_boot = linux_boot_load(ms->kernel_filename,
+                                           (uint8_t *)data, size,
+                                           ms->kernel_cmdline ?
+                                           ms->kernel_cmdline : "",
+                                           ms->initrd_filename,
+                                           pcms->below_4g_mem_size, errp);
+        return pcms->linux_boot != NULL;
     }
     pcms->multiboot = multiboot_load(ms->kernel_filename, (uint8_t *)data,
                                      size, ms->kernel_cmdline,
@@ -426,6 +427,15 @@ static void pc_reset(MachineState *ms)
     for (unsigned i = 0; x86_cpus && i < x86_cpus->len; i++) {
         x86_cpu_reset(g_ptr_array_index(x86_cpus, i));
     }
+    if (pcms->linux_boot && bsp) {
+        Error *err = NULL;
+
+        if (!linux_boot_write_to_guest(pcms->linux_boot, &err)) {
+            error_report_err(err);
+            return;
+        }
+        linux_boot_setup_cpu(pcms->linux_boot, &bsp->env);
+    }
     if (pcms->multiboot && bsp) {
         Error *err = NULL;
 
@@ -443,6 +453,8 @@ static void pc_machine_finalize(Object *obj)
 
     multiboot_free(pcms->multiboot);
     pcms->multiboot = NULL;
+    linux_boot_free(pcms->linux_boot);
+    pcms->linux_boot = NULL;
 }
 
 static void pc_machine_class_init(ObjectClass *klass, void *data)

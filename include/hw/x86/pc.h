@@ -16,6 +16,7 @@
 #define PC_BIOS_DEFAULT  "/usr/share/seabios/bios.bin"
 
 typedef struct MultibootImage MultibootImage;
+typedef struct LinuxBootImage LinuxBootImage;
 
 typedef struct PCMachineState {
     MachineState parent_obj;
@@ -34,6 +35,7 @@ typedef struct PCMachineState {
     DeviceState *rtc;
     DeviceState *i8042;
     MultibootImage *multiboot;   /* -kernel image, rewritten at each reset */
+    LinuxBootImage *linux_boot;  /* -kernel bzImage, rewritten at each reset */
 } PCMachineState;
 
 #define PC_MACHINE(obj) OBJECT_CHECK(PCMachineState, (obj), TYPE_PC_MACHINE)

@@ -138,7 +138,7 @@ static void do_interrupt_pm(X86TCG *s, int vec, bool is_sw, uint32_t err,
         off &= 0xffff;
     }
     cdpl = gate_target(s, sel, ext, &c1, &c2);
-    fl = x86_get_eflags(s);
+    fl = x86_get_eflags(s) | (s->push_rf ? RF_MASK : 0);
 
     if (!(c2 & DESC_C_MASK) && cdpl < s->cpl) {
         uint64_t nsp;
@@ -251,7 +251,7 @@ static void do_interrupt_64(X86TCG *s, int vec, bool is_sw, uint32_t err,
         rsp = x86_sys_ld(s, env->tr.base + o, 8);
     }
     rsp &= ~0xfULL;
-    fl = x86_get_eflags(s);
+    fl = x86_get_eflags(s) | (s->push_rf ? RF_MASK : 0);
 
     st.base = 0;
     st.mask = ~0ULL;
@@ -326,6 +326,19 @@ void x86_deliver_event(X86TCG *s, int vec, bool is_sw, uint32_t err,
     s->exc_class = EXC_BENIGN;
 }
 
+static bool is_fault(int vec)
+{
+    switch (vec) {
+    case EXCP00_DIVZ: case EXCP05_BOUND: case EXCP06_ILLOP:
+    case EXCP07_PREX: case EXCP0A_TSS: case EXCP0B_NOSEG:
+    case EXCP0C_STACK: case EXCP0D_GPF: case EXCP0E_PAGE:
+    case EXCP10_COPR: case EXCP11_ALGN: case EXCP13_XMM:
+        return true;
+    default:
+        return false;
+    }
+}
+
 bool x86_handle_exception(X86TCG *s)
 {
     int vec = s->exc_vec;
@@ -351,6 +364,12 @@ bool x86_handle_exception(X86TCG *s)
             return true;
         }
     }
+    /*
+     * Faults push EFLAGS with RF set, so that the restarted instruction
+     * does not hit its instruction breakpoint again (SDM 17.3.1.1).
+     */
+    s->push_rf = is_fault(vec);
     x86_deliver_event(s, vec, false, s->exc_err, s->exc_has_err, 0, cls);
+    s->push_rf = false;
     return true;
 }

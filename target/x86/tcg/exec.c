@@ -245,27 +245,24 @@ static int run(X86TCG *s, int64_t budget, bool poll)
         if (s->insn_count >= end) {
             return TCG_EXIT_BUDGET;
         }
-        tb = x86_get_block(s);
+        tb = x86_next_block(s);
         s->block_end = false;
-        for (uint32_t i = 0; i < tb->ninsns; i++) {
-            const TCGInsn *d = &tb->insns[i];
+        for (const TCGInsn *d = tb->insns;; d++) {
             bool shadow = s->inhibit_irq;
 
             s->next_rip = env->rip + d->len;
             d->fn(s, d);
             env->rip = s->next_rip;
             s->insn_count++;
-            if (s->inhibit_next) {
-                s->inhibit_irq = true;
+            /* STI / MOV SS shadows: rare, one test for both */
+            if (unlikely(shadow | s->inhibit_next)) {
+                s->inhibit_irq = s->inhibit_next;
                 s->inhibit_next = false;
-            } else if (shadow) {
-                s->inhibit_irq = false;
             }
-            if (d->end || s->block_end) {
+            if (d->end | s->block_end) {
                 break;
             }
         }
-        tb->exec_count++;
     }
 }
 

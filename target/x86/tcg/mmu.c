@@ -307,12 +307,14 @@ uint64_t x86_translate(X86TCG *s, uint64_t lin, int acc, bool user)
 void x86_tlb_flush(X86TCG *s)
 {
     memset(s->tlb, 0xff, sizeof(s->tlb));
+    s->jc_gen++;
 }
 
 void x86_tlb_flush_page(X86TCG *s, uint64_t lin)
 {
     uint64_t page = lin & ~0xfffULL;
 
+    s->jc_gen++;
     /* a large page may cover many TLB slots: check them all */
     for (int m = 0; m < 2; m++) {
         for (int k = 0; k < TLB_SIZE; k++) {

@@ -684,9 +684,11 @@ void op_cmpxchg(X86TCG *s, const TCGInsn *d)
     if ((acc & ot_mask(ot)) == (v & ot_mask(ot))) {
         st_rm_cc(s, d, ot, get_greg(s, d, ot), &old);
     } else {
-        if (d->mod != 3) {
-            st_rm_cc(s, d, ot, v, &old);
-        }
+        /*
+         * The destination is written back even when the comparison fails:
+         * a locked memory cycle, and a 32-bit register is zero-extended.
+         */
+        st_rm_cc(s, d, ot, v, &old);
         set_reg(s, ot, R_EAX, 0, v);
     }
 }

@@ -82,5 +82,9 @@ void op_lar_lsl(X86TCG *s, const TCGInsn *d);
 void op_grp6(X86TCG *s, const TCGInsn *d);
 void op_grp7(X86TCG *s, const TCGInsn *d);
 void op_grp15(X86TCG *s, const TCGInsn *d);
+void op_fpu(X86TCG *s, const TCGInsn *d);
+void op_fwait(X86TCG *s, const TCGInsn *d);
+void op_sse(X86TCG *s, const TCGInsn *d);
+void op_emms(X86TCG *s, const TCGInsn *d);
 
 #endif

@@ -6,6 +6,7 @@
  * this file checks privilege and operand forms (SDM vol. 2/3).
  */
 #include "target/x86/tcg/ops.h"
+#include "target/x86/tcg/ops-fpu.h"
 
 const uint8_t *x86_fetch_ptr(X86TCG *s, uint64_t lin, uint64_t *phys);
 
@@ -461,6 +462,9 @@ void op_grp15(X86TCG *s, const TCGInsn *d)
         if (op >= 5 && !(d->prefix & (PREFIX_REPZ | PREFIX_REPNZ))) {
             return;                             /* LFENCE/MFENCE/SFENCE */
         }
+    } else if (op <= 3 && !(d->prefix & (PREFIX_REPZ | PREFIX_REPNZ))) {
+        x86_grp15_mem(s, d);        /* FXSAVE FXRSTOR LDMXCSR STMXCSR */
+        return;
     } else if (op == 7 && !(d->prefix & (PREFIX_REPZ | PREFIX_REPNZ))) {
         /* CLFLUSH: faults like a byte read, no cache to flush */
         (void)x86_ld(s, d->seg, insn_ea(s, d), 1);

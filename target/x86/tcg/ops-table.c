@@ -2,8 +2,7 @@
  * Opcode tables of the decoder: one slot per opcode of the one-byte map
  * (x86_op1) and the 0F map (x86_op2) with the handler and the decode flags
  * (ModRM, operand-size rules, immediate kind, block end).  Empty slots
- * decode as #UD.  x87 (D8-DF) and MMX/SSE slots point at x86_op_invalid
- * with the right ModRM/immediate shape so they can be filled in later.
+ * decode as #UD.  x87 (D8-DF) goes to ops-fpu.c, MMX/SSE to ops-sse.c.
  */
 #include "target/x86/tcg/ops.h"
 #include "target/x86/tcg/ops-handlers.h"
@@ -79,7 +78,7 @@ const X86OpDesc x86_op1[256] = {
     [0x98] = { op_cbw, 0 },
     [0x99] = { op_cwd, 0 },
     [0x9a] = { op_far_imm, NO64 | OPF_IMM(IMM_FAR) | END },
-    [0x9b] = { op_nop, 0 },                 /* FWAIT: no x87 exceptions yet */
+    [0x9b] = { op_fwait, 0 },
     [0x9c] = { op_pushf, D64 },
     [0x9d] = { op_popf, D64 | END },
     [0x9e] = { op_sahf, 0 },
@@ -126,7 +125,7 @@ const X86OpDesc x86_op1[256] = {
     [0xd5] = { op_bcd, NO64 | IB },
     [0xd7] = { op_xlat, 0 },
     /* x87 escapes */
-    [0xd8 ... 0xdf] = INV(M),
+    [0xd8 ... 0xdf] = { op_fpu, M },
     [0xe0 ... 0xe3] = { op_loop, F64 | IB | END },
     [0xe4] = { op_inout, B | IB },
     [0xe5] = { op_inout, IB },
@@ -167,24 +166,22 @@ const X86OpDesc x86_op2[256] = {
     [0x09] = { op_invd, 0 },
     [0x0b] = { op_ud, END },
     [0x0d] = { op_nop, M },                 /* PREFETCH/PREFETCHW */
-    /* SSE moves */
-    [0x10 ... 0x17] = INV(M),
+    /* MMX/SSE: the mandatory prefix selects the form (ops-sse.c) */
+    [0x10 ... 0x17] = { op_sse, M },
     [0x18 ... 0x1f] = { op_nop, M },        /* prefetch hints, NOP Ev */
     [0x20 ... 0x23] = { op_mov_cr, M | F64 },
-    [0x28 ... 0x2f] = INV(M),
+    [0x28 ... 0x2f] = { op_sse, M },
     [0x30] = { op_msr, 0 },
     [0x31] = { op_rdtsc, 0 },
     [0x32] = { op_msr, 0 },
     [0x34] = { op_sysfast, END },
     [0x35] = { op_sysfast, END },
     [0x40 ... 0x4f] = { op_cmov, M },
-    /* SSE/MMX */
-    [0x50 ... 0x6f] = INV(M),
-    [0x70] = INV(M | IB),
-    [0x71 ... 0x73] = INV(M | IB),
-    [0x74 ... 0x76] = INV(M),
-    [0x77] = INV(0),                        /* EMMS */
-    [0x78 ... 0x7f] = INV(M),
+    [0x50 ... 0x6f] = { op_sse, M },
+    [0x70 ... 0x73] = { op_sse, M | IB },
+    [0x74 ... 0x76] = { op_sse, M },
+    [0x77] = { op_sse, 0 },                 /* EMMS */
+    [0x78 ... 0x7f] = { op_sse, M },
     [0x80 ... 0x8f] = { op_jcc, F64 | IZ | END },
     [0x90 ... 0x9f] = { op_setcc, M | B },
     [0xa0] = { op_push_seg, D64 },
@@ -218,11 +215,11 @@ const X86OpDesc x86_op2[256] = {
     [0xbf] = { op_movx, M },
     [0xc0] = { op_xadd, M | B },
     [0xc1] = { op_xadd, M },
-    [0xc2] = INV(M | IB),
+    [0xc2] = { op_sse, M | IB },
     [0xc3] = { op_movnti, M },
-    [0xc4 ... 0xc6] = INV(M | IB),
+    [0xc4 ... 0xc6] = { op_sse, M | IB },
     [0xc7] = { op_grp9, M },
     [0xc8 ... 0xcf] = { op_bswap, 0 },
-    [0xd0 ... 0xfe] = INV(M),
+    [0xd0 ... 0xfe] = { op_sse, M },
     [0xff] = { op_ud, M | END },            /* UD0 */
 };

@@ -80,6 +80,19 @@ typedef struct TLBEntry {
     uint64_t paddr;                 /* physical page */
 } TLBEntry;
 
+#define X86_JC_BITS 12
+#define X86_JC_SIZE (1 << X86_JC_BITS)
+
+typedef struct X86JumpCacheEntry {
+    uint64_t lin;           /* CS.base + RIP of the block */
+    uint64_t gen;           /* x86_jc_gen() when filled */
+    uint32_t key;           /* decode mode | mmu_idx << 2 */
+    TCGBlock *tb;
+} X86JumpCacheEntry;
+
+/* Bumped whenever a decoded block is dropped (translate.c). */
+extern uint32_t x86_block_gen;
+
 /* Exit reasons of x86_tcg_exec(). */
 enum {
     TCG_EXIT_BUDGET,    /* used its slice */
@@ -109,9 +122,18 @@ struct X86TCG {
     bool exc_has_err;
     int exc_depth;          /* 0 normal, 1 delivering, 2 delivering #DF */
     int exc_class;          /* class of the event being delivered (exec.c) */
+    bool push_rf;           /* delivering a fault: push EFLAGS.RF = 1 */
     bool nmi_blocked;       /* NMI handler running, until IRET */
     /* TLB */
     TLBEntry tlb[2][TLB_SIZE];
+    /*
+     * Jump cache: linear PC -> decoded block, skipping the fetch
+     * translation and the physical hash.  An entry is valid while its gen
+     * equals x86_jc_gen(s): any TLB flush of this CPU (the mapping may
+     * change) or any block invalidation (x86_block_gen) retires them all.
+     */
+    uint32_t jc_gen;
+    X86JumpCacheEntry jc[X86_JC_SIZE];
     /* statistics */
     uint64_t insn_count;
     uint32_t last_tpr;
@@ -309,6 +331,29 @@ static inline uint32_t x86_get_eflags(X86TCG *s)
 int x86_decode(X86TCG *s, const uint8_t *code, int avail, int mode,
                TCGInsn *d);
 TCGBlock *x86_get_block(X86TCG *s);
+
+static inline uint64_t x86_jc_gen(const X86TCG *s)
+{
+    return (uint64_t)x86_block_gen << 32 | s->jc_gen;
+}
+
+/* The block at CS:RIP: the jump cache inline, x86_get_block on a miss. */
+static inline TCGBlock *x86_next_block(X86TCG *s)
+{
+    uint64_t lin = s->env->segs[R_CS].base + s->env->rip;
+    uint32_t key;
+    const X86JumpCacheEntry *e;
+
+    if (!s->code64) {
+        lin = (uint32_t)lin;
+    }
+    key = (s->code64 ? 2 : s->code32 ? 1 : 0) | s->mmu_idx << 2;
+    e = &s->jc[(lin ^ (lin >> X86_JC_BITS)) & (X86_JC_SIZE - 1)];
+    if (likely(e->lin == lin && e->gen == x86_jc_gen(s) && e->key == key)) {
+        return e->tb;
+    }
+    return x86_get_block(s);
+}
 void x86_invalidate_phys_page(uint64_t page);
 bool x86_page_has_code(uint64_t page);
 void x86_block_cache_flush(void);

@@ -15,6 +15,7 @@
 static TCGBlock *htab[HTAB_SIZE];
 static GHashTable *code_pages;      /* page -> first TCGBlock on it */
 static GSList *zombies;             /* invalidated blocks, freed later */
+uint32_t x86_block_gen;
 static unsigned nblocks;
 
 GPtrArray *x86_tcg_states;
@@ -341,6 +342,7 @@ void x86_invalidate_phys_page(uint64_t page)
         return;
     }
     g_hash_table_remove(code_pages, key);
+    x86_block_gen++;
     while (tb) {
         TCGBlock *next = tb->page_next;
         hash_remove(tb);
@@ -357,6 +359,7 @@ static gboolean flush_one(gpointer key, gpointer value, gpointer opaque)
 
 void x86_block_cache_flush(void)
 {
+    x86_block_gen++;
     for (int i = 0; i < HTAB_SIZE; i++) {
         TCGBlock *tb = htab[i];
         while (tb) {
@@ -383,6 +386,9 @@ TCGBlock *x86_get_block(X86TCG *s)
     TCGBlock *tb;
     TCGInsn buf[TCG_BLOCK_MAX_INSNS];
     int n = 0, avail;
+    X86JumpCacheEntry *jce;
+    uint32_t key;
+    uint64_t gen;
 
     if (unlikely(zombies != NULL)) {
         g_slist_free_full(zombies, g_free);
@@ -396,10 +402,16 @@ TCGBlock *x86_get_block(X86TCG *s)
     if (!s->code64) {
         lin = (uint32_t)lin;
     }
+    key = mode | s->mmu_idx << 2;
+    gen = x86_jc_gen(s);
+    jce = &s->jc[(lin ^ (lin >> X86_JC_BITS)) & (X86_JC_SIZE - 1)];
+    if (likely(jce->lin == lin && jce->gen == gen && jce->key == key)) {
+        return jce->tb;
+    }
     p = x86_fetch_ptr(s, lin, &phys);
     for (tb = htab[block_hash(phys, mode)]; tb; tb = tb->hash_next) {
         if (tb->phys == phys && tb->mode == (uint32_t)mode) {
-            return tb;
+            goto found;
         }
     }
     avail = 4096 - (lin & 0xfff);
@@ -444,5 +456,10 @@ TCGBlock *x86_get_block(X86TCG *s)
     htab[h] = tb;
     page_add_block(tb);
     nblocks++;
+found:
+    /* x86_fetch_ptr may have flushed the TLB (and retired the cache). */
+    *jce = (X86JumpCacheEntry) {
+        .lin = lin, .gen = x86_jc_gen(s), .key = key, .tb = tb,
+    };
     return tb;
 }

@@ -1,0 +1,45 @@
+#!/bin/busybox sh
+# /init of kemu's Linux test guest: mount the pseudo filesystems, print the
+# boot marker, then run what the kernel command line asks for
+# (kemu.test=WORD) or start a shell on the console.
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+read up idle < /proc/uptime
+echo "GUEST-INIT-OK $up"
+
+test=
+for word in $(cat /proc/cmdline); do
+    case "$word" in
+    kemu.test=*) test=${word#kemu.test=} ;;
+    esac
+done
+
+case "$test" in
+"")
+    echo "kemu test guest: busybox shell (poweroff / reboot to leave)"
+    exec setsid cttyhack sh
+    ;;
+cpus)
+    echo "GUEST-CPUS $(grep -c ^processor /proc/cpuinfo)"
+    poweroff -f
+    ;;
+poweroff)
+    poweroff -f
+    ;;
+reboot)
+    reboot -f
+    ;;
+modules)
+    for m in virtio_pci virtio_blk virtio_net e1000 ata_piix; do
+        modprobe "$m" && echo "GUEST-MODULE $m ok"
+    done
+    poweroff -f
+    ;;
+*)
+    echo "GUEST-UNKNOWN-TEST $test"
+    poweroff -f
+    ;;
+esac

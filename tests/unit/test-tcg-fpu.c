@@ -1,0 +1,761 @@
+/*
+ * Unit tests of the software CPU's x87, MMX and SSE/SSE2/SSE3 handlers:
+ * each instruction runs on the software CPU and natively on the host from
+ * the same FXSAVE image, general registers, flags and memory operand, and
+ * the resulting FXSAVE images (FCW, FSW, abridged tag, ST0-7, MXCSR,
+ * XMM0-15), registers, arithmetic flags and memory must match bit for bit.
+ * The x87 instruction and data pointers are not compared (host addresses).
+ * Plus CR0/CR4 behaviour (#NM, #UD, #XM, #MF) on the software CPU alone.
+ */
+#include "qemu/osdep.h"
+#include <sys/mman.h>
+#include "target/x86/tcg/tcg-cpu.h"
+
+/* ---- the native side ---- */
+
+typedef struct NativeCtx {
+    uint8_t in[512];        /* FXRSTOR image before */
+    uint8_t out[512];       /* FXSAVE image after */
+    uint8_t host[512];      /* the test's own FPU state */
+    uint64_t gpr[7];        /* rax rbx rcx rdx rsi rdi rflags */
+    void *code;
+} __attribute__((aligned(16))) NativeCtx;
+
+void native_fx_run(NativeCtx *c);
+asm(".text\n"
+    ".globl native_fx_run\n"
+    "native_fx_run:\n"
+    "  push %rbx\n  push %rbp\n  push %r12\n"
+    "  mov %rdi, %r12\n"
+    "  fxsave 1024(%r12)\n"
+    "  fxrstor 0(%r12)\n"
+    "  pushq 1584(%r12)\n  popfq\n"
+    "  mov 1536(%r12), %rax\n  mov 1544(%r12), %rbx\n"
+    "  mov 1552(%r12), %rcx\n  mov 1560(%r12), %rdx\n"
+    "  mov 1568(%r12), %rsi\n  mov 1576(%r12), %rdi\n"
+    "  call *1592(%r12)\n"
+    "  pushfq\n  popq 1584(%r12)\n"
+    "  mov %rax, 1536(%r12)\n  mov %rbx, 1544(%r12)\n"
+    "  mov %rcx, 1552(%r12)\n  mov %rdx, 1560(%r12)\n"
+    "  mov %rsi, 1568(%r12)\n  mov %rdi, 1576(%r12)\n"
+    "  fxsave 512(%r12)\n"
+    "  fxrstor 1024(%r12)\n"
+    "  pop %r12\n  pop %rbp\n  pop %rbx\n  ret\n");
+
+/* ---- the emulated side ---- */
+
+#define RAM_BASE 0x10000
+static uint8_t ram[2 * 4096] __attribute__((aligned(4096)));
+static uint8_t native_mem[4096] __attribute__((aligned(4096)));
+static uint8_t *code_page;
+
+static X86TCG *new_state(void)
+{
+    X86TCG *s = g_new0(X86TCG, 1);
+    s->env = g_new0(CPUX86State, 1);
+    s->env->eflags = 2;
+    s->cc_op = CC_OP_EFLAGS;
+    for (int m = 0; m < 2; m++) {
+        for (int i = 0; i < TLB_SIZE; i++) {
+            s->tlb[m][i].tag_r = s->tlb[m][i].tag_w = s->tlb[m][i].tag_x = -1;
+        }
+    }
+    for (int p = 0; p < 2; p++) {
+        uint64_t lin = RAM_BASE + p * 4096;
+        TLBEntry *e = &s->tlb[0][(lin >> 12) & (TLB_SIZE - 1)];
+        e->tag_r = e->tag_w = lin;
+        e->addend = (uintptr_t)ram - RAM_BASE;
+        e->paddr = lin;
+    }
+    s->code64 = s->lma = s->pe = true;
+    s->env->cr[0] = CR0_PE_MASK | CR0_MP_MASK | CR0_NE_MASK | CR0_ET_MASK;
+    s->env->cr[4] = CR4_OSFXSR_MASK | CR4_OSXMMEXCPT_MASK | CR4_PAE_MASK;
+    s->env->efer = MSR_EFER_LMA | MSR_EFER_LME;
+    return s;
+}
+
+static void free_state(X86TCG *s)
+{
+    g_free(s->env);
+    g_free(s);
+}
+
+/* Run @n bytes of instructions; returns -1 or the exception vector. */
+static int emu_run(X86TCG *s, const uint8_t *code, int n)
+{
+    volatile int off = 0;
+    s->env->rip = 0x1000;
+    if (setjmp(s->jb)) {
+        return s->exc_vec;
+    }
+    while (off < n) {
+        TCGInsn d;
+        int len = x86_decode(s, code + off, n - off, 2, &d);
+        g_assert_cmpint(len, >, 0);
+        s->next_rip = s->env->rip + len;
+        d.fn(s, &d);
+        s->env->rip = s->next_rip;
+        off += len;
+    }
+    return -1;
+}
+
+static void image_to_env(CPUX86State *env, const uint8_t *fx)
+{
+    memcpy(&env->fpuc, fx + 0, 2);
+    memcpy(&env->fpus, fx + 2, 2);
+    env->fptag_abridged = fx[4];
+    memcpy(&env->mxcsr, fx + 24, 4);
+    for (int i = 0; i < 8; i++) {
+        memcpy(&env->fpregs[i].mant, fx + 32 + 16 * i, 8);
+        memcpy(&env->fpregs[i].exp, fx + 40 + 16 * i, 2);
+    }
+    for (int i = 0; i < 16; i++) {
+        memcpy(env->xmm[i].b, fx + 160 + 16 * i, 16);
+    }
+}
+
+static void env_to_image(const CPUX86State *env, uint8_t *fx)
+{
+    memset(fx, 0, 512);
+    memcpy(fx + 0, &env->fpuc, 2);
+    memcpy(fx + 2, &env->fpus, 2);
+    fx[4] = env->fptag_abridged;
+    memcpy(fx + 24, &env->mxcsr, 4);
+    for (int i = 0; i < 8; i++) {
+        memcpy(fx + 32 + 16 * i, &env->fpregs[i].mant, 8);
+        memcpy(fx + 40 + 16 * i, &env->fpregs[i].exp, 2);
+    }
+    for (int i = 0; i < 16; i++) {
+        memcpy(fx + 160 + 16 * i, env->xmm[i].b, 16);
+    }
+}
+
+/* ---- one comparison ---- */
+
+typedef struct Case {
+    const char *name;
+    const char *bytes;
+    int n;
+    int mem;            /* bytes of the memory operand at (%rsi) to compare */
+    uint16_t fsw_undef; /* FSW bits the SDM leaves undefined */
+} Case;
+
+static int failures;
+
+static void hexdump(const char *what, const uint8_t *a, const uint8_t *b,
+                    int n)
+{
+    GString *s;
+    if (!memcmp(a, b, n)) {
+        return;
+    }
+    s = g_string_new(NULL);
+    g_string_append_printf(s, "%s\n  emu:", what);
+    for (int i = 0; i < n; i++) {
+        g_string_append_printf(s, " %02x", a[i]);
+    }
+    g_string_append(s, "\n  cpu:");
+    for (int i = 0; i < n; i++) {
+        g_string_append_printf(s, " %02x", b[i]);
+    }
+    g_test_message("%s", s->str);
+    g_string_free(s, true);
+}
+
+static void compare_one(const Case *c, const uint8_t *fx, const uint64_t *gpr,
+                        const uint8_t *mem, int memlen, const char *what)
+{
+    NativeCtx *nc = g_malloc0(sizeof(*nc));
+    X86TCG *s = new_state();
+    uint8_t efx[512];
+    int vec;
+    bool bad = false;
+
+    /* native */
+    memcpy(nc->in, fx, 512);
+    memcpy(nc->gpr, gpr, sizeof(nc->gpr));
+    memcpy(native_mem, mem, memlen);
+    nc->gpr[4] = (uintptr_t)native_mem;
+    memcpy(code_page, c->bytes, c->n);
+    code_page[c->n] = 0xc3;
+    nc->code = code_page;
+    native_fx_run(nc);
+
+    /* emulated */
+    image_to_env(s->env, fx);
+    s->env->regs[R_EAX] = gpr[0];
+    s->env->regs[R_EBX] = gpr[1];
+    s->env->regs[R_ECX] = gpr[2];
+    s->env->regs[R_EDX] = gpr[3];
+    s->env->regs[R_ESI] = RAM_BASE;
+    s->env->regs[R_EDI] = gpr[5];
+    s->env->eflags = gpr[6];
+    memcpy(ram, mem, memlen);
+    vec = emu_run(s, (const uint8_t *)c->bytes, c->n);
+    env_to_image(s->env, efx);
+
+    if (vec >= 0) {
+        g_test_message("%s (%s): exception %d", c->name, what, vec);
+        bad = true;
+    }
+    {
+        uint16_t ef, nf;
+        memcpy(&ef, efx + 2, 2);
+        memcpy(&nf, nc->out + 2, 2);
+        if (((ef ^ nf) & ~c->fsw_undef) || efx[0] != nc->out[0] ||
+            efx[1] != nc->out[1] || efx[4] != nc->out[4] ||
+            memcmp(efx + 24, nc->out + 24, 4)) {
+            bad = true;
+        }
+    }
+    for (int i = 0; i < 8; i++) {
+        if (memcmp(efx + 32 + 16 * i, nc->out + 32 + 16 * i, 10)) {
+            bad = true;
+        }
+    }
+    if (memcmp(efx + 160, nc->out + 160, 256)) {
+        bad = true;
+    }
+    if (s->env->regs[R_EAX] != nc->gpr[0] ||
+        s->env->regs[R_EBX] != nc->gpr[1] ||
+        s->env->regs[R_ECX] != nc->gpr[2] ||
+        s->env->regs[R_EDX] != nc->gpr[3] ||
+        ((x86_get_eflags(s) ^ nc->gpr[6]) & CC_ARITH)) {
+        bad = true;
+    }
+    if (c->mem && memcmp(ram, native_mem, c->mem)) {
+        bad = true;
+    }
+    if (bad) {
+        failures++;
+        if (failures < 6) {
+            g_test_message("MISMATCH %s (%s)", c->name, what);
+            hexdump("fcw fsw ftw", efx, nc->out, 5);
+            hexdump("mxcsr", efx + 24, nc->out + 24, 4);
+            for (int i = 0; i < 8; i++) {
+                hexdump("st", efx + 32 + 16 * i, nc->out + 32 + 16 * i, 10);
+            }
+            hexdump("xmm0", efx + 160, nc->out + 160, 16);
+            hexdump("xmm1", efx + 176, nc->out + 176, 16);
+            if (c->mem) {
+                hexdump("mem", ram, native_mem, c->mem);
+            }
+            g_test_message("rax %" PRIx64 "/%" PRIx64 " flags %x/%" PRIx64,
+                           s->env->regs[R_EAX], nc->gpr[0],
+                           x86_get_eflags(s) & CC_ARITH,
+                           nc->gpr[6] & CC_ARITH);
+        }
+    }
+    free_state(s);
+    g_free(nc);
+}
+
+/* ---- x87 ---- */
+
+typedef struct F80 {
+    uint64_t mant;
+    uint16_t exp;
+} F80;
+
+static const F80 fvals[] = {
+    { 0x8000000000000000ULL, 0x3fff },      /* 1 */
+    { 0xa000000000000000ULL, 0xc000 },      /* -2.5 */
+    { 0xc90fdaa22168c235ULL, 0x4000 },      /* pi */
+    { 0, 0 },                               /* +0 */
+    { 0, 0x8000 },                          /* -0 */
+    { 0x8000000000000000ULL, 0x7fff },      /* +inf */
+    { 0x8000000000000000ULL, 0xffff },      /* -inf */
+    { 0xc000000000000000ULL, 0x7fff },      /* QNaN */
+    { 0xa000000000000000ULL, 0x7fff },      /* SNaN */
+    { 0x0000000000000001ULL, 0x0000 },      /* denormal */
+    { 0x8000000000000000ULL, 0x43fe },      /* 2^1023 */
+    { 0x8000000000000000ULL, 0x0001 },      /* smallest normal */
+    { 0xffffffffffffffffULL, 0x403e },      /* 2^64 - 1 */
+    { 0xaaaaaaaaaaaaaaabULL, 0x3ffd },      /* 1/3 */
+    { 0x1234000000000000ULL, 0x4000 },      /* unnormal */
+    { 0x9a209a84fbcff799ULL, 0xc00a },      /* -1234.07 */
+    { 0xd49a784bcd1b8afeULL, 0x4000 },      /* log2(10) */
+    { 0x8000000000000000ULL, 0x403e },      /* 2^63 */
+    { 0xfffffffffffffc00ULL, 0x7ffe },      /* near max */
+};
+
+static const uint64_t mvals[] = {
+    0x3f800000, 0xc0200000, 0x7f800000, 0x7fc00000, 0x7fa00000, 0x00000001,
+    0x80000000, 0x3eaaaaab, 0x3ff0000000000000ULL, 0x7ff4000000000000ULL,
+    0x000fffffffffffffULL, 0xc09348a3d70a3d71ULL, 0x7fff, 0xffff8000,
+    0x8000000000000000ULL, 0x0000001234567890ULL, 0x1999999999999999ULL,
+};
+
+#define X(name, b, mem, undef) { name, b, sizeof(b) - 1, mem, undef }
+#define CC_ALL 0x4700       /* C0 C1 C2 C3 */
+#define C023 0x4500
+#define C0 0x100
+#define C3 0x4000
+
+static const Case x87_cases[] = {
+    X("fadd st1", "\xd8\xc1", 0, C023),
+    X("fmul st1", "\xd8\xc9", 0, C023),
+    X("fsub st1", "\xd8\xe1", 0, C023),
+    X("fsubr st1", "\xd8\xe9", 0, C023),
+    X("fdiv st1", "\xd8\xf1", 0, C023),
+    X("fdivr st1", "\xd8\xf9", 0, C023),
+    X("fadd st2,st0", "\xdc\xc2", 0, C023),
+    X("fsubr st1,st0", "\xdc\xe1", 0, C023),
+    X("fsub st1,st0", "\xdc\xe9", 0, C023),
+    X("fdivr st1,st0", "\xdc\xf1", 0, C023),
+    X("fdiv st1,st0", "\xdc\xf9", 0, C023),
+    X("faddp", "\xde\xc1", 0, C023),
+    X("fmulp", "\xde\xc9", 0, C023),
+    X("fsubrp", "\xde\xe1", 0, C023),
+    X("fsubp", "\xde\xe9", 0, C023),
+    X("fdivrp", "\xde\xf1", 0, C023),
+    X("fdivp", "\xde\xf9", 0, C023),
+    X("fadd m32", "\xd8\x06", 0, C023),
+    X("fsub m32", "\xd8\x26", 0, C023),
+    X("fdivr m32", "\xd8\x3e", 0, C023),
+    X("fmul m64", "\xdc\x0e", 0, C023),
+    X("fdiv m64", "\xdc\x36", 0, C023),
+    X("fiadd m32", "\xda\x06", 0, C023),
+    X("fisubr m32", "\xda\x2e", 0, C023),
+    X("fimul m16", "\xde\x0e", 0, C023),
+    X("fidiv m16", "\xde\x36", 0, C023),
+    X("fcom m32", "\xd8\x16", 0, 0),
+    X("fcomp m64", "\xdc\x1e", 0, 0),
+    X("ficom m16", "\xde\x16", 0, 0),
+    X("ficomp m32", "\xda\x1e", 0, 0),
+    X("fcom st1", "\xd8\xd1", 0, 0),
+    X("fcomp st2", "\xd8\xda", 0, 0),
+    X("fcompp", "\xde\xd9", 0, 0),
+    X("fucom st1", "\xdd\xe1", 0, 0),
+    X("fucomp st1", "\xdd\xe9", 0, 0),
+    X("fucompp", "\xda\xe9", 0, 0),
+    X("fcomi st1", "\xdb\xf1", 0, C023),
+    X("fucomi st1", "\xdb\xe9", 0, C023),
+    X("fcomip st1", "\xdf\xf1", 0, C023),
+    X("fucomip st2", "\xdf\xea", 0, C023),
+    X("fcmovb", "\xda\xc1", 0, C023),
+    X("fcmove", "\xda\xc9", 0, C023),
+    X("fcmovbe", "\xda\xd1", 0, C023),
+    X("fcmovu", "\xda\xd9", 0, C023),
+    X("fcmovnb", "\xdb\xc1", 0, C023),
+    X("fcmovne", "\xdb\xc9", 0, C023),
+    X("fcmovnbe", "\xdb\xd1", 0, C023),
+    X("fcmovnu", "\xdb\xd9", 0, C023),
+    X("fld m32", "\xd9\x06", 0, C023),
+    X("fld m64", "\xdd\x06", 0, C023),
+    X("fld m80", "\xdb\x2e", 0, C023),
+    X("fild m16", "\xdf\x06", 0, C023),
+    X("fild m32", "\xdb\x06", 0, C023),
+    X("fild m64", "\xdf\x2e", 0, C023),
+    X("fst m32", "\xd9\x16", 4, C023),
+    X("fstp m32", "\xd9\x1e", 4, C023),
+    X("fst m64", "\xdd\x16", 8, C023),
+    X("fstp m64", "\xdd\x1e", 8, C023),
+    X("fstp m80", "\xdb\x3e", 10, C023),
+    X("fist m16", "\xdf\x16", 2, C023),
+    X("fist m32", "\xdb\x16", 4, C023),
+    X("fistp m32", "\xdb\x1e", 4, C023),
+    X("fistp m16", "\xdf\x1e", 2, C023),
+    X("fistp m64", "\xdf\x3e", 8, C023),
+    X("fisttp m16", "\xdf\x0e", 2, C023),
+    X("fisttp m32", "\xdb\x0e", 4, C023),
+    X("fisttp m64", "\xdd\x0e", 8, C023),
+    X("fbstp", "\xdf\x36", 10, C023),
+    X("fbld", "\xdf\x26", 0, C023),
+    X("fld st1", "\xd9\xc1", 0, C023),
+    X("fld st0", "\xd9\xc0", 0, C023),
+    X("fxch st1", "\xd9\xc9", 0, C023),
+    X("fxch st3", "\xd9\xcb", 0, C023),
+    X("fst st1", "\xdd\xd1", 0, C023),
+    X("fstp st1", "\xdd\xd9", 0, C023),
+    X("fstp st0", "\xdd\xd8", 0, C023),
+    X("ffree st1", "\xdd\xc1", 0, CC_ALL),
+    X("fchs", "\xd9\xe0", 0, C023),
+    X("fabs", "\xd9\xe1", 0, C023),
+    X("ftst", "\xd9\xe4", 0, 0),
+    X("fxam", "\xd9\xe5", 0, 0),
+    X("fld1", "\xd9\xe8", 0, C023),
+    X("fldl2t", "\xd9\xe9", 0, C023),
+    X("fldl2e", "\xd9\xea", 0, C023),
+    X("fldpi", "\xd9\xeb", 0, C023),
+    X("fldlg2", "\xd9\xec", 0, C023),
+    X("fldln2", "\xd9\xed", 0, C023),
+    X("fldz", "\xd9\xee", 0, C023),
+    X("f2xm1", "\xd9\xf0", 0, C023),
+    X("fyl2x", "\xd9\xf1", 0, C023),
+    X("fptan", "\xd9\xf2", 0, C0 | C3),
+    X("fpatan", "\xd9\xf3", 0, C023),
+    X("fxtract", "\xd9\xf4", 0, C023),
+    X("fprem1", "\xd9\xf5", 0, 0),
+    X("fdecstp", "\xd9\xf6", 0, C023),
+    X("fincstp", "\xd9\xf7", 0, C023),
+    X("fprem", "\xd9\xf8", 0, 0),
+    X("fyl2xp1", "\xd9\xf9", 0, C023),
+    X("fsqrt", "\xd9\xfa", 0, C023),
+    X("fsincos", "\xd9\xfb", 0, C0 | C3),
+    X("frndint", "\xd9\xfc", 0, C023),
+    X("fscale", "\xd9\xfd", 0, C023),
+    X("fsin", "\xd9\xfe", 0, C0 | C3),
+    X("fcos", "\xd9\xff", 0, C0 | C3),
+    X("fnclex", "\xdb\xe2", 0, 0),
+    X("fninit", "\xdb\xe3", 0, 0),
+    X("fnstsw ax", "\xdf\xe0", 0, 0),
+    X("fnstsw m16", "\xdd\x3e", 2, 0),
+    X("fnstcw m16", "\xd9\x3e", 2, 0),
+    X("fldcw m16", "\xd9\x2e", 0, 0),
+    X("fnop", "\xd9\xd0", 0, 0),
+    X("fwait", "\x9b", 0, 0),
+    X("fnstenv+fldenv", "\xd9\x36\xd9\x26", 12, 0),
+    X("fnsave+frstor", "\xdd\x36\xdd\x26", 12, 0),
+    X("fnsave", "\xdd\x36", 12, 0),
+    X("fxsave+fxrstor", "\x0f\xae\x06\x0f\xae\x0e", 0, 0),
+    X("fld1 fadd st0 fstp m64", "\xd9\xe8\xd8\xc0\xdd\x1e", 8, 0),
+};
+
+static const uint16_t fcws[] = { 0x037f, 0x0f7f, 0x047f, 0x087f, 0x007f,
+                                 0x027f };
+
+static void x87_image(uint8_t *fx, int top, uint8_t tags, uint16_t cw,
+                      const F80 *st, int nst)
+{
+    uint16_t sw = top << 11;
+    memset(fx, 0, 512);
+    memcpy(fx, &cw, 2);
+    memcpy(fx + 2, &sw, 2);
+    fx[4] = tags;
+    *(uint32_t *)(fx + 24) = 0x1f80;
+    for (int i = 0; i < nst && i < 8; i++) {
+        memcpy(fx + 32 + 16 * i, &st[i].mant, 8);
+        memcpy(fx + 40 + 16 * i, &st[i].exp, 2);
+    }
+}
+
+static void test_x87_vs_host(void)
+{
+    size_t nv = ARRAY_SIZE(fvals);
+    uint64_t gpr[7] = { 0x1111, 0x2222, 0x3333, 0x4444, 0, 0x6666, 0x202 };
+    uint8_t mem[128];
+    uint8_t fx[512];
+    char what[128];
+
+    failures = 0;
+    for (size_t k = 0; k < ARRAY_SIZE(x87_cases); k++) {
+        const Case *c = &x87_cases[k];
+        for (size_t i = 0; i < nv; i++) {
+            for (size_t j = 0; j < nv; j++) {
+                uint16_t cw = fcws[(i + j + k) % ARRAY_SIZE(fcws)];
+                F80 st[8] = { fvals[i], fvals[j], fvals[(i + j) % nv],
+                              fvals[(i * 3 + 1) % nv] };
+                int top = (i + k) & 7;
+                /* two, three or four valid registers; sometimes one */
+                int depth = (j % 5 == 4) ? 1 : 2 + (i + j) % 3;
+                uint8_t tags = 0;
+                uint64_t m = mvals[(i * nv + j) % ARRAY_SIZE(mvals)];
+
+                for (int d = 0; d < depth; d++) {
+                    tags |= 1 << ((top + d) & 7);
+                }
+                if ((i + j) % 11 == 10) {
+                    tags = 0xff;        /* full stack: pushes overflow */
+                }
+                x87_image(fx, top, tags, cw, st, 4);
+                memset(mem, 0x5a, sizeof(mem));
+                if (c->bytes[0] == '\xdb' && c->bytes[1] == '\x2e') {
+                    memcpy(mem, &fvals[j].mant, 8);
+                    memcpy(mem + 8, &fvals[j].exp, 2);
+                } else if (c->bytes[0] == '\xdf' && c->bytes[1] == '\x26') {
+                    memcpy(mem, "\x21\x43\x65\x87\x09\x00\x00\x00\x00", 9);
+                    mem[9] = (j & 1) ? 0x80 : 0;
+                } else if (c->bytes[0] == '\xd9' && c->bytes[1] == '\x2e') {
+                    uint16_t ncw = fcws[j % ARRAY_SIZE(fcws)];
+                    memcpy(mem, &ncw, 2);
+                } else {
+                    memcpy(mem, &m, 8);
+                }
+                gpr[6] = 0x202 | ((i * 7 + j) & 0x8d5);
+                snprintf(what, sizeof(what), "i=%zu j=%zu cw=%04x top=%d "
+                         "tags=%02x", i, j, cw, top, tags);
+                compare_one(c, fx, gpr, mem, sizeof(mem), what);
+            }
+        }
+    }
+    g_assert_cmpint(failures, ==, 0);
+}
+
+/* ---- SSE/SSE2/SSE3/MMX ---- */
+
+static const uint32_t xvals[][4] = {
+    { 0x3f800000, 0xc0200000, 0x7f7fffff, 0x00000001 },    /* floats */
+    { 0x7fc00000, 0x7fa00000, 0x7f800000, 0x80000000 },
+    { 0x3dcccccd, 0x501502f9, 0xaedbe6ff, 0x4f000000 },
+    { 0x00000000, 0x3ff00000, 0x00000000, 0x80000000 },    /* doubles */
+    { 0x00000000, 0x7ff40000, 0x7e37e43c, 0x7fe1ccf3 },
+    { 0x00000001, 0x00000000, 0x00000000, 0x43e00000 },
+    { 0x0001ffff, 0x80007fff, 0x7f807f80, 0xff01ff01 },    /* integers */
+    { 0x89abcdef, 0x01234567, 0x76543210, 0xfedcba98 },
+    { 0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff },
+    { 0, 0, 0, 0 },
+    { 0x4b3c614e, 0xcf000000, 0x4effffff, 0x3f000001 },    /* cvt edges */
+    { 0x9999999a, 0x3fb99999, 0x00000000, 0xc1e00000 },
+};
+
+static const uint32_t mxcsrs[] = { 0x1f80, 0x3f80, 0x5f80, 0x7f80, 0x9fc0,
+                                   0x1fbf };
+
+#define S(name, b) { name, b, sizeof(b) - 1, 0, 0 }
+#define SM(name, b, mem) { name, b, sizeof(b) - 1, mem, 0 }
+
+static const Case sse_cases[] = {
+    S("addps", "\x0f\x58\xc1"), S("addpd", "\x66\x0f\x58\xc1"),
+    S("addss", "\xf3\x0f\x58\xc1"), S("addsd", "\xf2\x0f\x58\xc1"),
+    S("mulps", "\x0f\x59\xc1"), S("mulsd", "\xf2\x0f\x59\xc1"),
+    S("subps", "\x0f\x5c\xc1"), S("subpd", "\x66\x0f\x5c\xc1"),
+    S("subss", "\xf3\x0f\x5c\xc1"),
+    S("minps", "\x0f\x5d\xc1"), S("minsd", "\xf2\x0f\x5d\xc1"),
+    S("maxpd", "\x66\x0f\x5f\xc1"), S("maxss", "\xf3\x0f\x5f\xc1"),
+    S("divps", "\x0f\x5e\xc1"), S("divpd", "\x66\x0f\x5e\xc1"),
+    S("divss", "\xf3\x0f\x5e\xc1"), S("divsd", "\xf2\x0f\x5e\xc1"),
+    S("sqrtps", "\x0f\x51\xc1"), S("sqrtpd", "\x66\x0f\x51\xc1"),
+    S("sqrtss", "\xf3\x0f\x51\xc1"), S("sqrtsd", "\xf2\x0f\x51\xc1"),
+    S("rsqrtps", "\x0f\x52\xc1"), S("rcpss", "\xf3\x0f\x53\xc1"),
+    S("andps", "\x0f\x54\xc1"), S("andnpd", "\x66\x0f\x55\xc1"),
+    S("orps", "\x0f\x56\xc1"), S("xorpd", "\x66\x0f\x57\xc1"),
+    S("unpcklps", "\x0f\x14\xc1"), S("unpckhpd", "\x66\x0f\x15\xc1"),
+    S("cvtps2pd", "\x0f\x5a\xc1"), S("cvtpd2ps", "\x66\x0f\x5a\xc1"),
+    S("cvtss2sd", "\xf3\x0f\x5a\xc1"), S("cvtsd2ss", "\xf2\x0f\x5a\xc1"),
+    S("cvtdq2ps", "\x0f\x5b\xc1"), S("cvtps2dq", "\x66\x0f\x5b\xc1"),
+    S("cvttps2dq", "\xf3\x0f\x5b\xc1"), S("cvttpd2dq", "\x66\x0f\xe6\xc1"),
+    S("cvtdq2pd", "\xf3\x0f\xe6\xc1"), S("cvtpd2dq", "\xf2\x0f\xe6\xc1"),
+    S("cvtsi2ss eax", "\xf3\x0f\x2a\xc0"),
+    S("cvtsi2sd rax", "\xf2\x48\x0f\x2a\xc0"),
+    S("cvtsi2ss rbx", "\xf3\x48\x0f\x2a\xc3"),
+    S("cvtss2si eax", "\xf3\x0f\x2d\xc1"),
+    S("cvttss2si rax", "\xf3\x48\x0f\x2c\xc1"),
+    S("cvtsd2si rax", "\xf2\x48\x0f\x2d\xc1"),
+    S("cvttsd2si eax", "\xf2\x0f\x2c\xc1"),
+    S("cvtpi2ps", "\x0f\x2a\xc1"), S("cvtpi2pd", "\x66\x0f\x2a\xc1"),
+    S("cvtps2pi", "\x0f\x2d\xc1"), S("cvttps2pi", "\x0f\x2c\xc1"),
+    S("cvtpd2pi", "\x66\x0f\x2d\xc1"), S("cvttpd2pi", "\x66\x0f\x2c\xc1"),
+    S("ucomiss", "\x0f\x2e\xc1"), S("comiss", "\x0f\x2f\xc1"),
+    S("ucomisd", "\x66\x0f\x2e\xc1"), S("comisd", "\x66\x0f\x2f\xc1"),
+    S("cmpltps", "\x0f\xc2\xc1\x01"), S("cmpunordpd", "\x66\x0f\xc2\xc1\x03"),
+    S("cmpnless", "\xf3\x0f\xc2\xc1\x06"), S("cmpeqsd", "\xf2\x0f\xc2\xc1\x00"),
+    S("cmpordps", "\x0f\xc2\xc1\x07"), S("cmpnltpd", "\x66\x0f\xc2\xc1\x05"),
+    S("cmpleps", "\x0f\xc2\xc1\x02"), S("cmpneqps", "\x0f\xc2\xc1\x04"),
+    S("shufps", "\x0f\xc6\xc1\x1b"), S("shufpd", "\x66\x0f\xc6\xc1\x02"),
+    S("movmskps", "\x0f\x50\xc1"), S("movmskpd", "\x66\x0f\x50\xc1"),
+    S("movaps", "\x0f\x28\xc1"), S("movups", "\x0f\x10\xc1"),
+    S("movss r", "\xf3\x0f\x10\xc1"), S("movsd r", "\xf2\x0f\x10\xc1"),
+    S("movhlps", "\x0f\x12\xc1"), S("movlhps", "\x0f\x16\xc1"),
+    S("movsldup", "\xf3\x0f\x12\xc1"), S("movshdup", "\xf3\x0f\x16\xc1"),
+    S("movddup", "\xf2\x0f\x12\xc1"),
+    S("haddps", "\xf2\x0f\x7c\xc1"), S("haddpd", "\x66\x0f\x7c\xc1"),
+    S("hsubps", "\xf2\x0f\x7d\xc1"), S("hsubpd", "\x66\x0f\x7d\xc1"),
+    S("addsubps", "\xf2\x0f\xd0\xc1"), S("addsubpd", "\x66\x0f\xd0\xc1"),
+    /* memory forms */
+    S("addps m", "\x0f\x58\x06"), S("addss m", "\xf3\x0f\x58\x06"),
+    S("mulsd m", "\xf2\x0f\x59\x06"), S("comisd m", "\x66\x0f\x2f\x06"),
+    S("movss m", "\xf3\x0f\x10\x06"), S("movsd m", "\xf2\x0f\x10\x06"),
+    S("movlps m", "\x0f\x12\x06"), S("movhpd m", "\x66\x0f\x16\x06"),
+    SM("movss st", "\xf3\x0f\x11\x0e", 16), SM("movsd st", "\xf2\x0f\x11\x0e", 16),
+    SM("movaps st", "\x0f\x29\x0e", 16), SM("movhps st", "\x0f\x17\x0e", 16),
+    SM("movlpd st", "\x66\x0f\x13\x0e", 16),
+    SM("movntps", "\x0f\x2b\x0e", 16), SM("movntdq", "\x66\x0f\xe7\x0e", 16),
+    SM("movq st", "\x66\x0f\xd6\x0e", 16),
+    S("movdqu m", "\xf3\x0f\x6f\x06"), S("lddqu m", "\xf2\x0f\xf0\x06"),
+    S("cvtps2pd m", "\x0f\x5a\x06"), S("cvtsi2sd m32", "\xf2\x0f\x2a\x06"),
+    S("cmpltss m", "\xf3\x0f\xc2\x06\x01"),
+    SM("stmxcsr", "\x0f\xae\x1e", 4),
+    S("ldmxcsr", "\x0f\xae\x16\x0f\xae\x1e"),
+    /* SSE2 integer */
+    S("paddb", "\x66\x0f\xfc\xc1"), S("paddw", "\x66\x0f\xfd\xc1"),
+    S("paddd", "\x66\x0f\xfe\xc1"), S("paddq", "\x66\x0f\xd4\xc1"),
+    S("psubb", "\x66\x0f\xf8\xc1"), S("psubq", "\x66\x0f\xfb\xc1"),
+    S("paddsb", "\x66\x0f\xec\xc1"), S("paddusw", "\x66\x0f\xdd\xc1"),
+    S("psubsw", "\x66\x0f\xe9\xc1"), S("psubusb", "\x66\x0f\xd8\xc1"),
+    S("pmullw", "\x66\x0f\xd5\xc1"), S("pmulhw", "\x66\x0f\xe5\xc1"),
+    S("pmulhuw", "\x66\x0f\xe4\xc1"), S("pmuludq", "\x66\x0f\xf4\xc1"),
+    S("pmaddwd", "\x66\x0f\xf5\xc1"), S("psadbw", "\x66\x0f\xf6\xc1"),
+    S("pavgb", "\x66\x0f\xe0\xc1"), S("pavgw", "\x66\x0f\xe3\xc1"),
+    S("pminub", "\x66\x0f\xda\xc1"), S("pmaxub", "\x66\x0f\xde\xc1"),
+    S("pminsw", "\x66\x0f\xea\xc1"), S("pmaxsw", "\x66\x0f\xee\xc1"),
+    S("pcmpeqb", "\x66\x0f\x74\xc1"), S("pcmpeqw", "\x66\x0f\x75\xc1"),
+    S("pcmpeqd", "\x66\x0f\x76\xc1"), S("pcmpgtb", "\x66\x0f\x64\xc1"),
+    S("pcmpgtw", "\x66\x0f\x65\xc1"), S("pcmpgtd", "\x66\x0f\x66\xc1"),
+    S("pand", "\x66\x0f\xdb\xc1"), S("pandn", "\x66\x0f\xdf\xc1"),
+    S("por", "\x66\x0f\xeb\xc1"), S("pxor", "\x66\x0f\xef\xc1"),
+    S("packsswb", "\x66\x0f\x63\xc1"), S("packuswb", "\x66\x0f\x67\xc1"),
+    S("packssdw", "\x66\x0f\x6b\xc1"),
+    S("punpcklbw", "\x66\x0f\x60\xc1"), S("punpckhwd", "\x66\x0f\x69\xc1"),
+    S("punpckldq", "\x66\x0f\x62\xc1"), S("punpcklqdq", "\x66\x0f\x6c\xc1"),
+    S("punpckhqdq", "\x66\x0f\x6d\xc1"),
+    S("psllw", "\x66\x0f\xf1\xc1"), S("psrld", "\x66\x0f\xd2\xc1"),
+    S("psraw", "\x66\x0f\xe1\xc1"), S("psrlq", "\x66\x0f\xd3\xc1"),
+    S("psllw 3", "\x66\x0f\x71\xf0\x03"), S("psrad 31", "\x66\x0f\x72\xe0\x1f"),
+    S("psrlq 65", "\x66\x0f\x73\xd0\x41"), S("pslldq 5", "\x66\x0f\x73\xf8\x05"),
+    S("psrldq 9", "\x66\x0f\x73\xd8\x09"), S("psrlw 16", "\x66\x0f\x71\xd0\x10"),
+    S("pshufd", "\x66\x0f\x70\xc1\x4e"), S("pshuflw", "\xf2\x0f\x70\xc1\x1b"),
+    S("pshufhw", "\xf3\x0f\x70\xc1\xb1"),
+    S("pmovmskb", "\x66\x0f\xd7\xc1"), S("pextrw", "\x66\x0f\xc5\xc1\x05"),
+    S("pinsrw", "\x66\x0f\xc4\xc3\x06"), S("pinsrw m", "\x66\x0f\xc4\x06\x02"),
+    S("movd xmm,eax", "\x66\x0f\x6e\xc0"), S("movq xmm,rax", "\x66\x48\x0f\x6e\xc0"),
+    S("movd eax,xmm", "\x66\x0f\x7e\xc0"), S("movq rax,xmm", "\x66\x48\x0f\x7e\xc0"),
+    S("movq xmm,xmm", "\xf3\x0f\x7e\xc1"), S("movq xmm,m", "\xf3\x0f\x7e\x06"),
+    S("movdqa", "\x66\x0f\x6f\xc1"), SM("movdqu st", "\xf3\x0f\x7f\x0e", 16),
+    SM("maskmovdqu", "\x48\x89\xf7\x66\x0f\xf7\xc1", 16),
+    S("xmm8 addps", "\x45\x0f\x58\xc1"),
+    S("movq2dq", "\xf3\x0f\xd6\xc1"),
+    /* MMX */
+    S("mmx paddb", "\x0f\xfc\xc1"), S("mmx paddw", "\x0f\xfd\xc1"),
+    S("mmx paddd", "\x0f\xfe\xc1"), S("mmx paddq", "\x0f\xd4\xc1"),
+    S("mmx psubsw", "\x0f\xe9\xc1"), S("mmx paddusb", "\x0f\xdc\xc1"),
+    S("mmx pmullw", "\x0f\xd5\xc1"), S("mmx pmulhw", "\x0f\xe5\xc1"),
+    S("mmx pmaddwd", "\x0f\xf5\xc1"), S("mmx pcmpeqb", "\x0f\x74\xc1"),
+    S("mmx pcmpgtw", "\x0f\x65\xc1"), S("mmx pand", "\x0f\xdb\xc1"),
+    S("mmx pxor", "\x0f\xef\xc1"), S("mmx packsswb", "\x0f\x63\xc1"),
+    S("mmx packuswb", "\x0f\x67\xc1"), S("mmx punpcklbw", "\x0f\x60\xc1"),
+    S("mmx punpckhdq", "\x0f\x6a\xc1"), S("mmx psllq", "\x0f\xf3\xc1"),
+    S("mmx psraw", "\x0f\xe1\xc1"), S("mmx psrlw 4", "\x0f\x71\xd0\x04"),
+    S("mmx psllq 8", "\x0f\x73\xf0\x08"), S("mmx psrad 2", "\x0f\x72\xe0\x02"),
+    S("mmx pshufw", "\x0f\x70\xc1\x1b"), S("mmx pminub", "\x0f\xda\xc1"),
+    S("mmx pmaxsw", "\x0f\xee\xc1"), S("mmx pavgb", "\x0f\xe0\xc1"),
+    S("mmx psadbw", "\x0f\xf6\xc1"), S("mmx pmulhuw", "\x0f\xe4\xc1"),
+    S("mmx pmuludq", "\x0f\xf4\xc1"), S("mmx pmovmskb", "\x0f\xd7\xc1"),
+    S("mmx pextrw", "\x0f\xc5\xc1\x02"), S("mmx pinsrw", "\x0f\xc4\xc3\x01"),
+    S("mmx movd mm,eax", "\x0f\x6e\xc0"), S("mmx movq rax,mm", "\x48\x0f\x7e\xc0"),
+    S("mmx movq mm,mm", "\x0f\x6f\xc1"), S("mmx movq mm,m", "\x0f\x6f\x06"),
+    SM("mmx movq st", "\x0f\x7f\x0e", 8), SM("mmx movntq", "\x0f\xe7\x0e", 8),
+    SM("mmx maskmovq", "\x48\x89\xf7\x0f\xf7\xc1", 8),
+    S("movdq2q", "\xf2\x0f\xd6\xc1"),
+    S("emms", "\x0f\x77"), S("mmx paddb emms", "\x0f\xfc\xc1\x0f\x77"),
+};
+
+static void test_sse_vs_host(void)
+{
+    size_t nx = ARRAY_SIZE(xvals);
+    uint64_t gpr[7] = { 0, 0, 0x3333, 0x4444, 0, 0, 0x202 };
+    static const uint64_t ints[] = {
+        0, 1, ~0ULL, 0x7fffffff, 0x80000000, 0x123456789ULL,
+        (uint64_t)-123456789012LL, 0x8000000000000000ULL, 0x7fff0005,
+    };
+    uint8_t mem[64] __attribute__((aligned(16)));
+    uint8_t fx[512] __attribute__((aligned(16)));
+    char what[128];
+
+    failures = 0;
+    for (size_t k = 0; k < ARRAY_SIZE(sse_cases); k++) {
+        const Case *c = &sse_cases[k];
+        for (size_t i = 0; i < nx; i++) {
+            for (size_t j = 0; j < nx; j++) {
+                uint32_t csr = mxcsrs[(i + j + k) % ARRAY_SIZE(mxcsrs)];
+                memset(fx, 0, sizeof(fx));
+                /* FCW default; x87 stack empty or MMX values in ST0/ST1 */
+                fx[0] = 0x7f;
+                fx[1] = 0x03;
+                fx[4] = (i & 1) ? 0x00 : 0x83;
+                memcpy(fx + 24, &csr, 4);
+                memcpy(fx + 32, xvals[i], 8);
+                memcpy(fx + 48, xvals[j] + 2, 8);
+                fx[40] = fx[41] = fx[56] = fx[57] = 0xff;
+                memcpy(fx + 160, xvals[i], 16);         /* xmm0 */
+                memcpy(fx + 176, xvals[j], 16);         /* xmm1 */
+                memcpy(fx + 160 + 16 * 8, xvals[j], 16);    /* xmm8 */
+                memcpy(fx + 160 + 16 * 9, xvals[i], 16);    /* xmm9 */
+                memcpy(mem, xvals[j], 16);
+                memcpy(mem + 16, xvals[i], 16);
+                if (!strcmp(c->name, "ldmxcsr")) {
+                    uint32_t v = mxcsrs[j % ARRAY_SIZE(mxcsrs)];
+                    memcpy(mem, &v, 4);
+                }
+                gpr[0] = ints[(i + j) % ARRAY_SIZE(ints)];
+                gpr[1] = ints[(i * 2 + j + 3) % ARRAY_SIZE(ints)];
+                gpr[6] = 0x202 | ((i * 5 + j) & 0x8d5);
+                snprintf(what, sizeof(what), "i=%zu j=%zu mxcsr=%04x",
+                         i, j, csr);
+                compare_one(c, fx, gpr, mem, sizeof(mem), what);
+            }
+        }
+    }
+    g_assert_cmpint(failures, ==, 0);
+}
+
+/* ---- system behaviour (software CPU only) ---- */
+
+static int run_bytes(X86TCG *s, const char *b, int n)
+{
+    return emu_run(s, (const uint8_t *)b, n);
+}
+
+static void test_cr_checks(void)
+{
+    X86TCG *s = new_state();
+    CPUX86State *env = s->env;
+
+    env->fpuc = 0x37f;
+    env->mxcsr = 0x1f80;
+    env->regs[R_ESI] = RAM_BASE;
+    /* CR0.TS: x87, MMX and SSE give #NM; FWAIT only with MP */
+    env->cr[0] |= CR0_TS_MASK;
+    g_assert_cmpint(run_bytes(s, "\xd9\xe8", 2), ==, EXCP07_PREX);
+    g_assert_cmpint(run_bytes(s, "\x0f\xfc\xc1", 3), ==, EXCP07_PREX);
+    g_assert_cmpint(run_bytes(s, "\x0f\x58\xc1", 3), ==, EXCP07_PREX);
+    g_assert_cmpint(run_bytes(s, "\x0f\xae\x06", 3), ==, EXCP07_PREX);
+    g_assert_cmpint(run_bytes(s, "\x9b", 1), ==, EXCP07_PREX);
+    env->cr[0] &= ~CR0_MP_MASK;
+    g_assert_cmpint(run_bytes(s, "\x9b", 1), ==, -1);
+    env->cr[0] &= ~CR0_TS_MASK;
+    /* CR0.EM: x87 #NM, MMX/SSE #UD */
+    env->cr[0] |= CR0_EM_MASK;
+    g_assert_cmpint(run_bytes(s, "\xd9\xe8", 2), ==, EXCP07_PREX);
+    g_assert_cmpint(run_bytes(s, "\x0f\xfc\xc1", 3), ==, EXCP06_ILLOP);
+    g_assert_cmpint(run_bytes(s, "\x0f\x58\xc1", 3), ==, EXCP06_ILLOP);
+    env->cr[0] &= ~CR0_EM_MASK;
+    /* CR4.OSFXSR clear: SSE #UD, MMX fine */
+    env->cr[4] &= ~CR4_OSFXSR_MASK;
+    g_assert_cmpint(run_bytes(s, "\x0f\x58\xc1", 3), ==, EXCP06_ILLOP);
+    g_assert_cmpint(run_bytes(s, "\x0f\xfc\xc1", 3), ==, -1);
+    env->cr[4] |= CR4_OSFXSR_MASK;
+    /* unmasked SSE divide by zero: #XM, #UD without OSXMMEXCPT */
+    env->mxcsr = 0x1f80 & ~0x200;
+    memset(env->xmm, 0, sizeof(env->xmm));
+    env->xmm[0].l[0] = 0x3f800000;
+    g_assert_cmpint(run_bytes(s, "\xf3\x0f\x5e\xc1", 4), ==, EXCP13_XMM);
+    g_assert_cmphex(env->mxcsr & 0x3f, ==, 0x04);
+    g_assert_cmphex(env->xmm[0].l[0], ==, 0x3f800000);  /* unchanged */
+    env->cr[4] &= ~CR4_OSXMMEXCPT_MASK;
+    g_assert_cmpint(run_bytes(s, "\xf3\x0f\x5e\xc1", 4), ==, EXCP06_ILLOP);
+    env->cr[4] |= CR4_OSXMMEXCPT_MASK;
+    /* LDMXCSR with reserved bits: #GP */
+    *(uint32_t *)ram = 0x10000;
+    g_assert_cmpint(run_bytes(s, "\x0f\xae\x16", 3), ==, EXCP0D_GPF);
+    /* unmasked x87 divide by zero: pending, #MF at the next FP insn */
+    g_assert_cmpint(run_bytes(s, "\xdb\xe3", 2), ==, -1);       /* fninit */
+    env->fpuc = 0x37f & ~0x4;
+    g_assert_cmpint(run_bytes(s, "\xd9\xe8\xd9\xee\xde\xf9", 6), ==, -1);
+    g_assert_cmphex(env->fpus & 0x8084, ==, 0x8084);
+    g_assert_cmpint(run_bytes(s, "\x9b", 1), ==, EXCP10_COPR);
+    g_assert_cmpint(run_bytes(s, "\xd9\xe8", 2), ==, EXCP10_COPR);
+    /* FNSTSW does not wait; FNCLEX clears */
+    g_assert_cmpint(run_bytes(s, "\xdf\xe0\xdb\xe2\xd9\xe8", 6), ==, -1);
+    g_assert_cmphex(env->regs[R_EAX] & 0x8084, ==, 0x8084);
+    /* FXSAVE to an unaligned address: #GP */
+    env->regs[R_ESI] = RAM_BASE + 8;
+    g_assert_cmpint(run_bytes(s, "\x0f\xae\x06", 3), ==, EXCP0D_GPF);
+    /* MOVAPS from an unaligned address: #GP; MOVUPS fine */
+    g_assert_cmpint(run_bytes(s, "\x0f\x28\x06", 3), ==, EXCP0D_GPF);
+    g_assert_cmpint(run_bytes(s, "\x0f\x10\x06", 3), ==, -1);
+    free_state(s);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    code_page = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    g_assert(code_page != MAP_FAILED);
+    g_test_add_func("/tcg/fpu/x87-vs-host", test_x87_vs_host);
+    g_test_add_func("/tcg/fpu/sse-vs-host", test_sse_vs_host);
+    g_test_add_func("/tcg/fpu/cr-checks", test_cr_checks);
+    return g_test_run();
+}
