@@ -415,6 +415,8 @@ static const Case x87_cases[] = {
 
 static const uint16_t fcws[] = { 0x037f, 0x0f7f, 0x047f, 0x087f, 0x007f,
                                  0x027f };
+/* unmasked exceptions: single instructions only (the next would fault) */
+static const uint16_t fcws_unmasked[] = { 0x0340, 0x0b5e, 0x0379, 0x0066 };
 
 static void x87_image(uint8_t *fx, int top, uint8_t tags, uint16_t cw,
                       const F80 *st, int nst)
@@ -445,6 +447,9 @@ static void test_x87_vs_host(void)
         for (size_t i = 0; i < nv; i++) {
             for (size_t j = 0; j < nv; j++) {
                 uint16_t cw = fcws[(i + j + k) % ARRAY_SIZE(fcws)];
+                if (c->n <= 2 && (i + 2 * j) % 3 == 0) {
+                    cw = fcws_unmasked[(i + j) % ARRAY_SIZE(fcws_unmasked)];
+                }
                 F80 st[8] = { fvals[i], fvals[j], fvals[(i + j) % nv],
                               fvals[(i * 3 + 1) % nv] };
                 int top = (i + k) & 7;

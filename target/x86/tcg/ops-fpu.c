@@ -179,7 +179,7 @@ enum {
  */
 #define X87_RUN(pre, insn, post)                                         \
     asm volatile("fninit\n\tfldcw %[cw]\n\t" pre insn "\n\t"             \
-                 "fnstsw %[sw]\n\t" post "fninit"                        \
+                 "fnstsw %[sw]\n\tfnclex\n\t" post "fninit"                        \
                  : [a] "+m" (*a), [b] "+m" (*b), [sw] "=m" (sw)          \
                  : [cw] "m" (cw) : "memory")
 #define X87_2(insn) X87_RUN("fldt %[b]\n\tfldt %[a]\n\t", insn,          \
@@ -191,10 +191,15 @@ enum {
                              "fstpt %[a]\n\tfstpt %[b]\n\t")
 #define X87_0(insn) X87_RUN("", insn, "fstpt %[a]\n\t")
 
-/* Host control word: the guest's precision and rounding, all masked. */
+/*
+ * Host control word: the guest's precision, rounding and overflow,
+ * underflow and precision masks; invalid, denormal and divide-by-zero
+ * always masked (fp_host_status handles them).  The sequences clear the
+ * host's exceptions (FNCLEX) before storing results so nothing faults.
+ */
 static inline uint16_t host_cw(CPUX86State *env)
 {
-    return (env->fpuc & 0x0f00) | 0x007f;
+    return (env->fpuc & 0x0f38) | 0x0047;
 }
 
 static uint16_t host_x87(CPUX86State *env, int op, X86FPReg *a, X86FPReg *b)
@@ -254,7 +259,7 @@ static uint16_t host_load(CPUX86State *env, int fm, const uint8_t *mem,
 
 #define X87_LD(insn)                                                    \
     asm volatile("fninit\n\tfldcw %[cw]\n\t" insn " %[m]\n\t"           \
-                 "fnstsw %[sw]\n\tfstpt %[o]\n\tfninit"                 \
+                 "fnstsw %[sw]\n\tfnclex\n\tfstpt %[o]\n\tfninit"                 \
                  : [o] "=m" (*out), [sw] "=m" (sw)                      \
                  : [m] "m" (*m), [cw] "m" (cw) : "memory")
     switch (fm) {
@@ -311,7 +316,7 @@ static uint16_t host_arith_mem(CPUX86State *env, int fm, int op,
 
 #define X87_M(insn)                                                     \
     asm volatile("fninit\n\tfldcw %[cw]\n\tfldt %[a]\n\t" insn " %[m]\n\t" \
-                 "fnstsw %[sw]\n\tfstpt %[a]\n\tfninit"                 \
+                 "fnstsw %[sw]\n\tfnclex\n\tfstpt %[a]\n\tfninit"                 \
                  : [a] "+m" (*a), [sw] "=m" (sw)                        \
                  : [m] "m" (*m), [cw] "m" (cw) : "memory")
 #define X87_M8(pre, sfx)                                                \
@@ -367,11 +372,25 @@ static void fp_st_mem(X86TCG *s, const TCGInsn *d, uint64_t ea, int n,
 
 /* ---- operations ---- */
 
-/* Apply the host status: exception flags and the C bits in @cmask. */
+/*
+ * Apply the host status word of an operation: exception flags and the C
+ * bits in @cmask.  An unmasked pre-computation exception (invalid
+ * operand, denormal, divide by zero) stops the instruction before it
+ * computes anything: only those flags are reported and true is returned
+ * (the destination must not be written).  Unmasked overflow and underflow
+ * were handled by the host itself (biased exponent), like hardware.
+ */
 static bool fp_host_status(CPUX86State *env, uint16_t sw, uint16_t cmask)
 {
+    uint16_t pre = sw & (FPUS_IE | FPUS_DE | FPUS_ZE);
+
+    if (pre & ~env->fpuc) {
+        fp_raise(env, pre | (sw & FPUS_SF));
+        return true;
+    }
     env->fpus = (env->fpus & ~cmask) | (sw & cmask);
-    return fp_raise(env, sw & 0x3f);
+    fp_raise(env, sw & 0x3f);
+    return false;
 }
 
 /* Arithmetic op 0..7 (ADD MUL COM COMP SUB SUBR DIV DIVR) on ST(dst) and
@@ -389,20 +408,16 @@ static void fp_compare(CPUX86State *env, const X86FPReg *x, bool x_empty,
 
     if (x_empty || y_empty) {
         fault = fp_underflow(env);
-        if (!fault) {
-            env->fpus |= FPUS_C0 | FPUS_C2 | FPUS_C3;
-        }
+        env->fpus |= FPUS_C0 | FPUS_C2 | FPUS_C3;     /* even unmasked */
     } else {
         uint16_t sw = host_x87(env, unordered_ok ? HX_UCOM : HX_COM, &a, &b);
-        fault = sw & ~env->fpuc & 0x3f;
-        env->fpus &= ~FPUS_C1;
-        if (!fault) {
-            env->fpus = (env->fpus & ~(FPUS_C0 | FPUS_C2 | FPUS_C3)) |
-                        (sw & (FPUS_C0 | FPUS_C2 | FPUS_C3));
-        }
+        /* the condition codes are set even for an unmasked exception */
+        env->fpus = (env->fpus & ~FPUS_CC) |
+                    (sw & (FPUS_C0 | FPUS_C2 | FPUS_C3));
         fault = fp_raise(env, sw & 0x3f);
     }
-    while (pops-- > 0) {
+    /* an unmasked exception leaves the stack as it was */
+    while (!fault && pops-- > 0) {
         fp_pop(env);
     }
 }
@@ -429,8 +444,7 @@ static void fp_arith(CPUX86State *env, int op, int dst, const X86FPReg *src,
         X86FPReg a = env->fpregs[dst], b = *src;
         uint16_t sw = host_x87(env, arith_hx[op], &a, &b);
         sw |= pre_sw & 0x3f;
-        if (fp_host_status(env, sw, FPUS_C1) &&
-            (sw & ~env->fpuc & (FPUS_IE | FPUS_DE | FPUS_ZE))) {
+        if (fp_host_status(env, sw, FPUS_C1)) {
             return;
         }
         env->fpregs[dst] = a;
@@ -457,7 +471,8 @@ static void fp_store(X86TCG *s, const TCGInsn *d, uint64_t ea, int fm,
     } else {
         sw = host_store(env, fm, &env->fpregs[0], buf);
     }
-    if (sw & ~env->fpuc & 0x3f) {
+    /* unmasked invalid, overflow or underflow: memory is not written */
+    if (sw & ~env->fpuc & (FPUS_IE | FPUS_DE | FPUS_OE | FPUS_UE)) {
         fp_host_status(env, sw, FPUS_C1);
         return;
     }
@@ -482,7 +497,8 @@ static void fp_load(X86TCG *s, const TCGInsn *d, uint64_t ea, int fm)
         return;
     }
     env->fpus &= ~FPUS_C1;
-    if (fp_raise(env, sw & 0x3f)) {
+    /* an unmasked denormal still loads; an unmasked SNaN does not */
+    if (fp_raise(env, sw & 0x3f) && (sw & ~env->fpuc & FPUS_IE)) {
         return;
     }
     fp_push(env, &v);
@@ -748,8 +764,7 @@ static void fp_unary(CPUX86State *env, int hx)
     }
     a = env->fpregs[0];
     sw = host_x87(env, hx, &a, &b);
-    if (fp_host_status(env, sw, FPUS_CC) &&
-        (sw & ~env->fpuc & (FPUS_IE | FPUS_DE | FPUS_ZE))) {
+    if (fp_host_status(env, sw, FPUS_CC)) {
         return;
     }
     env->fpregs[0] = a;
@@ -770,8 +785,7 @@ static void fp_binary_pop(CPUX86State *env, int hx)
         a = env->fpregs[0];
         b = env->fpregs[1];
         sw = host_x87(env, hx, &a, &b);
-        if (fp_host_status(env, sw, FPUS_C1) &&
-            (sw & ~env->fpuc & (FPUS_IE | FPUS_DE | FPUS_ZE))) {
+        if (fp_host_status(env, sw, FPUS_C1)) {
             return;
         }
         env->fpregs[1] = a;
@@ -794,8 +808,7 @@ static void fp_binary(CPUX86State *env, int hx)
     a = env->fpregs[0];
     b = env->fpregs[1];
     sw = host_x87(env, hx, &a, &b);
-    if (fp_host_status(env, sw, hx == HX_SCALE ? FPUS_C1 : FPUS_CC) &&
-        (sw & ~env->fpuc & (FPUS_IE | FPUS_DE | FPUS_ZE))) {
+    if (fp_host_status(env, sw, hx == HX_SCALE ? FPUS_C1 : FPUS_CC)) {
         return;
     }
     env->fpregs[0] = a;
@@ -828,8 +841,7 @@ static void fp_unary_push(CPUX86State *env, int hx)
         env->fpus = (env->fpus & ~FPUS_CC) | FPUS_C2;
         return;
     }
-    if (fp_host_status(env, sw, FPUS_CC) &&
-        (sw & ~env->fpuc & (FPUS_IE | FPUS_DE | FPUS_ZE))) {
+    if (fp_host_status(env, sw, FPUS_CC)) {
         return;
     }
     /* host stored new ST(0) in a and new ST(1) in b */
@@ -908,14 +920,14 @@ static void fpu_reg(X86TCG *s, const TCGInsn *d, int esc, int r, int i)
                 return;
             case 4:         /* FTST */
                 if (fp_empty(env, 0)) {
-                    if (!fp_underflow(env)) {
-                        env->fpus |= FPUS_C0 | FPUS_C2 | FPUS_C3;
-                    }
+                    fp_underflow(env);
+                    env->fpus |= FPUS_C0 | FPUS_C2 | FPUS_C3;
                     return;
                 } else {
                     X86FPReg a = env->fpregs[0], b;
                     uint16_t sw = host_x87(env, HX_TST, &a, &b);
-                    fp_host_status(env, sw, FPUS_CC);
+                    env->fpus = (env->fpus & ~FPUS_CC) | (sw & FPUS_CC);
+                    fp_raise(env, sw & 0x3f);
                 }
                 return;
             case 5:         /* FXAM */
@@ -1123,10 +1135,8 @@ fcomi:
             fl = ((sw & FPUS_C3) ? CC_Z : 0) | ((sw & FPUS_C2) ? CC_P : 0) |
                  ((sw & FPUS_C0) ? CC_C : 0);
         }
-        if (!fault) {
-            set_cc_eflags(s, fl);
-        }
-        if (esc == 7) {
+        set_cc_eflags(s, fl);           /* even for an unmasked exception */
+        if (esc == 7 && !fault) {
             fp_pop(env);
         }
         return;
@@ -1151,27 +1161,20 @@ static void fpu_mem(X86TCG *s, const TCGInsn *d, int esc, int r)
         fp_ld_mem(s, d, ea, fm_size[fm], buf);
         if (fp_empty(env, 0)) {
             fault = fp_underflow(env);
-            if (!fault) {
-                if (r == 2 || r == 3) {
-                    env->fpus |= FPUS_C0 | FPUS_C2 | FPUS_C3;
-                } else {
-                    fp_write(env, 0, &fp_indefinite);
-                }
+            if (r == 2 || r == 3) {
+                env->fpus |= FPUS_C0 | FPUS_C2 | FPUS_C3;
+            } else if (!fault) {
+                fp_write(env, 0, &fp_indefinite);
             }
         } else {
             a = env->fpregs[0];
             sw = host_arith_mem(env, fm, r, &a, buf);
             if (r == 2 || r == 3) {
-                fault = sw & ~env->fpuc & 0x3f;
-                env->fpus &= ~FPUS_C1;
-                if (!fault) {
-                    env->fpus = (env->fpus & ~(FPUS_C0 | FPUS_C2 | FPUS_C3)) |
-                                (sw & (FPUS_C0 | FPUS_C2 | FPUS_C3));
-                }
+                env->fpus = (env->fpus & ~FPUS_CC) |
+                            (sw & (FPUS_C0 | FPUS_C2 | FPUS_C3));
                 fault = fp_raise(env, sw & 0x3f);
             } else {
-                fault = fp_host_status(env, sw, FPUS_C1) &&
-                        (sw & ~env->fpuc & (FPUS_IE | FPUS_DE | FPUS_ZE));
+                fault = fp_host_status(env, sw, FPUS_C1);
                 if (!fault) {
                     env->fpregs[0] = a;
                 }
