@@ -179,7 +179,7 @@ enum {
  */
 #define X87_RUN(pre, insn, post)                                         \
     asm volatile("fninit\n\tfldcw %[cw]\n\t" pre insn "\n\t"             \
-                 "fnstsw %[sw]\n\tfnclex\n\t" post "fninit"                        \
+                 "fnstsw %[sw]\n\tfnclex\n\t" post "fninit"             \
                  : [a] "+m" (*a), [b] "+m" (*b), [sw] "=m" (sw)          \
                  : [cw] "m" (cw) : "memory")
 #define X87_2(insn) X87_RUN("fldt %[b]\n\tfldt %[a]\n\t", insn,          \
@@ -259,7 +259,7 @@ static uint16_t host_load(CPUX86State *env, int fm, const uint8_t *mem,
 
 #define X87_LD(insn)                                                    \
     asm volatile("fninit\n\tfldcw %[cw]\n\t" insn " %[m]\n\t"           \
-                 "fnstsw %[sw]\n\tfnclex\n\tfstpt %[o]\n\tfninit"                 \
+                 "fnstsw %[sw]\n\tfnclex\n\tfstpt %[o]\n\tfninit"     \
                  : [o] "=m" (*out), [sw] "=m" (sw)                      \
                  : [m] "m" (*m), [cw] "m" (cw) : "memory")
     switch (fm) {
@@ -316,7 +316,7 @@ static uint16_t host_arith_mem(CPUX86State *env, int fm, int op,
 
 #define X87_M(insn)                                                     \
     asm volatile("fninit\n\tfldcw %[cw]\n\tfldt %[a]\n\t" insn " %[m]\n\t" \
-                 "fnstsw %[sw]\n\tfnclex\n\tfstpt %[a]\n\tfninit"                 \
+                 "fnstsw %[sw]\n\tfnclex\n\tfstpt %[a]\n\tfninit"     \
                  : [a] "+m" (*a), [sw] "=m" (sw)                        \
                  : [m] "m" (*m), [cw] "m" (cw) : "memory")
 #define X87_M8(pre, sfx)                                                \
@@ -1264,6 +1264,9 @@ void op_fpu(X86TCG *s, const TCGInsn *d)
     CPUX86State *env = s->env;
     int esc = d->b & 7, r = d->reg & 7, i = d->rm & 7;
 
+    if (d->prefix & PREFIX_LOCK) {
+        x86_raise_ud(s);
+    }
     x86_fpu_check(s, !fpu_is_nowait(esc, d->mod, r, i));
     if (!fpu_is_control(esc, d->mod, r, i)) {
         env->fpop = (esc << 8) | (d->mod << 6) | (r << 3) | i;

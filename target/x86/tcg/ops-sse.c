@@ -879,6 +879,9 @@ void op_sse(X86TCG *s, const TCGInsn *d)
     uint64_t ma, mb;
     uint32_t fl;
 
+    if (d->prefix & PREFIX_LOCK) {
+        x86_raise_ud(s);
+    }
     switch (op->kind) {
     case K_XMM:
     case K_XMMU:
