@@ -25,7 +25,8 @@ void native_fx_run(NativeCtx *c);
 asm(".text\n"
     ".globl native_fx_run\n"
     "native_fx_run:\n"
-    "  push %rbx\n  push %rbp\n  push %r12\n"
+    "  push %rbx\n  push %rbp\n  push %r12\n  push %r13\n  push %r14\n"
+    "  push %r15\n  sub $8, %rsp\n"
     "  mov %rdi, %r12\n"
     "  fxsave 1024(%r12)\n"
     "  fxrstor 0(%r12)\n"
@@ -40,7 +41,43 @@ asm(".text\n"
     "  mov %rsi, 1568(%r12)\n  mov %rdi, 1576(%r12)\n"
     "  fxsave 512(%r12)\n"
     "  fxrstor 1024(%r12)\n"
+    "  add $8, %rsp\n  pop %r15\n  pop %r14\n  pop %r13\n"
     "  pop %r12\n  pop %rbp\n  pop %rbx\n  ret\n");
+
+/*
+ * A faulting instruction (SIGILL for #UD, SIGSEGV for #GP, SIGFPE) jumps
+ * back here; the test's FPU state is then restored from ctx->host.
+ */
+static sigjmp_buf native_jb;
+static volatile int native_sig;
+
+static void native_fault(int sig)
+{
+    native_sig = sig;
+    siglongjmp(native_jb, 1);
+}
+
+static void fxrstor_host(NativeCtx *c)
+{
+    asm volatile("fxrstor %0" : : "m" (*(uint8_t (*)[512])c->host));
+}
+
+/* Returns -1 or the vector of the exception the host CPU raised. */
+static int native_run_checked(NativeCtx *c)
+{
+    native_sig = 0;
+    if (sigsetjmp(native_jb, 1)) {
+        fxrstor_host(c);
+        switch (native_sig) {
+        case SIGILL: return EXCP06_ILLOP;
+        case SIGSEGV: return EXCP0D_GPF;
+        case SIGBUS: return EXCP11_ALGN;
+        default: return EXCP13_XMM;
+        }
+    }
+    native_fx_run(c);
+    return -1;
+}
 
 /* ---- the emulated side ---- */
 
@@ -170,18 +207,19 @@ static void compare_one(const Case *c, const uint8_t *fx, const uint64_t *gpr,
     NativeCtx *nc = g_malloc0(sizeof(*nc));
     X86TCG *s = new_state();
     uint8_t efx[512];
-    int vec;
+    int vec, nvec;
     bool bad = false;
 
-    /* native */
+    /* native (rsi and rdi point into the memory buffer) */
     memcpy(nc->in, fx, 512);
     memcpy(nc->gpr, gpr, sizeof(nc->gpr));
     memcpy(native_mem, mem, memlen);
     nc->gpr[4] = (uintptr_t)native_mem;
+    nc->gpr[5] = (uintptr_t)native_mem + 64;
     memcpy(code_page, c->bytes, c->n);
     code_page[c->n] = 0xc3;
     nc->code = code_page;
-    native_fx_run(nc);
+    nvec = native_run_checked(nc);
 
     /* emulated */
     image_to_env(s->env, fx);
@@ -190,15 +228,22 @@ static void compare_one(const Case *c, const uint8_t *fx, const uint64_t *gpr,
     s->env->regs[R_ECX] = gpr[2];
     s->env->regs[R_EDX] = gpr[3];
     s->env->regs[R_ESI] = RAM_BASE;
-    s->env->regs[R_EDI] = gpr[5];
+    s->env->regs[R_EDI] = RAM_BASE + 64;
     s->env->eflags = gpr[6];
     memcpy(ram, mem, memlen);
     vec = emu_run(s, (const uint8_t *)c->bytes, c->n);
     env_to_image(s->env, efx);
 
+    if (vec != nvec) {
+        if (failures < 200) {
+            g_test_message("%s (%s): exception %d, host %d", c->name, what,
+                           vec, nvec);
+        }
+        failures++;
+        goto out;
+    }
     if (vec >= 0) {
-        g_test_message("%s (%s): exception %d", c->name, what, vec);
-        bad = true;
+        goto out;               /* both faulted alike */
     }
     {
         uint16_t ef, nf;
@@ -235,6 +280,9 @@ static void compare_one(const Case *c, const uint8_t *fx, const uint64_t *gpr,
     }
     if (bad) {
         failures++;
+        if (failures >= 6 && failures < 200) {
+            g_test_message("MISMATCH %s (%s)", c->name, what);
+        }
         if (failures < 6) {
             g_test_message("MISMATCH %s (%s)", c->name, what);
             hexdump("fcw fsw ftw", efx, nc->out, 5);
@@ -258,6 +306,7 @@ static void compare_one(const Case *c, const uint8_t *fx, const uint64_t *gpr,
                            nc->gpr[6] & CC_ARITH);
         }
     }
+out:
     free_state(s);
     g_free(nc);
 }
@@ -381,6 +430,7 @@ static const Case x87_cases[] = {
     X("fst st1", "\xdd\xd1", 0, C023),
     X("fstp st1", "\xdd\xd9", 0, C023),
     X("fstp st0", "\xdd\xd8", 0, C023),
+    X("fstp1 st1", "\xd9\xd9", 0, C023),
     X("ffree st1", "\xdd\xc1", 0, CC_ALL),
     X("fchs", "\xd9\xe0", 0, C023),
     X("fabs", "\xd9\xe1", 0, C023),
@@ -505,6 +555,61 @@ static void test_x87_vs_host(void)
             }
         }
     }
+    g_assert_cmpint(failures, ==, 0);
+}
+
+
+/* Every x87 escape (D8-DF) with every register ModRM and each memory form. */
+static void test_x87_sweep(void)
+{
+    uint64_t gpr[7] = { 0x1111, 0x2222, 0x3333, 0x4444, 0, 0, 0x202 };
+    uint8_t mem[128];
+    uint8_t fx[512] __attribute__((aligned(16)));
+    char name[32], what[64];
+    unsigned runs = 0;
+    size_t nv = ARRAY_SIZE(fvals);
+
+    failures = 0;
+    for (int esc = 0xd8; esc <= 0xdf; esc++) {
+        for (int m = 0; m < 256; m++) {
+            uint8_t code[4] = { esc, m };
+            Case c = { name, (const char *)code, 2, 0, 0, 0, 0 };
+
+            if (m < 0xc0) {
+                if ((m & 0xc7) != 0x06) {
+                    continue;           /* memory forms: (%rsi) only */
+                }
+                c.mem = 108;
+                c.skip_lo = 12;
+                c.skip_hi = 28;
+            }
+            snprintf(name, sizeof(name), "%02x %02x", esc, m);
+            for (int v = 0; v < 12; v++) {
+                size_t i = (m + v * 7) % nv, j = (esc + m * 3 + v) % nv;
+                F80 st[8];
+                int top = (m + v) & 7;
+                uint16_t cw = v == 11 ? fcws_unmasked[m & 3]
+                                      : fcws[(m + v) % ARRAY_SIZE(fcws)];
+                uint8_t tags = v < 8 ? 0x0f << (v & 3) : v == 8 ? 0xff : 0x01;
+
+                tags = (tags << top) | (tags >> (8 - top));
+                for (int k = 0; k < 8; k++) {
+                    st[k] = fvals[(i + k * j) % nv];
+                }
+                x87_image(fx, top, tags, cw, st, 8);
+                for (int k = 0; k < 16; k++) {
+                    uint64_t x = mvals[(j + k) % ARRAY_SIZE(mvals)];
+                    memcpy(mem + 8 * k, &x, 8);
+                }
+                gpr[6] = 0x202 | ((i * 3 + v) & 0x8d5);
+                snprintf(what, sizeof(what), "v=%d cw=%04x tags=%02x",
+                         v, cw, tags);
+                compare_one(&c, fx, gpr, mem, sizeof(mem), what);
+                runs++;
+            }
+        }
+    }
+    g_test_message("%u encodings x values compared", runs);
     g_assert_cmpint(failures, ==, 0);
 }
 
@@ -711,6 +816,118 @@ static void test_sse_vs_host(void)
     g_assert_cmpint(failures, ==, 0);
 }
 
+
+/*
+ * Every opcode of the 0F map that has MMX/SSE forms, with each mandatory
+ * prefix, REX variants and a spread of ModRM bytes (register forms, group
+ * selectors, memory forms): the software CPU must raise the same
+ * exception as the host (#UD, #GP) or produce the same state.
+ */
+static bool sweep_opcode(int b)
+{
+    return (b >= 0x10 && b <= 0x17) || (b >= 0x28 && b <= 0x2f) ||
+           (b >= 0x50 && b <= 0x77) || (b >= 0x7c && b <= 0x7f) ||
+           (b >= 0xc2 && b <= 0xc6 && b != 0xc3) || (b >= 0xd0 && b <= 0xfe);
+}
+
+static bool has_imm(int b)
+{
+    return (b >= 0x70 && b <= 0x73) || b == 0xc2 || (b >= 0xc4 && b <= 0xc6);
+}
+
+static void test_sse_sweep(void)
+{
+    static const uint8_t pfx[] = { 0, 0x66, 0xf3, 0xf2 };
+    static const uint8_t rex[] = { 0, 0x48, 0x44, 0x41 };
+    static const uint8_t modrm[] = { 0xc1, 0xd1, 0xe1, 0xf1, 0xd9, 0xf9,
+                                     0xc8, 0x06, 0x0e };
+    static const uint8_t imms[] = { 0x1b, 0x05, 0x0f, 0xfe };
+    uint64_t gpr[7] = { 0x12345678, 0xfedcba9876543210ULL, 0x3333, 0x4444,
+                        0, 0, 0x202 };
+    uint8_t mem[128] __attribute__((aligned(16)));
+    uint8_t fx[512] __attribute__((aligned(16)));
+    char name[64], what[64];
+    unsigned runs = 0;
+
+    failures = 0;
+    for (int b = 0x10; b < 0x100; b++) {
+        if (!sweep_opcode(b)) {
+            continue;
+        }
+        for (size_t p = 0; p < ARRAY_SIZE(pfx); p++) {
+            for (size_t r = 0; r < ARRAY_SIZE(rex); r++) {
+                for (size_t m = 0; m < ARRAY_SIZE(modrm); m++) {
+                    uint8_t code[8];
+                    int n = 0, reg = (modrm[m] >> 3) & 7;
+                    Case c = { name, (const char *)code, 0, 0, 0, 0, 0 };
+
+                    if (modrm[m] < 0xc0 && (rex[r] & 1)) {
+                        continue;       /* base r14: not set up */
+                    }
+                    if ((rex[r] & 1) && modrm[m] >= 0xc0 &&
+                        ((b == 0x2a && p >= 2) || b == 0x6e || b == 0xc4)) {
+                        continue;       /* reads r9: not set up */
+                    }
+                    if (b == 0x2b && p >= 2) {
+                        continue;       /* MOVNTSS/SD: the host's SSE4a */
+                    }
+                    if (reg == 4 && (b == 0x50 || b == 0xd7 || b == 0xc5 ||
+                                     b == 0x2c || b == 0x2d)) {
+                        continue;       /* would write the host's RSP */
+                    }
+                    if (pfx[p]) {
+                        code[n++] = pfx[p];
+                    }
+                    if (rex[r]) {
+                        code[n++] = rex[r];
+                    }
+                    code[n++] = 0x0f;
+                    code[n++] = b;
+                    if (b == 0x77) {            /* EMMS: no ModRM */
+                        if (m) {
+                            continue;
+                        }
+                    } else {
+                        code[n++] = modrm[m];
+                    }
+                    if (has_imm(b)) {
+                        code[n++] = imms[(b + m + r) % ARRAY_SIZE(imms)];
+                    }
+                    c.n = n;
+                    c.mem = modrm[m] < 0xc0 ? 64 : 0;
+                    snprintf(name, sizeof(name), "%02x %02x 0f %02x %02x",
+                             pfx[p], rex[r], b, modrm[m]);
+                    for (int v = 0; v < 3; v++) {
+                        size_t i = (b + v * 5) % ARRAY_SIZE(xvals);
+                        size_t j = (b * 3 + v + m) % ARRAY_SIZE(xvals);
+                        uint32_t csr = mxcsrs[(v + p) % ARRAY_SIZE(mxcsrs)];
+
+                        memset(fx, 0, sizeof(fx));
+                        fx[0] = 0x7f;
+                        fx[1] = 0x03;
+                        memcpy(fx + 24, &csr, 4);
+                        for (int k = 0; k < 8; k++) {
+                            memcpy(fx + 32 + 16 * k, xvals[(i + k) % 12], 8);
+                        }
+                        for (int k = 0; k < 16; k++) {
+                            memcpy(fx + 160 + 16 * k,
+                                   xvals[(k & 1 ? j : i + k) % 12], 16);
+                        }
+                        for (int k = 0; k < 8; k++) {
+                            memcpy(mem + 16 * k, xvals[(j + k) % 12], 16);
+                        }
+                        snprintf(what, sizeof(what), "v=%d", v);
+                        compare_one(&c, fx, gpr, mem, sizeof(mem), what);
+                        runs++;
+                    }
+                }
+            }
+        }
+    }
+    g_test_message("%u encodings x values compared", runs);
+    g_assert_cmpint(failures, ==, 0);
+}
+
 /* ---- system behaviour (software CPU only) ---- */
 
 static int run_bytes(X86TCG *s, const char *b, int n)
@@ -785,8 +1002,17 @@ int main(int argc, char **argv)
     code_page = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     g_assert(code_page != MAP_FAILED);
+    {
+        struct sigaction sa = { .sa_handler = native_fault };
+        sigaction(SIGILL, &sa, NULL);
+        sigaction(SIGSEGV, &sa, NULL);
+        sigaction(SIGBUS, &sa, NULL);
+        sigaction(SIGFPE, &sa, NULL);
+    }
     g_test_add_func("/tcg/fpu/x87-vs-host", test_x87_vs_host);
+    g_test_add_func("/tcg/fpu/x87-sweep", test_x87_sweep);
     g_test_add_func("/tcg/fpu/sse-vs-host", test_sse_vs_host);
+    g_test_add_func("/tcg/fpu/sse-sweep", test_sse_sweep);
     g_test_add_func("/tcg/fpu/cr-checks", test_cr_checks);
     return g_test_run();
 }

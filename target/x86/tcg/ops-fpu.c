@@ -610,6 +610,8 @@ void x86_fpu_set_cw_sw(CPUX86State *env, uint16_t cw, uint16_t sw)
     for (int i = 0; i < 8; i++) {
         env->fpregs[i] = phys[(ntop + i) & 7];
     }
+    /* reserved control bits: 6 reads as one, 7 and 13-15 as zero */
+    cw = (cw & 0x1f3f) | 0x40;
     env->fpuc = cw;
     env->fpus = sw;
     if (sw & ~cw & 0x3f) {
@@ -899,8 +901,19 @@ static void fpu_reg(X86TCG *s, const TCGInsn *d, int esc, int r, int i)
                 return;     /* FNOP */
             }
             break;
-        case 3:     /* D9 D8+i: FSTP ST(i) alias */
-            goto fstp_reg;
+        case 3:
+            /*
+             * D9 D8+i, undocumented FSTP alias: moves the register and its
+             * tag without a stack-underflow check (measured on hardware)
+             */
+            {
+                bool valid = !fp_empty(env, 0);
+                env->fpus &= ~FPUS_C1;
+                env->fpregs[i] = env->fpregs[0];
+                fp_set_tag(env, i, valid);
+                fp_pop(env);
+            }
+            return;
         case 4:
             switch (i) {
             case 0:         /* FCHS */
