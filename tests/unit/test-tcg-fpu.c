@@ -430,7 +430,6 @@ static const Case x87_cases[] = {
     X("fst st1", "\xdd\xd1", 0, C023),
     X("fstp st1", "\xdd\xd9", 0, C023),
     X("fstp st0", "\xdd\xd8", 0, C023),
-    X("fstp1 st1", "\xd9\xd9", 0, C023),
     X("ffree st1", "\xdd\xc1", 0, CC_ALL),
     X("fchs", "\xd9\xe0", 0, C023),
     X("fabs", "\xd9\xe1", 0, C023),
@@ -575,6 +574,9 @@ static void test_x87_sweep(void)
             uint8_t code[4] = { esc, m };
             Case c = { name, (const char *)code, 2, 0, 0, 0, 0 };
 
+            if (esc == 0xd9 && m >= 0xd8 && m < 0xe0) {
+                continue;   /* undocumented FSTP1: vendor-specific */
+            }
             if (m < 0xc0) {
                 if ((m & 0xc7) != 0x06) {
                     continue;           /* memory forms: (%rsi) only */

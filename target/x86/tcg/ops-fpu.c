@@ -903,16 +903,14 @@ static void fpu_reg(X86TCG *s, const TCGInsn *d, int esc, int r, int i)
             break;
         case 3:
             /*
-             * D9 D8+i, undocumented FSTP alias: moves the register and its
-             * tag without a stack-underflow check (measured on hardware)
+             * D9 D8+i, undocumented FSTP alias: an empty ST(0) is just
+             * popped, without a stack-underflow check (measured on hardware)
              */
-            {
-                bool valid = !fp_empty(env, 0);
-                env->fpus &= ~FPUS_C1;
-                env->fpregs[i] = env->fpregs[0];
-                fp_set_tag(env, i, valid);
-                fp_pop(env);
+            env->fpus &= ~FPUS_C1;
+            if (!fp_empty(env, 0)) {
+                fp_write(env, i, &env->fpregs[0]);
             }
+            fp_pop(env);
             return;
         case 4:
             switch (i) {
