@@ -841,8 +841,9 @@ static void test_sse_sweep(void)
 {
     static const uint8_t pfx[] = { 0, 0x66, 0xf3, 0xf2 };
     static const uint8_t rex[] = { 0, 0x48, 0x44, 0x41 };
+    /* 0x46/0x4e: 8(%rsi), misaligned for 16-byte operands */
     static const uint8_t modrm[] = { 0xc1, 0xd1, 0xe1, 0xf1, 0xd9, 0xf9,
-                                     0xc8, 0x06, 0x0e };
+                                     0xc8, 0x06, 0x0e, 0x46, 0x4e };
     static const uint8_t imms[] = { 0x1b, 0x05, 0x0f, 0xfe };
     uint64_t gpr[7] = { 0x12345678, 0xfedcba9876543210ULL, 0x3333, 0x4444,
                         0, 0, 0x202 };
@@ -891,6 +892,9 @@ static void test_sse_sweep(void)
                         }
                     } else {
                         code[n++] = modrm[m];
+                        if ((modrm[m] & 0xc0) == 0x40) {
+                            code[n++] = 8;
+                        }
                     }
                     if (has_imm(b)) {
                         code[n++] = imms[(b + m + r) % ARRAY_SIZE(imms)];
