@@ -946,6 +946,7 @@ static void test_sse_sweep(void)
 #include <emmintrin.h>
 
 #define KERNEL static __attribute__((noinline, used,                    \
+    no_sanitize("address", "undefined"),                                \
     optimize("O3", "no-stack-protector",                                \
              "no-tree-loop-distribute-patterns"),                       \
     target("arch=x86-64")))
@@ -1286,6 +1287,27 @@ static void test_cr_checks(void)
     /* MOVAPS from an unaligned address: #GP; MOVUPS fine */
     g_assert_cmpint(run_bytes(s, "\x0f\x28\x06", 3), ==, EXCP0D_GPF);
     g_assert_cmpint(run_bytes(s, "\x0f\x10\x06", 3), ==, -1);
+    /* CPUID features: without SSE3 (-cpu qemu64,-pni) HADDPS and FISTTP #UD */
+    env->regs[R_ESI] = RAM_BASE;
+    {
+        X86CPU *cpu = g_new0(X86CPU, 1);
+        cpu->model.features_1_edx = 0x078bfbfd;
+        cpu->model.features_1_ecx = 0x80002001;
+        s->cpu = cpu;
+        g_assert_cmpint(run_bytes(s, "\xf2\x0f\x7c\xc1", 4), ==, -1);
+        g_assert_cmpint(run_bytes(s, "\xdb\xe3\xd9\xe8\xdb\x0e", 6), ==, -1);
+        cpu->model.features_1_ecx = 0x80002000;
+        g_assert_cmpint(run_bytes(s, "\xf2\x0f\x7c\xc1", 4), ==,
+                        EXCP06_ILLOP);
+        g_assert_cmpint(run_bytes(s, "\xdb\x0e", 2), ==, EXCP06_ILLOP);
+        g_assert_cmpint(run_bytes(s, "\x0f\x58\xc1", 3), ==, -1);
+        cpu->model.features_1_edx &= ~(1u << 26);       /* -sse2 */
+        g_assert_cmpint(run_bytes(s, "\x66\x0f\xfc\xc1", 4), ==,
+                        EXCP06_ILLOP);
+        g_assert_cmpint(run_bytes(s, "\x0f\xfc\xc1", 3), ==, -1);
+        s->cpu = NULL;
+        g_free(cpu);
+    }
     free_state(s);
 }
 

@@ -1275,8 +1275,11 @@ void op_fpu(X86TCG *s, const TCGInsn *d)
     CPUX86State *env = s->env;
     int esc = d->b & 7, r = d->reg & 7, i = d->rm & 7;
 
-    if (d->prefix & PREFIX_LOCK) {
-        x86_raise_ud(s);
+    if ((d->prefix & PREFIX_LOCK) ||
+        (d->mod != 3 && r == 1 && (esc & 1) && esc != 1 &&
+         !x86_tcg_has_feature(s, 32))) {      /* FISTTP is SSE3 */
+        x86_op_invalid(s, d);
+        return;
     }
     x86_fpu_check(s, !fpu_is_nowait(esc, d->mod, r, i));
     if (!fpu_is_control(esc, d->mod, r, i)) {

@@ -19,6 +19,8 @@ uint16_t x86_fpu_tag_word(CPUX86State *env);
 /* An MMX instruction: TOP = 0, all tags valid; EMMS: all tags empty. */
 void x86_mmx_enter(CPUX86State *env);
 void x86_mmx_emms(CPUX86State *env);
+/* CPUID leaf 1 feature: EDX bit @f, or ECX bit @f - 32 (ops-sse.c) */
+bool x86_tcg_has_feature(X86TCG *s, int f);
 /* 0F AE /0 /1 (memory operand already checked for CR0/CR4 state) */
 void x86_fxsave(X86TCG *s, const TCGInsn *d);
 void x86_fxrstor(X86TCG *s, const TCGInsn *d);
