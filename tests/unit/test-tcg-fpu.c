@@ -66,7 +66,7 @@ static void fxrstor_host(NativeCtx *c)
 static int native_run_checked(NativeCtx *c)
 {
     native_sig = 0;
-    if (sigsetjmp(native_jb, 1)) {
+    if (sigsetjmp(native_jb, 0)) {      /* SA_NODEFER: no mask to restore */
         fxrstor_host(c);
         switch (native_sig) {
         case SIGILL: return EXCP06_ILLOP;
@@ -86,10 +86,19 @@ static uint8_t ram[2 * 4096] __attribute__((aligned(4096)));
 static uint8_t native_mem[4096] __attribute__((aligned(4096)));
 static uint8_t *code_page;
 
+/*
+ * One state reused by every case: tens of thousands of cases run, and
+ * allocating each anew is slow under AddressSanitizer.
+ */
+static X86TCG the_state;
+static CPUX86State the_env;
+
 static X86TCG *new_state(void)
 {
-    X86TCG *s = g_new0(X86TCG, 1);
-    s->env = g_new0(CPUX86State, 1);
+    X86TCG *s = &the_state;
+    memset(s, 0, sizeof(*s));
+    memset(&the_env, 0, sizeof(the_env));
+    s->env = &the_env;
     s->env->eflags = 2;
     s->cc_op = CC_OP_EFLAGS;
     for (int m = 0; m < 2; m++) {
@@ -113,8 +122,6 @@ static X86TCG *new_state(void)
 
 static void free_state(X86TCG *s)
 {
-    g_free(s->env);
-    g_free(s);
 }
 
 /* Run @n bytes of instructions; returns -1 or the exception vector. */
@@ -204,7 +211,8 @@ static void hexdump(const char *what, const uint8_t *a, const uint8_t *b,
 static void compare_one(const Case *c, const uint8_t *fx, const uint64_t *gpr,
                         const uint8_t *mem, int memlen, const char *what)
 {
-    NativeCtx *nc = g_malloc0(sizeof(*nc));
+    static NativeCtx ctx;
+    NativeCtx *nc = &ctx;
     X86TCG *s = new_state();
     uint8_t efx[512];
     int vec, nvec;
@@ -308,7 +316,6 @@ static void compare_one(const Case *c, const uint8_t *fx, const uint64_t *gpr,
     }
 out:
     free_state(s);
-    g_free(nc);
 }
 
 /* ---- x87 ---- */
@@ -1318,7 +1325,8 @@ int main(int argc, char **argv)
                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     g_assert(code_page != MAP_FAILED);
     {
-        struct sigaction sa = { .sa_handler = native_fault };
+        struct sigaction sa = { .sa_handler = native_fault,
+                                .sa_flags = SA_NODEFER };
         sigaction(SIGILL, &sa, NULL);
         sigaction(SIGSEGV, &sa, NULL);
         sigaction(SIGBUS, &sa, NULL);

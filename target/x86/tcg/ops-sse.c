@@ -140,8 +140,8 @@ static uint32_t host_comi(int which, const void *a, const void *b,
                  insn " %%xmm1, %%xmm0\n\t"                             \
                  "setz %[z]\n\tsetp %[p]\n\tsetc %[c]\n\t"              \
                  "stmxcsr %[o]\n\tldmxcsr %[sv]"                        \
-                 : [sv] "=m" (save), [o] "=m" (out), [z] "=r" (z),      \
-                   [p] "=r" (p), [c] "=r" (c)                           \
+                 : [sv] "=m" (save), [o] "=m" (out), [z] "=&r" (z),     \
+                   [p] "=&r" (p), [c] "=&r" (c)                         \
                  : [a] "m" (*(const X86XMMReg *)a),                     \
                    [b] "m" (*(const X86XMMReg *)b), [cs] "m" (csr)      \
                  : "xmm0", "xmm1", "cc")
