@@ -124,17 +124,28 @@ static void free_state(X86TCG *s)
 {
 }
 
+/* Decode mode of emu_run: 2 (64-bit) or 1 (32-bit protected, flat). */
+static int emu_mode = 2;
+
 /* Run @n bytes of instructions; returns -1 or the exception vector. */
 static int emu_run(X86TCG *s, const uint8_t *code, int n)
 {
     volatile int off = 0;
     s->env->rip = 0x1000;
+    if (emu_mode == 1) {
+        s->code64 = s->lma = false;
+        s->code32 = true;
+        for (int i = 0; i < 6; i++) {
+            s->env->segs[i].limit = 0xffffffff;
+            s->env->segs[i].flags = DESC_P_MASK | DESC_S_MASK | DESC_B_MASK;
+        }
+    }
     if (setjmp(s->jb)) {
         return s->exc_vec;
     }
     while (off < n) {
         TCGInsn d;
-        int len = x86_decode(s, code + off, n - off, 2, &d);
+        int len = x86_decode(s, code + off, n - off, emu_mode, &d);
         g_assert_cmpint(len, >, 0);
         s->next_rip = s->env->rip + len;
         d.fn(s, &d);
@@ -208,15 +219,17 @@ static void hexdump(const char *what, const uint8_t *a, const uint8_t *b,
     g_string_free(s, true);
 }
 
+static void emu_compare(const Case *c, const uint8_t *fx, const uint64_t *gpr,
+                        const uint8_t *mem, int memlen, const char *what,
+                        NativeCtx *nc, int nvec);
+
 static void compare_one(const Case *c, const uint8_t *fx, const uint64_t *gpr,
                         const uint8_t *mem, int memlen, const char *what)
 {
     static NativeCtx ctx;
     NativeCtx *nc = &ctx;
     X86TCG *s = new_state();
-    uint8_t efx[512];
-    int vec, nvec;
-    bool bad = false;
+    int nvec;
 
     /* native (rsi and rdi point into the memory buffer) */
     memcpy(nc->in, fx, 512);
@@ -228,8 +241,34 @@ static void compare_one(const Case *c, const uint8_t *fx, const uint64_t *gpr,
     code_page[c->n] = 0xc3;
     nc->code = code_page;
     nvec = native_run_checked(nc);
+    emu_compare(c, fx, gpr, mem, memlen, what, nc, nvec);
+    /* the same bytes in 32-bit mode when they use no REX or XMM8-15 image */
+    if (c->mem <= 256) {
+        int off = 0;
+        while (off < c->n) {
+            TCGInsn d;
+            int len = x86_decode(s, (const uint8_t *)c->bytes + off,
+                                 c->n - off, 2, &d);
+            if (len <= 0 || d.rex) {
+                return;
+            }
+            off += len;
+        }
+        emu_mode = 1;
+        emu_compare(c, fx, gpr, mem, memlen, what, nc, nvec);
+        emu_mode = 2;
+    }
+}
 
-    /* emulated */
+static void emu_compare(const Case *c, const uint8_t *fx, const uint64_t *gpr,
+                        const uint8_t *mem, int memlen, const char *what,
+                        NativeCtx *nc, int nvec)
+{
+    X86TCG *s = new_state();
+    uint8_t efx[512];
+    int vec;
+    bool bad = false;
+
     image_to_env(s->env, fx);
     s->env->regs[R_EAX] = gpr[0];
     s->env->regs[R_EBX] = gpr[1];
@@ -244,8 +283,8 @@ static void compare_one(const Case *c, const uint8_t *fx, const uint64_t *gpr,
 
     if (vec != nvec) {
         if (failures < 200) {
-            g_test_message("%s (%s): exception %d, host %d", c->name, what,
-                           vec, nvec);
+            g_test_message("%s (%s, mode %d): exception %d, host %d", c->name,
+                           what, emu_mode, vec, nvec);
         }
         failures++;
         goto out;
@@ -288,11 +327,11 @@ static void compare_one(const Case *c, const uint8_t *fx, const uint64_t *gpr,
     }
     if (bad) {
         failures++;
-        if (failures >= 6 && failures < 200) {
-            g_test_message("MISMATCH %s (%s)", c->name, what);
+        if (failures < 200) {
+            g_test_message("MISMATCH %s (%s, mode %d)", c->name, what,
+                           emu_mode);
         }
         if (failures < 6) {
-            g_test_message("MISMATCH %s (%s)", c->name, what);
             hexdump("fcw fsw ftw", efx, nc->out, 5);
             hexdump("mxcsr", efx + 24, nc->out + 24, 4);
             for (int i = 0; i < 8; i++) {
