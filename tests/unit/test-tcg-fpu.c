@@ -885,7 +885,12 @@ static bool has_imm(int b)
 
 static void test_sse_sweep(void)
 {
-    static const uint8_t pfx[] = { 0, 0x66, 0xf3, 0xf2 };
+    /* mandatory prefixes, and mixes of them: F2/F3 beat 66, the last wins */
+    static const uint8_t pfx[][2] = {
+        { 0 }, { 0x66 }, { 0xf3 }, { 0xf2 }, { 0x66, 0xf3 }, { 0xf3, 0x66 },
+        { 0xf2, 0xf3 }, { 0xf3, 0xf2 }, { 0x66, 0xf2 }, { 0xf2, 0x66 },
+    };
+    static const uint8_t pfx_class[] = { 0, 1, 2, 3, 2, 2, 2, 3, 3, 3 };
     static const uint8_t rex[] = { 0, 0x48, 0x44, 0x41 };
     /* 0x46/0x4e: 8(%rsi), misaligned for 16-byte operands */
     static const uint8_t modrm[] = { 0xc1, 0xd1, 0xe1, 0xf1, 0xd9, 0xf9,
@@ -906,26 +911,31 @@ static void test_sse_sweep(void)
         for (size_t p = 0; p < ARRAY_SIZE(pfx); p++) {
             for (size_t r = 0; r < ARRAY_SIZE(rex); r++) {
                 for (size_t m = 0; m < ARRAY_SIZE(modrm); m++) {
-                    uint8_t code[8];
+                    uint8_t code[12];
                     int n = 0, reg = (modrm[m] >> 3) & 7;
                     Case c = { name, (const char *)code, 0, 0, 0, 0, 0 };
 
+                    int pc = pfx_class[p];
+
+                    if (p >= 4 && (r || (m != 0 && m != 7))) {
+                        continue;       /* mixes: a subset is enough */
+                    }
                     if (modrm[m] < 0xc0 && (rex[r] & 1)) {
                         continue;       /* base r14: not set up */
                     }
                     if ((rex[r] & 1) && modrm[m] >= 0xc0 &&
-                        ((b == 0x2a && p >= 2) || b == 0x6e || b == 0xc4)) {
+                        ((b == 0x2a && pc >= 2) || b == 0x6e || b == 0xc4)) {
                         continue;       /* reads r9: not set up */
                     }
-                    if (b == 0x2b && p >= 2) {
+                    if (b == 0x2b && pc >= 2) {
                         continue;       /* MOVNTSS/SD: the host's SSE4a */
                     }
                     if (reg == 4 && (b == 0x50 || b == 0xd7 || b == 0xc5 ||
                                      b == 0x2c || b == 0x2d)) {
                         continue;       /* would write the host's RSP */
                     }
-                    if (pfx[p]) {
-                        code[n++] = pfx[p];
+                    for (int k = 0; k < 2 && pfx[p][k]; k++) {
+                        code[n++] = pfx[p][k];
                     }
                     if (rex[r]) {
                         code[n++] = rex[r];
@@ -947,8 +957,9 @@ static void test_sse_sweep(void)
                     }
                     c.n = n;
                     c.mem = modrm[m] < 0xc0 ? 64 : 0;
-                    snprintf(name, sizeof(name), "%02x %02x 0f %02x %02x",
-                             pfx[p], rex[r], b, modrm[m]);
+                    snprintf(name, sizeof(name),
+                             "%02x %02x %02x 0f %02x %02x", pfx[p][0],
+                             pfx[p][1], rex[r], b, modrm[m]);
                     for (int v = 0; v < 3; v++) {
                         size_t i = (b + v * 5) % ARRAY_SIZE(xvals);
                         size_t j = (b * 3 + v + m) % ARRAY_SIZE(xvals);
