@@ -1,5 +1,6 @@
 /*
- * fpu-sse: x87, MMX, SSE, SSE2 and SSE3 in 32-bit protected mode.  Prints
+ * fpu-sse: x87, MMX, SSE, SSE2 and SSE3 in 32-bit protected mode, then
+ * REX forms (XMM8-15, 64-bit conversions, FXSAVE64) in long mode.  Prints
  * results as hex (bit patterns, so every accelerator must agree exactly),
  * then takes #NM (CR0.TS), #MF (unmasked x87 exception at FWAIT), #XM
  * (unmasked SIMD exception) and #UD (CR4.OSFXSR clear) through the IDT;
@@ -313,9 +314,137 @@ _start:
     mov %eax, %cr4
     addps %xmm0, %xmm0              /* #UD: the handler turns it back on */
     PUTS32("after addps without OSFXSR\n")
-    PUTS32("done\n")
+
+    /* Long mode (identity map of 1 GiB with 2 MiB pages), then REX forms. */
+    cli
+    mov $pdpt, %eax
+    or $3, %eax
+    mov %eax, pml4
+    mov $pd, %eax
+    or $3, %eax
+    mov %eax, pdpt
+    mov $pd, %edi
+    mov $0x83, %eax
+    mov $512, %ecx
+1:  mov %eax, (%edi)
+    movl $0, 4(%edi)
+    add $0x200000, %eax
+    add $8, %edi
+    loop 1b
+    mov %cr4, %eax
+    or $0x20, %eax                  /* PAE */
+    mov %eax, %cr4
+    mov $pml4, %eax
+    mov %eax, %cr3
+    mov $0xc0000080, %ecx
+    rdmsr
+    or $0x100, %eax                 /* LME */
+    wrmsr
+    mov %cr0, %eax
+    or $0x80000000, %eax
+    mov %eax, %cr0
+    ljmp $0x18, $long_mode
+
+    .code64
+long_mode:
+    mov $0x10, %ax
+    mov %ax, %ds
+    mov %ax, %es
+    mov %ax, %ss
+    mov $0x80000, %rsp
+    lea msg_64(%rip), %rsi
+    call puts64
+    movdqa v_i1(%rip), %xmm8
+    movdqa v_i2(%rip), %xmm15
+    paddq %xmm8, %xmm15
+    pshufd $0x4e, %xmm15, %xmm12
+    movq %xmm12, %rax
+    lea msg_paddq(%rip), %rsi
+    call show64
+    mov $-1234567890123, %rax
+    cvtsi2sdq %rax, %xmm9
+    mulsd v_half(%rip), %xmm9
+    cvttsd2si %xmm9, %r10
+    mov %r10, %rax
+    lea msg_cvt64(%rip), %rsi
+    call show64
+    movq %xmm9, %rax
+    lea msg_xmm9(%rip), %rsi
+    call show64
+    fninit
+    fldpi
+    fildl m_17(%rip)
+    fmulp
+    fstpl r64(%rip)
+    mov r64(%rip), %rax
+    lea msg_x87_64(%rip), %rsi
+    call show64
+    fxsave64 fx_area(%rip)
+    mov fx_area + 160 + 15 * 16(%rip), %rax
+    lea msg_fx15(%rip), %rsi
+    call show64
+    mov $0x1234, %eax
+    mov %rax, fx_area + 160 + 15 * 16(%rip)
+    fxrstor64 fx_area(%rip)
+    movq %xmm15, %rax
+    lea msg_fxr15(%rip), %rsi
+    call show64
+    lea msg_done(%rip), %rsi
+    call puts64
     mov $EXIT_PASS, %al
-    call exit32
+    out %al, $DEBUG_EXIT_PORT
+2:  hlt
+    jmp 2b
+
+/* puts64: the string at %rsi; show64: it and %rax in hex, newline */
+puts64:
+    push %rax
+    push %rdx
+1:  lodsb
+    test %al, %al
+    jz 3f
+    call putc64
+    jmp 1b
+3:  pop %rdx
+    pop %rax
+    ret
+
+putc64:
+    push %rdx
+    push %rax
+    mov $COM1 + 5, %dx
+1:  in %dx, %al
+    test $0x20, %al
+    jz 1b
+    pop %rax
+    mov $COM1, %dx
+    out %al, %dx
+    pop %rdx
+    ret
+
+show64:
+    call puts64
+    push %rax
+    push %rbx
+    push %rcx
+    mov %rax, %rbx
+    mov $16, %ecx
+1:  rol $4, %rbx
+    mov %ebx, %eax
+    and $0xf, %eax
+    cmp $10, %al
+    jb 2f
+    add $'a' - '0' - 10, %al
+2:  add $'0', %al
+    call putc64
+    loop 1b
+    mov $'\n', %al
+    call putc64
+    pop %rcx
+    pop %rbx
+    pop %rax
+    ret
+    .code32
 
 /* show_dwords: ecx dwords at edi, most significant first, then newline */
 show_dwords:
@@ -388,7 +517,20 @@ m_mxcsr_down: .long 0x3f80
 m_mxcsr_default: .long 0x1f80
 m_mxcsr_unmask_ze: .long 0x1d80
 
+msg_64: .asciz "-- 64-bit mode\n"
+msg_paddq: .asciz "paddq xmm15,xmm8 "
+msg_cvt64: .asciz "cvttsd2si r10    "
+msg_xmm9: .asciz "xmm9             "
+msg_x87_64: .asciz "pi*17            "
+msg_fx15: .asciz "fxsave64 xmm15   "
+msg_fxr15: .asciz "fxrstor64 xmm15  "
+msg_done: .asciz "done\n"
+
     .bss
+    .align 4096
+pml4:   .skip 4096
+pdpt:   .skip 4096
+pd:     .skip 4096
     .align 16
 r128:   .skip 16
 r80:    .skip 16
