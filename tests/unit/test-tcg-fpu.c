@@ -1198,6 +1198,7 @@ static void test_compiled_code(void)
     char *str = (char *)(db + 256);
     EmuResult r;
     uint64_t total = 0;
+    gint64 t0 = g_get_monotonic_time();
 
     g_assert((uint8_t *)(str + 512) < region + sizeof(region) - 4096);
     for (int i = 0; i < 256; i++) {
@@ -1276,7 +1277,9 @@ static void test_compiled_code(void)
         g_assert_cmphex(*(uint64_t *)&nat, ==, *(uint64_t *)&emu);
         total += r.insns;
     }
-    g_test_message("%" PRIu64 " instructions of compiled code", total);
+    g_test_message("%" PRIu64 " instructions of compiled code in %" PRId64
+                   " us (with the native runs)", total,
+                   g_get_monotonic_time() - t0);
 }
 
 /* ---- system behaviour (software CPU only) ---- */
