@@ -9,6 +9,7 @@
  */
 #include "qemu/osdep.h"
 #include <sys/mman.h>
+#include <ucontext.h>
 #include "target/x86/tcg/tcg-cpu.h"
 
 /* ---- the native side ---- */
@@ -51,9 +52,18 @@ asm(".text\n"
 static sigjmp_buf native_jb;
 static volatile int native_sig;
 
-static void native_fault(int sig)
+/* MXCSR and XMM registers at a host #XM (from the signal frame) */
+static uint32_t native_xm_mxcsr;
+static uint8_t native_xm_xmm[256];
+
+static void native_fault(int sig, siginfo_t *si, void *uc_)
 {
+    ucontext_t *uc = uc_;
     native_sig = sig;
+    if (sig == SIGFPE && uc->uc_mcontext.fpregs) {
+        native_xm_mxcsr = uc->uc_mcontext.fpregs->mxcsr;
+        memcpy(native_xm_xmm, uc->uc_mcontext.fpregs->_xmm, 256);
+    }
     siglongjmp(native_jb, 1);
 }
 
@@ -287,6 +297,20 @@ static void emu_compare(const Case *c, const uint8_t *fx, const uint64_t *gpr,
                            what, emu_mode, vec, nvec);
         }
         failures++;
+        goto out;
+    }
+    if (vec == EXCP13_XMM) {
+        /* unmasked SIMD exception: flags set, destination untouched */
+        if (s->env->mxcsr != native_xm_mxcsr ||
+            memcmp(efx + 160, native_xm_xmm, 256)) {
+            failures++;
+            if (failures < 20) {
+                g_test_message("MISMATCH %s (%s, mode %d): #XM state, mxcsr "
+                               "%08x host %08x", c->name, what, emu_mode,
+                               s->env->mxcsr, native_xm_mxcsr);
+                hexdump("xmm0", efx + 160, native_xm_xmm, 16);
+            }
+        }
         goto out;
     }
     if (vec >= 0) {
@@ -678,8 +702,10 @@ static const uint32_t xvals[][4] = {
     { 0x9999999a, 0x3fb99999, 0x00000000, 0xc1e00000 },
 };
 
+/* incl. unmasked IE, DE, ZE and PE (#XM; not OE/UE, see ops-sse.c) */
 static const uint32_t mxcsrs[] = { 0x1f80, 0x3f80, 0x5f80, 0x7f80, 0x9fc0,
-                                   0x1fbf };
+                                   0x1fbf, 0x1d80, 0x1f00, 0x1e80, 0x1c00,
+                                   0x0f80, 0x3c00 };
 
 #define S(name, b) { name, b, sizeof(b) - 1, 0, 0 }
 #define SM(name, b, mem) { name, b, sizeof(b) - 1, mem, 0 }
@@ -1378,8 +1404,8 @@ int main(int argc, char **argv)
                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     g_assert(code_page != MAP_FAILED);
     {
-        struct sigaction sa = { .sa_handler = native_fault,
-                                .sa_flags = SA_NODEFER };
+        struct sigaction sa = { .sa_sigaction = native_fault,
+                                .sa_flags = SA_NODEFER | SA_SIGINFO };
         sigaction(SIGILL, &sa, NULL);
         sigaction(SIGSEGV, &sa, NULL);
         sigaction(SIGBUS, &sa, NULL);

@@ -296,6 +296,21 @@ static inline uint32_t host_csr(CPUX86State *env)
 static void sse_flags(X86TCG *s, uint32_t fl)
 {
     CPUX86State *env = s->env;
+    uint32_t masks = (env->mxcsr >> 7) & 0x3f;
+
+    /*
+     * An unmasked invalid, denormal or divide-by-zero exception stops the
+     * instruction before it computes: the post-computation flags (OE, UE,
+     * PE) the host reported do not happen (SDM vol. 1 §11.5.2).
+     */
+    if (fl & 7 & ~masks) {
+        fl &= 7;
+    }
+    /*
+     * Not modelled: with OE or UE unmasked, hardware reports PE for the
+     * unbounded-exponent result and traps on a tiny exact result; here
+     * the flags are those of the masked computation.
+     */
     env->mxcsr |= fl;
     if (fl & ~(env->mxcsr >> 7) & 0x3f) {
         if (env->cr[4] & CR4_OSXMMEXCPT_MASK) {
