@@ -1,12 +1,10 @@
 /*
- * x87 FPU of the software CPU (Intel SDM vol. 1 ch. 8, vol. 2 FADD..FYL2XP1):
- * register stack, tag word, stack faults, exception flags with pending #MF,
- * FSTENV/FSAVE formats, FXSAVE/FXRSTOR (vol. 1 §10.5.1).  Arithmetic runs on
- * the host's own x87 unit with the guest's precision and rounding control
- * and all exceptions masked, so results and flags are those of hardware.
- * Not modelled: IRQ13/FERR# (an unmasked exception always raises #MF),
- * the biased results of unmasked overflow/underflow, FPU data-pointer
- * segment selectors.
+ * x87 instructions of the software CPU (Intel SDM vol. 1 ch. 8, vol. 2
+ * FADD..FYL2XP1): the D8-DF escapes, stack faults, exception flags with a
+ * pending #MF, FWAIT.  Arithmetic runs on the host's x87 unit
+ * (fpu-host.c); images and FXSAVE are in fpu-state.c.  Not modelled:
+ * IRQ13/FERR# (an unmasked exception always raises #MF with CR0.NE clear
+ * too) and the FPU data-pointer selectors.
  *
  * env->fpregs[i] holds ST(i) (the FXSAVE order, as KVM syncs it); changing
  * TOP rotates the array.  env->fptag_abridged is indexed by physical register.
@@ -14,53 +12,18 @@
 #include "target/x86/tcg/ops.h"
 #include "target/x86/tcg/ops-fpu.h"
 
-#define FPUS_IE 0x0001
-#define FPUS_DE 0x0002
-#define FPUS_ZE 0x0004
-#define FPUS_OE 0x0008
-#define FPUS_UE 0x0010
-#define FPUS_PE 0x0020
-#define FPUS_SF 0x0040
-#define FPUS_ES 0x0080
-#define FPUS_C0 0x0100
-#define FPUS_C1 0x0200
-#define FPUS_C2 0x0400
-#define FPUS_C3 0x4000
-#define FPUS_B  0x8000
-#define FPUS_CC (FPUS_C0 | FPUS_C1 | FPUS_C2 | FPUS_C3)
-
 static const X86FPReg fp_indefinite = { 0xc000000000000000ULL, 0xffff };
 
 /* ---- register stack ---- */
 
-static inline int fp_top(CPUX86State *env)
-{
-    return (env->fpus >> 11) & 7;
-}
-
-/* Make physical register @top the new ST(0), moving ST(i) along with it. */
-static void fp_set_top(CPUX86State *env, int top)
-{
-    int delta = (top - fp_top(env)) & 7;
-    X86FPReg tmp[8];
-
-    if (delta) {
-        for (int i = 0; i < 8; i++) {
-            tmp[i] = env->fpregs[(i + delta) & 7];
-        }
-        memcpy(env->fpregs, tmp, sizeof(tmp));
-    }
-    env->fpus = (env->fpus & ~0x3800) | (top << 11);
-}
-
 static inline bool fp_empty(CPUX86State *env, int i)
 {
-    return !((env->fptag_abridged >> ((fp_top(env) + i) & 7)) & 1);
+    return !((env->fptag_abridged >> ((x86_fpu_top(env) + i) & 7)) & 1);
 }
 
 static inline void fp_set_tag(CPUX86State *env, int i, bool valid)
 {
-    int p = (fp_top(env) + i) & 7;
+    int p = (x86_fpu_top(env) + i) & 7;
     if (valid) {
         env->fptag_abridged |= 1 << p;
     } else {
@@ -71,7 +34,7 @@ static inline void fp_set_tag(CPUX86State *env, int i, bool valid)
 static void fp_pop(CPUX86State *env)
 {
     fp_set_tag(env, 0, false);
-    fp_set_top(env, (fp_top(env) + 1) & 7);
+    x86_fpu_set_top(env, (x86_fpu_top(env) + 1) & 7);
 }
 
 /* Write ST(i) and tag it valid. */
@@ -121,7 +84,7 @@ static void fp_push(CPUX86State *env, const X86FPReg *v)
         }
         v = &fp_indefinite;
     }
-    fp_set_top(env, (fp_top(env) - 1) & 7);
+    x86_fpu_set_top(env, (x86_fpu_top(env) - 1) & 7);
     env->fpregs[0] = *v;
     fp_set_tag(env, 0, true);
 }
@@ -157,184 +120,6 @@ void op_fwait(X86TCG *s, const TCGInsn *d)
     x86_fpu_check_pending(s);
 }
 
-/* ---- the host x87 unit ---- */
-
-enum {
-    /* two operands: a = ST(0), b = ST(1); result in a */
-    HX_ADD, HX_MUL, HX_SUB, HX_SUBR, HX_DIV, HX_DIVR, HX_COM, HX_UCOM,
-    HX_PREM, HX_PREM1, HX_SCALE,
-    /* two operands, the host pops: result in a */
-    HX_ATAN, HX_YL2X, HX_YL2XP1,
-    /* one operand in a, result in a */
-    HX_SQRT, HX_SIN, HX_COS, HX_RNDINT, HX_2XM1, HX_TST, HX_XAM,
-    /* one operand in a; results: a = new ST(0), b = new ST(1) */
-    HX_TAN, HX_SINCOS, HX_XTRACT,
-    /* constants into a */
-    HX_LD1, HX_LDL2T, HX_LDL2E, HX_LDPI, HX_LDLG2, HX_LDLN2, HX_LDZ,
-};
-
-/*
- * Each sequence starts and ends with FNINIT, so the host stack is empty
- * and the control word back at the ABI default whatever the guest did.
- */
-#define X87_RUN(pre, insn, post)                                         \
-    asm volatile("fninit\n\tfldcw %[cw]\n\t" pre insn "\n\t"             \
-                 "fnstsw %[sw]\n\t" post "fninit"                        \
-                 : [a] "+m" (*a), [b] "+m" (*b), [sw] "=m" (sw)          \
-                 : [cw] "m" (cw) : "memory")
-#define X87_2(insn) X87_RUN("fldt %[b]\n\tfldt %[a]\n\t", insn,          \
-                            "fstpt %[a]\n\tfstpt %[b]\n\t")
-#define X87_2P(insn) X87_RUN("fldt %[b]\n\tfldt %[a]\n\t", insn,         \
-                             "fstpt %[a]\n\t")
-#define X87_1(insn) X87_RUN("fldt %[a]\n\t", insn, "fstpt %[a]\n\t")
-#define X87_12(insn) X87_RUN("fldt %[a]\n\t", insn,                      \
-                             "fstpt %[a]\n\tfstpt %[b]\n\t")
-#define X87_0(insn) X87_RUN("", insn, "fstpt %[a]\n\t")
-
-/* Host control word: the guest's precision and rounding, all masked. */
-static inline uint16_t host_cw(CPUX86State *env)
-{
-    return (env->fpuc & 0x0f00) | 0x007f;
-}
-
-static uint16_t host_x87(CPUX86State *env, int op, X86FPReg *a, X86FPReg *b)
-{
-    uint16_t cw = host_cw(env), sw = 0;
-
-    switch (op) {
-    case HX_ADD: X87_2("fadd %%st(1), %%st"); break;
-    case HX_MUL: X87_2("fmul %%st(1), %%st"); break;
-    case HX_SUB: X87_2("fsub %%st(1), %%st"); break;
-    case HX_SUBR: X87_2("fsubr %%st(1), %%st"); break;
-    case HX_DIV: X87_2("fdiv %%st(1), %%st"); break;
-    case HX_DIVR: X87_2("fdivr %%st(1), %%st"); break;
-    case HX_COM: X87_2("fcom %%st(1)"); break;
-    case HX_UCOM: X87_2("fucom %%st(1)"); break;
-    case HX_PREM: X87_2("fprem"); break;
-    case HX_PREM1: X87_2("fprem1"); break;
-    case HX_SCALE: X87_2("fscale"); break;
-    case HX_ATAN: X87_2P("fpatan"); break;
-    case HX_YL2X: X87_2P("fyl2x"); break;
-    case HX_YL2XP1: X87_2P("fyl2xp1"); break;
-    case HX_SQRT: X87_1("fsqrt"); break;
-    case HX_SIN: X87_1("fsin"); break;
-    case HX_COS: X87_1("fcos"); break;
-    case HX_RNDINT: X87_1("frndint"); break;
-    case HX_2XM1: X87_1("f2xm1"); break;
-    case HX_TST: X87_1("ftst"); break;
-    case HX_XAM: X87_1("fxam"); break;
-    case HX_TAN: X87_12("fptan"); break;
-    case HX_SINCOS: X87_12("fsincos"); break;
-    case HX_XTRACT: X87_12("fxtract"); break;
-    case HX_LD1: X87_0("fld1"); break;
-    case HX_LDL2T: X87_0("fldl2t"); break;
-    case HX_LDL2E: X87_0("fldl2e"); break;
-    case HX_LDPI: X87_0("fldpi"); break;
-    case HX_LDLG2: X87_0("fldlg2"); break;
-    case HX_LDLN2: X87_0("fldln2"); break;
-    case HX_LDZ: X87_0("fldz"); break;
-    default:
-        g_assert_not_reached();
-    }
-    return sw;
-}
-
-/* Memory formats of loads and stores. */
-enum { FM_F32, FM_F64, FM_I16, FM_I32, FM_I64, FM_BCD, FM_F80,
-       FM_T16, FM_T32, FM_T64 /* FISTTP */ };
-
-static const uint8_t fm_size[] = { 4, 8, 2, 4, 8, 10, 10, 2, 4, 8 };
-
-/* Convert @mem (format @fm) to 80 bits; returns the host status word. */
-static uint16_t host_load(CPUX86State *env, int fm, const uint8_t *mem,
-                          X86FPReg *out)
-{
-    uint16_t cw = host_cw(env), sw = 0;
-    const uint8_t (*m)[10] = (const void *)mem;
-
-#define X87_LD(insn)                                                    \
-    asm volatile("fninit\n\tfldcw %[cw]\n\t" insn " %[m]\n\t"           \
-                 "fnstsw %[sw]\n\tfstpt %[o]\n\tfninit"                 \
-                 : [o] "=m" (*out), [sw] "=m" (sw)                      \
-                 : [m] "m" (*m), [cw] "m" (cw) : "memory")
-    switch (fm) {
-    case FM_F32: X87_LD("flds"); break;
-    case FM_F64: X87_LD("fldl"); break;
-    case FM_I16: X87_LD("filds"); break;
-    case FM_I32: X87_LD("fildl"); break;
-    case FM_I64: X87_LD("fildll"); break;
-    case FM_BCD: X87_LD("fbld"); break;
-    default: X87_LD("fldt"); break;
-    }
-#undef X87_LD
-    return sw;
-}
-
-/* Convert @in to format @fm in @mem with the guest's rounding. */
-static uint16_t host_store(CPUX86State *env, int fm, const X86FPReg *in,
-                           uint8_t *mem)
-{
-    uint16_t cw = host_cw(env), sw = 0;
-    uint8_t (*m)[10] = (void *)mem;
-
-#define X87_ST(insn)                                                    \
-    asm volatile("fninit\n\tfldcw %[cw]\n\tfldt %[i]\n\t" insn " %[m]\n\t" \
-                 "fnstsw %[sw]\n\tfninit"                               \
-                 : [m] "=m" (*m), [sw] "=m" (sw)                        \
-                 : [i] "m" (*in), [cw] "m" (cw) : "memory")
-    switch (fm) {
-    case FM_F32: X87_ST("fstps"); break;
-    case FM_F64: X87_ST("fstpl"); break;
-    case FM_I16: X87_ST("fistps"); break;
-    case FM_I32: X87_ST("fistpl"); break;
-    case FM_I64: X87_ST("fistpll"); break;
-    case FM_BCD: X87_ST("fbstp"); break;
-    case FM_T16: X87_ST("fisttps"); break;
-    case FM_T32: X87_ST("fisttpl"); break;
-    case FM_T64: X87_ST("fisttpll"); break;
-    default: X87_ST("fstpt"); break;
-    }
-#undef X87_ST
-    return sw;
-}
-
-/*
- * ST(0) op memory operand in format @fm (F32, F64, I32, I16), op 0..7 as
- * in the D8 group (FCOMP runs as FCOM: the caller pops).  Run as one host
- * instruction: NaN propagation and denormal reporting depend on it.
- */
-static uint16_t host_arith_mem(CPUX86State *env, int fm, int op,
-                               X86FPReg *a, const uint8_t *mem)
-{
-    uint16_t cw = host_cw(env), sw = 0;
-    const uint8_t (*m)[8] = (const void *)mem;
-
-#define X87_M(insn)                                                     \
-    asm volatile("fninit\n\tfldcw %[cw]\n\tfldt %[a]\n\t" insn " %[m]\n\t" \
-                 "fnstsw %[sw]\n\tfstpt %[a]\n\tfninit"                 \
-                 : [a] "+m" (*a), [sw] "=m" (sw)                        \
-                 : [m] "m" (*m), [cw] "m" (cw) : "memory")
-#define X87_M8(pre, sfx)                                                \
-    switch (op) {                                                       \
-    case 0: X87_M(pre "add" sfx); break;                                \
-    case 1: X87_M(pre "mul" sfx); break;                                \
-    case 2: case 3: X87_M(pre "com" sfx); break;                        \
-    case 4: X87_M(pre "sub" sfx); break;                                \
-    case 5: X87_M(pre "subr" sfx); break;                               \
-    case 6: X87_M(pre "div" sfx); break;                                \
-    default: X87_M(pre "divr" sfx); break;                              \
-    }
-    switch (fm) {
-    case FM_F32: X87_M8("f", "s"); break;
-    case FM_F64: X87_M8("f", "l"); break;
-    case FM_I32: X87_M8("fi", "l"); break;
-    default: X87_M8("fi", "s"); break;
-    }
-#undef X87_M8
-#undef X87_M
-    return sw;
-}
-
 /* ---- guest memory ---- */
 
 static void fp_ld_mem(X86TCG *s, const TCGInsn *d, uint64_t ea, int n,
@@ -367,11 +152,25 @@ static void fp_st_mem(X86TCG *s, const TCGInsn *d, uint64_t ea, int n,
 
 /* ---- operations ---- */
 
-/* Apply the host status: exception flags and the C bits in @cmask. */
+/*
+ * Apply the host status word of an operation: exception flags and the C
+ * bits in @cmask.  An unmasked pre-computation exception (invalid
+ * operand, denormal, divide by zero) stops the instruction before it
+ * computes anything: only those flags are reported and true is returned
+ * (the destination must not be written).  Unmasked overflow and underflow
+ * were handled by the host itself (biased exponent), like hardware.
+ */
 static bool fp_host_status(CPUX86State *env, uint16_t sw, uint16_t cmask)
 {
+    uint16_t pre = sw & (FPUS_IE | FPUS_DE | FPUS_ZE);
+
+    if (pre & ~env->fpuc) {
+        fp_raise(env, pre | (sw & FPUS_SF));
+        return true;
+    }
     env->fpus = (env->fpus & ~cmask) | (sw & cmask);
-    return fp_raise(env, sw & 0x3f);
+    fp_raise(env, sw & 0x3f);
+    return false;
 }
 
 /* Arithmetic op 0..7 (ADD MUL COM COMP SUB SUBR DIV DIVR) on ST(dst) and
@@ -389,20 +188,16 @@ static void fp_compare(CPUX86State *env, const X86FPReg *x, bool x_empty,
 
     if (x_empty || y_empty) {
         fault = fp_underflow(env);
-        if (!fault) {
-            env->fpus |= FPUS_C0 | FPUS_C2 | FPUS_C3;
-        }
+        env->fpus |= FPUS_C0 | FPUS_C2 | FPUS_C3;     /* even unmasked */
     } else {
-        uint16_t sw = host_x87(env, unordered_ok ? HX_UCOM : HX_COM, &a, &b);
-        fault = sw & ~env->fpuc & 0x3f;
-        env->fpus &= ~FPUS_C1;
-        if (!fault) {
-            env->fpus = (env->fpus & ~(FPUS_C0 | FPUS_C2 | FPUS_C3)) |
-                        (sw & (FPUS_C0 | FPUS_C2 | FPUS_C3));
-        }
+        uint16_t sw = x87_host_op(env, unordered_ok ? HX_UCOM : HX_COM, &a, &b);
+        /* the condition codes are set even for an unmasked exception */
+        env->fpus = (env->fpus & ~FPUS_CC) |
+                    (sw & (FPUS_C0 | FPUS_C2 | FPUS_C3));
         fault = fp_raise(env, sw & 0x3f);
     }
-    while (pops-- > 0) {
+    /* an unmasked exception leaves the stack as it was */
+    while (!fault && pops-- > 0) {
         fp_pop(env);
     }
 }
@@ -427,10 +222,9 @@ static void fp_arith(CPUX86State *env, int op, int dst, const X86FPReg *src,
         }
     } else {
         X86FPReg a = env->fpregs[dst], b = *src;
-        uint16_t sw = host_x87(env, arith_hx[op], &a, &b);
+        uint16_t sw = x87_host_op(env, arith_hx[op], &a, &b);
         sw |= pre_sw & 0x3f;
-        if (fp_host_status(env, sw, FPUS_C1) &&
-            (sw & ~env->fpuc & (FPUS_IE | FPUS_DE | FPUS_ZE))) {
+        if (fp_host_status(env, sw, FPUS_C1)) {
             return;
         }
         env->fpregs[dst] = a;
@@ -452,16 +246,17 @@ static void fp_store(X86TCG *s, const TCGInsn *d, uint64_t ea, int fm,
         if (fp_underflow(env)) {
             return;
         }
-        sw = host_store(env, fm, &fp_indefinite, buf);
+        sw = x87_host_store(env, fm, &fp_indefinite, buf);
         sw &= ~0x3f;
     } else {
-        sw = host_store(env, fm, &env->fpregs[0], buf);
+        sw = x87_host_store(env, fm, &env->fpregs[0], buf);
     }
-    if (sw & ~env->fpuc & 0x3f) {
+    /* unmasked invalid, overflow or underflow: memory is not written */
+    if (sw & ~env->fpuc & (FPUS_IE | FPUS_DE | FPUS_OE | FPUS_UE)) {
         fp_host_status(env, sw, FPUS_C1);
         return;
     }
-    fp_st_mem(s, d, ea, fm_size[fm], buf);
+    fp_st_mem(s, d, ea, x87_fm_size[fm], buf);
     fp_host_status(env, sw, FPUS_C1);
     if (pop) {
         fp_pop(env);
@@ -475,255 +270,18 @@ static void fp_load(X86TCG *s, const TCGInsn *d, uint64_t ea, int fm)
     X86FPReg v;
     uint16_t sw;
 
-    fp_ld_mem(s, d, ea, fm_size[fm], buf);
-    sw = host_load(env, fm, buf, &v);
+    fp_ld_mem(s, d, ea, x87_fm_size[fm], buf);
+    sw = x87_host_load(env, fm, buf, &v);
     if (!fp_empty(env, 7)) {
         fp_push(env, &v);       /* overflow */
         return;
     }
     env->fpus &= ~FPUS_C1;
-    if (fp_raise(env, sw & 0x3f)) {
+    /* an unmasked denormal still loads; an unmasked SNaN does not */
+    if (fp_raise(env, sw & 0x3f) && (sw & ~env->fpuc & FPUS_IE)) {
         return;
     }
     fp_push(env, &v);
-}
-
-/* ---- environment: FSTENV/FLDENV, FSAVE/FRSTOR ---- */
-
-/* Full two-bit tag of physical register @p (vol. 1 §8.1.7). */
-static int fp_full_tag(CPUX86State *env, int p)
-{
-    const X86FPReg *r;
-    int e;
-
-    if (!((env->fptag_abridged >> p) & 1)) {
-        return 3;
-    }
-    r = &env->fpregs[(p - fp_top(env)) & 7];
-    e = r->exp & 0x7fff;
-    if (e == 0x7fff) {
-        return 2;
-    }
-    if (e == 0) {
-        return r->mant ? 2 : 1;
-    }
-    return (r->mant >> 63) ? 0 : 2;
-}
-
-uint16_t x86_fpu_tag_word(CPUX86State *env)
-{
-    uint16_t tw = 0;
-    for (int p = 0; p < 8; p++) {
-        tw |= fp_full_tag(env, p) << (2 * p);
-    }
-    return tw;
-}
-
-static void fp_stenv(X86TCG *s, const TCGInsn *d, uint64_t ea)
-{
-    CPUX86State *env = s->env;
-    bool o32 = d->ot != 1;
-    int w = o32 ? 4 : 2;
-    uint16_t tw = x86_fpu_tag_word(env);
-    uint32_t ip = env->fpip, dp = env->fpdp;
-
-    (void)x86_ld(s, d->seg, ea + 7 * w - 1, 1);
-    /* the reserved upper halves of the 32-bit format read as ones */
-    x86_st(s, d->seg, ea, w, 0xffff0000u | env->fpuc);
-    x86_st(s, d->seg, ea + w, w, 0xffff0000u | env->fpus);
-    x86_st(s, d->seg, ea + 2 * w, w, 0xffff0000u | tw);
-    if (!s->pe || (env->eflags & VM_MASK)) {
-        /* real-mode format: 20/32-bit linear pointers and the opcode */
-        x86_st(s, d->seg, ea + 3 * w, 2, ip & 0xffff);
-        x86_st(s, d->seg, ea + 4 * w, w,
-               ((ip >> 16) << 12) | (env->fpop & 0x7ff));
-        x86_st(s, d->seg, ea + 5 * w, 2, dp & 0xffff);
-        x86_st(s, d->seg, ea + 6 * w, w, (dp >> 16) << 12);
-        if (o32) {
-            x86_st(s, d->seg, ea + 14, 2, 0);
-            x86_st(s, d->seg, ea + 22, 2, 0);
-        }
-    } else {
-        x86_st(s, d->seg, ea + 3 * w, w, ip);
-        x86_st(s, d->seg, ea + 4 * w, w,
-               env->segs[R_CS].selector |
-               (o32 ? (uint32_t)(env->fpop & 0x7ff) << 16 : 0));
-        x86_st(s, d->seg, ea + 5 * w, w, dp);
-        x86_st(s, d->seg, ea + 6 * w, w,
-               0xffff0000u | env->segs[R_DS].selector);
-    }
-}
-
-static void fp_ldenv(X86TCG *s, const TCGInsn *d, uint64_t ea)
-{
-    CPUX86State *env = s->env;
-    int w = d->ot != 1 ? 4 : 2;
-    uint16_t cw = x86_ld(s, d->seg, ea, 2);
-    uint16_t sw = x86_ld(s, d->seg, ea + w, 2);
-    uint16_t tw = x86_ld(s, d->seg, ea + 2 * w, 2);
-    uint8_t ab = 0;
-
-    if (!s->pe || (env->eflags & VM_MASK)) {
-        env->fpip = x86_ld(s, d->seg, ea + 3 * w, 2) |
-                    ((x86_ld(s, d->seg, ea + 4 * w, w) >> 12) << 16);
-        env->fpdp = x86_ld(s, d->seg, ea + 5 * w, 2) |
-                    ((x86_ld(s, d->seg, ea + 6 * w, w) >> 12) << 16);
-    } else {
-        env->fpip = x86_ld(s, d->seg, ea + 3 * w, w);
-        env->fpdp = x86_ld(s, d->seg, ea + 5 * w, w);
-    }
-    for (int p = 0; p < 8; p++) {
-        if (((tw >> (2 * p)) & 3) != 3) {
-            ab |= 1 << p;
-        }
-    }
-    x86_fpu_set_cw_sw(env, cw, sw);
-    env->fptag_abridged = ab;
-}
-
-/* Load a control and status word (TOP included), recomputing ES/B. */
-void x86_fpu_set_cw_sw(CPUX86State *env, uint16_t cw, uint16_t sw)
-{
-    /* keep ST(i) pointing at the same physical registers */
-    X86FPReg phys[8];
-    int top = fp_top(env), ntop = (sw >> 11) & 7;
-
-    for (int i = 0; i < 8; i++) {
-        phys[(top + i) & 7] = env->fpregs[i];
-    }
-    for (int i = 0; i < 8; i++) {
-        env->fpregs[i] = phys[(ntop + i) & 7];
-    }
-    env->fpuc = cw;
-    env->fpus = sw;
-    if (sw & ~cw & 0x3f) {
-        env->fpus |= FPUS_ES | FPUS_B;
-    } else {
-        env->fpus &= ~(FPUS_ES | FPUS_B);
-    }
-}
-
-void x86_fpu_init(CPUX86State *env)
-{
-    fp_set_top(env, 0);     /* the registers keep their contents */
-    env->fpuc = 0x37f;
-    env->fpus = 0;
-    env->fptag_abridged = 0;
-    env->fpop = 0;
-    env->fpip = env->fpdp = 0;
-}
-
-static void fp_fsave(X86TCG *s, const TCGInsn *d, uint64_t ea)
-{
-    CPUX86State *env = s->env;
-    int base = d->ot != 1 ? 28 : 14;
-
-    (void)x86_ld(s, d->seg, ea + base + 79, 1);
-    fp_stenv(s, d, ea);
-    for (int i = 0; i < 8; i++) {
-        x86_st(s, d->seg, ea + base + 10 * i, 8, env->fpregs[i].mant);
-        x86_st(s, d->seg, ea + base + 10 * i + 8, 2, env->fpregs[i].exp);
-    }
-    x86_fpu_init(env);
-}
-
-static void fp_frstor(X86TCG *s, const TCGInsn *d, uint64_t ea)
-{
-    CPUX86State *env = s->env;
-    int base = d->ot != 1 ? 28 : 14;
-    X86FPReg r[8];
-
-    for (int i = 0; i < 8; i++) {
-        r[i].mant = x86_ld(s, d->seg, ea + base + 10 * i, 8);
-        r[i].exp = x86_ld(s, d->seg, ea + base + 10 * i + 8, 2);
-    }
-    fp_ldenv(s, d, ea);
-    memcpy(env->fpregs, r, sizeof(r));
-}
-
-/* ---- FXSAVE / FXRSTOR (0F AE /0 /1) ---- */
-
-#define MXCSR_MASK 0xffff
-
-void x86_fxsave(X86TCG *s, const TCGInsn *d)
-{
-    CPUX86State *env = s->env;
-    uint64_t ea = insn_ea(s, d);
-    int seg = d->seg;
-    int nxmm = s->code64 ? 16 : 8;
-
-    if (ea & 15) {
-        x86_raise_gp(s, 0);
-    }
-    (void)x86_ld(s, seg, ea + 511, 1);          /* fault before writing */
-    x86_st(s, seg, ea + 0, 2, env->fpuc);
-    x86_st(s, seg, ea + 2, 2, env->fpus);
-    x86_st(s, seg, ea + 4, 2, env->fptag_abridged);
-    x86_st(s, seg, ea + 6, 2, env->fpop & 0x7ff);
-    if (d->rex & 8) {
-        x86_st(s, seg, ea + 8, 8, env->fpip);
-        x86_st(s, seg, ea + 16, 8, env->fpdp);
-    } else {
-        x86_st(s, seg, ea + 8, 4, env->fpip);
-        x86_st(s, seg, ea + 12, 4, env->segs[R_CS].selector);
-        x86_st(s, seg, ea + 16, 4, env->fpdp);
-        x86_st(s, seg, ea + 20, 4, env->segs[R_DS].selector);
-    }
-    x86_st(s, seg, ea + 24, 4, env->mxcsr);
-    x86_st(s, seg, ea + 28, 4, MXCSR_MASK);
-    for (int i = 0; i < 8; i++) {
-        x86_st(s, seg, ea + 32 + 16 * i, 8, env->fpregs[i].mant);
-        x86_st(s, seg, ea + 40 + 16 * i, 8, env->fpregs[i].exp);
-    }
-    for (int i = 0; i < nxmm; i++) {
-        x86_st(s, seg, ea + 160 + 16 * i, 8, env->xmm[i].q[0]);
-        x86_st(s, seg, ea + 168 + 16 * i, 8, env->xmm[i].q[1]);
-    }
-}
-
-void x86_fxrstor(X86TCG *s, const TCGInsn *d)
-{
-    CPUX86State *env = s->env;
-    uint64_t ea = insn_ea(s, d);
-    int seg = d->seg;
-    int nxmm = s->code64 ? 16 : 8;
-    uint32_t mxcsr;
-    uint16_t cw, sw;
-    X86FPReg r[8];
-    X86XMMReg x[16];
-
-    if (ea & 15) {
-        x86_raise_gp(s, 0);
-    }
-    mxcsr = x86_ld(s, seg, ea + 24, 4);
-    if (mxcsr & ~MXCSR_MASK) {
-        x86_raise_gp(s, 0);
-    }
-    (void)x86_ld(s, seg, ea + 511, 1);
-    cw = x86_ld(s, seg, ea + 0, 2);
-    sw = x86_ld(s, seg, ea + 2, 2);
-    for (int i = 0; i < 8; i++) {
-        r[i].mant = x86_ld(s, seg, ea + 32 + 16 * i, 8);
-        r[i].exp = x86_ld(s, seg, ea + 40 + 16 * i, 2);
-    }
-    for (int i = 0; i < nxmm; i++) {
-        x[i].q[0] = x86_ld(s, seg, ea + 160 + 16 * i, 8);
-        x[i].q[1] = x86_ld(s, seg, ea + 168 + 16 * i, 8);
-    }
-    env->fptag_abridged = x86_ld(s, seg, ea + 4, 1);
-    env->fpop = x86_ld(s, seg, ea + 6, 2) & 0x7ff;
-    if (d->rex & 8) {
-        env->fpip = x86_ld(s, seg, ea + 8, 8);
-        env->fpdp = x86_ld(s, seg, ea + 16, 8);
-    } else {
-        env->fpip = x86_ld(s, seg, ea + 8, 4);
-        env->fpdp = x86_ld(s, seg, ea + 16, 4);
-    }
-    env->fpuc = cw;
-    env->fpus = sw;         /* registers are stored in ST order: no rotation */
-    memcpy(env->fpregs, r, sizeof(r));
-    env->mxcsr = mxcsr;
-    memcpy(env->xmm, x, nxmm * sizeof(X86XMMReg));
 }
 
 /* ---- register-form dispatch ---- */
@@ -747,9 +305,8 @@ static void fp_unary(CPUX86State *env, int hx)
         return;
     }
     a = env->fpregs[0];
-    sw = host_x87(env, hx, &a, &b);
-    if (fp_host_status(env, sw, FPUS_CC) &&
-        (sw & ~env->fpuc & (FPUS_IE | FPUS_DE | FPUS_ZE))) {
+    sw = x87_host_op(env, hx, &a, &b);
+    if (fp_host_status(env, sw, FPUS_CC)) {
         return;
     }
     env->fpregs[0] = a;
@@ -769,9 +326,8 @@ static void fp_binary_pop(CPUX86State *env, int hx)
     } else {
         a = env->fpregs[0];
         b = env->fpregs[1];
-        sw = host_x87(env, hx, &a, &b);
-        if (fp_host_status(env, sw, FPUS_C1) &&
-            (sw & ~env->fpuc & (FPUS_IE | FPUS_DE | FPUS_ZE))) {
+        sw = x87_host_op(env, hx, &a, &b);
+        if (fp_host_status(env, sw, FPUS_C1)) {
             return;
         }
         env->fpregs[1] = a;
@@ -793,9 +349,8 @@ static void fp_binary(CPUX86State *env, int hx)
     }
     a = env->fpregs[0];
     b = env->fpregs[1];
-    sw = host_x87(env, hx, &a, &b);
-    if (fp_host_status(env, sw, hx == HX_SCALE ? FPUS_C1 : FPUS_CC) &&
-        (sw & ~env->fpuc & (FPUS_IE | FPUS_DE | FPUS_ZE))) {
+    sw = x87_host_op(env, hx, &a, &b);
+    if (fp_host_status(env, sw, hx == HX_SCALE ? FPUS_C1 : FPUS_CC)) {
         return;
     }
     env->fpregs[0] = a;
@@ -822,14 +377,13 @@ static void fp_unary_push(CPUX86State *env, int hx)
         return;
     }
     a = env->fpregs[0];
-    sw = host_x87(env, hx, &a, &b);
+    sw = x87_host_op(env, hx, &a, &b);
     if (hx != HX_XTRACT && (sw & FPUS_C2)) {
         /* operand out of range: nothing changes but C2 */
         env->fpus = (env->fpus & ~FPUS_CC) | FPUS_C2;
         return;
     }
-    if (fp_host_status(env, sw, FPUS_CC) &&
-        (sw & ~env->fpuc & (FPUS_IE | FPUS_DE | FPUS_ZE))) {
+    if (fp_host_status(env, sw, FPUS_CC)) {
         return;
     }
     /* host stored new ST(0) in a and new ST(1) in b */
@@ -887,8 +441,17 @@ static void fpu_reg(X86TCG *s, const TCGInsn *d, int esc, int r, int i)
                 return;     /* FNOP */
             }
             break;
-        case 3:     /* D9 D8+i: FSTP ST(i) alias */
-            goto fstp_reg;
+        case 3:
+            /*
+             * D9 D8+i, undocumented FSTP alias: an empty ST(0) is just
+             * popped, without a stack-underflow check (measured on hardware)
+             */
+            env->fpus &= ~FPUS_C1;
+            if (!fp_empty(env, 0)) {
+                fp_write(env, i, &env->fpregs[0]);
+            }
+            fp_pop(env);
+            return;
         case 4:
             switch (i) {
             case 0:         /* FCHS */
@@ -908,14 +471,14 @@ static void fpu_reg(X86TCG *s, const TCGInsn *d, int esc, int r, int i)
                 return;
             case 4:         /* FTST */
                 if (fp_empty(env, 0)) {
-                    if (!fp_underflow(env)) {
-                        env->fpus |= FPUS_C0 | FPUS_C2 | FPUS_C3;
-                    }
+                    fp_underflow(env);
+                    env->fpus |= FPUS_C0 | FPUS_C2 | FPUS_C3;
                     return;
                 } else {
                     X86FPReg a = env->fpregs[0], b;
-                    uint16_t sw = host_x87(env, HX_TST, &a, &b);
-                    fp_host_status(env, sw, FPUS_CC);
+                    uint16_t sw = x87_host_op(env, HX_TST, &a, &b);
+                    env->fpus = (env->fpus & ~FPUS_CC) | (sw & FPUS_CC);
+                    fp_raise(env, sw & 0x3f);
                 }
                 return;
             case 5:         /* FXAM */
@@ -924,7 +487,7 @@ static void fpu_reg(X86TCG *s, const TCGInsn *d, int esc, int r, int i)
                                 ((env->fpregs[0].exp & 0x8000) ? FPUS_C1 : 0);
                 } else {
                     X86FPReg a = env->fpregs[0], b;
-                    uint16_t sw = host_x87(env, HX_XAM, &a, &b);
+                    uint16_t sw = x87_host_op(env, HX_XAM, &a, &b);
                     env->fpus = (env->fpus & ~FPUS_CC) | (sw & FPUS_CC);
                 }
                 return;
@@ -935,7 +498,7 @@ static void fpu_reg(X86TCG *s, const TCGInsn *d, int esc, int r, int i)
                 break;
             } else {
                 X86FPReg a, b;
-                uint16_t sw = host_x87(env, HX_LD1 + i, &a, &b);
+                uint16_t sw = x87_host_op(env, HX_LD1 + i, &a, &b);
                 (void)sw;
                 env->fpus &= ~FPUS_C1;
                 fp_push(env, &a);
@@ -951,11 +514,11 @@ static void fpu_reg(X86TCG *s, const TCGInsn *d, int esc, int r, int i)
             case 5: fp_binary(env, HX_PREM1); return;
             case 6:         /* FDECSTP */
                 env->fpus &= ~FPUS_C1;
-                fp_set_top(env, (fp_top(env) - 1) & 7);
+                x86_fpu_set_top(env, (x86_fpu_top(env) - 1) & 7);
                 return;
             case 7:         /* FINCSTP */
                 env->fpus &= ~FPUS_C1;
-                fp_set_top(env, (fp_top(env) + 1) & 7);
+                x86_fpu_set_top(env, (x86_fpu_top(env) + 1) & 7);
                 return;
             }
             break;
@@ -1116,17 +679,15 @@ fcomi:
             fl = CC_Z | CC_P | CC_C;
         } else {
             X86FPReg a = env->fpregs[0], b = env->fpregs[i];
-            uint16_t sw = host_x87(env, unordered_ok ? HX_UCOM : HX_COM,
+            uint16_t sw = x87_host_op(env, unordered_ok ? HX_UCOM : HX_COM,
                                    &a, &b);
             env->fpus &= ~FPUS_C1;
             fault = fp_raise(env, sw & 0x3f);
             fl = ((sw & FPUS_C3) ? CC_Z : 0) | ((sw & FPUS_C2) ? CC_P : 0) |
                  ((sw & FPUS_C0) ? CC_C : 0);
         }
-        if (!fault) {
-            set_cc_eflags(s, fl);
-        }
-        if (esc == 7) {
+        set_cc_eflags(s, fl);           /* even for an unmasked exception */
+        if (esc == 7 && !fault) {
             fp_pop(env);
         }
         return;
@@ -1148,30 +709,23 @@ static void fpu_mem(X86TCG *s, const TCGInsn *d, int esc, int r)
         X86FPReg a;
         uint16_t sw;
         bool fault;
-        fp_ld_mem(s, d, ea, fm_size[fm], buf);
+        fp_ld_mem(s, d, ea, x87_fm_size[fm], buf);
         if (fp_empty(env, 0)) {
             fault = fp_underflow(env);
-            if (!fault) {
-                if (r == 2 || r == 3) {
-                    env->fpus |= FPUS_C0 | FPUS_C2 | FPUS_C3;
-                } else {
-                    fp_write(env, 0, &fp_indefinite);
-                }
+            if (r == 2 || r == 3) {
+                env->fpus |= FPUS_C0 | FPUS_C2 | FPUS_C3;
+            } else if (!fault) {
+                fp_write(env, 0, &fp_indefinite);
             }
         } else {
             a = env->fpregs[0];
-            sw = host_arith_mem(env, fm, r, &a, buf);
+            sw = x87_host_arith_mem(env, fm, r, &a, buf);
             if (r == 2 || r == 3) {
-                fault = sw & ~env->fpuc & 0x3f;
-                env->fpus &= ~FPUS_C1;
-                if (!fault) {
-                    env->fpus = (env->fpus & ~(FPUS_C0 | FPUS_C2 | FPUS_C3)) |
-                                (sw & (FPUS_C0 | FPUS_C2 | FPUS_C3));
-                }
+                env->fpus = (env->fpus & ~FPUS_CC) |
+                            (sw & (FPUS_C0 | FPUS_C2 | FPUS_C3));
                 fault = fp_raise(env, sw & 0x3f);
             } else {
-                fault = fp_host_status(env, sw, FPUS_C1) &&
-                        (sw & ~env->fpuc & (FPUS_IE | FPUS_DE | FPUS_ZE));
+                fault = fp_host_status(env, sw, FPUS_C1);
                 if (!fault) {
                     env->fpregs[0] = a;
                 }
@@ -1187,12 +741,12 @@ static void fpu_mem(X86TCG *s, const TCGInsn *d, int esc, int r)
         case 0: fp_load(s, d, ea, FM_F32); return;
         case 2: fp_store(s, d, ea, FM_F32, false); return;
         case 3: fp_store(s, d, ea, FM_F32, true); return;
-        case 4: fp_ldenv(s, d, ea); return;
+        case 4: x86_fpu_ldenv(s, d, ea); return;
         case 5:
             x86_fpu_set_cw_sw(env, x86_ld(s, d->seg, ea, 2), env->fpus);
             return;
         case 6:
-            fp_stenv(s, d, ea);
+            x86_fpu_stenv(s, d, ea);
             env->fpuc |= 0x3f;
             return;
         case 7:
@@ -1216,8 +770,8 @@ static void fpu_mem(X86TCG *s, const TCGInsn *d, int esc, int r)
         case 1: fp_store(s, d, ea, FM_T64, true); return;
         case 2: fp_store(s, d, ea, FM_F64, false); return;
         case 3: fp_store(s, d, ea, FM_F64, true); return;
-        case 4: fp_frstor(s, d, ea); return;
-        case 6: fp_fsave(s, d, ea); return;
+        case 4: x86_fpu_frstor(s, d, ea); return;
+        case 6: x86_fpu_fsave(s, d, ea); return;
         case 7: x86_st(s, d->seg, ea, 2, env->fpus); return;
         }
         break;
@@ -1261,6 +815,12 @@ void op_fpu(X86TCG *s, const TCGInsn *d)
     CPUX86State *env = s->env;
     int esc = d->b & 7, r = d->reg & 7, i = d->rm & 7;
 
+    if ((d->prefix & PREFIX_LOCK) ||
+        (d->mod != 3 && r == 1 && (esc & 1) && esc != 1 &&
+         !x86_tcg_has_feature(s, 32))) {      /* FISTTP is SSE3 */
+        x86_op_invalid(s, d);
+        return;
+    }
     x86_fpu_check(s, !fpu_is_nowait(esc, d->mod, r, i));
     if (!fpu_is_control(esc, d->mod, r, i)) {
         env->fpop = (esc << 8) | (d->mod << 6) | (r << 3) | i;
@@ -1280,7 +840,7 @@ void op_fpu(X86TCG *s, const TCGInsn *d)
 
 void x86_mmx_enter(CPUX86State *env)
 {
-    fp_set_top(env, 0);
+    x86_fpu_set_top(env, 0);
     env->fptag_abridged = 0xff;
 }
 

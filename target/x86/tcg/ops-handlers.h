@@ -85,6 +85,5 @@ void op_grp15(X86TCG *s, const TCGInsn *d);
 void op_fpu(X86TCG *s, const TCGInsn *d);
 void op_fwait(X86TCG *s, const TCGInsn *d);
 void op_sse(X86TCG *s, const TCGInsn *d);
-void op_emms(X86TCG *s, const TCGInsn *d);
 
 #endif

@@ -140,8 +140,8 @@ static uint32_t host_comi(int which, const void *a, const void *b,
                  insn " %%xmm1, %%xmm0\n\t"                             \
                  "setz %[z]\n\tsetp %[p]\n\tsetc %[c]\n\t"              \
                  "stmxcsr %[o]\n\tldmxcsr %[sv]"                        \
-                 : [sv] "=m" (save), [o] "=m" (out), [z] "=r" (z),      \
-                   [p] "=r" (p), [c] "=r" (c)                           \
+                 : [sv] "=m" (save), [o] "=m" (out), [z] "=&r" (z),     \
+                   [p] "=&r" (p), [c] "=&r" (c)                         \
                  : [a] "m" (*(const X86XMMReg *)a),                     \
                    [b] "m" (*(const X86XMMReg *)b), [cs] "m" (csr)      \
                  : "xmm0", "xmm1", "cc")
@@ -214,6 +214,52 @@ static uint32_t host_cvtf2si(const X86XMMReg *x, uint64_t *r, bool dbl,
     return out & 0x3f;
 }
 
+/* ---- CPUID features (-cpu qemu64,-sse2 makes SSE2 forms #UD) ---- */
+
+enum { F_MMX = 23, F_FXSR = 24, F_SSE = 25, F_SSE2 = 26, F_SSE3 = 32 };
+
+bool x86_tcg_has_feature(X86TCG *s, int f)
+{
+    if (!s->cpu) {
+        return true;            /* unit tests run without a CPU object */
+    }
+    if (f >= 32) {
+        return s->cpu->model.features_1_ecx & (1u << (f - 32));
+    }
+    return s->cpu->model.features_1_edx & (1u << f);
+}
+
+/* The CPUID bit an opcode form needs (Intel SDM vol. 2 opcode tables). */
+static int sse_feature(int b, int pfx)
+{
+    switch (pfx) {
+    case P_66:
+        return (b == 0x7c || b == 0x7d || b == 0xd0) ? F_SSE3 : F_SSE2;
+    case P_F2:
+        return (b == 0x12 || b == 0x7c || b == 0x7d || b == 0xd0 ||
+                b == 0xf0) ? F_SSE3 : F_SSE2;
+    case P_F3:
+        switch (b) {
+        case 0x12: case 0x16:
+            return F_SSE3;
+        case 0x10: case 0x11: case 0x2a: case 0x2c: case 0x2d: case 0x51:
+        case 0x52: case 0x53: case 0x58: case 0x59: case 0x5c: case 0x5d:
+        case 0x5e: case 0x5f: case 0xc2:
+            return F_SSE;
+        }
+        return F_SSE2;
+    }
+    switch (b) {
+    case 0x5a: case 0x5b: case 0xd4: case 0xf4: case 0xfb:
+        return F_SSE2;
+    case 0x70: case 0xc4: case 0xc5: case 0xd7: case 0xda: case 0xde:
+    case 0xe0: case 0xe3: case 0xe4: case 0xe7: case 0xea: case 0xee:
+    case 0xf6: case 0xf7:
+        return F_SSE;           /* the SSE integer forms on MMX registers */
+    }
+    return (b >= 0x60 && b != 0xc2 && b != 0xc6) ? F_MMX : F_SSE;
+}
+
 /* ---- state checks and register access ---- */
 
 static void sse_check(X86TCG *s)
@@ -250,6 +296,21 @@ static inline uint32_t host_csr(CPUX86State *env)
 static void sse_flags(X86TCG *s, uint32_t fl)
 {
     CPUX86State *env = s->env;
+    uint32_t masks = (env->mxcsr >> 7) & 0x3f;
+
+    /*
+     * An unmasked invalid, denormal or divide-by-zero exception stops the
+     * instruction before it computes: the post-computation flags (OE, UE,
+     * PE) the host reported do not happen (SDM vol. 1 §11.5.2).
+     */
+    if (fl & 7 & ~masks) {
+        fl &= 7;
+    }
+    /*
+     * Not modelled: with OE or UE unmasked, hardware reports PE for the
+     * unbounded-exponent result and traps on a tiny exact result; here
+     * the flags are those of the masked computation.
+     */
     env->mxcsr |= fl;
     if (fl & ~(env->mxcsr >> 7) & 0x3f) {
         if (env->cr[4] & CR4_OSXMMEXCPT_MASK) {
@@ -879,6 +940,11 @@ void op_sse(X86TCG *s, const TCGInsn *d)
     uint64_t ma, mb;
     uint32_t fl;
 
+    if ((d->prefix & PREFIX_LOCK) ||
+        !x86_tcg_has_feature(s, sse_feature(d->b, pfx))) {
+        x86_op_invalid(s, d);
+        return;
+    }
     switch (op->kind) {
     case K_XMM:
     case K_XMMU:
@@ -913,6 +979,10 @@ void x86_grp15_mem(X86TCG *s, const TCGInsn *d)
     CPUX86State *env = s->env;
     uint32_t v;
 
+    if (!x86_tcg_has_feature(s, (d->reg & 7) < 2 ? F_FXSR : F_SSE)) {
+        x86_op_invalid(s, d);
+        return;
+    }
     switch (d->reg & 7) {
     case 0:
     case 1:
