@@ -223,7 +223,7 @@ static void do_div(X86TCG *s, int ot, uint64_t div, bool sign)
         }
         if (sign) {
             __int128 sn = (__int128)n, q, m;
-            if ((int64_t)div == -1 && sn == ((__int128)1 << 127)) {
+            if ((int64_t)div == -1 && n == (unsigned __int128)1 << 127) {
                 x86_raise(s, EXCP00_DIVZ, 0, false);
             }
             q = sn / (int64_t)div;
