@@ -70,19 +70,6 @@ static bool chardev_opt_check(void *opaque, const char *name,
     return true;
 }
 
-static bool chardev_id_wellformed(const char *id)
-{
-    if (!g_ascii_isalpha(id[0])) {
-        return false;
-    }
-    for (const char *p = id + 1; *p; p++) {
-        if (!g_ascii_isalnum(*p) && !strchr("-._", *p)) {
-            return false;
-        }
-    }
-    return true;
-}
-
 bool chardev_opts_validate(QemuOpts *opts, Error **errp)
 {
     const char *id;
@@ -91,7 +78,7 @@ bool chardev_opts_validate(QemuOpts *opts, Error **errp)
         return false;
     }
     id = qemu_opt_get(opts, "id");
-    if (id && !chardev_id_wellformed(id)) {
+    if (id && !id_wellformed(id)) {
         error_setg(errp, "Parameter 'id' expects an identifier");
         error_append_hint(errp, "Identifiers consist of letters, digits, "
                           "'-', '.', '_', starting with a letter.\n");

@@ -215,6 +215,22 @@ out:
 }
 
 /* Does "-X..." name one of the '-' options still ahead in @typestr? */
+/*
+ * Skip blanks before an argument; if its type is optional ('?' after the
+ * type letter), consume the '?' and say whether the argument is absent.
+ */
+static bool optional_absent(const char **p, const char **typestr)
+{
+    while (g_ascii_isspace(**p)) {
+        (*p)++;
+    }
+    if (**typestr == '?') {
+        (*typestr)++;
+        return **p == '\0';
+    }
+    return false;
+}
+
 static bool hmp_valid_option(char opt, const char *typestr)
 {
     char want[3] = { '-', opt, '\0' };
@@ -246,14 +262,8 @@ HMPArgs *hmp_parse_arguments(Monitor *mon, const char **endp,
         case 's': {
             g_autofree char *str = NULL;
 
-            while (g_ascii_isspace(*p)) {
-                p++;
-            }
-            if (*typestr == '?') {
-                typestr++;
-                if (*p == '\0') {
-                    break;
-                }
+            if (optional_absent(&p, &typestr)) {
+                break;
             }
             str = hmp_get_str(mon, &p);
             if (!str) {
@@ -291,14 +301,8 @@ HMPArgs *hmp_parse_arguments(Monitor *mon, const char **endp,
         case 'M': {
             int64_t val;
 
-            while (g_ascii_isspace(*p)) {
-                p++;
-            }
-            if (*typestr == '?') {
-                typestr++;
-                if (*p == '\0') {
-                    break;
-                }
+            if (optional_absent(&p, &typestr)) {
+                break;
             }
             if (!hmp_get_expr(mon, &val, &p)) {
                 goto fail;
@@ -321,14 +325,8 @@ HMPArgs *hmp_parse_arguments(Monitor *mon, const char **endp,
         case 'b': {
             g_autofree char *str = NULL;
 
-            while (g_ascii_isspace(*p)) {
-                p++;
-            }
-            if (*typestr == '?') {
-                typestr++;
-                if (*p == '\0') {
-                    break;
-                }
+            if (optional_absent(&p, &typestr)) {
+                break;
             }
             str = hmp_get_str(mon, &p);
             if (str && !strcmp(str, "on")) {
@@ -363,14 +361,8 @@ HMPArgs *hmp_parse_arguments(Monitor *mon, const char **endp,
         case 'S': {
             size_t len;
 
-            while (g_ascii_isspace(*p)) {
-                p++;
-            }
-            if (*typestr == '?') {
-                typestr++;
-                if (*p == '\0') {
-                    break;
-                }
+            if (optional_absent(&p, &typestr)) {
+                break;
             }
             len = strlen(p);
             if (len == 0) {

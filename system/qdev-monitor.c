@@ -244,20 +244,6 @@ static char *device_arg_text(JsonNode *value)
     }
 }
 
-/* QEMU's identifier rule for id=: a letter, then letters, digits, -._ */
-static bool id_wellformed(const char *id)
-{
-    if (!g_ascii_isalpha(id[0])) {
-        return false;
-    }
-    for (const char *p = id + 1; *p; p++) {
-        if (!g_ascii_isalnum(*p) && !strchr("-._", *p)) {
-            return false;
-        }
-    }
-    return true;
-}
-
 void qmp_device_add(JsonObject *args, JsonNode **ret, Error **errp)
 {
     g_autofree char *driver = NULL;

@@ -46,20 +46,6 @@ DeviceState *qdev_new(const char *type)
     return DEVICE(object_new_with_class(oc));
 }
 
-/* QEMU's id_wellformed(): a letter, then letters, digits, '-', '.', '_'. */
-static bool qdev_id_wellformed(const char *id)
-{
-    if (!g_ascii_isalpha(id[0])) {
-        return false;
-    }
-    for (const char *p = id + 1; *p; p++) {
-        if (!g_ascii_isalnum(*p) && !strchr("-._", *p)) {
-            return false;
-        }
-    }
-    return true;
-}
-
 bool qdev_set_id(DeviceState *dev, const char *id, Error **errp)
 {
     Object *machine = qdev_get_machine();
@@ -67,7 +53,7 @@ bool qdev_set_id(DeviceState *dev, const char *id, Error **errp)
     if (id) {
         Object *peripheral = container_get(machine, "peripheral");
 
-        if (!qdev_id_wellformed(id)) {
+        if (!id_wellformed(id)) {
             error_setg(errp, "Parameter 'id' expects an identifier");
             error_append_hint(errp, "Identifiers consist of letters, digits, "
                               "'-', '.', '_', starting with a letter.\n");

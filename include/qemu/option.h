@@ -83,5 +83,7 @@ bool qemu_strtoi64(const char *str, int64_t *result);
 
 /* Escape "," as ",," for building option strings. */
 char *qemu_opts_escape(const char *value);
+/* QEMU's rule for id= values: a letter, then letters, digits, '-', '.', '_'. */
+bool id_wellformed(const char *id);
 
 #endif

@@ -263,6 +263,17 @@ static void test_foreach(void)
     g_string_free(s, TRUE);
 }
 
+static void test_id_wellformed(void)
+{
+    g_assert_true(id_wellformed("a"));
+    g_assert_true(id_wellformed("serial0-x.y_z"));
+    g_assert_false(id_wellformed(""));
+    g_assert_false(id_wellformed("0abc"));
+    g_assert_false(id_wellformed("-abc"));
+    g_assert_false(id_wellformed("a b"));
+    g_assert_false(id_wellformed("a/b"));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -274,5 +285,6 @@ int main(int argc, char **argv)
     g_test_add_func("/option/typed-getters", test_typed_getters);
     g_test_add_func("/option/bools-numbers", test_bools_numbers);
     g_test_add_func("/option/foreach", test_foreach);
+    g_test_add_func("/option/id-wellformed", test_id_wellformed);
     return g_test_run();
 }
