@@ -4,7 +4,7 @@ BUILD_DIR ?= build
 MESON ?= meson
 NINJA ?= ninja
 
-.PHONY: all deps check check-unit check-guests check-functional check-asan run bench install clean distclean
+.PHONY: all deps check check-unit check-guests check-functional check-asan run demo bench install clean distclean
 
 all: $(BUILD_DIR)/build.ninja
 	$(NINJA) -C $(BUILD_DIR)
@@ -37,6 +37,9 @@ check-guests: all
 	$(MESON) test -C $(BUILD_DIR) --print-errorlogs --suite guests
 
 run: deps all
+	scripts/run-linux.sh $(BUILD_DIR)
+
+demo: deps all
 	scripts/run-demo.sh $(BUILD_DIR)
 
 bench: deps all
