@@ -1308,6 +1308,65 @@ static void test_compiled_code(void)
                    g_get_monotonic_time() - t0);
 }
 
+/* FXRSTOR of arbitrary bytes (valid MXCSR), then FXSAVE: what survives. */
+static void test_fxrstor_garbage(void)
+{
+    /* fxrstor (%rsi); fxsave 0x200(%rsi); fnstenv 0x400(%rsi) */
+    static const Case c = {
+        "fxrstor+fxsave", "\x0f\xae\x0e\x0f\xae\x86\x00\x02\x00\x00"
+        "\xd9\xb6\x00\x04\x00\x00", 16, 0, 0, 0, 0 };
+    uint64_t gpr[7] = { 1, 2, 3, 4, 0, 0, 0x202 };
+    uint8_t fx[512] __attribute__((aligned(16)));
+    static uint8_t mem[0x420];
+    char what[32];
+
+    failures = 0;
+    x87_image(fx, 0, 0, 0x37f, NULL, 0);
+    for (int v = 0; v < 64; v++) {
+        uint32_t x = 0x9e3779b9u * (v + 1);
+        Case cv = c;
+        for (size_t k = 0; k < sizeof(mem); k++) {
+            x = x * 1103515245u + 12345u;
+            mem[k] = x >> 24;
+        }
+        memcpy(mem + 24, &(uint32_t){ 0x1f80 | (v & 0x3f) }, 4);
+        /* compare the FXSAVE image but its x87 pointers and MXCSR_MASK,
+         * and the FNSTENV control, status and tag words */
+        cv.mem = 0x200 + 416;
+        cv.skip_lo = 0;
+        cv.skip_hi = 0x200 + 32;
+        snprintf(what, sizeof(what), "v=%d", v);
+        compare_one(&cv, fx, gpr, mem, sizeof(mem), what);
+        cv.mem = 0x40c;
+        cv.skip_lo = 0;
+        cv.skip_hi = 0x400;
+        compare_one(&cv, fx, gpr, mem, sizeof(mem), what);
+        cv.mem = 0x200 + 6;
+        cv.skip_lo = 0;
+        cv.skip_hi = 0x200;
+        compare_one(&cv, fx, gpr, mem, sizeof(mem), what);
+        /* frstor (%rsi); fnstenv 0x200(%rsi); fldenv (%rsi); fnsave 0x300(%rsi) */
+        {
+            static const Case f = {
+                "frstor+fnstenv+fldenv+fnsave",
+                "\xdd\x26\xd9\xb6\x00\x02\x00\x00\xd9\x26"
+                "\xdd\xb6\x00\x03\x00\x00", 16, 0x300 + 108, 0, 0, 0 };
+            Case fv = f;
+            fv.skip_lo = 0;
+            fv.skip_hi = 0x200;
+            fv.mem = 0x20c;
+            compare_one(&fv, fx, gpr, mem, sizeof(mem), what);
+            fv.skip_hi = 0x31c;             /* FSAVE: registers */
+            fv.mem = 0x300 + 108;
+            compare_one(&fv, fx, gpr, mem, sizeof(mem), what);
+            fv.skip_hi = 0x300;             /* FSAVE: control words */
+            fv.mem = 0x30c;
+            compare_one(&fv, fx, gpr, mem, sizeof(mem), what);
+        }
+    }
+    g_assert_cmpint(failures, ==, 0);
+}
+
 /* ---- system behaviour (software CPU only) ---- */
 
 static int run_bytes(X86TCG *s, const char *b, int n)
@@ -1416,6 +1475,7 @@ int main(int argc, char **argv)
     g_test_add_func("/tcg/fpu/sse-vs-host", test_sse_vs_host);
     g_test_add_func("/tcg/fpu/sse-sweep", test_sse_sweep);
     g_test_add_func("/tcg/fpu/compiled-code", test_compiled_code);
+    g_test_add_func("/tcg/fpu/fxrstor-garbage", test_fxrstor_garbage);
     g_test_add_func("/tcg/fpu/cr-checks", test_cr_checks);
     return g_test_run();
 }

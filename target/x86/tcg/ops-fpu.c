@@ -747,7 +747,7 @@ static void fpu_mem(X86TCG *s, const TCGInsn *d, int esc, int r)
             return;
         case 6:
             x86_fpu_stenv(s, d, ea);
-            env->fpuc |= 0x3f;
+            x86_fpu_load_cw_sw(env, env->fpuc | 0x3f, env->fpus);
             return;
         case 7:
             x86_st(s, d->seg, ea, 2, env->fpuc);
