@@ -134,7 +134,7 @@ static void free_state(X86TCG *s)
 {
 }
 
-/* Decode mode of emu_run: 2 (64-bit) or 1 (32-bit protected, flat). */
+/* Decode mode of emu_run: 2 (64-bit), 1 or 0 (32/16-bit protected, flat). */
 static int emu_mode = 2;
 
 /* Run @n bytes of instructions; returns -1 or the exception vector. */
@@ -142,12 +142,13 @@ static int emu_run(X86TCG *s, const uint8_t *code, int n)
 {
     volatile int off = 0;
     s->env->rip = 0x1000;
-    if (emu_mode == 1) {
+    if (emu_mode < 2) {
         s->code64 = s->lma = false;
-        s->code32 = true;
+        s->code32 = emu_mode == 1;
         for (int i = 0; i < 6; i++) {
             s->env->segs[i].limit = 0xffffffff;
-            s->env->segs[i].flags = DESC_P_MASK | DESC_S_MASK | DESC_B_MASK;
+            s->env->segs[i].flags = DESC_P_MASK | DESC_S_MASK |
+                                    (emu_mode ? DESC_B_MASK : 0);
         }
     }
     if (setjmp(s->jb)) {
@@ -252,9 +253,14 @@ static void compare_one(const Case *c, const uint8_t *fx, const uint64_t *gpr,
     nc->code = code_page;
     nvec = native_run_checked(nc);
     emu_compare(c, fx, gpr, mem, memlen, what, nc, nvec);
-    /* the same bytes in 32-bit mode when they use no REX or XMM8-15 image */
+    /*
+     * The same bytes in 32-bit mode when they use no REX (nor the XMM8-15
+     * part of an FXSAVE image), and in 16-bit protected mode when they
+     * have no memory operand either (16-bit addressing differs).
+     */
     if (c->mem <= 256) {
         int off = 0;
+        bool memop = false;
         while (off < c->n) {
             TCGInsn d;
             int len = x86_decode(s, (const uint8_t *)c->bytes + off,
@@ -262,10 +268,15 @@ static void compare_one(const Case *c, const uint8_t *fx, const uint64_t *gpr,
             if (len <= 0 || d.rex) {
                 return;
             }
+            memop |= d.base != -1 || d.index != -1;
             off += len;
         }
         emu_mode = 1;
         emu_compare(c, fx, gpr, mem, memlen, what, nc, nvec);
+        if (!memop) {
+            emu_mode = 0;
+            emu_compare(c, fx, gpr, mem, memlen, what, nc, nvec);
+        }
         emu_mode = 2;
     }
 }
