@@ -618,6 +618,9 @@ static void test_x87_vs_host(void)
                 /* condition codes left over from before: kept or set? */
                 fx[3] |= ((i + 2 * j) % 3 == 1) ? 0x45 : 0;
                 fx[3] |= ((i + j) % 4 == 2) ? 0x02 : 0;
+                if ((cw & 0x3f) == 0x3f) {
+                    fx[2] |= (i * 5 + j) & 0x7f;    /* sticky flags, SF */
+                }
                 memset(mem, 0x5a, sizeof(mem));
                 if (c->bytes[0] == '\xdb' && c->bytes[1] == '\x2e') {
                     memcpy(mem, &fvals[j].mant, 8);
