@@ -134,7 +134,7 @@ static void free_state(X86TCG *s)
 {
 }
 
-/* Decode mode of emu_run: 2 (64-bit) or 1 (32-bit protected, flat). */
+/* Decode mode of emu_run: 2 (64-bit), 1 or 0 (32/16-bit protected, flat). */
 static int emu_mode = 2;
 
 /* Run @n bytes of instructions; returns -1 or the exception vector. */
@@ -142,12 +142,13 @@ static int emu_run(X86TCG *s, const uint8_t *code, int n)
 {
     volatile int off = 0;
     s->env->rip = 0x1000;
-    if (emu_mode == 1) {
+    if (emu_mode < 2) {
         s->code64 = s->lma = false;
-        s->code32 = true;
+        s->code32 = emu_mode == 1;
         for (int i = 0; i < 6; i++) {
             s->env->segs[i].limit = 0xffffffff;
-            s->env->segs[i].flags = DESC_P_MASK | DESC_S_MASK | DESC_B_MASK;
+            s->env->segs[i].flags = DESC_P_MASK | DESC_S_MASK |
+                                    (emu_mode ? DESC_B_MASK : 0);
         }
     }
     if (setjmp(s->jb)) {
@@ -252,9 +253,14 @@ static void compare_one(const Case *c, const uint8_t *fx, const uint64_t *gpr,
     nc->code = code_page;
     nvec = native_run_checked(nc);
     emu_compare(c, fx, gpr, mem, memlen, what, nc, nvec);
-    /* the same bytes in 32-bit mode when they use no REX or XMM8-15 image */
+    /*
+     * The same bytes in 32-bit mode when they use no REX (nor the XMM8-15
+     * part of an FXSAVE image), and in 16-bit protected mode when they
+     * have no memory operand either (16-bit addressing differs).
+     */
     if (c->mem <= 256) {
         int off = 0;
+        bool memop = false;
         while (off < c->n) {
             TCGInsn d;
             int len = x86_decode(s, (const uint8_t *)c->bytes + off,
@@ -262,10 +268,15 @@ static void compare_one(const Case *c, const uint8_t *fx, const uint64_t *gpr,
             if (len <= 0 || d.rex) {
                 return;
             }
+            memop |= d.base != -1 || d.index != -1;
             off += len;
         }
         emu_mode = 1;
         emu_compare(c, fx, gpr, mem, memlen, what, nc, nvec);
+        if (!memop) {
+            emu_mode = 0;
+            emu_compare(c, fx, gpr, mem, memlen, what, nc, nvec);
+        }
         emu_mode = 2;
     }
 }
@@ -604,6 +615,12 @@ static void test_x87_vs_host(void)
                     tags = 0xff;        /* full stack: pushes overflow */
                 }
                 x87_image(fx, top, tags, cw, st, 4);
+                /* condition codes left over from before: kept or set? */
+                fx[3] |= ((i + 2 * j) % 3 == 1) ? 0x45 : 0;
+                fx[3] |= ((i + j) % 4 == 2) ? 0x02 : 0;
+                if ((cw & 0x3f) == 0x3f) {
+                    fx[2] |= (i * 5 + j) & 0x7f;    /* sticky flags, SF */
+                }
                 memset(mem, 0x5a, sizeof(mem));
                 if (c->bytes[0] == '\xdb' && c->bytes[1] == '\x2e') {
                     memcpy(mem, &fvals[j].mant, 8);
@@ -669,6 +686,7 @@ static void test_x87_sweep(void)
                     st[k] = fvals[(i + k * j) % nv];
                 }
                 x87_image(fx, top, tags, cw, st, 8);
+                fx[3] |= (v & 1) ? 0x47 : (v & 2) ? 0x02 : 0;   /* C0-C3 */
                 for (int k = 0; k < 16; k++) {
                     uint64_t x = mvals[(j + k) % ARRAY_SIZE(mvals)];
                     memcpy(mem + 8 * k, &x, 8);
@@ -1308,6 +1326,65 @@ static void test_compiled_code(void)
                    g_get_monotonic_time() - t0);
 }
 
+/* FXRSTOR of arbitrary bytes (valid MXCSR), then FXSAVE: what survives. */
+static void test_fxrstor_garbage(void)
+{
+    /* fxrstor (%rsi); fxsave 0x200(%rsi); fnstenv 0x400(%rsi) */
+    static const Case c = {
+        "fxrstor+fxsave", "\x0f\xae\x0e\x0f\xae\x86\x00\x02\x00\x00"
+        "\xd9\xb6\x00\x04\x00\x00", 16, 0, 0, 0, 0 };
+    uint64_t gpr[7] = { 1, 2, 3, 4, 0, 0, 0x202 };
+    uint8_t fx[512] __attribute__((aligned(16)));
+    static uint8_t mem[0x420];
+    char what[32];
+
+    failures = 0;
+    x87_image(fx, 0, 0, 0x37f, NULL, 0);
+    for (int v = 0; v < 64; v++) {
+        uint32_t x = 0x9e3779b9u * (v + 1);
+        Case cv = c;
+        for (size_t k = 0; k < sizeof(mem); k++) {
+            x = x * 1103515245u + 12345u;
+            mem[k] = x >> 24;
+        }
+        memcpy(mem + 24, &(uint32_t){ 0x1f80 | (v & 0x3f) }, 4);
+        /* compare the FXSAVE image but its x87 pointers and MXCSR_MASK,
+         * and the FNSTENV control, status and tag words */
+        cv.mem = 0x200 + 416;
+        cv.skip_lo = 0;
+        cv.skip_hi = 0x200 + 32;
+        snprintf(what, sizeof(what), "v=%d", v);
+        compare_one(&cv, fx, gpr, mem, sizeof(mem), what);
+        cv.mem = 0x40c;
+        cv.skip_lo = 0;
+        cv.skip_hi = 0x400;
+        compare_one(&cv, fx, gpr, mem, sizeof(mem), what);
+        cv.mem = 0x200 + 6;
+        cv.skip_lo = 0;
+        cv.skip_hi = 0x200;
+        compare_one(&cv, fx, gpr, mem, sizeof(mem), what);
+        /* frstor (%rsi); fnstenv 0x200(%rsi); fldenv (%rsi); fnsave 0x300(%rsi) */
+        {
+            static const Case f = {
+                "frstor+fnstenv+fldenv+fnsave",
+                "\xdd\x26\xd9\xb6\x00\x02\x00\x00\xd9\x26"
+                "\xdd\xb6\x00\x03\x00\x00", 16, 0x300 + 108, 0, 0, 0 };
+            Case fv = f;
+            fv.skip_lo = 0;
+            fv.skip_hi = 0x200;
+            fv.mem = 0x20c;
+            compare_one(&fv, fx, gpr, mem, sizeof(mem), what);
+            fv.skip_hi = 0x31c;             /* FSAVE: registers */
+            fv.mem = 0x300 + 108;
+            compare_one(&fv, fx, gpr, mem, sizeof(mem), what);
+            fv.skip_hi = 0x300;             /* FSAVE: control words */
+            fv.mem = 0x30c;
+            compare_one(&fv, fx, gpr, mem, sizeof(mem), what);
+        }
+    }
+    g_assert_cmpint(failures, ==, 0);
+}
+
 /* ---- system behaviour (software CPU only) ---- */
 
 static int run_bytes(X86TCG *s, const char *b, int n)
@@ -1416,6 +1493,7 @@ int main(int argc, char **argv)
     g_test_add_func("/tcg/fpu/sse-vs-host", test_sse_vs_host);
     g_test_add_func("/tcg/fpu/sse-sweep", test_sse_sweep);
     g_test_add_func("/tcg/fpu/compiled-code", test_compiled_code);
+    g_test_add_func("/tcg/fpu/fxrstor-garbage", test_fxrstor_garbage);
     g_test_add_func("/tcg/fpu/cr-checks", test_cr_checks);
     return g_test_run();
 }

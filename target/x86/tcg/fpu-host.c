@@ -10,15 +10,20 @@
 
 const uint8_t x87_fm_size[] = { 4, 8, 2, 4, 8, 10, 10, 2, 4, 8 };
 
+/* The ABI's control word, restored after each sequence. */
+static const uint16_t abi_cw = 0x037f;
+
 /*
- * Each sequence starts and ends with FNINIT, so the host stack is empty
- * and the control word back at the ABI default whatever the guest did.
+ * Each sequence pops what it pushes (the host stack is empty between C
+ * statements), clears the host's exception flags before it starts and
+ * before it stores results (so nothing faults) and restores the ABI's
+ * control word.  (FNINIT would do all that, at several times the cost.)
  */
 #define X87_RUN(pre, insn, post)                                         \
-    asm volatile("fninit\n\tfldcw %[cw]\n\t" pre insn "\n\t"             \
-                 "fnstsw %[sw]\n\tfnclex\n\t" post "fninit"              \
+    asm volatile("fnclex\n\tfldcw %[cw]\n\t" pre insn "\n\t"             \
+                 "fnstsw %[sw]\n\tfnclex\n\t" post "fldcw %[abi]"        \
                  : [a] "+m" (*a), [b] "+m" (*b), [sw] "=m" (sw)          \
-                 : [cw] "m" (cw) : "memory")
+                 : [cw] "m" (cw), [abi] "m" (abi_cw) : "memory")
 #define X87_2(insn) X87_RUN("fldt %[b]\n\tfldt %[a]\n\t", insn,          \
                             "fstpt %[a]\n\tfstpt %[b]\n\t")
 #define X87_2P(insn) X87_RUN("fldt %[b]\n\tfldt %[a]\n\t", insn,         \
@@ -90,10 +95,11 @@ uint16_t x87_host_load(CPUX86State *env, int fm, const uint8_t *mem,
     const uint8_t (*m)[10] = (const void *)mem;
 
 #define X87_LD(insn)                                                    \
-    asm volatile("fninit\n\tfldcw %[cw]\n\t" insn " %[m]\n\t"           \
-                 "fnstsw %[sw]\n\tfnclex\n\tfstpt %[o]\n\tfninit"     \
+    asm volatile("fnclex\n\tfldcw %[cw]\n\t" insn " %[m]\n\t"           \
+                 "fnstsw %[sw]\n\tfnclex\n\tfstpt %[o]\n\tfldcw %[abi]" \
                  : [o] "=m" (*out), [sw] "=m" (sw)                      \
-                 : [m] "m" (*m), [cw] "m" (cw) : "memory")
+                 : [m] "m" (*m), [cw] "m" (cw), [abi] "m" (abi_cw)      \
+                 : "memory")
     switch (fm) {
     case FM_F32: X87_LD("flds"); break;
     case FM_F64: X87_LD("fldl"); break;
@@ -147,10 +153,11 @@ uint16_t x87_host_arith_mem(CPUX86State *env, int fm, int op,
     const uint8_t (*m)[8] = (const void *)mem;
 
 #define X87_M(insn)                                                     \
-    asm volatile("fninit\n\tfldcw %[cw]\n\tfldt %[a]\n\t" insn " %[m]\n\t" \
-                 "fnstsw %[sw]\n\tfnclex\n\tfstpt %[a]\n\tfninit"     \
+    asm volatile("fnclex\n\tfldcw %[cw]\n\tfldt %[a]\n\t" insn " %[m]\n\t" \
+                 "fnstsw %[sw]\n\tfnclex\n\tfstpt %[a]\n\tfldcw %[abi]" \
                  : [a] "+m" (*a), [sw] "=m" (sw)                        \
-                 : [m] "m" (*m), [cw] "m" (cw) : "memory")
+                 : [m] "m" (*m), [cw] "m" (cw), [abi] "m" (abi_cw)      \
+                 : "memory")
 #define X87_M8(pre, sfx)                                                \
     switch (op) {                                                       \
     case 0: X87_M(pre "add" sfx); break;                                \

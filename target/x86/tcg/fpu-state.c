@@ -130,10 +130,16 @@ void x86_fpu_set_cw_sw(CPUX86State *env, uint16_t cw, uint16_t sw)
     for (int i = 0; i < 8; i++) {
         env->fpregs[i] = phys[(ntop + i) & 7];
     }
+    x86_fpu_load_cw_sw(env, cw, sw);
+}
+
+void x86_fpu_load_cw_sw(CPUX86State *env, uint16_t cw, uint16_t sw)
+{
     /* reserved control bits: 6 reads as one, 7 and 13-15 as zero */
     cw = (cw & 0x1f3f) | 0x40;
     env->fpuc = cw;
     env->fpus = sw;
+    /* ES, and B with it, summarise the unmasked exception flags */
     if (sw & ~cw & 0x3f) {
         env->fpus |= FPUS_ES | FPUS_B;
     } else {
@@ -257,8 +263,7 @@ void x86_fxrstor(X86TCG *s, const TCGInsn *d)
         env->fpip = x86_ld(s, seg, ea + 8, 4);
         env->fpdp = x86_ld(s, seg, ea + 16, 4);
     }
-    env->fpuc = cw;
-    env->fpus = sw;         /* registers are stored in ST order: no rotation */
+    x86_fpu_load_cw_sw(env, cw, sw);  /* ST order in the image: no rotation */
     memcpy(env->fpregs, r, sizeof(r));
     env->mxcsr = mxcsr;
     memcpy(env->xmm, x, nxmm * sizeof(X86XMMReg));

@@ -165,6 +165,7 @@ static bool fp_host_status(CPUX86State *env, uint16_t sw, uint16_t cmask)
     uint16_t pre = sw & (FPUS_IE | FPUS_DE | FPUS_ZE);
 
     if (pre & ~env->fpuc) {
+        env->fpus &= ~FPUS_C1;          /* as measured */
         fp_raise(env, pre | (sw & FPUS_SF));
         return true;
     }
@@ -298,6 +299,9 @@ static void fp_unary(CPUX86State *env, int hx)
     X86FPReg a, b = { 0, 0 };
     uint16_t sw;
 
+    if (hx == HX_SIN || hx == HX_COS) {
+        env->fpus &= ~FPUS_C2;      /* "in range" unless the host says */
+    }
     if (fp_empty(env, 0)) {
         if (!fp_underflow(env)) {
             fp_write(env, 0, &fp_indefinite);
@@ -306,7 +310,8 @@ static void fp_unary(CPUX86State *env, int hx)
     }
     a = env->fpregs[0];
     sw = x87_host_op(env, hx, &a, &b);
-    if (fp_host_status(env, sw, FPUS_CC)) {
+    if (fp_host_status(env, sw, (hx == HX_SIN || hx == HX_COS) ?
+                                           FPUS_C1 | FPUS_C2 : FPUS_C1)) {
         return;
     }
     env->fpregs[0] = a;
@@ -335,12 +340,20 @@ static void fp_binary_pop(CPUX86State *env, int hx)
     fp_pop(env);
 }
 
+static bool fp_is_nan(const X86FPReg *r)
+{
+    return (r->exp & 0x7fff) == 0x7fff && (r->mant << 1);
+}
+
 /* FPREM, FPREM1, FSCALE: ST(0) = f(ST(0), ST(1)). */
 static void fp_binary(CPUX86State *env, int hx)
 {
     X86FPReg a, b;
     uint16_t sw;
 
+    if (hx != HX_SCALE) {
+        env->fpus &= ~FPUS_C2;      /* FPREM: "complete" unless computed */
+    }
     if (fp_empty(env, 0) || fp_empty(env, 1)) {
         if (!fp_underflow(env)) {
             fp_write(env, 0, &fp_indefinite);
@@ -350,7 +363,14 @@ static void fp_binary(CPUX86State *env, int hx)
     a = env->fpregs[0];
     b = env->fpregs[1];
     sw = x87_host_op(env, hx, &a, &b);
-    if (fp_host_status(env, sw, hx == HX_SCALE ? FPUS_C1 : FPUS_CC)) {
+    /*
+     * FPREM sets C0-C3 (C2: partial; C0, C3, C1: quotient bits) but with
+     * invalid or NaN operands only C1 and C2 are cleared (measured);
+     * FSCALE defines only C1.
+     */
+    if (fp_host_status(env, sw, hx == HX_SCALE ? FPUS_C1 :
+                       ((sw & FPUS_IE) || fp_is_nan(&a)) ? FPUS_C1 :
+                       FPUS_CC)) {
         return;
     }
     env->fpregs[0] = a;
@@ -362,6 +382,9 @@ static void fp_unary_push(CPUX86State *env, int hx)
     X86FPReg a, b = { 0, 0 };
     uint16_t sw;
 
+    if (hx != HX_XTRACT) {
+        env->fpus &= ~FPUS_C2;      /* "in range" unless the host says */
+    }
     if (fp_empty(env, 0)) {
         if (!fp_underflow(env)) {
             fp_write(env, 0, &fp_indefinite);
@@ -379,11 +402,12 @@ static void fp_unary_push(CPUX86State *env, int hx)
     a = env->fpregs[0];
     sw = x87_host_op(env, hx, &a, &b);
     if (hx != HX_XTRACT && (sw & FPUS_C2)) {
-        /* operand out of range: nothing changes but C2 */
-        env->fpus = (env->fpus & ~FPUS_CC) | FPUS_C2;
+        /* operand out of range: nothing changes but C1 = 0, C2 = 1 */
+        env->fpus = (env->fpus & ~FPUS_C1) | FPUS_C2;
         return;
     }
-    if (fp_host_status(env, sw, FPUS_CC)) {
+    if (fp_host_status(env, sw, hx == HX_XTRACT ? FPUS_C1
+                                                : FPUS_C1 | FPUS_C2)) {
         return;
     }
     /* host stored new ST(0) in a and new ST(1) in b */
@@ -570,6 +594,7 @@ static void fpu_reg(X86TCG *s, const TCGInsn *d, int esc, int r, int i)
     case 5:
         switch (r) {
         case 0:     /* FFREE */
+            env->fpus &= ~FPUS_C1;
             fp_set_tag(env, i, false);
             return;
         case 1:     /* alias of FXCH */
@@ -600,6 +625,7 @@ static void fpu_reg(X86TCG *s, const TCGInsn *d, int esc, int r, int i)
     case 7:
         switch (r) {
         case 0:     /* FFREEP */
+            env->fpus &= ~FPUS_C1;
             fp_set_tag(env, i, false);
             fp_pop(env);
             return;
@@ -664,8 +690,7 @@ fcmov:
         }
         return;
     }
-    env->fpus &= ~FPUS_C1;
-    if (fcmov_cond(s, esc, r)) {
+    if (fcmov_cond(s, esc, r)) {        /* C1 is left alone (measured) */
         env->fpregs[0] = env->fpregs[i];
     }
     return;
@@ -681,7 +706,7 @@ fcomi:
             X86FPReg a = env->fpregs[0], b = env->fpregs[i];
             uint16_t sw = x87_host_op(env, unordered_ok ? HX_UCOM : HX_COM,
                                    &a, &b);
-            env->fpus &= ~FPUS_C1;
+            /* C0-C3 are left alone (measured; the SDM says C1 = 0) */
             fault = fp_raise(env, sw & 0x3f);
             fl = ((sw & FPUS_C3) ? CC_Z : 0) | ((sw & FPUS_C2) ? CC_P : 0) |
                  ((sw & FPUS_C0) ? CC_C : 0);
@@ -747,7 +772,7 @@ static void fpu_mem(X86TCG *s, const TCGInsn *d, int esc, int r)
             return;
         case 6:
             x86_fpu_stenv(s, d, ea);
-            env->fpuc |= 0x3f;
+            x86_fpu_load_cw_sw(env, env->fpuc | 0x3f, env->fpus);
             return;
         case 7:
             x86_st(s, d->seg, ea, 2, env->fpuc);

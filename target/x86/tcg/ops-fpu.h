@@ -14,6 +14,8 @@ void x86_fpu_check_pending(X86TCG *s);
 void x86_fpu_init(CPUX86State *env);
 /* Load FCW and FSW (TOP included), recomputing the ES/B summary bits. */
 void x86_fpu_set_cw_sw(CPUX86State *env, uint16_t cw, uint16_t sw);
+/* The same when the registers are already in ST order for the new TOP. */
+void x86_fpu_load_cw_sw(CPUX86State *env, uint16_t cw, uint16_t sw);
 /* Two-bit tag word as FSTENV stores it. */
 uint16_t x86_fpu_tag_word(CPUX86State *env);
 /* An MMX instruction: TOP = 0, all tags valid; EMMS: all tags empty. */

@@ -273,7 +273,8 @@ static void sse_check(X86TCG *s)
     }
 }
 
-static void mmx_check(X86TCG *s)
+/* #UD, #NM and #MF checks of an MMX instruction. */
+static void mmx_check_only(X86TCG *s)
 {
     CPUX86State *env = s->env;
     if (env->cr[0] & CR0_EM_MASK) {
@@ -283,7 +284,13 @@ static void mmx_check(X86TCG *s)
         x86_raise(s, EXCP07_PREX, 0, false);
     }
     x86_fpu_check_pending(s);
-    x86_mmx_enter(env);
+}
+
+/* The checks, then the x87 unit goes into MMX mode (TOP = 0). */
+static void mmx_check(X86TCG *s)
+{
+    mmx_check_only(s);
+    x86_mmx_enter(s->env);
 }
 
 /* MXCSR for the host: the guest's modes, flags clear, all masked. */
@@ -958,9 +965,16 @@ void op_sse(X86TCG *s, const TCGInsn *d)
         env->xmm[d->reg] = a;
         return;
     case K_MMX:
-        mmx_check(s);
+        /* a faulting memory operand must leave the x87 state alone */
+        mmx_check_only(s);
+        if (d->mod != 3) {
+            mb = x86_ld(s, d->seg, insn_ea(s, d), 8);
+        }
+        x86_mmx_enter(env);
+        if (d->mod == 3) {
+            mb = get_mm(env, d->rm);
+        }
         ma = get_mm(env, d->reg);
-        mb = ld_mm_src(s, d);
         op->host(&ma, &mb, 0);
         set_mm(env, d->reg, ma);
         return;
