@@ -93,10 +93,15 @@ static void dump_fpu(const CPUX86State *env, GString *out, bool cs64)
                            "MXCSR=%08x\n", env->fpuc, env->fpus,
                            (env->fpus >> 11) & 7, env->fptag_abridged,
                            env->mxcsr);
+    /*
+     * QEMU prints physical registers R0..R7; env->fpregs[] holds ST(0..7)
+     * (FXSAVE order), and physical register i is ST((i - TOP) & 7).
+     */
     for (i = 0; i < 8; i++) {
+        const X86FPReg *r = &env->fpregs[(i - ((env->fpus >> 11) & 7)) & 7];
+
         g_string_append_printf(out, "FPR%d=%016" PRIx64 " %04x%c", i,
-                               env->fpregs[i].mant, env->fpregs[i].exp,
-                               (i & 1) ? '\n' : ' ');
+                               r->mant, r->exp, (i & 1) ? '\n' : ' ');
     }
     for (i = 0; i < (cs64 ? 16 : 8); i++) {
         g_string_append_printf(out, "XMM%02d=%016" PRIx64 " %016" PRIx64 "%c",

@@ -212,6 +212,22 @@ static void test_dump_reset(void)
     object_unref(cpu);
 }
 
+/* FPR lines name physical registers, as QEMU's: after FLD1, R7 = ST(0). */
+static void test_dump_fpu_top(void)
+{
+    X86CPU *cpu = new_cpu("qemu64", 0, &error_abort);
+    g_autoptr(GString) out = g_string_new("");
+
+    cpu->env.fpus = 7 << 11;                    /* TOP = 7 */
+    cpu->env.fpregs[0] = (X86FPReg){ .mant = 0x8000000000000000ULL,
+                                     .exp = 0x3fff };
+    x86_cpu_dump_state(cpu, out, CPU_DUMP_FPU);
+    g_assert_nonnull(strstr(out->str,
+                            "FPR6=0000000000000000 0000 "
+                            "FPR7=8000000000000000 3fff\n"));
+    object_unref(cpu);
+}
+
 /* Lines of tcg-26-info_registers__a.raw (64-bit kernel, CPU#0). */
 static void test_dump_long_mode(void)
 {
@@ -258,6 +274,7 @@ int main(int argc, char **argv)
     g_test_add_func("/x86-cpu/bad-options", test_bad_options);
     g_test_add_func("/x86-cpu/reset", test_reset_state);
     g_test_add_func("/x86-cpu/dump/reset", test_dump_reset);
+    g_test_add_func("/x86-cpu/dump/fpu-top", test_dump_fpu_top);
     g_test_add_func("/x86-cpu/dump/long-mode", test_dump_long_mode);
     return g_test_run();
 }
