@@ -57,6 +57,8 @@ static const char kemu_help_text[] =
 "                string1 sets the window title and string2 the process name\n"
 "                When debug-threads is enabled, individual threads are given a separate name\n"
 "                NOTE: The thread names are for debugging and not a stable API.\n"
+"-uuid %08x-%04x-%04x-%04x-%012x\n"
+"                specify machine UUID\n"
 "\n"
 "Block device options:\n"
 "-hda/-hdb file  use 'file' as hard disk 0/1 image\n"

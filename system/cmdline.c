@@ -13,7 +13,7 @@ typedef enum KemuOptId {
     OPT_HELP, OPT_VERSION, OPT_MACHINE, OPT_M, OPT_SMP, OPT_CPU, OPT_ACCEL,
     OPT_ENABLE_KVM, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_BIOS,
     OPT_DEVICE, OPT_GLOBAL, OPT_CHARDEV, OPT_SERIAL, OPT_MONITOR, OPT_QMP,
-    OPT_NOGRAPHIC, OPT_DISPLAY, OPT_VGA, OPT_S, OPT_NAME, OPT_NO_REBOOT,
+    OPT_NOGRAPHIC, OPT_DISPLAY, OPT_VGA, OPT_S, OPT_NAME, OPT_UUID, OPT_NO_REBOOT,
     OPT_NO_SHUTDOWN, OPT_NODEFAULTS, OPT_DAEMONIZE, OPT_PIDFILE, OPT_D,
     OPT_LOGFILE, OPT_L, OPT_RTC, OPT_BOOT, OPT_DRIVE, OPT_HDA, OPT_CDROM,
     OPT_NETDEV, OPT_VNC, OPT_QMP_PRETTY, OPT_MON,
@@ -53,6 +53,7 @@ static const KemuOptDef kemu_options[] = {
     { "vga", true, OPT_VGA },
     { "S", false, OPT_S },
     { "name", true, OPT_NAME },
+    { "uuid", true, OPT_UUID },
     { "no-reboot", false, OPT_NO_REBOOT },
     { "no-shutdown", false, OPT_NO_SHUTDOWN },
     { "nodefaults", false, OPT_NODEFAULTS },
@@ -136,7 +137,7 @@ void kemu_config_free(KemuConfig *cfg)
     char **strings[] = {
         &cfg->machine_type, &cfg->smp, &cfg->cpu_model, &cfg->kernel,
         &cfg->initrd, &cfg->append, &cfg->bios, &cfg->display, &cfg->vga,
-        &cfg->name, &cfg->pidfile, &cfg->log_items, &cfg->log_file,
+        &cfg->name, &cfg->uuid, &cfg->pidfile, &cfg->log_items, &cfg->log_file,
         &cfg->bios_dir, &cfg->rtc, &cfg->boot, &cfg->hda, &cfg->vnc,
     };
 
@@ -686,6 +687,14 @@ static bool handle_option(KemuConfig *cfg, const KemuOptDef *def,
         return true;
     case OPT_NAME:
         return parse_name(cfg, arg, errp);
+    case OPT_UUID:
+        if (!g_uuid_string_is_valid(arg)) {
+            error_setg(errp, "failed to parse UUID string: wrong format");
+            return false;
+        }
+        g_free(cfg->uuid);
+        cfg->uuid = g_ascii_strdown(arg, -1);
+        return true;
     case OPT_NO_REBOOT:
         cfg->no_reboot = true;
         return true;

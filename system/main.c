@@ -77,7 +77,7 @@ int main(int argc, char **argv)
         error_report("-nographic cannot be used with -daemonize");
         exit(1);
     }
-    system_set_globals(cfg.name, cfg.nodefaults);
+    system_set_globals(cfg.name, cfg.uuid, cfg.nodefaults);
     os_setup_signal_handling();
     if (cfg.daemonize) {
         /* Before any thread exists: fork() keeps only the caller. */

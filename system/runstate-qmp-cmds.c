@@ -104,8 +104,7 @@ UuidInfo *qmp_query_uuid(Error **errp)
 {
     UuidInfo *info = g_new0(UuidInfo, 1);
 
-    /* kemu has no -uuid yet: QEMU's answer without one. */
-    info->UUID = g_strdup("00000000-0000-0000-0000-000000000000");
+    info->UUID = g_strdup(qemu_uuid);
     return info;
 }
 

@@ -40,8 +40,8 @@ void startup_create_devices(const KemuConfig *cfg);
 /* Warn about options whose subsystem kemu does not have yet. */
 void startup_warn_unsupported(const KemuConfig *cfg);
 
-/* Record -name and -nodefaults for the rest of the emulator. */
-void system_set_globals(const char *name, bool nodefaults);
+/* Record -name, -uuid and -nodefaults for the rest of the emulator. */
+void system_set_globals(const char *name, const char *uuid, bool nodefaults);
 /* Slot @i of serial_hd() (system/system.c). */
 void serial_hd_set(int i, Chardev *chr);
 

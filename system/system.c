@@ -9,6 +9,7 @@
 #include "system/startup.h"
 
 const char *qemu_name;
+const char *qemu_uuid = "00000000-0000-0000-0000-000000000000";
 bool qemu_nodefaults;
 
 static Chardev *serial_hds[KEMU_MAX_SERIAL];
@@ -28,8 +29,11 @@ void serial_hd_set(int i, Chardev *chr)
     }
 }
 
-void system_set_globals(const char *name, bool nodefaults)
+void system_set_globals(const char *name, const char *uuid, bool nodefaults)
 {
     qemu_name = name ? g_strdup(name) : NULL;
+    if (uuid) {
+        qemu_uuid = g_strdup(uuid);
+    }
     qemu_nodefaults = nodefaults;
 }

@@ -86,6 +86,7 @@ typedef struct KemuConfig {
     char *vga;
     bool start_paused;           /* -S */
     char *name;
+    char *uuid;             /* -uuid, lower case */
     bool debug_threads;
     bool no_reboot, no_shutdown, nodefaults, daemonize;
     char *pidfile;

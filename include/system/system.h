@@ -16,6 +16,8 @@ typedef struct Chardev Chardev;
 Chardev *serial_hd(int i);
 /* -name guest=NAME, NULL when unset. */
 extern const char *qemu_name;
+/* -uuid in lower case, or the all-zero UUID QEMU reports without one. */
+extern const char *qemu_uuid;
 /* -nodefaults given: the board adds no default devices beyond the fixed platform. */
 extern bool qemu_nodefaults;
 

@@ -573,6 +573,21 @@ class Events(unittest.TestCase):
             self.assertEqual(cpu['target'], 'x86_64')
             self.assertIsInstance(cpu['thread-id'], int)
 
+    def test_uuid(self):
+        # QEMU prints -uuid in lower case; all zeros without one.
+        self.vm = Kemu(args=['-uuid', '12345678-ABCD-1234-abcd-1234567890aB'])
+        c = self.vm.qmp()
+        self.assertEqual(c.cmd('query-uuid'),
+                         {'return': {'UUID':
+                                     '12345678-abcd-1234-abcd-1234567890ab'}})
+        other = Kemu()
+        try:
+            self.assertEqual(other.qmp().cmd('query-uuid'),
+                             {'return': {'UUID': '00000000-0000-0000-0000-'
+                                                 '000000000000'}})
+        finally:
+            other.close()
+
 
 class Pretty(unittest.TestCase):
     def test_pretty(self):
