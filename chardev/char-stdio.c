@@ -17,6 +17,12 @@ typedef struct StdioChardev {
 } StdioChardev;
 
 static bool stdio_in_use;
+static bool stdio_daemonized;       /* -daemonize: stdio is not a terminal */
+
+void chardev_stdio_set_daemonized(bool daemonized)
+{
+    stdio_daemonized = daemonized;
+}
 static bool stdio_tty_saved;
 static struct termios stdio_old_tty;
 
@@ -108,6 +114,10 @@ static bool stdio_chr_open(Chardev *chr, QemuOpts *opts, Error **errp)
 
     if (err) {
         error_propagate(errp, err);
+        return false;
+    }
+    if (stdio_daemonized) {
+        error_setg(errp, "cannot use stdio with -daemonize");
         return false;
     }
     if (stdio_in_use) {

@@ -73,11 +73,17 @@ int main(int argc, char **argv)
     startup_handle_info_options(&cfg);
     startup_configure_logging(&cfg);
 
-    if (cfg.daemonize && cfg.nographic) {
+    /*
+     * As QEMU: refused only while -nographic would put the default serial
+     * port, parallel port or monitor on stdio (-nodefaults drops them all;
+     * kemu has no parallel port option to redirect it alone).
+     */
+    if (cfg.daemonize && cfg.nographic && !cfg.nodefaults) {
         error_report("-nographic cannot be used with -daemonize");
         exit(1);
     }
     system_set_globals(cfg.name, cfg.uuid, cfg.nodefaults);
+    chardev_stdio_set_daemonized(cfg.daemonize);
     os_setup_signal_handling();
     if (cfg.daemonize) {
         /* Before any thread exists: fork() keeps only the caller. */

@@ -133,6 +133,7 @@ void os_create_pidfile(const char *path)
         exit(1);
     }
     /* fd stays open: the lock lives as long as the process. */
-    pidfile_path = g_strdup(path);
+    /* Absolute: -daemonize changes to / before the file is removed. */
+    pidfile_path = g_canonicalize_filename(path, NULL);
     atexit(remove_pidfile);
 }

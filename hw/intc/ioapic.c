@@ -90,8 +90,9 @@ static void ioapic_set_irq(void *opaque, int n, int level)
         } else {
             s->irr &= ~mask;
         }
-    } else if (level && !(s->level & mask)) {
-        s->irr |= mask;
+    } else if (level && !(s->level & mask) &&
+               !(s->ioredtbl[n] & IOAPIC_LVT_MASKED)) {
+        s->irr |= mask;     /* an edge on a masked pin is lost (82093AA) */
     }
     if (level) {
         s->level |= mask;

@@ -78,6 +78,8 @@ Chardev *chardev_new_from_string(const char *spec, Error **errp);
 Chardev *chardev_new_legacy(const char *label, const char *spec,
                             Error **errp);
 Chardev *chardev_find(const char *label);
+/* -daemonize: "stdio" chardevs are refused ("cannot use stdio with -daemonize"). */
+void chardev_stdio_set_daemonized(bool daemonized);
 void chardev_delete(Chardev *chr);
 /* Print "Available chardev backend types:" list (-chardev help). */
 void chardev_print_backends(void);

@@ -4,13 +4,17 @@
  * interrupt acceptance, IRR/ISR and EOI, ICR IPIs (physical, logical,
  * shorthands, NMI, INIT, SIPI), and the timer in one-shot and periodic
  * mode with the divide configuration on the (stopped unless run) virtual
- * clock.  The accessing CPU is chosen with current_cpu, as a vCPU would.
+ * clock, and the 8259's INTR reaching the BSP through LINT0 (ExtINT
+ * virtual wire, masked, fixed level, APIC hardware-disabled).  The
+ * accessing CPU is chosen with current_cpu, as a vCPU would.
  */
 #include "qemu/osdep.h"
 #include "qemu/main-loop.h"
 #include "qapi/error.h"
 #include "exec/memory.h"
+#include "hw/isa/isa.h"
 #include "hw/intc/apic.h"
+#include "hw/intc/i8259.h"
 #include "target/x86/cpu.h"
 
 #define APIC_BASE   0xfee00000
@@ -36,6 +40,13 @@
 #define APIC_TDCR   0x3e0
 
 static X86CPU *cpus[2];
+static IRQLine **pic_irqs;
+
+/* The machine's wiring: the master 8259's INTR to the BSP's LINT0. */
+static void pic_intr(void *opaque, int n, int level)
+{
+    apic_deliver_pic_intr(cpus[0]->apic, level);
+}
 
 static X86CPU *new_cpu(int index)
 {
@@ -404,6 +415,78 @@ static void test_timer_periodic(void)
     apic_wr(1, APIC_TMICT, 0);
 }
 
+static void pic_setup(void)
+{
+    for (int i = 0; i < ISA_NUM_IRQS; i++) {
+        irq_set(pic_irqs[i], 0);
+    }
+    cpu_outb(0x20, 0x11);
+    cpu_outb(0x21, 0x08);
+    cpu_outb(0x21, 0x04);
+    cpu_outb(0x21, 0x01);
+    cpu_outb(0xa0, 0x11);
+    cpu_outb(0xa1, 0x70);
+    cpu_outb(0xa1, 0x02);
+    cpu_outb(0xa1, 0x01);
+}
+
+static void test_pic_virtual_wire(void)
+{
+    reset_apics();
+    pic_setup();
+    /* LINT0 as ExtINT: the CPU asks the 8259 for the vector. */
+    g_assert_cmphex(apic_rd(0, APIC_LVT0), ==, 0x700);
+    irq_set(pic_irqs[1], 1);
+    g_assert_true(hard_pending(0));
+    g_assert_false(hard_pending(1));            /* only the BSP is wired */
+    g_assert_cmpint(take(0), ==, 0x09);
+    g_assert_false(hard_pending(0));
+    /* The local APIC's ISR is not involved in an ExtINT. */
+    g_assert_cmphex(apic_rd(0, APIC_ISR), ==, 0);
+    cpu_outb(0x20, 0x20);
+    irq_set(pic_irqs[1], 0);
+
+    /* Slave IRQ through the cascade, same path. */
+    irq_set(pic_irqs[12], 1);
+    g_assert_true(hard_pending(0));
+    g_assert_cmpint(take(0), ==, 0x74);
+    cpu_outb(0xa0, 0x20);
+    cpu_outb(0x20, 0x20);
+    irq_set(pic_irqs[12], 0);
+
+    /* Masked LINT0: the 8259 cannot interrupt. */
+    apic_wr(0, APIC_LVT0, 0x10700);
+    irq_set(pic_irqs[1], 1);
+    g_assert_false(hard_pending(0));
+    g_assert_cmpint(take(0), ==, -1);
+
+    /* A hardware-disabled APIC passes INTR straight to the CPU. */
+    apic_set_base(cpus[0]->apic, 0xfee00000);
+    g_assert_cmphex(cpus[0]->env.apic_base & 0x800, ==, 0);
+    g_assert_true(hard_pending(0));
+    g_assert_cmpint(take(0), ==, 0x09);
+    cpu_outb(0x20, 0x20);
+    irq_set(pic_irqs[1], 0);
+    apic_set_base(cpus[0]->apic, 0xfee00900);
+    g_assert_cmphex(cpus[0]->env.apic_base, ==, 0xfee00900);
+
+    /* LINT0 as a fixed, level-triggered input: IRR follows INTR. */
+    reset_apics();
+    pic_setup();
+    apic_wr(0, APIC_LVT0, 0x08071);
+    irq_set(pic_irqs[3], 1);
+    g_assert_true(vec_bit(0, APIC_IRR, 0x71));
+    g_assert_true(vec_bit(0, APIC_TMR, 0x71));
+    irq_set(pic_irqs[3], 0);
+    /* An edge-triggered 8259 input keeps its IRR bit after the line drops. */
+    g_assert_true(vec_bit(0, APIC_IRR, 0x71));
+    cpu_outb(0x21, 0x08);                       /* mask IRQ3: INTR drops */
+    g_assert_false(vec_bit(0, APIC_IRR, 0x71));
+    cpu_outb(0x21, 0x00);
+    pic_setup();
+    reset_apics();
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -411,6 +494,12 @@ int main(int argc, char **argv)
     bql_lock();
     cpus[0] = new_cpu(0);
     cpus[1] = new_cpu(1);
+    {
+        ISABus *bus = isa_bus_new(NULL, get_system_io());
+
+        pic_irqs = i8259_init(bus, irq_line_new(pic_intr, NULL, 0),
+                              &error_abort);
+    }
 
     g_test_add_func("/hw/apic/id-version", test_id_version);
     g_test_add_func("/hw/apic/svr-enable", test_svr_enable);
@@ -420,5 +509,6 @@ int main(int argc, char **argv)
     g_test_add_func("/hw/apic/timer-divide", test_timer_divide);
     g_test_add_func("/hw/apic/timer-oneshot", test_timer_oneshot);
     g_test_add_func("/hw/apic/timer-periodic", test_timer_periodic);
+    g_test_add_func("/hw/apic/pic-virtual-wire", test_pic_virtual_wire);
     return g_test_run();
 }
