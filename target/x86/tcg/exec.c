@@ -247,6 +247,18 @@ static int run(X86TCG *s, int64_t budget, bool poll)
         }
         tb = x86_next_block(s);
         s->block_end = false;
+        if (tb->jit) {
+            tb->jit(s);
+            continue;
+        }
+        if (unlikely(tb->exec_count++ >= (uint64_t)x86_jit_threshold) &&
+            x86_jit_threshold >= 0 && !tb->uncached) {
+            x86_jit_translate(tb);
+            if (tb->jit) {
+                tb->jit(s);
+                continue;
+            }
+        }
         for (const TCGInsn *d = tb->insns;; d++) {
             bool shadow = s->inhibit_irq;
 

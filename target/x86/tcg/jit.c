@@ -1,0 +1,990 @@
+/*
+ * Translator of the software CPU, first tier (issue 9): hot decoded blocks
+ * become x86-64 host code.  Each guest instruction is either inline host
+ * code (MOV, LEA, PUSH/POP, ADD/SUB/AND/OR/XOR/CMP/TEST, Jcc/JMP rel at
+ * the block end, 64-bit-mode loads and stores through the soft-TLB fast
+ * path) or a call of the interpreter's handler with the handler protocol
+ * of exec.c.  Lazy flags are written exactly as the interpreter writes
+ * them; env->rip and insn_count are exact at every helper call and exit.
+ * Not done yet: chaining between blocks, host flags across instructions
+ * other than a producer fused with the closing Jcc.
+ */
+#include "qemu/osdep.h"
+#include <sys/mman.h>
+#include "qemu/log.h"
+#include "target/x86/tcg/ops.h"
+
+/* ---- code cache ---- */
+
+#define JIT_CACHE_SIZE (64u << 20)
+#define JIT_MAX_BLOCK_CODE (64 * 1024)  /* worst case of one block */
+
+int x86_jit_threshold = 50;
+X86JitStats x86_jit_stats;
+
+static uint8_t *cache_base, *cache_ptr;
+static bool cache_reset_pending;
+
+/*
+ * Every block was dropped (x86_block_cache_flush): their code is dead.
+ * The space is reused at the next translation, which runs between blocks
+ * when no translated code is on the stack.
+ */
+void x86_jit_cache_reset(void)
+{
+    cache_reset_pending = true;
+}
+
+static bool cache_init(void)
+{
+    void *p;
+
+    if (cache_base) {
+        return true;
+    }
+    /* RWX: written and run by this thread only, between blocks */
+    p = mmap(NULL, JIT_CACHE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+        x86_jit_threshold = -1;
+        return false;
+    }
+    cache_base = cache_ptr = p;
+    return true;
+}
+
+/* ---- emitter ---- */
+
+enum {
+    RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
+    R8, R9, R10, R11, R12, R13, R14, R15,
+};
+
+/* rbx = X86TCG *, rbp = CPUX86State *, r12b = shadow, r14 = TLB row base */
+#define S_REG RBX
+#define ENV_REG RBP
+#define TLB_REG R14
+
+typedef struct Emit {
+    uint8_t *p;
+    uint8_t *end;
+    bool overflow;
+    /* pending (not yet stored) RIP advance and instruction count */
+    int64_t pend_rip;
+    int pend_cnt;
+    bool may_shadow;        /* inhibit_irq may be set here */
+    int flags_live;         /* host flags = guest flags of ot (0: none) */
+    uint8_t *exit_label;    /* epilogue */
+    int mode;
+} Emit;
+
+static inline void e8(Emit *c, uint8_t b)
+{
+    if (c->p < c->end) {
+        *c->p++ = b;
+    } else {
+        c->overflow = true;
+    }
+}
+
+static void e32(Emit *c, uint32_t v)
+{
+    for (int i = 0; i < 4; i++) {
+        e8(c, v >> (8 * i));
+    }
+}
+
+static void e64(Emit *c, uint64_t v)
+{
+    e32(c, v);
+    e32(c, v >> 32);
+}
+
+static bool fits32(int64_t v)
+{
+    return v == (int32_t)v;
+}
+
+/* REX prefix when needed; @force for byte access to SPL..DIL. */
+static void rex(Emit *c, bool w, int reg, int index, int base, bool force)
+{
+    uint8_t r = 0x40 | (w << 3) | ((reg >> 3) & 1) << 2 |
+                ((index >> 3) & 1) << 1 | ((base >> 3) & 1);
+    if (r != 0x40 || force) {
+        e8(c, r);
+    }
+}
+
+/* ModRM(+SIB)(+disp) for [base + disp] or [base + index + disp]. */
+static void modrm_mem(Emit *c, int reg, int base, int index, int32_t disp)
+{
+    int mod = disp == 0 && (base & 7) != RBP ? 0 : (disp == (int8_t)disp
+                                                     ? 1 : 2);
+    if (index >= 0) {
+        e8(c, mod << 6 | (reg & 7) << 3 | 4);
+        e8(c, (index & 7) << 3 | (base & 7));
+    } else if ((base & 7) == RSP) {
+        e8(c, mod << 6 | (reg & 7) << 3 | 4);
+        e8(c, 0x24);
+    } else {
+        e8(c, mod << 6 | (reg & 7) << 3 | (base & 7));
+    }
+    if (mod == 1) {
+        e8(c, disp);
+    } else if (mod == 2) {
+        e32(c, disp);
+    }
+}
+
+/*
+ * op reg, [base + index + disp] with operand size @sz bytes (1, 2, 4, 8);
+ * @opc is the one-byte opcode (byte form chosen by the caller).
+ */
+static void op_mem(Emit *c, int sz, int opc, int reg, int base, int index,
+                   int32_t disp)
+{
+    if (sz == 2) {
+        e8(c, 0x66);
+    }
+    rex(c, sz == 8, reg, index < 0 ? 0 : index, base,
+        sz == 1 && reg >= RSP && reg <= RDI);
+    e8(c, opc);
+    modrm_mem(c, reg, base, index, disp);
+}
+
+/* Two-byte opcode 0F xx with a memory operand (MOVZX). */
+static void op0f_mem(Emit *c, bool w, int opc, int reg, int base,
+                     int32_t disp)
+{
+    rex(c, w, reg, 0, base, false);
+    e8(c, 0x0f);
+    e8(c, opc);
+    modrm_mem(c, reg, base, -1, disp);
+}
+
+/* op rm_reg, reg (register-direct ModRM) */
+static void op_rr(Emit *c, int sz, int opc, int reg, int rm)
+{
+    if (sz == 2) {
+        e8(c, 0x66);
+    }
+    rex(c, sz == 8, reg, 0, rm, sz == 1 && (reg >= RSP || rm >= RSP) &&
+        (reg <= RDI && rm <= RDI));
+    e8(c, opc);
+    e8(c, 0xc0 | (reg & 7) << 3 | (rm & 7));
+}
+
+static void mov_imm64(Emit *c, int reg, uint64_t v)
+{
+    if (v <= 0xffffffffULL) {
+        rex(c, false, 0, 0, reg, false);
+        e8(c, 0xb8 + (reg & 7));
+        e32(c, v);
+    } else if (fits32(v)) {
+        rex(c, true, 0, 0, reg, false);
+        e8(c, 0xc7);
+        e8(c, 0xc0 | (reg & 7));
+        e32(c, v);
+    } else {
+        rex(c, true, 0, 0, reg, false);
+        e8(c, 0xb8 + (reg & 7));
+        e64(c, v);
+    }
+}
+
+/* add qword [base + disp], imm (imm32 sign-extended) */
+static void add_mem64_imm(Emit *c, int base, int32_t disp, int64_t v)
+{
+    if (v == 0) {
+        return;
+    }
+    c->flags_live = 0;
+    if (v == (int8_t)v) {
+        op_mem(c, 8, 0x83, 0, base, -1, disp);
+        e8(c, v);
+    } else {
+        op_mem(c, 8, 0x81, 0, base, -1, disp);
+        e32(c, v);
+    }
+}
+
+static void call_abs(Emit *c, const void *fn)
+{
+    mov_imm64(c, R11, (uintptr_t)fn);
+    e8(c, 0x41);
+    e8(c, 0xff);
+    e8(c, 0xd3);        /* call r11 */
+}
+
+/* Jump with a rel32 to be patched; returns the patch address. */
+static uint8_t *jcc32(Emit *c, int cond)
+{
+    e8(c, 0x0f);
+    e8(c, 0x80 | cond);
+    e32(c, 0);
+    return c->p - 4;
+}
+
+static uint8_t *jmp32(Emit *c)
+{
+    e8(c, 0xe9);
+    e32(c, 0);
+    return c->p - 4;
+}
+
+static void patch_here(Emit *c, uint8_t *at)
+{
+    if (!c->overflow && at) {
+        int32_t rel = c->p - (at + 4);
+        memcpy(at, &rel, 4);
+    }
+}
+
+static void jmp_to(Emit *c, uint8_t *target)
+{
+    int32_t rel = target - (c->p + 5);
+    e8(c, 0xe9);
+    e32(c, rel);
+}
+
+enum { CC_O_ = 0, CC_B_ = 2, CC_AE_ = 3, CC_E_ = 4, CC_NE_ = 5, CC_A_ = 7 };
+
+#define S_OFF(f) ((int32_t)offsetof(X86TCG, f))
+#define ENV_OFF(f) ((int32_t)offsetof(CPUX86State, f))
+
+/* Store byte @v to [rbx + off]. */
+static void st_s8(Emit *c, int32_t off, uint8_t v)
+{
+    op_mem(c, 1, 0xc6, 0, S_REG, -1, off);
+    e8(c, v);
+}
+
+static void st_s32(Emit *c, int32_t off, uint32_t v)
+{
+    op_mem(c, 4, 0xc7, 0, S_REG, -1, off);
+    e32(c, v);
+}
+
+/* ---- state synchronisation ---- */
+
+/* Store the pending RIP advance and instruction count. */
+static void emit_sync(Emit *c)
+{
+    add_mem64_imm(c, ENV_REG, ENV_OFF(rip), c->pend_rip);
+    add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt);
+}
+
+/* Undo emit_sync on a path that continues in the block. */
+static void emit_unsync(Emit *c)
+{
+    add_mem64_imm(c, ENV_REG, ENV_OFF(rip), -c->pend_rip);
+    add_mem64_imm(c, S_REG, S_OFF(insn_count), -c->pend_cnt);
+}
+
+/* r14 = &s->tlb[s->mmu_idx][0] */
+static void emit_tlb_base(Emit *c)
+{
+    op_mem(c, 4, 0x8b, RCX, S_REG, -1, S_OFF(mmu_idx));
+    c->flags_live = 0;
+    op_rr(c, 4, 0x69, RCX, RCX);            /* imul ecx, ecx, imm32 */
+    e32(c, sizeof(((X86TCG *)0)->tlb[0]));
+    /* lea r14, [rbx + rcx + off] */
+    rex(c, true, TLB_REG, RCX, S_REG, false);
+    e8(c, 0x8d);
+    modrm_mem(c, TLB_REG, S_REG, RCX, S_OFF(tlb));
+}
+
+/* ---- guest registers ---- */
+
+/* Displacement from rbp of guest register @r at size @ot (AH..BH aware). */
+static int32_t greg_off(int ot, int r, int rexb)
+{
+    if (ot == 0 && r >= 4 && r < 8 && !rexb) {
+        return ENV_OFF(regs) + 8 * (r - 4) + 1;
+    }
+    return ENV_OFF(regs) + 8 * r;
+}
+
+/* host @h = zero-extended guest register */
+static void ld_greg(Emit *c, int h, int ot, int r, int rexb)
+{
+    int32_t off = greg_off(ot, r, rexb);
+    switch (ot) {
+    case 0: op0f_mem(c, false, 0xb6, h, ENV_REG, off); break;
+    case 1: op0f_mem(c, false, 0xb7, h, ENV_REG, off); break;
+    case 2: op_mem(c, 4, 0x8b, h, ENV_REG, -1, off); break;
+    default: op_mem(c, 8, 0x8b, h, ENV_REG, -1, off); break;
+    }
+}
+
+/* guest register = host @h (32-bit writes zero-extend: @h must be too) */
+static void st_greg(Emit *c, int h, int ot, int r, int rexb)
+{
+    int32_t off = greg_off(ot, r, rexb);
+    switch (ot) {
+    case 0: op_mem(c, 1, 0x88, h, ENV_REG, -1, off); break;
+    case 1: op_mem(c, 2, 0x89, h, ENV_REG, -1, off); break;
+    default: op_mem(c, 8, 0x89, h, ENV_REG, -1, off); break;
+    }
+}
+
+/* mov r32, r32: zero-extend the low half (for ot 2 results) */
+static void zext32(Emit *c, int h)
+{
+    op_rr(c, 4, 0x89, h, h);
+}
+
+/* Mask host @h to the operand size (results of 32-bit host ops). */
+static void mask_ot(Emit *c, int h, int ot)
+{
+    if (ot == 0) {
+        rex(c, false, h, 0, h, false);
+        e8(c, 0x0f); e8(c, 0xb6); e8(c, 0xc0 | (h & 7) << 3 | (h & 7));
+    } else if (ot == 1) {
+        rex(c, false, h, 0, h, false);
+        e8(c, 0x0f); e8(c, 0xb7); e8(c, 0xc0 | (h & 7) << 3 | (h & 7));
+    }
+}
+
+/* ---- memory operands (64-bit mode only) ---- */
+
+/* Can this instruction's memory operand be computed inline? */
+static bool ea_inline(const Emit *c, const TCGInsn *d)
+{
+    return c->mode == 2 && d->aflag >= 2 &&
+           (d->base != 16 || fits32(d->disp + c->pend_rip + d->len));
+}
+
+/* rax = linear address of the ModRM memory operand */
+static void emit_ea(Emit *c, const TCGInsn *d)
+{
+    if (d->base == 16) {
+        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(rip));
+        /* lea rax, [rax + pend + len + disp] */
+        op_mem(c, 8, 0x8d, RAX, RAX, -1, c->pend_rip + d->len + d->disp);
+    } else if (d->base >= 0) {
+        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(regs) + 8 * d->base);
+        if (d->disp) {
+            op_mem(c, 8, 0x8d, RAX, RAX, -1, d->disp);
+        }
+    } else {
+        mov_imm64(c, RAX, d->disp);
+    }
+    if (d->index >= 0) {
+        op_mem(c, 8, 0x8b, RCX, ENV_REG, -1, ENV_OFF(regs) + 8 * d->index);
+        /* lea rax, [rax + rcx * scale] */
+        rex(c, true, RAX, RCX, RAX, false);
+        e8(c, 0x8d);
+        e8(c, 0x04);
+        e8(c, d->scale << 6 | (RCX & 7) << 3 | RAX);
+    }
+    if (d->aflag == 2) {
+        zext32(c, RAX);
+    }
+    if (d->seg >= R_FS) {
+        c->flags_live = 0;
+        op_mem(c, 8, 0x03, RAX, ENV_REG, -1,
+               ENV_OFF(segs) + d->seg * (int32_t)sizeof(SegmentCache) +
+               (int32_t)offsetof(SegmentCache, base));
+    }
+}
+
+/*
+ * Exit from a slow path after the instruction finished but a helper set
+ * s->block_end (a write hit a code page): complete the instruction.
+ */
+static void emit_slow_block_end_check(Emit *c, const TCGInsn *d)
+{
+    uint8_t *skip;
+
+    op_mem(c, 1, 0x80, 7, S_REG, -1, S_OFF(block_end));  /* cmp byte, 0 */
+    e8(c, 0);
+    skip = jcc32(c, CC_E_);
+    /* state is synced up to this instruction; finish it and leave */
+    add_mem64_imm(c, ENV_REG, ENV_OFF(rip), d->len);
+    add_mem64_imm(c, S_REG, S_OFF(insn_count), 1);
+    if (c->may_shadow) {
+        st_s8(c, S_OFF(inhibit_irq), 0);
+    }
+    jmp_to(c, c->exit_label);
+    patch_here(c, skip);
+}
+
+/*
+ * TLB probe for linear address in rax, @sz bytes: on a hit rax becomes
+ * the host address and the code falls through; returns the patch address
+ * of the jump to the slow path.  Clobbers rcx, rdx.
+ */
+static void emit_tlb_probe(Emit *c, int sz, bool write, uint8_t **miss1,
+                           uint8_t **miss2)
+{
+    int32_t tag = write ? offsetof(TLBEntry, tag_w) : offsetof(TLBEntry, tag_r);
+
+    c->flags_live = 0;
+
+    /* rdx = ((rax >> 12) & (TLB_SIZE - 1)) * sizeof(TLBEntry) */
+    op_rr(c, 8, 0x89, RAX, RDX);                    /* mov rdx, rax */
+    op_rr(c, 8, 0xc1, 5, RDX); e8(c, 12);           /* shr rdx, 12 */
+    op_rr(c, 4, 0x81, 4, RDX); e32(c, TLB_SIZE - 1); /* and edx, mask */
+    op_rr(c, 4, 0x6b, RDX, RDX); e8(c, sizeof(TLBEntry)); /* imul */
+    op_rr(c, 8, 0x89, RAX, RCX);                    /* mov rcx, rax */
+    op_rr(c, 8, 0x81, 4, RCX); e32(c, (uint32_t)-4096); /* and rcx, ~fff */
+    /* cmp rcx, [r14 + rdx + tag] */
+    rex(c, true, RCX, RDX, TLB_REG, false);
+    e8(c, 0x3b);
+    modrm_mem(c, RCX, TLB_REG, RDX, tag);
+    *miss1 = jcc32(c, CC_NE_);
+    *miss2 = NULL;
+    if (sz > 1) {
+        op_rr(c, 4, 0x89, RAX, RCX);                /* mov ecx, eax */
+        op_rr(c, 4, 0x81, 4, RCX); e32(c, 0xfff);   /* and ecx, 0xfff */
+        op_rr(c, 4, 0x81, 7, RCX); e32(c, 4096 - sz); /* cmp ecx, .. */
+        *miss2 = jcc32(c, CC_A_);
+    }
+    /* add rax, [r14 + rdx + addend] */
+    rex(c, true, RAX, RDX, TLB_REG, false);
+    e8(c, 0x03);
+    modrm_mem(c, RAX, TLB_REG, RDX, offsetof(TLBEntry, addend));
+}
+
+/*
+ * rax = zero-extended load of @sz bytes from linear address in rax.
+ * Clobbers all caller-saved registers on the slow path.
+ */
+static void emit_load(Emit *c, const TCGInsn *d, int sz)
+{
+    uint8_t *m1, *m2, *done;
+
+    emit_tlb_probe(c, sz, false, &m1, &m2);
+    switch (sz) {
+    case 1: op0f_mem(c, false, 0xb6, RAX, RAX, 0); break;
+    case 2: op0f_mem(c, false, 0xb7, RAX, RAX, 0); break;
+    case 4: op_mem(c, 4, 0x8b, RAX, RAX, -1, 0); break;
+    default: op_mem(c, 8, 0x8b, RAX, RAX, -1, 0); break;
+    }
+    done = jmp32(c);
+    patch_here(c, m1);
+    patch_here(c, m2);
+    /* slow path: exact RIP/count for a #PF, next_rip for the protocol */
+    emit_sync(c);
+    op_mem(c, 8, 0x8b, RCX, ENV_REG, -1, ENV_OFF(rip));
+    op_mem(c, 8, 0x8d, RCX, RCX, -1, d->len);
+    op_mem(c, 8, 0x89, RCX, S_REG, -1, S_OFF(next_rip));
+    op_rr(c, 8, 0x89, RAX, RSI);                    /* lin */
+    op_rr(c, 8, 0x89, S_REG, RDI);
+    mov_imm64(c, RDX, sz);
+    mov_imm64(c, RCX, ACC_R);
+    call_abs(c, x86_ld_slow);
+    emit_unsync(c);
+    patch_here(c, done);
+}
+
+/* Store r8 (@sz bytes) to the linear address in rax. */
+static void emit_store(Emit *c, const TCGInsn *d, int sz)
+{
+    uint8_t *m1, *m2, *done;
+
+    emit_tlb_probe(c, sz, true, &m1, &m2);
+    op_mem(c, sz, sz == 1 ? 0x88 : 0x89, R8, RAX, -1, 0);
+    done = jmp32(c);
+    patch_here(c, m1);
+    patch_here(c, m2);
+    emit_sync(c);
+    op_mem(c, 8, 0x8b, RCX, ENV_REG, -1, ENV_OFF(rip));
+    op_mem(c, 8, 0x8d, RCX, RCX, -1, d->len);
+    op_mem(c, 8, 0x89, RCX, S_REG, -1, S_OFF(next_rip));
+    op_rr(c, 8, 0x89, RAX, RSI);
+    op_rr(c, 8, 0x89, S_REG, RDI);
+    mov_imm64(c, RDX, sz);
+    op_rr(c, 8, 0x89, R8, RCX);
+    call_abs(c, x86_st_slow);
+    emit_slow_block_end_check(c, d);
+    emit_unsync(c);
+    patch_here(c, done);
+}
+
+/* ---- instructions ---- */
+
+/* The interpreter's protocol around one handler call. */
+static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
+{
+    uint8_t *noshadow, *cont;
+
+    emit_sync(c);
+    c->pend_rip = 0;
+    c->pend_cnt = 0;
+    /* s->next_rip = env->rip + len */
+    op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(rip));
+    op_mem(c, 8, 0x8d, RAX, RAX, -1, d->len);
+    op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(next_rip));
+    /* r12d = shadow (inhibit_irq before the handler) */
+    op0f_mem(c, false, 0xb6, R12, S_REG, S_OFF(inhibit_irq));
+    op_rr(c, 8, 0x89, S_REG, RDI);
+    mov_imm64(c, RSI, (uintptr_t)d);
+    call_abs(c, (const void *)(uintptr_t)d->fn);
+    /* env->rip = s->next_rip */
+    op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(next_rip));
+    op_mem(c, 8, 0x89, RAX, ENV_REG, -1, ENV_OFF(rip));
+    c->pend_cnt = 1;
+    /* if (shadow | inhibit_next) { inhibit_irq = inhibit_next; next = 0 } */
+    op_mem(c, 1, 0x0a, R12, S_REG, -1, S_OFF(inhibit_next));  /* or r12b */
+    noshadow = jcc32(c, CC_E_);
+    op0f_mem(c, false, 0xb6, RAX, S_REG, S_OFF(inhibit_next));
+    op_mem(c, 1, 0x88, RAX, S_REG, -1, S_OFF(inhibit_irq));
+    st_s8(c, S_OFF(inhibit_next), 0);
+    patch_here(c, noshadow);
+    c->may_shadow = true;
+    c->flags_live = 0;
+    if (last) {
+        emit_sync(c);
+        c->pend_cnt = 0;
+        jmp_to(c, c->exit_label);
+        return;
+    }
+    emit_tlb_base(c);       /* the handler may have changed CPL */
+    op_mem(c, 1, 0x80, 7, S_REG, -1, S_OFF(block_end));
+    e8(c, 0);
+    cont = jcc32(c, CC_E_);
+    emit_sync(c);
+    jmp_to(c, c->exit_label);
+    patch_here(c, cont);
+}
+
+/* After an inline instruction: advance the pending state. */
+static void inline_done(Emit *c, const TCGInsn *d)
+{
+    c->pend_rip += d->len;
+    c->pend_cnt++;
+    if (c->may_shadow) {
+        /* flags are not live across this store: mov does not touch them */
+        st_s8(c, S_OFF(inhibit_irq), 0);
+        c->may_shadow = false;
+    }
+}
+
+/* MOV forms: 88-8B, B0-BF, C6/C7 /0 */
+static bool gen_mov(Emit *c, const TCGInsn *d)
+{
+    int ot = d->ot, sz = 1 << ot;
+
+    if (d->map != 0 || (d->prefix & PREFIX_LOCK)) {
+        return false;
+    }
+    if (d->b >= 0xb0 && d->b <= 0xbf) {
+        mov_imm64(c, RAX, d->imm & ot_mask(ot));
+        st_greg(c, RAX, ot, d->rm, d->rex);
+        return true;
+    }
+    if (d->b == 0xc6 || d->b == 0xc7) {
+        if (d->reg & 7) {
+            return false;
+        }
+        if (d->mod == 3) {
+            mov_imm64(c, RAX, d->imm & ot_mask(ot));
+            st_greg(c, RAX, ot, d->rm, d->rex);
+            return true;
+        }
+        if (!ea_inline(c, d)) {
+            return false;
+        }
+        emit_ea(c, d);
+        mov_imm64(c, R8, d->imm & ot_mask(ot));
+        emit_store(c, d, sz);
+        return true;
+    }
+    if (d->b < 0x88 || d->b > 0x8b) {
+        return false;
+    }
+    if (d->mod == 3) {
+        if (d->b & 2) {
+            ld_greg(c, RAX, ot, d->rm, d->rex);
+            st_greg(c, RAX, ot, d->reg, d->rex);
+        } else {
+            ld_greg(c, RAX, ot, d->reg, d->rex);
+            st_greg(c, RAX, ot, d->rm, d->rex);
+        }
+        return true;
+    }
+    if (!ea_inline(c, d)) {
+        return false;
+    }
+    emit_ea(c, d);
+    if (d->b & 2) {
+        emit_load(c, d, sz);
+        st_greg(c, RAX, ot, d->reg, d->rex);
+    } else {
+        ld_greg(c, R8, ot, d->reg, d->rex);
+        emit_store(c, d, sz);
+    }
+    return true;
+}
+
+/* 8D LEA */
+static bool gen_lea(Emit *c, const TCGInsn *d)
+{
+    TCGInsn t;
+
+    if (d->mod == 3 || c->mode != 2 || d->ot < 1 || !ea_inline(c, d)) {
+        return false;
+    }
+    t = *d;
+    t.seg = R_DS;           /* LEA ignores the segment */
+    emit_ea(c, &t);
+    if (d->ot == 2) {
+        zext32(c, RAX);
+    }
+    st_greg(c, RAX, d->ot, d->reg, d->rex);
+    return true;
+}
+
+/* 50-57 / 58-5F in 64-bit mode, 64-bit operand */
+static bool gen_pushpop(Emit *c, const TCGInsn *d)
+{
+    int32_t rsp = ENV_OFF(regs) + 8 * R_ESP;
+
+    if (c->mode != 2 || d->ot != 3) {
+        return false;
+    }
+    if (d->b < 0x58) {
+        ld_greg(c, R8, 3, d->rm, 1);
+        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, rsp);
+        op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
+        emit_store(c, d, 8);
+        add_mem64_imm(c, ENV_REG, rsp, -8);
+    } else {
+        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, rsp);
+        emit_load(c, d, 8);
+        add_mem64_imm(c, ENV_REG, rsp, 8);
+        st_greg(c, RAX, 3, d->rm, 1);
+    }
+    return true;
+}
+
+/* Host opcode (r/m, reg form) of ALU op 0..7; -1 when not inlined. */
+static int alu_host_opc(int op)
+{
+    static const int8_t opc[8] = { 0x01, 0x09, -1, -1, 0x21, 0x29, 0x31,
+                                   0x39 };
+    return opc[op];
+}
+
+/*
+ * eax/rax = a, ecx/rcx = b (zero-extended to ot); compute, write the lazy
+ * flags as alu() in ops-alu.c does, leave the result in rax (masked) and
+ * the host flags equal to the guest flags when ot >= 2.
+ */
+static void emit_alu_core(Emit *c, int op, int ot)
+{
+    int hsz = ot == 3 ? 8 : 4;
+    bool logic = op == 1 || op == 4 || op == 6;
+    int cc_op = logic ? CC_OP_LOGIC : op == 0 ? CC_OP_ADD : CC_OP_SUB;
+
+    if (!logic) {
+        /* src1, src2 before the operation */
+        op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_src1));
+        op_mem(c, 8, 0x89, RCX, S_REG, -1, S_OFF(cc_src2));
+    }
+    st_s32(c, S_OFF(cc_op), cc_op);
+    st_s8(c, S_OFF(cc_ot), ot);
+    /* for CMP use SUB: the result is stored in cc_res */
+    op_rr(c, hsz, alu_host_opc(op == 7 ? 5 : op), RCX, RAX);
+    if (ot < 2) {
+        mask_ot(c, RAX, ot);    /* movzx: flags untouched */
+    }
+    op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
+    c->flags_live = ot >= 2 ? 1 + (op == 0 ? 1 : logic ? 2 : 0) : 0;
+}
+
+/* 00-3D (not ADC/SBB), 80/81/83 with a register destination, 84/85/A8/A9 */
+static bool gen_alu(Emit *c, const TCGInsn *d)
+{
+    int ot = d->ot, op, form;
+    bool mem_src = false;
+
+    if (d->map != 0 || (d->prefix & PREFIX_LOCK)) {
+        return false;
+    }
+    if (d->b < 0x40) {
+        op = (d->b >> 3) & 7;
+        form = d->b & 7;
+        if (form > 5 || alu_host_opc(op) < 0) {
+            return false;
+        }
+        if (form <= 1 && d->mod != 3) {
+            return false;       /* read-modify-write memory: handler */
+        }
+        if ((form == 2 || form == 3) && d->mod != 3) {
+            if (!ea_inline(c, d)) {
+                return false;
+            }
+            mem_src = true;
+        }
+    } else if (d->b >= 0x80 && d->b <= 0x83) {
+        op = d->reg & 7;
+        if (d->b == 0x82 || alu_host_opc(op) < 0 || d->mod != 3) {
+            return false;
+        }
+        form = 8;
+    } else if (d->b == 0x84 || d->b == 0x85 || d->b == 0xa8 ||
+               d->b == 0xa9) {
+        op = 4;
+        form = d->b >= 0xa8 ? 9 : 10;
+        if (form == 10 && d->mod != 3) {
+            if (!ea_inline(c, d)) {
+                return false;
+            }
+            mem_src = true;
+        }
+    } else {
+        return false;
+    }
+    if (mem_src) {
+        emit_ea(c, d);
+        emit_load(c, d, 1 << ot);
+    }
+    switch (form) {
+    case 0:
+    case 1:     /* r/m (register) op= reg */
+        ld_greg(c, RAX, ot, d->rm, d->rex);
+        ld_greg(c, RCX, ot, d->reg, d->rex);
+        break;
+    case 2:
+    case 3:     /* reg op= r/m */
+        if (mem_src) {
+            op_rr(c, 8, 0x89, RAX, RCX);
+        } else {
+            ld_greg(c, RCX, ot, d->rm, d->rex);
+        }
+        ld_greg(c, RAX, ot, d->reg, d->rex);
+        break;
+    case 4:
+    case 5:
+    case 9:     /* AL/eAX op imm */
+        ld_greg(c, RAX, ot, R_EAX, 0);
+        mov_imm64(c, RCX, d->imm & ot_mask(ot));
+        break;
+    case 8:     /* r/m (register) op imm */
+        ld_greg(c, RAX, ot, d->rm, d->rex);
+        mov_imm64(c, RCX, d->imm & ot_mask(ot));
+        break;
+    default:    /* TEST r/m, reg */
+        if (mem_src) {
+            op_rr(c, 8, 0x89, RAX, RCX);
+            ld_greg(c, RAX, ot, d->reg, d->rex);
+        } else {
+            ld_greg(c, RAX, ot, d->rm, d->rex);
+            ld_greg(c, RCX, ot, d->reg, d->rex);
+        }
+        break;
+    }
+    /* TEST: AND without writing back */
+    emit_alu_core(c, op, ot);
+    if (op == 7 || form >= 9) {
+        return true;
+    }
+    switch (form) {
+    case 0:
+    case 1:
+    case 8:
+        st_greg(c, RAX, ot, d->rm, d->rex);
+        break;
+    case 2:
+    case 3:
+        st_greg(c, RAX, ot, d->reg, d->rex);
+        break;
+    default:
+        st_greg(c, RAX, ot, R_EAX, 0);
+        break;
+    }
+    return true;
+}
+
+/*
+ * Jcc rel / JMP rel closing a 64-bit block.  Jcc is inline only when the
+ * host flags still hold the guest flags (a fused producer just before).
+ */
+static bool gen_branch(Emit *c, const TCGInsn *d)
+{
+    uint8_t *taken = NULL;
+    int64_t nt = c->pend_rip + d->len, t = nt + (int64_t)d->imm;
+
+    if (c->mode != 2 || !fits32(t) || !fits32(nt)) {
+        return false;
+    }
+    if (d->b == 0xe9 || d->b == 0xeb) {
+        if (d->map != 0) {
+            return false;
+        }
+    } else if ((d->map == 0 && d->b >= 0x70 && d->b <= 0x7f) ||
+               (d->map == 1 && d->b >= 0x80 && d->b <= 0x8f)) {
+        if (!c->flags_live) {
+            return false;
+        }
+        taken = jcc32(c, d->b & 15);
+    } else {
+        return false;
+    }
+    if (taken) {
+        /* not taken */
+        add_mem64_imm(c, ENV_REG, ENV_OFF(rip), nt);
+        add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
+        if (c->may_shadow) {
+            st_s8(c, S_OFF(inhibit_irq), 0);
+        }
+        jmp_to(c, c->exit_label);
+        patch_here(c, taken);
+    }
+    add_mem64_imm(c, ENV_REG, ENV_OFF(rip), t);
+    add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
+    if (c->may_shadow) {
+        st_s8(c, S_OFF(inhibit_irq), 0);
+    }
+    jmp_to(c, c->exit_label);
+    return true;
+}
+
+static bool gen_inline(Emit *c, const TCGInsn *d)
+{
+    if (d->map == 0) {
+        switch (d->b) {
+        case 0x88 ... 0x8b:
+        case 0xb0 ... 0xbf:
+        case 0xc6:
+        case 0xc7:
+            return gen_mov(c, d);
+        case 0x8d:
+            return gen_lea(c, d);
+        case 0x50 ... 0x5f:
+            return gen_pushpop(c, d);
+        case 0x00 ... 0x3f:
+        case 0x80 ... 0x85:
+        case 0xa8:
+        case 0xa9:
+            return gen_alu(c, d);
+        default:
+            return false;
+        }
+    }
+    return false;
+}
+
+/* ---- blocks ---- */
+
+static void emit_prologue(Emit *c)
+{
+    e8(c, 0x53);                        /* push rbx */
+    e8(c, 0x55);                        /* push rbp */
+    e8(c, 0x41); e8(c, 0x54);           /* push r12 */
+    e8(c, 0x41); e8(c, 0x55);           /* push r13 */
+    e8(c, 0x41); e8(c, 0x56);           /* push r14: 16-byte aligned now */
+    op_rr(c, 8, 0x89, RDI, S_REG);      /* mov rbx, rdi */
+    op_mem(c, 8, 0x8b, ENV_REG, S_REG, -1, S_OFF(env));
+    emit_tlb_base(c);
+    c->flags_live = 0;
+}
+
+static void emit_epilogue(Emit *c)
+{
+    e8(c, 0x41); e8(c, 0x5e);
+    e8(c, 0x41); e8(c, 0x5d);
+    e8(c, 0x41); e8(c, 0x5c);
+    e8(c, 0x5d);
+    e8(c, 0x5b);
+    e8(c, 0xc3);
+}
+
+static bool translate(TCGBlock *tb)
+{
+    Emit c = {
+        .p = cache_ptr, .end = cache_base + JIT_CACHE_SIZE,
+        .may_shadow = true, .mode = tb->mode,
+    };
+    uint8_t *start = cache_ptr;
+
+    if (c.end - c.p < JIT_MAX_BLOCK_CODE) {
+        return false;
+    }
+    c.end = c.p + JIT_MAX_BLOCK_CODE;
+    /* the epilogue first: every exit jumps back to it */
+    c.exit_label = c.p;
+    emit_epilogue(&c);
+    tb->jit = (TCGJitFn *)c.p;
+    emit_prologue(&c);
+    for (uint32_t i = 0; i < tb->ninsns; i++) {
+        const TCGInsn *d = &tb->insns[i];
+        bool last = i + 1 == tb->ninsns;
+
+        if (last && gen_branch(&c, d)) {
+            x86_jit_stats.inline_insns++;
+            break;
+        }
+        if (gen_inline(&c, d)) {
+            x86_jit_stats.inline_insns++;
+            inline_done(&c, d);
+            if (last) {
+                emit_sync(&c);
+                jmp_to(&c, c.exit_label);
+            }
+            continue;
+        }
+        x86_jit_stats.call_insns++;
+        emit_call_handler(&c, d, last);
+    }
+    if (c.overflow) {
+        tb->jit = NULL;
+        return false;
+    }
+    cache_ptr = c.p;
+    x86_jit_stats.code_bytes = cache_ptr - cache_base;
+    (void)start;
+    return true;
+}
+
+void x86_jit_translate(TCGBlock *tb)
+{
+    if (x86_jit_threshold < 0 || !cache_init()) {
+        return;
+    }
+    if (cache_reset_pending) {
+        cache_reset_pending = false;
+        cache_ptr = cache_base;
+    }
+    if (!translate(tb)) {
+        /* full: drop every block (and so every translation) and restart */
+        x86_block_cache_flush();
+        x86_jit_stats.flushes++;
+        return;
+    }
+    x86_jit_stats.blocks++;
+}
+
+static void jit_print_stats(void)
+{
+    fprintf(stderr, "jit: %" PRIu64 " blocks, %" PRIu64 " inline + %" PRIu64
+            " called insns, %" PRIu64 " KiB code, %" PRIu64 " flushes\n",
+            x86_jit_stats.blocks, x86_jit_stats.inline_insns,
+            x86_jit_stats.call_insns, x86_jit_stats.code_bytes >> 10,
+            x86_jit_stats.flushes);
+}
+
+/*
+ * KEMU_JIT=off, KEMU_JIT_THRESHOLD=N (tests, benchmarks; the command line
+ * has -accel tcg,jit=off), KEMU_JIT_STATS=1 prints the counters at exit.
+ */
+static void __attribute__((constructor)) jit_env_init(void)
+{
+    const char *e = getenv("KEMU_JIT");
+    const char *t = getenv("KEMU_JIT_THRESHOLD");
+    const char *st = getenv("KEMU_JIT_STATS");
+
+    if (st && *st && strcmp(st, "0")) {
+        atexit(jit_print_stats);
+    }
+
+    if (t && *t) {
+        x86_jit_threshold = atoi(t);
+    }
+    if (e && !strcmp(e, "off")) {
+        x86_jit_threshold = -1;
+    }
+}
