@@ -800,6 +800,38 @@ static bool gen_alu(Emit *c, const TCGInsn *d)
 }
 
 /*
+ * Leave the block towards a direct target (env->rip and insn_count are
+ * stored): a patchable jump to the target's code, taken only while the
+ * budget lasts and nothing asks the loop for attention (exit request,
+ * interrupt, memory map change).  Unpatched, it jumps to a stub that
+ * names the jump for x86_jit_run() and returns to the loop.
+ */
+static void emit_chain_exit(Emit *c)
+{
+    uint8_t *x1, *x2, *x3, *slot;
+
+    op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(insn_count));
+    op_mem(c, 8, 0x3b, RAX, S_REG, -1, S_OFF(jit_insn_end));
+    x1 = jcc32(c, CC_AE_);
+    op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cpu));
+    op_mem(c, 4, 0x8b, RCX, RAX, -1, offsetof(X86CPU, exit_request));
+    op_mem(c, 4, 0x0b, RCX, RAX, -1, offsetof(X86CPU, interrupt_request));
+    mov_imm64(c, RAX, (uintptr_t)&x86_tcg_mem_changed);
+    op_mem(c, 4, 0x0b, RCX, RAX, -1, 0);
+    x2 = jcc32(c, CC_NE_);
+    slot = jmp32(c);
+    patch_here(c, slot);
+    /* the stub: slot's initial target */
+    mov_imm64(c, RAX, (uintptr_t)slot);
+    op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(chain_slot));
+    x3 = jmp32(c);
+    patch_here(c, x1);
+    patch_here(c, x2);
+    patch_here(c, x3);
+    jmp_to(c, c->exit_label);
+}
+
+/*
  * Jcc rel / JMP rel closing a 64-bit block.  Jcc is inline only when the
  * host flags still hold the guest flags (a fused producer just before).
  */
@@ -807,20 +839,46 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
 {
     uint8_t *taken = NULL;
     int64_t nt = c->pend_rip + d->len, t = nt + (int64_t)d->imm;
+    int32_t rsp = ENV_OFF(regs) + 8 * R_ESP;
 
     if (c->mode != 2 || !fits32(t) || !fits32(nt)) {
         return false;
     }
-    if (d->b == 0xe9 || d->b == 0xeb) {
-        if (d->map != 0) {
-            return false;
+    if (d->map == 0 && d->b == 0xc3 && d->ot == 3) {
+        /* RET: indirect, back to the loop's jump cache */
+        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, rsp);
+        emit_load(c, d, 8);
+        add_mem64_imm(c, ENV_REG, rsp, 8);
+        op_mem(c, 8, 0x89, RAX, ENV_REG, -1, ENV_OFF(rip));
+        add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
+        if (c->may_shadow) {
+            st_s8(c, S_OFF(inhibit_irq), 0);
         }
+        jmp_to(c, c->exit_label);
+        return true;
+    }
+    if (d->map == 0 && d->b == 0xe8 && d->ot == 3) {
+        /* CALL rel: push the return address, then a direct jump */
+        op_mem(c, 8, 0x8b, R8, ENV_REG, -1, ENV_OFF(rip));
+        op_mem(c, 8, 0x8d, R8, R8, -1, nt);
+        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, rsp);
+        op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
+        emit_store(c, d, 8);
+        add_mem64_imm(c, ENV_REG, rsp, -8);
+    } else if (d->map == 0 && (d->b == 0xe9 || d->b == 0xeb)) {
+        /* JMP rel */
     } else if ((d->map == 0 && d->b >= 0x70 && d->b <= 0x7f) ||
                (d->map == 1 && d->b >= 0x80 && d->b <= 0x8f)) {
         if (!c->flags_live) {
-            return false;
+            /* the lazy flags decide: al = x86_cond(s, cc) */
+            op_rr(c, 8, 0x89, S_REG, RDI);
+            mov_imm64(c, RSI, d->b & 15);
+            call_abs(c, (const void *)(uintptr_t)x86_cond);
+            op_rr(c, 1, 0x84, RAX, RAX);        /* test al, al */
+            taken = jcc32(c, CC_NE_);
+        } else {
+            taken = jcc32(c, d->b & 15);
         }
-        taken = jcc32(c, d->b & 15);
     } else {
         return false;
     }
@@ -831,7 +889,7 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
         if (c->may_shadow) {
             st_s8(c, S_OFF(inhibit_irq), 0);
         }
-        jmp_to(c, c->exit_label);
+        emit_chain_exit(c);
         patch_here(c, taken);
     }
     add_mem64_imm(c, ENV_REG, ENV_OFF(rip), t);
@@ -839,7 +897,53 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
     if (c->may_shadow) {
         st_s8(c, S_OFF(inhibit_irq), 0);
     }
-    jmp_to(c, c->exit_label);
+    emit_chain_exit(c);
+    return true;
+}
+
+/* 0F B6/B7/BE/BF MOVZX/MOVSX, 63 MOVSXD (64-bit mode) */
+static bool gen_movx(Emit *c, const TCGInsn *d)
+{
+    bool sx, movsxd = d->map == 0;
+    int sot;
+
+    if (d->prefix & PREFIX_LOCK) {
+        return false;
+    }
+    if (movsxd) {
+        if (c->mode != 2) {
+            return false;
+        }
+        sot = 2;
+        sx = d->ot == 3;
+    } else {
+        sot = d->b & 1 ? 1 : 0;
+        sx = d->b >= 0xbe;
+    }
+    if (d->mod == 3) {
+        ld_greg(c, RAX, sot, d->rm, d->rex);
+    } else {
+        if (!ea_inline(c, d)) {
+            return false;
+        }
+        emit_ea(c, d);
+        emit_load(c, d, 1 << sot);
+    }
+    if (sx) {
+        /* movsx rax, al / ax; movsxd rax, eax */
+        e8(c, 0x48);
+        if (sot == 2) {
+            e8(c, 0x63);
+        } else {
+            e8(c, 0x0f);
+            e8(c, sot ? 0xbf : 0xbe);
+        }
+        e8(c, 0xc0);
+        if (d->ot == 2) {
+            zext32(c, RAX);
+        }
+    }
+    st_greg(c, RAX, d->ot, d->reg, d->rex);
     return true;
 }
 
@@ -861,6 +965,19 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
         case 0xa8:
         case 0xa9:
             return gen_alu(c, d);
+        case 0x63:
+            return gen_movx(c, d);
+        default:
+            return false;
+        }
+    }
+    if (d->map == 1) {
+        switch (d->b) {
+        case 0xb6:
+        case 0xb7:
+        case 0xbe:
+        case 0xbf:
+            return gen_movx(c, d);
         default:
             return false;
         }
@@ -910,6 +1027,7 @@ static bool translate(TCGBlock *tb)
     emit_epilogue(&c);
     tb->jit = (TCGJitFn *)c.p;
     emit_prologue(&c);
+    tb->jit_body = c.p;
     for (uint32_t i = 0; i < tb->ninsns; i++) {
         const TCGInsn *d = &tb->insns[i];
         bool last = i + 1 == tb->ninsns;
@@ -958,13 +1076,47 @@ void x86_jit_translate(TCGBlock *tb)
     x86_jit_stats.blocks++;
 }
 
+/*
+ * Run a translated block; first patch the jump the previous block left
+ * by, when this block is its target: same mode (CS did not change), same
+ * virtual and physical page as the previous block's entry (so the chain
+ * stays right under any mapping of that page, and dies with it), nothing
+ * invalidated or delivered in between.
+ */
+void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin)
+{
+    if (!s->code64) {
+        lin = (uint32_t)lin;
+    }
+    if (s->chain_slot) {
+        TCGBlock *src = s->chain_src;
+
+        if (s->chain_gen == x86_block_gen && s->env->rip == s->chain_rip &&
+            src->mode == tb->mode && !((src->phys ^ tb->phys) >> 12) &&
+            !((s->chain_lin ^ lin) >> 12)) {
+            int32_t rel = tb->jit_body - (s->chain_slot + 4);
+            memcpy(s->chain_slot, &rel, 4);
+            x86_jit_stats.chains++;
+        }
+        s->chain_slot = NULL;
+    }
+    s->chain_src = tb;
+    s->chain_lin = lin;
+    tb->jit(s);
+    if (s->chain_slot) {
+        s->chain_rip = s->env->rip;
+        s->chain_gen = x86_block_gen;
+    }
+}
+
 static void jit_print_stats(void)
 {
     fprintf(stderr, "jit: %" PRIu64 " blocks, %" PRIu64 " inline + %" PRIu64
-            " called insns, %" PRIu64 " KiB code, %" PRIu64 " flushes\n",
+            " called insns, %" PRIu64 " KiB code, %" PRIu64 " flushes, %"
+            PRIu64 " chains\n",
             x86_jit_stats.blocks, x86_jit_stats.inline_insns,
             x86_jit_stats.call_insns, x86_jit_stats.code_bytes >> 10,
-            x86_jit_stats.flushes);
+            x86_jit_stats.flushes, x86_jit_stats.chains);
 }
 
 /*

@@ -54,6 +54,7 @@ struct TCGBlock {
     uint32_t ninsns;
     uint64_t exec_count;    /* runs in the interpreter, for the tier-up */
     TCGJitFn *jit;          /* host code, or NULL (jit.c) */
+    uint8_t *jit_body;      /* its code after the prologue: chained entry */
     bool uncached;          /* the page-crossing scratch block: never translated */
     TCGBlock *hash_next;
     TCGBlock *page_next;    /* blocks that start on the same page */
@@ -138,6 +139,17 @@ struct X86TCG {
      */
     uint32_t jc_gen;
     X86JumpCacheEntry jc[X86_JC_SIZE];
+    /*
+     * Translator: chained jumps run while insn_count < jit_insn_end (0
+     * disables chaining); an unpatched exit leaves its jump in chain_slot
+     * for the loop to patch once it knows the next block (jit.c).
+     */
+    uint64_t jit_insn_end;
+    uint8_t *chain_slot;
+    TCGBlock *chain_src;
+    uint64_t chain_lin;     /* linear address where chain_src was entered */
+    uint64_t chain_rip;     /* env->rip when it left */
+    uint32_t chain_gen;     /* x86_block_gen when it left */
     /* statistics */
     uint64_t insn_count;
     uint32_t last_tpr;
@@ -375,12 +387,17 @@ typedef struct X86JitStats {
     uint64_t call_insns;    /* instructions emitted as handler calls */
     uint64_t code_bytes;    /* code cache in use */
     uint64_t flushes;       /* code cache full: everything dropped */
+    uint64_t chains;        /* direct jumps patched to their target */
 } X86JitStats;
 extern X86JitStats x86_jit_stats;
 /* Translate @tb (sets tb->jit) or, when the cache is full, flush it all. */
 void x86_jit_translate(TCGBlock *tb);
 /* All blocks were dropped: reuse the whole code cache. */
 void x86_jit_cache_reset(void);
+/* Run translated @tb (entered at linear @lin); chains its exit later. */
+void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin);
+/* A deferred flush is pending (set by other threads, mmu.c). */
+extern int x86_tcg_mem_changed;
 
 /* Opcode table entry (ops.c owns the tables, translate.c reads them). */
 typedef struct X86OpDesc {
