@@ -901,6 +901,118 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
     return true;
 }
 
+/* Lazy flags as set_cc_szp(): result in rax, CF/OF/AF bits in rcx. */
+static void emit_cc_szp(Emit *c, int ot)
+{
+    st_s32(c, S_OFF(cc_op), CC_OP_SZP);
+    st_s8(c, S_OFF(cc_ot), ot);
+    op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
+    op_mem(c, 8, 0x89, RCX, S_REG, -1, S_OFF(cc_aux));
+}
+
+/* dl = host CF (setc) or OF (seto), zero-extended to edx */
+static void emit_setcc_edx(Emit *c, int cond)
+{
+    e8(c, 0x0f); e8(c, 0x90 | cond); e8(c, 0xc2);     /* setcc dl */
+    e8(c, 0x0f); e8(c, 0xb6); e8(c, 0xd2);            /* movzx edx, dl */
+}
+
+/*
+ * C1/D1/D3 /4 /5 /7 (SHL, SHR, SAR) on a 32/64-bit register, as
+ * do_shift() in ops-alu.c: no flag change for a zero count, OF from the
+ * formula the interpreter uses for every count.
+ */
+static bool gen_shift(Emit *c, const TCGInsn *d)
+{
+    int op = d->reg & 7, ot = d->ot, hsz = ot == 3 ? 8 : 4, w = 8 << ot;
+    unsigned mask = ot == 3 ? 0x3f : 0x1f, cnt = 0;
+    bool by_cl = d->b == 0xd3;
+    uint8_t *zero = NULL, *done, *of0 = NULL;
+
+    if (d->mod != 3 || ot < 2 || (op != 4 && op != 5 && op != 7) ||
+        (d->prefix & PREFIX_LOCK)) {
+        return false;
+    }
+    if (!by_cl) {
+        cnt = (d->b == 0xd1 ? 1 : (unsigned)d->imm & 0xff) & mask;
+        if (!cnt) {
+            return false;
+        }
+    }
+    ld_greg(c, RAX, ot, d->rm, d->rex);
+    op_rr(c, 8, 0x89, RAX, RSI);                        /* rsi = a */
+    c->flags_live = 0;
+    if (by_cl) {
+        op0f_mem(c, false, 0xb6, RCX, ENV_REG, ENV_OFF(regs) + 8 * R_ECX);
+        op_rr(c, 4, 0x83, 4, RCX); e8(c, mask);         /* and ecx, mask */
+        zero = jcc32(c, CC_E_);
+        op_rr(c, 4, 0x89, RCX, R9);                     /* r9d = count */
+        op_rr(c, hsz, 0xd3, op, RAX);                   /* shift rax, cl */
+    } else {
+        op_rr(c, hsz, 0xc1, op, RAX);
+        e8(c, cnt);
+    }
+    emit_setcc_edx(c, CC_B_);                           /* edx = CF */
+    if (op == 4) {
+        /* SHL: OF = MSB(result) ^ CF */
+        op_rr(c, 8, 0x89, RAX, RCX);
+        op_rr(c, 8, 0xc1, 5, RCX); e8(c, w - 1);
+        op_rr(c, 4, 0x31, RDX, RCX);
+    } else {
+        op_rr(c, 4, 0x31, RCX, RCX);                    /* OF = 0 */
+        if (op == 5 && (by_cl || cnt == 1)) {
+            /* SHR by 1: OF = MSB(a) */
+            if (by_cl) {
+                op_rr(c, 4, 0x83, 7, R9); e8(c, 1);     /* cmp r9d, 1 */
+                of0 = jcc32(c, CC_NE_);
+            }
+            op_rr(c, 8, 0x89, RSI, RCX);
+            op_rr(c, 8, 0xc1, 5, RCX); e8(c, w - 1);
+            patch_here(c, of0);
+        }
+    }
+    op_rr(c, 4, 0xc1, 4, RCX); e8(c, 11);               /* shl ecx, 11 */
+    op_rr(c, 4, 0x09, RDX, RCX);                        /* or ecx, edx */
+    emit_cc_szp(c, ot);
+    done = jmp32(c);
+    patch_here(c, zero);
+    patch_here(c, done);
+    st_greg(c, RAX, ot, d->rm, d->rex);
+    return true;
+}
+
+/* 0F AF IMUL r, r/m; 69/6B IMUL r, r/m, imm (32/64-bit) */
+static bool gen_imul(Emit *c, const TCGInsn *d)
+{
+    int ot = d->ot;
+
+    if (ot < 2 || (d->prefix & PREFIX_LOCK)) {
+        return false;
+    }
+    if (d->mod == 3) {
+        ld_greg(c, RAX, ot, d->rm, d->rex);
+    } else {
+        if (!ea_inline(c, d)) {
+            return false;
+        }
+        emit_ea(c, d);
+        emit_load(c, d, 1 << ot);
+    }
+    if (d->map) {
+        ld_greg(c, RCX, ot, d->reg, d->rex);
+    } else {
+        mov_imm64(c, RCX, d->imm & ot_mask(ot));
+    }
+    c->flags_live = 0;
+    rex(c, ot == 3, RAX, 0, RCX, false);
+    e8(c, 0x0f); e8(c, 0xaf); e8(c, 0xc1);              /* imul rax, rcx */
+    emit_setcc_edx(c, CC_O_);
+    op_rr(c, 4, 0x69, RCX, RDX); e32(c, CC_C | CC_O);   /* ecx = edx * C|O */
+    st_greg(c, RAX, ot, d->reg, d->rex);
+    emit_cc_szp(c, ot);
+    return true;
+}
+
 /* 0F B6/B7/BE/BF MOVZX/MOVSX, 63 MOVSXD (64-bit mode) */
 static bool gen_movx(Emit *c, const TCGInsn *d)
 {
@@ -967,6 +1079,13 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
             return gen_alu(c, d);
         case 0x63:
             return gen_movx(c, d);
+        case 0xc1:
+        case 0xd1:
+        case 0xd3:
+            return gen_shift(c, d);
+        case 0x69:
+        case 0x6b:
+            return gen_imul(c, d);
         default:
             return false;
         }
@@ -978,6 +1097,8 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
         case 0xbe:
         case 0xbf:
             return gen_movx(c, d);
+        case 0xaf:
+            return gen_imul(c, d);
         default:
             return false;
         }
