@@ -351,11 +351,17 @@ static void mask_ot(Emit *c, int h, int ot)
 /* Can this instruction's memory operand be computed inline? */
 static bool ea_inline(const Emit *c, const TCGInsn *d)
 {
+    if (c->mode == 1) {
+        return d->aflag == 2;   /* 32-bit addressing; limits checked */
+    }
     return c->mode == 2 && d->aflag >= 2 &&
            (d->base != 16 || fits32(d->disp + c->pend_rip + d->len));
 }
 
-/* rax = linear address of the ModRM memory operand */
+/*
+ * rax = linear address of the ModRM memory operand in 64-bit mode; the
+ * offset within the segment in 32-bit mode (emit_seg_check adds the base).
+ */
 static void emit_ea(Emit *c, const TCGInsn *d)
 {
     if (d->base == 16) {
@@ -381,12 +387,57 @@ static void emit_ea(Emit *c, const TCGInsn *d)
     if (d->aflag == 2) {
         zext32(c, RAX);
     }
-    if (d->seg >= R_FS) {
+    if (d->seg >= R_FS && c->mode == 2) {
         c->flags_live = 0;
         op_mem(c, 8, 0x03, RAX, ENV_REG, -1,
                ENV_OFF(segs) + d->seg * (int32_t)sizeof(SegmentCache) +
                (int32_t)offsetof(SegmentCache, base));
     }
+}
+
+/* Segment-checked accesses of 32-bit mode, for the out-of-line path. */
+static uint64_t jit_ld_seg(X86TCG *s, uint64_t off, uint64_t seg_size)
+{
+    return x86_ld(s, seg_size >> 8, off, seg_size & 0xff);
+}
+
+static void jit_st_seg(X86TCG *s, uint64_t off, uint64_t seg_size,
+                       uint64_t v)
+{
+    x86_st(s, seg_size >> 8, off, seg_size & 0xff, v);
+}
+
+static int32_t seg_off(int seg)
+{
+    return ENV_OFF(segs) + seg * (int32_t)sizeof(SegmentCache);
+}
+
+/*
+ * 32-bit mode: rax = segment offset; within the limit it becomes the
+ * linear address (uint32_t)(base + offset), otherwise jump to *@slow
+ * (expand-down segments and faults: x86_ld/x86_st decide).
+ */
+static void emit_seg_check(Emit *c, int seg, int sz, uint8_t **slow)
+{
+    c->flags_live = 0;
+    op_mem(c, 8, 0x8d, RCX, RAX, -1, sz - 1);           /* lea rcx */
+    op_mem(c, 4, 0x8b, RDX, ENV_REG, -1,
+           seg_off(seg) + (int32_t)offsetof(SegmentCache, limit));
+    op_rr(c, 8, 0x39, RDX, RCX);                        /* cmp rcx, rdx */
+    *slow = jcc32(c, CC_A_);
+    op_mem(c, 4, 0x03, RAX, ENV_REG, -1,
+           seg_off(seg) + (int32_t)offsetof(SegmentCache, base));
+}
+
+/* Slow-path preamble: exact RIP/count and next_rip, rdi = s, rsi = rax. */
+static void emit_slow_enter(Emit *c, const TCGInsn *d)
+{
+    emit_sync(c);
+    op_mem(c, 8, 0x8b, RCX, ENV_REG, -1, ENV_OFF(rip));
+    op_mem(c, 8, 0x8d, RCX, RCX, -1, d->len);
+    op_mem(c, 8, 0x89, RCX, S_REG, -1, S_OFF(next_rip));
+    op_rr(c, 8, 0x89, RAX, RSI);
+    op_rr(c, 8, 0x89, S_REG, RDI);
 }
 
 /*
@@ -448,13 +499,17 @@ static void emit_tlb_probe(Emit *c, int sz, bool write, uint8_t **miss1,
 }
 
 /*
- * rax = zero-extended load of @sz bytes from linear address in rax.
- * Clobbers all caller-saved registers on the slow path.
+ * rax = zero-extended load of @sz bytes from the operand address in rax
+ * (see emit_ea).  Clobbers all caller-saved registers on the slow paths.
  */
 static void emit_load(Emit *c, const TCGInsn *d, int sz)
 {
-    uint8_t *m1, *m2, *done;
+    uint8_t *m1, *m2, *done, *segslow = NULL, *done2 = NULL;
+    int seg = d->seg;
 
+    if (c->mode == 1) {
+        emit_seg_check(c, seg, sz, &segslow);
+    }
     emit_tlb_probe(c, sz, false, &m1, &m2);
     switch (sz) {
     case 1: op0f_mem(c, false, 0xb6, RAX, RAX, 0); break;
@@ -465,39 +520,50 @@ static void emit_load(Emit *c, const TCGInsn *d, int sz)
     done = jmp32(c);
     patch_here(c, m1);
     patch_here(c, m2);
-    /* slow path: exact RIP/count for a #PF, next_rip for the protocol */
-    emit_sync(c);
-    op_mem(c, 8, 0x8b, RCX, ENV_REG, -1, ENV_OFF(rip));
-    op_mem(c, 8, 0x8d, RCX, RCX, -1, d->len);
-    op_mem(c, 8, 0x89, RCX, S_REG, -1, S_OFF(next_rip));
-    op_rr(c, 8, 0x89, RAX, RSI);                    /* lin */
-    op_rr(c, 8, 0x89, S_REG, RDI);
+    emit_slow_enter(c, d);
     mov_imm64(c, RDX, sz);
     mov_imm64(c, RCX, ACC_R);
     call_abs(c, x86_ld_slow);
     emit_unsync(c);
+    if (segslow) {
+        done2 = jmp32(c);
+        patch_here(c, segslow);
+        emit_slow_enter(c, d);
+        mov_imm64(c, RDX, seg << 8 | sz);
+        call_abs(c, jit_ld_seg);
+        emit_unsync(c);
+        patch_here(c, done2);
+    }
     patch_here(c, done);
 }
 
-/* Store r8 (@sz bytes) to the linear address in rax. */
+/* Store r8 (@sz bytes) to the operand address in rax (see emit_ea). */
 static void emit_store(Emit *c, const TCGInsn *d, int sz)
 {
-    uint8_t *m1, *m2, *done;
+    uint8_t *m1, *m2, *done, *segslow = NULL, *done2 = NULL;
+    int seg = d->seg;
 
+    if (c->mode == 1) {
+        emit_seg_check(c, seg, sz, &segslow);
+    }
     emit_tlb_probe(c, sz, true, &m1, &m2);
     op_mem(c, sz, sz == 1 ? 0x88 : 0x89, R8, RAX, -1, 0);
     done = jmp32(c);
     patch_here(c, m1);
     patch_here(c, m2);
-    emit_sync(c);
-    op_mem(c, 8, 0x8b, RCX, ENV_REG, -1, ENV_OFF(rip));
-    op_mem(c, 8, 0x8d, RCX, RCX, -1, d->len);
-    op_mem(c, 8, 0x89, RCX, S_REG, -1, S_OFF(next_rip));
-    op_rr(c, 8, 0x89, RAX, RSI);
-    op_rr(c, 8, 0x89, S_REG, RDI);
+    emit_slow_enter(c, d);
     mov_imm64(c, RDX, sz);
     op_rr(c, 8, 0x89, R8, RCX);
     call_abs(c, x86_st_slow);
+    if (segslow) {
+        done2 = jmp32(c);
+        patch_here(c, segslow);
+        emit_slow_enter(c, d);
+        mov_imm64(c, RDX, seg << 8 | sz);
+        op_rr(c, 8, 0x89, R8, RCX);
+        call_abs(c, jit_st_seg);
+        patch_here(c, done2);
+    }
     emit_slow_block_end_check(c, d);
     emit_unsync(c);
     patch_here(c, done);
@@ -624,7 +690,7 @@ static bool gen_lea(Emit *c, const TCGInsn *d)
 {
     TCGInsn t;
 
-    if (d->mod == 3 || c->mode != 2 || d->ot < 1 || !ea_inline(c, d)) {
+    if (d->mod == 3 || d->ot < 1 || !ea_inline(c, d)) {
         return false;
     }
     t = *d;
@@ -841,10 +907,18 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
     int64_t nt = c->pend_rip + d->len, t = nt + (int64_t)d->imm;
     int32_t rsp = ENV_OFF(regs) + 8 * R_ESP;
 
-    if (c->mode != 2 || !fits32(t) || !fits32(nt)) {
+    if (c->mode == 1) {
+        /* 32-bit mode: Jcc/JMP with a 32-bit EIP only */
+        if (d->ot != 2 || !fits32(nt) ||
+            !((d->map == 0 && (d->b == 0xe9 || d->b == 0xeb ||
+                               (d->b >= 0x70 && d->b <= 0x7f))) ||
+              (d->map == 1 && d->b >= 0x80 && d->b <= 0x8f))) {
+            return false;
+        }
+    } else if (c->mode != 2 || !fits32(t) || !fits32(nt)) {
         return false;
     }
-    if (d->map == 0 && d->b == 0xc3 && d->ot == 3) {
+    if (d->map == 0 && d->b == 0xc3 && d->ot == 3 && c->mode == 2) {
         /* RET: indirect, back to the loop's jump cache */
         op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, rsp);
         emit_load(c, d, 8);
@@ -857,7 +931,7 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
         jmp_to(c, c->exit_label);
         return true;
     }
-    if (d->map == 0 && d->b == 0xe8 && d->ot == 3) {
+    if (d->map == 0 && d->b == 0xe8 && d->ot == 3 && c->mode == 2) {
         /* CALL rel: push the return address, then a direct jump */
         op_mem(c, 8, 0x8b, R8, ENV_REG, -1, ENV_OFF(rip));
         op_mem(c, 8, 0x8d, R8, R8, -1, nt);
@@ -891,6 +965,30 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
         }
         emit_chain_exit(c);
         patch_here(c, taken);
+    }
+    if (c->mode == 1) {
+        /* EIP = (uint32_t)target, #GP beyond the CS limit (jump_to) */
+        uint8_t *gp;
+
+        op_mem(c, 4, 0x8b, RAX, ENV_REG, -1, ENV_OFF(rip));
+        op_rr(c, 4, 0x81, 0, RAX);
+        e32(c, (uint32_t)t);                            /* add eax, t */
+        op_mem(c, 4, 0x8b, RDX, ENV_REG, -1,
+               seg_off(R_CS) + (int32_t)offsetof(SegmentCache, limit));
+        op_rr(c, 8, 0x39, RDX, RAX);                    /* cmp rax, rdx */
+        gp = jcc32(c, CC_A_);
+        op_mem(c, 8, 0x89, RAX, ENV_REG, -1, ENV_OFF(rip));
+        add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
+        if (c->may_shadow) {
+            st_s8(c, S_OFF(inhibit_irq), 0);
+        }
+        emit_chain_exit(c);
+        patch_here(c, gp);
+        emit_sync(c);           /* RIP of the branch: #GP is a fault */
+        op_rr(c, 8, 0x89, S_REG, RDI);
+        mov_imm64(c, RSI, 0);
+        call_abs(c, (const void *)(uintptr_t)x86_raise_gp);
+        return true;
     }
     add_mem64_imm(c, ENV_REG, ENV_OFF(rip), t);
     add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
