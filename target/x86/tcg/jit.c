@@ -23,6 +23,8 @@ int x86_jit_threshold = 50;
 X86JitStats x86_jit_stats;
 
 static uint8_t *cache_base, *cache_ptr;
+static uint8_t *cache_start;        /* after the dispatcher (kept on reset) */
+static uint8_t *dispatch_code;      /* see emit_dispatcher() */
 static bool cache_reset_pending;
 
 /*
@@ -34,6 +36,10 @@ void x86_jit_cache_reset(void)
 {
     cache_reset_pending = true;
 }
+
+static void emit_dispatcher(void);
+typedef struct Emit Emit;
+static void emit_epilogue(Emit *c);
 
 static bool cache_init(void)
 {
@@ -50,6 +56,7 @@ static bool cache_init(void)
         return false;
     }
     cache_base = cache_ptr = p;
+    emit_dispatcher();
     return true;
 }
 
@@ -65,7 +72,7 @@ enum {
 #define ENV_REG RBP
 #define TLB_REG R14
 
-typedef struct Emit {
+struct Emit {
     uint8_t *p;
     uint8_t *end;
     bool overflow;
@@ -76,7 +83,7 @@ typedef struct Emit {
     int flags_live;         /* host flags = guest flags of ot (0: none) */
     uint8_t *exit_label;    /* epilogue */
     int mode;
-} Emit;
+};
 
 static inline void e8(Emit *c, uint8_t b)
 {
@@ -604,6 +611,13 @@ static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
     if (last) {
         emit_sync(c);
         c->pend_cnt = 0;
+        if (c->mode == 2) {
+            op_mem(c, 1, 0x80, 7, S_REG, -1, S_OFF(block_end));
+            e8(c, 0);
+            cont = jcc32(c, CC_NE_);
+            jmp_to(c, dispatch_code);
+            patch_here(c, cont);
+        }
         jmp_to(c, c->exit_label);
         return;
     }
@@ -928,7 +942,7 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
         if (c->may_shadow) {
             st_s8(c, S_OFF(inhibit_irq), 0);
         }
-        jmp_to(c, c->exit_label);
+        jmp_to(c, dispatch_code);
         return true;
     }
     if (d->map == 0 && d->b == 0xe8 && d->ot == 3 && c->mode == 2) {
@@ -1204,6 +1218,86 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
     return false;
 }
 
+/*
+ * The dispatcher: shared code that a block jumps to instead of returning
+ * when its successor is not known at translation time (RET, indirect
+ * jumps, direct jumps to another page).  State is stored (env->rip,
+ * insn_count).  It polls like a chained jump, then probes the jump cache
+ * as x86_next_block() does (64-bit mode only) and enters the successor's
+ * translated code; anything else returns to the loop in exec.c.
+ */
+static void emit_dispatcher(void)
+{
+    Emit c = {
+        .p = cache_ptr, .end = cache_base + JIT_CACHE_SIZE, .mode = 2,
+    };
+    uint8_t *x[8];
+    int n = 0;
+
+    c.exit_label = c.p;
+    emit_epilogue(&c);
+    dispatch_code = c.p;
+    op_mem(&c, 8, 0x8b, RAX, S_REG, -1, S_OFF(insn_count));
+    op_mem(&c, 8, 0x3b, RAX, S_REG, -1, S_OFF(jit_insn_end));
+    x[n++] = jcc32(&c, CC_AE_);
+    op_mem(&c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cpu));
+    op_mem(&c, 4, 0x8b, RCX, RAX, -1, offsetof(X86CPU, exit_request));
+    op_mem(&c, 4, 0x0b, RCX, RAX, -1, offsetof(X86CPU, interrupt_request));
+    mov_imm64(&c, RAX, (uintptr_t)&x86_tcg_mem_changed);
+    op_mem(&c, 4, 0x0b, RCX, RAX, -1, 0);
+    x[n++] = jcc32(&c, CC_NE_);
+    /* still 64-bit code, not halted? */
+    op_mem(&c, 1, 0x80, 7, S_REG, -1, S_OFF(code64));
+    e8(&c, 0);
+    x[n++] = jcc32(&c, CC_E_);
+    op0f_mem(&c, false, 0xb6, RCX, ENV_REG, ENV_OFF(halted));
+    op_mem(&c, 1, 0x0a, RCX, ENV_REG, -1, ENV_OFF(init_received));
+    x[n++] = jcc32(&c, CC_NE_);
+    /* rax = lin = CS.base + RIP; rdx = &s->jc[hash] */
+    op_mem(&c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(rip));
+    op_mem(&c, 8, 0x03, RAX, ENV_REG, -1,
+           ENV_OFF(segs) + R_CS * (int32_t)sizeof(SegmentCache) +
+           (int32_t)offsetof(SegmentCache, base));
+    op_rr(&c, 8, 0x89, RAX, RDX);
+    op_rr(&c, 8, 0xc1, 5, RDX); e8(&c, X86_JC_BITS);    /* shr rdx, bits */
+    op_rr(&c, 8, 0x31, RAX, RDX);                       /* xor rdx, rax */
+    op_rr(&c, 4, 0x81, 4, RDX); e32(&c, X86_JC_SIZE - 1);
+    op_rr(&c, 4, 0x69, RDX, RDX); e32(&c, sizeof(X86JumpCacheEntry));
+    rex(&c, true, RDX, RDX, S_REG, false);              /* lea rdx, [rbx+rdx+jc] */
+    e8(&c, 0x8d);
+    modrm_mem(&c, RDX, S_REG, RDX, S_OFF(jc));
+    op_mem(&c, 8, 0x3b, RAX, RDX, -1, offsetof(X86JumpCacheEntry, lin));
+    x[n++] = jcc32(&c, CC_NE_);
+    /* gen == x86_block_gen << 32 | s->jc_gen */
+    mov_imm64(&c, RSI, (uintptr_t)&x86_block_gen);
+    op_mem(&c, 4, 0x8b, RSI, RSI, -1, 0);
+    op_rr(&c, 8, 0xc1, 4, RSI); e8(&c, 32);             /* shl rsi, 32 */
+    op_mem(&c, 4, 0x8b, RCX, S_REG, -1, S_OFF(jc_gen));
+    op_rr(&c, 8, 0x09, RCX, RSI);                       /* or rsi, rcx */
+    op_mem(&c, 8, 0x3b, RSI, RDX, -1, offsetof(X86JumpCacheEntry, gen));
+    x[n++] = jcc32(&c, CC_NE_);
+    /* key == 2 | mmu_idx << 2 */
+    op_mem(&c, 4, 0x8b, RCX, S_REG, -1, S_OFF(mmu_idx));
+    op_rr(&c, 4, 0xc1, 4, RCX); e8(&c, 2);
+    op_rr(&c, 4, 0x83, 1, RCX); e8(&c, 2);              /* or ecx, 2 */
+    op_mem(&c, 4, 0x3b, RCX, RDX, -1, offsetof(X86JumpCacheEntry, key));
+    x[n++] = jcc32(&c, CC_NE_);
+    emit_tlb_base(&c);                  /* the last handler may change CPL */
+    op_mem(&c, 8, 0x8b, RDX, RDX, -1, offsetof(X86JumpCacheEntry, tb));
+    op_mem(&c, 8, 0x8b, RCX, RDX, -1, offsetof(TCGBlock, jit_body));
+    op_rr(&c, 8, 0x85, RCX, RCX);
+    x[n++] = jcc32(&c, CC_E_);
+    /* as x86_jit_run: this block names the page chains may stay on */
+    op_mem(&c, 8, 0x89, RDX, S_REG, -1, S_OFF(chain_src));
+    op_mem(&c, 8, 0x89, RAX, S_REG, -1, S_OFF(chain_lin));
+    e8(&c, 0xff); e8(&c, 0xe1);                         /* jmp rcx */
+    for (int i = 0; i < n; i++) {
+        patch_here(&c, x[i]);
+    }
+    jmp_to(&c, c.exit_label);
+    cache_ptr = cache_start = c.p;
+}
+
 /* ---- blocks ---- */
 
 static void emit_prologue(Emit *c)
@@ -1269,6 +1363,7 @@ static bool translate(TCGBlock *tb)
     }
     if (c.overflow) {
         tb->jit = NULL;
+        tb->jit_body = NULL;
         return false;
     }
     cache_ptr = c.p;
@@ -1284,7 +1379,7 @@ void x86_jit_translate(TCGBlock *tb)
     }
     if (cache_reset_pending) {
         cache_reset_pending = false;
-        cache_ptr = cache_base;
+        cache_ptr = cache_start;
     }
     if (!translate(tb)) {
         /* full: drop every block (and so every translation) and restart */
@@ -1311,11 +1406,22 @@ void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin)
         TCGBlock *src = s->chain_src;
 
         if (s->chain_gen == x86_block_gen && s->env->rip == s->chain_rip &&
-            src->mode == tb->mode && !((src->phys ^ tb->phys) >> 12) &&
-            !((s->chain_lin ^ lin) >> 12)) {
-            int32_t rel = tb->jit_body - (s->chain_slot + 4);
-            memcpy(s->chain_slot, &rel, 4);
-            x86_jit_stats.chains++;
+            src->mode == tb->mode) {
+            int32_t rel;
+
+            if (!((src->phys ^ tb->phys) >> 12) &&
+                !((s->chain_lin ^ lin) >> 12)) {
+                rel = tb->jit_body - (s->chain_slot + 4);
+                x86_jit_stats.chains++;
+            } else if (tb->mode == 2) {
+                /* another page: the dispatcher looks the target up */
+                rel = dispatch_code - (s->chain_slot + 4);
+            } else {
+                rel = 0;
+            }
+            if (rel) {
+                memcpy(s->chain_slot, &rel, 4);
+            }
         }
         s->chain_slot = NULL;
     }

@@ -453,6 +453,7 @@ TCGBlock *x86_get_block(X86TCG *s)
     tb->ninsns = n;
     tb->exec_count = 0;
     tb->jit = NULL;
+    tb->jit_body = NULL;
     tb->uncached = false;
     memcpy(tb->insns, buf, n * sizeof(TCGInsn));
     unsigned h = block_hash(phys, mode);
