@@ -775,6 +775,8 @@ static void emit_alu_core(Emit *c, int op, int ot)
     c->flags_live = ot >= 2 ? 1 + (op == 0 ? 1 : logic ? 2 : 0) : 0;
 }
 
+static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op);
+
 /* 00-3D (not ADC/SBB), 80/81/83 with a register destination, 84/85/A8/A9 */
 static bool gen_alu(Emit *c, const TCGInsn *d)
 {
@@ -791,7 +793,7 @@ static bool gen_alu(Emit *c, const TCGInsn *d)
             return false;
         }
         if (form <= 1 && d->mod != 3) {
-            return false;       /* read-modify-write memory: handler */
+            return gen_alu_mem(c, d, op);
         }
         if ((form == 2 || form == 3) && d->mod != 3) {
             if (!ea_inline(c, d)) {
@@ -801,8 +803,11 @@ static bool gen_alu(Emit *c, const TCGInsn *d)
         }
     } else if (d->b >= 0x80 && d->b <= 0x83) {
         op = d->reg & 7;
-        if (d->b == 0x82 || alu_host_opc(op) < 0 || d->mod != 3) {
+        if (d->b == 0x82 || alu_host_opc(op) < 0) {
             return false;
+        }
+        if (d->mod != 3) {
+            return gen_alu_mem(c, d, op);
         }
         form = 8;
     } else if (d->b == 0x84 || d->b == 0x85 || d->b == 0xa8 ||
@@ -1125,6 +1130,146 @@ static bool gen_imul(Emit *c, const TCGInsn *d)
     return true;
 }
 
+/* dst = zero-extended @sz bytes at [base] */
+static void emit_host_load(Emit *c, int dst, int base, int sz)
+{
+    switch (sz) {
+    case 1: op0f_mem(c, false, 0xb6, dst, base, 0); break;
+    case 2: op0f_mem(c, false, 0xb7, dst, base, 0); break;
+    case 4: op_mem(c, 4, 0x8b, dst, base, -1, 0); break;
+    default: op_mem(c, 8, 0x8b, dst, base, -1, 0); break;
+    }
+}
+
+/*
+ * Out-of-line path that runs the whole instruction through its handler
+ * (a non-branching one), then rejoins the inline path.
+ */
+static void emit_handler_slow(Emit *c, const TCGInsn *d)
+{
+    emit_slow_enter(c, d);
+    mov_imm64(c, RSI, (uintptr_t)d);
+    call_abs(c, (const void *)(uintptr_t)d->fn);
+    emit_slow_block_end_check(c, d);
+    emit_unsync(c);
+}
+
+/*
+ * ALU op with a memory destination: 00-3D forms 0/1 and 80/81/83.  CMP
+ * only loads; the others probe the TLB for writing, read and write the
+ * host page directly, and leave TLB misses, MMIO and segment-limit cases
+ * to the handler.
+ */
+static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op)
+{
+    int ot = d->ot, sz = 1 << ot;
+    uint8_t *m1, *m2, *segslow = NULL, *done;
+
+    if (!ea_inline(c, d)) {
+        return false;
+    }
+    emit_ea(c, d);
+    if (op == 7) {
+        emit_load(c, d, sz);
+    } else {
+        if (c->mode == 1) {
+            emit_seg_check(c, d->seg, sz, &segslow);
+        }
+        emit_tlb_probe(c, sz, true, &m1, &m2);
+        op_rr(c, 8, 0x89, RAX, R9);                 /* r9 = host address */
+        emit_host_load(c, RAX, R9, sz);
+    }
+    if (d->b < 0x40) {
+        ld_greg(c, RCX, ot, d->reg, d->rex);
+    } else {
+        mov_imm64(c, RCX, d->imm & ot_mask(ot));
+    }
+    emit_alu_core(c, op, ot);
+    if (op == 7) {
+        return true;
+    }
+    op_mem(c, sz, sz == 1 ? 0x88 : 0x89, RAX, R9, -1, 0);
+    done = jmp32(c);
+    patch_here(c, m1);
+    patch_here(c, m2);
+    patch_here(c, segslow);
+    emit_handler_slow(c, d);
+    patch_here(c, done);
+    c->flags_live = 0;
+    return true;
+}
+
+/*
+ * Host condition code that is true when guest condition @cc holds: the
+ * live host flags, or x86_cond() on the lazy flags (r13b, tested).
+ */
+static int emit_cond(Emit *c, int cc, bool keep_flags)
+{
+    if (c->flags_live && keep_flags) {
+        return cc;
+    }
+    op_rr(c, 8, 0x89, S_REG, RDI);
+    mov_imm64(c, RSI, cc);
+    call_abs(c, (const void *)(uintptr_t)x86_cond);
+    op_rr(c, 4, 0x89, RAX, R13);                        /* r13d = eax */
+    c->flags_live = 0;
+    return -1;
+}
+
+/* 0F 90-9F SETcc r8 */
+static bool gen_setcc(Emit *c, const TCGInsn *d)
+{
+    int hcc;
+
+    if (d->mod != 3 || (d->prefix & PREFIX_LOCK)) {
+        return false;
+    }
+    hcc = emit_cond(c, d->b & 15, true);
+    if (hcc < 0) {
+        rex(c, false, R13, 0, R13, false);
+        e8(c, 0x84); e8(c, 0xc0 | (R13 & 7) << 3 | (R13 & 7)); /* test */
+        hcc = CC_NE_;
+    }
+    e8(c, 0x0f); e8(c, 0x90 | hcc); e8(c, 0xc0);       /* setcc al */
+    st_greg(c, RAX, 0, d->rm, d->rex);
+    return true;
+}
+
+/* 0F 40-4F CMOVcc (16/32/64-bit; the source is read even when false) */
+static bool gen_cmov(Emit *c, const TCGInsn *d)
+{
+    int ot = d->ot, hcc;
+
+    if (ot < 1 || (d->prefix & PREFIX_LOCK)) {
+        return false;
+    }
+    if (d->mod != 3 && !ea_inline(c, d)) {
+        return false;
+    }
+    /* a memory source's TLB probe clobbers the host flags */
+    hcc = emit_cond(c, d->b & 15, d->mod == 3);
+    if (d->mod == 3) {
+        ld_greg(c, RAX, ot, d->rm, d->rex);
+    } else {
+        emit_ea(c, d);
+        emit_load(c, d, 1 << ot);
+    }
+    ld_greg(c, RCX, ot, d->reg, d->rex);
+    if (hcc < 0) {
+        rex(c, false, R13, 0, R13, false);
+        e8(c, 0x84); e8(c, 0xc0 | (R13 & 7) << 3 | (R13 & 7));
+        hcc = CC_NE_;
+    }
+    /* cmovcc rcx, rax */
+    if (ot == 1) {
+        e8(c, 0x66);
+    }
+    rex(c, ot == 3, RCX, 0, RAX, false);
+    e8(c, 0x0f); e8(c, 0x40 | hcc); e8(c, 0xc8);
+    st_greg(c, RCX, ot, d->reg, d->rex);
+    return true;
+}
+
 /* 0F B6/B7/BE/BF MOVZX/MOVSX, 63 MOVSXD (64-bit mode) */
 static bool gen_movx(Emit *c, const TCGInsn *d)
 {
@@ -1211,6 +1356,10 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
             return gen_movx(c, d);
         case 0xaf:
             return gen_imul(c, d);
+        case 0x40 ... 0x4f:
+            return gen_cmov(c, d);
+        case 0x90 ... 0x9f:
+            return gen_setcc(c, d);
         default:
             return false;
         }
