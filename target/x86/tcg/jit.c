@@ -743,8 +743,8 @@ static bool gen_pushpop(Emit *c, const TCGInsn *d)
 /* Host opcode (r/m, reg form) of ALU op 0..7; -1 when not inlined. */
 static int alu_host_opc(int op)
 {
-    static const int8_t opc[8] = { 0x01, 0x09, -1, -1, 0x21, 0x29, 0x31,
-                                   0x39 };
+    static const int8_t opc[8] = { 0x01, 0x09, 0x11, 0x19, 0x21, 0x29,
+                                   0x31, 0x39 };
     return opc[op];
 }
 
@@ -753,19 +753,52 @@ static int alu_host_opc(int op)
  * flags as alu() in ops-alu.c does, leave the result in rax (masked) and
  * the host flags equal to the guest flags when ot >= 2.
  */
+static uint64_t jit_get_cf(X86TCG *s)
+{
+    return get_cf(s);
+}
+
+/* r13 = guest CF (0/1) from the live host flags or the lazy flags */
+static void emit_carry_in(Emit *c)
+{
+    if (c->flags_live) {
+        e8(c, 0x41); e8(c, 0x0f); e8(c, 0x92); e8(c, 0xc5);  /* setc r13b */
+        e8(c, 0x45); e8(c, 0x0f); e8(c, 0xb6); e8(c, 0xed);  /* movzx */
+        return;
+    }
+    op_rr(c, 8, 0x89, S_REG, RDI);
+    call_abs(c, (const void *)(uintptr_t)jit_get_cf);
+    op_rr(c, 4, 0x89, RAX, R13);
+}
+
+/* host CF = r13 bit 0 */
+static void emit_carry_restore(Emit *c)
+{
+    e8(c, 0x41); e8(c, 0x0f); e8(c, 0xba); e8(c, 0xe5); e8(c, 0); /* bt */
+}
+
 static void emit_alu_core(Emit *c, int op, int ot)
 {
     int hsz = ot == 3 ? 8 : 4;
     bool logic = op == 1 || op == 4 || op == 6;
-    int cc_op = logic ? CC_OP_LOGIC : op == 0 ? CC_OP_ADD : CC_OP_SUB;
+    bool carry = op == 2 || op == 3;
+    int cc_op = logic ? CC_OP_LOGIC : op == 0 ? CC_OP_ADD :
+                op == 2 ? CC_OP_ADC : op == 3 ? CC_OP_SBB : CC_OP_SUB;
 
     if (!logic) {
         /* src1, src2 before the operation */
         op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_src1));
         op_mem(c, 8, 0x89, RCX, S_REG, -1, S_OFF(cc_src2));
     }
+    if (carry) {
+        /* ADC/SBB: carry in from emit_carry_in(), aux = carry in */
+        op_mem(c, 8, 0x89, R13, S_REG, -1, S_OFF(cc_aux));
+    }
     st_s32(c, S_OFF(cc_op), cc_op);
     st_s8(c, S_OFF(cc_ot), ot);
+    if (carry) {
+        emit_carry_restore(c);
+    }
     /* for CMP use SUB: the result is stored in cc_res */
     op_rr(c, hsz, alu_host_opc(op == 7 ? 5 : op), RCX, RAX);
     if (ot < 2) {
@@ -822,6 +855,9 @@ static bool gen_alu(Emit *c, const TCGInsn *d)
         }
     } else {
         return false;
+    }
+    if (op == 2 || op == 3) {
+        emit_carry_in(c);
     }
     if (mem_src) {
         emit_ea(c, d);
@@ -1168,6 +1204,9 @@ static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op)
     if (!ea_inline(c, d)) {
         return false;
     }
+    if (op == 2 || op == 3) {
+        emit_carry_in(c);
+    }
     emit_ea(c, d);
     if (op == 7) {
         emit_load(c, d, sz);
@@ -1270,6 +1309,46 @@ static bool gen_cmov(Emit *c, const TCGInsn *d)
     return true;
 }
 
+/* FE/FF /0 /1 on a register, 40-4F outside 64-bit mode: INC/DEC */
+static bool gen_incdec(Emit *c, const TCGInsn *d)
+{
+    int ot = d->ot, r, rexb, hsz = ot == 3 ? 8 : 4;
+    bool dec;
+
+    if (d->prefix & PREFIX_LOCK) {
+        return false;
+    }
+    if (d->b >= 0x40 && d->b <= 0x4f) {
+        r = d->b & 7;
+        rexb = 0;
+        dec = d->b & 8;
+    } else {
+        if (d->mod != 3 || (d->reg & 7) > 1) {
+            return false;
+        }
+        r = d->rm;
+        rexb = d->rex;
+        dec = d->reg & 1;
+    }
+    emit_carry_in(c);
+    ld_greg(c, RAX, ot, r, rexb);
+    op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_src1));
+    op_mem(c, 8, 0xc7, 0, S_REG, -1, S_OFF(cc_src2));
+    e32(c, 1);
+    op_mem(c, 8, 0x89, R13, S_REG, -1, S_OFF(cc_aux));
+    st_s32(c, S_OFF(cc_op), dec ? CC_OP_DEC : CC_OP_INC);
+    st_s8(c, S_OFF(cc_ot), ot);
+    emit_carry_restore(c);
+    op_rr(c, hsz, 0xff, dec ? 1 : 0, RAX);             /* inc/dec */
+    if (ot < 2) {
+        mask_ot(c, RAX, ot);
+    }
+    op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
+    st_greg(c, RAX, ot, r, rexb);
+    c->flags_live = ot >= 2;
+    return true;
+}
+
 /* 0F B6/B7/BE/BF MOVZX/MOVSX, 63 MOVSXD (64-bit mode) */
 static bool gen_movx(Emit *c, const TCGInsn *d)
 {
@@ -1336,6 +1415,10 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
             return gen_alu(c, d);
         case 0x63:
             return gen_movx(c, d);
+        case 0x40 ... 0x4f:     /* (REX prefixes in 64-bit mode) */
+        case 0xfe:
+        case 0xff:
+            return gen_incdec(c, d);
         case 0xc1:
         case 0xd1:
         case 0xd3:
