@@ -611,13 +611,11 @@ static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
     if (last) {
         emit_sync(c);
         c->pend_cnt = 0;
-        if (c->mode == 2) {
-            op_mem(c, 1, 0x80, 7, S_REG, -1, S_OFF(block_end));
-            e8(c, 0);
-            cont = jcc32(c, CC_NE_);
-            jmp_to(c, dispatch_code);
-            patch_here(c, cont);
-        }
+        op_mem(c, 1, 0x80, 7, S_REG, -1, S_OFF(block_end));
+        e8(c, 0);
+        cont = jcc32(c, CC_NE_);
+        jmp_to(c, dispatch_code);
+        patch_here(c, cont);
         jmp_to(c, c->exit_label);
         return;
     }
@@ -1455,15 +1453,15 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
  * when its successor is not known at translation time (RET, indirect
  * jumps, direct jumps to another page).  State is stored (env->rip,
  * insn_count).  It polls like a chained jump, then probes the jump cache
- * as x86_next_block() does (64-bit mode only) and enters the successor's
- * translated code; anything else returns to the loop in exec.c.
+ * as x86_next_block() does and enters the successor's translated code;
+ * anything else returns to the loop in exec.c.
  */
 static void emit_dispatcher(void)
 {
     Emit c = {
         .p = cache_ptr, .end = cache_base + JIT_CACHE_SIZE, .mode = 2,
     };
-    uint8_t *x[8];
+    uint8_t *x[8], *skip;
     int n = 0;
 
     c.exit_label = c.p;
@@ -1478,10 +1476,7 @@ static void emit_dispatcher(void)
     mov_imm64(&c, RAX, (uintptr_t)&x86_tcg_mem_changed);
     op_mem(&c, 4, 0x0b, RCX, RAX, -1, 0);
     x[n++] = jcc32(&c, CC_NE_);
-    /* still 64-bit code, not halted? */
-    op_mem(&c, 1, 0x80, 7, S_REG, -1, S_OFF(code64));
-    e8(&c, 0);
-    x[n++] = jcc32(&c, CC_E_);
+    /* not halted? */
     op0f_mem(&c, false, 0xb6, RCX, ENV_REG, ENV_OFF(halted));
     op_mem(&c, 1, 0x0a, RCX, ENV_REG, -1, ENV_OFF(init_received));
     x[n++] = jcc32(&c, CC_NE_);
@@ -1490,6 +1485,11 @@ static void emit_dispatcher(void)
     op_mem(&c, 8, 0x03, RAX, ENV_REG, -1,
            ENV_OFF(segs) + R_CS * (int32_t)sizeof(SegmentCache) +
            (int32_t)offsetof(SegmentCache, base));
+    op_mem(&c, 1, 0x80, 7, S_REG, -1, S_OFF(code64));
+    e8(&c, 0);
+    skip = jcc32(&c, CC_NE_);
+    zext32(&c, RAX);                    /* outside 64-bit mode: 32 bits */
+    patch_here(&c, skip);
     op_rr(&c, 8, 0x89, RAX, RDX);
     op_rr(&c, 8, 0xc1, 5, RDX); e8(&c, X86_JC_BITS);    /* shr rdx, bits */
     op_rr(&c, 8, 0x31, RAX, RDX);                       /* xor rdx, rax */
@@ -1508,10 +1508,14 @@ static void emit_dispatcher(void)
     op_rr(&c, 8, 0x09, RCX, RSI);                       /* or rsi, rcx */
     op_mem(&c, 8, 0x3b, RSI, RDX, -1, offsetof(X86JumpCacheEntry, gen));
     x[n++] = jcc32(&c, CC_NE_);
-    /* key == 2 | mmu_idx << 2 */
+    /* key == (code64 ? 2 : code32 ? 1 : 0) | mmu_idx << 2 */
     op_mem(&c, 4, 0x8b, RCX, S_REG, -1, S_OFF(mmu_idx));
     op_rr(&c, 4, 0xc1, 4, RCX); e8(&c, 2);
-    op_rr(&c, 4, 0x83, 1, RCX); e8(&c, 2);              /* or ecx, 2 */
+    op0f_mem(&c, false, 0xb6, RSI, S_REG, S_OFF(code64));
+    op_rr(&c, 4, 0x01, RSI, RSI);                       /* add esi, esi */
+    op_rr(&c, 4, 0x09, RSI, RCX);                       /* or ecx, esi */
+    op0f_mem(&c, false, 0xb6, RSI, S_REG, S_OFF(code32));
+    op_rr(&c, 4, 0x09, RSI, RCX);
     op_mem(&c, 4, 0x3b, RCX, RDX, -1, offsetof(X86JumpCacheEntry, key));
     x[n++] = jcc32(&c, CC_NE_);
     emit_tlb_base(&c);                  /* the last handler may change CPL */
@@ -1645,15 +1649,11 @@ void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin)
                 !((s->chain_lin ^ lin) >> 12)) {
                 rel = tb->jit_body - (s->chain_slot + 4);
                 x86_jit_stats.chains++;
-            } else if (tb->mode == 2) {
+            } else {
                 /* another page: the dispatcher looks the target up */
                 rel = dispatch_code - (s->chain_slot + 4);
-            } else {
-                rel = 0;
             }
-            if (rel) {
-                memcpy(s->chain_slot, &rel, 4);
-            }
+            memcpy(s->chain_slot, &rel, 4);
         }
         s->chain_slot = NULL;
     }
