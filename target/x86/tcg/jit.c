@@ -919,6 +919,35 @@ static bool gen_alu(Emit *c, const TCGInsn *d)
 }
 
 /*
+ * Between blocks without the loop: jumps (appended to @x) taken when the
+ * loop must run: budget used, exit request, a memory map change, or an
+ * interrupt request process_interrupts() would act on (a maskable one
+ * while EFLAGS.IF = 0 is left pending, as the loop does).
+ */
+static void emit_poll(Emit *c, uint8_t **x, int *n)
+{
+    uint8_t *ok;
+
+    op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(insn_count));
+    op_mem(c, 8, 0x3b, RAX, S_REG, -1, S_OFF(jit_insn_end));
+    x[(*n)++] = jcc32(c, CC_AE_);
+    op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cpu));
+    op_mem(c, 4, 0x8b, RCX, RAX, -1, offsetof(X86CPU, exit_request));
+    mov_imm64(c, RDX, (uintptr_t)&x86_tcg_mem_changed);
+    op_mem(c, 4, 0x0b, RCX, RDX, -1, 0);
+    x[(*n)++] = jcc32(c, CC_NE_);
+    op_mem(c, 4, 0x8b, RCX, RAX, -1, offsetof(X86CPU, interrupt_request));
+    op_rr(c, 4, 0x85, RCX, RCX);
+    ok = jcc32(c, CC_E_);
+    op_rr(c, 4, 0xf7, 0, RCX); e32(c, ~(uint32_t)CPU_INTERRUPT_HARD);
+    x[(*n)++] = jcc32(c, CC_NE_);                       /* test ecx, ~HARD */
+    op_mem(c, 4, 0xf7, 0, ENV_REG, -1, ENV_OFF(eflags));
+    e32(c, IF_MASK);                                    /* test eflags, IF */
+    x[(*n)++] = jcc32(c, CC_NE_);
+    patch_here(c, ok);
+}
+
+/*
  * Leave the block towards a direct target (env->rip and insn_count are
  * stored): a patchable jump to the target's code, taken only while the
  * budget lasts and nothing asks the loop for attention (exit request,
@@ -927,25 +956,21 @@ static bool gen_alu(Emit *c, const TCGInsn *d)
  */
 static void emit_chain_exit(Emit *c)
 {
-    uint8_t *x1, *x2, *x3, *slot;
+    uint8_t *x3, *slot;
 
-    op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(insn_count));
-    op_mem(c, 8, 0x3b, RAX, S_REG, -1, S_OFF(jit_insn_end));
-    x1 = jcc32(c, CC_AE_);
-    op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cpu));
-    op_mem(c, 4, 0x8b, RCX, RAX, -1, offsetof(X86CPU, exit_request));
-    op_mem(c, 4, 0x0b, RCX, RAX, -1, offsetof(X86CPU, interrupt_request));
-    mov_imm64(c, RAX, (uintptr_t)&x86_tcg_mem_changed);
-    op_mem(c, 4, 0x0b, RCX, RAX, -1, 0);
-    x2 = jcc32(c, CC_NE_);
+    uint8_t *x[4];
+    int n = 0;
+
+    emit_poll(c, x, &n);
     slot = jmp32(c);
     patch_here(c, slot);
     /* the stub: slot's initial target */
     mov_imm64(c, RAX, (uintptr_t)slot);
     op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(chain_slot));
     x3 = jmp32(c);
-    patch_here(c, x1);
-    patch_here(c, x2);
+    for (int i = 0; i < n; i++) {
+        patch_here(c, x[i]);
+    }
     patch_here(c, x3);
     jmp_to(c, c->exit_label);
 }
@@ -954,6 +979,74 @@ static void emit_chain_exit(Emit *c)
  * Jcc rel / JMP rel closing a 64-bit block.  Jcc is inline only when the
  * host flags still hold the guest flags (a fused producer just before).
  */
+/*
+ * CALL rel32 / RET closing a 32-bit-mode block with a 32-bit stack: the
+ * push/pop through SS with its limit check, the CS limit check of the
+ * target.  A 16-bit stack or a target beyond the limit runs the handler
+ * instead (out of line), which raises the #GP itself.
+ */
+static bool gen_callret32(Emit *c, const TCGInsn *d)
+{
+    int32_t esp = ENV_OFF(regs) + 8 * R_ESP;
+    int32_t cs_limit = seg_off(R_CS) + (int32_t)offsetof(SegmentCache, limit);
+    int64_t nt = c->pend_rip + d->len;
+    uint8_t *h1, *h2, *h3 = NULL;
+    bool call = d->b == 0xe8;
+    TCGInsn st;
+
+    if (c->mode != 1 || d->map != 0 || d->ot != 2 || !fits32(nt) ||
+        (d->b != 0xe8 && d->b != 0xc3)) {
+        return false;
+    }
+    st = *d;
+    st.seg = R_SS;
+    op_mem(c, 1, 0x80, 7, S_REG, -1, S_OFF(ss32));
+    e8(c, 0);
+    h1 = jcc32(c, CC_E_);
+    if (call) {
+        /* r13 = target, checked against CS.limit before the push */
+        op_mem(c, 4, 0x8b, R13, ENV_REG, -1, ENV_OFF(rip));
+        op_rr(c, 4, 0x81, 0, R13);
+        e32(c, (uint32_t)(nt + (int64_t)d->imm));
+        op_mem(c, 4, 0x8b, RDX, ENV_REG, -1, cs_limit);
+        op_rr(c, 8, 0x39, RDX, R13);                    /* cmp r13, rdx */
+        h2 = jcc32(c, CC_A_);
+        op_mem(c, 4, 0x8b, R8, ENV_REG, -1, ENV_OFF(rip));
+        op_rr(c, 4, 0x81, 0, R8);
+        e32(c, (uint32_t)nt);                           /* r8d = return */
+        op_mem(c, 4, 0x8b, RAX, ENV_REG, -1, esp);
+        op_rr(c, 4, 0x83, 5, RAX); e8(c, 4);            /* sub eax, 4 */
+        emit_store(c, &st, 4);
+        op_mem(c, 4, 0x8b, RAX, ENV_REG, -1, esp);
+        op_rr(c, 4, 0x83, 5, RAX); e8(c, 4);
+    } else {
+        op_mem(c, 4, 0x8b, RAX, ENV_REG, -1, esp);
+        emit_load(c, &st, 4);
+        op_rr(c, 8, 0x89, RAX, R13);
+        op_mem(c, 4, 0x8b, RDX, ENV_REG, -1, cs_limit);
+        op_rr(c, 8, 0x39, RDX, R13);
+        h2 = jcc32(c, CC_A_);
+        op_mem(c, 4, 0x8b, RAX, ENV_REG, -1, esp);
+        op_rr(c, 4, 0x83, 0, RAX); e8(c, 4);            /* add eax, 4 */
+    }
+    op_mem(c, 8, 0x89, RAX, ENV_REG, -1, esp);          /* ESP, zero-ext */
+    op_mem(c, 8, 0x89, R13, ENV_REG, -1, ENV_OFF(rip));
+    add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
+    if (c->may_shadow) {
+        st_s8(c, S_OFF(inhibit_irq), 0);
+    }
+    if (call) {
+        emit_chain_exit(c);
+    } else {
+        jmp_to(c, dispatch_code);
+    }
+    patch_here(c, h1);
+    patch_here(c, h2);
+    patch_here(c, h3);
+    emit_call_handler(c, d, true);
+    return true;
+}
+
 static bool gen_branch(Emit *c, const TCGInsn *d)
 {
     uint8_t *taken = NULL;
@@ -1461,21 +1554,13 @@ static void emit_dispatcher(void)
     Emit c = {
         .p = cache_ptr, .end = cache_base + JIT_CACHE_SIZE, .mode = 2,
     };
-    uint8_t *x[8], *skip;
+    uint8_t *x[12], *skip;
     int n = 0;
 
     c.exit_label = c.p;
     emit_epilogue(&c);
     dispatch_code = c.p;
-    op_mem(&c, 8, 0x8b, RAX, S_REG, -1, S_OFF(insn_count));
-    op_mem(&c, 8, 0x3b, RAX, S_REG, -1, S_OFF(jit_insn_end));
-    x[n++] = jcc32(&c, CC_AE_);
-    op_mem(&c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cpu));
-    op_mem(&c, 4, 0x8b, RCX, RAX, -1, offsetof(X86CPU, exit_request));
-    op_mem(&c, 4, 0x0b, RCX, RAX, -1, offsetof(X86CPU, interrupt_request));
-    mov_imm64(&c, RAX, (uintptr_t)&x86_tcg_mem_changed);
-    op_mem(&c, 4, 0x0b, RCX, RAX, -1, 0);
-    x[n++] = jcc32(&c, CC_NE_);
+    emit_poll(&c, x, &n);
     /* not halted? */
     op0f_mem(&c, false, 0xb6, RCX, ENV_REG, ENV_OFF(halted));
     op_mem(&c, 1, 0x0a, RCX, ENV_REG, -1, ENV_OFF(init_received));
@@ -1581,7 +1666,7 @@ static bool translate(TCGBlock *tb)
         const TCGInsn *d = &tb->insns[i];
         bool last = i + 1 == tb->ninsns;
 
-        if (last && gen_branch(&c, d)) {
+        if (last && (gen_branch(&c, d) || gen_callret32(&c, d))) {
             x86_jit_stats.inline_insns++;
             break;
         }
