@@ -1225,6 +1225,58 @@ static bool gen_shift(Emit *c, const TCGInsn *d)
     return true;
 }
 
+/*
+ * C1/D1 /0 /1 (ROL, ROR by a constant) on a 32/64-bit register: the other
+ * arithmetic flags are materialised as do_shift() does (CC_OP_EFLAGS).
+ */
+static bool gen_rotate(Emit *c, const TCGInsn *d)
+{
+    int op = d->reg & 7, ot = d->ot, hsz = ot == 3 ? 8 : 4, w = 8 << ot;
+    unsigned cnt;
+
+    if (d->mod != 3 || ot < 2 || op > 1 || d->b == 0xd3 ||
+        (d->prefix & PREFIX_LOCK)) {
+        return false;
+    }
+    cnt = (d->b == 0xd1 ? 1 : (unsigned)d->imm & 0xff) & (w - 1);
+    if (!cnt) {
+        return false;
+    }
+    c->flags_live = 0;
+    op_rr(c, 8, 0x89, S_REG, RDI);
+    call_abs(c, (const void *)(uintptr_t)x86_compute_eflags);
+    op_rr(c, 4, 0x81, 4, RAX); e32(c, ~(uint32_t)(CC_C | CC_O));
+    op_rr(c, 4, 0x89, RAX, R13);                        /* r13d = flags */
+    ld_greg(c, RAX, ot, d->rm, d->rex);
+    op_rr(c, hsz, 0xc1, op, RAX); e8(c, cnt);           /* rol/ror */
+    if (op == 0) {
+        /* CF = bit 0, OF = MSB ^ CF */
+        op_rr(c, 4, 0x89, RAX, RCX);
+        op_rr(c, 4, 0x83, 4, RCX); e8(c, 1);
+        op_rr(c, 8, 0x89, RAX, RDX);
+        op_rr(c, 8, 0xc1, 5, RDX); e8(c, w - 1);
+    } else {
+        /* CF = MSB, OF = MSB ^ next bit */
+        op_rr(c, 8, 0x89, RAX, RCX);
+        op_rr(c, 8, 0xc1, 5, RCX); e8(c, w - 1);
+        op_rr(c, 8, 0x89, RAX, RDX);
+        op_rr(c, 8, 0xc1, 5, RDX); e8(c, w - 2);
+        op_rr(c, 4, 0x83, 4, RDX); e8(c, 1);
+    }
+    op_rr(c, 4, 0x31, RCX, RDX);                        /* edx ^= ecx */
+    op_rr(c, 4, 0xc1, 4, RDX); e8(c, 11);               /* -> CC_O */
+    op_rr(c, 4, 0x09, RDX, RCX);
+    op_rr(c, 4, 0x09, RCX, R13);                        /* r13d |= ecx */
+    /* env->eflags = (eflags & ~CC_ARITH) | r13; cc_op = CC_OP_EFLAGS */
+    op_mem(c, 8, 0x8b, RDX, ENV_REG, -1, ENV_OFF(eflags));
+    op_rr(c, 8, 0x81, 4, RDX); e32(c, ~(uint32_t)CC_ARITH);
+    op_rr(c, 8, 0x09, R13, RDX);
+    op_mem(c, 8, 0x89, RDX, ENV_REG, -1, ENV_OFF(eflags));
+    st_s32(c, S_OFF(cc_op), CC_OP_EFLAGS);
+    st_greg(c, RAX, ot, d->rm, d->rex);
+    return true;
+}
+
 /* 0F AF IMUL r, r/m; 69/6B IMUL r, r/m, imm (32/64-bit) */
 static bool gen_imul(Emit *c, const TCGInsn *d)
 {
@@ -1513,7 +1565,7 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
         case 0xc1:
         case 0xd1:
         case 0xd3:
-            return gen_shift(c, d);
+            return (d->reg & 7) <= 1 ? gen_rotate(c, d) : gen_shift(c, d);
         case 0x69:
         case 0x6b:
             return gen_imul(c, d);
