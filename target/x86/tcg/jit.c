@@ -1277,6 +1277,54 @@ static bool gen_rotate(Emit *c, const TCGInsn *d)
     return true;
 }
 
+/* F7 /0-/5 on 32/64-bit operands: TEST imm, NOT, NEG, MUL, IMUL */
+static bool gen_grp3(Emit *c, const TCGInsn *d)
+{
+    int op = d->reg & 7, ot = d->ot, hsz = ot == 3 ? 8 : 4;
+
+    if (ot < 2 || op > 5 || (d->prefix & PREFIX_LOCK)) {
+        return false;
+    }
+    if (d->mod != 3) {
+        if ((op == 2 || op == 3) || !ea_inline(c, d)) {
+            return false;       /* NOT/NEG of memory: handler */
+        }
+        emit_ea(c, d);
+        emit_load(c, d, 1 << ot);
+        op_rr(c, 8, 0x89, RAX, RCX);                    /* rcx = v */
+    } else {
+        ld_greg(c, RCX, ot, d->rm, d->rex);
+    }
+    switch (op) {
+    case 0:
+    case 1:
+        op_rr(c, 8, 0x89, RCX, RAX);
+        mov_imm64(c, RCX, d->imm & ot_mask(ot));
+        emit_alu_core(c, 4, ot);
+        return true;
+    case 2:
+        op_rr(c, hsz, 0xf7, 2, RCX);                    /* not */
+        st_greg(c, RCX, ot, d->rm, d->rex);
+        return true;
+    case 3:
+        op_rr(c, 4, 0x31, RAX, RAX);                    /* a = 0 */
+        emit_alu_core(c, 5, ot);                        /* 0 - v */
+        st_greg(c, RAX, ot, d->rm, d->rex);
+        return true;
+    default:
+        ld_greg(c, RAX, ot, R_EAX, 0);
+        op_rr(c, hsz, 0xf7, op, RCX);                   /* mul/imul rcx */
+        c->flags_live = 0;
+        e8(c, 0x0f); e8(c, 0x90); e8(c, 0xc1);          /* seto cl */
+        e8(c, 0x0f); e8(c, 0xb6); e8(c, 0xc9);          /* movzx ecx, cl */
+        op_rr(c, 4, 0x69, RCX, RCX); e32(c, CC_C | CC_O);
+        st_greg(c, RAX, ot, R_EAX, 0);
+        st_greg(c, RDX, ot, R_EDX, 0);
+        emit_cc_szp(c, ot);
+        return true;
+    }
+}
+
 /* 0F AF IMUL r, r/m; 69/6B IMUL r, r/m, imm (32/64-bit) */
 static bool gen_imul(Emit *c, const TCGInsn *d)
 {
@@ -1569,6 +1617,8 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
         case 0x69:
         case 0x6b:
             return gen_imul(c, d);
+        case 0xf7:
+            return gen_grp3(c, d);
         default:
             return false;
         }
