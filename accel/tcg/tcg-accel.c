@@ -27,7 +27,7 @@ static bool tcg_init_machine(MachineState *ms, QemuOpts *opts, Error **errp)
         if (!err) {
             thr = qemu_opt_get_number(opts, "jit-threshold",
                                       x86_jit_threshold >= 0 ?
-                                      x86_jit_threshold : 50, &err);
+                                      x86_jit_threshold : 10, &err);
             if (!err && thr > INT32_MAX) {
                 error_setg(&err, "Parameter 'jit-threshold' expects a "
                            "number up to %d", INT32_MAX);

@@ -19,7 +19,7 @@
 #define JIT_CACHE_SIZE (64u << 20)
 #define JIT_MAX_BLOCK_CODE (64 * 1024)  /* worst case of one block */
 
-int x86_jit_threshold = 50;
+int x86_jit_threshold = 10;
 X86JitStats x86_jit_stats;
 
 static uint8_t *cache_base, *cache_ptr;
