@@ -1682,7 +1682,7 @@ static void emit_dispatcher(void)
     op_rr(&c, 8, 0x31, RAX, RDX);                       /* xor rdx, rax */
     op_rr(&c, 4, 0x81, 4, RDX); e32(&c, X86_JC_SIZE - 1);
     op_rr(&c, 4, 0x69, RDX, RDX); e32(&c, sizeof(X86JumpCacheEntry));
-    rex(&c, true, RDX, RDX, S_REG, false);              /* lea rdx, [rbx+rdx+jc] */
+    rex(&c, true, RDX, RDX, S_REG, false);  /* lea rdx, [rbx + rdx + jc] */
     e8(&c, 0x8d);
     modrm_mem(&c, RDX, S_REG, RDX, S_OFF(jc));
     op_mem(&c, 8, 0x3b, RAX, RDX, -1, offsetof(X86JumpCacheEntry, lin));

@@ -55,7 +55,7 @@ struct TCGBlock {
     uint64_t exec_count;    /* runs in the interpreter, for the tier-up */
     TCGJitFn *jit;          /* host code, or NULL (jit.c) */
     uint8_t *jit_body;      /* its code after the prologue: chained entry */
-    bool uncached;          /* the page-crossing scratch block: never translated */
+    bool uncached;          /* page-crossing scratch block: not translated */
     TCGBlock *hash_next;
     TCGBlock *page_next;    /* blocks that start on the same page */
     TCGInsn insns[];
