@@ -1,13 +1,15 @@
 /*
  * Translator of the software CPU, first tier (issue 9): hot decoded blocks
  * become x86-64 host code.  Each guest instruction is either inline host
- * code (MOV, LEA, PUSH/POP, ADD/SUB/AND/OR/XOR/CMP/TEST, Jcc/JMP rel at
- * the block end, 64-bit-mode loads and stores through the soft-TLB fast
- * path) or a call of the interpreter's handler with the handler protocol
- * of exec.c.  Lazy flags are written exactly as the interpreter writes
- * them; env->rip and insn_count are exact at every helper call and exit.
- * Not done yet: chaining between blocks, host flags across instructions
- * other than a producer fused with the closing Jcc.
+ * code (moves, LEA, PUSH/POP, the ALU group, INC/DEC, shifts, IMUL/MUL,
+ * SETcc/CMOVcc, branches, loads and stores through the soft-TLB fast path
+ * with the 32-bit segment-limit check) or a call of the interpreter's
+ * handler with the protocol of exec.c.  Lazy flags are written as the
+ * interpreter writes them; env->rip and insn_count are exact at every
+ * helper call, slow path and exit, so helpers may longjmp out.  Direct
+ * jumps within a page are chained; other exits go through a dispatcher
+ * that probes the jump cache.  Not done: host flags or guest registers
+ * kept in host registers across instructions, W^X (one RWX mapping).
  */
 #include "qemu/osdep.h"
 #include <sys/mman.h>
