@@ -9,7 +9,7 @@
  * helper call, slow path and exit, so helpers may longjmp out.  Direct
  * jumps within a page are chained; other exits go through a dispatcher
  * that probes the jump cache.  Not done: host flags or guest registers
- * kept in host registers across instructions, W^X (one RWX mapping).
+ * kept in host registers across instructions.
  */
 #include "qemu/osdep.h"
 #include <sys/mman.h>
@@ -43,21 +43,50 @@ static void emit_dispatcher(void);
 typedef struct Emit Emit;
 static void emit_epilogue(Emit *c);
 
+/*
+ * W^X: the cache is one memfd mapped twice, writable (where the emitter
+ * works and chains are patched) and executable (what runs); code
+ * addresses handed out (tb->jit, tb->jit_body) are in the executable view,
+ * exec_delta bytes from the writable one.  Relative jumps are the same in
+ * both views.  Without memfd, one RWX mapping (exec_delta = 0).
+ */
+static ptrdiff_t exec_delta;
+
 static bool cache_init(void)
 {
-    void *p;
+    void *w = MAP_FAILED, *x = MAP_FAILED;
+    int fd;
 
     if (cache_base) {
         return true;
     }
-    /* RWX: written and run by this thread only, between blocks */
-    p = mmap(NULL, JIT_CACHE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
-             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) {
-        x86_jit_threshold = -1;
-        return false;
+    fd = memfd_create("kemu-jit", MFD_CLOEXEC);
+    if (fd >= 0 && ftruncate(fd, JIT_CACHE_SIZE) == 0) {
+        w = mmap(NULL, JIT_CACHE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+                 fd, 0);
+        x = mmap(NULL, JIT_CACHE_SIZE, PROT_READ | PROT_EXEC, MAP_SHARED,
+                 fd, 0);
     }
-    cache_base = cache_ptr = p;
+    if (fd >= 0) {
+        close(fd);
+    }
+    if (w == MAP_FAILED || x == MAP_FAILED) {
+        if (w != MAP_FAILED) {
+            munmap(w, JIT_CACHE_SIZE);
+        }
+        if (x != MAP_FAILED) {
+            munmap(x, JIT_CACHE_SIZE);
+        }
+        w = x = mmap(NULL, JIT_CACHE_SIZE,
+                     PROT_READ | PROT_WRITE | PROT_EXEC,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (w == MAP_FAILED) {
+            x86_jit_threshold = -1;
+            return false;
+        }
+    }
+    cache_base = cache_ptr = w;
+    exec_delta = (uint8_t *)x - (uint8_t *)w;
     emit_dispatcher();
     return true;
 }
@@ -1763,9 +1792,9 @@ static bool translate(TCGBlock *tb)
     /* the epilogue first: every exit jumps back to it */
     c.exit_label = c.p;
     emit_epilogue(&c);
-    tb->jit = (TCGJitFn *)c.p;
+    tb->jit = (TCGJitFn *)(c.p + exec_delta);
     emit_prologue(&c);
-    tb->jit_body = c.p;
+    tb->jit_body = c.p + exec_delta;
     for (uint32_t i = 0; i < tb->ninsns; i++) {
         const TCGInsn *d = &tb->insns[i];
         bool last = i + 1 == tb->ninsns;
@@ -1836,7 +1865,7 @@ void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin)
 
             if (!((src->phys ^ tb->phys) >> 12) &&
                 !((s->chain_lin ^ lin) >> 12)) {
-                rel = tb->jit_body - (s->chain_slot + 4);
+                rel = (tb->jit_body - exec_delta) - (s->chain_slot + 4);
                 x86_jit_stats.chains++;
             } else {
                 /* another page: the dispatcher looks the target up */
