@@ -6,12 +6,41 @@
 #include "qemu/osdep.h"
 #include "accel/accel.h"
 #include "qemu/error-report.h"
+#include "qemu/option.h"
 #include "target/x86/cpu.h"
 #include "target/x86/tcg/tcg-cpu.h"
 #include "accel/tcg/tcg-accel.h"
 
+/*
+ * -accel tcg,jit=on|off,jit-threshold=N: the translator (on by default;
+ * off runs only the interpreter) and how many interpreted runs make a
+ * block hot.  KEMU_JIT / KEMU_JIT_THRESHOLD set the defaults (jit.c).
+ */
 static bool tcg_init_machine(MachineState *ms, QemuOpts *opts, Error **errp)
 {
+    if (opts) {
+        Error *err = NULL;
+        bool jit = qemu_opt_get_bool(opts, "jit", x86_jit_threshold >= 0,
+                                     &err);
+        uint64_t thr;
+
+        if (!err) {
+            thr = qemu_opt_get_number(opts, "jit-threshold",
+                                      x86_jit_threshold >= 0 ?
+                                      x86_jit_threshold : 10, &err);
+            if (!err && thr > INT32_MAX) {
+                error_setg(&err, "Parameter 'jit-threshold' expects a "
+                           "number up to %d", INT32_MAX);
+            }
+            if (!err) {
+                x86_jit_threshold = jit ? (int)thr : -1;
+            }
+        }
+        if (err) {
+            error_propagate(errp, err);
+            return false;
+        }
+    }
     x86_tcg_mmu_init();
     return true;
 }

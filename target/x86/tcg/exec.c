@@ -219,7 +219,10 @@ static int run(X86TCG *s, int64_t budget, bool poll)
     uint64_t end = s->insn_count + budget;
     TCGBlock *tb;
 
+    s->jit_insn_end = end;
+    s->chain_slot = NULL;
     if (setjmp(s->jb)) {
+        s->chain_slot = NULL;
         if (!x86_handle_exception(s)) {
             return TCG_EXIT_REQUEST;
         }
@@ -231,7 +234,9 @@ static int run(X86TCG *s, int64_t budget, bool poll)
                 return TCG_EXIT_REQUEST;
             }
             if (__atomic_load_n(&cpu->interrupt_request, __ATOMIC_RELAXED)) {
-                int r = process_interrupts(s);
+                int r;
+                s->chain_slot = NULL;
+                r = process_interrupts(s);
                 if (r >= 0) {
                     return r;
                 }
@@ -247,6 +252,19 @@ static int run(X86TCG *s, int64_t budget, bool poll)
         }
         tb = x86_next_block(s);
         s->block_end = false;
+        if (tb->jit) {
+            x86_jit_run(s, tb, env->segs[R_CS].base + env->rip);
+            continue;
+        }
+        s->chain_slot = NULL;
+        if (unlikely(tb->exec_count++ >= (uint64_t)x86_jit_threshold) &&
+            x86_jit_threshold >= 0 && !tb->uncached) {
+            x86_jit_translate(tb);
+            if (tb->jit) {
+                x86_jit_run(s, tb, env->segs[R_CS].base + env->rip);
+                continue;
+            }
+        }
         for (const TCGInsn *d = tb->insns;; d++) {
             bool shadow = s->inhibit_irq;
 

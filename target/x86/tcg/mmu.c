@@ -33,7 +33,7 @@
 enum { PROT_R = 1, PROT_W = 2, PROT_X = 4 };
 
 /* Deferred flush request from the memory listener (any thread). */
-static int mem_changed;
+int x86_tcg_mem_changed;
 
 /* ---- physical memory ---- */
 
@@ -488,14 +488,14 @@ const uint8_t *x86_fetch_ptr(X86TCG *s, uint64_t lin, uint64_t *phys)
 
 void x86_tcg_memory_changed(void)
 {
-    __atomic_store_n(&mem_changed, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&x86_tcg_mem_changed, 1, __ATOMIC_SEQ_CST);
 }
 
 /* Called by the vCPU thread between blocks: apply a deferred flush. */
 void x86_tcg_check_memory_changed(void)
 {
-    if (unlikely(__atomic_load_n(&mem_changed, __ATOMIC_RELAXED)) &&
-        __atomic_exchange_n(&mem_changed, 0, __ATOMIC_SEQ_CST)) {
+    if (unlikely(__atomic_load_n(&x86_tcg_mem_changed, __ATOMIC_RELAXED)) &&
+        __atomic_exchange_n(&x86_tcg_mem_changed, 0, __ATOMIC_SEQ_CST)) {
         x86_block_cache_flush();
         if (x86_tcg_states) {
             for (guint i = 0; i < x86_tcg_states->len; i++) {

@@ -16,6 +16,8 @@ typedef struct TCGInsn TCGInsn;
 typedef struct TCGBlock TCGBlock;
 
 typedef void TCGInsnFn(X86TCG *s, const TCGInsn *d);
+/* Translated block (jit.c): runs the whole block like the loop in exec.c. */
+typedef void TCGJitFn(X86TCG *s);
 
 /* One decoded instruction; everything the handler needs, nothing else. */
 struct TCGInsn {
@@ -50,7 +52,10 @@ struct TCGBlock {
     uint64_t phys;          /* physical address of the first byte */
     uint32_t mode;          /* decode mode: 0=16, 1=32, 2=64-bit */
     uint32_t ninsns;
-    uint64_t exec_count;    /* for a future tier-up */
+    uint64_t exec_count;    /* runs in the interpreter, for the tier-up */
+    TCGJitFn *jit;          /* host code, or NULL (jit.c) */
+    uint8_t *jit_body;      /* its code after the prologue: chained entry */
+    bool uncached;          /* page-crossing scratch block: not translated */
     TCGBlock *hash_next;
     TCGBlock *page_next;    /* blocks that start on the same page */
     TCGInsn insns[];
@@ -134,6 +139,17 @@ struct X86TCG {
      */
     uint32_t jc_gen;
     X86JumpCacheEntry jc[X86_JC_SIZE];
+    /*
+     * Translator: chained jumps run while insn_count < jit_insn_end (0
+     * disables chaining); an unpatched exit leaves its jump in chain_slot
+     * for the loop to patch once it knows the next block (jit.c).
+     */
+    uint64_t jit_insn_end;
+    uint8_t *chain_slot;
+    TCGBlock *chain_src;
+    uint64_t chain_lin;     /* linear address where chain_src was entered */
+    uint64_t chain_rip;     /* env->rip when it left */
+    uint32_t chain_gen;     /* x86_block_gen when it left */
     /* statistics */
     uint64_t insn_count;
     uint32_t last_tpr;
@@ -357,6 +373,31 @@ static inline TCGBlock *x86_next_block(X86TCG *s)
 void x86_invalidate_phys_page(uint64_t page);
 bool x86_page_has_code(uint64_t page);
 void x86_block_cache_flush(void);
+
+/* ---- translator (jit.c) ---- */
+/*
+ * Executions in the interpreter before a block is translated; -1 turns
+ * the translator off (-accel tcg,jit=off, KEMU_JIT=off), 0 translates
+ * every block before its first run (KEMU_JIT_THRESHOLD=0, tests).
+ */
+extern int x86_jit_threshold;
+typedef struct X86JitStats {
+    uint64_t blocks;        /* translations made */
+    uint64_t inline_insns;  /* instructions emitted as inline host code */
+    uint64_t call_insns;    /* instructions emitted as handler calls */
+    uint64_t code_bytes;    /* code cache in use */
+    uint64_t flushes;       /* code cache full: everything dropped */
+    uint64_t chains;        /* direct jumps patched to their target */
+} X86JitStats;
+extern X86JitStats x86_jit_stats;
+/* Translate @tb (sets tb->jit) or, when the cache is full, flush it all. */
+void x86_jit_translate(TCGBlock *tb);
+/* All blocks were dropped: reuse the whole code cache. */
+void x86_jit_cache_reset(void);
+/* Run translated @tb (entered at linear @lin); chains its exit later. */
+void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin);
+/* A deferred flush is pending (set by other threads, mmu.c). */
+extern int x86_tcg_mem_changed;
 
 /* Opcode table entry (ops.c owns the tables, translate.c reads them). */
 typedef struct X86OpDesc {

@@ -360,6 +360,7 @@ static gboolean flush_one(gpointer key, gpointer value, gpointer opaque)
 void x86_block_cache_flush(void)
 {
     x86_block_gen++;
+    x86_jit_cache_reset();
     for (int i = 0; i < HTAB_SIZE; i++) {
         TCGBlock *tb = htab[i];
         while (tb) {
@@ -397,6 +398,7 @@ TCGBlock *x86_get_block(X86TCG *s)
     if (!code_pages) {
         code_pages = g_hash_table_new(g_direct_hash, g_direct_equal);
         tmp_block = g_malloc0(sizeof(TCGBlock) + sizeof(TCGInsn));
+        tmp_block->uncached = true;
     }
     lin = env->segs[R_CS].base + env->rip;
     if (!s->code64) {
@@ -450,6 +452,9 @@ TCGBlock *x86_get_block(X86TCG *s)
     tb->mode = mode;
     tb->ninsns = n;
     tb->exec_count = 0;
+    tb->jit = NULL;
+    tb->jit_body = NULL;
+    tb->uncached = false;
     memcpy(tb->insns, buf, n * sizeof(TCGInsn));
     unsigned h = block_hash(phys, mode);
     tb->hash_next = htab[h];

@@ -1,0 +1,1917 @@
+/*
+ * Translator of the software CPU, first tier (issue 9): hot decoded blocks
+ * become x86-64 host code.  Each guest instruction is either inline host
+ * code (moves, LEA, PUSH/POP, the ALU group, INC/DEC, shifts, IMUL/MUL,
+ * SETcc/CMOVcc, branches, loads and stores through the soft-TLB fast path
+ * with the 32-bit segment-limit check) or a call of the interpreter's
+ * handler with the protocol of exec.c.  Lazy flags are written as the
+ * interpreter writes them; env->rip and insn_count are exact at every
+ * helper call, slow path and exit, so helpers may longjmp out.  Direct
+ * jumps within a page are chained; other exits go through a dispatcher
+ * that probes the jump cache.  Not done: host flags or guest registers
+ * kept in host registers across instructions.
+ */
+#include "qemu/osdep.h"
+#include <sys/mman.h>
+#include "qemu/log.h"
+#include "target/x86/tcg/ops.h"
+
+/* ---- code cache ---- */
+
+#define JIT_CACHE_SIZE (64u << 20)
+#define JIT_MAX_BLOCK_CODE (64 * 1024)  /* worst case of one block */
+
+int x86_jit_threshold = 10;
+X86JitStats x86_jit_stats;
+
+static uint8_t *cache_base, *cache_ptr;
+static uint8_t *cache_start;        /* after the dispatcher (kept on reset) */
+static uint8_t *dispatch_code;      /* see emit_dispatcher() */
+static bool cache_reset_pending;
+
+/*
+ * Every block was dropped (x86_block_cache_flush): their code is dead.
+ * The space is reused at the next translation, which runs between blocks
+ * when no translated code is on the stack.
+ */
+void x86_jit_cache_reset(void)
+{
+    cache_reset_pending = true;
+}
+
+static void emit_dispatcher(void);
+typedef struct Emit Emit;
+static void emit_epilogue(Emit *c);
+
+/*
+ * W^X: the cache is one memfd mapped twice, writable (where the emitter
+ * works and chains are patched) and executable (what runs); code
+ * addresses handed out (tb->jit, tb->jit_body) are in the executable view,
+ * exec_delta bytes from the writable one.  Relative jumps are the same in
+ * both views.  Without memfd, one RWX mapping (exec_delta = 0).
+ */
+static ptrdiff_t exec_delta;
+
+static bool cache_init(void)
+{
+    void *w = MAP_FAILED, *x = MAP_FAILED;
+    int fd;
+
+    if (cache_base) {
+        return true;
+    }
+    fd = memfd_create("kemu-jit", MFD_CLOEXEC);
+    if (fd >= 0 && ftruncate(fd, JIT_CACHE_SIZE) == 0) {
+        w = mmap(NULL, JIT_CACHE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+                 fd, 0);
+        x = mmap(NULL, JIT_CACHE_SIZE, PROT_READ | PROT_EXEC, MAP_SHARED,
+                 fd, 0);
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    if (w == MAP_FAILED || x == MAP_FAILED) {
+        if (w != MAP_FAILED) {
+            munmap(w, JIT_CACHE_SIZE);
+        }
+        if (x != MAP_FAILED) {
+            munmap(x, JIT_CACHE_SIZE);
+        }
+        w = x = mmap(NULL, JIT_CACHE_SIZE,
+                     PROT_READ | PROT_WRITE | PROT_EXEC,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (w == MAP_FAILED) {
+            x86_jit_threshold = -1;
+            return false;
+        }
+    }
+    cache_base = cache_ptr = w;
+    exec_delta = (uint8_t *)x - (uint8_t *)w;
+    emit_dispatcher();
+    return true;
+}
+
+/* ---- emitter ---- */
+
+enum {
+    RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
+    R8, R9, R10, R11, R12, R13, R14, R15,
+};
+
+/* rbx = X86TCG *, rbp = CPUX86State *, r12b = shadow, r14 = TLB row base */
+#define S_REG RBX
+#define ENV_REG RBP
+#define TLB_REG R14
+
+struct Emit {
+    uint8_t *p;
+    uint8_t *end;
+    bool overflow;
+    /* pending (not yet stored) RIP advance and instruction count */
+    int64_t pend_rip;
+    int pend_cnt;
+    bool may_shadow;        /* inhibit_irq may be set here */
+    int flags_live;         /* host flags = guest flags of ot (0: none) */
+    uint8_t *exit_label;    /* epilogue */
+    int mode;
+};
+
+static inline void e8(Emit *c, uint8_t b)
+{
+    if (c->p < c->end) {
+        *c->p++ = b;
+    } else {
+        c->overflow = true;
+    }
+}
+
+static void e32(Emit *c, uint32_t v)
+{
+    for (int i = 0; i < 4; i++) {
+        e8(c, v >> (8 * i));
+    }
+}
+
+static void e64(Emit *c, uint64_t v)
+{
+    e32(c, v);
+    e32(c, v >> 32);
+}
+
+static bool fits32(int64_t v)
+{
+    return v == (int32_t)v;
+}
+
+/* REX prefix when needed; @force for byte access to SPL..DIL. */
+static void rex(Emit *c, bool w, int reg, int index, int base, bool force)
+{
+    uint8_t r = 0x40 | (w << 3) | ((reg >> 3) & 1) << 2 |
+                ((index >> 3) & 1) << 1 | ((base >> 3) & 1);
+    if (r != 0x40 || force) {
+        e8(c, r);
+    }
+}
+
+/* ModRM(+SIB)(+disp) for [base + disp] or [base + index + disp]. */
+static void modrm_mem(Emit *c, int reg, int base, int index, int32_t disp)
+{
+    int mod = disp == 0 && (base & 7) != RBP ? 0 : (disp == (int8_t)disp
+                                                     ? 1 : 2);
+    if (index >= 0) {
+        e8(c, mod << 6 | (reg & 7) << 3 | 4);
+        e8(c, (index & 7) << 3 | (base & 7));
+    } else if ((base & 7) == RSP) {
+        e8(c, mod << 6 | (reg & 7) << 3 | 4);
+        e8(c, 0x24);
+    } else {
+        e8(c, mod << 6 | (reg & 7) << 3 | (base & 7));
+    }
+    if (mod == 1) {
+        e8(c, disp);
+    } else if (mod == 2) {
+        e32(c, disp);
+    }
+}
+
+/*
+ * op reg, [base + index + disp] with operand size @sz bytes (1, 2, 4, 8);
+ * @opc is the one-byte opcode (byte form chosen by the caller).
+ */
+static void op_mem(Emit *c, int sz, int opc, int reg, int base, int index,
+                   int32_t disp)
+{
+    if (sz == 2) {
+        e8(c, 0x66);
+    }
+    rex(c, sz == 8, reg, index < 0 ? 0 : index, base,
+        sz == 1 && reg >= RSP && reg <= RDI);
+    e8(c, opc);
+    modrm_mem(c, reg, base, index, disp);
+}
+
+/* Two-byte opcode 0F xx with a memory operand (MOVZX). */
+static void op0f_mem(Emit *c, bool w, int opc, int reg, int base,
+                     int32_t disp)
+{
+    rex(c, w, reg, 0, base, false);
+    e8(c, 0x0f);
+    e8(c, opc);
+    modrm_mem(c, reg, base, -1, disp);
+}
+
+/* op rm_reg, reg (register-direct ModRM) */
+static void op_rr(Emit *c, int sz, int opc, int reg, int rm)
+{
+    if (sz == 2) {
+        e8(c, 0x66);
+    }
+    rex(c, sz == 8, reg, 0, rm, sz == 1 && (reg >= RSP || rm >= RSP) &&
+        (reg <= RDI && rm <= RDI));
+    e8(c, opc);
+    e8(c, 0xc0 | (reg & 7) << 3 | (rm & 7));
+}
+
+static void mov_imm64(Emit *c, int reg, uint64_t v)
+{
+    if (v <= 0xffffffffULL) {
+        rex(c, false, 0, 0, reg, false);
+        e8(c, 0xb8 + (reg & 7));
+        e32(c, v);
+    } else if (fits32(v)) {
+        rex(c, true, 0, 0, reg, false);
+        e8(c, 0xc7);
+        e8(c, 0xc0 | (reg & 7));
+        e32(c, v);
+    } else {
+        rex(c, true, 0, 0, reg, false);
+        e8(c, 0xb8 + (reg & 7));
+        e64(c, v);
+    }
+}
+
+/* add qword [base + disp], imm (imm32 sign-extended) */
+static void add_mem64_imm(Emit *c, int base, int32_t disp, int64_t v)
+{
+    if (v == 0) {
+        return;
+    }
+    c->flags_live = 0;
+    if (v == (int8_t)v) {
+        op_mem(c, 8, 0x83, 0, base, -1, disp);
+        e8(c, v);
+    } else {
+        op_mem(c, 8, 0x81, 0, base, -1, disp);
+        e32(c, v);
+    }
+}
+
+static void call_abs(Emit *c, const void *fn)
+{
+    mov_imm64(c, R11, (uintptr_t)fn);
+    e8(c, 0x41);
+    e8(c, 0xff);
+    e8(c, 0xd3);        /* call r11 */
+}
+
+/* Jump with a rel32 to be patched; returns the patch address. */
+static uint8_t *jcc32(Emit *c, int cond)
+{
+    e8(c, 0x0f);
+    e8(c, 0x80 | cond);
+    e32(c, 0);
+    return c->p - 4;
+}
+
+static uint8_t *jmp32(Emit *c)
+{
+    e8(c, 0xe9);
+    e32(c, 0);
+    return c->p - 4;
+}
+
+static void patch_here(Emit *c, uint8_t *at)
+{
+    if (!c->overflow && at) {
+        int32_t rel = c->p - (at + 4);
+        memcpy(at, &rel, 4);
+    }
+}
+
+static void jmp_to(Emit *c, uint8_t *target)
+{
+    int32_t rel = target - (c->p + 5);
+    e8(c, 0xe9);
+    e32(c, rel);
+}
+
+enum { CC_O_ = 0, CC_B_ = 2, CC_AE_ = 3, CC_E_ = 4, CC_NE_ = 5, CC_A_ = 7 };
+
+#define S_OFF(f) ((int32_t)offsetof(X86TCG, f))
+#define ENV_OFF(f) ((int32_t)offsetof(CPUX86State, f))
+
+/* Store byte @v to [rbx + off]. */
+static void st_s8(Emit *c, int32_t off, uint8_t v)
+{
+    op_mem(c, 1, 0xc6, 0, S_REG, -1, off);
+    e8(c, v);
+}
+
+static void st_s32(Emit *c, int32_t off, uint32_t v)
+{
+    op_mem(c, 4, 0xc7, 0, S_REG, -1, off);
+    e32(c, v);
+}
+
+/* ---- state synchronisation ---- */
+
+/* Store the pending RIP advance and instruction count. */
+static void emit_sync(Emit *c)
+{
+    add_mem64_imm(c, ENV_REG, ENV_OFF(rip), c->pend_rip);
+    add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt);
+}
+
+/* Undo emit_sync on a path that continues in the block. */
+static void emit_unsync(Emit *c)
+{
+    add_mem64_imm(c, ENV_REG, ENV_OFF(rip), -c->pend_rip);
+    add_mem64_imm(c, S_REG, S_OFF(insn_count), -c->pend_cnt);
+}
+
+/* r14 = &s->tlb[s->mmu_idx][0] */
+static void emit_tlb_base(Emit *c)
+{
+    op_mem(c, 4, 0x8b, RCX, S_REG, -1, S_OFF(mmu_idx));
+    c->flags_live = 0;
+    op_rr(c, 4, 0x69, RCX, RCX);            /* imul ecx, ecx, imm32 */
+    e32(c, sizeof(((X86TCG *)0)->tlb[0]));
+    /* lea r14, [rbx + rcx + off] */
+    rex(c, true, TLB_REG, RCX, S_REG, false);
+    e8(c, 0x8d);
+    modrm_mem(c, TLB_REG, S_REG, RCX, S_OFF(tlb));
+}
+
+/* ---- guest registers ---- */
+
+/* Displacement from rbp of guest register @r at size @ot (AH..BH aware). */
+static int32_t greg_off(int ot, int r, int rexb)
+{
+    if (ot == 0 && r >= 4 && r < 8 && !rexb) {
+        return ENV_OFF(regs) + 8 * (r - 4) + 1;
+    }
+    return ENV_OFF(regs) + 8 * r;
+}
+
+/* host @h = zero-extended guest register */
+static void ld_greg(Emit *c, int h, int ot, int r, int rexb)
+{
+    int32_t off = greg_off(ot, r, rexb);
+    switch (ot) {
+    case 0: op0f_mem(c, false, 0xb6, h, ENV_REG, off); break;
+    case 1: op0f_mem(c, false, 0xb7, h, ENV_REG, off); break;
+    case 2: op_mem(c, 4, 0x8b, h, ENV_REG, -1, off); break;
+    default: op_mem(c, 8, 0x8b, h, ENV_REG, -1, off); break;
+    }
+}
+
+/* guest register = host @h (32-bit writes zero-extend: @h must be too) */
+static void st_greg(Emit *c, int h, int ot, int r, int rexb)
+{
+    int32_t off = greg_off(ot, r, rexb);
+    switch (ot) {
+    case 0: op_mem(c, 1, 0x88, h, ENV_REG, -1, off); break;
+    case 1: op_mem(c, 2, 0x89, h, ENV_REG, -1, off); break;
+    default: op_mem(c, 8, 0x89, h, ENV_REG, -1, off); break;
+    }
+}
+
+/* mov r32, r32: zero-extend the low half (for ot 2 results) */
+static void zext32(Emit *c, int h)
+{
+    op_rr(c, 4, 0x89, h, h);
+}
+
+/* Mask host @h to the operand size (results of 32-bit host ops). */
+static void mask_ot(Emit *c, int h, int ot)
+{
+    if (ot == 0) {
+        rex(c, false, h, 0, h, false);
+        e8(c, 0x0f); e8(c, 0xb6); e8(c, 0xc0 | (h & 7) << 3 | (h & 7));
+    } else if (ot == 1) {
+        rex(c, false, h, 0, h, false);
+        e8(c, 0x0f); e8(c, 0xb7); e8(c, 0xc0 | (h & 7) << 3 | (h & 7));
+    }
+}
+
+/* ---- memory operands (64-bit mode only) ---- */
+
+/* Can this instruction's memory operand be computed inline? */
+static bool ea_inline(const Emit *c, const TCGInsn *d)
+{
+    if (c->mode == 1) {
+        return d->aflag == 2;   /* 32-bit addressing; limits checked */
+    }
+    return c->mode == 2 && d->aflag >= 2 &&
+           (d->base != 16 || fits32(d->disp + c->pend_rip + d->len));
+}
+
+/*
+ * rax = linear address of the ModRM memory operand in 64-bit mode; the
+ * offset within the segment in 32-bit mode (emit_seg_check adds the base).
+ */
+static void emit_ea(Emit *c, const TCGInsn *d)
+{
+    if (d->base == 16) {
+        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(rip));
+        /* lea rax, [rax + pend + len + disp] */
+        op_mem(c, 8, 0x8d, RAX, RAX, -1, c->pend_rip + d->len + d->disp);
+    } else if (d->base >= 0) {
+        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(regs) + 8 * d->base);
+        if (d->disp) {
+            op_mem(c, 8, 0x8d, RAX, RAX, -1, d->disp);
+        }
+    } else {
+        mov_imm64(c, RAX, d->disp);
+    }
+    if (d->index >= 0) {
+        op_mem(c, 8, 0x8b, RCX, ENV_REG, -1, ENV_OFF(regs) + 8 * d->index);
+        /* lea rax, [rax + rcx * scale] */
+        rex(c, true, RAX, RCX, RAX, false);
+        e8(c, 0x8d);
+        e8(c, 0x04);
+        e8(c, d->scale << 6 | (RCX & 7) << 3 | RAX);
+    }
+    if (d->aflag == 2) {
+        zext32(c, RAX);
+    }
+    if (d->seg >= R_FS && c->mode == 2) {
+        c->flags_live = 0;
+        op_mem(c, 8, 0x03, RAX, ENV_REG, -1,
+               ENV_OFF(segs) + d->seg * (int32_t)sizeof(SegmentCache) +
+               (int32_t)offsetof(SegmentCache, base));
+    }
+}
+
+/* Segment-checked accesses of 32-bit mode, for the out-of-line path. */
+static uint64_t jit_ld_seg(X86TCG *s, uint64_t off, uint64_t seg_size)
+{
+    return x86_ld(s, seg_size >> 8, off, seg_size & 0xff);
+}
+
+static void jit_st_seg(X86TCG *s, uint64_t off, uint64_t seg_size,
+                       uint64_t v)
+{
+    x86_st(s, seg_size >> 8, off, seg_size & 0xff, v);
+}
+
+static int32_t seg_off(int seg)
+{
+    return ENV_OFF(segs) + seg * (int32_t)sizeof(SegmentCache);
+}
+
+/*
+ * 32-bit mode: rax = segment offset; within the limit it becomes the
+ * linear address (uint32_t)(base + offset), otherwise jump to *@slow
+ * (expand-down segments and faults: x86_ld/x86_st decide).
+ */
+static void emit_seg_check(Emit *c, int seg, int sz, uint8_t **slow)
+{
+    c->flags_live = 0;
+    op_mem(c, 8, 0x8d, RCX, RAX, -1, sz - 1);           /* lea rcx */
+    op_mem(c, 4, 0x8b, RDX, ENV_REG, -1,
+           seg_off(seg) + (int32_t)offsetof(SegmentCache, limit));
+    op_rr(c, 8, 0x39, RDX, RCX);                        /* cmp rcx, rdx */
+    *slow = jcc32(c, CC_A_);
+    op_mem(c, 4, 0x03, RAX, ENV_REG, -1,
+           seg_off(seg) + (int32_t)offsetof(SegmentCache, base));
+}
+
+/* Slow-path preamble: exact RIP/count and next_rip, rdi = s, rsi = rax. */
+static void emit_slow_enter(Emit *c, const TCGInsn *d)
+{
+    emit_sync(c);
+    op_mem(c, 8, 0x8b, RCX, ENV_REG, -1, ENV_OFF(rip));
+    op_mem(c, 8, 0x8d, RCX, RCX, -1, d->len);
+    op_mem(c, 8, 0x89, RCX, S_REG, -1, S_OFF(next_rip));
+    op_rr(c, 8, 0x89, RAX, RSI);
+    op_rr(c, 8, 0x89, S_REG, RDI);
+}
+
+/*
+ * Exit from a slow path after the instruction finished but a helper set
+ * s->block_end (a write hit a code page): complete the instruction.
+ */
+static void emit_slow_block_end_check(Emit *c, const TCGInsn *d)
+{
+    uint8_t *skip;
+
+    op_mem(c, 1, 0x80, 7, S_REG, -1, S_OFF(block_end));  /* cmp byte, 0 */
+    e8(c, 0);
+    skip = jcc32(c, CC_E_);
+    /* state is synced up to this instruction; finish it and leave */
+    add_mem64_imm(c, ENV_REG, ENV_OFF(rip), d->len);
+    add_mem64_imm(c, S_REG, S_OFF(insn_count), 1);
+    if (c->may_shadow) {
+        st_s8(c, S_OFF(inhibit_irq), 0);
+    }
+    jmp_to(c, c->exit_label);
+    patch_here(c, skip);
+}
+
+/*
+ * TLB probe for linear address in rax, @sz bytes: on a hit rax becomes
+ * the host address and the code falls through; returns the patch address
+ * of the jump to the slow path.  Clobbers rcx, rdx.
+ */
+static void emit_tlb_probe(Emit *c, int sz, bool write, uint8_t **miss1,
+                           uint8_t **miss2)
+{
+    int32_t tag = write ? offsetof(TLBEntry, tag_w) : offsetof(TLBEntry, tag_r);
+
+    c->flags_live = 0;
+
+    /* rdx = ((rax >> 12) & (TLB_SIZE - 1)) * sizeof(TLBEntry) */
+    op_rr(c, 8, 0x89, RAX, RDX);                    /* mov rdx, rax */
+    op_rr(c, 8, 0xc1, 5, RDX); e8(c, 12);           /* shr rdx, 12 */
+    op_rr(c, 4, 0x81, 4, RDX); e32(c, TLB_SIZE - 1); /* and edx, mask */
+    op_rr(c, 4, 0x6b, RDX, RDX); e8(c, sizeof(TLBEntry)); /* imul */
+    op_rr(c, 8, 0x89, RAX, RCX);                    /* mov rcx, rax */
+    op_rr(c, 8, 0x81, 4, RCX); e32(c, (uint32_t)-4096); /* and rcx, ~fff */
+    /* cmp rcx, [r14 + rdx + tag] */
+    rex(c, true, RCX, RDX, TLB_REG, false);
+    e8(c, 0x3b);
+    modrm_mem(c, RCX, TLB_REG, RDX, tag);
+    *miss1 = jcc32(c, CC_NE_);
+    *miss2 = NULL;
+    if (sz > 1) {
+        op_rr(c, 4, 0x89, RAX, RCX);                /* mov ecx, eax */
+        op_rr(c, 4, 0x81, 4, RCX); e32(c, 0xfff);   /* and ecx, 0xfff */
+        op_rr(c, 4, 0x81, 7, RCX); e32(c, 4096 - sz); /* cmp ecx, .. */
+        *miss2 = jcc32(c, CC_A_);
+    }
+    /* add rax, [r14 + rdx + addend] */
+    rex(c, true, RAX, RDX, TLB_REG, false);
+    e8(c, 0x03);
+    modrm_mem(c, RAX, TLB_REG, RDX, offsetof(TLBEntry, addend));
+}
+
+/*
+ * rax = zero-extended load of @sz bytes from the operand address in rax
+ * (see emit_ea).  Clobbers all caller-saved registers on the slow paths.
+ */
+static void emit_load(Emit *c, const TCGInsn *d, int sz)
+{
+    uint8_t *m1, *m2, *done, *segslow = NULL, *done2 = NULL;
+    int seg = d->seg;
+
+    if (c->mode == 1) {
+        emit_seg_check(c, seg, sz, &segslow);
+    }
+    emit_tlb_probe(c, sz, false, &m1, &m2);
+    switch (sz) {
+    case 1: op0f_mem(c, false, 0xb6, RAX, RAX, 0); break;
+    case 2: op0f_mem(c, false, 0xb7, RAX, RAX, 0); break;
+    case 4: op_mem(c, 4, 0x8b, RAX, RAX, -1, 0); break;
+    default: op_mem(c, 8, 0x8b, RAX, RAX, -1, 0); break;
+    }
+    done = jmp32(c);
+    patch_here(c, m1);
+    patch_here(c, m2);
+    emit_slow_enter(c, d);
+    mov_imm64(c, RDX, sz);
+    mov_imm64(c, RCX, ACC_R);
+    call_abs(c, x86_ld_slow);
+    emit_unsync(c);
+    if (segslow) {
+        done2 = jmp32(c);
+        patch_here(c, segslow);
+        emit_slow_enter(c, d);
+        mov_imm64(c, RDX, seg << 8 | sz);
+        call_abs(c, jit_ld_seg);
+        emit_unsync(c);
+        patch_here(c, done2);
+    }
+    patch_here(c, done);
+}
+
+/* Store r8 (@sz bytes) to the operand address in rax (see emit_ea). */
+static void emit_store(Emit *c, const TCGInsn *d, int sz)
+{
+    uint8_t *m1, *m2, *done, *segslow = NULL, *done2 = NULL;
+    int seg = d->seg;
+
+    if (c->mode == 1) {
+        emit_seg_check(c, seg, sz, &segslow);
+    }
+    emit_tlb_probe(c, sz, true, &m1, &m2);
+    op_mem(c, sz, sz == 1 ? 0x88 : 0x89, R8, RAX, -1, 0);
+    done = jmp32(c);
+    patch_here(c, m1);
+    patch_here(c, m2);
+    emit_slow_enter(c, d);
+    mov_imm64(c, RDX, sz);
+    op_rr(c, 8, 0x89, R8, RCX);
+    call_abs(c, x86_st_slow);
+    if (segslow) {
+        done2 = jmp32(c);
+        patch_here(c, segslow);
+        emit_slow_enter(c, d);
+        mov_imm64(c, RDX, seg << 8 | sz);
+        op_rr(c, 8, 0x89, R8, RCX);
+        call_abs(c, jit_st_seg);
+        patch_here(c, done2);
+    }
+    emit_slow_block_end_check(c, d);
+    emit_unsync(c);
+    patch_here(c, done);
+}
+
+/* ---- instructions ---- */
+
+/* The interpreter's protocol around one handler call. */
+static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
+{
+    uint8_t *noshadow, *cont;
+
+    emit_sync(c);
+    c->pend_rip = 0;
+    c->pend_cnt = 0;
+    /* s->next_rip = env->rip + len */
+    op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(rip));
+    op_mem(c, 8, 0x8d, RAX, RAX, -1, d->len);
+    op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(next_rip));
+    /* r12d = shadow (inhibit_irq before the handler) */
+    op0f_mem(c, false, 0xb6, R12, S_REG, S_OFF(inhibit_irq));
+    op_rr(c, 8, 0x89, S_REG, RDI);
+    mov_imm64(c, RSI, (uintptr_t)d);
+    call_abs(c, (const void *)(uintptr_t)d->fn);
+    /* env->rip = s->next_rip */
+    op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(next_rip));
+    op_mem(c, 8, 0x89, RAX, ENV_REG, -1, ENV_OFF(rip));
+    c->pend_cnt = 1;
+    /* if (shadow | inhibit_next) { inhibit_irq = inhibit_next; next = 0 } */
+    op_mem(c, 1, 0x0a, R12, S_REG, -1, S_OFF(inhibit_next));  /* or r12b */
+    noshadow = jcc32(c, CC_E_);
+    op0f_mem(c, false, 0xb6, RAX, S_REG, S_OFF(inhibit_next));
+    op_mem(c, 1, 0x88, RAX, S_REG, -1, S_OFF(inhibit_irq));
+    st_s8(c, S_OFF(inhibit_next), 0);
+    patch_here(c, noshadow);
+    c->may_shadow = true;
+    c->flags_live = 0;
+    if (last) {
+        emit_sync(c);
+        c->pend_cnt = 0;
+        op_mem(c, 1, 0x80, 7, S_REG, -1, S_OFF(block_end));
+        e8(c, 0);
+        cont = jcc32(c, CC_NE_);
+        jmp_to(c, dispatch_code);
+        patch_here(c, cont);
+        jmp_to(c, c->exit_label);
+        return;
+    }
+    emit_tlb_base(c);       /* the handler may have changed CPL */
+    op_mem(c, 1, 0x80, 7, S_REG, -1, S_OFF(block_end));
+    e8(c, 0);
+    cont = jcc32(c, CC_E_);
+    emit_sync(c);
+    jmp_to(c, c->exit_label);
+    patch_here(c, cont);
+}
+
+/* After an inline instruction: advance the pending state. */
+static void inline_done(Emit *c, const TCGInsn *d)
+{
+    c->pend_rip += d->len;
+    c->pend_cnt++;
+    if (c->may_shadow) {
+        /* flags are not live across this store: mov does not touch them */
+        st_s8(c, S_OFF(inhibit_irq), 0);
+        c->may_shadow = false;
+    }
+}
+
+/* MOV forms: 88-8B, B0-BF, C6/C7 /0 */
+static bool gen_mov(Emit *c, const TCGInsn *d)
+{
+    int ot = d->ot, sz = 1 << ot;
+
+    if (d->map != 0 || (d->prefix & PREFIX_LOCK)) {
+        return false;
+    }
+    if (d->b >= 0xb0 && d->b <= 0xbf) {
+        mov_imm64(c, RAX, d->imm & ot_mask(ot));
+        st_greg(c, RAX, ot, d->rm, d->rex);
+        return true;
+    }
+    if (d->b == 0xc6 || d->b == 0xc7) {
+        if (d->reg & 7) {
+            return false;
+        }
+        if (d->mod == 3) {
+            mov_imm64(c, RAX, d->imm & ot_mask(ot));
+            st_greg(c, RAX, ot, d->rm, d->rex);
+            return true;
+        }
+        if (!ea_inline(c, d)) {
+            return false;
+        }
+        emit_ea(c, d);
+        mov_imm64(c, R8, d->imm & ot_mask(ot));
+        emit_store(c, d, sz);
+        return true;
+    }
+    if (d->b < 0x88 || d->b > 0x8b) {
+        return false;
+    }
+    if (d->mod == 3) {
+        if (d->b & 2) {
+            ld_greg(c, RAX, ot, d->rm, d->rex);
+            st_greg(c, RAX, ot, d->reg, d->rex);
+        } else {
+            ld_greg(c, RAX, ot, d->reg, d->rex);
+            st_greg(c, RAX, ot, d->rm, d->rex);
+        }
+        return true;
+    }
+    if (!ea_inline(c, d)) {
+        return false;
+    }
+    emit_ea(c, d);
+    if (d->b & 2) {
+        emit_load(c, d, sz);
+        st_greg(c, RAX, ot, d->reg, d->rex);
+    } else {
+        ld_greg(c, R8, ot, d->reg, d->rex);
+        emit_store(c, d, sz);
+    }
+    return true;
+}
+
+/* 8D LEA */
+static bool gen_lea(Emit *c, const TCGInsn *d)
+{
+    TCGInsn t;
+
+    if (d->mod == 3 || d->ot < 1 || !ea_inline(c, d)) {
+        return false;
+    }
+    t = *d;
+    t.seg = R_DS;           /* LEA ignores the segment */
+    emit_ea(c, &t);
+    if (d->ot == 2) {
+        zext32(c, RAX);
+    }
+    st_greg(c, RAX, d->ot, d->reg, d->rex);
+    return true;
+}
+
+/* 50-57 / 58-5F in 64-bit mode, 64-bit operand */
+static bool gen_pushpop(Emit *c, const TCGInsn *d)
+{
+    int32_t rsp = ENV_OFF(regs) + 8 * R_ESP;
+
+    if (c->mode != 2 || d->ot != 3) {
+        return false;
+    }
+    if (d->b < 0x58) {
+        ld_greg(c, R8, 3, d->rm, 1);
+        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, rsp);
+        op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
+        emit_store(c, d, 8);
+        add_mem64_imm(c, ENV_REG, rsp, -8);
+    } else {
+        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, rsp);
+        emit_load(c, d, 8);
+        add_mem64_imm(c, ENV_REG, rsp, 8);
+        st_greg(c, RAX, 3, d->rm, 1);
+    }
+    return true;
+}
+
+/* Host opcode (r/m, reg form) of ALU op 0..7; -1 when not inlined. */
+static int alu_host_opc(int op)
+{
+    static const int8_t opc[8] = { 0x01, 0x09, 0x11, 0x19, 0x21, 0x29,
+                                   0x31, 0x39 };
+    return opc[op];
+}
+
+/*
+ * eax/rax = a, ecx/rcx = b (zero-extended to ot); compute, write the lazy
+ * flags as alu() in ops-alu.c does, leave the result in rax (masked) and
+ * the host flags equal to the guest flags when ot >= 2.
+ */
+static uint64_t jit_get_cf(X86TCG *s)
+{
+    return get_cf(s);
+}
+
+/* r13 = guest CF (0/1) from the live host flags or the lazy flags */
+static void emit_carry_in(Emit *c)
+{
+    if (c->flags_live) {
+        e8(c, 0x41); e8(c, 0x0f); e8(c, 0x92); e8(c, 0xc5);  /* setc r13b */
+        e8(c, 0x45); e8(c, 0x0f); e8(c, 0xb6); e8(c, 0xed);  /* movzx */
+        return;
+    }
+    op_rr(c, 8, 0x89, S_REG, RDI);
+    call_abs(c, (const void *)(uintptr_t)jit_get_cf);
+    op_rr(c, 4, 0x89, RAX, R13);
+}
+
+/* host CF = r13 bit 0 */
+static void emit_carry_restore(Emit *c)
+{
+    e8(c, 0x41); e8(c, 0x0f); e8(c, 0xba); e8(c, 0xe5); e8(c, 0); /* bt */
+}
+
+static void emit_alu_core(Emit *c, int op, int ot)
+{
+    int hsz = ot == 3 ? 8 : 4;
+    bool logic = op == 1 || op == 4 || op == 6;
+    bool carry = op == 2 || op == 3;
+    int cc_op = logic ? CC_OP_LOGIC : op == 0 ? CC_OP_ADD :
+                op == 2 ? CC_OP_ADC : op == 3 ? CC_OP_SBB : CC_OP_SUB;
+
+    if (!logic) {
+        /* src1, src2 before the operation */
+        op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_src1));
+        op_mem(c, 8, 0x89, RCX, S_REG, -1, S_OFF(cc_src2));
+    }
+    if (carry) {
+        /* ADC/SBB: carry in from emit_carry_in(), aux = carry in */
+        op_mem(c, 8, 0x89, R13, S_REG, -1, S_OFF(cc_aux));
+    }
+    st_s32(c, S_OFF(cc_op), cc_op);
+    st_s8(c, S_OFF(cc_ot), ot);
+    if (carry) {
+        emit_carry_restore(c);
+    }
+    /* for CMP use SUB: the result is stored in cc_res */
+    op_rr(c, hsz, alu_host_opc(op == 7 ? 5 : op), RCX, RAX);
+    if (ot < 2) {
+        mask_ot(c, RAX, ot);    /* movzx: flags untouched */
+    }
+    op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
+    c->flags_live = ot >= 2 ? 1 + (op == 0 ? 1 : logic ? 2 : 0) : 0;
+}
+
+static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op);
+
+/* 00-3D (not ADC/SBB), 80/81/83 with a register destination, 84/85/A8/A9 */
+static bool gen_alu(Emit *c, const TCGInsn *d)
+{
+    int ot = d->ot, op, form;
+    bool mem_src = false;
+
+    if (d->map != 0 || (d->prefix & PREFIX_LOCK)) {
+        return false;
+    }
+    if (d->b < 0x40) {
+        op = (d->b >> 3) & 7;
+        form = d->b & 7;
+        if (form > 5 || alu_host_opc(op) < 0) {
+            return false;
+        }
+        if (form <= 1 && d->mod != 3) {
+            return gen_alu_mem(c, d, op);
+        }
+        if ((form == 2 || form == 3) && d->mod != 3) {
+            if (!ea_inline(c, d)) {
+                return false;
+            }
+            mem_src = true;
+        }
+    } else if (d->b >= 0x80 && d->b <= 0x83) {
+        op = d->reg & 7;
+        if (d->b == 0x82 || alu_host_opc(op) < 0) {
+            return false;
+        }
+        if (d->mod != 3) {
+            return gen_alu_mem(c, d, op);
+        }
+        form = 8;
+    } else if (d->b == 0x84 || d->b == 0x85 || d->b == 0xa8 ||
+               d->b == 0xa9) {
+        op = 4;
+        form = d->b >= 0xa8 ? 9 : 10;
+        if (form == 10 && d->mod != 3) {
+            if (!ea_inline(c, d)) {
+                return false;
+            }
+            mem_src = true;
+        }
+    } else {
+        return false;
+    }
+    if (op == 2 || op == 3) {
+        emit_carry_in(c);
+    }
+    if (mem_src) {
+        emit_ea(c, d);
+        emit_load(c, d, 1 << ot);
+    }
+    switch (form) {
+    case 0:
+    case 1:     /* r/m (register) op= reg */
+        ld_greg(c, RAX, ot, d->rm, d->rex);
+        ld_greg(c, RCX, ot, d->reg, d->rex);
+        break;
+    case 2:
+    case 3:     /* reg op= r/m */
+        if (mem_src) {
+            op_rr(c, 8, 0x89, RAX, RCX);
+        } else {
+            ld_greg(c, RCX, ot, d->rm, d->rex);
+        }
+        ld_greg(c, RAX, ot, d->reg, d->rex);
+        break;
+    case 4:
+    case 5:
+    case 9:     /* AL/eAX op imm */
+        ld_greg(c, RAX, ot, R_EAX, 0);
+        mov_imm64(c, RCX, d->imm & ot_mask(ot));
+        break;
+    case 8:     /* r/m (register) op imm */
+        ld_greg(c, RAX, ot, d->rm, d->rex);
+        mov_imm64(c, RCX, d->imm & ot_mask(ot));
+        break;
+    default:    /* TEST r/m, reg */
+        if (mem_src) {
+            op_rr(c, 8, 0x89, RAX, RCX);
+            ld_greg(c, RAX, ot, d->reg, d->rex);
+        } else {
+            ld_greg(c, RAX, ot, d->rm, d->rex);
+            ld_greg(c, RCX, ot, d->reg, d->rex);
+        }
+        break;
+    }
+    /* TEST: AND without writing back */
+    emit_alu_core(c, op, ot);
+    if (op == 7 || form >= 9) {
+        return true;
+    }
+    switch (form) {
+    case 0:
+    case 1:
+    case 8:
+        st_greg(c, RAX, ot, d->rm, d->rex);
+        break;
+    case 2:
+    case 3:
+        st_greg(c, RAX, ot, d->reg, d->rex);
+        break;
+    default:
+        st_greg(c, RAX, ot, R_EAX, 0);
+        break;
+    }
+    return true;
+}
+
+/*
+ * Between blocks without the loop: jumps (appended to @x) taken when the
+ * loop must run: budget used, exit request, a memory map change, or an
+ * interrupt request process_interrupts() would act on (a maskable one
+ * while EFLAGS.IF = 0 is left pending, as the loop does).
+ */
+static void emit_poll(Emit *c, uint8_t **x, int *n)
+{
+    uint8_t *ok;
+
+    op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(insn_count));
+    op_mem(c, 8, 0x3b, RAX, S_REG, -1, S_OFF(jit_insn_end));
+    x[(*n)++] = jcc32(c, CC_AE_);
+    op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cpu));
+    op_mem(c, 4, 0x8b, RCX, RAX, -1, offsetof(X86CPU, exit_request));
+    mov_imm64(c, RDX, (uintptr_t)&x86_tcg_mem_changed);
+    op_mem(c, 4, 0x0b, RCX, RDX, -1, 0);
+    x[(*n)++] = jcc32(c, CC_NE_);
+    op_mem(c, 4, 0x8b, RCX, RAX, -1, offsetof(X86CPU, interrupt_request));
+    op_rr(c, 4, 0x85, RCX, RCX);
+    ok = jcc32(c, CC_E_);
+    op_rr(c, 4, 0xf7, 0, RCX); e32(c, ~(uint32_t)CPU_INTERRUPT_HARD);
+    x[(*n)++] = jcc32(c, CC_NE_);                       /* test ecx, ~HARD */
+    op_mem(c, 4, 0xf7, 0, ENV_REG, -1, ENV_OFF(eflags));
+    e32(c, IF_MASK);                                    /* test eflags, IF */
+    x[(*n)++] = jcc32(c, CC_NE_);
+    patch_here(c, ok);
+}
+
+/*
+ * Leave the block towards a direct target (env->rip and insn_count are
+ * stored): a patchable jump to the target's code, taken only while the
+ * budget lasts and nothing asks the loop for attention (exit request,
+ * interrupt, memory map change).  Unpatched, it jumps to a stub that
+ * names the jump for x86_jit_run() and returns to the loop.
+ */
+static void emit_chain_exit(Emit *c)
+{
+    uint8_t *x3, *slot;
+
+    uint8_t *x[4];
+    int n = 0;
+
+    emit_poll(c, x, &n);
+    slot = jmp32(c);
+    patch_here(c, slot);
+    /* the stub: slot's initial target */
+    mov_imm64(c, RAX, (uintptr_t)slot);
+    op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(chain_slot));
+    x3 = jmp32(c);
+    for (int i = 0; i < n; i++) {
+        patch_here(c, x[i]);
+    }
+    patch_here(c, x3);
+    jmp_to(c, c->exit_label);
+}
+
+/*
+ * Jcc rel / JMP rel closing a 64-bit block.  Jcc is inline only when the
+ * host flags still hold the guest flags (a fused producer just before).
+ */
+/*
+ * CALL rel32 / RET closing a 32-bit-mode block with a 32-bit stack: the
+ * push/pop through SS with its limit check, the CS limit check of the
+ * target.  A 16-bit stack or a target beyond the limit runs the handler
+ * instead (out of line), which raises the #GP itself.
+ */
+static bool gen_callret32(Emit *c, const TCGInsn *d)
+{
+    int32_t esp = ENV_OFF(regs) + 8 * R_ESP;
+    int32_t cs_limit = seg_off(R_CS) + (int32_t)offsetof(SegmentCache, limit);
+    int64_t nt = c->pend_rip + d->len;
+    uint8_t *h1, *h2, *h3 = NULL;
+    bool call = d->b == 0xe8;
+    TCGInsn st;
+
+    if (c->mode != 1 || d->map != 0 || d->ot != 2 || !fits32(nt) ||
+        (d->b != 0xe8 && d->b != 0xc3)) {
+        return false;
+    }
+    st = *d;
+    st.seg = R_SS;
+    op_mem(c, 1, 0x80, 7, S_REG, -1, S_OFF(ss32));
+    e8(c, 0);
+    h1 = jcc32(c, CC_E_);
+    if (call) {
+        /* r13 = target, checked against CS.limit before the push */
+        op_mem(c, 4, 0x8b, R13, ENV_REG, -1, ENV_OFF(rip));
+        op_rr(c, 4, 0x81, 0, R13);
+        e32(c, (uint32_t)(nt + (int64_t)d->imm));
+        op_mem(c, 4, 0x8b, RDX, ENV_REG, -1, cs_limit);
+        op_rr(c, 8, 0x39, RDX, R13);                    /* cmp r13, rdx */
+        h2 = jcc32(c, CC_A_);
+        op_mem(c, 4, 0x8b, R8, ENV_REG, -1, ENV_OFF(rip));
+        op_rr(c, 4, 0x81, 0, R8);
+        e32(c, (uint32_t)nt);                           /* r8d = return */
+        op_mem(c, 4, 0x8b, RAX, ENV_REG, -1, esp);
+        op_rr(c, 4, 0x83, 5, RAX); e8(c, 4);            /* sub eax, 4 */
+        emit_store(c, &st, 4);
+        op_mem(c, 4, 0x8b, RAX, ENV_REG, -1, esp);
+        op_rr(c, 4, 0x83, 5, RAX); e8(c, 4);
+    } else {
+        op_mem(c, 4, 0x8b, RAX, ENV_REG, -1, esp);
+        emit_load(c, &st, 4);
+        op_rr(c, 8, 0x89, RAX, R13);
+        op_mem(c, 4, 0x8b, RDX, ENV_REG, -1, cs_limit);
+        op_rr(c, 8, 0x39, RDX, R13);
+        h2 = jcc32(c, CC_A_);
+        op_mem(c, 4, 0x8b, RAX, ENV_REG, -1, esp);
+        op_rr(c, 4, 0x83, 0, RAX); e8(c, 4);            /* add eax, 4 */
+    }
+    op_mem(c, 8, 0x89, RAX, ENV_REG, -1, esp);          /* ESP, zero-ext */
+    op_mem(c, 8, 0x89, R13, ENV_REG, -1, ENV_OFF(rip));
+    add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
+    if (c->may_shadow) {
+        st_s8(c, S_OFF(inhibit_irq), 0);
+    }
+    if (call) {
+        emit_chain_exit(c);
+    } else {
+        jmp_to(c, dispatch_code);
+    }
+    patch_here(c, h1);
+    patch_here(c, h2);
+    patch_here(c, h3);
+    emit_call_handler(c, d, true);
+    return true;
+}
+
+static bool gen_branch(Emit *c, const TCGInsn *d)
+{
+    uint8_t *taken = NULL;
+    int64_t nt = c->pend_rip + d->len, t = nt + (int64_t)d->imm;
+    int32_t rsp = ENV_OFF(regs) + 8 * R_ESP;
+
+    if (c->mode == 1) {
+        /* 32-bit mode: Jcc/JMP with a 32-bit EIP only */
+        if (d->ot != 2 || !fits32(nt) ||
+            !((d->map == 0 && (d->b == 0xe9 || d->b == 0xeb ||
+                               (d->b >= 0x70 && d->b <= 0x7f))) ||
+              (d->map == 1 && d->b >= 0x80 && d->b <= 0x8f))) {
+            return false;
+        }
+    } else if (c->mode != 2 || !fits32(t) || !fits32(nt)) {
+        return false;
+    }
+    if (d->map == 0 && d->b == 0xc3 && d->ot == 3 && c->mode == 2) {
+        /* RET: indirect, back to the loop's jump cache */
+        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, rsp);
+        emit_load(c, d, 8);
+        add_mem64_imm(c, ENV_REG, rsp, 8);
+        op_mem(c, 8, 0x89, RAX, ENV_REG, -1, ENV_OFF(rip));
+        add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
+        if (c->may_shadow) {
+            st_s8(c, S_OFF(inhibit_irq), 0);
+        }
+        jmp_to(c, dispatch_code);
+        return true;
+    }
+    if (d->map == 0 && d->b == 0xe8 && d->ot == 3 && c->mode == 2) {
+        /* CALL rel: push the return address, then a direct jump */
+        op_mem(c, 8, 0x8b, R8, ENV_REG, -1, ENV_OFF(rip));
+        op_mem(c, 8, 0x8d, R8, R8, -1, nt);
+        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, rsp);
+        op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
+        emit_store(c, d, 8);
+        add_mem64_imm(c, ENV_REG, rsp, -8);
+    } else if (d->map == 0 && (d->b == 0xe9 || d->b == 0xeb)) {
+        /* JMP rel */
+    } else if ((d->map == 0 && d->b >= 0x70 && d->b <= 0x7f) ||
+               (d->map == 1 && d->b >= 0x80 && d->b <= 0x8f)) {
+        if (!c->flags_live) {
+            /* the lazy flags decide: al = x86_cond(s, cc) */
+            op_rr(c, 8, 0x89, S_REG, RDI);
+            mov_imm64(c, RSI, d->b & 15);
+            call_abs(c, (const void *)(uintptr_t)x86_cond);
+            op_rr(c, 1, 0x84, RAX, RAX);        /* test al, al */
+            taken = jcc32(c, CC_NE_);
+        } else {
+            taken = jcc32(c, d->b & 15);
+        }
+    } else {
+        return false;
+    }
+    if (taken) {
+        /* not taken */
+        add_mem64_imm(c, ENV_REG, ENV_OFF(rip), nt);
+        add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
+        if (c->may_shadow) {
+            st_s8(c, S_OFF(inhibit_irq), 0);
+        }
+        emit_chain_exit(c);
+        patch_here(c, taken);
+    }
+    if (c->mode == 1) {
+        /* EIP = (uint32_t)target, #GP beyond the CS limit (jump_to) */
+        uint8_t *gp;
+
+        op_mem(c, 4, 0x8b, RAX, ENV_REG, -1, ENV_OFF(rip));
+        op_rr(c, 4, 0x81, 0, RAX);
+        e32(c, (uint32_t)t);                            /* add eax, t */
+        op_mem(c, 4, 0x8b, RDX, ENV_REG, -1,
+               seg_off(R_CS) + (int32_t)offsetof(SegmentCache, limit));
+        op_rr(c, 8, 0x39, RDX, RAX);                    /* cmp rax, rdx */
+        gp = jcc32(c, CC_A_);
+        op_mem(c, 8, 0x89, RAX, ENV_REG, -1, ENV_OFF(rip));
+        add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
+        if (c->may_shadow) {
+            st_s8(c, S_OFF(inhibit_irq), 0);
+        }
+        emit_chain_exit(c);
+        patch_here(c, gp);
+        emit_sync(c);           /* RIP of the branch: #GP is a fault */
+        op_rr(c, 8, 0x89, S_REG, RDI);
+        mov_imm64(c, RSI, 0);
+        call_abs(c, (const void *)(uintptr_t)x86_raise_gp);
+        return true;
+    }
+    add_mem64_imm(c, ENV_REG, ENV_OFF(rip), t);
+    add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
+    if (c->may_shadow) {
+        st_s8(c, S_OFF(inhibit_irq), 0);
+    }
+    emit_chain_exit(c);
+    return true;
+}
+
+/* Lazy flags as set_cc_szp(): result in rax, CF/OF/AF bits in rcx. */
+static void emit_cc_szp(Emit *c, int ot)
+{
+    st_s32(c, S_OFF(cc_op), CC_OP_SZP);
+    st_s8(c, S_OFF(cc_ot), ot);
+    op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
+    op_mem(c, 8, 0x89, RCX, S_REG, -1, S_OFF(cc_aux));
+}
+
+/* dl = host CF (setc) or OF (seto), zero-extended to edx */
+static void emit_setcc_edx(Emit *c, int cond)
+{
+    e8(c, 0x0f); e8(c, 0x90 | cond); e8(c, 0xc2);     /* setcc dl */
+    e8(c, 0x0f); e8(c, 0xb6); e8(c, 0xd2);            /* movzx edx, dl */
+}
+
+/*
+ * C1/D1/D3 /4 /5 /7 (SHL, SHR, SAR) on a 32/64-bit register, as
+ * do_shift() in ops-alu.c: no flag change for a zero count, OF from the
+ * formula the interpreter uses for every count.
+ */
+static bool gen_shift(Emit *c, const TCGInsn *d)
+{
+    int op = d->reg & 7, ot = d->ot, hsz = ot == 3 ? 8 : 4, w = 8 << ot;
+    unsigned mask = ot == 3 ? 0x3f : 0x1f, cnt = 0;
+    bool by_cl = d->b == 0xd3;
+    uint8_t *zero = NULL, *done, *of0 = NULL;
+
+    if (d->mod != 3 || ot < 2 || (op != 4 && op != 5 && op != 7) ||
+        (d->prefix & PREFIX_LOCK)) {
+        return false;
+    }
+    if (!by_cl) {
+        cnt = (d->b == 0xd1 ? 1 : (unsigned)d->imm & 0xff) & mask;
+        if (!cnt) {
+            return false;
+        }
+    }
+    ld_greg(c, RAX, ot, d->rm, d->rex);
+    op_rr(c, 8, 0x89, RAX, RSI);                        /* rsi = a */
+    c->flags_live = 0;
+    if (by_cl) {
+        op0f_mem(c, false, 0xb6, RCX, ENV_REG, ENV_OFF(regs) + 8 * R_ECX);
+        op_rr(c, 4, 0x83, 4, RCX); e8(c, mask);         /* and ecx, mask */
+        zero = jcc32(c, CC_E_);
+        op_rr(c, 4, 0x89, RCX, R9);                     /* r9d = count */
+        op_rr(c, hsz, 0xd3, op, RAX);                   /* shift rax, cl */
+    } else {
+        op_rr(c, hsz, 0xc1, op, RAX);
+        e8(c, cnt);
+    }
+    emit_setcc_edx(c, CC_B_);                           /* edx = CF */
+    if (op == 4) {
+        /* SHL: OF = MSB(result) ^ CF */
+        op_rr(c, 8, 0x89, RAX, RCX);
+        op_rr(c, 8, 0xc1, 5, RCX); e8(c, w - 1);
+        op_rr(c, 4, 0x31, RDX, RCX);
+    } else {
+        op_rr(c, 4, 0x31, RCX, RCX);                    /* OF = 0 */
+        if (op == 5 && (by_cl || cnt == 1)) {
+            /* SHR by 1: OF = MSB(a) */
+            if (by_cl) {
+                op_rr(c, 4, 0x83, 7, R9); e8(c, 1);     /* cmp r9d, 1 */
+                of0 = jcc32(c, CC_NE_);
+            }
+            op_rr(c, 8, 0x89, RSI, RCX);
+            op_rr(c, 8, 0xc1, 5, RCX); e8(c, w - 1);
+            patch_here(c, of0);
+        }
+    }
+    op_rr(c, 4, 0xc1, 4, RCX); e8(c, 11);               /* shl ecx, 11 */
+    op_rr(c, 4, 0x09, RDX, RCX);                        /* or ecx, edx */
+    emit_cc_szp(c, ot);
+    done = jmp32(c);
+    patch_here(c, zero);
+    patch_here(c, done);
+    st_greg(c, RAX, ot, d->rm, d->rex);
+    return true;
+}
+
+/*
+ * C1/D1 /0 /1 (ROL, ROR by a constant) on a 32/64-bit register: the other
+ * arithmetic flags are materialised as do_shift() does (CC_OP_EFLAGS).
+ */
+static bool gen_rotate(Emit *c, const TCGInsn *d)
+{
+    int op = d->reg & 7, ot = d->ot, hsz = ot == 3 ? 8 : 4, w = 8 << ot;
+    unsigned cnt;
+
+    if (d->mod != 3 || ot < 2 || op > 1 || d->b == 0xd3 ||
+        (d->prefix & PREFIX_LOCK)) {
+        return false;
+    }
+    cnt = (d->b == 0xd1 ? 1 : (unsigned)d->imm & 0xff) & (w - 1);
+    if (!cnt) {
+        return false;
+    }
+    c->flags_live = 0;
+    op_rr(c, 8, 0x89, S_REG, RDI);
+    call_abs(c, (const void *)(uintptr_t)x86_compute_eflags);
+    op_rr(c, 4, 0x81, 4, RAX); e32(c, ~(uint32_t)(CC_C | CC_O));
+    op_rr(c, 4, 0x89, RAX, R13);                        /* r13d = flags */
+    ld_greg(c, RAX, ot, d->rm, d->rex);
+    op_rr(c, hsz, 0xc1, op, RAX); e8(c, cnt);           /* rol/ror */
+    if (op == 0) {
+        /* CF = bit 0, OF = MSB ^ CF */
+        op_rr(c, 4, 0x89, RAX, RCX);
+        op_rr(c, 4, 0x83, 4, RCX); e8(c, 1);
+        op_rr(c, 8, 0x89, RAX, RDX);
+        op_rr(c, 8, 0xc1, 5, RDX); e8(c, w - 1);
+    } else {
+        /* CF = MSB, OF = MSB ^ next bit */
+        op_rr(c, 8, 0x89, RAX, RCX);
+        op_rr(c, 8, 0xc1, 5, RCX); e8(c, w - 1);
+        op_rr(c, 8, 0x89, RAX, RDX);
+        op_rr(c, 8, 0xc1, 5, RDX); e8(c, w - 2);
+        op_rr(c, 4, 0x83, 4, RDX); e8(c, 1);
+    }
+    op_rr(c, 4, 0x31, RCX, RDX);                        /* edx ^= ecx */
+    op_rr(c, 4, 0xc1, 4, RDX); e8(c, 11);               /* -> CC_O */
+    op_rr(c, 4, 0x09, RDX, RCX);
+    op_rr(c, 4, 0x09, RCX, R13);                        /* r13d |= ecx */
+    /* env->eflags = (eflags & ~CC_ARITH) | r13; cc_op = CC_OP_EFLAGS */
+    op_mem(c, 8, 0x8b, RDX, ENV_REG, -1, ENV_OFF(eflags));
+    op_rr(c, 8, 0x81, 4, RDX); e32(c, ~(uint32_t)CC_ARITH);
+    op_rr(c, 8, 0x09, R13, RDX);
+    op_mem(c, 8, 0x89, RDX, ENV_REG, -1, ENV_OFF(eflags));
+    st_s32(c, S_OFF(cc_op), CC_OP_EFLAGS);
+    st_greg(c, RAX, ot, d->rm, d->rex);
+    return true;
+}
+
+/* F7 /0-/5 on 32/64-bit operands: TEST imm, NOT, NEG, MUL, IMUL */
+static bool gen_grp3(Emit *c, const TCGInsn *d)
+{
+    int op = d->reg & 7, ot = d->ot, hsz = ot == 3 ? 8 : 4;
+
+    if (ot < 2 || op > 5 || (d->prefix & PREFIX_LOCK)) {
+        return false;
+    }
+    if (d->mod != 3) {
+        if ((op == 2 || op == 3) || !ea_inline(c, d)) {
+            return false;       /* NOT/NEG of memory: handler */
+        }
+        emit_ea(c, d);
+        emit_load(c, d, 1 << ot);
+        op_rr(c, 8, 0x89, RAX, RCX);                    /* rcx = v */
+    } else {
+        ld_greg(c, RCX, ot, d->rm, d->rex);
+    }
+    switch (op) {
+    case 0:
+    case 1:
+        op_rr(c, 8, 0x89, RCX, RAX);
+        mov_imm64(c, RCX, d->imm & ot_mask(ot));
+        emit_alu_core(c, 4, ot);
+        return true;
+    case 2:
+        op_rr(c, hsz, 0xf7, 2, RCX);                    /* not */
+        st_greg(c, RCX, ot, d->rm, d->rex);
+        return true;
+    case 3:
+        op_rr(c, 4, 0x31, RAX, RAX);                    /* a = 0 */
+        emit_alu_core(c, 5, ot);                        /* 0 - v */
+        st_greg(c, RAX, ot, d->rm, d->rex);
+        return true;
+    default:
+        ld_greg(c, RAX, ot, R_EAX, 0);
+        op_rr(c, hsz, 0xf7, op, RCX);                   /* mul/imul rcx */
+        c->flags_live = 0;
+        e8(c, 0x0f); e8(c, 0x90); e8(c, 0xc1);          /* seto cl */
+        e8(c, 0x0f); e8(c, 0xb6); e8(c, 0xc9);          /* movzx ecx, cl */
+        op_rr(c, 4, 0x69, RCX, RCX); e32(c, CC_C | CC_O);
+        st_greg(c, RAX, ot, R_EAX, 0);
+        st_greg(c, RDX, ot, R_EDX, 0);
+        emit_cc_szp(c, ot);
+        return true;
+    }
+}
+
+/* 0F AF IMUL r, r/m; 69/6B IMUL r, r/m, imm (32/64-bit) */
+static bool gen_imul(Emit *c, const TCGInsn *d)
+{
+    int ot = d->ot;
+
+    if (ot < 2 || (d->prefix & PREFIX_LOCK)) {
+        return false;
+    }
+    if (d->mod == 3) {
+        ld_greg(c, RAX, ot, d->rm, d->rex);
+    } else {
+        if (!ea_inline(c, d)) {
+            return false;
+        }
+        emit_ea(c, d);
+        emit_load(c, d, 1 << ot);
+    }
+    if (d->map) {
+        ld_greg(c, RCX, ot, d->reg, d->rex);
+    } else {
+        mov_imm64(c, RCX, d->imm & ot_mask(ot));
+    }
+    c->flags_live = 0;
+    rex(c, ot == 3, RAX, 0, RCX, false);
+    e8(c, 0x0f); e8(c, 0xaf); e8(c, 0xc1);              /* imul rax, rcx */
+    emit_setcc_edx(c, CC_O_);
+    op_rr(c, 4, 0x69, RCX, RDX); e32(c, CC_C | CC_O);   /* ecx = edx * C|O */
+    st_greg(c, RAX, ot, d->reg, d->rex);
+    emit_cc_szp(c, ot);
+    return true;
+}
+
+/* dst = zero-extended @sz bytes at [base] */
+static void emit_host_load(Emit *c, int dst, int base, int sz)
+{
+    switch (sz) {
+    case 1: op0f_mem(c, false, 0xb6, dst, base, 0); break;
+    case 2: op0f_mem(c, false, 0xb7, dst, base, 0); break;
+    case 4: op_mem(c, 4, 0x8b, dst, base, -1, 0); break;
+    default: op_mem(c, 8, 0x8b, dst, base, -1, 0); break;
+    }
+}
+
+/*
+ * Out-of-line path that runs the whole instruction through its handler
+ * (a non-branching one), then rejoins the inline path.
+ */
+static void emit_handler_slow(Emit *c, const TCGInsn *d)
+{
+    emit_slow_enter(c, d);
+    mov_imm64(c, RSI, (uintptr_t)d);
+    call_abs(c, (const void *)(uintptr_t)d->fn);
+    emit_slow_block_end_check(c, d);
+    emit_unsync(c);
+}
+
+/*
+ * ALU op with a memory destination: 00-3D forms 0/1 and 80/81/83.  CMP
+ * only loads; the others probe the TLB for writing, read and write the
+ * host page directly, and leave TLB misses, MMIO and segment-limit cases
+ * to the handler.
+ */
+static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op)
+{
+    int ot = d->ot, sz = 1 << ot;
+    uint8_t *m1, *m2, *segslow = NULL, *done;
+
+    if (!ea_inline(c, d)) {
+        return false;
+    }
+    if (op == 2 || op == 3) {
+        emit_carry_in(c);
+    }
+    emit_ea(c, d);
+    if (op == 7) {
+        emit_load(c, d, sz);
+    } else {
+        if (c->mode == 1) {
+            emit_seg_check(c, d->seg, sz, &segslow);
+        }
+        emit_tlb_probe(c, sz, true, &m1, &m2);
+        op_rr(c, 8, 0x89, RAX, R9);                 /* r9 = host address */
+        emit_host_load(c, RAX, R9, sz);
+    }
+    if (d->b < 0x40) {
+        ld_greg(c, RCX, ot, d->reg, d->rex);
+    } else {
+        mov_imm64(c, RCX, d->imm & ot_mask(ot));
+    }
+    emit_alu_core(c, op, ot);
+    if (op == 7) {
+        return true;
+    }
+    op_mem(c, sz, sz == 1 ? 0x88 : 0x89, RAX, R9, -1, 0);
+    done = jmp32(c);
+    patch_here(c, m1);
+    patch_here(c, m2);
+    patch_here(c, segslow);
+    emit_handler_slow(c, d);
+    patch_here(c, done);
+    c->flags_live = 0;
+    return true;
+}
+
+/*
+ * Host condition code that is true when guest condition @cc holds: the
+ * live host flags, or x86_cond() on the lazy flags (r13b, tested).
+ */
+static int emit_cond(Emit *c, int cc, bool keep_flags)
+{
+    if (c->flags_live && keep_flags) {
+        return cc;
+    }
+    op_rr(c, 8, 0x89, S_REG, RDI);
+    mov_imm64(c, RSI, cc);
+    call_abs(c, (const void *)(uintptr_t)x86_cond);
+    op_rr(c, 4, 0x89, RAX, R13);                        /* r13d = eax */
+    c->flags_live = 0;
+    return -1;
+}
+
+/* 0F 90-9F SETcc r8 */
+static bool gen_setcc(Emit *c, const TCGInsn *d)
+{
+    int hcc;
+
+    if (d->mod != 3 || (d->prefix & PREFIX_LOCK)) {
+        return false;
+    }
+    hcc = emit_cond(c, d->b & 15, true);
+    if (hcc < 0) {
+        rex(c, false, R13, 0, R13, false);
+        e8(c, 0x84); e8(c, 0xc0 | (R13 & 7) << 3 | (R13 & 7)); /* test */
+        hcc = CC_NE_;
+    }
+    e8(c, 0x0f); e8(c, 0x90 | hcc); e8(c, 0xc0);       /* setcc al */
+    st_greg(c, RAX, 0, d->rm, d->rex);
+    return true;
+}
+
+/* 0F 40-4F CMOVcc (16/32/64-bit; the source is read even when false) */
+static bool gen_cmov(Emit *c, const TCGInsn *d)
+{
+    int ot = d->ot, hcc;
+
+    if (ot < 1 || (d->prefix & PREFIX_LOCK)) {
+        return false;
+    }
+    if (d->mod != 3 && !ea_inline(c, d)) {
+        return false;
+    }
+    /* a memory source's TLB probe clobbers the host flags */
+    hcc = emit_cond(c, d->b & 15, d->mod == 3);
+    if (d->mod == 3) {
+        ld_greg(c, RAX, ot, d->rm, d->rex);
+    } else {
+        emit_ea(c, d);
+        emit_load(c, d, 1 << ot);
+    }
+    ld_greg(c, RCX, ot, d->reg, d->rex);
+    if (hcc < 0) {
+        rex(c, false, R13, 0, R13, false);
+        e8(c, 0x84); e8(c, 0xc0 | (R13 & 7) << 3 | (R13 & 7));
+        hcc = CC_NE_;
+    }
+    /* cmovcc rcx, rax */
+    if (ot == 1) {
+        e8(c, 0x66);
+    }
+    rex(c, ot == 3, RCX, 0, RAX, false);
+    e8(c, 0x0f); e8(c, 0x40 | hcc); e8(c, 0xc8);
+    st_greg(c, RCX, ot, d->reg, d->rex);
+    return true;
+}
+
+/* FE/FF /0 /1 on a register, 40-4F outside 64-bit mode: INC/DEC */
+static bool gen_incdec(Emit *c, const TCGInsn *d)
+{
+    int ot = d->ot, r, rexb, hsz = ot == 3 ? 8 : 4;
+    bool dec;
+
+    if (d->prefix & PREFIX_LOCK) {
+        return false;
+    }
+    if (d->b >= 0x40 && d->b <= 0x4f) {
+        r = d->b & 7;
+        rexb = 0;
+        dec = d->b & 8;
+    } else {
+        if (d->mod != 3 || (d->reg & 7) > 1) {
+            return false;
+        }
+        r = d->rm;
+        rexb = d->rex;
+        dec = d->reg & 1;
+    }
+    emit_carry_in(c);
+    ld_greg(c, RAX, ot, r, rexb);
+    op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_src1));
+    op_mem(c, 8, 0xc7, 0, S_REG, -1, S_OFF(cc_src2));
+    e32(c, 1);
+    op_mem(c, 8, 0x89, R13, S_REG, -1, S_OFF(cc_aux));
+    st_s32(c, S_OFF(cc_op), dec ? CC_OP_DEC : CC_OP_INC);
+    st_s8(c, S_OFF(cc_ot), ot);
+    emit_carry_restore(c);
+    op_rr(c, hsz, 0xff, dec ? 1 : 0, RAX);             /* inc/dec */
+    if (ot < 2) {
+        mask_ot(c, RAX, ot);
+    }
+    op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
+    st_greg(c, RAX, ot, r, rexb);
+    c->flags_live = ot >= 2;
+    return true;
+}
+
+/* 0F B6/B7/BE/BF MOVZX/MOVSX, 63 MOVSXD (64-bit mode) */
+static bool gen_movx(Emit *c, const TCGInsn *d)
+{
+    bool sx, movsxd = d->map == 0;
+    int sot;
+
+    if (d->prefix & PREFIX_LOCK) {
+        return false;
+    }
+    if (movsxd) {
+        if (c->mode != 2) {
+            return false;
+        }
+        sot = 2;
+        sx = d->ot == 3;
+    } else {
+        sot = d->b & 1 ? 1 : 0;
+        sx = d->b >= 0xbe;
+    }
+    if (d->mod == 3) {
+        ld_greg(c, RAX, sot, d->rm, d->rex);
+    } else {
+        if (!ea_inline(c, d)) {
+            return false;
+        }
+        emit_ea(c, d);
+        emit_load(c, d, 1 << sot);
+    }
+    if (sx) {
+        /* movsx rax, al / ax; movsxd rax, eax */
+        e8(c, 0x48);
+        if (sot == 2) {
+            e8(c, 0x63);
+        } else {
+            e8(c, 0x0f);
+            e8(c, sot ? 0xbf : 0xbe);
+        }
+        e8(c, 0xc0);
+        if (d->ot == 2) {
+            zext32(c, RAX);
+        }
+    }
+    st_greg(c, RAX, d->ot, d->reg, d->rex);
+    return true;
+}
+
+static bool gen_inline(Emit *c, const TCGInsn *d)
+{
+    if (d->map == 0) {
+        switch (d->b) {
+        case 0x88 ... 0x8b:
+        case 0xb0 ... 0xbf:
+        case 0xc6:
+        case 0xc7:
+            return gen_mov(c, d);
+        case 0x8d:
+            return gen_lea(c, d);
+        case 0x50 ... 0x5f:
+            return gen_pushpop(c, d);
+        case 0x00 ... 0x3f:
+        case 0x80 ... 0x85:
+        case 0xa8:
+        case 0xa9:
+            return gen_alu(c, d);
+        case 0x63:
+            return gen_movx(c, d);
+        case 0x40 ... 0x4f:     /* (REX prefixes in 64-bit mode) */
+        case 0xfe:
+        case 0xff:
+            return gen_incdec(c, d);
+        case 0xc1:
+        case 0xd1:
+        case 0xd3:
+            return (d->reg & 7) <= 1 ? gen_rotate(c, d) : gen_shift(c, d);
+        case 0x69:
+        case 0x6b:
+            return gen_imul(c, d);
+        case 0xf7:
+            return gen_grp3(c, d);
+        default:
+            return false;
+        }
+    }
+    if (d->map == 1) {
+        switch (d->b) {
+        case 0xb6:
+        case 0xb7:
+        case 0xbe:
+        case 0xbf:
+            return gen_movx(c, d);
+        case 0xaf:
+            return gen_imul(c, d);
+        case 0x40 ... 0x4f:
+            return gen_cmov(c, d);
+        case 0x90 ... 0x9f:
+            return gen_setcc(c, d);
+        default:
+            return false;
+        }
+    }
+    return false;
+}
+
+/*
+ * The dispatcher: shared code that a block jumps to instead of returning
+ * when its successor is not known at translation time (RET, indirect
+ * jumps, direct jumps to another page).  State is stored (env->rip,
+ * insn_count).  It polls like a chained jump, then probes the jump cache
+ * as x86_next_block() does and enters the successor's translated code;
+ * anything else returns to the loop in exec.c.
+ */
+static void emit_dispatcher(void)
+{
+    Emit c = {
+        .p = cache_ptr, .end = cache_base + JIT_CACHE_SIZE, .mode = 2,
+    };
+    uint8_t *x[12], *skip;
+    int n = 0;
+
+    c.exit_label = c.p;
+    emit_epilogue(&c);
+    dispatch_code = c.p;
+    emit_poll(&c, x, &n);
+    /* not halted? */
+    op0f_mem(&c, false, 0xb6, RCX, ENV_REG, ENV_OFF(halted));
+    op_mem(&c, 1, 0x0a, RCX, ENV_REG, -1, ENV_OFF(init_received));
+    x[n++] = jcc32(&c, CC_NE_);
+    /* rax = lin = CS.base + RIP; rdx = &s->jc[hash] */
+    op_mem(&c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(rip));
+    op_mem(&c, 8, 0x03, RAX, ENV_REG, -1,
+           ENV_OFF(segs) + R_CS * (int32_t)sizeof(SegmentCache) +
+           (int32_t)offsetof(SegmentCache, base));
+    op_mem(&c, 1, 0x80, 7, S_REG, -1, S_OFF(code64));
+    e8(&c, 0);
+    skip = jcc32(&c, CC_NE_);
+    zext32(&c, RAX);                    /* outside 64-bit mode: 32 bits */
+    patch_here(&c, skip);
+    op_rr(&c, 8, 0x89, RAX, RDX);
+    op_rr(&c, 8, 0xc1, 5, RDX); e8(&c, X86_JC_BITS);    /* shr rdx, bits */
+    op_rr(&c, 8, 0x31, RAX, RDX);                       /* xor rdx, rax */
+    op_rr(&c, 4, 0x81, 4, RDX); e32(&c, X86_JC_SIZE - 1);
+    op_rr(&c, 4, 0x69, RDX, RDX); e32(&c, sizeof(X86JumpCacheEntry));
+    rex(&c, true, RDX, RDX, S_REG, false);  /* lea rdx, [rbx + rdx + jc] */
+    e8(&c, 0x8d);
+    modrm_mem(&c, RDX, S_REG, RDX, S_OFF(jc));
+    op_mem(&c, 8, 0x3b, RAX, RDX, -1, offsetof(X86JumpCacheEntry, lin));
+    x[n++] = jcc32(&c, CC_NE_);
+    /* gen == x86_block_gen << 32 | s->jc_gen */
+    mov_imm64(&c, RSI, (uintptr_t)&x86_block_gen);
+    op_mem(&c, 4, 0x8b, RSI, RSI, -1, 0);
+    op_rr(&c, 8, 0xc1, 4, RSI); e8(&c, 32);             /* shl rsi, 32 */
+    op_mem(&c, 4, 0x8b, RCX, S_REG, -1, S_OFF(jc_gen));
+    op_rr(&c, 8, 0x09, RCX, RSI);                       /* or rsi, rcx */
+    op_mem(&c, 8, 0x3b, RSI, RDX, -1, offsetof(X86JumpCacheEntry, gen));
+    x[n++] = jcc32(&c, CC_NE_);
+    /* key == (code64 ? 2 : code32 ? 1 : 0) | mmu_idx << 2 */
+    op_mem(&c, 4, 0x8b, RCX, S_REG, -1, S_OFF(mmu_idx));
+    op_rr(&c, 4, 0xc1, 4, RCX); e8(&c, 2);
+    op0f_mem(&c, false, 0xb6, RSI, S_REG, S_OFF(code64));
+    op_rr(&c, 4, 0x01, RSI, RSI);                       /* add esi, esi */
+    op_rr(&c, 4, 0x09, RSI, RCX);                       /* or ecx, esi */
+    op0f_mem(&c, false, 0xb6, RSI, S_REG, S_OFF(code32));
+    op_rr(&c, 4, 0x09, RSI, RCX);
+    op_mem(&c, 4, 0x3b, RCX, RDX, -1, offsetof(X86JumpCacheEntry, key));
+    x[n++] = jcc32(&c, CC_NE_);
+    emit_tlb_base(&c);                  /* the last handler may change CPL */
+    op_mem(&c, 8, 0x8b, RDX, RDX, -1, offsetof(X86JumpCacheEntry, tb));
+    op_mem(&c, 8, 0x8b, RCX, RDX, -1, offsetof(TCGBlock, jit_body));
+    op_rr(&c, 8, 0x85, RCX, RCX);
+    x[n++] = jcc32(&c, CC_E_);
+    /* as x86_jit_run: this block names the page chains may stay on */
+    op_mem(&c, 8, 0x89, RDX, S_REG, -1, S_OFF(chain_src));
+    op_mem(&c, 8, 0x89, RAX, S_REG, -1, S_OFF(chain_lin));
+    e8(&c, 0xff); e8(&c, 0xe1);                         /* jmp rcx */
+    for (int i = 0; i < n; i++) {
+        patch_here(&c, x[i]);
+    }
+    jmp_to(&c, c.exit_label);
+    cache_ptr = cache_start = c.p;
+}
+
+/* ---- blocks ---- */
+
+static void emit_prologue(Emit *c)
+{
+    e8(c, 0x53);                        /* push rbx */
+    e8(c, 0x55);                        /* push rbp */
+    e8(c, 0x41); e8(c, 0x54);           /* push r12 */
+    e8(c, 0x41); e8(c, 0x55);           /* push r13 */
+    e8(c, 0x41); e8(c, 0x56);           /* push r14: 16-byte aligned now */
+    op_rr(c, 8, 0x89, RDI, S_REG);      /* mov rbx, rdi */
+    op_mem(c, 8, 0x8b, ENV_REG, S_REG, -1, S_OFF(env));
+    emit_tlb_base(c);
+    c->flags_live = 0;
+}
+
+static void emit_epilogue(Emit *c)
+{
+    e8(c, 0x41); e8(c, 0x5e);
+    e8(c, 0x41); e8(c, 0x5d);
+    e8(c, 0x41); e8(c, 0x5c);
+    e8(c, 0x5d);
+    e8(c, 0x5b);
+    e8(c, 0xc3);
+}
+
+static bool translate(TCGBlock *tb)
+{
+    Emit c = {
+        .p = cache_ptr, .end = cache_base + JIT_CACHE_SIZE,
+        .may_shadow = true, .mode = tb->mode,
+    };
+    uint8_t *start = cache_ptr;
+
+    if (c.end - c.p < JIT_MAX_BLOCK_CODE) {
+        return false;
+    }
+    c.end = c.p + JIT_MAX_BLOCK_CODE;
+    /* the epilogue first: every exit jumps back to it */
+    c.exit_label = c.p;
+    emit_epilogue(&c);
+    tb->jit = (TCGJitFn *)(c.p + exec_delta);
+    emit_prologue(&c);
+    tb->jit_body = c.p + exec_delta;
+    for (uint32_t i = 0; i < tb->ninsns; i++) {
+        const TCGInsn *d = &tb->insns[i];
+        bool last = i + 1 == tb->ninsns;
+
+        if (last && (gen_branch(&c, d) || gen_callret32(&c, d))) {
+            x86_jit_stats.inline_insns++;
+            break;
+        }
+        if (gen_inline(&c, d)) {
+            x86_jit_stats.inline_insns++;
+            inline_done(&c, d);
+            if (last) {
+                emit_sync(&c);
+                jmp_to(&c, c.exit_label);
+            }
+            continue;
+        }
+        x86_jit_stats.call_insns++;
+        emit_call_handler(&c, d, last);
+    }
+    if (c.overflow) {
+        tb->jit = NULL;
+        tb->jit_body = NULL;
+        return false;
+    }
+    cache_ptr = c.p;
+    x86_jit_stats.code_bytes = cache_ptr - cache_base;
+    (void)start;
+    return true;
+}
+
+void x86_jit_translate(TCGBlock *tb)
+{
+    if (x86_jit_threshold < 0 || !cache_init()) {
+        return;
+    }
+    if (cache_reset_pending) {
+        cache_reset_pending = false;
+        cache_ptr = cache_start;
+    }
+    if (!translate(tb)) {
+        /* full: drop every block (and so every translation) and restart */
+        x86_block_cache_flush();
+        x86_jit_stats.flushes++;
+        return;
+    }
+    x86_jit_stats.blocks++;
+}
+
+/*
+ * Run a translated block; first patch the jump the previous block left
+ * by, when this block is its target: same mode (CS did not change), same
+ * virtual and physical page as the previous block's entry (so the chain
+ * stays right under any mapping of that page, and dies with it), nothing
+ * invalidated or delivered in between.
+ */
+void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin)
+{
+    if (!s->code64) {
+        lin = (uint32_t)lin;
+    }
+    if (s->chain_slot) {
+        TCGBlock *src = s->chain_src;
+
+        if (s->chain_gen == x86_block_gen && s->env->rip == s->chain_rip &&
+            src->mode == tb->mode) {
+            int32_t rel;
+
+            if (!((src->phys ^ tb->phys) >> 12) &&
+                !((s->chain_lin ^ lin) >> 12)) {
+                rel = (tb->jit_body - exec_delta) - (s->chain_slot + 4);
+                x86_jit_stats.chains++;
+            } else {
+                /* another page: the dispatcher looks the target up */
+                rel = dispatch_code - (s->chain_slot + 4);
+            }
+            memcpy(s->chain_slot, &rel, 4);
+        }
+        s->chain_slot = NULL;
+    }
+    s->chain_src = tb;
+    s->chain_lin = lin;
+    tb->jit(s);
+    if (s->chain_slot) {
+        s->chain_rip = s->env->rip;
+        s->chain_gen = x86_block_gen;
+    }
+}
+
+static void jit_print_stats(void)
+{
+    fprintf(stderr, "jit: %" PRIu64 " blocks, %" PRIu64 " inline + %" PRIu64
+            " called insns, %" PRIu64 " KiB code, %" PRIu64 " flushes, %"
+            PRIu64 " chains\n",
+            x86_jit_stats.blocks, x86_jit_stats.inline_insns,
+            x86_jit_stats.call_insns, x86_jit_stats.code_bytes >> 10,
+            x86_jit_stats.flushes, x86_jit_stats.chains);
+}
+
+/*
+ * KEMU_JIT=off, KEMU_JIT_THRESHOLD=N (tests, benchmarks; the command line
+ * has -accel tcg,jit=off), KEMU_JIT_STATS=1 prints the counters at exit.
+ */
+static void __attribute__((constructor)) jit_env_init(void)
+{
+    const char *e = getenv("KEMU_JIT");
+    const char *t = getenv("KEMU_JIT_THRESHOLD");
+    const char *st = getenv("KEMU_JIT_STATS");
+
+    if (st && *st && strcmp(st, "0")) {
+        atexit(jit_print_stats);
+    }
+
+    if (t && *t) {
+        x86_jit_threshold = atoi(t);
+    }
+    if (e && !strcmp(e, "off")) {
+        x86_jit_threshold = -1;
+    }
+}
