@@ -73,8 +73,8 @@ void qmp_system_reset(Error **errp)
 
 void qmp_system_powerdown(Error **errp)
 {
-    /* The guest-visible power button comes with ACPI; the event now. */
-    qapi_event_send_powerdown();
+    /* At once, as QEMU: the POWERDOWN event comes before the reply. */
+    qemu_system_powerdown();
 }
 
 void qmp_quit(Error **errp)
@@ -246,6 +246,8 @@ static void runstate_qapi_event(void *opaque, const char *event,
         }
     } else if (!strcmp(event, "SHUTDOWN")) {
         qapi_event_send_shutdown(guest, cause);
+    } else if (!strcmp(event, "POWERDOWN")) {
+        qapi_event_send_powerdown();
     } else if (!strcmp(event, "GUEST_PANICKED")) {
         bool pause = current_machine && current_machine->no_shutdown;
 

@@ -22,6 +22,7 @@ static int exit_requested;
 static int exit_status;
 static int vmstop_requested;        /* RunState + 1 */
 static int panic_requested;
+static int powerdown_requested;
 static volatile sig_atomic_t shutdown_signal;
 static volatile pid_t shutdown_pid;
 
@@ -38,6 +39,12 @@ typedef struct EventListener {
     void *opaque;
 } EventListener;
 static GArray *event_listeners;
+
+typedef struct PowerdownNotifier {
+    PowerdownNotifyFn *fn;
+    void *opaque;
+} PowerdownNotifier;
+static GArray *powerdown_notifiers;
 
 RunState runstate_get(void)
 {
@@ -117,6 +124,50 @@ void qemu_system_shutdown_request(ShutdownCause cause)
 {
     g_atomic_int_set(&shutdown_requested, cause);
     request_notify();
+}
+
+void qemu_system_powerdown_request(void)
+{
+    g_atomic_int_set(&powerdown_requested, 1);
+    request_notify();
+}
+
+void qemu_register_powerdown_notifier(PowerdownNotifyFn *fn, void *opaque)
+{
+    PowerdownNotifier n = { .fn = fn, .opaque = opaque };
+
+    if (!powerdown_notifiers) {
+        powerdown_notifiers = g_array_new(FALSE, FALSE,
+                                          sizeof(PowerdownNotifier));
+    }
+    g_array_append_val(powerdown_notifiers, n);
+}
+
+void qemu_unregister_powerdown_notifier(PowerdownNotifyFn *fn, void *opaque)
+{
+    for (guint i = 0; powerdown_notifiers && i < powerdown_notifiers->len;
+         i++) {
+        PowerdownNotifier *n = &g_array_index(powerdown_notifiers,
+                                              PowerdownNotifier, i);
+
+        if (n->fn == fn && n->opaque == opaque) {
+            g_array_remove_index(powerdown_notifiers, i);
+            return;
+        }
+    }
+}
+
+/* Main thread, BQL held: the event first, then the button (as QEMU). */
+void qemu_system_powerdown(void)
+{
+    runstate_event("POWERDOWN", SHUTDOWN_CAUSE_NONE);
+    for (guint i = 0; powerdown_notifiers && i < powerdown_notifiers->len;
+         i++) {
+        PowerdownNotifier *n = &g_array_index(powerdown_notifiers,
+                                              PowerdownNotifier, i);
+
+        n->fn(n->opaque);
+    }
 }
 
 void qemu_system_exit_request(int status)
@@ -284,6 +335,9 @@ bool qemu_main_loop_should_exit(int *status)
             *status = 0;
             return true;
         }
+    }
+    if (g_atomic_int_compare_and_exchange(&powerdown_requested, 1, 0)) {
+        qemu_system_powerdown();
     }
     cause = g_atomic_int_and(&reset_requested, 0);
     if (cause) {

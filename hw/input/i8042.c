@@ -519,6 +519,12 @@ static uint64_t i8042_data_read(void *opaque, hwaddr addr, unsigned size)
 
     if (s->status & STAT_OBF) {
         s->status &= ~(STAT_OBF | STAT_MOUSE_OBF);
+        /*
+         * Reading drops the interrupt line before the next byte raises it
+         * again: an edge-triggered IOAPIC pin sees one edge per byte
+         * (otherwise Linux's atkbd never gets the ID bytes after the ACK).
+         */
+        i8042_update_irq(s);
         i8042_refill(s);
     }
     return val;

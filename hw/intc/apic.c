@@ -67,6 +67,7 @@ struct APICState {
     int count_shift;
     uint32_t initial_count;
     int64_t initial_count_load_time;
+    bool oneshot_fired;     /* this one-shot count's interrupt was raised */
     QEMUTimer *timer;
 };
 
@@ -463,7 +464,12 @@ static void apic_timer_update(APICState *s)
     if (s->lvt[APIC_LVT_TIMER] & APIC_LVT_TIMER_PERIODIC) {
         next = ((d / period) + 1) * period;
     } else {
-        if ((uint64_t)d >= s->initial_count) {
+        /*
+         * A one-shot count that already reached zero (a short count can,
+         * before this runs) still owes its interrupt: arm the timer in
+         * the past so it fires at once.  Only a delivered one is done.
+         */
+        if (s->oneshot_fired) {
             timer_del(s->timer);
             return;
         }
@@ -477,9 +483,30 @@ static void apic_timer_cb(void *opaque)
 {
     APICState *s = opaque;
 
+    if (!(s->lvt[APIC_LVT_TIMER] & APIC_LVT_TIMER_PERIODIC)) {
+        s->oneshot_fired = true;
+    }
+
     apic_local_deliver(s, APIC_LVT_TIMER);
     if (s->lvt[APIC_LVT_TIMER] & APIC_LVT_TIMER_PERIODIC) {
         apic_timer_update(s);
+    }
+}
+
+/*
+ * Timers run between slices of guest code, so a short one-shot count can
+ * reach zero before its callback runs.  A write that reprograms the timer
+ * (LVT, divider, initial count) must first deliver such an overdue
+ * expiry, with the old settings: the hardware raised it already, and
+ * dropping it leaves a NOHZ-idle Linux CPU waiting for a tick forever.
+ */
+static void apic_timer_catch_up(APICState *s)
+{
+    if (s->timer && timer_pending(s->timer) &&
+        timer_expire_time_ns(s->timer) <=
+        qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL)) {
+        timer_del(s->timer);
+        apic_timer_cb(s);
     }
 }
 
@@ -598,6 +625,9 @@ static void apic_reg_write(APICState *s, int index, uint32_t val)
         if (!(s->spurious_vec & APIC_SV_ENABLE)) {
             val |= APIC_LVT_MASKED;
         }
+        if (v == APIC_LVT_TIMER) {
+            apic_timer_catch_up(s);
+        }
         /* delivery status and remote IRR are read-only */
         s->lvt[v] = (val & ~(APIC_LVT_DELIV_STS | APIC_LVT_REMOTE_IRR)) |
                     (s->lvt[v] & APIC_LVT_REMOTE_IRR);
@@ -608,13 +638,16 @@ static void apic_reg_write(APICState *s, int index, uint32_t val)
         }
         break;
     case 0x38:
+        apic_timer_catch_up(s);
         s->initial_count = val;
         s->initial_count_load_time = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+        s->oneshot_fired = false;
         apic_timer_update(s);
         break;
     case 0x39:
         break;
     case 0x3e:
+        apic_timer_catch_up(s);
         s->divide_conf = val & 0xb;
         v = (val & 3) | ((val >> 1) & 4);
         s->count_shift = (v + 1) & 7;
@@ -687,6 +720,7 @@ void apic_init_reset(DeviceState *dev)
     s->count_shift = 1;
     s->initial_count = 0;
     s->initial_count_load_time = 0;
+    s->oneshot_fired = false;
     if (s->timer) {
         timer_del(s->timer);
     }

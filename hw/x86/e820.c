@@ -19,6 +19,34 @@ int e820_add_entry(uint64_t address, uint64_t length, uint32_t type)
     return ++e820_entries;
 }
 
+bool e820_reserve_ram(uint64_t address, uint64_t length, uint32_t type)
+{
+    for (int i = 0; i < e820_entries; i++) {
+        uint64_t start, len, end;
+
+        if (!e820_get_entry(i, E820_RAM, &start, &len) || address < start ||
+            length > len || address - start > len - length) {
+            continue;
+        }
+        end = start + len;
+        /* The part below the range stays in place; the rest is appended. */
+        e820_table[i].length = GUINT64_TO_LE(address - start);
+        if (address == start) {
+            /* Nothing left below: the slot becomes the reserved range. */
+            e820_table[i].length = GUINT64_TO_LE(length);
+            e820_table[i].type = GUINT32_TO_LE(type);
+        } else {
+            e820_add_entry(address, length, type);
+        }
+        if (address + length < end) {
+            e820_add_entry(address + length, end - address - length,
+                           E820_RAM);
+        }
+        return true;
+    }
+    return false;
+}
+
 int e820_get_num_entries(void)
 {
     return e820_entries;

@@ -28,6 +28,7 @@
 #define HDR_PAYLOAD_OFFSET  0x248
 #define HDR_PAYLOAD_LENGTH  0x24c
 /* boot_params only */
+#define BP_ACPI_RSDP_ADDR   0x070
 #define BP_EXT_RAMDISK_IMAGE 0x0c0
 #define BP_EXT_RAMDISK_SIZE  0x0c4
 #define BP_E820_ENTRIES     0x1e8
@@ -363,6 +364,11 @@ LinuxBootImage *linux_boot_load(const char *kernel_filename,
     }
     fill_e820(bp);
     return lb;
+}
+
+void linux_boot_set_acpi_rsdp(LinuxBootImage *lb, uint64_t addr)
+{
+    wr64(lb->params + BP_ACPI_RSDP_ADDR, addr);
 }
 
 void linux_boot_free(LinuxBootImage *lb)

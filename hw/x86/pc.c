@@ -9,7 +9,10 @@
  * LINT0.  With an in-kernel irqchip (KVM) the lines go to the accelerator
  * as GSIs instead and no PIC/PIT/IOAPIC/LAPIC model is created.
  * Boot: -kernel with a multiboot image is loaded directly and the BSP
- * starts in it at every reset; otherwise the BIOS runs.
+ * starts in it at every reset; otherwise the BIOS runs.  A bzImage boots
+ * without firmware, so the machine writes the ACPI tables SeaBIOS would
+ * have built (top 128 KiB of low RAM, reserved in the E820 map; RSDP in the
+ * BIOS area) at every reset.
  */
 #include "qemu/osdep.h"
 #include "qemu/error-report.h"
@@ -30,6 +33,8 @@
 #include "hw/misc/port92.h"
 #include "hw/char/serial.h"
 #include "hw/nvram/fw_cfg.h"
+#include "hw/acpi/acpi-build.h"
+#include "hw/acpi/piix4.h"
 #include "accel/accel.h"
 #include "target/x86/cpu.h"
 #include "chardev/char.h"
@@ -41,6 +46,9 @@
 /* AMD's HyperTransport hole, reserved when the CPU has >= 40 address bits. */
 #define AMD_HT_START        0xfd00000000ULL
 #define AMD_HT_SIZE         0x0300000000ULL
+/* Direct Linux boot: where the ACPI tables go, as with SeaBIOS. */
+#define PC_ACPI_TABLES_SIZE (128 * KiB)
+#define PC_ACPI_RSDP_ADDR   0xf5a00
 
 /* ---- interrupt wiring ---- */
 
@@ -277,6 +285,14 @@ static bool pc_basic_devices_init(PCMachineState *pcms, Error **errp)
         return false;
     }
     isa_create_port80(bus);
+    dev = qdev_new("piix-reset-control");
+    if (!qdev_realize_and_unref(dev, BUS(bus), errp)) {
+        return false;
+    }
+    pcms->acpi_pm = piix4_pm_init(bus, errp);
+    if (!pcms->acpi_pm) {
+        return false;
+    }
     for (int i = 0; i < MAX_SERIAL_PORTS; i++) {
         Chardev *chr = serial_hd(i);
 
@@ -320,6 +336,50 @@ static bool pc_fw_cfg_init(PCMachineState *pcms, Error **errp)
     return true;
 }
 
+/* ---- ACPI tables (direct Linux boot) ---- */
+
+/* Describe the board as it is now (after -device), then write the tables. */
+static bool pc_acpi_write_tables(PCMachineState *pcms, Error **errp)
+{
+    MachineState *ms = MACHINE(pcms);
+    AcpiBuildConfig cfg;
+    AcpiBuildTables t;
+    bool ok;
+
+    acpi_build_config_pc_defaults(&cfg);
+    cfg.ncpus = ms->smp.cpus;
+    cfg.tables_addr = pcms->below_4g_mem_size - PC_ACPI_TABLES_SIZE;
+    cfg.tables_size = PC_ACPI_TABLES_SIZE;
+    cfg.rsdp_addr = PC_ACPI_RSDP_ADDR;
+    cfg.has_pit = true;     /* ours, or the in-kernel one under KVM */
+    cfg.has_rtc = pcms->rtc != NULL;
+    cfg.has_i8042 = pcms->i8042 != NULL;
+    for (GList *l = BUS(pcms->isa_bus)->children; l; l = l->next) {
+        Object *obj = l->data;
+
+        if (cfg.nserial < ACPI_BUILD_MAX_SERIAL &&
+            object_dynamic_cast(obj, TYPE_ISA_SERIAL)) {
+            cfg.serial[cfg.nserial].iobase =
+                object_property_get_uint(obj, "iobase", NULL);
+            cfg.serial[cfg.nserial].irq =
+                object_property_get_uint(obj, "irq", NULL);
+            cfg.nserial++;
+        }
+    }
+    if (!acpi_build(&cfg, &t, errp)) {
+        return false;
+    }
+    ok = address_space_write_rom(&address_space_memory, cfg.tables_addr,
+                                 t.tables->data, t.tables->len) == MEMTX_OK &&
+         address_space_write_rom(&address_space_memory, cfg.rsdp_addr,
+                                 t.rsdp, sizeof(t.rsdp)) == MEMTX_OK;
+    acpi_build_tables_free(&t);
+    if (!ok) {
+        error_setg(errp, "cannot write the ACPI tables to guest memory");
+    }
+    return ok;
+}
+
 /* ---- -kernel ---- */
 
 static bool pc_load_kernel(PCMachineState *pcms, Error **errp)
@@ -344,13 +404,24 @@ static bool pc_load_kernel(PCMachineState *pcms, Error **errp)
             fprintf(stderr, "qemu: invalid kernel header\n");
             exit(1);
         }
+        /* Room for the ACPI tables, taken out of RAM before the E820 copy. */
+        if (pcms->below_4g_mem_size <= 2 * PC_ACPI_TABLES_SIZE ||
+            !e820_reserve_ram(pcms->below_4g_mem_size - PC_ACPI_TABLES_SIZE,
+                              PC_ACPI_TABLES_SIZE, E820_RESERVED)) {
+            error_setg(errp, "not enough RAM for the ACPI tables");
+            return false;
+        }
         pcms->linux_boot = linux_boot_load(ms->kernel_filename,
                                            (uint8_t *)data, size,
                                            ms->kernel_cmdline ?
                                            ms->kernel_cmdline : "",
                                            ms->initrd_filename,
                                            pcms->below_4g_mem_size, errp);
-        return pcms->linux_boot != NULL;
+        if (!pcms->linux_boot) {
+            return false;
+        }
+        linux_boot_set_acpi_rsdp(pcms->linux_boot, PC_ACPI_RSDP_ADDR);
+        return true;
     }
     pcms->multiboot = multiboot_load(ms->kernel_filename, (uint8_t *)data,
                                      size, ms->kernel_cmdline,
@@ -430,7 +501,8 @@ static void pc_reset(MachineState *ms)
     if (pcms->linux_boot && bsp) {
         Error *err = NULL;
 
-        if (!linux_boot_write_to_guest(pcms->linux_boot, &err)) {
+        if (!linux_boot_write_to_guest(pcms->linux_boot, &err) ||
+            !pc_acpi_write_tables(pcms, &err)) {
             error_report_err(err);
             return;
         }

@@ -29,6 +29,17 @@ void qemu_system_reset_request(ShutdownCause cause);
 void qemu_system_shutdown_request(ShutdownCause cause);
 /* Exit the process with @status after orderly teardown (isa-debug-exit). */
 void qemu_system_exit_request(int status);
+/*
+ * Press the power button (QMP system_powerdown): the main loop emits the
+ * POWERDOWN event, then calls every powerdown notifier (the ACPI PM device
+ * raises PWRBTN_STS).  Without a notifier the guest sees nothing.
+ */
+void qemu_system_powerdown_request(void);
+/* The same at once (main thread, BQL held): POWERDOWN event, then the button. */
+void qemu_system_powerdown(void);
+typedef void PowerdownNotifyFn(void *opaque);
+void qemu_register_powerdown_notifier(PowerdownNotifyFn *fn, void *opaque);
+void qemu_unregister_powerdown_notifier(PowerdownNotifyFn *fn, void *opaque);
 /* The guest triple-faulted or the accelerator hit an internal error. */
 void qemu_system_guest_panicked(void);
 
@@ -62,7 +73,7 @@ bool qemu_main_loop_should_exit(int *status);
 /*
  * Listeners for QMP events, called on the main thread with the BQL held:
  * "SHUTDOWN", "RESET" (with @cause and whether the guest asked), "STOP",
- * "RESUME", "GUEST_PANICKED".
+ * "RESUME", "GUEST_PANICKED", "POWERDOWN".
  */
 typedef void RunStateEventFn(void *opaque, const char *event,
                              ShutdownCause cause, bool guest);

@@ -24,6 +24,12 @@ typedef struct QEMU_PACKED E820Entry {
 /* Append an entry; returns the new number of entries. */
 int e820_add_entry(uint64_t address, uint64_t length, uint32_t type);
 int e820_get_num_entries(void);
+/*
+ * Take [@address, @address + @length) out of the RAM entry that contains
+ * it and add it as an entry of @type (what firmware does for its ACPI
+ * tables).  False when no single RAM entry contains the range.
+ */
+bool e820_reserve_ram(uint64_t address, uint64_t length, uint32_t type);
 /* The @idx-th entry if it has @type: its range in *@address, *@length. */
 bool e820_get_entry(int idx, uint32_t type, uint64_t *address,
                     uint64_t *length);

@@ -44,6 +44,8 @@ LinuxBootImage *linux_boot_load(const char *kernel_filename,
                                 const char *initrd_filename,
                                 uint64_t below_4g, Error **errp);
 void linux_boot_free(LinuxBootImage *lb);
+/* Tell the kernel where the ACPI RSDP is (boot_params.acpi_rsdp_addr). */
+void linux_boot_set_acpi_rsdp(LinuxBootImage *lb, uint64_t addr);
 
 /* Copy everything into guest memory (every system reset). */
 bool linux_boot_write_to_guest(LinuxBootImage *lb, Error **errp);

@@ -34,6 +34,7 @@ typedef struct PCMachineState {
     DeviceState *pit;
     DeviceState *rtc;
     DeviceState *i8042;
+    DeviceState *acpi_pm;        /* PIIX4_PM: PM1 block, PM timer, SCI */
     MultibootImage *multiboot;   /* -kernel image, rewritten at each reset */
     LinuxBootImage *linux_boot;  /* -kernel bzImage, rewritten at each reset */
 } PCMachineState;

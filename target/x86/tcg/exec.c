@@ -128,10 +128,16 @@ static void with_bql_end(bool locked)
 static void do_init(X86TCG *s)
 {
     X86CPU *cpu = s->cpu;
+    /*
+     * The BSP's INIT and SIPI IPIs are usually both pending by the time
+     * this vCPU runs: the reset must not lose the SIPI's vector.
+     */
+    uint32_t sipi_vector = cpu->env.sipi_vector;
     bool locked;
 
     with_bql_begin(&locked);
     x86_cpu_reset(cpu);
+    cpu->env.sipi_vector = sipi_vector;
     if (cpu->apic) {
         apic_init_reset(cpu->apic);
     }

@@ -2,7 +2,8 @@
 # Build kemu's Linux test guest from Debian packages: the kernel that
 # linux-image-amd64 currently depends on, and an initramfs made of
 # busybox-static, tests/guests/linux/init.sh and the modules for virtio-pci,
-# virtio-blk, virtio-net, e1000 and ata_piix (with their dependencies).
+# virtio-blk, virtio-net, e1000 and ata_piix, plus the ACPI power button
+# and evdev (with their dependencies).
 #
 #   tests/guests/linux/build-linux-guest.sh [DIR]
 #
@@ -25,7 +26,7 @@ fi
 kver=${kpkg#linux-image-}
 kpkgver=$(apt-cache policy "$kpkg" | awk '/Candidate:/ { print $2 }')
 bbver=$(apt-cache policy busybox-static | awk '/Candidate:/ { print $2 }')
-stamp="$kpkg $kpkgver busybox-static $bbver init $(sha256sum < "$here/init.sh" | cut -c1-16) mkcpio $(sha256sum < "$here/mkcpio.py" | cut -c1-16)"
+stamp="$kpkg $kpkgver busybox-static $bbver init $(sha256sum < "$here/init.sh" | cut -c1-16) mkcpio $(sha256sum < "$here/mkcpio.py" | cut -c1-16) builder $(sha256sum < "$here/build-linux-guest.sh" | cut -c1-16)"
 
 if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ] &&
    [ -f "$dir/vmlinuz" ] && [ -f "$dir/initrd.gz" ]; then
@@ -62,7 +63,8 @@ by_name = {}
 for mod in deps:
     name = os.path.basename(mod).split('.')[0].replace('-', '_')
     by_name[name] = mod
-want = ['virtio_pci', 'virtio_blk', 'virtio_net', 'e1000', 'ata_piix']
+want = ['virtio_pci', 'virtio_blk', 'virtio_net', 'e1000', 'ata_piix',
+        'button', 'evdev']
 todo = [by_name[w] for w in want if w in by_name]
 keep = set()
 while todo:

@@ -32,6 +32,28 @@ poweroff)
 reboot)
     reboot -f
     ;;
+powerbutton)
+    # Wait for the ACPI power button (system_powerdown), then power off:
+    # the button driver reports KEY_POWER on its input device.
+    modprobe button
+    modprobe evdev
+    ev=
+    for d in /sys/class/input/event*; do
+        if [ "$(cat "$d/device/name" 2>/dev/null)" = "Power Button" ]; then
+            ev=/dev/input/${d##*/}
+        fi
+    done
+    if [ -z "$ev" ]; then
+        echo "GUEST-POWERBUTTON-MISSING"
+        poweroff -f
+    fi
+    # Open the device before saying ready: a press before the open is lost.
+    exec 3< "$ev"
+    echo "GUEST-POWERBUTTON-READY $ev"
+    dd of=/dev/null bs=24 count=1 <&3 2>/dev/null
+    echo "GUEST-POWERBUTTON-PRESSED"
+    poweroff -f
+    ;;
 modules)
     for m in virtio_pci virtio_blk virtio_net e1000 ata_piix; do
         modprobe "$m" && echo "GUEST-MODULE $m ok"

@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""Boot Debian's Linux kernel on the software CPU, one scenario per run.
+
+    test_linux.py KEMU_BINARY GUEST_BUILDER SCENARIO
+
+GUEST_BUILDER is tests/guests/linux/build-linux-guest.sh (cached, prints
+the guest directory); without apt access the test is skipped (exit 77).
+Scenarios (each boots once, -accel tcg -m 512):
+  smp1       -smp 1, kemu.test=poweroff: ACPI tables found, the init
+             marker, ACPI S5 power-off -> exit status 0
+  smp2       -smp 2, kemu.test=cpus: both CPUs started from the MADT,
+             GUEST-CPUS 2, power-off -> exit 0
+  reboot     kemu.test=reboot with -no-reboot: reset -> exit 0
+  powerdown  kemu.test=powerbutton: system_powerdown over QMP presses the
+             ACPI power button, the guest powers off -> exit 0 (skipped
+             when the QMP greeting does not arrive)
+"""
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+SKIP = 77
+BOOT_TIMEOUT = 600      # seconds of wall time per boot (software CPU)
+
+
+class Guest:
+    """kemu running the test guest; serial console on stdout, collected."""
+
+    def __init__(self, kemu, guest_dir, append, extra):
+        args = [kemu, '-accel', 'tcg', '-m', '512',
+                '-kernel', os.path.join(guest_dir, 'vmlinuz'),
+                '-initrd', os.path.join(guest_dir, 'initrd.gz'),
+                '-append', 'console=ttyS0 ' + append,
+                '-display', 'none', '-serial', 'stdio', '-no-reboot'] + extra
+        print('$ ' + ' '.join(args), flush=True)
+        self.start = time.monotonic()
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self.lines = []
+        self.cond = threading.Condition()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for raw in self.proc.stdout:
+            line = raw.decode('utf-8', 'replace').rstrip('\r\n')
+            with self.cond:
+                self.lines.append(line)
+                self.cond.notify_all()
+        with self.cond:
+            self.lines.append(None)         # end of output
+            self.cond.notify_all()
+
+    def wait_for(self, text, timeout=BOOT_TIMEOUT):
+        """The first serial line containing @text, or None on exit/timeout."""
+        end = time.monotonic() + timeout
+        i = 0
+        with self.cond:
+            while True:
+                while i < len(self.lines):
+                    line = self.lines[i]
+                    if line is None:
+                        return None
+                    if text in line:
+                        return line
+                    i += 1
+                left = end - time.monotonic()
+                if left <= 0:
+                    return None
+                self.cond.wait(left)
+
+    def wait_exit(self, timeout=BOOT_TIMEOUT):
+        try:
+            rc = self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            rc = None
+        self.reader.join(5)
+        return rc
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def output(self):
+        with self.cond:
+            return [l for l in self.lines if l is not None]
+
+    def elapsed(self):
+        return time.monotonic() - self.start
+
+
+def fail(guest, msg):
+    print('\n'.join(guest.output()[-60:]))
+    print('FAIL: ' + msg)
+    sys.exit(1)
+
+
+def expect_lines(guest, texts):
+    out = guest.output()
+    for t in texts:
+        if not any(t in l for l in out):
+            fail(guest, 'missing %r in the console output' % t)
+
+
+def boot_to_exit(kemu, guest_dir, append, extra, texts):
+    g = Guest(kemu, guest_dir, append, extra)
+    rc = g.wait_exit()
+    if rc is None:
+        fail(g, 'no exit within %d s' % BOOT_TIMEOUT)
+    if rc != 0:
+        fail(g, 'exit status %d, expected 0' % rc)
+    expect_lines(g, texts)
+    print('ok: exit 0 after %.1f s' % g.elapsed())
+    return g
+
+
+def scenario_smp1(kemu, guest_dir):
+    boot_to_exit(kemu, guest_dir, 'kemu.test=poweroff', ['-smp', '1'], [
+        'ACPI: RSDP 0x00000000000F5A00',
+        'ACPI: FACP ',
+        'ACPI: DSDT ',
+        'ACPI: APIC ',
+        'ACPI: PM-Timer IO Port: 0x608',
+        'ACPI: INT_SRC_OVR (bus 0 bus_irq 0 global_irq 2 dfl dfl)',
+        'ACPI: INT_SRC_OVR (bus 0 bus_irq 9 global_irq 9 high level)',
+        'IOAPIC[0]: apic_id 0, version 32, address 0xfec00000, GSI 0-23',
+        'ACPI: Interpreter enabled',
+        'ACPI: PM: (supports S0 S5)',
+        'GUEST-INIT-OK',
+        'ACPI: PM: Preparing to enter system sleep state S5',
+        'reboot: Power down',
+    ])
+
+
+def scenario_smp2(kemu, guest_dir):
+    boot_to_exit(kemu, guest_dir, 'kemu.test=cpus', ['-smp', '2'], [
+        'smpboot: Allowing 2 CPUs, 0 hotplug CPUs',
+        'smp: Brought up 1 node, 2 CPUs',
+        'GUEST-INIT-OK',
+        'GUEST-CPUS 2',
+        'reboot: Power down',
+    ])
+
+
+def scenario_reboot(kemu, guest_dir):
+    g = boot_to_exit(kemu, guest_dir, 'kemu.test=reboot', ['-smp', '1'], [
+        'GUEST-INIT-OK',
+        'reboot: Restarting system',
+    ])
+    if sum('GUEST-INIT-OK' in l for l in g.output()) != 1:
+        fail(g, 'the guest booted twice despite -no-reboot')
+
+
+def qmp_connect(path, timeout):
+    """A connected QMP socket after capabilities negotiation, or None."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            s.connect(path)
+            break
+        except OSError:
+            s.close()
+            time.sleep(0.2)
+    else:
+        return None
+    s.settimeout(max(1.0, end - time.monotonic()))
+    f = s.makefile('rw', encoding='utf-8', newline='\n')
+    try:
+        greeting = json.loads(f.readline())
+    except (OSError, ValueError):
+        s.close()
+        return None
+    if 'QMP' not in greeting:
+        s.close()
+        return None
+    return s, f
+
+
+def qmp_execute(f, cmd):
+    f.write(json.dumps({'execute': cmd}) + '\n')
+    f.flush()
+    while True:
+        msg = json.loads(f.readline())
+        if 'return' in msg or 'error' in msg:
+            return msg
+
+
+def scenario_powerdown(kemu, guest_dir):
+    with tempfile.TemporaryDirectory(prefix='kemu-qmp-') as tmp:
+        path = os.path.join(tmp, 'qmp.sock')
+        g = Guest(kemu, guest_dir, 'kemu.test=powerbutton',
+                  ['-smp', '1', '-qmp', 'unix:%s,server=on,wait=off' % path])
+        conn = qmp_connect(path, 20)
+        if conn is None:
+            g.kill()
+            print('\n'.join(g.output()[-5:]))
+            print('SKIP: no QMP greeting on -qmp unix:...,server=on,wait=off '
+                  '(QMP not available in this build)')
+            sys.exit(SKIP)
+        s, f = conn
+        if g.wait_for('GUEST-POWERBUTTON-READY') is None:
+            g.kill()
+            fail(g, 'the guest did not get ready for the power button')
+        s.settimeout(30)
+        reply = qmp_execute(f, 'qmp_capabilities')
+        if 'return' not in reply:
+            g.kill()
+            fail(g, 'qmp_capabilities: %r' % reply)
+        reply = qmp_execute(f, 'system_powerdown')
+        if 'return' not in reply:
+            g.kill()
+            fail(g, 'system_powerdown: %r' % reply)
+        rc = g.wait_exit()
+        s.close()
+        if rc != 0:
+            fail(g, 'exit status %r after system_powerdown' % rc)
+        expect_lines(g, ['GUEST-POWERBUTTON-PRESSED', 'reboot: Power down'])
+        print('ok: powered off by the ACPI power button after %.1f s'
+              % g.elapsed())
+
+
+SCENARIOS = {
+    'smp1': scenario_smp1,
+    'smp2': scenario_smp2,
+    'reboot': scenario_reboot,
+    'powerdown': scenario_powerdown,
+}
+
+
+def main():
+    if len(sys.argv) != 4 or sys.argv[3] not in SCENARIOS:
+        print(__doc__)
+        return 2
+    kemu, builder, name = sys.argv[1:]
+    p = subprocess.run(['bash', builder], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       universal_newlines=True)
+    if p.returncode != 0:
+        print(p.stderr)
+        print('SKIP: cannot build the Linux test guest (apt download failed?)')
+        return SKIP
+    guest_dir = p.stdout.strip().splitlines()[-1]
+    SCENARIOS[name](kemu, guest_dir)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,182 @@
+/*
+ * PIIX4_PM (hw/acpi/piix4.c) and piix-reset-control through their ports:
+ * the PM timer, ACPI mode switching through APM port 0xb2, the power
+ * button and the SCI, S5 soft-off and the 0xcf9 reset, as the main loop
+ * serves the requests (system/runstate.c).
+ */
+#include "qemu/osdep.h"
+#include "qemu/main-loop.h"
+#include "hw/isa/isa.h"
+#include "hw/acpi/piix4.h"
+#include "system/runstate.h"
+
+#define PM1_STS 0x600
+#define PM1_EN  0x602
+#define PM1_CNT 0x604
+#define PM_TMR  0x608
+
+static DeviceState *pm;
+static int irq_level[ISA_NUM_IRQS];
+static GPtrArray *events;
+
+static void isa_irq(void *opaque, int n, int level)
+{
+    irq_level[n] = level;
+}
+
+static void on_event(void *opaque, const char *event, ShutdownCause cause,
+                     bool guest)
+{
+    g_ptr_array_add(events, g_strdup_printf("%s %s%s", event,
+                                            shutdown_cause_name(cause),
+                                            guest ? " guest" : ""));
+}
+
+static bool serve(int *status)
+{
+    g_ptr_array_set_size(events, 0);
+    return qemu_main_loop_should_exit(status);
+}
+
+static void test_timer(void)
+{
+    uint32_t t0, t1;
+
+    t0 = cpu_inl(PM_TMR);
+    g_usleep(20000);
+    t1 = cpu_inl(PM_TMR);
+    g_assert_cmphex(t0 & ~0xffffffu, ==, 0);
+    g_assert_cmphex(t1 & ~0xffffffu, ==, 0);
+    /* 20 ms is ~71600 ticks; allow a slow machine, and 24-bit wrap */
+    g_assert_cmpuint((t1 - t0) & 0xffffff, >=, 70000);
+    g_assert_cmpuint((t1 - t0) & 0xffffff, <, 3579545);
+}
+
+static void test_acpi_mode(void)
+{
+    g_assert_cmphex(cpu_inw(PM1_CNT) & ACPI_PM1_CNT_SCI_EN, ==, 0);
+    cpu_outb(APM_CNT_PORT, ACPI_ENABLE_CMD);
+    g_assert_cmphex(cpu_inw(PM1_CNT) & ACPI_PM1_CNT_SCI_EN, !=, 0);
+    g_assert_cmphex(cpu_inb(APM_CNT_PORT), ==, ACPI_ENABLE_CMD);
+    cpu_outb(APM_CNT_PORT, ACPI_DISABLE_CMD);
+    g_assert_cmphex(cpu_inw(PM1_CNT) & ACPI_PM1_CNT_SCI_EN, ==, 0);
+    cpu_outb(APM_CNT_PORT, ACPI_ENABLE_CMD);
+}
+
+static void test_power_button(void)
+{
+    int status;
+
+    cpu_outw(PM1_STS, 0xffff);
+    cpu_outw(PM1_EN, 0);
+    g_assert_cmpint(irq_level[PIIX4_PM_SCI_IRQ], ==, 0);
+
+    /* system_powerdown: event first, then the button; latched, no SCI */
+    qemu_system_powerdown_request();
+    g_assert_false(serve(&status));
+    g_assert_cmpuint(events->len, ==, 1);
+    g_assert_cmpstr(g_ptr_array_index(events, 0), ==, "POWERDOWN none");
+    g_assert_cmphex(cpu_inw(PM1_STS) & ACPI_PM1_PWRBTN, !=, 0);
+    g_assert_cmpint(irq_level[PIIX4_PM_SCI_IRQ], ==, 0);
+
+    /* enabling the event raises the SCI (level) until the status clears */
+    cpu_outw(PM1_EN, ACPI_PM1_PWRBTN);
+    g_assert_cmphex(cpu_inw(PM1_EN), ==, ACPI_PM1_PWRBTN);
+    g_assert_cmpint(irq_level[PIIX4_PM_SCI_IRQ], ==, 1);
+    cpu_outw(PM1_STS, ACPI_PM1_TMR);            /* other bits: no effect */
+    g_assert_cmpint(irq_level[PIIX4_PM_SCI_IRQ], ==, 1);
+    cpu_outw(PM1_STS, ACPI_PM1_PWRBTN);
+    g_assert_cmphex(cpu_inw(PM1_STS) & ACPI_PM1_PWRBTN, ==, 0);
+    g_assert_cmpint(irq_level[PIIX4_PM_SCI_IRQ], ==, 0);
+
+    /* no SCI outside ACPI mode */
+    cpu_outb(APM_CNT_PORT, ACPI_DISABLE_CMD);
+    piix4_pm_power_button(pm);
+    g_assert_cmpint(irq_level[PIIX4_PM_SCI_IRQ], ==, 0);
+    cpu_outb(APM_CNT_PORT, ACPI_ENABLE_CMD);
+    g_assert_cmpint(irq_level[PIIX4_PM_SCI_IRQ], ==, 1);
+    cpu_outw(PM1_STS, ACPI_PM1_PWRBTN);
+    cpu_outw(PM1_EN, 0);
+    g_assert_cmpint(irq_level[PIIX4_PM_SCI_IRQ], ==, 0);
+}
+
+static void test_timer_overflow(void)
+{
+    /* TMR_STS sets when bit 23 toggles: at most ~2.35 s apart */
+    cpu_outw(PM1_STS, ACPI_PM1_TMR);
+    for (int i = 0; i < 300 && !(cpu_inw(PM1_STS) & ACPI_PM1_TMR); i++) {
+        g_usleep(10000);
+    }
+    g_assert_cmphex(cpu_inw(PM1_STS) & ACPI_PM1_TMR, !=, 0);
+    cpu_outw(PM1_EN, ACPI_PM1_TMR);
+    g_assert_cmpint(irq_level[PIIX4_PM_SCI_IRQ], ==, 1);
+    cpu_outw(PM1_EN, 0);
+    cpu_outw(PM1_STS, ACPI_PM1_TMR);
+    g_assert_cmpint(irq_level[PIIX4_PM_SCI_IRQ], ==, 0);
+}
+
+static void test_sleep_types(void)
+{
+    int status = -1;
+
+    /* SLP_TYP without SLP_EN, and an unsupported sleep type: nothing */
+    cpu_outw(PM1_CNT, ACPI_PM1_CNT_SCI_EN | (1 << 10));
+    g_assert_false(serve(&status));
+    g_assert_cmphex(cpu_inw(PM1_CNT), ==, ACPI_PM1_CNT_SCI_EN | (1 << 10));
+    cpu_outw(PM1_CNT, ACPI_PM1_CNT_SCI_EN | (1 << 10) | ACPI_PM1_CNT_SLP_EN);
+    g_assert_false(serve(&status));
+    /* SLP_EN reads as 0 */
+    g_assert_cmphex(cpu_inw(PM1_CNT) & ACPI_PM1_CNT_SLP_EN, ==, 0);
+    /* S5 (SLP_TYP 0): guest shutdown, exit status 0 */
+    cpu_outw(PM1_CNT, ACPI_PM1_CNT_SCI_EN | ACPI_PM1_CNT_SLP_EN);
+    g_assert_true(serve(&status));
+    g_assert_cmpint(status, ==, 0);
+    g_assert_cmpstr(g_ptr_array_index(events, 0), ==,
+                    "SHUTDOWN guest-shutdown guest");
+}
+
+static void test_reset_control(void)
+{
+    int status = -1;
+
+    g_assert_cmphex(cpu_inw(PM1_CNT) & ACPI_PM1_CNT_SCI_EN, !=, 0);
+    cpu_outb(0xcf9, 0x02);                      /* select hard reset only */
+    g_assert_false(serve(&status));
+    g_assert_cmpuint(events->len, ==, 0);
+    g_assert_cmphex(cpu_inb(0xcf9), ==, 0x02);
+    cpu_outb(0xcf9, 0x06);                      /* go */
+    g_assert_false(serve(&status));
+    g_assert_cmpuint(events->len, ==, 1);
+    g_assert_cmpstr(g_ptr_array_index(events, 0), ==,
+                    "RESET guest-reset guest");
+    /* the devices were reset: ACPI mode off, RCR cleared */
+    g_assert_cmphex(cpu_inw(PM1_CNT), ==, 0);
+    g_assert_cmphex(cpu_inb(0xcf9), ==, 0);
+}
+
+int main(int argc, char **argv)
+{
+    ISABus *bus;
+    DeviceState *rcr;
+
+    g_test_init(&argc, &argv, NULL);
+    memory_system_init();
+    qemu_clock_enable_virtual(true);
+    bql_lock();
+    bus = isa_bus_new(NULL, get_system_io());
+    isa_bus_set_irqs(bus, irq_lines_new(isa_irq, NULL, ISA_NUM_IRQS));
+    pm = piix4_pm_init(bus, NULL);
+    g_assert_nonnull(pm);
+    rcr = qdev_new("piix-reset-control");
+    g_assert_true(qdev_realize_and_unref(rcr, BUS(bus), NULL));
+    events = g_ptr_array_new_with_free_func(g_free);
+    runstate_add_event_listener(on_event, NULL);
+
+    g_test_add_func("/hw/acpi-pm/timer", test_timer);
+    g_test_add_func("/hw/acpi-pm/acpi-mode", test_acpi_mode);
+    g_test_add_func("/hw/acpi-pm/power-button", test_power_button);
+    g_test_add_func("/hw/acpi-pm/timer-overflow", test_timer_overflow);
+    g_test_add_func("/hw/acpi-pm/sleep-types", test_sleep_types);
+    g_test_add_func("/hw/acpi-pm/reset-control", test_reset_control);
+    return g_test_run();
+}
