@@ -451,14 +451,6 @@ bool linux_boot_write_to_guest(LinuxBootImage *lb, Error **errp)
     return true;
 }
 
-static void set_seg(SegmentCache *sc, uint32_t selector, uint32_t flags)
-{
-    sc->selector = selector;
-    sc->base = 0;
-    sc->limit = 0xffffffff;
-    sc->flags = flags;
-}
-
 void linux_boot_setup_cpu(LinuxBootImage *lb, CPUX86State *env)
 {
     const uint32_t code = DESC_G_MASK | DESC_L_MASK | DESC_P_MASK |
@@ -467,10 +459,10 @@ void linux_boot_setup_cpu(LinuxBootImage *lb, CPUX86State *env)
     const uint32_t data = DESC_G_MASK | DESC_B_MASK | DESC_P_MASK |
                           DESC_S_MASK | DESC_W_MASK | DESC_A_MASK;
 
-    set_seg(&env->segs[R_CS], 0x10, code);
+    x86_cpu_set_flat_seg(&env->segs[R_CS], 0x10, code);
     for (int i = 0; i < 6; i++) {
         if (i != R_CS) {
-            set_seg(&env->segs[i], 0x18, data);
+            x86_cpu_set_flat_seg(&env->segs[i], 0x18, data);
         }
     }
     env->gdt.base = LINUX_BOOT_GDT;

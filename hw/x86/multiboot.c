@@ -477,14 +477,6 @@ bool multiboot_write_to_guest(MultibootImage *mb, AddressSpace *as,
     return true;
 }
 
-static void set_flat_seg(SegmentCache *sc, uint32_t selector, uint32_t flags)
-{
-    sc->selector = selector;
-    sc->base = 0;
-    sc->limit = 0xffffffff;
-    sc->flags = flags;
-}
-
 void multiboot_setup_cpu(MultibootImage *mb, CPUX86State *env)
 {
     const uint32_t code = DESC_G_MASK | DESC_B_MASK | DESC_P_MASK |
@@ -494,12 +486,12 @@ void multiboot_setup_cpu(MultibootImage *mb, CPUX86State *env)
                           DESC_S_MASK | DESC_W_MASK | DESC_A_MASK;
 
     /* Selectors of QEMU's multiboot option ROM GDT: code 0x08, data 0x10. */
-    set_flat_seg(&env->segs[R_CS], 0x08, code);
-    set_flat_seg(&env->segs[R_DS], 0x10, data);
-    set_flat_seg(&env->segs[R_ES], 0x10, data);
-    set_flat_seg(&env->segs[R_FS], 0x10, data);
-    set_flat_seg(&env->segs[R_GS], 0x10, data);
-    set_flat_seg(&env->segs[R_SS], 0x10, data);
+    x86_cpu_set_flat_seg(&env->segs[R_CS], 0x08, code);
+    x86_cpu_set_flat_seg(&env->segs[R_DS], 0x10, data);
+    x86_cpu_set_flat_seg(&env->segs[R_ES], 0x10, data);
+    x86_cpu_set_flat_seg(&env->segs[R_FS], 0x10, data);
+    x86_cpu_set_flat_seg(&env->segs[R_GS], 0x10, data);
+    x86_cpu_set_flat_seg(&env->segs[R_SS], 0x10, data);
     /* Caches on, as SeaBIOS leaves them before QEMU's option ROM runs. */
     env->cr[0] = (env->cr[0] | CR0_PE_MASK) &
                  ~(CR0_PG_MASK | CR0_CD_MASK | CR0_NW_MASK);

@@ -286,6 +286,15 @@ X86CPU *x86_cpu_create(MachineState *ms, int index, Error **errp);
 
 /* Architectural power-on/INIT state (real mode at F000:FFF0, or wait-for-SIPI for APs). */
 void x86_cpu_reset(X86CPU *cpu);
+/* A flat 4 GiB segment (base 0) with @selector and descriptor @flags, as loaders set them. */
+static inline void x86_cpu_set_flat_seg(SegmentCache *sc, uint32_t selector,
+                                        uint32_t flags)
+{
+    sc->selector = selector;
+    sc->base = 0;
+    sc->limit = 0xffffffff;
+    sc->flags = flags;
+}
 /* Load a segment register in real-mode fashion (base = selector << 4). */
 void x86_cpu_load_seg_real(CPUX86State *env, int seg, uint16_t selector);
 /* `info registers` text in QEMU's format; @flags: CPU_DUMP_*. */

@@ -376,6 +376,24 @@ static void fp_binary(CPUX86State *env, int hx)
     env->fpregs[0] = a;
 }
 
+/* FST/FSTP ST(i): ST(i) = ST(0) (stack underflow: the indefinite), then pop. */
+static void fst_sti(CPUX86State *env, int i, bool pop)
+{
+    if (fp_empty(env, 0)) {
+        if (fp_underflow(env)) {
+            return;
+        }
+        fp_write(env, i, &fp_indefinite);
+    } else {
+        env->fpus &= ~FPUS_C1;
+        env->fpregs[i] = env->fpregs[0];
+    }
+    fp_set_tag(env, i, true);
+    if (pop) {
+        fp_pop(env);
+    }
+}
+
 /* FPTAN, FSINCOS, FXTRACT: replace ST(0) and push a second result. */
 static void fp_unary_push(CPUX86State *env, int hx)
 {
@@ -601,19 +619,7 @@ static void fpu_reg(X86TCG *s, const TCGInsn *d, int esc, int r, int i)
             goto fxch;
         case 2:     /* FST ST(i) */
         case 3:     /* FSTP ST(i) */
-            if (fp_empty(env, 0)) {
-                if (fp_underflow(env)) {
-                    return;
-                }
-                fp_write(env, i, &fp_indefinite);
-            } else {
-                env->fpus &= ~FPUS_C1;
-                env->fpregs[i] = env->fpregs[0];
-            }
-            fp_set_tag(env, i, true);
-            if (r == 3) {
-                fp_pop(env);
-            }
+            fst_sti(env, i, r == 3);
             return;
         case 4:     /* FUCOM */
         case 5:     /* FUCOMP */
@@ -670,17 +676,7 @@ fxch:
         return;
     }
 fstp_reg:
-    if (fp_empty(env, 0)) {
-        if (fp_underflow(env)) {
-            return;
-        }
-        fp_write(env, i, &fp_indefinite);
-    } else {
-        env->fpus &= ~FPUS_C1;
-        env->fpregs[i] = env->fpregs[0];
-    }
-    fp_set_tag(env, i, true);
-    fp_pop(env);
+    fst_sti(env, i, true);
     return;
 fcmov:
     if (fp_empty(env, 0) || fp_empty(env, i)) {
