@@ -6,6 +6,7 @@
  * printed in QEMU 7.2's layout.
  */
 #include "qemu/osdep.h"
+#include "accel/accel.h"
 #include "exec/memory.h"
 #include "hw/qdev-core.h"
 #include "hw/intc/i8259.h"
@@ -63,6 +64,20 @@ void hmp_info_kvm(Monitor *mon, const HMPArgs *args)
         monitor_printf(mon, "not compiled\n");
     }
     qapi_free_KvmInfo(info);
+}
+
+void hmp_info_jit(Monitor *mon, const HMPArgs *args)
+{
+    const AccelOps *accel = current_accel();
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    if (!accel || !accel->info_jit) {
+        monitor_printf(mon, "JIT information is only available with "
+                       "accel=tcg\n");
+        return;
+    }
+    accel->info_jit(out);
+    monitor_puts(mon, out->str);
 }
 
 void hmp_info_uuid(Monitor *mon, const HMPArgs *args)

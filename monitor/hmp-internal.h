@@ -85,6 +85,7 @@ HMPHandler hmp_stop, hmp_cont, hmp_quit, hmp_system_reset,
            hmp_ioport_read, hmp_ioport_write, hmp_sum, hmp_gva2gpa, hmp_log,
            hmp_logfile, hmp_gpa2hva, hmp_gpa2hpa;
 HMPHandler hmp_info_version, hmp_info_name, hmp_info_status, hmp_info_kvm,
+    hmp_info_jit,
            hmp_info_cpus, hmp_info_registers, hmp_info_qtree,
            hmp_info_qom_tree, hmp_info_mtree, hmp_info_chardev,
            hmp_info_uuid, hmp_info_history, hmp_info_mem, hmp_info_tlb,

@@ -111,6 +111,31 @@ static void tcg_filter_cpu_model(X86CPU *cpu)
     cpu->model.ext_features_edx &= ~((1u << 27) | (1u << 26));
 }
 
+/* "info jit": QEMU's headings where kemu has the same counter. */
+static void tcg_info_jit(GString *out)
+{
+    const X86JitStats *st = &x86_jit_stats;
+
+    if (x86_jit_threshold < 0) {
+        g_string_append(out, "JIT off (-accel tcg,jit=off): the interpreter "
+                        "runs every block\n");
+        return;
+    }
+    g_string_append_printf(out, "Translation buffer state:\n"
+                           "gen code size       %" PRIu64 "/%u\n"
+                           "TB count            %" PRIu64 "\n"
+                           "direct jump count   %" PRIu64 "\n"
+                           "inline insns        %" PRIu64 "\n"
+                           "helper-call insns   %" PRIu64 "\n"
+                           "translate threshold %d runs\n"
+                           "\nStatistics:\n"
+                           "TB flush count      %" PRIu64 "\n"
+                           "TB invalidate count %u\n",
+                           st->code_bytes, X86_JIT_CACHE_SIZE, st->blocks,
+                           st->chains, st->inline_insns, st->call_insns,
+                           x86_jit_threshold, st->flushes, x86_block_gen);
+}
+
 static const AccelOps tcg_ops = {
     .name = "tcg",
     .init_machine = tcg_init_machine,
@@ -119,6 +144,7 @@ static const AccelOps tcg_ops = {
     .kick = tcg_cpus_kick,
     .get_state = tcg_get_state,
     .put_state = tcg_put_state,
+    .info_jit = tcg_info_jit,
     .filter_cpu_model = tcg_filter_cpu_model,
 };
 

@@ -35,6 +35,8 @@ typedef struct AccelOps {
     void (*filter_cpu_model)(X86CPU *cpu);
     /* Tear down (reverse of init). */
     void (*destroy)(void);
+    /* HMP "info jit": the translator's state (NULL: not a translating accelerator). */
+    void (*info_jit)(GString *out);
 } AccelOps;
 
 /* Register an accelerator (from a constructor). */

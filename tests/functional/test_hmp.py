@@ -571,6 +571,42 @@ def kvm_usable():
 
 
 @unittest.skipUnless(kvm_usable(), 'no accessible /dev/kvm')
+class TestJit(HMPTestCase):
+    """info jit: the translator's counters (QEMU's headings)."""
+
+    def jit_info(self, accel, guest_name):
+        vm = self.start(['-accel', accel, '-kernel', guest(guest_name)])
+        mon = vm.hmp()
+        deadline = time.time() + TIMEOUT
+        while 'HLT=1' not in mon.cmd('info registers'):
+            self.assertLess(time.time(), deadline)
+            time.sleep(0.1)
+        return mon.cmd('info jit')
+
+    def test_translated(self):
+        # bench-cpu's loop runs 20 million times: it is translated.
+        out = self.jit_info('tcg', 'bench-cpu')
+        m = re.search(r'^gen code size       (\d+)/67108864$', out, re.M)
+        self.assertIsNotNone(m, out)
+        self.assertGreater(int(m.group(1)), 0)
+        m = re.search(r'^TB count            (\d+)$', out, re.M)
+        self.assertGreater(int(m.group(1)), 0)
+        self.assertIn('\nStatistics:\nTB flush count      0\n', out)
+
+    def test_jit_off(self):
+        self.assertEqual(self.jit_info('tcg,jit=off', 'hello'),
+                         'JIT off (-accel tcg,jit=off): the interpreter '
+                         'runs every block\n')
+
+    def test_kvm(self):
+        if not os.access('/dev/kvm', os.R_OK | os.W_OK):
+            self.skipTest('/dev/kvm is not present')
+        vm = self.start(['-accel', 'kvm', '-S'])
+        self.assertEqual(vm.hmp().cmd('info jit'),
+                         'JIT information is only available with '
+                         'accel=tcg\n')
+
+
 class TestKVM(HMPTestCase):
     def test_reference_session(self):
         vm = self.start(['-accel', 'kvm', '-smp', '2', '-S'])

@@ -18,7 +18,7 @@
 
 /* ---- code cache ---- */
 
-#define JIT_CACHE_SIZE (64u << 20)
+#define JIT_CACHE_SIZE X86_JIT_CACHE_SIZE
 #define JIT_MAX_BLOCK_CODE (64 * 1024)  /* worst case of one block */
 
 int x86_jit_threshold = 10;

@@ -381,6 +381,7 @@ void x86_block_cache_flush(void);
  * every block before its first run (KEMU_JIT_THRESHOLD=0, tests).
  */
 extern int x86_jit_threshold;
+#define X86_JIT_CACHE_SIZE (64u << 20)      /* host code cache (jit.c) */
 typedef struct X86JitStats {
     uint64_t blocks;        /* translations made */
     uint64_t inline_insns;  /* instructions emitted as inline host code */
