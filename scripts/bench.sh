@@ -59,4 +59,11 @@ best_time() {
             printf '%-10s %-8s %9s %10.1f  %s\n' "$guest" "$emu" "$secs" "$mips" "${sum##*checksum }"
         done
     done
+    # Boot to init: process start to GUEST-INIT-OK (wall time, medians).
+    if guest_dir=$(tests/guests/linux/build-linux-guest.sh 2>/dev/null); then
+        python3 scripts/bench-linux-boot.py "$kemu" "$guest_dir" \
+            "${BENCH_BOOT_RUNS:-3}"
+    else
+        echo "linux-boot: the test guest could not be built (apt); skipped"
+    fi
 } | tee "$out"
