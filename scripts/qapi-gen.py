@@ -387,6 +387,24 @@ def free_stmt(schema, typ, expr):
 # qapi-types
 
 
+def emit_list_free(c, schema, elem):
+    """qapi_free_<elem>List(): free each element, then its list node."""
+    ln = elem + 'List'
+    c('void qapi_free_%s(%s *list)' % (ln, ln))
+    c('{')
+    c('    while (list) {')
+    c('        %s *next = list->next;' % ln)
+    c()
+    st = free_stmt(schema, elem, 'list->value')
+    if st:
+        c(indent(st, 2))
+    c('        g_free(list);')
+    c('        list = next;')
+    c('    }')
+    c('}')
+    c()
+
+
 def gen_types(schema):
     h, c = Out(), Out()
     h(HEADER_NOTE)
@@ -411,19 +429,7 @@ def gen_types(schema):
         h('};')
         h('void qapi_free_%s(%s *list);' % (ln, ln))
         h()
-        c('void qapi_free_%s(%s *list)' % (ln, ln))
-        c('{')
-        c('    while (list) {')
-        c('        %s *next = list->next;' % ln)
-        c()
-        st = free_stmt(schema, b, 'list->value')
-        if st:
-            c(indent(st, 2))
-        c('        g_free(list);')
-        c('        list = next;')
-        c('    }')
-        c('}')
-        c()
+        emit_list_free(c, schema, b)
 
     types = [e for e in schema.entities
              if e['meta'] in ('enum', 'struct', 'union')]
@@ -551,19 +557,7 @@ def gen_types(schema):
             c('    }')
             c('}')
             c()
-        c('void qapi_free_%sList(%sList *list)' % (n, n))
-        c('{')
-        c('    while (list) {')
-        c('        %sList *next = list->next;' % n)
-        c()
-        st = free_stmt(schema, n, 'list->value')
-        if st:
-            c(indent(st, 2))
-        c('        g_free(list);')
-        c('        list = next;')
-        c('    }')
-        c('}')
-        c()
+        emit_list_free(c, schema, n)
 
     h('#endif')
     return h.text(), c.text()
