@@ -190,3 +190,45 @@ unexpected_int32:
     PUTS32("FAIL: unexpected interrupt or exception\n")
     mov $EXIT_FAIL, %al
     call exit32
+
+/*
+ * enable_long_mode32: identity-map the first 1 GiB with 2 MiB pages and
+ * turn on PAE, EFER.LME and paging; the caller is then in compatibility
+ * mode and far-jumps to a 64-bit code segment.  Clobbers eax, ecx, edx, edi.
+ */
+    .globl enable_long_mode32
+enable_long_mode32:
+    mov $lm_pdpt, %eax
+    or $3, %eax
+    mov %eax, lm_pml4
+    mov $lm_pd, %eax
+    or $3, %eax
+    mov %eax, lm_pdpt
+    mov $lm_pd, %edi
+    mov $0x83, %eax             /* present, writable, 2 MiB */
+    mov $512, %ecx
+1:  mov %eax, (%edi)
+    movl $0, 4(%edi)
+    add $0x200000, %eax
+    add $8, %edi
+    loop 1b
+    mov %cr4, %eax
+    or $0x20, %eax              /* PAE */
+    mov %eax, %cr4
+    mov $lm_pml4, %eax
+    mov %eax, %cr3
+    mov $0xc0000080, %ecx
+    rdmsr
+    or $0x100, %eax             /* LME */
+    wrmsr
+    mov %cr0, %eax
+    or $0x80000000, %eax
+    mov %eax, %cr0
+    ret
+
+    .bss
+    .align 4096
+lm_pml4: .skip 4096
+lm_pdpt: .skip 4096
+lm_pd:   .skip 4096
+    .text

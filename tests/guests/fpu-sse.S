@@ -317,32 +317,7 @@ _start:
 
     /* Long mode (identity map of 1 GiB with 2 MiB pages), then REX forms. */
     cli
-    mov $pdpt, %eax
-    or $3, %eax
-    mov %eax, pml4
-    mov $pd, %eax
-    or $3, %eax
-    mov %eax, pdpt
-    mov $pd, %edi
-    mov $0x83, %eax
-    mov $512, %ecx
-1:  mov %eax, (%edi)
-    movl $0, 4(%edi)
-    add $0x200000, %eax
-    add $8, %edi
-    loop 1b
-    mov %cr4, %eax
-    or $0x20, %eax                  /* PAE */
-    mov %eax, %cr4
-    mov $pml4, %eax
-    mov %eax, %cr3
-    mov $0xc0000080, %ecx
-    rdmsr
-    or $0x100, %eax                 /* LME */
-    wrmsr
-    mov %cr0, %eax
-    or $0x80000000, %eax
-    mov %eax, %cr0
+    call enable_long_mode32
     ljmp $0x18, $long_mode
 
     .code64
@@ -527,10 +502,6 @@ msg_fxr15: .asciz "fxrstor64 xmm15  "
 msg_done: .asciz "done\n"
 
     .bss
-    .align 4096
-pml4:   .skip 4096
-pdpt:   .skip 4096
-pd:     .skip 4096
     .align 16
 r128:   .skip 16
 r80:    .skip 16

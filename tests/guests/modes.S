@@ -33,33 +33,7 @@ back_in_32:
     PUTS32("back in 32-bit protected mode\n")
 
     /* Long mode: identity-map the first 1 GiB with 2 MiB pages. */
-    mov $pdpt, %eax
-    or $3, %eax
-    mov %eax, pml4
-    mov $pd, %eax
-    or $3, %eax
-    mov %eax, pdpt
-    mov $pd, %edi
-    mov $0x83, %eax             /* present, writable, 2 MiB */
-    mov $512, %ecx
-1:  mov %eax, (%edi)
-    movl $0, 4(%edi)
-    add $0x200000, %eax
-    add $8, %edi
-    loop 1b
-    /* Map the APIC page range too (pdpt[3] -> pd_hi, 2 MiB page at 0xfee00000). */
-    mov %cr4, %eax
-    or $0x20, %eax              /* PAE */
-    mov %eax, %cr4
-    mov $pml4, %eax
-    mov %eax, %cr3
-    mov $0xc0000080, %ecx
-    rdmsr
-    or $0x100, %eax             /* LME */
-    wrmsr
-    mov %cr0, %eax
-    or $0x80000000, %eax
-    mov %eax, %cr0
+    call enable_long_mode32
     ljmp $0x18, $long_mode
 
 /* ---- 16-bit part, position-independent relative to RM_BASE ---- */
@@ -242,9 +216,5 @@ saved_esp:
     .long 0
 
     .bss
-    .align 4096
-pml4: .skip 4096
-pdpt: .skip 4096
-pd:   .skip 4096
     .align 16
 idt64: .skip 256 * 16
