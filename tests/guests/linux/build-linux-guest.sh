@@ -1,9 +1,10 @@
 #!/bin/bash
 # Build kemu's Linux test guest from Debian packages: the kernel that
 # linux-image-amd64 currently depends on, and an initramfs made of
-# busybox-static, tests/guests/linux/init.sh and the modules for virtio-pci,
-# virtio-blk, virtio-net, e1000 and ata_piix, plus the ACPI power button
-# and evdev (with their dependencies).
+# busybox-static, tests/guests/linux/init.sh, the test scripts in
+# tests/guests/linux/tests/ (run by kemu.test=NAME as /tests/NAME.sh) and
+# the modules listed in tests/guests/linux/modules.txt with their
+# dependencies.
 #
 #   tests/guests/linux/build-linux-guest.sh [DIR]
 #
@@ -26,7 +27,8 @@ fi
 kver=${kpkg#linux-image-}
 kpkgver=$(apt-cache policy "$kpkg" | awk '/Candidate:/ { print $2 }')
 bbver=$(apt-cache policy busybox-static | awk '/Candidate:/ { print $2 }')
-stamp="$kpkg $kpkgver busybox-static $bbver init $(sha256sum < "$here/init.sh" | cut -c1-16) mkcpio $(sha256sum < "$here/mkcpio.py" | cut -c1-16) builder $(sha256sum < "$here/build-linux-guest.sh" | cut -c1-16)"
+tests_sum=$(cd "$here" && cat modules.txt tests/*.sh | sha256sum | cut -c1-16)
+stamp="$kpkg $kpkgver busybox-static $bbver init $(sha256sum < "$here/init.sh" | cut -c1-16) tests $tests_sum mkcpio $(sha256sum < "$here/mkcpio.py" | cut -c1-16) builder $(sha256sum < "$here/build-linux-guest.sh" | cut -c1-16)"
 
 if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ] &&
    [ -f "$dir/vmlinuz" ] && [ -f "$dir/initrd.gz" ]; then
@@ -42,18 +44,19 @@ dpkg-deb -x "$tmp"/linux-image-*.deb "$tmp/kernel"
 dpkg-deb -x "$tmp"/busybox-static_*.deb "$tmp/busybox"
 
 root="$tmp/root"
-mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,etc,root}
+mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,etc,root,tests}
 cp "$tmp/busybox/bin/busybox" "$root/bin/busybox"
 cp "$here/init.sh" "$root/init"
-chmod 755 "$root/init" "$root/bin/busybox"
+cp "$here"/tests/*.sh "$root/tests/"
+chmod 755 "$root/init" "$root/bin/busybox" "$root"/tests/*.sh
 
 # The wanted modules and everything they depend on, per modules.dep (the
 # package leaves it to depmod at install time).
 moddir="lib/modules/$kver"
 /sbin/depmod -b "$tmp/kernel" "$kver"
-python3 - "$tmp/kernel/$moddir" "$root/$moddir" <<'PY'
+python3 - "$tmp/kernel/$moddir" "$root/$moddir" "$here/modules.txt" <<'PY'
 import os, shutil, sys
-src, dst = sys.argv[1], sys.argv[2]
+src, dst, wanted = sys.argv[1], sys.argv[2], sys.argv[3]
 deps = {}
 with open(os.path.join(src, 'modules.dep')) as f:
     for line in f:
@@ -63,9 +66,13 @@ by_name = {}
 for mod in deps:
     name = os.path.basename(mod).split('.')[0].replace('-', '_')
     by_name[name] = mod
-want = ['virtio_pci', 'virtio_blk', 'virtio_net', 'e1000', 'ata_piix',
-        'button', 'evdev']
-todo = [by_name[w] for w in want if w in by_name]
+with open(wanted) as f:
+    want = [w.split('#')[0].strip() for w in f]
+want = [w for w in want if w]
+missing = [w for w in want if w not in by_name]
+if missing:
+    sys.exit('build-linux-guest: modules not in the kernel package: ' + ' '.join(missing))
+todo = [by_name[w] for w in want]
 keep = set()
 while todo:
     m = todo.pop()

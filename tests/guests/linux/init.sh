@@ -1,7 +1,7 @@
 #!/bin/busybox sh
 # /init of kemu's Linux test guest: mount the pseudo filesystems, print the
 # boot marker, then run what the kernel command line asks for
-# (kemu.test=WORD) or start a shell on the console.
+# (kemu.test=WORD, built in here or /tests/WORD.sh) or start a shell on the console.
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin
 mount -t proc proc /proc
@@ -54,13 +54,12 @@ powerbutton)
     echo "GUEST-POWERBUTTON-PRESSED"
     poweroff -f
     ;;
-modules)
-    for m in virtio_pci virtio_blk virtio_net e1000 ata_piix; do
-        modprobe "$m" && echo "GUEST-MODULE $m ok"
-    done
-    poweroff -f
-    ;;
 *)
+    # Device tests live in tests/guests/linux/tests/NAME.sh (/tests in the
+    # initramfs), one file per test so they can be added independently.
+    if [ -x "/tests/$test.sh" ]; then
+        exec "/tests/$test.sh"
+    fi
     echo "GUEST-UNKNOWN-TEST $test"
     poweroff -f
     ;;
