@@ -236,19 +236,26 @@ SCENARIOS = {
 }
 
 
-def main():
-    if len(sys.argv) != 4 or sys.argv[3] not in SCENARIOS:
-        print(__doc__)
-        return 2
-    kemu, builder, name = sys.argv[1:]
+def build_guest(builder):
+    """The guest directory (built or cached), None when it cannot be built."""
     p = subprocess.run(['bash', builder], stdin=subprocess.DEVNULL,
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        universal_newlines=True)
     if p.returncode != 0:
         print(p.stderr)
         print('SKIP: cannot build the Linux test guest (apt download failed?)')
+        return None
+    return p.stdout.strip().splitlines()[-1]
+
+
+def main():
+    if len(sys.argv) != 4 or sys.argv[3] not in SCENARIOS:
+        print(__doc__)
+        return 2
+    kemu, builder, name = sys.argv[1:]
+    guest_dir = build_guest(builder)
+    if guest_dir is None:
         return SKIP
-    guest_dir = p.stdout.strip().splitlines()[-1]
     SCENARIOS[name](kemu, guest_dir)
     return 0
 
