@@ -48,8 +48,44 @@ def scenario_enum(kemu, guest_dir):
         fail(g, 'BAR 0 of the test device was not assigned')
 
 
+def rng_boot(kemu, guest_dir, device, texts):
+    g = boot_to_exit(kemu, guest_dir, 'kemu.test=virtio-rng',
+                     ['-smp', '1', '-device', device],
+                     texts + ['GUEST-RNG-CURRENT virtio_rng.0',
+                              'GUEST-RNG-BYTES 256'])
+    data = [l for l in g.output() if l.startswith('GUEST-RNG-DATA')]
+    if not data or len(set(data[0].split()[1:])) < 4:
+        fail(g, 'no random bytes from /dev/hwrng: %r' % data)
+    return g
+
+
+def scenario_virtio_rng(kemu, guest_dir):
+    g = rng_boot(kemu, guest_dir, 'virtio-rng-pci', [
+        'GUEST-PCI 0000:00:02.0 1af4:1005 irq',
+        'driver virtio-pci',
+    ])
+    irqs = [l for l in g.output() if l.startswith('GUEST-IRQ')]
+    if not any('PCI-MSI' in l and 'virtio0-input' in l and
+               int(l.split()[2]) > 0 for l in irqs):
+        fail(g, 'no MSI-X interrupts for the request queue: %r' % irqs)
+
+
+def scenario_virtio_rng_legacy(kemu, guest_dir):
+    g = rng_boot(kemu, guest_dir,
+                 'virtio-rng-pci,disable-modern=on,vectors=0,addr=4', [
+        'virtio_pci: leaving for legacy driver',
+        'GUEST-PCI 0000:00:04.0 1af4:1005 irq 11 driver virtio-pci',
+    ])
+    irqs = [l for l in g.output() if l.startswith('GUEST-IRQ')]
+    if not any('IO-APIC' in l and '11-fasteoi' in l and
+               int(l.split()[2]) > 0 for l in irqs):
+        fail(g, 'no level INTx on IOAPIC pin 11: %r' % irqs)
+
+
 SCENARIOS = {
     'enum': scenario_enum,
+    'virtio-rng': scenario_virtio_rng,
+    'virtio-rng-legacy': scenario_virtio_rng_legacy,
 }
 
 
