@@ -529,6 +529,12 @@ static void pc_reset(MachineState *ms)
     if (pcms->linux_boot && bsp) {
         Error *err = NULL;
 
+        /* No firmware runs: set up the memory types SeaBIOS would. */
+        for (unsigned i = 0; i < x86_cpus->len; i++) {
+            x86_cpu_set_firmware_mtrrs(g_ptr_array_index(x86_cpus, i),
+                                       PC_I440FX_LOWMEM);
+        }
+
         if (!linux_boot_write_to_guest(pcms->linux_boot, &err) ||
             !pc_acpi_write_tables(pcms, &err)) {
             error_report_err(err);

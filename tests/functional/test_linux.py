@@ -110,7 +110,15 @@ def expect_lines(guest, texts):
             fail(guest, 'missing %r in the console output' % t)
 
 
-def boot_to_exit(kemu, guest_dir, append, extra, texts):
+def expect_absent(guest, texts):
+    out = guest.output()
+    for t in texts:
+        bad = [l for l in out if t in l]
+        if bad:
+            fail(guest, 'unexpected %r in the console output' % bad[0])
+
+
+def boot_to_exit(kemu, guest_dir, append, extra, texts, absent=()):
     g = Guest(kemu, guest_dir, append, extra)
     rc = g.wait_exit()
     if rc is None:
@@ -118,6 +126,7 @@ def boot_to_exit(kemu, guest_dir, append, extra, texts):
     if rc != 0:
         fail(g, 'exit status %d, expected 0' % rc)
     expect_lines(g, texts)
+    expect_absent(g, absent)
     print('ok: exit 0 after %.1f s' % g.elapsed())
     return g
 
@@ -148,12 +157,14 @@ def scenario_smp1(kemu, guest_dir):
 
 def scenario_smp2(kemu, guest_dir):
     boot_to_exit(kemu, guest_dir, 'kemu.test=cpus', ['-smp', '2'], [
+        # MTRRs set up as firmware would, on both CPUs (INIT keeps them).
+        'x86/PAT: Configuration [0-7]: WB  WC  UC- UC  WB  WP  UC- WT',
         'smpboot: Allowing 2 CPUs, 0 hotplug CPUs',
         'smp: Brought up 1 node, 2 CPUs',
         'GUEST-INIT-OK',
         'GUEST-CPUS 2',
         'reboot: Power down',
-    ])
+    ], absent=['MTRRs disabled', 'inconsistent', 'MTRRs all blank'])
 
 
 def scenario_reboot(kemu, guest_dir):
