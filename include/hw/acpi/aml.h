@@ -96,6 +96,9 @@ void aml_res_dword_memory(GByteArray *r, uint32_t min, uint32_t max);
 void aml_res_qword_memory(GByteArray *r, uint64_t min, uint64_t max);
 /* Interrupt(ResourceConsumer, Level, ActiveHigh, Shared){irqs} (6.4.3.6) */
 void aml_res_interrupt(GByteArray *r, const uint32_t *irqs, unsigned n);
+/* Memory32Fixed(ReadWrite or ReadOnly, base, len) */
+void aml_res_memory32_fixed(GByteArray *r, uint32_t base, uint32_t len,
+                            bool writable);
 /* ResourceTemplate(){...}: the descriptors of @r, an end tag, as a Buffer. */
 void aml_resource_template(Aml *a, GByteArray *r);
 
