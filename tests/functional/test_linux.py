@@ -6,7 +6,7 @@
 GUEST_BUILDER is tests/guests/linux/build-linux-guest.sh (cached, prints
 the guest directory); without apt access the test is skipped (exit 77).
 Scenarios (each boots once, -accel tcg -m 512):
-  smp1       -smp 1, kemu.test=poweroff: ACPI tables found, the init
+  smp1       -smp 1, kemu.test=poweroff: ACPI tables and HPET found, the init
              marker, ACPI S5 power-off -> exit status 0
   smp2       -smp 2, kemu.test=cpus: both CPUs started from the MADT,
              GUEST-CPUS 2, power-off -> exit 0
@@ -128,12 +128,18 @@ def scenario_smp1(kemu, guest_dir):
         'ACPI: FACP ',
         'ACPI: DSDT ',
         'ACPI: APIC ',
+        'ACPI: HPET ',
+        'ACPI: HPET id: 0x8086a201 base: 0xfed00000',
         'ACPI: PM-Timer IO Port: 0x608',
         'ACPI: INT_SRC_OVR (bus 0 bus_irq 0 global_irq 2 dfl dfl)',
         'ACPI: INT_SRC_OVR (bus 0 bus_irq 9 global_irq 9 high level)',
         'IOAPIC[0]: apic_id 0, version 32, address 0xfec00000, GSI 0-23',
         'ACPI: Interpreter enabled',
         'ACPI: PM: (supports S0 S5)',
+        # The HPET in legacy replacement mode drives IRQ 0 and the RTC's 8.
+        'hpet0: at MMIO 0xfed00000, IRQs 2, 8, 0',
+        'hpet0: 3 comparators, 64-bit 100.000000 MHz counter',
+        'alarms up to one day, y3k, 114 bytes nvram, hpet irqs',
         'GUEST-INIT-OK',
         'ACPI: PM: Preparing to enter system sleep state S5',
         'reboot: Power down',
