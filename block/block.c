@@ -211,6 +211,11 @@ static int bdrv_open_backing(BlockDriverState *bs, int flags, int depth,
     return 0;
 }
 
+int bdrv_open_backing_file(BlockDriverState *bs, Error **errp)
+{
+    return bdrv_open_backing(bs, bs->open_flags & ~BDRV_O_RDWR, 0, errp);
+}
+
 BlockDriverState *bdrv_open(const char *filename, const char *format,
                             GHashTable *opts, int flags, Error **errp)
 {

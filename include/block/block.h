@@ -151,6 +151,8 @@ BlockDriverState *bdrv_open(const char *filename, const char *format,
 BlockDriverState *bdrv_open_format(BlockDriverState *file,
                                    const BlockDriver *drv, GHashTable *opts,
                                    int flags, Error **errp);
+/* Open the backing chain named in @bs's header (after bdrv_open_format). */
+int bdrv_open_backing_file(BlockDriverState *bs, Error **errp);
 void bdrv_unref(BlockDriverState *bs);
 void bdrv_ref(BlockDriverState *bs);
 

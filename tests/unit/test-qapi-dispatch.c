@@ -172,6 +172,11 @@ IOThreadInfoList *qmp_query_iothreads(Error **errp)
     return NULL;
 }
 
+BlockInfoList *qmp_query_block(Error **errp)
+{
+    return NULL;
+}
+
 void qmp_stop(Error **errp)
 {
     called("stop");
@@ -480,11 +485,12 @@ static void test_query_qmp_schema(void)
                     "\"1\",\"meta-type\":\"command\",\"arg-type\":\"0\"}");
     g_assert_cmpstr(empty, ==,
                     "{\"name\":\"0\",\"members\":[],\"meta-type\":\"object\"}");
-    g_assert_cmpstr(info, ==, "{\"name\":\"1\",\"members\":["
+    /* RunState's number depends on how many types other commands use. */
+    g_assert_true(g_str_has_prefix(info, "{\"name\":\"1\",\"members\":["
                     "{\"name\":\"running\",\"type\":\"bool\"},"
                     "{\"name\":\"singlestep\",\"type\":\"bool\"},"
-                    "{\"name\":\"status\",\"type\":\"28\"}],"
-                    "\"meta-type\":\"object\"}");
+                    "{\"name\":\"status\",\"type\":\""));
+    g_assert_true(g_str_has_suffix(info, "\"}],\"meta-type\":\"object\"}"));
     g_assert_cmpstr(shutdown, ==, "{\"name\":\"SHUTDOWN\",\"meta-type\":"
                     "\"event\",\"arg-type\":\"2\"}");
     g_assert_nonnull(strstr(hmc, "\"features\":[\"savevm-monitor-nodes\"]"));
