@@ -299,6 +299,35 @@ class SameOutput(Base):
         self.assertEqual(qimg('check', img).returncode, 0)
 
 
+@unittest.skipUnless(HAVE_QEMU, 'qemu-img not installed')
+class CrashSafety(Base):
+    def test_kill_during_writes(self):
+        """kill -9 in the middle of allocating writes: leaks at worst."""
+        import signal
+        import time
+        rnd = random.Random(9)
+        for n in range(6):
+            img = self.path('crash.qcow2')
+            self.assertOk(kimg('create', '-f', 'qcow2', '-o',
+                               'cluster_size=4096', img, '256M'))
+            if n % 2:
+                self.assertOk(kimg('snapshot', '-c', 's', img))
+            cmds = []
+            for i in range(3000):
+                off = rnd.randrange(0, 255 * 1024 * 1024, 512)
+                cmds += ['-c', 'write -P %d %d %d' % (i & 0xff, off,
+                                                      rnd.choice([512, 4096,
+                                                                  70000]))]
+            p = subprocess.Popen([os.path.join(BUILD, 'kemu-io')] + cmds +
+                                 [img], stdout=subprocess.DEVNULL)
+            time.sleep(0.05 + rnd.random() * 0.3)
+            p.send_signal(signal.SIGKILL)
+            p.wait()
+            q = qimg('check', img)
+            self.assertIn(q.returncode, (0, 3), q.stdout + q.stderr)
+            self.assertNotIn('ERROR', q.stderr)
+
+
 class Corruption(Base):
     def test_fuzzed_headers_and_tables(self):
         src = self.path('good.qcow2')
