@@ -223,6 +223,45 @@ static int update_cluster(BlockDriverState *bs, uint64_t cluster,
     return 0;
 }
 
+/*
+ * Fast path: every cluster of [start, end) is in one existing refcount
+ * block; the entries change in the cache and go out in one write.
+ * Returns false (nothing changed) when the slow path must run.
+ */
+static bool update_range_in_block(BlockDriverState *bs, uint64_t start,
+                                  uint64_t end, int64_t delta, int *ret)
+{
+    BDRVQcow2State *s = bs->opaque;
+    uint64_t rt = start >> s->refcount_block_bits, off, first, len;
+    uint8_t *b;
+    *ret = 0;
+    if (end - start < 2 || rt != (end - 1) >> s->refcount_block_bits ||
+        rt >= s->refcount_table_size || rb_offset(bs, rt, &off) < 0 ||
+        !off || rb_load(bs, off, &b) < 0) {
+        return false;
+    }
+    uint64_t mask = (1ULL << s->refcount_block_bits) - 1;
+    for (uint64_t c = start; c < end; c++) {
+        uint64_t v = rb_get(s, b, c & mask);
+        if ((delta < 0 && v < (uint64_t)-delta) ||
+            (delta > 0 && s->refcount_max - v < (uint64_t)delta)) {
+            return false;    /* let the slow path report it */
+        }
+    }
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (uint64_t c = start; c < end; c++) {
+        uint64_t v = rb_get(s, b, c & mask) + delta;
+        rb_set(s, b, c & mask, v, &first, &len);
+        lo = MIN(lo, first);
+        hi = MAX(hi, first + len);
+        if (v == 0 && c < s->free_cluster_index) {
+            s->free_cluster_index = c;
+        }
+    }
+    *ret = bdrv_pwrite(bs->file, off + lo, hi - lo, b + lo);
+    return true;
+}
+
 int qcow2_update_refcount(BlockDriverState *bs, uint64_t offset,
                           uint64_t length, int64_t delta)
 {
@@ -232,8 +271,12 @@ int qcow2_update_refcount(BlockDriverState *bs, uint64_t offset,
     }
     uint64_t start = offset >> s->cluster_bits;
     uint64_t end = (offset + length - 1) >> s->cluster_bits;
+    int ret;
+    if (update_range_in_block(bs, start, end + 1, delta, &ret)) {
+        return ret;
+    }
     for (uint64_t c = start; c <= end; c++) {
-        int ret = update_cluster(bs, c, delta, start, end + 1);
+        ret = update_cluster(bs, c, delta, start, end + 1);
         if (ret < 0) {
             return ret;
         }

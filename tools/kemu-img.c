@@ -232,12 +232,8 @@ out:
 
 static bool buffer_is_zero(const uint8_t *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (p[i]) {
-            return false;
-        }
-    }
-    return true;
+    /* A zero first byte, then the buffer equals itself shifted by one. */
+    return n == 0 || (p[0] == 0 && !memcmp(p, p + 1, n - 1));
 }
 
 static void progress_print(bool on, double pct)
@@ -299,7 +295,9 @@ static int img_convert(int argc, char **argv)
         bdrv_unref(in);
         goto out_opts;
     }
+    /* qemu-img's default cache mode for the target is "unsafe". */
     BlockDriverState *out = img_open(dst, out_fmt, BDRV_O_RDWR |
+                                     BDRV_O_NO_FLUSH |
                                      (c.backing ? 0 : BDRV_O_NO_BACKING));
     if (!out) {
         bdrv_unref(in);
@@ -320,20 +318,32 @@ static int img_convert(int argc, char **argv)
                          strerror(-r));
             goto fail;
         }
-        /* A fresh target reads as zero: skip zero blocks (sparse output). */
+        /*
+         * A fresh target reads as zero: skip zero blocks (sparse output)
+         * and write each run of non-zero blocks with one request.
+         */
+        const uint32_t blk = compress ? n : 64 * KiB;
         for (uint32_t at = 0; at < n;) {
-            uint32_t m = MIN(n - at, 64 * KiB);
-            if (compress || c.backing || !buffer_is_zero(buf + at, m)) {
-                r = compress ? bdrv_pwrite_compressed(out, off + at, m,
-                                                      buf + at)
-                             : bdrv_pwrite(out, off + at, m, buf + at);
-                if (r < 0) {
-                    error_report("error while writing at byte %" PRId64
-                                 ": %s", off + at, strerror(-r));
-                    goto fail;
-                }
+            uint32_t m = MIN(n - at, blk);
+            if (!compress && !c.backing && buffer_is_zero(buf + at, m)) {
+                at += m;
+                continue;
             }
-            at += m;
+            uint32_t run = m;
+            while (!compress && at + run < n &&
+                   (c.backing || !buffer_is_zero(buf + at + run,
+                                                 MIN(n - at - run, blk)))) {
+                run += MIN(n - at - run, blk);
+            }
+            r = compress ? bdrv_pwrite_compressed(out, off + at, run,
+                                                  buf + at)
+                         : bdrv_pwrite(out, off + at, run, buf + at);
+            if (r < 0) {
+                error_report("error while writing at byte %" PRId64 ": %s",
+                             off + at, strerror(-r));
+                goto fail;
+            }
+            at += run;
         }
         double pct = (off + n) * 100.0 / size;
         if (pct - last >= 1.0 || off + n == size) {
