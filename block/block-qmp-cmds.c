@@ -119,6 +119,7 @@ BlockInfoList *qmp_query_block(Error **errp)
         info->qdev = g_strdup(d->qdev);
         if (info->removable) {
             info->has_tray_open = true;
+            info->tray_open = d->tray_open;
         }
         info->has_io_status = d->blk || d->is_cdrom;
         info->io_status = BLOCK_DEVICE_IO_STATUS_OK;
@@ -131,4 +132,28 @@ BlockInfoList *qmp_query_block(Error **errp)
         tail = &(*tail)->next;
     }
     return head;
+}
+
+void qmp_eject(bool has_device, const char *device, bool has_id,
+               const char *id, bool has_force, bool force, Error **errp)
+{
+    if (!has_device && !has_id) {
+        error_setg(errp, "Either 'device' or 'id' must be set");
+        return;
+    }
+    blockdev_eject(has_device ? device : id, has_force && force, errp);
+}
+
+void qmp_blockdev_change_medium(bool has_device, const char *device,
+                                bool has_id, const char *id,
+                                const char *filename, bool has_format,
+                                const char *format, bool has_read_only_mode,
+                                const char *read_only_mode, Error **errp)
+{
+    if (!has_device && !has_id) {
+        error_setg(errp, "Either 'device' or 'id' must be set");
+        return;
+    }
+    blockdev_change_medium(has_device ? device : id, filename,
+                           has_format ? format : NULL, errp);
 }

@@ -31,7 +31,7 @@ static void register_node(BlockDriverState *bs, const char *name)
     g_hash_table_insert(nodes, g_strdup(bs->node_name), bs);
 }
 
-static void unregister_chain(BlockDriverState *bs)
+void blockdev_unregister_chain(BlockDriverState *bs)
 {
     for (; bs && nodes; bs = bs->backing) {
         if (bs->node_name) {
@@ -93,7 +93,7 @@ BlockBackend *blockdev_get_backend(const char *name, DriveInfo **dinfo)
 }
 
 /* Register every node of a freshly opened chain. */
-static void register_chain(BlockDriverState *bs, const char *name)
+void blockdev_register_chain(BlockDriverState *bs, const char *name)
 {
     register_node(bs, name);
     if (bs->file) {
@@ -346,7 +346,7 @@ static DriveInfo *drive_new_opts(QemuOpts *opts, bool global_snapshot,
             }
             bs = top;
         }
-        register_chain(bs, node_name);
+        blockdev_register_chain(bs, node_name);
         d->blk = blk_new(bs, d->id);
     } else if (!d->is_cdrom && d->type != IF_NONE) {
         error_setg(errp, "A block device must be specified for \"file\"");
@@ -479,7 +479,7 @@ void blockdev_close_all(void)
     for (GList *l = drives; l; l = l->next) {
         DriveInfo *d = l->data;
         if (d->blk) {
-            unregister_chain(blk_bs(d->blk));
+            blockdev_unregister_chain(blk_bs(d->blk));
             blk_unref(d->blk);
             d->blk = NULL;
         }

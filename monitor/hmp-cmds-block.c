@@ -1,8 +1,10 @@
 /*
- * HMP "info block": QEMU 7.2's text over qmp_query_block().
+ * HMP block commands: "info block" (QEMU 7.2's text over
+ * qmp_query_block()), eject, change and commit.
  */
 #include "qemu/osdep.h"
 #include "qapi/qapi-commands.h"
+#include "block/blockdev.h"
 #include "hmp-internal.h"
 
 static void print_block_info(Monitor *mon, BlockInfo *info)
@@ -58,4 +60,35 @@ void hmp_info_block(Monitor *mon, const HMPArgs *args)
         print_block_info(mon, l->value);
     }
     qapi_free_BlockInfoList(list);
+}
+
+void hmp_eject(Monitor *mon, const HMPArgs *args)
+{
+    Error *err = NULL;
+
+    qmp_eject(true, hmp_arg_str(args, "device"), false, NULL, true,
+              hmp_arg_bool(args, "force"), &err);
+    hmp_handle_error(mon, err);
+}
+
+void hmp_change(Monitor *mon, const HMPArgs *args)
+{
+    Error *err = NULL;
+    const char *fmt = hmp_arg_str(args, "arg");
+
+    qmp_blockdev_change_medium(true, hmp_arg_str(args, "device"), false,
+                               NULL, hmp_arg_str(args, "target"), fmt != NULL,
+                               fmt, false, NULL, &err);
+    hmp_handle_error(mon, err);
+}
+
+void hmp_commit(Monitor *mon, const HMPArgs *args)
+{
+    Error *err = NULL;
+
+    /* QEMU prints commit's errors without the "Error: " prefix. */
+    if (!blockdev_commit(hmp_arg_str(args, "device"), &err)) {
+        monitor_printf(mon, "%s\n", error_get_pretty(err));
+        error_free(err);
+    }
 }

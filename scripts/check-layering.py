@@ -29,7 +29,7 @@ ALLOWED = {
     'qapi/': BASE,
     # HMP commands read CPU state and guest memory (info registers, x, xp).
     'monitor/': BASE | {'qom', 'exec', 'chardev', 'hwcore', 'hw', 'target',
-                        'accel', 'services', 'monitor'},
+                        'accel', 'services', 'monitor', 'block'},
     'qom/': BASE | {'qom'},
     'exec/': BASE | {'qom', 'exec'},
     'chardev/': BASE | {'qom', 'chardev', 'services'},

@@ -29,6 +29,10 @@ typedef struct DriveInfo {
     char *qdev;                /* QOM path of the device using it, or NULL */
     char *serial;
     bool claimed;              /* a device model took it */
+    bool tray_open;
+    /* The device model's hook: the medium changed (blk may be NULL). */
+    void (*media_changed)(void *opaque, BlockBackend *blk);
+    void *media_opaque;
 } DriveInfo;
 
 /**
@@ -50,6 +54,12 @@ GList *drive_list(void);
 BlockDriverState *bdrv_find_node(const char *node_name);
 /* A backend for -device ...,drive=NAME (a drive id or a node name). */
 BlockBackend *blockdev_get_backend(const char *name, DriveInfo **dinfo);
+/* eject / change / commit (QMP eject, blockdev-change-medium; HMP). */
+bool blockdev_eject(const char *device, bool force, Error **errp);
+bool blockdev_change_medium(const char *device, const char *filename,
+                            const char *format, Error **errp);
+/* Copy what the top image holds into its backing file ("all": every drive). */
+bool blockdev_commit(const char *device, Error **errp);
 /* Flush and close everything (at exit). */
 void blockdev_close_all(void);
 

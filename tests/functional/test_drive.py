@@ -200,6 +200,35 @@ class Drives(unittest.TestCase):
                 self.assertEqual(vm.quit()[0], 0)
         self.assertEqual(digest(img), before)
 
+    def test_eject_change_commit(self):
+        vm = Vm(self.tmp, ['-drive', 'file=disk0.qcow2,format=qcow2,if=ide,'
+                           'index=0', '-cdrom', 'disk1.raw'])
+        try:
+            self.assertEqual(vm.hmp('eject ide0-hd0'),
+                             "Error: Device 'ide0-hd0' is not removable\r\n")
+            self.assertEqual(vm.hmp('eject foo'),
+                             "Error: Device 'foo' not found\r\n")
+            self.assertEqual(vm.hmp('eject ide1-cd0'), '')
+            text = vm.hmp('info block ide1-cd0').replace('\r\n', '\n')
+            self.assertEqual(text, 'ide1-cd0: [not inserted]\n'
+                             '    Removable device: not locked, tray open\n')
+            r = vm.execute('blockdev-change-medium', device='ide1-cd0',
+                           filename='disk0.qcow2', format='qcow2')
+            self.assertEqual(r, {'return': {}})
+            text = vm.hmp('info block ide1-cd0').replace('\r\n', '\n')
+            self.assertRegex(text, r'^ide1-cd0 \(#block\d+\): disk0.qcow2 '
+                             r'\(qcow2, read-only\)\n    Removable device: '
+                             r'not locked, tray closed\n')
+            r = vm.execute('eject', device='nope')
+            self.assertEqual(r['error']['desc'], "Device 'nope' not found")
+            self.assertEqual(vm.hmp('commit ide0-hd0'),
+                             "'commit' error for 'ide0-hd0': Operation not "
+                             "supported\r\n")
+            self.assertEqual(vm.hmp('commit foo'),
+                             "Device 'foo' not found\r\n")
+        finally:
+            self.assertEqual(vm.quit()[0], 0)
+
     def test_blockdev(self):
         vm = Vm(self.tmp, ['-blockdev', 'driver=file,filename=disk0.qcow2,'
                            'node-name=f0', '-blockdev',
