@@ -343,7 +343,7 @@ class Corruption(Base):
             [0x20000 + i for i in range(16)] + [0x30000 + i for i in range(8)] + \
             [0x40000 + i for i in range(64)]
         bad = self.path('bad.qcow2')
-        for n in range(120):
+        for n in range(200):
             b = bytearray(data)
             for _ in range(rnd.randint(1, 3)):
                 b[rnd.choice(hot)] = rnd.getrandbits(8)
@@ -354,9 +354,12 @@ class Corruption(Base):
                 p = kimg(*argv)
                 self.assertGreaterEqual(p.returncode, 0,
                                         'signal on %s (case %d)' % (argv, n))
-                self.assertNotIn('Segmentation', p.stderr)
+                for bad_word in ('Segmentation', 'Sanitizer', 'runtime error'):
+                    self.assertNotIn(bad_word, p.stderr, (argv, n))
             p = kio('-c', 'write -P 9 0 128k', '-c', 'read 0 4M', bad)
             self.assertGreaterEqual(p.returncode, 0, 'kemu-io case %d' % n)
+            for bad_word in ('Segmentation', 'Sanitizer', 'runtime error'):
+                self.assertNotIn(bad_word, p.stderr, n)
 
 
 if __name__ == '__main__':
