@@ -3,8 +3,9 @@
 
     test_disk.py KEMU_BINARY GUEST_BUILDER BUILD_DIR
 
-One boot (-accel tcg, kemu.test=disk) with a qcow2 and a raw IDE disk and
-an IDE CD-ROM: the guest prints the pattern the host wrote in each first
+One boot (-accel tcg, kemu.test=disk) with a qcow2 and a raw IDE disk, an
+IDE CD-ROM, a qcow2 virtio disk (if=virtio) and a raw one (if=none and
+-device virtio-blk-pci): the guest prints the pattern the host wrote in each first
 sector and writes its own at 1 MiB; after power-off the host reads the
 images back (qemu-img convert when available, else kemu-img) and runs
 `qemu-img check` on the qcow2.  Exit 77 (skip) without the guest.
@@ -39,7 +40,8 @@ def main():
     try:
         disks = {}
         for name, fmt in (('d0.qcow2', 'qcow2'), ('d1.raw', 'raw'),
-                          ('cd.iso', 'raw')):
+                          ('cd.iso', 'raw'), ('v0.qcow2', 'qcow2'),
+                          ('v1.raw', 'raw')):
             path = os.path.join(tmp, name)
             raw = path + '.src'
             with open(raw, 'wb') as f:
@@ -55,7 +57,12 @@ def main():
                    '-drive', 'file=%s,format=raw,if=ide,index=1' %
                    disks['d1.raw'][0],
                    '-drive', 'file=%s,format=raw,if=ide,index=2,media=cdrom'
-                   % disks['cd.iso'][0]])
+                   % disks['cd.iso'][0],
+                   '-drive', 'file=%s,format=qcow2,if=virtio' %
+                   disks['v0.qcow2'][0],
+                   '-drive', 'file=%s,format=raw,if=none,id=vd1' %
+                   disks['v1.raw'][0],
+                   '-device', 'virtio-blk-pci,drive=vd1,serial=kemu-vd1'])
         ok = g.wait_for('GUEST-DISK-DONE') is not None
         rc = g.wait_exit()
         out = '\n'.join(l for l in g.lines if l)
@@ -63,12 +70,25 @@ def main():
         failures = []
         if not ok or rc != 0:
             failures.append('guest did not finish (exit %s)' % rc)
-        for dev, host in (('sda', 'KEMU-HOST-d0.qco'), ('sdb', 'KEMU-HOST-d1.raw'),
-                          ('sr0', 'KEMU-HOST-cd.iso')):
-            if 'GUEST-DISK %s ' % dev not in out or host not in out:
-                failures.append('%s: host pattern %s not seen' % (dev, host))
-        for name, dev in (('d0.qcow2', 'sda'), ('d1.raw', 'sdb')):
+        # Device names depend on probe order: find each image by its pattern.
+        names = {}
+        for line in out.split('\n'):
+            w = line.split()
+            if len(w) >= 4 and w[0] == 'GUEST-DISK':
+                names[w[3]] = w[1]
+        kinds = {'d0.qcow2': 'sd', 'd1.raw': 'sd', 'cd.iso': 'sr',
+                 'v0.qcow2': 'vd', 'v1.raw': 'vd'}
+        for name, kind in kinds.items():
+            dev = names.get(('KEMU-HOST-%-6s' % name[:6])[:16])
+            if not dev or not dev.startswith(kind):
+                failures.append('%s: host pattern not seen on a %s device'
+                                % (name, kind))
+        if 'GUEST-DISK-SERIAL %s kemu-vd1' % names.get('KEMU-HOST-v1.raw') \
+                not in out:
+            failures.append('v1.raw: serial kemu-vd1 not seen')
+        for name in ('d0.qcow2', 'd1.raw', 'v0.qcow2', 'v1.raw'):
             path, fmt = disks[name]
+            dev = names.get(('KEMU-HOST-%-6s' % name[:6])[:16], '?')
             back = path + '.back'
             tool = shutil.which('qemu-img') or img_tool
             subprocess.run([tool, 'convert', '-f', fmt, '-O', 'raw', path,

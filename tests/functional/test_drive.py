@@ -134,11 +134,16 @@ class Drives(unittest.TestCase):
                 self.assertEqual(ins_g['file'], ins_r['file'].replace(
                     'DIR/qmp-tcg/', ''))
                 self.assertRegex(ins_g['node-name'], r'^#block\d+$')
+            self.assertEqual([d.get('qdev', '').endswith('virtio-backend')
+                              for d in got], [False, True])
             text = vm.hmp('info block')
             self.assertRegex(text, r'^ide0-hd0 \(#block\d+\): disk0.qcow2 '
-                             r'\(qcow2\)\r?\n    Cache mode:       writeback'
+                             r'\(qcow2\)\r?\n    Attached to:      '
+                             r'/machine/unattached/device\[\d+\]\r?\n'
+                             r'    Cache mode:       writeback'
                              r'\r?\n\r?\nvirtio0 \(#block\d+\): disk1.raw '
-                             r'\(raw\)\r?\n    Cache mode:       '
+                             r'\(raw\)\r?\n    Attached to:      /machine/'
+                             r'\S+/virtio-backend\r?\n    Cache mode:       '
                              r'writethrough\r?\n$')
         finally:
             self.assertEqual(vm.quit()[0], 0)
@@ -153,21 +158,27 @@ class Drives(unittest.TestCase):
                            '-drive', 'if=ide,index=3,media=cdrom'])
         try:
             text = vm.hmp('info block').replace('\r\n', '\n')
+            text = re.sub(r'    Attached to: +/machine/unattached/'
+                          r'device\[\d+\]\n', '    Attached to: IDE\n', text)
             self.assertEqual(re.sub(r'#block\d+', '#N', text),
                              'ide0-hd0 (#N): top.qcow2 (qcow2)\n'
+                             '    Attached to: IDE\n'
                              '    Cache mode:       writeback\n'
                              '    Backing file:     disk0.qcow2 (chain '
                              'depth: 1)\n\n'
                              'ide1-cd0 (#N): disk1.raw (raw, read-only)\n'
+                             '    Attached to: IDE\n'
                              '    Removable device: not locked, tray closed\n'
                              '    Cache mode:       writeback\n\n'
                              'ide0-hd1 (#N): disk1.raw (raw)\n'
+                             '    Attached to: IDE\n'
                              '    Cache mode:       writeback\n\n'
                              'x (#N): disk0.qcow2 (qcow2, read-only)\n'
                              '    Removable device: not locked, tray closed\n'
                              '    Cache mode:       writeback, ignore '
                              'flushes\n\n'
                              'ide1-cd1: [not inserted]\n'
+                             '    Attached to: IDE\n'
                              '    Removable device: not locked, tray '
                              'closed\n')
             q = vm.execute('query-block')['return']
@@ -210,15 +221,17 @@ class Drives(unittest.TestCase):
                              "Error: Device 'foo' not found\r\n")
             self.assertEqual(vm.hmp('eject ide1-cd0'), '')
             text = vm.hmp('info block ide1-cd0').replace('\r\n', '\n')
-            self.assertEqual(text, 'ide1-cd0: [not inserted]\n'
-                             '    Removable device: not locked, tray open\n')
+            self.assertRegex(text, r'^ide1-cd0: \[not inserted\]\n'
+                             r'    Attached to:      /machine/unattached/'
+                             r'device\[\d+\]\n'
+                             r'    Removable device: not locked, tray open\n$')
             r = vm.execute('blockdev-change-medium', device='ide1-cd0',
                            filename='disk0.qcow2', format='qcow2')
             self.assertEqual(r, {'return': {}})
             text = vm.hmp('info block ide1-cd0').replace('\r\n', '\n')
             self.assertRegex(text, r'^ide1-cd0 \(#block\d+\): disk0.qcow2 '
-                             r'\(qcow2, read-only\)\n    Removable device: '
-                             r'not locked, tray closed\n')
+                             r'\(qcow2, read-only\)\n    Attached to: .*\n'
+                             r'    Removable device: not locked, tray closed\n')
             r = vm.execute('eject', device='nope')
             self.assertEqual(r['error']['desc'], "Device 'nope' not found")
             self.assertEqual(vm.hmp('commit ide0-hd0'),

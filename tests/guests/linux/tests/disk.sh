@@ -19,6 +19,7 @@ for dev in /sys/block/sd* /sys/block/vd* /sys/block/sr*; do
     name=${dev##*/}
     host=$(dd if=/dev/$name bs=2048 count=1 2>/dev/null | head -c 16)
     echo "GUEST-DISK $name $(cat $dev/size) $host"
+    [ -e $dev/serial ] && echo "GUEST-DISK-SERIAL $name $(cat $dev/serial)"
     case $name in sr*) continue ;; esac
     printf 'KEMU-GUEST-%s\n' "$name" |
         dd of=/dev/$name bs=512 seek=2048 conv=sync,fsync 2>/dev/null &&
