@@ -11,6 +11,7 @@ struct BlockBackend {
     char *name;
     BlockDriverState *bs;
     GMutex lock;          /* one request at a time on the node chain */
+    BlockAcctStats stats; /* under lock */
     int in_flight;        /* touched on the main thread only */
     int refcnt;
 };
@@ -22,6 +23,64 @@ typedef enum BlkReqType {
     BLK_REQ_DISCARD,
     BLK_REQ_ZEROES,
 } BlkReqType;
+
+typedef enum BlkAcctType {
+    BLK_ACCT_READ,
+    BLK_ACCT_WRITE,
+    BLK_ACCT_FLUSH,
+    BLK_ACCT_UNMAP,
+} BlkAcctType;
+
+/* Called with blk->lock held, after the request ran for @ns. */
+static void blk_account(BlockBackend *blk, BlkAcctType type, uint64_t offset,
+                        uint64_t bytes, int ret, int64_t ns)
+{
+    BlockAcctStats *st = &blk->stats;
+    st->last_io_ns = g_get_monotonic_time() * 1000;
+    switch (type) {
+    case BLK_ACCT_READ:
+        st->rd_ops++;
+        st->rd_time_ns += ns;
+        if (ret < 0) {
+            st->failed_rd++;
+        } else {
+            st->rd_bytes += bytes;
+        }
+        break;
+    case BLK_ACCT_WRITE:
+        st->wr_ops++;
+        st->wr_time_ns += ns;
+        if (ret < 0) {
+            st->failed_wr++;
+        } else {
+            st->wr_bytes += bytes;
+            st->wr_highest_offset = MAX(st->wr_highest_offset,
+                                        offset + bytes);
+        }
+        break;
+    case BLK_ACCT_FLUSH:
+        st->flush_ops++;
+        st->flush_time_ns += ns;
+        st->failed_flush += ret < 0;
+        break;
+    case BLK_ACCT_UNMAP:
+        st->unmap_ops++;
+        st->unmap_time_ns += ns;
+        if (ret < 0) {
+            st->failed_unmap++;
+        } else {
+            st->unmap_bytes += bytes;
+        }
+        break;
+    }
+}
+
+void blk_get_stats(BlockBackend *blk, BlockAcctStats *out)
+{
+    g_mutex_lock(&blk->lock);
+    *out = blk->stats;
+    g_mutex_unlock(&blk->lock);
+}
 
 typedef struct BlkRequest {
     BlockBackend *blk;
@@ -85,10 +144,17 @@ int64_t blk_getlength(BlockBackend *blk)
     return len;
 }
 
+static int64_t now_ns(void)
+{
+    return g_get_monotonic_time() * 1000;
+}
+
 int blk_pread(BlockBackend *blk, uint64_t offset, uint64_t bytes, void *buf)
 {
     g_mutex_lock(&blk->lock);
+    int64_t t = now_ns();
     int ret = bdrv_pread(blk->bs, offset, bytes, buf);
+    blk_account(blk, BLK_ACCT_READ, offset, bytes, ret, now_ns() - t);
     g_mutex_unlock(&blk->lock);
     return ret;
 }
@@ -97,7 +163,9 @@ int blk_pwrite(BlockBackend *blk, uint64_t offset, uint64_t bytes,
                const void *buf)
 {
     g_mutex_lock(&blk->lock);
+    int64_t t = now_ns();
     int ret = bdrv_pwrite(blk->bs, offset, bytes, buf);
+    blk_account(blk, BLK_ACCT_WRITE, offset, bytes, ret, now_ns() - t);
     g_mutex_unlock(&blk->lock);
     return ret;
 }
@@ -105,7 +173,9 @@ int blk_pwrite(BlockBackend *blk, uint64_t offset, uint64_t bytes,
 int blk_flush(BlockBackend *blk)
 {
     g_mutex_lock(&blk->lock);
+    int64_t t = now_ns();
     int ret = bdrv_flush(blk->bs);
+    blk_account(blk, BLK_ACCT_FLUSH, 0, 0, ret, now_ns() - t);
     g_mutex_unlock(&blk->lock);
     return ret;
 }
@@ -123,24 +193,34 @@ static void blk_worker(gpointer data, gpointer user)
 {
     BlkRequest *req = data;
     BlockBackend *blk = req->blk;
+    uint64_t bytes = req->bytes;
+    for (int i = 0; i < req->niov; i++) {
+        bytes += req->iov[i].iov_len;
+    }
     g_mutex_lock(&blk->lock);
+    int64_t t = now_ns();
+    BlkAcctType acct = BLK_ACCT_WRITE;
     switch (req->type) {
     case BLK_REQ_READ:
         req->ret = bdrv_preadv(blk->bs, req->offset, req->iov, req->niov);
+        acct = BLK_ACCT_READ;
         break;
     case BLK_REQ_WRITE:
         req->ret = bdrv_pwritev(blk->bs, req->offset, req->iov, req->niov);
         break;
     case BLK_REQ_FLUSH:
         req->ret = bdrv_flush(blk->bs);
+        acct = BLK_ACCT_FLUSH;
         break;
     case BLK_REQ_DISCARD:
         req->ret = bdrv_pdiscard(blk->bs, req->offset, req->bytes);
+        acct = BLK_ACCT_UNMAP;
         break;
     case BLK_REQ_ZEROES:
         req->ret = bdrv_pwrite_zeroes(blk->bs, req->offset, req->bytes);
         break;
     }
+    blk_account(blk, acct, req->offset, bytes, req->ret, now_ns() - t);
     g_mutex_unlock(&blk->lock);
     g_idle_add(blk_complete, req);
 }

@@ -157,3 +157,74 @@ void qmp_blockdev_change_medium(bool has_device, const char *device,
     blockdev_change_medium(has_device ? device : id, filename,
                            has_format ? format : NULL, errp);
 }
+
+static BlockDeviceStats *device_stats(const BlockAcctStats *a)
+{
+    BlockDeviceStats *st = g_new0(BlockDeviceStats, 1);
+    if (!a) {
+        return st;
+    }
+    st->rd_bytes = a->rd_bytes;
+    st->wr_bytes = a->wr_bytes;
+    st->unmap_bytes = a->unmap_bytes;
+    st->rd_operations = a->rd_ops;
+    st->wr_operations = a->wr_ops;
+    st->flush_operations = a->flush_ops;
+    st->unmap_operations = a->unmap_ops;
+    st->rd_total_time_ns = a->rd_time_ns;
+    st->wr_total_time_ns = a->wr_time_ns;
+    st->flush_total_time_ns = a->flush_time_ns;
+    st->unmap_total_time_ns = a->unmap_time_ns;
+    st->wr_highest_offset = a->wr_highest_offset;
+    st->failed_rd_operations = a->failed_rd;
+    st->failed_wr_operations = a->failed_wr;
+    st->failed_flush_operations = a->failed_flush;
+    st->failed_unmap_operations = a->failed_unmap;
+    st->account_invalid = st->account_failed = true;
+    if (a->last_io_ns) {
+        st->has_idle_time_ns = true;
+        st->idle_time_ns = g_get_monotonic_time() * 1000 - a->last_io_ns;
+    }
+    return st;
+}
+
+BlockStatsList *qmp_query_blockstats(bool has_query_nodes, bool query_nodes,
+                                     Error **errp)
+{
+    BlockStatsList *head = NULL, **tail = &head;
+    for (GList *l = drive_list(); l; l = l->next) {
+        DriveInfo *d = l->data;
+        BlockStats *s = g_new0(BlockStats, 1);
+        BlockAcctStats a;
+        s->has_device = true;
+        s->device = g_strdup(d->id);
+        s->has_qdev = d->qdev != NULL;
+        s->qdev = g_strdup(d->qdev);
+        if (d->blk) {
+            BlockDriverState *bs = blk_bs(d->blk);
+            blk_get_stats(d->blk, &a);
+            s->stats = device_stats(&a);
+            s->has_node_name = bs->node_name != NULL;
+            s->node_name = g_strdup(bs->node_name);
+            BlockDriverState *file = bs->file ? bs->file : NULL;
+            if (file) {
+                /* Per-node counters are not kept: the file level reads 0. */
+                BlockStats *p = g_new0(BlockStats, 1);
+                p->stats = device_stats(NULL);
+                p->has_node_name = file->node_name != NULL;
+                p->node_name = g_strdup(file->node_name);
+                p->has_driver_specific = true;
+                p->driver_specific = g_new0(BlockStatsSpecificFile, 1);
+                p->driver_specific->driver = g_strdup("file");
+                s->has_parent = true;
+                s->parent = p;
+            }
+        } else {
+            s->stats = device_stats(NULL);
+        }
+        *tail = g_new0(BlockStatsList, 1);
+        (*tail)->value = s;
+        tail = &(*tail)->next;
+    }
+    return head;
+}

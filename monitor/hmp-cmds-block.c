@@ -92,3 +92,27 @@ void hmp_commit(Monitor *mon, const HMPArgs *args)
         error_free(err);
     }
 }
+
+void hmp_info_blockstats(Monitor *mon, const HMPArgs *args)
+{
+    BlockStatsList *list = qmp_query_blockstats(false, false, NULL);
+
+    for (BlockStatsList *l = list; l; l = l->next) {
+        BlockDeviceStats *st = l->value->stats;
+        monitor_printf(mon, "%s:", l->value->device);
+        monitor_printf(mon, " rd_bytes=%" PRId64 " wr_bytes=%" PRId64
+                       " rd_operations=%" PRId64 " wr_operations=%" PRId64
+                       " flush_operations=%" PRId64
+                       " wr_total_time_ns=%" PRId64
+                       " rd_total_time_ns=%" PRId64
+                       " flush_total_time_ns=%" PRId64
+                       " rd_merged=%" PRId64 " wr_merged=%" PRId64
+                       " idle_time_ns=%" PRId64 "\n",
+                       st->rd_bytes, st->wr_bytes, st->rd_operations,
+                       st->wr_operations, st->flush_operations,
+                       st->wr_total_time_ns, st->rd_total_time_ns,
+                       st->flush_total_time_ns, st->rd_merged, st->wr_merged,
+                       st->idle_time_ns);
+    }
+    qapi_free_BlockStatsList(list);
+}

@@ -217,6 +217,18 @@ void blk_aio_pdiscard(BlockBackend *blk, uint64_t offset, uint64_t bytes,
 void blk_aio_pwrite_zeroes(BlockBackend *blk, uint64_t offset,
                            uint64_t bytes, BlockCompletionFunc *cb,
                            void *opaque);
+/* I/O accounting of a backend (query-blockstats). */
+typedef struct BlockAcctStats {
+    uint64_t rd_bytes, wr_bytes, unmap_bytes;
+    uint64_t rd_ops, wr_ops, flush_ops, unmap_ops;
+    uint64_t failed_rd, failed_wr, failed_flush, failed_unmap;
+    uint64_t rd_time_ns, wr_time_ns, flush_time_ns, unmap_time_ns;
+    uint64_t wr_highest_offset;
+    int64_t last_io_ns;          /* 0: no I/O yet */
+} BlockAcctStats;
+/* A consistent copy of @blk's counters. */
+void blk_get_stats(BlockBackend *blk, BlockAcctStats *out);
+
 /* Wait until every request issued on @blk has completed (main loop). */
 void blk_drain(BlockBackend *blk);
 

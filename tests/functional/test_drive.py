@@ -242,6 +242,38 @@ class Drives(unittest.TestCase):
         finally:
             self.assertEqual(vm.quit()[0], 0)
 
+    def test_blockstats(self):
+        vm = Vm(self.tmp, ['-drive', 'file=disk0.qcow2,format=qcow2,if=ide,'
+                           'index=0'])
+        try:
+            r = vm.execute('query-blockstats')['return']
+            # QEMU 7.2's keys, in its order (qemu-system-x86_64, same args)
+            keys = ['unmap_operations', 'unmap_merged', 'flush_total_time_ns',
+                    'wr_highest_offset', 'wr_total_time_ns',
+                    'failed_wr_operations', 'failed_rd_operations',
+                    'wr_merged', 'wr_bytes', 'timed_stats',
+                    'failed_unmap_operations', 'failed_flush_operations',
+                    'account_invalid', 'rd_total_time_ns',
+                    'invalid_unmap_operations', 'flush_operations',
+                    'wr_operations', 'unmap_bytes', 'rd_merged', 'rd_bytes',
+                    'unmap_total_time_ns', 'invalid_flush_operations',
+                    'account_failed', 'rd_operations',
+                    'invalid_wr_operations', 'invalid_rd_operations']
+            self.assertEqual(list(r[0]), ['device', 'parent', 'stats',
+                                          'node-name', 'qdev'])
+            self.assertEqual(list(r[0]['stats']), keys)
+            self.assertEqual(list(r[0]['parent']['stats']), keys)
+            self.assertEqual(r[0]['parent']['driver-specific']['driver'],
+                             'file')
+            self.assertEqual(vm.hmp('info blockstats'),
+                             'ide0-hd0: rd_bytes=0 wr_bytes=0 rd_operations=0 '
+                             'wr_operations=0 flush_operations=0 '
+                             'wr_total_time_ns=0 rd_total_time_ns=0 '
+                             'flush_total_time_ns=0 rd_merged=0 wr_merged=0 '
+                             'idle_time_ns=0\r\n')
+        finally:
+            self.assertEqual(vm.quit()[0], 0)
+
     def test_blockdev(self):
         vm = Vm(self.tmp, ['-blockdev', 'driver=file,filename=disk0.qcow2,'
                            'node-name=f0', '-blockdev',

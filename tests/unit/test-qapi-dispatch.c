@@ -182,6 +182,12 @@ BlockInfoList *qmp_query_block(Error **errp)
     return NULL;
 }
 
+BlockStatsList *qmp_query_blockstats(bool has_query_nodes, bool query_nodes,
+                                     Error **errp)
+{
+    return NULL;
+}
+
 void qmp_eject(bool has_device, const char *device, bool has_id,
                const char *id, bool has_force, bool force, Error **errp)
 {
