@@ -143,6 +143,7 @@ static BlockDriverState *snapshot_overlay(BlockDriverState *bs, int flags,
     top->backing = bs;     /* takes the reference */
     /* Reported as the user named it, as QEMU does. */
     g_strlcpy(top->backing_file, bs->filename, sizeof(top->backing_file));
+    top->full_backing_filename = g_strdup(bs->filename);
     return top;
 }
 
