@@ -22,6 +22,9 @@
 #define JIT_MAX_BLOCK_CODE (64 * 1024)  /* worst case of one block */
 
 int x86_jit_threshold = 10;
+/* KEMU_JIT_CC_LIVENESS=0 stores every lazy flag (to measure the pass) */
+static bool x86_jit_cc_liveness = true;
+static FILE *perf_map;      /* KEMU_JIT_PERFMAP=1: /tmp/perf-PID.map */
 X86JitStats x86_jit_stats;
 
 static uint8_t *cache_base, *cache_ptr;
@@ -114,6 +117,14 @@ struct Emit {
     int flags_live;         /* host flags = guest flags of ot (0: none) */
     uint8_t *exit_label;    /* epilogue */
     int mode;
+    /*
+     * Lazy-flag liveness (see translate()): what the instruction being
+     * emitted does with the lazy-flag fields, and whether its own stores
+     * of them are dead (overwritten before anything reads them).
+     */
+    bool cc_reads;          /* reads them (or may: helper, slow path, exit) */
+    bool cc_kills;          /* overwrites all of them on every path */
+    bool cc_dead;           /* skip this instruction's lazy-flag stores */
 };
 
 static inline void e8(Emit *c, uint8_t b)
@@ -308,6 +319,7 @@ static void st_s32(Emit *c, int32_t off, uint32_t v)
 /* Store the pending RIP advance and instruction count. */
 static void emit_sync(Emit *c)
 {
+    c->cc_reads = true;     /* a helper or exit may read the lazy flags */
     add_mem64_imm(c, ENV_REG, ENV_OFF(rip), c->pend_rip);
     add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt);
 }
@@ -795,6 +807,7 @@ static void emit_carry_in(Emit *c)
         e8(c, 0x45); e8(c, 0x0f); e8(c, 0xb6); e8(c, 0xed);  /* movzx */
         return;
     }
+    c->cc_reads = true;
     op_rr(c, 8, 0x89, S_REG, RDI);
     call_abs(c, (const void *)(uintptr_t)jit_get_cf);
     op_rr(c, 4, 0x89, RAX, R13);
@@ -814,17 +827,20 @@ static void emit_alu_core(Emit *c, int op, int ot)
     int cc_op = logic ? CC_OP_LOGIC : op == 0 ? CC_OP_ADD :
                 op == 2 ? CC_OP_ADC : op == 3 ? CC_OP_SBB : CC_OP_SUB;
 
-    if (!logic) {
+    c->cc_kills = true;
+    if (!logic && !c->cc_dead) {
         /* src1, src2 before the operation */
         op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_src1));
         op_mem(c, 8, 0x89, RCX, S_REG, -1, S_OFF(cc_src2));
     }
-    if (carry) {
+    if (carry && !c->cc_dead) {
         /* ADC/SBB: carry in from emit_carry_in(), aux = carry in */
         op_mem(c, 8, 0x89, R13, S_REG, -1, S_OFF(cc_aux));
     }
-    st_s32(c, S_OFF(cc_op), cc_op);
-    st_s8(c, S_OFF(cc_ot), ot);
+    if (!c->cc_dead) {
+        st_s32(c, S_OFF(cc_op), cc_op);
+        st_s8(c, S_OFF(cc_ot), ot);
+    }
     if (carry) {
         emit_carry_restore(c);
     }
@@ -833,7 +849,9 @@ static void emit_alu_core(Emit *c, int op, int ot)
     if (ot < 2) {
         mask_ot(c, RAX, ot);    /* movzx: flags untouched */
     }
-    op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
+    if (!c->cc_dead) {
+        op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
+    }
     c->flags_live = ot >= 2 ? 1 + (op == 0 ? 1 : logic ? 2 : 0) : 0;
 }
 
@@ -1122,6 +1140,7 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
                (d->map == 1 && d->b >= 0x80 && d->b <= 0x8f)) {
         if (!c->flags_live) {
             /* the lazy flags decide: al = x86_cond(s, cc) */
+            c->cc_reads = true;
             op_rr(c, 8, 0x89, S_REG, RDI);
             mov_imm64(c, RSI, d->b & 15);
             call_abs(c, (const void *)(uintptr_t)x86_cond);
@@ -1179,6 +1198,10 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
 /* Lazy flags as set_cc_szp(): result in rax, CF/OF/AF bits in rcx. */
 static void emit_cc_szp(Emit *c, int ot)
 {
+    c->cc_kills = true;
+    if (c->cc_dead) {
+        return;
+    }
     st_s32(c, S_OFF(cc_op), CC_OP_SZP);
     st_s8(c, S_OFF(cc_ot), ot);
     op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
@@ -1218,6 +1241,8 @@ static bool gen_shift(Emit *c, const TCGInsn *d)
     op_rr(c, 8, 0x89, RAX, RSI);                        /* rsi = a */
     c->flags_live = 0;
     if (by_cl) {
+        /* a zero count keeps the flags: not a kill, and they stay live */
+        c->cc_reads = true;
         op0f_mem(c, false, 0xb6, RCX, ENV_REG, ENV_OFF(regs) + 8 * R_ECX);
         op_rr(c, 4, 0x83, 4, RCX); e8(c, mask);         /* and ecx, mask */
         zero = jcc32(c, CC_E_);
@@ -1273,11 +1298,32 @@ static bool gen_rotate(Emit *c, const TCGInsn *d)
     if (!cnt) {
         return false;
     }
+    c->cc_kills = true;
+    if (c->cc_dead) {
+        c->flags_live = 0;
+        ld_greg(c, RAX, ot, d->rm, d->rex);
+        op_rr(c, hsz, 0xc1, op, RAX); e8(c, cnt);
+        st_greg(c, RAX, ot, d->rm, d->rex);
+        return true;
+    }
+    if (c->flags_live) {
+        /* r13d = the live host flags (AF is 0 after a logic op) */
+        uint32_t keep = CC_ARITH & ~(uint32_t)(CC_C | CC_O);
+
+        if (c->flags_live == 3) {
+            keep &= ~(uint32_t)CC_A;
+        }
+        e8(c, 0x9c);                                    /* pushfq */
+        e8(c, 0x41); e8(c, 0x5d);                       /* pop r13 */
+        op_rr(c, 4, 0x81, 4, R13); e32(c, keep);
+    } else {
+        c->cc_reads = true;
+        op_rr(c, 8, 0x89, S_REG, RDI);
+        call_abs(c, (const void *)(uintptr_t)x86_compute_eflags);
+        op_rr(c, 4, 0x81, 4, RAX); e32(c, ~(uint32_t)(CC_C | CC_O));
+        op_rr(c, 4, 0x89, RAX, R13);                    /* r13d = flags */
+    }
     c->flags_live = 0;
-    op_rr(c, 8, 0x89, S_REG, RDI);
-    call_abs(c, (const void *)(uintptr_t)x86_compute_eflags);
-    op_rr(c, 4, 0x81, 4, RAX); e32(c, ~(uint32_t)(CC_C | CC_O));
-    op_rr(c, 4, 0x89, RAX, R13);                        /* r13d = flags */
     ld_greg(c, RAX, ot, d->rm, d->rex);
     op_rr(c, hsz, 0xc1, op, RAX); e8(c, cnt);           /* rol/ror */
     if (op == 0) {
@@ -1469,6 +1515,7 @@ static int emit_cond(Emit *c, int cc, bool keep_flags)
     if (c->flags_live && keep_flags) {
         return cc;
     }
+    c->cc_reads = true;
     op_rr(c, 8, 0x89, S_REG, RDI);
     mov_imm64(c, RSI, cc);
     call_abs(c, (const void *)(uintptr_t)x86_cond);
@@ -1552,20 +1599,26 @@ static bool gen_incdec(Emit *c, const TCGInsn *d)
         rexb = d->rex;
         dec = d->reg & 1;
     }
+    c->cc_kills = true;
+    /* (a dead one still sets the host CF: a SETcc may use the host flags) */
     emit_carry_in(c);
     ld_greg(c, RAX, ot, r, rexb);
-    op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_src1));
-    op_mem(c, 8, 0xc7, 0, S_REG, -1, S_OFF(cc_src2));
-    e32(c, 1);
-    op_mem(c, 8, 0x89, R13, S_REG, -1, S_OFF(cc_aux));
-    st_s32(c, S_OFF(cc_op), dec ? CC_OP_DEC : CC_OP_INC);
-    st_s8(c, S_OFF(cc_ot), ot);
+    if (!c->cc_dead) {
+        op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_src1));
+        op_mem(c, 8, 0xc7, 0, S_REG, -1, S_OFF(cc_src2));
+        e32(c, 1);
+        op_mem(c, 8, 0x89, R13, S_REG, -1, S_OFF(cc_aux));
+        st_s32(c, S_OFF(cc_op), dec ? CC_OP_DEC : CC_OP_INC);
+        st_s8(c, S_OFF(cc_ot), ot);
+    }
     emit_carry_restore(c);
     op_rr(c, hsz, 0xff, dec ? 1 : 0, RAX);             /* inc/dec */
     if (ot < 2) {
         mask_ot(c, RAX, ot);
     }
-    op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
+    if (!c->cc_dead) {
+        op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
+    }
     st_greg(c, RAX, ot, r, rexb);
     c->flags_live = ot >= 2;
     return true;
@@ -1777,52 +1830,103 @@ static void emit_epilogue(Emit *c)
     e8(c, 0xc3);
 }
 
-static bool translate(TCGBlock *tb)
+/*
+ * Emit @tb at cache_ptr.  @dead (or NULL) marks the instructions whose
+ * lazy-flag stores are skipped; @reads/@kills (or NULL) receive what each
+ * instruction does with the lazy flags.  Returns the end of the code, or
+ * NULL when it did not fit.
+ */
+static uint8_t *emit_block(TCGBlock *tb, const bool *dead, bool *reads,
+                           bool *kills, uint64_t *n_inline)
 {
     Emit c = {
-        .p = cache_ptr, .end = cache_base + JIT_CACHE_SIZE,
+        .p = cache_ptr, .end = cache_ptr + JIT_MAX_BLOCK_CODE,
         .may_shadow = true, .mode = tb->mode,
     };
-    uint8_t *start = cache_ptr;
 
-    if (c.end - c.p < JIT_MAX_BLOCK_CODE) {
-        return false;
-    }
-    c.end = c.p + JIT_MAX_BLOCK_CODE;
     /* the epilogue first: every exit jumps back to it */
     c.exit_label = c.p;
     emit_epilogue(&c);
     tb->jit = (TCGJitFn *)(c.p + exec_delta);
     emit_prologue(&c);
     tb->jit_body = c.p + exec_delta;
+    *n_inline = 0;
     for (uint32_t i = 0; i < tb->ninsns; i++) {
         const TCGInsn *d = &tb->insns[i];
         bool last = i + 1 == tb->ninsns;
 
+        c.cc_reads = c.cc_kills = false;
+        c.cc_dead = dead && dead[i];
         if (last && (gen_branch(&c, d) || gen_callret32(&c, d))) {
-            x86_jit_stats.inline_insns++;
-            break;
-        }
-        if (gen_inline(&c, d)) {
-            x86_jit_stats.inline_insns++;
+            (*n_inline)++;
+        } else if (gen_inline(&c, d)) {
+            (*n_inline)++;
             inline_done(&c, d);
             if (last) {
                 emit_sync(&c);
                 jmp_to(&c, c.exit_label);
             }
-            continue;
+        } else {
+            emit_call_handler(&c, d, last);
         }
-        x86_jit_stats.call_insns++;
-        emit_call_handler(&c, d, last);
+        if (reads) {
+            reads[i] = c.cc_reads;
+            kills[i] = c.cc_kills;
+        }
     }
-    if (c.overflow) {
+    return c.overflow ? NULL : c.p;
+}
+
+/*
+ * Two passes: the first records which instructions read and which
+ * overwrite the lazy-flag fields (a helper call, slow path or exit counts
+ * as a read: it may raise an exception, whose delivery reads EFLAGS); a
+ * producer followed by an overwrite before any read stores nothing in the
+ * second.  Both passes make the same choices, so the host-flag tracking
+ * (flags_live) is the same in both.
+ */
+static bool translate(TCGBlock *tb)
+{
+    uint8_t *start = cache_ptr, *end;
+    bool reads[TCG_BLOCK_MAX_INSNS], kills[TCG_BLOCK_MAX_INSNS];
+    bool dead[TCG_BLOCK_MAX_INSNS];
+    bool any_dead = false, next_kills = false;
+    uint64_t n_inline;
+
+    if (cache_base + JIT_CACHE_SIZE - cache_ptr < JIT_MAX_BLOCK_CODE) {
+        return false;
+    }
+    end = emit_block(tb, NULL, reads, kills, &n_inline);
+    if (end) {
+        /* backwards: is the next instruction that touches them a kill? */
+        for (int i = (int)tb->ninsns - 1; i >= 0; i--) {
+            dead[i] = i + 1 < (int)tb->ninsns && next_kills;
+            any_dead |= dead[i];
+            if (reads[i]) {
+                next_kills = false;
+            } else if (kills[i]) {
+                next_kills = true;
+            }
+        }
+        if (any_dead && x86_jit_cc_liveness) {
+            end = emit_block(tb, dead, NULL, NULL, &n_inline);
+        }
+    }
+    if (!end) {
         tb->jit = NULL;
         tb->jit_body = NULL;
         return false;
     }
-    cache_ptr = c.p;
+    cache_ptr = end;
+    x86_jit_stats.inline_insns += n_inline;
+    x86_jit_stats.call_insns += tb->ninsns - n_inline;
     x86_jit_stats.code_bytes = cache_ptr - cache_base;
-    (void)start;
+    if (perf_map) {
+        /* perf report names translated code by guest physical address */
+        fprintf(perf_map, "%" PRIxPTR " %tx guest_%" PRIx64 "\n",
+                (uintptr_t)(start + exec_delta), end - start, tb->phys);
+        fflush(perf_map);
+    }
     return true;
 }
 
@@ -1884,6 +1988,22 @@ void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin)
     }
 }
 
+/* KEMU_JIT_PERFMAP=1: the code cache to /tmp/kemu-jit-PID.bin at exit */
+static void jit_dump_cache(void)
+{
+    char name[64];
+    FILE *f;
+
+    snprintf(name, sizeof(name), "/tmp/kemu-jit-%d.bin", (int)getpid());
+    f = fopen(name, "w");
+    if (f && cache_base) {
+        fwrite(cache_base, 1, cache_ptr - cache_base, f);
+    }
+    if (f) {
+        fclose(f);
+    }
+}
+
 static void jit_print_stats(void)
 {
     fprintf(stderr, "jit: %" PRIu64 " blocks, %" PRIu64 " inline + %" PRIu64
@@ -1903,11 +2023,22 @@ static void __attribute__((constructor)) jit_env_init(void)
     const char *e = getenv("KEMU_JIT");
     const char *t = getenv("KEMU_JIT_THRESHOLD");
     const char *st = getenv("KEMU_JIT_STATS");
+    const char *pm = getenv("KEMU_JIT_PERFMAP");
 
     if (st && *st && strcmp(st, "0")) {
         atexit(jit_print_stats);
     }
 
+    if ((t = getenv("KEMU_JIT_CC_LIVENESS")) && !strcmp(t, "0")) {
+        x86_jit_cc_liveness = false;
+    }
+    t = getenv("KEMU_JIT_THRESHOLD");
+    if (pm && *pm && strcmp(pm, "0")) {
+        char name[64];
+        snprintf(name, sizeof(name), "/tmp/perf-%d.map", (int)getpid());
+        perf_map = fopen(name, "w");
+        atexit(jit_dump_cache);
+    }
     if (t && *t) {
         x86_jit_threshold = atoi(t);
     }
