@@ -1771,13 +1771,10 @@ static void emit_dispatcher(void)
     modrm_mem(&c, RDX, S_REG, RDX, S_OFF(jc));
     op_mem(&c, 8, 0x3b, RAX, RDX, -1, offsetof(X86JumpCacheEntry, lin));
     x[n++] = jcc32(&c, CC_NE_);
-    /* gen == x86_block_gen << 32 | s->jc_gen */
+    /* gen == x86_block_gen */
     mov_imm64(&c, RSI, (uintptr_t)&x86_block_gen);
     op_mem(&c, 4, 0x8b, RSI, RSI, -1, 0);
-    op_rr(&c, 8, 0xc1, 4, RSI); e8(&c, 32);             /* shl rsi, 32 */
-    op_mem(&c, 4, 0x8b, RCX, S_REG, -1, S_OFF(jc_gen));
-    op_rr(&c, 8, 0x09, RCX, RSI);                       /* or rsi, rcx */
-    op_mem(&c, 8, 0x3b, RSI, RDX, -1, offsetof(X86JumpCacheEntry, gen));
+    op_mem(&c, 4, 0x3b, RSI, RDX, -1, offsetof(X86JumpCacheEntry, gen));
     x[n++] = jcc32(&c, CC_NE_);
     /* key == (code64 ? 2 : code32 ? 1 : 0) | mmu_idx << 2 */
     op_mem(&c, 4, 0x8b, RCX, S_REG, -1, S_OFF(mmu_idx));
@@ -1790,6 +1787,22 @@ static void emit_dispatcher(void)
     op_mem(&c, 4, 0x3b, RCX, RDX, -1, offsetof(X86JumpCacheEntry, key));
     x[n++] = jcc32(&c, CC_NE_);
     emit_tlb_base(&c);                  /* the last handler may change CPL */
+    /* the TLB still maps the page, for execution, to the block's page */
+    op_rr(&c, 8, 0x89, RAX, RSI);
+    op_rr(&c, 8, 0xc1, 5, RSI); e8(&c, 12);             /* shr rsi, 12 */
+    op_rr(&c, 4, 0x81, 4, RSI); e32(&c, TLB_SIZE - 1);
+    op_rr(&c, 4, 0x69, RSI, RSI); e32(&c, sizeof(TLBEntry));
+    op_rr(&c, 8, 0x89, RAX, RCX);
+    op_rr(&c, 8, 0x81, 4, RCX); e32(&c, (uint32_t)-4096);
+    rex(&c, true, RCX, RSI, TLB_REG, false);    /* cmp rcx, tag_x */
+    e8(&c, 0x3b);
+    modrm_mem(&c, RCX, TLB_REG, RSI, offsetof(TLBEntry, tag_x));
+    x[n++] = jcc32(&c, CC_NE_);
+    rex(&c, true, RCX, RSI, TLB_REG, false);    /* mov rcx, paddr */
+    e8(&c, 0x8b);
+    modrm_mem(&c, RCX, TLB_REG, RSI, offsetof(TLBEntry, paddr));
+    op_mem(&c, 8, 0x3b, RCX, RDX, -1, offsetof(X86JumpCacheEntry, ppage));
+    x[n++] = jcc32(&c, CC_NE_);
     op_mem(&c, 8, 0x8b, RDX, RDX, -1, offsetof(X86JumpCacheEntry, tb));
     op_mem(&c, 8, 0x8b, RCX, RDX, -1, offsetof(TCGBlock, jit_body));
     op_rr(&c, 8, 0x85, RCX, RCX);
@@ -2012,6 +2025,10 @@ static void jit_print_stats(void)
             x86_jit_stats.blocks, x86_jit_stats.inline_insns,
             x86_jit_stats.call_insns, x86_jit_stats.code_bytes >> 10,
             x86_jit_stats.flushes, x86_jit_stats.chains);
+    fprintf(stderr, "jit: %" PRIu64 " jump-cache misses, %" PRIu64
+            " TLB fills, %" PRIu64 " TLB flushes, %" PRIu64 " INVLPG\n",
+            x86_jit_stats.jc_misses, x86_jit_stats.tlb_fills,
+            x86_jit_stats.tlb_flushes, x86_jit_stats.tlb_flush_pages);
 }
 
 /*

@@ -75,7 +75,7 @@ void x86_write_cr(X86TCG *s, int cr, uint64_t val)
             x86_raise_gp(s, 0);
         }
         env->cr[3] = val;
-        x86_tlb_flush(s);
+        x86_tlb_flush_nonglobal(s);
         end_block(s);
         break;
     case 4: {

@@ -76,13 +76,14 @@ enum {
 
 #define CC_ARITH (CC_C | CC_P | CC_A | CC_Z | CC_S | CC_O)
 
-#define TLB_BITS 8
+#define TLB_BITS 10
 #define TLB_SIZE (1 << TLB_BITS)
 
 typedef struct TLBEntry {
     uint64_t tag_r, tag_w, tag_x;   /* linear page address, or -1 */
     uintptr_t addend;               /* host = linear + addend */
     uint64_t paddr;                 /* physical page */
+    uint64_t global;                /* PTE.G with CR4.PGE: kept on CR3 loads */
 } TLBEntry;
 
 #define X86_JC_BITS 12
@@ -90,7 +91,8 @@ typedef struct TLBEntry {
 
 typedef struct X86JumpCacheEntry {
     uint64_t lin;           /* CS.base + RIP of the block */
-    uint64_t gen;           /* x86_jc_gen() when filled */
+    uint64_t ppage;         /* physical page of tb when filled */
+    uint32_t gen;           /* x86_block_gen when filled */
     uint32_t key;           /* decode mode | mmu_idx << 2 */
     TCGBlock *tb;
 } X86JumpCacheEntry;
@@ -131,13 +133,14 @@ struct X86TCG {
     bool nmi_blocked;       /* NMI handler running, until IRET */
     /* TLB */
     TLBEntry tlb[2][TLB_SIZE];
+    bool tlb_large;         /* some entries come from 2/4 MiB pages */
     /*
      * Jump cache: linear PC -> decoded block, skipping the fetch
-     * translation and the physical hash.  An entry is valid while its gen
-     * equals x86_jc_gen(s): any TLB flush of this CPU (the mapping may
-     * change) or any block invalidation (x86_block_gen) retires them all.
+     * translation and the physical hash.  An entry is valid while no
+     * block was dropped (x86_block_gen) and the TLB still maps its page,
+     * for execution, to the same physical page: TLB flushes (CR3 loads,
+     * INVLPG) retire exactly the entries whose mapping they drop.
      */
-    uint32_t jc_gen;
     X86JumpCacheEntry jc[X86_JC_SIZE];
     /*
      * Translator: chained jumps run while insn_count < jit_insn_end (0
@@ -178,6 +181,7 @@ void x86_do_interrupt(X86TCG *s, int vec, bool is_sw, uint32_t err,
                       bool has_err, uint64_t next_rip);
 void x86_update_mode(X86TCG *s);
 void x86_tlb_flush(X86TCG *s);
+void x86_tlb_flush_nonglobal(X86TCG *s);   /* CR3 load */
 void x86_tlb_flush_page(X86TCG *s, uint64_t lin);
 
 /* memory: linear addresses */
@@ -348,10 +352,6 @@ int x86_decode(X86TCG *s, const uint8_t *code, int avail, int mode,
                TCGInsn *d);
 TCGBlock *x86_get_block(X86TCG *s);
 
-static inline uint64_t x86_jc_gen(const X86TCG *s)
-{
-    return (uint64_t)x86_block_gen << 32 | s->jc_gen;
-}
 
 /* The block at CS:RIP: the jump cache inline, x86_get_block on a miss. */
 static inline TCGBlock *x86_next_block(X86TCG *s)
@@ -365,8 +365,11 @@ static inline TCGBlock *x86_next_block(X86TCG *s)
     }
     key = (s->code64 ? 2 : s->code32 ? 1 : 0) | s->mmu_idx << 2;
     e = &s->jc[(lin ^ (lin >> X86_JC_BITS)) & (X86_JC_SIZE - 1)];
-    if (likely(e->lin == lin && e->gen == x86_jc_gen(s) && e->key == key)) {
-        return e->tb;
+    if (likely(e->lin == lin && e->gen == x86_block_gen && e->key == key)) {
+        const TLBEntry *t = &s->tlb[s->mmu_idx][(lin >> 12) & (TLB_SIZE - 1)];
+        if (likely(t->tag_x == (lin & ~0xfffULL) && t->paddr == e->ppage)) {
+            return e->tb;
+        }
     }
     return x86_get_block(s);
 }
@@ -389,6 +392,11 @@ typedef struct X86JitStats {
     uint64_t code_bytes;    /* code cache in use */
     uint64_t flushes;       /* code cache full: everything dropped */
     uint64_t chains;        /* direct jumps patched to their target */
+    /* where the loop's time goes (KEMU_JIT_STATS=1) */
+    uint64_t jc_misses;     /* block lookups past the jump cache */
+    uint64_t tlb_fills;     /* page walks */
+    uint64_t tlb_flushes;   /* whole-TLB flushes (CR3, CR0, CR4) */
+    uint64_t tlb_flush_pages;   /* INVLPG */
 } X86JitStats;
 extern X86JitStats x86_jit_stats;
 /* Translate @tb (sets tb->jit) or, when the cache is full, flush it all. */
