@@ -1931,6 +1931,7 @@ static bool translate(TCGBlock *tb)
         return false;
     }
     cache_ptr = end;
+    tb->jit_all_inline = n_inline == tb->ninsns;
     x86_jit_stats.inline_insns += n_inline;
     x86_jit_stats.call_insns += tb->ninsns - n_inline;
     x86_jit_stats.code_bytes = cache_ptr - cache_base;

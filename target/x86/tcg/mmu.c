@@ -394,6 +394,9 @@ static uint64_t tlb_fill(X86TCG *s, uint64_t lin, int acc, bool *ram)
     }
     if (prot & PROT_W) {
         if (x86_page_has_code(ppage)) {
+            if (acc == ACC_W && unlikely(s->ls)) {
+                x86_lockstep_abort(s);  /* before invalidating anything */
+            }
             if (acc == ACC_W) {
                 x86_invalidate_phys_page(ppage);
                 s->block_end = true;
@@ -406,6 +409,9 @@ static uint64_t tlb_fill(X86TCG *s, uint64_t lin, int acc, bool *ram)
         }
     }
     *ram = acc != ACC_W || e->tag_w == page;
+    if (unlikely(x86_jit_lockstep)) {
+        e->tag_w = -1;      /* every store through x86_st_slow: logged */
+    }
     return pa;
 }
 
@@ -432,6 +438,9 @@ uint64_t x86_ld_slow(X86TCG *s, uint64_t lin, int size, int acc)
     pa = tlb_fill(s, lin, acc, &ram);
     if (ram) {
         return x86_host_ld((void *)(uintptr_t)(lin + e->addend), size);
+    }
+    if (unlikely(s->ls)) {
+        x86_lockstep_abort(s);
     }
     return mmio_ld(pa, size);
 }
@@ -462,8 +471,15 @@ void x86_st_slow(X86TCG *s, uint64_t lin, int size, uint64_t val)
     }
     pa = tlb_fill(s, lin, ACC_W, &ram);
     if (ram) {
+        if (unlikely(s->ls)) {
+            x86_lockstep_log(s, (void *)(uintptr_t)(lin + e->addend), lin,
+                             size, val);
+        }
         x86_host_st((void *)(uintptr_t)(lin + e->addend), size, val);
         return;
+    }
+    if (unlikely(s->ls)) {
+        x86_lockstep_abort(s);
     }
     /* ROM, MMIO, or a code page we could not untag */
     x86_phys_st(s, pa, size, val);

@@ -14,6 +14,7 @@
 typedef struct X86TCG X86TCG;
 typedef struct TCGInsn TCGInsn;
 typedef struct TCGBlock TCGBlock;
+typedef struct X86Lockstep X86Lockstep;
 
 typedef void TCGInsnFn(X86TCG *s, const TCGInsn *d);
 /* Translated block (jit.c): runs the whole block like the loop in exec.c. */
@@ -56,6 +57,7 @@ struct TCGBlock {
     TCGJitFn *jit;          /* host code, or NULL (jit.c) */
     uint8_t *jit_body;      /* its code after the prologue: chained entry */
     bool uncached;          /* page-crossing scratch block: not translated */
+    bool jit_all_inline;    /* no handler calls: lockstep compares it */
     TCGBlock *hash_next;
     TCGBlock *page_next;    /* blocks that start on the same page */
     TCGInsn insns[];
@@ -153,6 +155,7 @@ struct X86TCG {
     uint64_t chain_lin;     /* linear address where chain_src was entered */
     uint64_t chain_rip;     /* env->rip when it left */
     uint32_t chain_gen;     /* x86_block_gen when it left */
+    X86Lockstep *ls;        /* lockstep run in progress (jit-lockstep.c) */
     /* statistics */
     uint64_t insn_count;
     uint32_t last_tpr;
@@ -405,6 +408,19 @@ void x86_jit_translate(TCGBlock *tb);
 void x86_jit_cache_reset(void);
 /* Run translated @tb (entered at linear @lin); chains its exit later. */
 void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin);
+/* Run the decoded block in the interpreter (exec.c). */
+void x86_interp_block(X86TCG *s, const TCGBlock *tb);
+/*
+ * Lockstep (jit-lockstep.c): x86_jit_lockstep set, every translated block
+ * runs through x86_jit_lockstep_run(), which compares it with the
+ * interpreter; the memory code logs stores and refuses MMIO during it.
+ */
+extern int x86_jit_lockstep;
+void x86_jit_lockstep_enable(bool warn_only);
+void x86_jit_lockstep_run(X86TCG *s, TCGBlock *tb, uint64_t lin);
+void x86_lockstep_log(X86TCG *s, void *host, uint64_t lin, int size,
+                      uint64_t val);
+QEMU_NORETURN void x86_lockstep_abort(X86TCG *s);
 /* A deferred flush is pending (set by other threads, mmu.c). */
 extern int x86_tcg_mem_changed;
 

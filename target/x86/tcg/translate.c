@@ -451,6 +451,7 @@ TCGBlock *x86_get_block(X86TCG *s)
     tb->jit = NULL;
     tb->jit_body = NULL;
     tb->uncached = false;
+    tb->jit_all_inline = false;
     memcpy(tb->insns, buf, n * sizeof(TCGInsn));
     unsigned h = block_hash(phys, mode);
     tb->hash_next = htab[h];
