@@ -296,6 +296,20 @@ static void jmp_to(Emit *c, uint8_t *target)
     e32(c, rel);
 }
 
+/*
+ * Leave towards a successor found at run time: the shared dispatcher
+ * returns its code (or the epilogue) in rcx; the jump is made here, so
+ * the host predicts each site's targets separately.
+ */
+static void emit_dispatch(Emit *c)
+{
+    int32_t rel = dispatch_code - (c->p + 5);
+
+    e8(c, 0xe8);                        /* call dispatcher */
+    e32(c, rel);
+    e8(c, 0xff); e8(c, 0xe1);           /* jmp rcx */
+}
+
 enum { CC_O_ = 0, CC_B_ = 2, CC_AE_ = 3, CC_E_ = 4, CC_NE_ = 5, CC_A_ = 7 };
 
 #define S_OFF(f) ((int32_t)offsetof(X86TCG, f))
@@ -657,7 +671,7 @@ static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
         op_mem(c, 1, 0x80, 7, S_REG, -1, S_OFF(block_end));
         e8(c, 0);
         cont = jcc32(c, CC_NE_);
-        jmp_to(c, dispatch_code);
+        emit_dispatch(c);
         patch_here(c, cont);
         jmp_to(c, c->exit_label);
         return;
@@ -1012,6 +1026,8 @@ static void emit_chain_exit(Emit *c)
 
     emit_poll(c, x, &n);
     slot = jmp32(c);
+    /* slot + 4: target of a jump to another page (x86_jit_run) */
+    emit_dispatch(c);
     patch_here(c, slot);
     /* the stub: slot's initial target */
     mov_imm64(c, RAX, (uintptr_t)slot);
@@ -1087,7 +1103,7 @@ static bool gen_callret32(Emit *c, const TCGInsn *d)
     if (call) {
         emit_chain_exit(c);
     } else {
-        jmp_to(c, dispatch_code);
+        emit_dispatch(c);
     }
     patch_here(c, h1);
     patch_here(c, h2);
@@ -1123,7 +1139,7 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
         if (c->may_shadow) {
             st_s8(c, S_OFF(inhibit_irq), 0);
         }
-        jmp_to(c, dispatch_code);
+        emit_dispatch(c);
         return true;
     }
     if (d->map == 0 && d->b == 0xe8 && d->ot == 3 && c->mode == 2) {
@@ -1728,12 +1744,12 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
 }
 
 /*
- * The dispatcher: shared code that a block jumps to instead of returning
+ * The dispatcher: shared code that a block calls instead of returning
  * when its successor is not known at translation time (RET, indirect
  * jumps, direct jumps to another page).  State is stored (env->rip,
  * insn_count).  It polls like a chained jump, then probes the jump cache
- * as x86_next_block() does and enters the successor's translated code;
- * anything else returns to the loop in exec.c.
+ * as x86_next_block() does and returns the successor's translated code in
+ * rcx, or the epilogue (back to the loop in exec.c); the caller jumps.
  */
 static void emit_dispatcher(void)
 {
@@ -1810,11 +1826,12 @@ static void emit_dispatcher(void)
     /* as x86_jit_run: this block names the page chains may stay on */
     op_mem(&c, 8, 0x89, RDX, S_REG, -1, S_OFF(chain_src));
     op_mem(&c, 8, 0x89, RAX, S_REG, -1, S_OFF(chain_lin));
-    e8(&c, 0xff); e8(&c, 0xe1);                         /* jmp rcx */
+    e8(&c, 0xc3);                                       /* ret: rcx */
     for (int i = 0; i < n; i++) {
         patch_here(&c, x[i]);
     }
-    jmp_to(&c, c.exit_label);
+    mov_imm64(&c, RCX, (uintptr_t)(c.exit_label + exec_delta));
+    e8(&c, 0xc3);
     cache_ptr = cache_start = c.p;
 }
 
@@ -1987,7 +2004,8 @@ void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin)
                 x86_jit_stats.chains++;
             } else {
                 /* another page: the dispatcher looks the target up */
-                rel = dispatch_code - (s->chain_slot + 4);
+                rel = 0;
+                x86_jit_stats.chains_dispatch++;
             }
             memcpy(s->chain_slot, &rel, 4);
         }
@@ -2022,10 +2040,11 @@ static void jit_print_stats(void)
 {
     fprintf(stderr, "jit: %" PRIu64 " blocks, %" PRIu64 " inline + %" PRIu64
             " called insns, %" PRIu64 " KiB code, %" PRIu64 " flushes, %"
-            PRIu64 " chains\n",
+            PRIu64 " chains (+ %" PRIu64 " via the dispatcher)\n",
             x86_jit_stats.blocks, x86_jit_stats.inline_insns,
             x86_jit_stats.call_insns, x86_jit_stats.code_bytes >> 10,
-            x86_jit_stats.flushes, x86_jit_stats.chains);
+            x86_jit_stats.flushes, x86_jit_stats.chains,
+            x86_jit_stats.chains_dispatch);
     fprintf(stderr, "jit: %" PRIu64 " jump-cache misses, %" PRIu64
             " TLB fills, %" PRIu64 " TLB flushes, %" PRIu64 " INVLPG\n",
             x86_jit_stats.jc_misses, x86_jit_stats.tlb_fills,

@@ -395,6 +395,7 @@ typedef struct X86JitStats {
     uint64_t code_bytes;    /* code cache in use */
     uint64_t flushes;       /* code cache full: everything dropped */
     uint64_t chains;        /* direct jumps patched to their target */
+    uint64_t chains_dispatch;   /* ... to the dispatcher (other page) */
     /* where the loop's time goes (KEMU_JIT_STATS=1) */
     uint64_t jc_misses;     /* block lookups past the jump cache */
     uint64_t tlb_fills;     /* page walks */
