@@ -125,6 +125,12 @@ struct Emit {
     bool cc_reads;          /* reads them (or may: helper, slow path, exit) */
     bool cc_kills;          /* overwrites all of them on every path */
     bool cc_dead;           /* skip this instruction's lazy-flag stores */
+    /*
+     * The lazy flags hold an ADD, SUB or LOGIC result of this block
+     * (CC_OP_* | ot << 4), or 0: a consumer recomputes the host flags from
+     * the stored operands instead of calling x86_cond().
+     */
+    int cc_known;
 };
 
 static inline void e8(Emit *c, uint8_t b)
@@ -640,6 +646,8 @@ static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
 {
     uint8_t *noshadow, *cont;
 
+    c->cc_known = 0;
+
     emit_sync(c);
     c->pend_rip = 0;
     c->pend_cnt = 0;
@@ -813,12 +821,18 @@ static uint64_t jit_get_cf(X86TCG *s)
     return get_cf(s);
 }
 
+static bool emit_cc_remat(Emit *c);
+
 /* r13 = guest CF (0/1) from the live host flags or the lazy flags */
 static void emit_carry_in(Emit *c)
 {
     if (c->flags_live) {
         e8(c, 0x41); e8(c, 0x0f); e8(c, 0x92); e8(c, 0xc5);  /* setc r13b */
         e8(c, 0x45); e8(c, 0x0f); e8(c, 0xb6); e8(c, 0xed);  /* movzx */
+        return;
+    }
+    if (emit_cc_remat(c)) {
+        emit_carry_in(c);
         return;
     }
     c->cc_reads = true;
@@ -842,6 +856,7 @@ static void emit_alu_core(Emit *c, int op, int ot)
                 op == 2 ? CC_OP_ADC : op == 3 ? CC_OP_SBB : CC_OP_SUB;
 
     c->cc_kills = true;
+    c->cc_known = 0;
     if (!logic && !c->cc_dead) {
         /* src1, src2 before the operation */
         op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_src1));
@@ -867,6 +882,39 @@ static void emit_alu_core(Emit *c, int op, int ot)
         op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
     }
     c->flags_live = ot >= 2 ? 1 + (op == 0 ? 1 : logic ? 2 : 0) : 0;
+    c->cc_known = ot >= 2 && !carry ? cc_op | ot << 4 : 0;
+}
+
+/*
+ * Host flags = guest flags again, from the lazy-flag fields of the known
+ * producer (the same host operation on the stored operands).
+ */
+static bool emit_cc_remat(Emit *c)
+{
+    int ot = c->cc_known >> 4, hsz = ot == 3 ? 8 : 4;
+
+    if (!c->cc_known) {
+        return false;
+    }
+    c->cc_reads = true;
+    switch (c->cc_known & 15) {
+    case CC_OP_LOGIC:
+        op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cc_res));
+        op_rr(c, hsz, 0x85, RAX, RAX);                  /* test */
+        c->flags_live = 3;
+        break;
+    case CC_OP_ADD:
+        op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cc_src1));
+        op_mem(c, hsz, 0x03, RAX, S_REG, -1, S_OFF(cc_src2));   /* add */
+        c->flags_live = 2;
+        break;
+    default:
+        op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cc_src1));
+        op_mem(c, hsz, 0x3b, RAX, S_REG, -1, S_OFF(cc_src2));   /* cmp */
+        c->flags_live = 1;
+        break;
+    }
+    return true;
 }
 
 static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op);
@@ -1155,6 +1203,9 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
     } else if ((d->map == 0 && d->b >= 0x70 && d->b <= 0x7f) ||
                (d->map == 1 && d->b >= 0x80 && d->b <= 0x8f)) {
         if (!c->flags_live) {
+            emit_cc_remat(c);
+        }
+        if (!c->flags_live) {
             /* the lazy flags decide: al = x86_cond(s, cc) */
             c->cc_reads = true;
             op_rr(c, 8, 0x89, S_REG, RDI);
@@ -1215,6 +1266,7 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
 static void emit_cc_szp(Emit *c, int ot)
 {
     c->cc_kills = true;
+    c->cc_known = 0;
     if (c->cc_dead) {
         return;
     }
@@ -1315,6 +1367,7 @@ static bool gen_rotate(Emit *c, const TCGInsn *d)
         return false;
     }
     c->cc_kills = true;
+    c->cc_known = 0;
     if (c->cc_dead) {
         c->flags_live = 0;
         ld_greg(c, RAX, ot, d->rm, d->rex);
@@ -1467,6 +1520,7 @@ static void emit_host_load(Emit *c, int dst, int base, int sz)
  */
 static void emit_handler_slow(Emit *c, const TCGInsn *d)
 {
+    c->cc_known = 0;
     emit_slow_enter(c, d);
     mov_imm64(c, RSI, (uintptr_t)d);
     call_abs(c, (const void *)(uintptr_t)d->fn);
@@ -1528,8 +1582,18 @@ static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op)
  */
 static int emit_cond(Emit *c, int cc, bool keep_flags)
 {
+    if (!c->flags_live) {
+        emit_cc_remat(c);
+    }
     if (c->flags_live && keep_flags) {
         return cc;
+    }
+    if (c->flags_live) {
+        /* r13d = condition, as x86_cond() would return it */
+        e8(c, 0x41); e8(c, 0x0f); e8(c, 0x90 | cc); e8(c, 0xc5); /* setcc */
+        e8(c, 0x45); e8(c, 0x0f); e8(c, 0xb6); e8(c, 0xed);   /* movzx */
+        c->flags_live = 0;
+        return -1;
     }
     c->cc_reads = true;
     op_rr(c, 8, 0x89, S_REG, RDI);
@@ -1616,6 +1680,7 @@ static bool gen_incdec(Emit *c, const TCGInsn *d)
         dec = d->reg & 1;
     }
     c->cc_kills = true;
+    c->cc_known = 0;
     /* (a dead one still sets the host CF: a SETcc may use the host flags) */
     emit_carry_in(c);
     ld_greg(c, RAX, ot, r, rexb);
@@ -1819,8 +1884,8 @@ static void emit_dispatcher(void)
     modrm_mem(&c, RCX, TLB_REG, RSI, offsetof(TLBEntry, paddr));
     op_mem(&c, 8, 0x3b, RCX, RDX, -1, offsetof(X86JumpCacheEntry, ppage));
     x[n++] = jcc32(&c, CC_NE_);
+    op_mem(&c, 8, 0x8b, RCX, RDX, -1, offsetof(X86JumpCacheEntry, jit_body));
     op_mem(&c, 8, 0x8b, RDX, RDX, -1, offsetof(X86JumpCacheEntry, tb));
-    op_mem(&c, 8, 0x8b, RCX, RDX, -1, offsetof(TCGBlock, jit_body));
     op_rr(&c, 8, 0x85, RCX, RCX);
     x[n++] = jcc32(&c, CC_E_);
     /* as x86_jit_run: this block names the page chains may stay on */
@@ -2013,6 +2078,14 @@ void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin)
     }
     s->chain_src = tb;
     s->chain_lin = lin;
+    {
+        /* translated after its jump-cache entry was made: tell the entry */
+        X86JumpCacheEntry *e = &s->jc[(lin ^ (lin >> X86_JC_BITS)) &
+                                      (X86_JC_SIZE - 1)];
+        if (e->tb == tb) {
+            e->jit_body = tb->jit_body;
+        }
+    }
     tb->jit(s);
     if (s->chain_slot) {
         s->chain_rip = s->env->rip;

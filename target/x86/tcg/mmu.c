@@ -315,7 +315,8 @@ void x86_tlb_flush(X86TCG *s)
 {
     x86_jit_stats.tlb_flushes++;
     memset(s->tlb, 0xff, sizeof(s->tlb));
-    s->tlb_large = false;
+    s->tlb_large_lo = -1;
+    s->tlb_large_hi = 0;
 }
 
 /* CR3 load: global pages stay (SDM vol. 3 §4.10.4.1). */
@@ -336,7 +337,8 @@ void x86_tlb_flush_page(X86TCG *s, uint64_t lin)
 {
     uint64_t page = lin & ~0xfffULL;
     /* a large page is cached as 4 KiB entries: drop its whole region */
-    uint64_t size = !s->tlb_large ? 4096 :
+    bool large = page >= s->tlb_large_lo && page <= s->tlb_large_hi;
+    uint64_t size = !large ? 4096 :
                     (s->env->cr[4] & CR4_PAE_MASK) ? 2 << 20 : 4 << 20;
     uint64_t first = page & ~(size - 1);
     unsigned n = MIN(size >> 12, TLB_SIZE);
@@ -386,7 +388,9 @@ static uint64_t tlb_fill(X86TCG *s, uint64_t lin, int acc, bool *ram)
     e->addend = (uintptr_t)host - page;
     e->global = (prot & PROT_G) != 0;
     if (prot & PROT_LARGE) {
-        s->tlb_large = true;
+        /* (the whole large page: INVLPG anywhere in it drops it) */
+        s->tlb_large_lo = MIN(s->tlb_large_lo, page & ~0x3fffffULL);
+        s->tlb_large_hi = MAX(s->tlb_large_hi, page | 0x3fffffULL);
     }
     e->tag_r = page;
     if (prot & PROT_X) {

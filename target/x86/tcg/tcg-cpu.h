@@ -97,6 +97,7 @@ typedef struct X86JumpCacheEntry {
     uint32_t gen;           /* x86_block_gen when filled */
     uint32_t key;           /* decode mode | mmu_idx << 2 */
     TCGBlock *tb;
+    uint8_t *jit_body;      /* tb->jit_body (or NULL), for the dispatcher */
 } X86JumpCacheEntry;
 
 /* Bumped whenever a decoded block is dropped (translate.c). */
@@ -135,7 +136,8 @@ struct X86TCG {
     bool nmi_blocked;       /* NMI handler running, until IRET */
     /* TLB */
     TLBEntry tlb[2][TLB_SIZE];
-    bool tlb_large;         /* some entries come from 2/4 MiB pages */
+    /* linear range holding every entry that comes from a 2/4 MiB page */
+    uint64_t tlb_large_lo, tlb_large_hi;
     /*
      * Jump cache: linear PC -> decoded block, skipping the fetch
      * translation and the physical hash.  An entry is valid while no

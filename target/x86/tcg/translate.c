@@ -462,7 +462,7 @@ found:
     /* x86_fetch_ptr left the TLB entry for lin's page, as checked later */
     *jce = (X86JumpCacheEntry) {
         .lin = lin, .ppage = phys & ~0xfffULL, .gen = x86_block_gen,
-        .key = key, .tb = tb,
+        .key = key, .tb = tb, .jit_body = tb->jit_body,
     };
     return tb;
 }
