@@ -276,7 +276,12 @@ static int run(X86TCG *s, int64_t budget, bool poll)
             }
             if (__atomic_load_n(&cpu->interrupt_request, __ATOMIC_RELAXED)) {
                 int r;
-                s->chain_slot = NULL;
+                /*
+                 * The jump left unpatched stays patchable: an interrupt
+                 * delivered here changes RIP, and x86_jit_run() patches only
+                 * a jump to the block at the RIP it left with.  (A pending
+                 * IRQ with IF = 0 used to keep every chain unpatched.)
+                 */
                 r = process_interrupts(s);
                 if (r >= 0) {
                     return r;
@@ -293,10 +298,12 @@ static int run(X86TCG *s, int64_t budget, bool poll)
         }
         tb = x86_next_block(s);
         s->block_end = false;
+        x86_jit_stats.loop_blocks++;
         if (tb->jit) {
             jit_run(s, tb);
             continue;
         }
+        x86_jit_stats.interp_blocks++;
         s->chain_slot = NULL;
         if (unlikely(tb->exec_count++ >= (uint64_t)x86_jit_threshold) &&
             x86_jit_threshold >= 0 && !tb->uncached) {

@@ -1958,8 +1958,9 @@ static uint8_t *emit_block(TCGBlock *tb, const bool *dead, bool *reads,
             (*n_inline)++;
             inline_done(&c, d);
             if (last) {
+                /* block cut at a page end or its size limit: fall through */
                 emit_sync(&c);
-                jmp_to(&c, c.exit_label);
+                emit_chain_exit(&c);
             }
         } else {
             emit_call_handler(&c, d, last);
@@ -2078,6 +2079,7 @@ void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin)
     }
     s->chain_src = tb;
     s->chain_lin = lin;
+    x86_jit_stats.loop_jit_runs++;
     {
         /* translated after its jump-cache entry was made: tell the entry */
         X86JumpCacheEntry *e = &s->jc[(lin ^ (lin >> X86_JC_BITS)) &
@@ -2087,6 +2089,7 @@ void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin)
         }
     }
     tb->jit(s);
+    x86_jit_stats.exits_stub += s->chain_slot != NULL;
     if (s->chain_slot) {
         s->chain_rip = s->env->rip;
         s->chain_gen = x86_block_gen;
@@ -2122,6 +2125,10 @@ static void jit_print_stats(void)
             " TLB fills, %" PRIu64 " TLB flushes, %" PRIu64 " INVLPG\n",
             x86_jit_stats.jc_misses, x86_jit_stats.tlb_fills,
             x86_jit_stats.tlb_flushes, x86_jit_stats.tlb_flush_pages);
+    fprintf(stderr, "jit: %" PRIu64 " blocks started by the loop, %" PRIu64
+            " of them interpreted; translated code left by an unpatched "
+            "jump %" PRIu64 " times\n", x86_jit_stats.loop_blocks,
+            x86_jit_stats.interp_blocks, x86_jit_stats.exits_stub);
 }
 
 /*

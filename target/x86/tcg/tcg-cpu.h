@@ -403,6 +403,10 @@ typedef struct X86JitStats {
     uint64_t tlb_fills;     /* page walks */
     uint64_t tlb_flushes;   /* whole-TLB flushes (CR3, CR0, CR4) */
     uint64_t tlb_flush_pages;   /* INVLPG */
+    uint64_t loop_blocks;   /* blocks started by the loop in exec.c */
+    uint64_t interp_blocks; /* ... of them interpreted */
+    uint64_t loop_jit_runs; /* x86_jit_run() calls */
+    uint64_t exits_stub;    /* ... that left by an unpatched direct jump */
 } X86JitStats;
 extern X86JitStats x86_jit_stats;
 /* Translate @tb (sets tb->jit) or, when the cache is full, flush it all. */
