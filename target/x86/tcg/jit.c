@@ -5,11 +5,13 @@
  * SETcc/CMOVcc, branches, loads and stores through the soft-TLB fast path
  * with the 32-bit segment-limit check) or a call of the interpreter's
  * handler with the protocol of exec.c.  Lazy flags are written as the
- * interpreter writes them; env->rip and insn_count are exact at every
- * helper call, slow path and exit, so helpers may longjmp out.  Direct
- * jumps within a page are chained; other exits go through a dispatcher
- * that probes the jump cache.  Not done: host flags or guest registers
- * kept in host registers across instructions.
+ * interpreter writes them, except by a producer whose flags are dead
+ * (translate(): two passes); host flags stay live from a producer to its
+ * consumers.  env->rip and insn_count are exact at every helper call,
+ * slow path and exit, so helpers may longjmp out.  Direct jumps within a
+ * page are chained; other exits call a dispatcher that probes the jump
+ * cache and jump to what it returns.  Not done: guest registers kept in
+ * host registers across instructions.
  */
 #include "qemu/osdep.h"
 #include <sys/mman.h>

@@ -9,7 +9,7 @@
 #include "qemu/log.h"
 #include "target/x86/tcg/tcg-cpu.h"
 
-#define HTAB_BITS 14
+#define HTAB_BITS 18
 #define HTAB_SIZE (1 << HTAB_BITS)
 
 static TCGBlock *htab[HTAB_SIZE];
