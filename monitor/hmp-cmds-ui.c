@@ -6,6 +6,7 @@
 #include "qapi/error.h"
 #include "qapi/qapi-commands.h"
 #include "monitor/hmp-internal.h"
+#include "ui/input.h"
 
 void hmp_screendump(Monitor *mon, const HMPArgs *args)
 {
@@ -26,4 +27,60 @@ void hmp_screendump(Monitor *mon, const HMPArgs *args)
                    hmp_arg_has(args, "head"), hmp_arg_int(args, "head", 0),
                    format != NULL, fmt, &err);
     hmp_handle_error(mon, err);
+}
+
+/* "ctrl-alt-delete", "0x1d-0x38-0xd3": QKeyCode names or qnum numbers. */
+void hmp_sendkey(Monitor *mon, const HMPArgs *args)
+{
+    const char *keys = hmp_arg_str(args, "keys");
+    int64_t hold = hmp_arg_int(args, "hold-time", 100);
+    g_auto(GStrv) names = g_strsplit(keys, "-", -1);
+    g_autofree QKeyCode *codes = g_new0(QKeyCode, g_strv_length(names) + 1);
+    int n = 0;
+
+    for (int i = 0; names[i]; i++) {
+        const char *k = names[i];
+        int q;
+
+        if (g_str_has_prefix(k, "0x")) {
+            char *end;
+            unsigned long num = strtoul(k, &end, 16);
+
+            q = *end || num > 0xff ? -1 :
+                (int)qemu_input_key_number_to_qcode(num);
+        } else {
+            q = QKeyCode_lookup(k);
+        }
+        if (q <= 0) {
+            monitor_printf(mon, "invalid parameter: %s\n", k);
+            return;
+        }
+        codes[n++] = q;
+    }
+    qemu_input_send_keys(codes, n, hold);
+}
+
+void hmp_mouse_move(Monitor *mon, const HMPArgs *args)
+{
+    const char *dz = hmp_arg_str(args, "dz_str");
+
+    qemu_input_queue_rel(INPUT_AXIS_X,
+                         strtol(hmp_arg_str(args, "dx_str"), NULL, 0));
+    qemu_input_queue_rel(INPUT_AXIS_Y,
+                         strtol(hmp_arg_str(args, "dy_str"), NULL, 0));
+    if (dz) {
+        qemu_input_queue_wheel(strtol(dz, NULL, 0));
+    }
+    qemu_input_event_sync();
+}
+
+/* QEMU's mouse event bits: 1 left, 2 right, 4 middle (the help text says M, R). */
+void hmp_mouse_button(Monitor *mon, const HMPArgs *args)
+{
+    int64_t state = hmp_arg_int(args, "button_state", 0);
+
+    qemu_input_queue_btn(INPUT_BUTTON_LEFT, state & 1);
+    qemu_input_queue_btn(INPUT_BUTTON_RIGHT, state & 2);
+    qemu_input_queue_btn(INPUT_BUTTON_MIDDLE, state & 4);
+    qemu_input_event_sync();
 }

@@ -12,7 +12,9 @@
 #include "qemu/osdep.h"
 #include "qemu/log.h"
 #include "hw/input/i8042.h"
+#include "hw/input/ps2.h"
 #include "system/runstate.h"
+#include "ui/input.h"
 
 /* Status register */
 #define STAT_OBF        0x01
@@ -84,6 +86,8 @@ struct I8042State {
     uint8_t mouse_resolution;
     uint8_t mouse_rate;
     uint8_t mouse_buttons;
+
+    QemuInputHandlerState *input;
 };
 
 /* ---- queues ---- */
@@ -417,6 +421,50 @@ void i8042_mouse_event(DeviceState *dev, int dx, int dy, int buttons)
     }
 }
 
+/* ---- events from ui/input ---- */
+
+/*
+ * With translation on (command byte bit 6) and set 2 selected, the 8042
+ * would turn the keyboard's set 2 into set 1: send set 1 directly.
+ */
+static void i8042_input_key(void *opaque, QKeyCode qcode, bool down)
+{
+    I8042State *s = opaque;
+    uint8_t bytes[8];
+    int set = (s->mode & MODE_KCC) ? 1 : (s->kbd_scancode_set == 1 ? 1 : 2);
+    int n = ps2_scancode_bytes(qemu_input_key_qcode_to_number(qcode), down,
+                               set, bytes);
+
+    for (int i = 0; i < n && s->kbd_scan_enabled; i++) {
+        kbd_put(s, bytes[i]);
+    }
+}
+
+static void i8042_input_mouse(void *opaque, int dx, int dy, int dz,
+                              uint32_t buttons)
+{
+    I8042State *s = opaque;
+    int ps2_buttons = ((buttons >> INPUT_BUTTON_LEFT) & 1) |
+                      (((buttons >> INPUT_BUTTON_RIGHT) & 1) << 1) |
+                      (((buttons >> INPUT_BUTTON_MIDDLE) & 1) << 2);
+
+    /* PS/2 counts up as positive; one packet carries at most 255 */
+    dy = -dy;
+    do {
+        int px = MAX(-255, MIN(255, dx)), py = MAX(-255, MIN(255, dy));
+
+        i8042_mouse_event(DEVICE(s), px, py, ps2_buttons);
+        dx -= px;
+        dy -= py;
+    } while (dx || dy);
+}
+
+static const QemuInputHandler i8042_input_handler = {
+    .name = "QEMU PS/2 Keyboard and Mouse",
+    .key = i8042_input_key,
+    .mouse = i8042_input_mouse,
+};
+
 /* ---- ports ---- */
 
 static void i8042_command(I8042State *s, uint8_t val)
@@ -609,6 +657,7 @@ static void i8042_realize(DeviceState *dev, Error **errp)
                           "i8042-cmd", 1);
     isa_register_ioport(ISA_DEVICE(dev), &s->io_data, 0x60);
     isa_register_ioport(ISA_DEVICE(dev), &s->io_cmd, 0x64);
+    s->input = qemu_input_handler_register(s, &i8042_input_handler);
     i8042_reset(dev);
 }
 
@@ -618,6 +667,7 @@ static void i8042_unrealize(DeviceState *dev)
 
     memory_region_destroy(&s->io_data);
     memory_region_destroy(&s->io_cmd);
+    qemu_input_handler_unregister(s->input);
 }
 
 DeviceState *i8042_init(ISABus *bus, Error **errp)

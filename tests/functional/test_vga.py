@@ -135,9 +135,9 @@ def read_png(path):
 
 
 class VGAGuest:
-    """kemu running the vga guest with a QMP socket."""
+    """kemu running a tiny guest (vga.elf by default) with a QMP socket."""
 
-    def __init__(self, extra=()):
+    def __init__(self, extra=(), guest='vga.elf'):
         self.dir = tempfile.mkdtemp(prefix='kemu-vga-')
         self.serial = os.path.join(self.dir, 'serial.log')
         sock = os.path.join(self.dir, 'qmp.sock')
@@ -145,7 +145,7 @@ class VGAGuest:
             [KEMU, '-accel', 'tcg', '-m', '64', '-display', 'none',
              '-serial', 'file:' + self.serial,
              '-qmp', 'unix:%s,server=on,wait=off' % sock,
-             '-kernel', os.path.join(GUESTS, 'vga.elf')] + list(extra),
+             '-kernel', os.path.join(GUESTS, guest)] + list(extra),
             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         deadline = time.time() + 20
         while not os.path.exists(sock):
@@ -156,14 +156,24 @@ class VGAGuest:
         self.qmp = QMPClient(sock)
         self.qmp.negotiate()
 
-    def wait_ready(self):
-        deadline = time.time() + 30
+    def wait_serial(self, text, timeout=30):
+        """The serial output once it contains @text."""
+        deadline = time.time() + timeout
         while time.time() < deadline:
             with open(self.serial) as f:
-                if 'READY' in f.read():
-                    return
+                out = f.read()
+            if text in out:
+                return out
             time.sleep(0.05)
-        raise AssertionError('the guest never printed READY')
+        raise AssertionError('the guest never printed %r; it printed %r'
+                             % (text, out))
+
+    def wait_ready(self):
+        self.wait_serial('READY\n')
+
+    def hmp(self, line):
+        rsp = self.qmp.cmd('human-monitor-command', {'command-line': line})
+        return rsp['return']
 
     def path(self, name):
         return os.path.join(self.dir, name)
