@@ -623,6 +623,13 @@ void vga_common_reset(VGACommonState *s)
     s->full_update = true;
 }
 
+static unsigned vga_count;
+
+bool vga_is_present(void)
+{
+    return vga_count > 0;
+}
+
 bool vga_common_init(VGACommonState *s, Object *owner, Error **errp)
 {
     uint32_t mb = s->vram_size_mb;
@@ -656,11 +663,13 @@ bool vga_common_init(VGACommonState *s, Object *owner, Error **errp)
     }
     memory_region_init_io(&s->vbe_io, owner, &vbe_io_ops, s, "vbe", 4);
     s->con = graphic_console_init(owner, &vga_gfx_ops, s);
+    vga_count++;
     return true;
 }
 
 void vga_common_exit(VGACommonState *s)
 {
+    vga_count--;
     if (s->con) {
         graphic_console_close(s->con);
         s->con = NULL;

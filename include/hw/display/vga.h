@@ -109,6 +109,9 @@ uint32_t vbe_ioport_read_data(VGACommonState *s);
 void vbe_ioport_write_data(VGACommonState *s, uint32_t val);
 void vbe_ioport_write_index(VGACommonState *s, uint32_t val);
 
+/* Whether a VGA exists (the Linux loader then announces a text console). */
+bool vga_is_present(void);
+
 /* vga-draw.c: the console's device side */
 extern const GraphicHwOps vga_gfx_ops;
 /* The 8x16 font of code page 437 (generated at build time). */
