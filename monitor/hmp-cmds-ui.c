@@ -84,3 +84,60 @@ void hmp_mouse_button(Monitor *mon, const HMPArgs *args)
     qemu_input_queue_btn(INPUT_BUTTON_MIDDLE, state & 4);
     qemu_input_event_sync();
 }
+
+void hmp_info_vnc(Monitor *mon, const HMPArgs *args)
+{
+    VncInfo *info = qmp_query_vnc(NULL);
+
+    if (!info->enabled) {
+        monitor_printf(mon, "None\n");
+        qapi_free_VncInfo(info);
+        return;
+    }
+    monitor_printf(mon, "default:\n");
+    monitor_printf(mon, "  Server: %s:%s (%s)\n", info->host, info->service,
+                   NetworkAddressFamily_str(info->family));
+    monitor_printf(mon, "    Auth: %s (Sub: none)\n", info->auth);
+    for (VncClientInfoList *l = info->clients; l; l = l->next) {
+        monitor_printf(mon, "  Client: %s:%s (%s)\n", l->value->host,
+                       l->value->service,
+                       NetworkAddressFamily_str(l->value->family));
+        monitor_printf(mon, "    x509_dname: none\n");
+        monitor_printf(mon, "    sasl_username: none\n");
+    }
+    qapi_free_VncInfo(info);
+}
+
+void hmp_set_password(Monitor *mon, const HMPArgs *args)
+{
+    Error *err = NULL;
+
+    if (strcmp(hmp_arg_str(args, "protocol"), "vnc")) {
+        error_setg(&err, "Parameter 'protocol' does not accept value '%s'",
+                   hmp_arg_str(args, "protocol"));
+    } else {
+        qmp_change_vnc_password(hmp_arg_str(args, "password"), &err);
+    }
+    hmp_handle_error(mon, err);
+}
+
+/* "change vnc password PW" (block media changes belong to block/) */
+void hmp_change(Monitor *mon, const HMPArgs *args)
+{
+    const char *device = hmp_arg_str(args, "device");
+    const char *target = hmp_arg_str(args, "target");
+    const char *arg = hmp_arg_str(args, "arg");
+    Error *err = NULL;
+
+    if (strcmp(device, "vnc")) {
+        error_set(&err, ERROR_CLASS_DEVICE_NOT_FOUND,
+                  "Device '%s' not found", device);
+    } else if (strcmp(target, "passwd") && strcmp(target, "password")) {
+        error_setg(&err, "Expected 'password' after 'vnc'");
+    } else if (!arg) {
+        error_setg(&err, "Parameter 'password' is missing");
+    } else {
+        qmp_change_vnc_password(arg, &err);
+    }
+    hmp_handle_error(mon, err);
+}
