@@ -1,0 +1,188 @@
+/*
+ * "VGA": QEMU's -vga std, the standard VGA as PCI device 1234:1111 (class
+ * 0300).  BAR 0: the VRAM as a prefetchable linear framebuffer; BAR 2: 4
+ * KiB of MMIO for drivers that avoid port I/O (Linux's bochs-drm): the
+ * VGA ports 0x3c0-0x3df at 0x400, the Bochs VBE registers at 0x500 (index
+ * * 2, 16-bit) and QEMU's extended registers at 0x600.  The legacy ports
+ * and window are decoded as on every VGA.  Not modelled: EDID, the ROM.
+ */
+#include "qemu/osdep.h"
+#include "hw/pci/pci.h"
+#include "hw/display/vga.h"
+
+#define TYPE_PCI_VGA "VGA"
+
+#define PCI_VGA_IOPORT_OFFSET   0x400
+#define PCI_VGA_IOPORT_SIZE     0x20
+#define PCI_VGA_BOCHS_OFFSET    0x500
+#define PCI_VGA_BOCHS_SIZE      (VBE_DISPI_INDEX_NB * 2)
+#define PCI_VGA_QEXT_OFFSET     0x600
+#define PCI_VGA_QEXT_SIZE       8
+#define PCI_VGA_MMIO_SIZE       0x1000
+/* QEMU's extended registers: region size, then the framebuffer byte order */
+#define PCI_VGA_QEXT_REG_SIZE       0
+#define PCI_VGA_QEXT_REG_BYTEORDER  4
+#define PCI_VGA_QEXT_LITTLE_ENDIAN  0x1e1e1e1e
+
+OBJECT_DECLARE_SIMPLE_TYPE(PCIVGAState, PCI_VGA)
+
+struct PCIVGAState {
+    PCIDevice parent_obj;
+    VGACommonState vga;
+    MemoryRegion mmio;
+    MemoryRegion mrs[3];        /* ioports, bochs dispi, qemu ext */
+};
+
+static uint64_t pci_vga_ioport_read(void *opaque, hwaddr addr, unsigned size)
+{
+    VGACommonState *s = opaque;
+    uint64_t val = 0;
+
+    /* 16-bit accesses are two byte ports, low byte first */
+    for (unsigned i = 0; i < size; i++) {
+        val |= (uint64_t)vga_ioport_read(s, 0x3c0 + addr + i) << (8 * i);
+    }
+    return val;
+}
+
+static void pci_vga_ioport_write(void *opaque, hwaddr addr, uint64_t val,
+                                 unsigned size)
+{
+    VGACommonState *s = opaque;
+
+    for (unsigned i = 0; i < size; i++) {
+        vga_ioport_write(s, 0x3c0 + addr + i, (val >> (8 * i)) & 0xff);
+    }
+}
+
+static const MemoryRegionOps pci_vga_ioport_ops = {
+    .read = pci_vga_ioport_read,
+    .write = pci_vga_ioport_write,
+    .valid = { .min_access_size = 1, .max_access_size = 4 },
+    .impl = { .min_access_size = 1, .max_access_size = 2 },
+};
+
+static uint64_t pci_vga_bochs_read(void *opaque, hwaddr addr, unsigned size)
+{
+    VGACommonState *s = opaque;
+
+    vbe_ioport_write_index(s, addr >> 1);
+    return vbe_ioport_read_data(s);
+}
+
+static void pci_vga_bochs_write(void *opaque, hwaddr addr, uint64_t val,
+                                unsigned size)
+{
+    VGACommonState *s = opaque;
+
+    vbe_ioport_write_index(s, addr >> 1);
+    vbe_ioport_write_data(s, val);
+}
+
+static const MemoryRegionOps pci_vga_bochs_ops = {
+    .read = pci_vga_bochs_read,
+    .write = pci_vga_bochs_write,
+    .valid = { .min_access_size = 1, .max_access_size = 4 },
+    .impl = { .min_access_size = 2, .max_access_size = 2 },
+};
+
+static uint64_t pci_vga_qext_read(void *opaque, hwaddr addr, unsigned size)
+{
+    switch (addr) {
+    case PCI_VGA_QEXT_REG_SIZE:
+        return PCI_VGA_QEXT_SIZE;
+    case PCI_VGA_QEXT_REG_BYTEORDER:
+        return PCI_VGA_QEXT_LITTLE_ENDIAN;
+    default:
+        return 0;
+    }
+}
+
+static void pci_vga_qext_write(void *opaque, hwaddr addr, uint64_t val,
+                               unsigned size)
+{
+    /* only little-endian framebuffers: a request for big-endian is ignored */
+}
+
+static const MemoryRegionOps pci_vga_qext_ops = {
+    .read = pci_vga_qext_read,
+    .write = pci_vga_qext_write,
+    .valid = { .min_access_size = 4, .max_access_size = 4 },
+    .impl = { .min_access_size = 4, .max_access_size = 4 },
+};
+
+static void pci_vga_reset(DeviceState *dev)
+{
+    vga_common_reset(&PCI_VGA(dev)->vga);
+}
+
+static void pci_vga_realize(PCIDevice *d, Error **errp)
+{
+    PCIVGAState *p = PCI_VGA(d);
+    VGACommonState *s = &p->vga;
+
+    if (!vga_common_init(s, OBJECT(d), errp)) {
+        return;
+    }
+    vga_init_legacy(s, get_system_memory(), get_system_io());
+    pci_register_bar(d, 0, PCI_BASE_ADDRESS_MEM_PREFETCH, &s->vram);
+
+    memory_region_init(&p->mmio, OBJECT(d), "vga.mmio", PCI_VGA_MMIO_SIZE);
+    memory_region_init_io(&p->mrs[0], OBJECT(d), &pci_vga_ioport_ops, s,
+                          "vga ioports remapped", PCI_VGA_IOPORT_SIZE);
+    memory_region_init_io(&p->mrs[1], OBJECT(d), &pci_vga_bochs_ops, s,
+                          "bochs dispi interface", PCI_VGA_BOCHS_SIZE);
+    memory_region_init_io(&p->mrs[2], OBJECT(d), &pci_vga_qext_ops, s,
+                          "qemu extended regs", PCI_VGA_QEXT_SIZE);
+    memory_region_add_subregion(&p->mmio, PCI_VGA_IOPORT_OFFSET, &p->mrs[0]);
+    memory_region_add_subregion(&p->mmio, PCI_VGA_BOCHS_OFFSET, &p->mrs[1]);
+    memory_region_add_subregion(&p->mmio, PCI_VGA_QEXT_OFFSET, &p->mrs[2]);
+    pci_register_bar(d, 2, PCI_BASE_ADDRESS_SPACE_MEMORY, &p->mmio);
+}
+
+static void pci_vga_exit(PCIDevice *d)
+{
+    PCIVGAState *p = PCI_VGA(d);
+
+    for (int i = 0; i < 3; i++) {
+        memory_region_del_subregion(&p->mmio, &p->mrs[i]);
+        memory_region_destroy(&p->mrs[i]);
+    }
+    memory_region_destroy(&p->mmio);
+    vga_common_exit(&p->vga);
+}
+
+static const Property pci_vga_properties[] = {
+    DEFINE_PROP_UINT32("vgamem_mb", PCIVGAState, vga.vram_size_mb, 16),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static void pci_vga_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
+
+    k->realize = pci_vga_realize;
+    k->exit = pci_vga_exit;
+    k->vendor_id = 0x1234;              /* QEMU's "Bochs" display */
+    k->device_id = 0x1111;
+    k->revision = 2;
+    k->class_id = PCI_CLASS_DISPLAY_VGA;
+    dc->reset = pci_vga_reset;
+    set_bit_category(dc, DEVICE_CATEGORY_DISPLAY);
+    device_class_set_props(dc, pci_vga_properties);
+}
+
+static const TypeInfo pci_vga_info = {
+    .name = TYPE_PCI_VGA,
+    .parent = TYPE_PCI_DEVICE,
+    .instance_size = sizeof(PCIVGAState),
+    .class_init = pci_vga_class_init,
+};
+
+static void pci_vga_register_types(void)
+{
+    type_register_static(&pci_vga_info);
+}
+
+type_init(pci_vga_register_types)
