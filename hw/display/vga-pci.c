@@ -31,6 +31,11 @@ struct PCIVGAState {
     VGACommonState vga;
     MemoryRegion mmio;
     MemoryRegion mrs[3];        /* ioports, bochs dispi, qemu ext */
+    bool mmio_bar;              /* property "mmio" */
+    bool qext;                  /* property "qemu-extended-regs" */
+    /* accepted for QEMU's command lines and `info qtree`; no EDID yet */
+    bool edid, global_vmstate;
+    uint32_t xres, yres, xmax, ymax, refresh_rate;
 };
 
 static uint64_t pci_vga_ioport_read(void *opaque, hwaddr addr, unsigned size)
@@ -136,8 +141,13 @@ static void pci_vga_realize(PCIDevice *d, Error **errp)
                           "qemu extended regs", PCI_VGA_QEXT_SIZE);
     memory_region_add_subregion(&p->mmio, PCI_VGA_IOPORT_OFFSET, &p->mrs[0]);
     memory_region_add_subregion(&p->mmio, PCI_VGA_BOCHS_OFFSET, &p->mrs[1]);
-    memory_region_add_subregion(&p->mmio, PCI_VGA_QEXT_OFFSET, &p->mrs[2]);
-    pci_register_bar(d, 2, PCI_BASE_ADDRESS_SPACE_MEMORY, &p->mmio);
+    if (p->qext) {
+        memory_region_add_subregion(&p->mmio, PCI_VGA_QEXT_OFFSET,
+                                    &p->mrs[2]);
+    }
+    if (p->mmio_bar) {
+        pci_register_bar(d, 2, PCI_BASE_ADDRESS_SPACE_MEMORY, &p->mmio);
+    }
 }
 
 static void pci_vga_exit(PCIDevice *d)
@@ -145,7 +155,9 @@ static void pci_vga_exit(PCIDevice *d)
     PCIVGAState *p = PCI_VGA(d);
 
     for (int i = 0; i < 3; i++) {
-        memory_region_del_subregion(&p->mmio, &p->mrs[i]);
+        if (i < 2 || p->qext) {
+            memory_region_del_subregion(&p->mmio, &p->mrs[i]);
+        }
         memory_region_destroy(&p->mrs[i]);
     }
     memory_region_destroy(&p->mmio);
@@ -154,6 +166,15 @@ static void pci_vga_exit(PCIDevice *d)
 
 static const Property pci_vga_properties[] = {
     DEFINE_PROP_UINT32("vgamem_mb", PCIVGAState, vga.vram_size_mb, 16),
+    DEFINE_PROP_BOOL("mmio", PCIVGAState, mmio_bar, true),
+    DEFINE_PROP_BOOL("qemu-extended-regs", PCIVGAState, qext, true),
+    DEFINE_PROP_BOOL("edid", PCIVGAState, edid, true),
+    DEFINE_PROP_UINT32("xres", PCIVGAState, xres, 1280),
+    DEFINE_PROP_UINT32("yres", PCIVGAState, yres, 800),
+    DEFINE_PROP_UINT32("xmax", PCIVGAState, xmax, 0),
+    DEFINE_PROP_UINT32("ymax", PCIVGAState, ymax, 0),
+    DEFINE_PROP_UINT32("refresh_rate", PCIVGAState, refresh_rate, 0),
+    DEFINE_PROP_BOOL("global-vmstate", PCIVGAState, global_vmstate, false),
     DEFINE_PROP_END_OF_LIST(),
 };
 
