@@ -9,7 +9,7 @@ PACKAGES=(
     libvncserver-dev zlib1g-dev libjson-glib-dev liblzma-dev libcapstone-dev
     libpng-dev console-setup-linux
     binutils socat bc time kmod
-    vncsnapshot libjpeg-turbo-progs
+    vncsnapshot libjpeg-turbo-progs xvfb x11-apps xdotool
     qemu-system-x86 qemu-utils seabios
 )
 
