@@ -679,11 +679,25 @@ def gen_visit(schema):
             c('    return qapi_object_to_json(o);')
             c('}')
             c()
-            if e['meta'] == 'struct':
+            if e['meta'] == 'struct' and readable(schema, n):
                 gen_struct_from_json(schema, h, c, e)
         gen_list_visit(schema, h, c, n)
     h('#endif')
     return h.text(), c.text()
+
+
+def readable(schema, typ):
+    """Whether @typ can be read from JSON: unions cannot, nor structs and
+    lists that contain one (they are output only, or arguments of
+    'gen': false commands whose marshallers read the JSON themselves)."""
+    k = schema.kind(typ)
+    if k == 'list':
+        return readable(schema, typ[0])
+    if k == 'union':
+        return False
+    if k == 'struct':
+        return all(readable(schema, m.type) for m in schema.types[typ]['members'])
+    return True
 
 
 def gen_struct_from_json(schema, h, c, e):
@@ -749,7 +763,7 @@ def gen_list_visit(schema, h, c, elem):
     c('    return qapi_array_to_json(a);')
     c('}')
     c()
-    if elem in schema.types and schema.types[elem]['meta'] == 'union':
+    if not readable(schema, elem):
         return
     h('bool qapi_%s_from_json(JsonNode *node, const char *name, %s **out, '
       'Error **errp);' % (ln, ln))

@@ -39,6 +39,34 @@ class TestInput(unittest.TestCase):
                 self.assertEqual(g.hmp(line), '')
                 out += more
                 self.assertEqual(g.wait_serial(out, 10), out)
+            # the same through QMP
+            for cmd, args, more in [
+                    ('send-key', {'keys': [{'type': 'qcode', 'data': 'b'}],
+                                  'hold-time': 10}, 'k30 kb0 '),
+                    ('input-send-event', {'events': [
+                        {'type': 'key', 'data': {
+                            'key': {'type': 'qcode', 'data': 'c'},
+                            'down': True}},
+                        {'type': 'key', 'data': {
+                            'key': {'type': 'number', 'data': 0x2e},
+                            'down': False}}]}, 'k2e kae '),
+                    ('input-send-event', {'events': [
+                        {'type': 'rel', 'data': {'axis': 'x', 'value': 3}},
+                        {'type': 'rel', 'data': {'axis': 'y', 'value': 4}},
+                        {'type': 'btn', 'data': {'button': 'right',
+                                                 'down': True}}]},
+                     'm2a m03 mfc ')]:
+                self.assertEqual(g.qmp.cmd(cmd, args), {'return': {}})
+                out += more
+                self.assertEqual(g.wait_serial(out, 10), out)
+            self.assertEqual(g.qmp.cmd('send-key', {'keys': [
+                {'type': 'qcode', 'data': 'foo'}]}),
+                {'error': {'class': 'GenericError', 'desc':
+                           "Parameter 'data' does not accept value 'foo'"}})
+            self.assertEqual(g.qmp.cmd('input-send-event', {'events': [
+                {'type': 'bogus'}]}),
+                {'error': {'class': 'GenericError', 'desc':
+                           "Parameter 'type' does not accept value 'bogus'"}})
             self.assertEqual(g.hmp('sendkey foo'),
                              'invalid parameter: foo\r\n')
             self.assertEqual(g.hmp('sendkey ctrl-'),

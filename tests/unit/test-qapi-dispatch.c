@@ -126,6 +126,14 @@ void qmp_change_vnc_password(const char *password, Error **errp)
 {
 }
 
+void qmp_send_key(JsonObject *args, JsonNode **ret, Error **errp)
+{
+}
+
+void qmp_input_send_event(JsonObject *args, JsonNode **ret, Error **errp)
+{
+}
+
 CpuInfoFastList *qmp_query_cpus_fast(Error **errp)
 {
     CpuInfoFastList *list = g_new0(CpuInfoFastList, 1);
