@@ -933,11 +933,13 @@ def gen_commands(schema, h, c):
         c()
 
     c('const QmpCommand qmp_commands[] = {')
-    # QEMU registers the generated commands in schema order and the
+    # QEMU registers the generated commands in schema order and its
     # hand-written ('gen': false) ones after them; query-commands lists
-    # them newest first.
-    ordered = [e for e in schema.commands() if is_gen(e)] + \
-        [e for e in schema.commands() if not is_gen(e)]
+    # them newest first.  Commands kemu reads by hand only because the
+    # generator cannot (send-key, input-send-event) keep their place.
+    late = [e for e in schema.commands()
+            if not is_gen(e) and e['name'] in QEMU_HAND_WRITTEN]
+    ordered = [e for e in schema.commands() if e not in late] + late
     for e in ordered:
         c('    { "%s", qmp_marshal_%s, %s, %s },' % (
             e['name'], c_name(e['name']),
@@ -945,6 +947,10 @@ def gen_commands(schema, h, c):
             'true' if e.get('allow-preconfig') else 'false'))
     c('    { NULL, NULL, false, false }')
     c('};')
+
+
+# The commands QEMU 7.2 itself marshals by hand.
+QEMU_HAND_WRITTEN = {'device_add'}
 
 
 def gen_commands_with_readers(schema):
