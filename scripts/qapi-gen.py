@@ -686,17 +686,23 @@ def gen_visit(schema):
     return h.text(), c.text()
 
 
-def readable(schema, typ):
+def readable(schema, typ, seen=None):
     """Whether @typ can be read from JSON: unions cannot, nor structs and
     lists that contain one (they are output only, or arguments of
-    'gen': false commands whose marshallers read the JSON themselves)."""
+    'gen': false commands whose marshallers read the JSON themselves).
+    Recursive types (PciDeviceInfo) count as readable where they recur."""
     k = schema.kind(typ)
     if k == 'list':
-        return readable(schema, typ[0])
+        return readable(schema, typ[0], seen)
     if k == 'union':
         return False
     if k == 'struct':
-        return all(readable(schema, m.type) for m in schema.types[typ]['members'])
+        seen = seen or set()
+        if typ in seen:
+            return True
+        seen.add(typ)
+        return all(readable(schema, m.type, seen)
+                   for m in schema.types[typ]['members'])
     return True
 
 

@@ -35,6 +35,10 @@
 #include "hw/nvram/fw_cfg.h"
 #include "hw/acpi/acpi-build.h"
 #include "hw/acpi/piix4.h"
+#include "hw/pci/pci.h"
+#include "hw/pci-host/i440fx.h"
+#include "hw/isa/piix.h"
+#include "hw/timer/hpet.h"
 #include "accel/accel.h"
 #include "target/x86/cpu.h"
 #include "chardev/char.h"
@@ -49,6 +53,9 @@
 /* Direct Linux boot: where the ACPI tables go, as with SeaBIOS. */
 #define PC_ACPI_TABLES_SIZE (128 * KiB)
 #define PC_ACPI_RSDP_ADDR   0xf5a00
+/* The 32-bit PCI window ends below the IOAPIC; QEMU's 64-bit one is 2 GiB. */
+#define PC_PCI_HOLE_END     0xfebfffff
+#define PC_PCI_HOLE64_SIZE  (2 * GiB)
 
 /* ---- interrupt wiring ---- */
 
@@ -76,6 +83,21 @@ static void pc_kvm_gsi(void *opaque, int n, int level)
 
     if (accel && accel->set_irq) {
         accel->set_irq(n, level);
+    }
+}
+
+/*
+ * MSIs: with an in-kernel irqchip the accelerator delivers them; otherwise
+ * they are memory writes that the local APIC window decodes.
+ */
+static void pc_msi_trigger(uint64_t addr, uint32_t data)
+{
+    const AccelOps *accel = current_accel();
+
+    if (accel_irqchip_in_kernel() && accel && accel->send_msi) {
+        accel->send_msi(addr, data);
+    } else {
+        address_space_st(&address_space_memory, addr, 4, data);
     }
 }
 
@@ -242,6 +264,56 @@ void pc_cmos_init(PCMachineState *pcms, DeviceState *rtc)
     rtc_set_memory(rtc, 0x14, 0x02 | 0x04);
 }
 
+/* ---- PCI ---- */
+
+/* The i440FX host bridge, its bus "pci.0" and PIIX3 with the ISA bus. */
+static bool pc_pci_init(PCMachineState *pcms, Error **errp)
+{
+    pcms->pci_bus = i440fx_init(get_system_memory(), get_system_io(), errp);
+    if (!pcms->pci_bus) {
+        return false;
+    }
+    pcms->pci_bus->msi_trigger = pc_msi_trigger;
+    pcms->piix3 = piix3_init(pcms->pci_bus, get_system_io(), errp);
+    if (!pcms->piix3) {
+        return false;
+    }
+    pcms->isa_bus = pcms->piix3->isa_bus;
+    return true;
+}
+
+/* Byte accesses to 0xcf9 inside the host bridge's 0xcf8 dword register. */
+static void pc_pci_set_cf9(MemoryRegion *rcr)
+{
+    Object *host = object_resolve_path_type("", TYPE_I440FX_PCI_HOST_BRIDGE,
+                                            NULL);
+
+    if (host) {
+        I440FX_PCI_HOST_BRIDGE(host)->cf9_passthrough = rcr;
+    }
+}
+
+/*
+ * Booting Linux without firmware: do what SeaBIOS does to the chipset,
+ * route PIRQA-D to ISA IRQs 10, 10, 11, 11 and set each function's
+ * Interrupt Line, so the ACPI link devices' current settings are true.
+ */
+static void pc_pci_firmware_setup(PCMachineState *pcms)
+{
+    static const uint8_t pirqs[PIIX_NUM_PIRQS] = { 10, 10, 11, 11 };
+
+    piix3_set_pirq_routing(pcms->piix3, pirqs);
+    for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
+        PCIDevice *d = pcms->pci_bus->devices[devfn];
+        int pin = d ? d->config[PCI_INTERRUPT_PIN] : 0;
+
+        if (pin >= 1 && pin <= PCI_NUM_PINS) {
+            d->config[PCI_INTERRUPT_LINE] =
+                pirqs[piix3_pirq_of(PCI_SLOT(devfn), pin - 1)];
+        }
+    }
+}
+
 /* ---- devices ---- */
 
 static bool pc_add_serial(PCMachineState *pcms, int index, Chardev *chr,
@@ -257,13 +329,35 @@ static bool pc_add_serial(PCMachineState *pcms, int index, Chardev *chr,
     return qdev_realize_and_unref(dev, BUS(pcms->isa_bus), errp);
 }
 
+/*
+ * The HPET's comparators reach GSIs directly (IOAPIC inputs, or the
+ * accelerator's GSIs); its legacy replacement route takes over ISA IRQ 0
+ * and 8, so the PIT's and RTC's interrupts pass through it.
+ */
+static bool pc_hpet_init(PCMachineState *pcms, Error **errp)
+{
+    IRQLine *gsi[HPET_NUM_GSI];
+
+    for (int i = 0; i < HPET_NUM_GSI; i++) {
+        gsi[i] = pcms->ioapic ? ioapic_get_irq_in(pcms->ioapic, i)
+                              : irq_line_new(pc_kvm_gsi, pcms, i);
+    }
+    pcms->hpet = hpet_init(gsi, pcms->isa_irqs[0], pcms->isa_irqs[8], errp);
+    return pcms->hpet != NULL;
+}
+
 static bool pc_basic_devices_init(PCMachineState *pcms, Error **errp)
 {
     ISABus *bus = pcms->isa_bus;
     DeviceState *dev;
 
+    if (pcms->hpet_enabled && !pc_hpet_init(pcms, errp)) {
+        return false;
+    }
     if (!accel_irqchip_in_kernel()) {
-        pcms->pit = i8254_pit_init(bus, 0x40, pcms->isa_irqs[0], errp);
+        pcms->pit = i8254_pit_init(bus, 0x40,
+                                   pcms->hpet ? hpet_pit_in(pcms->hpet)
+                                              : pcms->isa_irqs[0], errp);
         if (!pcms->pit) {
             return false;
         }
@@ -271,7 +365,9 @@ static bool pc_basic_devices_init(PCMachineState *pcms, Error **errp)
     if (!pcspk_init(bus, pcms->pit, errp)) {
         return false;
     }
-    pcms->rtc = mc146818_rtc_init(bus, 2000, NULL, errp);
+    pcms->rtc = mc146818_rtc_init(bus, 2000,
+                                  pcms->hpet ? hpet_rtc_in(pcms->hpet) : NULL,
+                                  errp);
     if (!pcms->rtc) {
         return false;
     }
@@ -289,6 +385,7 @@ static bool pc_basic_devices_init(PCMachineState *pcms, Error **errp)
     if (!qdev_realize_and_unref(dev, BUS(bus), errp)) {
         return false;
     }
+    pc_pci_set_cf9(piix_reset_control_region(dev));
     pcms->acpi_pm = piix4_pm_init(bus, errp);
     if (!pcms->acpi_pm) {
         return false;
@@ -352,8 +449,21 @@ static bool pc_acpi_write_tables(PCMachineState *pcms, Error **errp)
     cfg.tables_size = PC_ACPI_TABLES_SIZE;
     cfg.rsdp_addr = PC_ACPI_RSDP_ADDR;
     cfg.has_pit = true;     /* ours, or the in-kernel one under KVM */
+    cfg.has_hpet = pcms->hpet != NULL;
+    cfg.hpet_addr = HPET_BASE;
+    cfg.hpet_id = HPET_CAP_ID_LOW;
     cfg.has_rtc = pcms->rtc != NULL;
     cfg.has_i8042 = pcms->i8042 != NULL;
+    if (pcms->pci_bus) {
+        uint64_t hole64 = QEMU_ALIGN_UP(0x100000000ULL +
+                                        pcms->above_4g_mem_size, GiB);
+
+        cfg.has_pci = true;
+        cfg.pci_hole_start = pcms->below_4g_mem_size;
+        cfg.pci_hole_end = PC_PCI_HOLE_END;
+        cfg.pci_hole64_start = hole64;
+        cfg.pci_hole64_end = hole64 + PC_PCI_HOLE64_SIZE - 1;
+    }
     for (GList *l = BUS(pcms->isa_bus)->children; l; l = l->next) {
         Object *obj = l->data;
 
@@ -479,8 +589,7 @@ static void pc_init(MachineState *ms, Error **errp)
         }
     }
 
-    pcms->isa_bus = isa_bus_new(NULL, get_system_io());
-    if (!pc_init_irqs(pcms, errp) || !pc_basic_devices_init(pcms, errp) ||
+    if (!pc_pci_init(pcms, errp) || !pc_init_irqs(pcms, errp) || !pc_basic_devices_init(pcms, errp) ||
         !pc_fw_cfg_init(pcms, errp)) {
         return;
     }
@@ -500,6 +609,13 @@ static void pc_reset(MachineState *ms)
     }
     if (pcms->linux_boot && bsp) {
         Error *err = NULL;
+
+        pc_pci_firmware_setup(pcms);
+        /* No firmware runs: set up the memory types SeaBIOS would. */
+        for (unsigned i = 0; i < x86_cpus->len; i++) {
+            x86_cpu_set_firmware_mtrrs(g_ptr_array_index(x86_cpus, i),
+                                       PC_I440FX_LOWMEM);
+        }
 
         if (!linux_boot_write_to_guest(pcms->linux_boot, &err) ||
             !pc_acpi_write_tables(pcms, &err)) {
@@ -529,9 +645,19 @@ static void pc_machine_finalize(Object *obj)
     pcms->linux_boot = NULL;
 }
 
+static void pc_machine_instance_init(Object *obj)
+{
+    PC_MACHINE(obj)->hpet_enabled = true;
+}
+
 static void pc_machine_class_init(ObjectClass *klass, void *data)
 {
     MachineClass *mc = MACHINE_CLASS(klass);
+
+    object_class_property_add_bool(klass, "hpet",
+                                   offsetof(PCMachineState, hpet_enabled));
+    object_class_property_set_description(klass, "hpet",
+        "Enable/disable high precision event timer emulation");
 
     mc->alias = "pc";
     mc->desc = "Standard PC (i440FX + PIIX, 1996)";
@@ -548,6 +674,7 @@ static const TypeInfo pc_machine_info = {
     .name = TYPE_PC_MACHINE,
     .parent = TYPE_MACHINE,
     .instance_size = sizeof(PCMachineState),
+    .instance_init = pc_machine_instance_init,
     .instance_finalize = pc_machine_finalize,
     .class_init = pc_machine_class_init,
 };
