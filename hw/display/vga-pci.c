@@ -3,15 +3,19 @@
  * 0300).  BAR 0: the VRAM as a prefetchable linear framebuffer; BAR 2: 4
  * KiB of MMIO for drivers that avoid port I/O (Linux's bochs-drm): the
  * VGA ports 0x3c0-0x3df at 0x400, the Bochs VBE registers at 0x500 (index
- * * 2, 16-bit) and QEMU's extended registers at 0x600.  The legacy ports
- * and window are decoded as on every VGA.  Not modelled: EDID, the ROM.
+ * * 2, 16-bit), QEMU's extended registers at 0x600 and an EDID block at
+ * 0 (edid=on).  The legacy ports and window are decoded as on every VGA.
+ * Not modelled: the option ROM.
  */
 #include "qemu/osdep.h"
 #include "hw/pci/pci.h"
 #include "hw/display/vga.h"
+#include "hw/display/edid.h"
 
 #define TYPE_PCI_VGA "VGA"
 
+#define PCI_VGA_EDID_OFFSET     0x000
+#define PCI_VGA_EDID_SIZE       0x400
 #define PCI_VGA_IOPORT_OFFSET   0x400
 #define PCI_VGA_IOPORT_SIZE     0x20
 #define PCI_VGA_BOCHS_OFFSET    0x500
@@ -31,10 +35,13 @@ struct PCIVGAState {
     VGACommonState vga;
     MemoryRegion mmio;
     MemoryRegion mrs[3];        /* ioports, bochs dispi, qemu ext */
+    MemoryRegion edid_mr;
+    uint8_t edid_blob[EDID_BLOCK_SIZE];
     bool mmio_bar;              /* property "mmio" */
     bool qext;                  /* property "qemu-extended-regs" */
-    /* accepted for QEMU's command lines and `info qtree`; no EDID yet */
-    bool edid, global_vmstate;
+    bool edid;                  /* EDID at BAR 2 offset 0 for bochs-drm */
+    /* accepted for QEMU's command lines and `info qtree` */
+    bool global_vmstate;
     uint32_t xres, yres, xmax, ymax, refresh_rate;
 };
 
@@ -116,6 +123,32 @@ static const MemoryRegionOps pci_vga_qext_ops = {
     .impl = { .min_access_size = 4, .max_access_size = 4 },
 };
 
+static uint64_t pci_vga_edid_read(void *opaque, hwaddr addr, unsigned size)
+{
+    PCIVGAState *p = opaque;
+    uint64_t val = 0;
+
+    for (unsigned i = 0; i < size; i++) {
+        if (addr + i < EDID_BLOCK_SIZE) {
+            val |= (uint64_t)p->edid_blob[addr + i] << (8 * i);
+        }
+    }
+    return val;
+}
+
+static void pci_vga_edid_write(void *opaque, hwaddr addr, uint64_t val,
+                               unsigned size)
+{
+    /* read-only */
+}
+
+static const MemoryRegionOps pci_vga_edid_ops = {
+    .read = pci_vga_edid_read,
+    .write = pci_vga_edid_write,
+    .valid = { .min_access_size = 1, .max_access_size = 4 },
+    .impl = { .min_access_size = 1, .max_access_size = 4 },
+};
+
 static void pci_vga_reset(DeviceState *dev)
 {
     vga_common_reset(&PCI_VGA(dev)->vga);
@@ -145,6 +178,14 @@ static void pci_vga_realize(PCIDevice *d, Error **errp)
         memory_region_add_subregion(&p->mmio, PCI_VGA_QEXT_OFFSET,
                                     &p->mrs[2]);
     }
+    memory_region_init_io(&p->edid_mr, OBJECT(d), &pci_vga_edid_ops, p,
+                          "edid", PCI_VGA_EDID_SIZE);
+    if (p->edid) {
+        edid_generate(p->edid_blob, p->xres ? p->xres : 1280,
+                      p->yres ? p->yres : 800);
+        memory_region_add_subregion(&p->mmio, PCI_VGA_EDID_OFFSET,
+                                    &p->edid_mr);
+    }
     if (p->mmio_bar) {
         pci_register_bar(d, 2, PCI_BASE_ADDRESS_SPACE_MEMORY, &p->mmio);
     }
@@ -160,6 +201,10 @@ static void pci_vga_exit(PCIDevice *d)
         }
         memory_region_destroy(&p->mrs[i]);
     }
+    if (p->edid) {
+        memory_region_del_subregion(&p->mmio, &p->edid_mr);
+    }
+    memory_region_destroy(&p->edid_mr);
     memory_region_destroy(&p->mmio);
     vga_common_exit(&p->vga);
 }

@@ -5,9 +5,8 @@ mode, and screendump shows that mode.
     test_vga_linux.py KEMU_BINARY GUEST_BUILDER
 
 Boots the Linux test guest with kemu.test=vga (tests/guests/linux/tests/
-vga.sh): modprobe bochs, print fb0's geometry.  QEMU's VGA offers EDID
-and so gets 1280x800; kemu has no EDID yet and gets bochs-drm's default
-1024x768.
+vga.sh): modprobe bochs, print fb0's geometry.  The VGA's EDID offers
+1280x800 (xres/yres), as QEMU's does, and bochs-drm takes it.
 """
 import os
 import subprocess
@@ -55,6 +54,8 @@ class TestVGALinux(unittest.TestCase):
                     out = f.read()
             self.assertIn('[drm] Found bochs VGA, ID 0xb0c5.', out)
             self.assertIn('GUEST-VGA name bochs-drmdrmfb', out)
+            self.assertIn('[drm] Found EDID data blob.', out)
+            self.assertIn('GUEST-VGA virtual_size 1280,800', out)
             size = out.split('GUEST-VGA virtual_size ')[1].split()[0]
             w, h = map(int, size.split(','))
             time.sleep(1)

@@ -9,6 +9,7 @@
 #include "exec/memory.h"
 #include "hw/isa/isa.h"
 #include "ui/console.h"
+#include "hw/display/edid.h"
 
 static DeviceState *vga;
 static QemuConsole *con;
@@ -189,6 +190,23 @@ static void test_vbe(void)
     g_assert_cmpint(cpu_inw(0x1cf), ==, 16);
 }
 
+static void test_edid(void)
+{
+    uint8_t e[EDID_BLOCK_SIZE];
+    uint8_t sum = 0;
+
+    edid_generate(e, 1280, 800);
+    g_assert_cmpmem(e, 8, "\x00\xff\xff\xff\xff\xff\xff\x00", 8);
+    for (int i = 0; i < EDID_BLOCK_SIZE; i++) {
+        sum += e[i];
+    }
+    g_assert_cmpint(sum, ==, 0);
+    /* the preferred (first detailed) timing is 1280x800 */
+    g_assert_cmpint(e[56] | (e[58] >> 4) << 8, ==, 1280);
+    g_assert_cmpint(e[59] | (e[61] >> 4) << 8, ==, 800);
+    g_assert_cmpmem(e + 77, 12, "QEMU Monitor", 12);
+}
+
 int main(int argc, char **argv)
 {
     ISABus *bus;
@@ -208,5 +226,6 @@ int main(int argc, char **argv)
     g_test_add_func("/hw/vga/planar", test_planar);
     g_test_add_func("/hw/vga/chain4", test_chain4);
     g_test_add_func("/hw/vga/vbe", test_vbe);
+    g_test_add_func("/hw/vga/edid", test_edid);
     return g_test_run();
 }
