@@ -346,7 +346,22 @@ HMPArgs *hmp_parse_arguments(Monitor *mon, const char **endp,
                 p++;
             }
             if (*p == '-') {
-                if (p[1] == opt) {
+                if (p[1] == opt && *typestr == 's') {
+                    /* "-fs": an option with a value ("-f png") */
+                    g_autofree char *str = NULL;
+
+                    p += 2;
+                    while (g_ascii_isspace(*p)) {
+                        p++;
+                    }
+                    str = hmp_get_str(mon, &p);
+                    if (!str) {
+                        monitor_printf(mon, "%s: string expected\n",
+                                       cmd->name);
+                        goto fail;
+                    }
+                    hmp_args_put(args, key, str, 1);
+                } else if (p[1] == opt) {
                     p += 2;
                     hmp_args_put(args, key, NULL, 1);
                 } else if (!hmp_valid_option(p[1], typestr)) {

@@ -76,6 +76,12 @@ void hmp_change(Monitor *mon, const HMPArgs *args)
     Error *err = NULL;
     const char *fmt = hmp_arg_str(args, "arg");
 
+    /* "change vnc password PW" shares the command (QEMU's hmp_change). */
+    if (!strcmp(hmp_arg_str(args, "device"), "vnc")) {
+        hmp_change_vnc(mon, args);
+        return;
+    }
+
     qmp_blockdev_change_medium(true, hmp_arg_str(args, "device"), false,
                                NULL, hmp_arg_str(args, "target"), fmt != NULL,
                                fmt, false, NULL, &err);

@@ -7,7 +7,9 @@ PACKAGES=(
     build-essential pkg-config meson ninja-build python3
     libglib2.0-dev libpixman-1-dev libsdl2-dev libslirp-dev
     libvncserver-dev zlib1g-dev libjson-glib-dev liblzma-dev libcapstone-dev
+    libpng-dev console-setup-linux
     binutils socat bc time kmod
+    vncsnapshot libjpeg-turbo-progs xvfb x11-apps xdotool
     qemu-system-x86 qemu-utils seabios
 )
 

@@ -679,11 +679,31 @@ def gen_visit(schema):
             c('    return qapi_object_to_json(o);')
             c('}')
             c()
-            if e['meta'] == 'struct':
+            if e['meta'] == 'struct' and readable(schema, n):
                 gen_struct_from_json(schema, h, c, e)
         gen_list_visit(schema, h, c, n)
     h('#endif')
     return h.text(), c.text()
+
+
+def readable(schema, typ, seen=None):
+    """Whether @typ can be read from JSON: unions cannot, nor structs and
+    lists that contain one (they are output only, or arguments of
+    'gen': false commands whose marshallers read the JSON themselves).
+    Recursive types (PciDeviceInfo) count as readable where they recur."""
+    k = schema.kind(typ)
+    if k == 'list':
+        return readable(schema, typ[0], seen)
+    if k == 'union':
+        return False
+    if k == 'struct':
+        seen = seen or set()
+        if typ in seen:
+            return True
+        seen.add(typ)
+        return all(readable(schema, m.type, seen)
+                   for m in schema.types[typ]['members'])
+    return True
 
 
 def gen_struct_from_json(schema, h, c, e):
@@ -749,7 +769,7 @@ def gen_list_visit(schema, h, c, elem):
     c('    return qapi_array_to_json(a);')
     c('}')
     c()
-    if elem in schema.types and schema.types[elem]['meta'] == 'union':
+    if not readable(schema, elem):
         return
     h('bool qapi_%s_from_json(JsonNode *node, const char *name, %s **out, '
       'Error **errp);' % (ln, ln))
@@ -919,11 +939,13 @@ def gen_commands(schema, h, c):
         c()
 
     c('const QmpCommand qmp_commands[] = {')
-    # QEMU registers the generated commands in schema order and the
+    # QEMU registers the generated commands in schema order and its
     # hand-written ('gen': false) ones after them; query-commands lists
-    # them newest first.
-    ordered = [e for e in schema.commands() if is_gen(e)] + \
-        [e for e in schema.commands() if not is_gen(e)]
+    # them newest first.  Commands kemu reads by hand only because the
+    # generator cannot (send-key, input-send-event) keep their place.
+    late = [e for e in schema.commands()
+            if not is_gen(e) and e['name'] in QEMU_HAND_WRITTEN]
+    ordered = [e for e in schema.commands() if e not in late] + late
     for e in ordered:
         c('    { "%s", qmp_marshal_%s, %s, %s },' % (
             e['name'], c_name(e['name']),
@@ -931,6 +953,10 @@ def gen_commands(schema, h, c):
             'true' if e.get('allow-preconfig') else 'false'))
     c('    { NULL, NULL, false, false }')
     c('};')
+
+
+# The commands QEMU 7.2 itself marshals by hand.
+QEMU_HAND_WRITTEN = {'device_add'}
 
 
 def gen_commands_with_readers(schema):

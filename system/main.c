@@ -38,6 +38,7 @@ static void build_machine(const KemuConfig *cfg)
             startup_fail(err);
         }
     }
+    startup_create_display(cfg);
     startup_create_devices(cfg);
     qdev_prop_check_globals();
 }

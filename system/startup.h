@@ -35,6 +35,8 @@ void startup_configure_accelerator(const KemuConfig *cfg, MachineState *ms);
 void startup_create_chardevs(const KemuConfig *cfg);
 /* -global */
 void startup_register_globals(const KemuConfig *cfg);
+/* -vga (the default VGA), then -display / -vnc (system/display-setup.c). */
+void startup_create_display(const KemuConfig *cfg);
 /* -device, in command-line order, after the board exists. */
 void startup_create_devices(const KemuConfig *cfg);
 /* Warn about options whose subsystem kemu does not have yet. */

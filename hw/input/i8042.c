@@ -12,7 +12,9 @@
 #include "qemu/osdep.h"
 #include "qemu/log.h"
 #include "hw/input/i8042.h"
+#include "hw/input/ps2.h"
 #include "system/runstate.h"
+#include "ui/input.h"
 
 /* Status register */
 #define STAT_OBF        0x01
@@ -84,6 +86,12 @@ struct I8042State {
     uint8_t mouse_resolution;
     uint8_t mouse_rate;
     uint8_t mouse_buttons;
+    /* IntelliMouse: 0 plain, 3 wheel, 4 wheel + 5 buttons (device ID) */
+    uint8_t mouse_type;
+    uint8_t mouse_rates[3];     /* the last three sample rates set */
+    int mouse_dz;
+
+    QemuInputHandlerState *input;
 };
 
 /* ---- queues ---- */
@@ -300,6 +308,8 @@ static void mouse_put(I8042State *s, uint8_t b)
 
 static void mouse_put_packet(I8042State *s, int dx, int dy)
 {
+    int dz = MAX(-8, MIN(7, s->mouse_dz));
+
     uint8_t b0 = 0x08 | (s->mouse_buttons & 7);
 
     dx = MAX(-256, MIN(255, dx));
@@ -313,6 +323,13 @@ static void mouse_put_packet(I8042State *s, int dx, int dy)
     mouse_put(s, b0);
     mouse_put(s, dx & 0xff);
     mouse_put(s, dy & 0xff);
+    /* IntelliMouse packets carry the wheel in a fourth byte */
+    if (s->mouse_type == 3) {
+        mouse_put(s, dz & 0xff);
+    } else if (s->mouse_type == 4) {
+        mouse_put(s, dz & 0x0f);
+    }
+    s->mouse_dz -= dz;
 }
 
 static void mouse_write(I8042State *s, uint8_t val)
@@ -325,6 +342,20 @@ static void mouse_write(I8042State *s, uint8_t val)
             s->mouse_resolution = val & 3;
         } else {
             s->mouse_rate = val;
+            /*
+             * The IntelliMouse knock: rates 200, 100, 80 enable the wheel
+             * (ID 3), then 200, 200, 80 the fifth buttons (ID 4).
+             */
+            s->mouse_rates[0] = s->mouse_rates[1];
+            s->mouse_rates[1] = s->mouse_rates[2];
+            s->mouse_rates[2] = val;
+            if (s->mouse_rates[0] == 200 && s->mouse_rates[2] == 80) {
+                if (s->mouse_rates[1] == 100) {
+                    s->mouse_type = 3;
+                } else if (s->mouse_rates[1] == 200 && s->mouse_type == 3) {
+                    s->mouse_type = 4;
+                }
+            }
         }
         mouse_put(s, REPLY_ACK);
         return;
@@ -376,9 +407,9 @@ static void mouse_write(I8042State *s, uint8_t val)
         s->mouse_remote = true;
         mouse_put(s, REPLY_ACK);
         break;
-    case 0xf2:                      /* identify: standard PS/2 mouse */
+    case 0xf2:                      /* identify: 0, or 3/4 after the knock */
         mouse_put(s, REPLY_ACK);
-        mouse_put(s, 0x00);
+        mouse_put(s, s->mouse_type);
         break;
     case 0xf4:
         s->mouse_enabled = true;
@@ -396,6 +427,8 @@ static void mouse_write(I8042State *s, uint8_t val)
         ps2_queue_reset(&s->mouse_q);
         mouse_reset_defaults(s);
         s->mouse_wrap = false;
+        s->mouse_type = 0;
+        memset(s->mouse_rates, 0, sizeof(s->mouse_rates));
         mouse_put(s, REPLY_ACK);
         mouse_put(s, REPLY_POR);
         mouse_put(s, 0x00);
@@ -416,6 +449,58 @@ void i8042_mouse_event(DeviceState *dev, int dx, int dy, int buttons)
         mouse_put_packet(s, dx, dy);
     }
 }
+
+/* ---- events from ui/input ---- */
+
+/*
+ * With translation on (command byte bit 6) and set 2 selected, the 8042
+ * would turn the keyboard's set 2 into set 1: send set 1 directly.
+ */
+static void i8042_input_key(void *opaque, QKeyCode qcode, bool down)
+{
+    I8042State *s = opaque;
+    uint8_t bytes[8];
+    int set = (s->mode & MODE_KCC) ? 1 : (s->kbd_scancode_set == 1 ? 1 : 2);
+    int n = ps2_scancode_bytes(qemu_input_key_qcode_to_number(qcode), down,
+                               set, bytes);
+
+    for (int i = 0; i < n && s->kbd_scan_enabled; i++) {
+        kbd_put(s, bytes[i]);
+    }
+}
+
+static void i8042_input_mouse(void *opaque, int dx, int dy, int dz,
+                              uint32_t buttons)
+{
+    I8042State *s = opaque;
+    int ps2_buttons = ((buttons >> INPUT_BUTTON_LEFT) & 1) |
+                      (((buttons >> INPUT_BUTTON_RIGHT) & 1) << 1) |
+                      (((buttons >> INPUT_BUTTON_MIDDLE) & 1) << 2);
+
+    /* PS/2 counts up as positive; one packet carries at most 255 */
+    dy = -dy;
+    if (s->mouse_type) {
+        s->mouse_dz += dz;
+    }
+    /* bounded: packets are only sent (and the deltas used up) when enabled */
+    for (int i = 0; i < 64; i++) {
+        int px = MAX(-255, MIN(255, dx)), py = MAX(-255, MIN(255, dy));
+
+        i8042_mouse_event(DEVICE(s), px, py, ps2_buttons);
+        dx -= px;
+        dy -= py;
+        if (!dx && !dy && !s->mouse_dz) {
+            break;
+        }
+    }
+    s->mouse_dz = 0;
+}
+
+static const QemuInputHandler i8042_input_handler = {
+    .name = "QEMU PS/2 Keyboard and Mouse",
+    .key = i8042_input_key,
+    .mouse = i8042_input_mouse,
+};
 
 /* ---- ports ---- */
 
@@ -594,6 +679,9 @@ static void i8042_reset(DeviceState *dev)
     mouse_reset_defaults(s);
     s->mouse_wrap = false;
     s->mouse_buttons = 0;
+    s->mouse_type = 0;
+    s->mouse_dz = 0;
+    memset(s->mouse_rates, 0, sizeof(s->mouse_rates));
     i8042_update_irq(s);
 }
 
@@ -609,6 +697,7 @@ static void i8042_realize(DeviceState *dev, Error **errp)
                           "i8042-cmd", 1);
     isa_register_ioport(ISA_DEVICE(dev), &s->io_data, 0x60);
     isa_register_ioport(ISA_DEVICE(dev), &s->io_cmd, 0x64);
+    s->input = qemu_input_handler_register(s, &i8042_input_handler);
     i8042_reset(dev);
 }
 
@@ -618,6 +707,7 @@ static void i8042_unrealize(DeviceState *dev)
 
     memory_region_destroy(&s->io_data);
     memory_region_destroy(&s->io_cmd);
+    qemu_input_handler_unregister(s->input);
 }
 
 DeviceState *i8042_init(ISABus *bus, Error **errp)

@@ -10,6 +10,7 @@
 #include "exec/memory.h"
 #include "hw/x86/e820.h"
 #include "hw/x86/linux-boot.h"
+#include "hw/display/vga.h"
 #include "target/x86/cpu.h"
 
 /* setup header (offsets in the bzImage file and in boot_params) */
@@ -411,6 +412,25 @@ static bool put_zeros(uint64_t addr, uint64_t len, Error **errp)
     return true;
 }
 
+/*
+ * boot_params.screen_info as the skipped real-mode setup code would fill
+ * it from the VGA BIOS: 80x25 colour text, mode 3, 16-line font, so that
+ * Linux's vgacon takes the screen ("Console: colour VGA+ 80x25").
+ */
+static void fill_screen_info(uint8_t *bp)
+{
+    memset(bp, 0, 0x40);
+    if (!vga_is_present()) {
+        return;
+    }
+    bp[0x06] = 3;               /* orig_video_mode */
+    bp[0x07] = 80;              /* orig_video_cols */
+    wr16(bp + 0x0a, 0x0003);    /* orig_video_ega_bx: colour, 256 KiB */
+    bp[0x0e] = 25;              /* orig_video_lines */
+    bp[0x0f] = 0x22;            /* orig_video_isVGA: VIDEO_TYPE_VGAC */
+    wr16(bp + 0x10, 16);        /* orig_video_points */
+}
+
 bool linux_boot_write_to_guest(LinuxBootImage *lb, Error **errp)
 {
     /* null, null, __BOOT_CS (0x10) 64-bit code, __BOOT_DS (0x18) data */
@@ -429,6 +449,7 @@ bool linux_boot_write_to_guest(LinuxBootImage *lb, Error **errp)
     for (int i = 0; i < 4 * 512; i++) {
         wr64(pd + 8 * i, ((uint64_t)i << 21) | 0x83);
     }
+    fill_screen_info(lb->params);
     if (!put(LINUX_BOOT_GDT, gdt, sizeof(gdt), errp) ||
         !put(LINUX_BOOT_PML4, tables, sizeof(tables), errp) ||
         !put(LINUX_BOOT_PARAMS, lb->params, sizeof(lb->params), errp) ||

@@ -6,6 +6,7 @@
 #include "qemu/main-loop.h"
 #include "hw/isa/isa.h"
 #include "hw/input/i8042.h"
+#include "ui/input.h"
 
 static DeviceState *kbc;
 static int irq_level[16];
@@ -129,6 +130,46 @@ static void test_mouse(void)
     g_assert_cmphex(read_data(), ==, 0x00);
 }
 
+static void mouse_cmd(uint8_t v)
+{
+    cpu_outb(0x64, 0xd4);
+    cpu_outb(0x60, v);
+    g_assert_cmphex(read_data(), ==, 0xfa);
+}
+
+/* The IntelliMouse knock (rates 200, 100, 80) and 4-byte wheel packets. */
+static void test_mouse_wheel(void)
+{
+    static const uint8_t knock[] = { 200, 100, 80 };
+
+    mouse_cmd(0xff);
+    g_assert_cmphex(read_data(), ==, 0xaa);
+    g_assert_cmphex(read_data(), ==, 0x00);
+    for (size_t i = 0; i < sizeof(knock); i++) {
+        mouse_cmd(0xf3);
+        mouse_cmd(knock[i]);
+    }
+    mouse_cmd(0xf2);
+    g_assert_cmphex(read_data(), ==, 0x03);
+    mouse_cmd(0xf4);
+    /* through ui/input: down 2, wheel one step down, right button */
+    qemu_input_queue_rel(INPUT_AXIS_Y, 2);
+    qemu_input_queue_wheel(1);
+    qemu_input_queue_btn(INPUT_BUTTON_RIGHT, true);
+    qemu_input_event_sync();
+    g_assert_cmphex(read_data(), ==, 0x2a);
+    g_assert_cmphex(read_data(), ==, 0x00);
+    g_assert_cmphex(read_data(), ==, 0xfe);
+    g_assert_cmphex(read_data(), ==, 0x01);
+    g_assert_false(status() & 0x01);
+    /* a reset forgets the wheel */
+    mouse_cmd(0xff);
+    g_assert_cmphex(read_data(), ==, 0xaa);
+    g_assert_cmphex(read_data(), ==, 0x00);
+    mouse_cmd(0xf2);
+    g_assert_cmphex(read_data(), ==, 0x00);
+}
+
 int main(int argc, char **argv)
 {
     ISABus *bus;
@@ -150,5 +191,6 @@ int main(int argc, char **argv)
     g_test_add_func("/hw/i8042/keyboard", test_keyboard);
     g_test_add_func("/hw/i8042/keyboard-disabled", test_keyboard_disabled);
     g_test_add_func("/hw/i8042/mouse", test_mouse);
+    g_test_add_func("/hw/i8042/mouse-wheel", test_mouse_wheel);
     return g_test_run();
 }

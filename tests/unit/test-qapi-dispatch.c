@@ -110,6 +110,30 @@ void qmp_device_del(const char *id, Error **errp)
 {
 }
 
+/* ui.json */
+void qmp_screendump(const char *filename, bool has_device, const char *device,
+                    bool has_head, int64_t head, bool has_format,
+                    ImageFormat format, Error **errp)
+{
+}
+
+VncInfo *qmp_query_vnc(Error **errp)
+{
+    return g_new0(VncInfo, 1);
+}
+
+void qmp_change_vnc_password(const char *password, Error **errp)
+{
+}
+
+void qmp_send_key(JsonObject *args, JsonNode **ret, Error **errp)
+{
+}
+
+void qmp_input_send_event(JsonObject *args, JsonNode **ret, Error **errp)
+{
+}
+
 CpuInfoFastList *qmp_query_cpus_fast(Error **errp)
 {
     CpuInfoFastList *list = g_new0(CpuInfoFastList, 1);

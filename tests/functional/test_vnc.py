@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+"""The VNC server with real clients: a small RFB 3.8 client written here
+(raw encoding, pixel-exact) and Debian's vncsnapshot when installed.
+
+    test_vnc.py KEMU_BINARY GUEST_DIR
+
+The pictures are tests/guests/vga.S's VBE pattern and text screen; keys
+typed through VNC reach tests/guests/kbd.S.
+"""
+import os
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import shutil
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_vga  # noqa: E402
+from test_vga import VGAGuest, expected_vbe, read_ppm  # noqa: E402
+
+
+def free_display():
+    """A display number whose port 5900+N is free now."""
+    for d in range(40, 100):
+        with socket.socket() as s:
+            try:
+                s.bind(('127.0.0.1', 5900 + d))
+                return d
+            except OSError:
+                continue
+    raise AssertionError('no free VNC port')
+
+
+class RFBClient:
+    """RFB 3.8, no authentication, 32-bit true colour, raw encoding."""
+
+    def __init__(self, port, shared=True):
+        self.sock = socket.create_connection(('127.0.0.1', port), 10)
+        self.sock.settimeout(10)
+        assert self.recv(12).startswith(b'RFB 003.')
+        self.sock.sendall(b'RFB 003.008\n')
+        n = self.recv(1)[0]
+        self.security_types = list(self.recv(n))
+        if 1 not in self.security_types:
+            return
+        self.sock.sendall(b'\x01')
+        assert self.recv(4) == b'\0\0\0\0'
+        self.sock.sendall(b'\x01' if shared else b'\x00')
+        init = self.recv(24)
+        self.width, self.height = struct.unpack('>HH', init[:4])
+        self.name = self.recv(struct.unpack('>I', init[20:24])[0])
+        self.fb = bytearray(self.width * self.height * 3)
+        # 32 bpp, depth 24, little endian, true colour, R<<16 G<<8 B
+        self.sock.sendall(struct.pack('>BxxxBBBBHHHBBBxxx', 0, 32, 24, 0, 1,
+                                      255, 255, 255, 16, 8, 0))
+        # raw, DesktopSize
+        self.sock.sendall(struct.pack('>BxHii', 2, 2, 0, -223))
+
+    def recv(self, n):
+        data = b''
+        while len(data) < n:
+            chunk = self.sock.recv(n - len(data))
+            if not chunk:
+                raise EOFError('server closed the connection')
+            data += chunk
+        return data
+
+    def request(self, incremental):
+        self.sock.sendall(struct.pack('>BBHHHH', 3, incremental, 0, 0,
+                                      self.width, self.height))
+
+    def read_update(self, timeout=10):
+        """One FramebufferUpdate: the list of (x, y, w, h, encoding)."""
+        self.sock.settimeout(timeout)
+        try:
+            while True:
+                kind = self.recv(1)[0]
+                if kind == 0:
+                    break
+                if kind == 2:               # bell
+                    continue
+                if kind == 3:               # cut text
+                    self.recv(3)
+                    self.recv(struct.unpack('>I', self.recv(4))[0])
+                    continue
+                raise AssertionError('unexpected message %d' % kind)
+        finally:
+            self.sock.settimeout(10)
+        rects = []
+        (n,) = struct.unpack('>xH', self.recv(3))
+        for _ in range(n):
+            x, y, w, h, enc = struct.unpack('>HHHHi', self.recv(12))
+            rects.append((x, y, w, h, enc))
+            if enc == -223:
+                self.width, self.height = w, h
+                self.fb = bytearray(w * h * 3)
+            elif enc == 0:
+                data = self.recv(w * h * 4)
+                for row in range(h):
+                    for col in range(w):
+                        p = data[(row * w + col) * 4:(row * w + col) * 4 + 3]
+                        o = ((y + row) * self.width + x + col) * 3
+                        self.fb[o:o + 3] = bytes((p[2], p[1], p[0]))
+            else:
+                raise AssertionError('encoding %d' % enc)
+        return rects
+
+    def key(self, keysym, down):
+        self.sock.sendall(struct.pack('>BBxxI', 4, down, keysym))
+
+    def close(self):
+        self.sock.close()
+
+
+class TestVNC(unittest.TestCase):
+    def start(self, extra, guest='vga.elf'):
+        self.display = free_display()
+        return VGAGuest(['-vnc', '127.0.0.1:%d' % self.display] + extra,
+                        guest=guest)
+
+    def test_picture_and_updates(self):
+        g = self.start(['-append', 'vbe'])
+        c = None
+        try:
+            g.wait_ready()
+            c = RFBClient(5900 + self.display)
+            self.assertEqual(c.name, b'QEMU')
+            self.assertEqual((c.width, c.height), (640, 480))
+            c.request(0)
+            c.read_update()
+            w, h, want = expected_vbe()
+            self.assertEqual(bytes(c.fb), want)
+            # an unchanged screen sends nothing for an incremental request
+            c.request(1)
+            with self.assertRaises(socket.timeout):
+                c.read_update(timeout=0.5)
+            ev = g.qmp.wait_event('VNC_CONNECTED')
+            self.assertEqual(ev['data']['server'], {
+                'host': '127.0.0.1', 'service': str(5900 + self.display),
+                'family': 'ipv4', 'websocket': False, 'auth': 'none'})
+            info = g.qmp.cmd('query-vnc')['return']
+            self.assertEqual(info['auth'], 'none')
+            self.assertEqual(len(info['clients']), 1)
+            out = g.hmp('info vnc')
+            self.assertTrue(out.startswith(
+                'default:\r\n  Server: 127.0.0.1:%d (ipv4)\r\n'
+                '    Auth: none (Sub: none)\r\n  Client: 127.0.0.1:'
+                % (5900 + self.display)), out)
+            self.assertTrue(out.endswith('    x509_dname: none\r\n'
+                                         '    sasl_username: none\r\n'), out)
+            c.close()
+            c = None
+            g.qmp.wait_event('VNC_DISCONNECTED')
+            self.assertEqual(g.qmp.cmd('query-vnc')['return']['clients'], [])
+        finally:
+            if c:
+                c.close()
+            g.close()
+
+    def test_desktop_resize(self):
+        g = self.start(['-append', 'vbe', '-S'])
+        c = None
+        try:
+            c = RFBClient(5900 + self.display)
+            c.request(0)
+            c.read_update()
+            self.assertEqual((c.width, c.height), (720, 400))
+            self.assertEqual(g.qmp.cmd('cont'), {'return': {}})
+            g.wait_ready()
+            c.request(1)
+            rects = c.read_update()
+            self.assertIn((0, 0, 640, 480, -223), rects)
+            c.request(0)
+            c.read_update()
+            self.assertEqual(bytes(c.fb), expected_vbe()[2])
+        finally:
+            if c:
+                c.close()
+            g.close()
+
+    def test_keys(self):
+        g = self.start([], guest='kbd.elf')
+        c = None
+        try:
+            g.wait_ready()
+            c = RFBClient(5900 + self.display)
+            for keysym, down in [(ord('a'), 1), (ord('a'), 0)]:
+                c.key(keysym, down)
+            g.wait_serial('SET1\n')
+            # shifted symbols arrive as their key (the client sends Shift)
+            for keysym, down in [(0xffe1, 1), (ord('!'), 1), (ord('!'), 0),
+                                 (0xffe1, 0), (0xff0d, 1), (0xff0d, 0)]:
+                c.key(keysym, down)
+            g.wait_serial('SET1\nk2a k02 k82 kaa k1c k9c ', 10)
+        finally:
+            if c:
+                c.close()
+            g.close()
+
+    def test_password(self):
+        g = self.start(['-append', 'vbe', '-vnc',
+                        '127.0.0.1:%d,password=on' % free_display()])
+        try:
+            # the last -vnc wins, as in QEMU
+            self.assertEqual(g.qmp.cmd('query-vnc')['return']['auth'], 'vnc')
+            self.assertEqual(g.qmp.cmd('change-vnc-password',
+                                       {'password': 'secret'}),
+                             {'return': {}})
+            self.assertEqual(g.hmp('change vnc password other'), '')
+            self.assertEqual(g.hmp('set_password vnc third'), '')
+            port = int(g.qmp.cmd('query-vnc')['return']['service'])
+            c = RFBClient(port)
+            self.assertEqual(c.security_types, [2])
+            c.close()
+        finally:
+            g.close()
+        g = self.start([])
+        try:
+            self.assertEqual(g.qmp.cmd('change-vnc-password',
+                                       {'password': 'x'}),
+                             {'error': {'class': 'GenericError',
+                                        'desc': 'Could not set password'}})
+        finally:
+            g.close()
+
+    @unittest.skipUnless(shutil.which('vncsnapshot') and shutil.which('djpeg'),
+                         'needs vncsnapshot and djpeg (libjpeg-turbo-progs)')
+    def test_vncsnapshot(self):
+        g = self.start(['-append', 'vbe'])
+        try:
+            g.wait_ready()
+            jpg = g.path('snap.jpg')
+            subprocess.run(['vncsnapshot', '-quiet', '-quality', '100',
+                            '127.0.0.1:%d' % self.display, jpg], check=True,
+                           timeout=30, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+            ppm = g.path('snap.ppm')
+            with open(ppm, 'wb') as f:
+                subprocess.run(['djpeg', '-pnm', jpg], stdout=f, check=True)
+            w, h, got = read_ppm(ppm)
+            self.assertEqual((w, h), (640, 480))
+            g.qmp.cmd('screendump', {'filename': g.path('dump.ppm')})
+            want = read_ppm(g.path('dump.ppm'))[2]
+            # JPEG at quality 100 is close but not exact
+            err = max(abs(a - b) for a, b in zip(got, want))
+            self.assertLess(err, 24, 'max channel error %d' % err)
+        finally:
+            g.close()
+
+
+if __name__ == '__main__':
+    test_vga.KEMU, test_vga.GUESTS = sys.argv[1:3]
+    del sys.argv[1:3]
+    unittest.main(verbosity=2)
