@@ -222,7 +222,8 @@ static void blk_worker(gpointer data, gpointer user)
     }
     blk_account(blk, acct, req->offset, bytes, req->ret, now_ns() - t);
     g_mutex_unlock(&blk->lock);
-    g_idle_add(blk_complete, req);
+    /* Default priority: idle sources wait while anything else is ready. */
+    g_idle_add_full(G_PRIORITY_DEFAULT, blk_complete, req, NULL);
 }
 
 static void blk_submit(BlockBackend *blk, BlkReqType type, uint64_t offset,

@@ -301,9 +301,37 @@ int bdrv_pwrite(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
     return ret;
 }
 
+/*
+ * Guests scatter requests over pages: a multi-element vector goes through
+ * one bounce buffer, so a format driver sees one request (one cluster
+ * allocation instead of one per page).
+ */
+#define BDRV_BOUNCE_MAX (16 * MiB)
+
+static uint64_t iov_total(const struct iovec *iov, int niov)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < niov; i++) {
+        n += iov[i].iov_len;
+    }
+    return n;
+}
+
 int bdrv_preadv(BlockDriverState *bs, uint64_t offset,
                 const struct iovec *iov, int niov)
 {
+    uint64_t total = iov_total(iov, niov);
+    if (niov > 1 && total <= BDRV_BOUNCE_MAX) {
+        g_autofree uint8_t *buf = g_try_malloc(total);
+        if (buf) {
+            int ret = bdrv_pread(bs, offset, total, buf);
+            for (int i = 0, at = 0; ret == 0 && i < niov; i++) {
+                memcpy(iov[i].iov_base, buf + at, iov[i].iov_len);
+                at += iov[i].iov_len;
+            }
+            return ret;
+        }
+    }
     for (int i = 0; i < niov; i++) {
         int ret = bdrv_pread(bs, offset, iov[i].iov_len, iov[i].iov_base);
         if (ret < 0) {
@@ -317,6 +345,17 @@ int bdrv_preadv(BlockDriverState *bs, uint64_t offset,
 int bdrv_pwritev(BlockDriverState *bs, uint64_t offset,
                  const struct iovec *iov, int niov)
 {
+    uint64_t total = iov_total(iov, niov);
+    if (niov > 1 && total <= BDRV_BOUNCE_MAX) {
+        g_autofree uint8_t *buf = g_try_malloc(total);
+        if (buf) {
+            for (int i = 0, at = 0; i < niov; i++) {
+                memcpy(buf + at, iov[i].iov_base, iov[i].iov_len);
+                at += iov[i].iov_len;
+            }
+            return bdrv_pwrite(bs, offset, total, buf);
+        }
+    }
     for (int i = 0; i < niov; i++) {
         int ret = bdrv_pwrite(bs, offset, iov[i].iov_len, iov[i].iov_base);
         if (ret < 0) {
