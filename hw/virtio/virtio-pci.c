@@ -560,6 +560,13 @@ static bool virtio_pci_device_plugged(DeviceState *dev, Error **errp)
     if (!modern) {
         virtio_clear_feature(&vdev->host_features, VIRTIO_F_VERSION_1);
     }
+    /*
+     * Legacy drivers that ack everything they see are caught by a bit no
+     * device implements (virtio 0.9.5 "BAD_FEATURE"); QEMU offers it too.
+     */
+    if (legacy) {
+        virtio_add_feature(&vdev->host_features, VIRTIO_F_BAD_FEATURE);
+    }
     /* 4.1.2: transitional devices keep the 0x1000 IDs, revision 0 */
     pci_set_word(c + PCI_VENDOR_ID, PCI_VENDOR_ID_REDHAT_QUMRANET);
     if (legacy && virtio_pci_transitional_id(vdev->device_id)) {
