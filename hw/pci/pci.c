@@ -711,9 +711,19 @@ PCIDevice *pci_create_simple(PCIBus *bus, int devfn, const char *type,
 }
 
 static const Property pci_device_properties[] = {
-    DEFINE_PROP_PCI_DEVFN("addr", PCIDevice, devfn, -1),
+    {
+        .name = "addr", .kind = PROP_KIND_PCI_DEVFN,
+        .offset = offsetof(PCIDevice, devfn), .set_default = true,
+        .defval.i = -1,
+        .description = "Slot and optional function number, example: "
+                       "06.0 or 06",
+    },
     DEFINE_PROP_STRING("romfile", PCIDevice, romfile),
-    DEFINE_PROP_BOOL("multifunction", PCIDevice, multifunction, false),
+    {
+        .name = "multifunction", .kind = PROP_KIND_BOOL,
+        .offset = offsetof(PCIDevice, multifunction), .set_default = true,
+        .defval.u = false, .description = "on/off",
+    },
     DEFINE_PROP_END_OF_LIST(),
 };
 
