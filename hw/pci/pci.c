@@ -620,7 +620,8 @@ static void pci_qdev_realize(DeviceState *dev, Error **errp)
                    "use by %s,id=%s", PCI_SLOT(devfn), PCI_FUNC(devfn),
                    object_get_typename(OBJECT(d)),
                    other ? object_get_typename(OBJECT(other)) : "",
-                   other && DEVICE(other)->id ? DEVICE(other)->id : "");
+                   /* QEMU prints a NULL id through glibc: "(null)" */
+                   other && DEVICE(other)->id ? DEVICE(other)->id : "(null)");
         return;
     }
     d->devfn = devfn;

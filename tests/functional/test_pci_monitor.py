@@ -6,7 +6,7 @@
 Both run -nodefaults -S with -device virtio-rng-pci,id=rng0 and
 -device pci-testdev,addr=5; their query-pci replies and `info pci` texts
 must be equal except for QEMU's PIIX3 IDE function (00:01.1), which kemu
-does not have.  Without QEMU the test is skipped (exit 77).
+does not have.  Bad -device placements give QEMU's errors and status.  Without QEMU the test is skipped (exit 77).
 """
 import json
 import shutil
@@ -57,6 +57,21 @@ def drop_ide_text(text):
                    if 'device   1, function 1:' not in b[0])
 
 
+BAD_DEVICES = ['pci-testdev,addr=0', 'pci-testdev,addr=0x20',
+               'pci-testdev,addr=zz', 'pci-testdev,bus=isa.0',
+               'virtio-rng-pci,disable-legacy=on,disable-modern=on']
+
+
+def cli_error(binary, device):
+    """The first line of stderr for a bad -device, program name removed."""
+    p = subprocess.run([binary, '-nodefaults', '-S', '-display', 'none',
+                        '-device', device], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       universal_newlines=True, timeout=30)
+    first = (p.stderr.splitlines() or [''])[0]
+    return p.returncode, first.split(': ', 1)[-1]
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__)
@@ -78,8 +93,13 @@ def main():
         print('kemu:\n' + kt + '\nqemu:\n' + qt)
         print('FAIL: info pci differs')
         return 1
-    print('ok: query-pci and info pci as QEMU 7.2 (%d functions)'
-          % len(kj[0]['devices']))
+    for dev in BAD_DEVICES:
+        k, q = cli_error(sys.argv[1], dev), cli_error(qemu, dev)
+        if k != q:
+            print('FAIL: -device %s: kemu %r, QEMU %r' % (dev, k, q))
+            return 1
+    print('ok: query-pci and info pci as QEMU 7.2 (%d functions), '
+          '%d -device errors' % (len(kj[0]['devices']), len(BAD_DEVICES)))
     return 0
 
 
