@@ -490,7 +490,14 @@ MemTxResult pci_dma_rw(PCIDevice *d, uint64_t addr, void *buf, uint64_t len,
         }
         return MEMTX_ERROR;
     }
-    return address_space_rw(&address_space_memory, addr, buf, len, is_write);
+    if (address_space_rw(&address_space_memory, addr, buf, len,
+                         is_write) != MEMTX_OK) {
+        return MEMTX_ERROR;
+    }
+    if (is_write) {
+        address_space_notify_dma_write(&address_space_memory, addr, len);
+    }
+    return MEMTX_OK;
 }
 
 void pci_msi_send(PCIDevice *d, uint64_t addr, uint32_t data)

@@ -366,6 +366,14 @@ void virtqueue_fill(VirtQueue *vq, const VirtQueueElement *elem,
     if (vq->vdev->broken || !virtio_queue_ready(vq)) {
         return;
     }
+    /* The device is done writing: tell listeners which RAM changed */
+    for (unsigned i = 0, left = len; i < elem->in_num && left; i++) {
+        unsigned n = MIN(left, elem->in_sg[i].iov_len);
+
+        address_space_notify_dma_write(&address_space_memory,
+                                       elem->in_addr[i], n);
+        left -= n;
+    }
     slot = (vq->used_idx + idx) % vq->num;
     stl_le_p(e, elem->index);
     stl_le_p(e + 4, len);
