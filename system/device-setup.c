@@ -203,7 +203,7 @@ void startup_create_devices(const KemuConfig *cfg)
 
 void startup_warn_unsupported(const KemuConfig *cfg)
 {
-    GPtrArray *lists[] = { cfg->drives, cfg->netdevs };
+    GPtrArray *lists[] = { cfg->netdevs };
 
     for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
         for (guint i = 0; i < lists[l]->len; i++) {
@@ -213,10 +213,6 @@ void startup_warn_unsupported(const KemuConfig *cfg)
             warn_report("this kemu build has no backend for this option; "
                         "ignored");
         }
-    }
-    if (cfg->hda) {
-        loc_set_cmdline("-hda", cfg->hda);
-        warn_report("this kemu build has no block backend; disk ignored");
     }
     loc_set_none();
 }

@@ -38,6 +38,7 @@
 #include "hw/pci/pci.h"
 #include "hw/pci-host/i440fx.h"
 #include "hw/isa/piix.h"
+#include "hw/block/piix-ide.h"
 #include "hw/timer/hpet.h"
 #include "accel/accel.h"
 #include "target/x86/cpu.h"
@@ -584,6 +585,10 @@ static void pc_init(MachineState *ms, Error **errp)
 
     if (!pc_pci_init(pcms, errp) || !pc_init_irqs(pcms, errp) || !pc_basic_devices_init(pcms, errp) ||
         !pc_fw_cfg_init(pcms, errp)) {
+        return;
+    }
+    /* PIIX3 IDE (00:01.1) with the if=ide drives, virtio-blk for if=virtio. */
+    if (!pc_init_drives(pcms->pci_bus, errp)) {
         return;
     }
     if (kernel && !pc_load_kernel(pcms, errp)) {
