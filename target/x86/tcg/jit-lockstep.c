@@ -7,8 +7,9 @@
  * writes are undone (old bytes logged) before the translated run.  A block
  * that touches MMIO, ROM, a page holding code, I/O ports, MSRs or the TSC
  * is not compared: its first run stops before the access, the state is
- * put back and the translated code runs alone.  Chaining is off (every block returns to
- * the loop), stores always take the slow path (no writable TLB entries).
+ * put back and the translated code runs alone.  Chaining is off (every
+ * block returns to the loop), stores always take the slow path (no
+ * writable TLB entries).
  * A mismatch prints both states and exits with status 3 (or only warns
  * with KEMU_JIT_LOCKSTEP=warn).
  */
@@ -51,7 +52,7 @@ typedef struct LSState {
 
 int x86_jit_lockstep;
 static bool lockstep_warn_only;
-static uint64_t n_compared, n_skipped, n_aborted, n_mismatch;
+static uint64_t n_compared, n_with_calls, n_aborted, n_mismatch;
 
 #define LS_FIELDS(X) \
     X(cc_op) X(cc_ot) X(cc_res) X(cc_src1) X(cc_src2) X(cc_aux) X(cpl) \
@@ -197,7 +198,7 @@ void x86_jit_lockstep_run(X86TCG *s, TCGBlock *tb, uint64_t lin)
     int r;
 
     if (!tb->jit_all_inline) {
-        n_skipped++;      /* counted only: such blocks are compared too */
+        n_with_calls++;     /* counted only: such blocks are compared too */
     }
     save(s, &s0);
     memcpy(outer, s->jb, sizeof(jmp_buf));
@@ -266,7 +267,7 @@ static void lockstep_stats(void)
 {
     fprintf(stderr, "jit-lockstep: %" PRIu64 " blocks compared, %" PRIu64
             " (with handler calls), %" PRIu64 " not (MMIO/ROM/code/I/O), %"
-            PRIu64 " mismatches\n", n_compared, n_skipped, n_aborted,
+            PRIu64 " mismatches\n", n_compared, n_with_calls, n_aborted,
             n_mismatch);
 }
 

@@ -71,11 +71,50 @@ static void mmio_st(uint64_t pa, int size, uint64_t v)
     }
 }
 
+/*
+ * Host pointers of recently used RAM pages (page-table pages above all:
+ * a page walk maps up to four), so a walk skips the flat-view lookup.
+ * Emptied when the memory map changes and by every full TLB flush.
+ */
+#define RAMC_SIZE 256
+static struct {
+    uint64_t page;
+    uint8_t *host[2];       /* [write]: mapped for reading / writing */
+} ramc[RAMC_SIZE];
+
+static void ramc_flush(void)
+{
+    memset(ramc, 0, sizeof(ramc));
+    for (int i = 0; i < RAMC_SIZE; i++) {
+        ramc[i].page = -1;
+    }
+}
+
 static void *ram_ptr(uint64_t pa, int size, bool write)
 {
-    hwaddr len = size;
-    void *p = address_space_map_ram(&address_space_memory, pa, &len, write);
-    return p && len >= (hwaddr)size ? p : NULL;
+    uint64_t page = pa & ~0xfffULL;
+    hwaddr len = 4096;
+    uint8_t *p;
+    int i = (pa >> 12) & (RAMC_SIZE - 1);
+
+    if (ramc[i].page == page && ramc[i].host[write]) {
+        return ramc[i].host[write] + (pa & 0xfff);
+    }
+    if ((pa & 0xfff) + size > 4096) {
+        len = size;
+        p = address_space_map_ram(&address_space_memory, pa, &len, write);
+        return p && len >= (hwaddr)size ? p : NULL;
+    }
+    p = address_space_map_ram(&address_space_memory, page, &len, write);
+    if (!p || len < 4096) {
+        return NULL;
+    }
+    if (ramc[i].page != page) {
+        ramc[i].page = page;
+        ramc[i].host[!write] = NULL;
+    }
+    ramc[i].host[write] = p;
+    return p + (pa & 0xfff);
 }
 
 uint64_t x86_phys_ld(X86TCG *s, uint64_t pa, int size)
@@ -315,6 +354,7 @@ void x86_tlb_flush(X86TCG *s)
 {
     x86_jit_stats.tlb_flushes++;
     memset(s->tlb, 0xff, sizeof(s->tlb));
+    ramc_flush();   /* (tests rebuild RAM between runs without a listener) */
     s->tlb_large_lo = -1;
     s->tlb_large_hi = 0;
 }
@@ -600,6 +640,7 @@ void x86_tcg_check_memory_changed(void)
     }
     if (unlikely(__atomic_load_n(&x86_tcg_mem_changed, __ATOMIC_RELAXED)) &&
         __atomic_exchange_n(&x86_tcg_mem_changed, 0, __ATOMIC_SEQ_CST)) {
+        ramc_flush();
         x86_block_cache_flush();
         if (x86_tcg_states) {
             for (guint i = 0; i < x86_tcg_states->len; i++) {
