@@ -500,6 +500,18 @@ void memory_listener_register(MemoryListener *listener, AddressSpace *as)
     listener_replay(listener, as, true);
 }
 
+void address_space_notify_dma_write(AddressSpace *as, hwaddr addr,
+                                    hwaddr len)
+{
+    for (guint i = 0; len && i < as->listeners->len; i++) {
+        MemoryListener *l = g_ptr_array_index(as->listeners, i);
+
+        if (l->dma_write) {
+            l->dma_write(l, addr, len);
+        }
+    }
+}
+
 void memory_listener_unregister(MemoryListener *listener)
 {
     AddressSpace *as = listener->as;

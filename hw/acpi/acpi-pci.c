@@ -8,6 +8,8 @@
  * (PNP0C0F) reads and writes its PIRQ route register through a PCI_Config
  * operation region of \_SB.PCI0.ISA, so the guest picks the ISA IRQ and
  * the PIIX3 routes INTx there (and thus to the IOAPIC input of that IRQ).
+ * Slot 1 INTA# is LNKS instead, fixed at the SCI (IRQ 9): the PIIX4 PM
+ * function's interrupt, as in QEMU's tables.
  */
 #include "qemu/osdep.h"
 #include "hw/acpi/acpi-pci.h"
@@ -48,7 +50,8 @@ static void pci0_prt(Aml *a)
             aml_package_begin(a, 4);
             aml_integer(a, (uint64_t)slot << 16 | 0xffff);
             aml_integer(a, pin);
-            aml_name_string(a, link_names[(slot + pin - 1) & 3]);
+            aml_name_string(a, slot == 1 && pin == 0 ? "LNKS" :
+                               link_names[(slot + pin - 1) & 3]);
             aml_integer(a, 0);
             aml_end(a);
         }
@@ -170,6 +173,29 @@ static void link_device(Aml *a, int i)
     aml_end(a);
 }
 
+/* LNKS: the SCI, always enabled on its one IRQ; _SRS accepts it. */
+static void link_sci(Aml *a, const AcpiBuildConfig *cfg)
+{
+    g_autoptr(GByteArray) r = g_byte_array_new();
+    const uint32_t sci = cfg->sci_irq;
+
+    aml_device_begin(a, "LNKS");
+    aml_name(a, "_HID");
+    aml_eisaid(a, "PNP0C0F");
+    aml_name(a, "_UID");
+    aml_integer(a, 4);
+    aml_name(a, "_STA");
+    aml_integer(a, 0x0b);
+    aml_res_interrupt(r, &sci, 1);
+    aml_name(a, "_PRS");
+    aml_resource_template(a, r);
+    aml_method_begin(a, "_SRS", 1);
+    aml_end(a);
+    aml_name(a, "_CRS");
+    aml_resource_template(a, r);
+    aml_end(a);
+}
+
 void acpi_dsdt_pci_end(Aml *a, const AcpiBuildConfig *cfg)
 {
     aml_end(a);     /* ISA */
@@ -186,4 +212,5 @@ void acpi_dsdt_pci_end(Aml *a, const AcpiBuildConfig *cfg)
     for (int i = 0; i < 4; i++) {
         link_device(a, i);
     }
+    link_sci(a, cfg);
 }

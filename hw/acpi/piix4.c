@@ -1,11 +1,12 @@
 /*
  * "PIIX4_PM": the ACPI fixed hardware of the PIIX4 power-management
  * function (ACPI 6.4 section 4.8: PM1 event and control blocks, 24-bit PM
- * timer at 3.579545 MHz), placed on the ISA bus at QEMU's pm_io_base
- * 0x600, plus the APM control port 0xb2 that the FADT names as SMI_CMD to
- * switch ACPI mode.  SLP_TYP 0 + SLP_EN is soft-off (S5), as in QEMU; the
- * other sleep states, GPE blocks, SMBus and PCI configuration are not
- * modelled.
+ * timer at 3.579545 MHz) at QEMU's pm_io_base 0x600, plus the APM control
+ * port 0xb2 that the FADT names as SMI_CMD to switch ACPI mode; PCI
+ * function 8086:7113 (82371AB datasheet section 7) whose PMBA/PMREGMISC
+ * read as firmware leaves them (0x601, enabled) but do not move the
+ * block.  SLP_TYP 0 + SLP_EN is soft-off (S5), as in QEMU; the other sleep
+ * states, GPE blocks and the SMBus are not modelled.
  */
 #include "qemu/osdep.h"
 #include "qemu/log.h"
@@ -17,6 +18,8 @@
 #define PM1_CNT_OFF     0x04
 #define PM_TMR_OFF      0x08
 #define PM_IO_SIZE      0x40    /* the PIIX4's PMBA block */
+#define PIIX4_PMBA      0x40    /* PM base address (config space) */
+#define PIIX4_PMREGMISC 0x80    /* bit 0: PM I/O space enable */
 
 #define PM_TMR_BITS     24
 /* status bits that raise the SCI when enabled */
@@ -28,7 +31,7 @@
 OBJECT_DECLARE_SIMPLE_TYPE(PIIX4PMState, PIIX4_PM)
 
 struct PIIX4PMState {
-    ISADevice parent_obj;
+    PCIDevice parent_obj;
     MemoryRegion io_evt;
     MemoryRegion io_cnt;
     MemoryRegion io_tmr;
@@ -249,12 +252,18 @@ static void piix4_pm_reset(DeviceState *dev)
     pm_update_sci(s);
 }
 
-static void piix4_pm_realize(DeviceState *dev, Error **errp)
+static void piix4_pm_realize(PCIDevice *d, Error **errp)
 {
-    PIIX4PMState *s = PIIX4_PM(dev);
-    ISADevice *isa = ISA_DEVICE(dev);
+    PIIX4PMState *s = PIIX4_PM(d);
+    DeviceState *dev = DEVICE(d);
+    MemoryRegion *io = d->bus->address_space_io;
 
-    s->sci = isa_get_irq(isa, PIIX4_PM_SCI_IRQ);
+    /* INTA# in config space, but the SCI is wired to IRQ 9 (as in QEMU) */
+    d->config[PCI_INTERRUPT_PIN] = 1;
+    pci_set_long(d->config + PIIX4_PMBA, PIIX4_PM_BASE | 1);
+    d->config[PIIX4_PMREGMISC] = 1;
+    memset(d->wmask + PCI_CONFIG_HEADER_SIZE, 0,
+           PCI_CONFIG_SPACE_SIZE - PCI_CONFIG_HEADER_SIZE);
     s->tmr_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, pm_tmr_timer_cb, s);
     memory_region_init_io(&s->io_evt, OBJECT(dev), &pm_evt_ops, s,
                           "acpi-evt", 4);
@@ -263,16 +272,16 @@ static void piix4_pm_realize(DeviceState *dev, Error **errp)
     memory_region_init_io(&s->io_tmr, OBJECT(dev), &pm_tmr_ops, s,
                           "acpi-tmr", 4);
     memory_region_init_io(&s->io_apm, OBJECT(dev), &apm_ops, s, "apm-io", 2);
-    isa_register_ioport(isa, &s->io_evt, PIIX4_PM_BASE + PM1_EVT_OFF);
-    isa_register_ioport(isa, &s->io_cnt, PIIX4_PM_BASE + PM1_CNT_OFF);
-    isa_register_ioport(isa, &s->io_tmr, PIIX4_PM_BASE + PM_TMR_OFF);
-    isa_register_ioport(isa, &s->io_apm, APM_CNT_PORT);
+    memory_region_add_subregion(io, PIIX4_PM_BASE + PM1_EVT_OFF, &s->io_evt);
+    memory_region_add_subregion(io, PIIX4_PM_BASE + PM1_CNT_OFF, &s->io_cnt);
+    memory_region_add_subregion(io, PIIX4_PM_BASE + PM_TMR_OFF, &s->io_tmr);
+    memory_region_add_subregion(io, APM_CNT_PORT, &s->io_apm);
     qemu_register_powerdown_notifier(piix4_pm_powerdown, s);
 }
 
-static void piix4_pm_unrealize(DeviceState *dev)
+static void piix4_pm_exit(PCIDevice *d)
 {
-    PIIX4PMState *s = PIIX4_PM(dev);
+    PIIX4PMState *s = PIIX4_PM(d);
 
     qemu_unregister_powerdown_notifier(piix4_pm_powerdown, s);
     timer_free(s->tmr_timer);
@@ -283,11 +292,15 @@ static void piix4_pm_unrealize(DeviceState *dev)
     memory_region_destroy(&s->io_apm);
 }
 
-DeviceState *piix4_pm_init(ISABus *bus, Error **errp)
+DeviceState *piix4_pm_init(PCIBus *bus, int devfn, IRQLine *sci,
+                           Error **errp)
 {
     DeviceState *dev = qdev_new(TYPE_PIIX4_PM);
 
-    if (!qdev_realize_and_unref(dev, bus ? BUS(bus) : NULL, errp)) {
+    PCI_DEVICE(dev)->devfn = devfn;
+    PIIX4_PM(dev)->sci = sci;
+    if (!qdev_realize_and_unref(dev, BUS(bus), errp)) {
+        object_unparent(OBJECT(dev));
         return NULL;
     }
     return dev;
@@ -296,19 +309,23 @@ DeviceState *piix4_pm_init(ISABus *bus, Error **errp)
 static void piix4_pm_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
+    PCIDeviceClass *pc = PCI_DEVICE_CLASS(klass);
 
     dc->desc = "PM";
-    dc->realize = piix4_pm_realize;
-    dc->unrealize = piix4_pm_unrealize;
+    pc->realize = piix4_pm_realize;
+    pc->exit = piix4_pm_exit;
+    pc->vendor_id = PCI_VENDOR_ID_INTEL;
+    pc->device_id = PCI_DEVICE_ID_INTEL_82371AB_3;
+    pc->revision = 0x03;
+    pc->class_id = PCI_CLASS_BRIDGE_OTHER;
     dc->reset = piix4_pm_reset;
-    dc->bus_type = TYPE_ISA_BUS;
     /* Part of the chipset; the pc machine creates it. */
     dc->user_creatable = false;
 }
 
 static const TypeInfo piix4_pm_info = {
     .name = TYPE_PIIX4_PM,
-    .parent = TYPE_ISA_DEVICE,
+    .parent = TYPE_PCI_DEVICE,
     .instance_size = sizeof(PIIX4PMState),
     .class_init = piix4_pm_class_init,
 };

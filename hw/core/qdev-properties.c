@@ -170,8 +170,8 @@ static bool set_link(Object *obj, const Property *p, Object **f,
 }
 
 /* "slot[.fn]" in hex as QEMU's PCI addr property; a plain -1 unsets it. */
-static bool set_pci_devfn(const Property *p, int32_t *f, const char *value,
-                          Error **errp)
+static bool set_pci_devfn(Object *obj, const Property *p, int32_t *f,
+                          const char *value, Error **errp)
 {
     unsigned long slot, fn = 0;
     char *end;
@@ -191,8 +191,8 @@ static bool set_pci_devfn(const Property *p, int32_t *f, const char *value,
         }
     }
     if (end == value || *end || errno || slot > 0x1f || fn > 7) {
-        error_setg(errp, "Property '%s' doesn't take value '%s'", p->name,
-                   value);
+        error_setg(errp, "Property '%s.%s' doesn't take value '%s'",
+                   object_get_typename(obj), p->name, value);
         return false;
     }
     *f = slot << 3 | fn;
@@ -269,7 +269,7 @@ static bool qdev_prop_set(Object *obj, ObjectProperty *op, const char *value,
     case PROP_KIND_LINK:
         return set_link(obj, p, f, value, errp);
     case PROP_KIND_PCI_DEVFN:
-        return set_pci_devfn(p, f, value, errp);
+        return set_pci_devfn(obj, p, f, value, errp);
     }
     return false;
 }

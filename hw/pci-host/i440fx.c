@@ -194,3 +194,8 @@ PCIBus *i440fx_init(MemoryRegion *sysmem, MemoryRegion *io, Error **errp)
     }
     return s->bus;
 }
+
+void i440fx_set_cf9_passthrough(PCIBus *bus, MemoryRegion *rcr)
+{
+    I440FX_PCI_HOST_BRIDGE(BUS(bus)->parent)->cf9_passthrough = rcr;
+}

@@ -490,7 +490,14 @@ MemTxResult pci_dma_rw(PCIDevice *d, uint64_t addr, void *buf, uint64_t len,
         }
         return MEMTX_ERROR;
     }
-    return address_space_rw(&address_space_memory, addr, buf, len, is_write);
+    if (address_space_rw(&address_space_memory, addr, buf, len,
+                         is_write) != MEMTX_OK) {
+        return MEMTX_ERROR;
+    }
+    if (is_write) {
+        address_space_notify_dma_write(&address_space_memory, addr, len);
+    }
+    return MEMTX_OK;
 }
 
 void pci_msi_send(PCIDevice *d, uint64_t addr, uint32_t data)
@@ -620,7 +627,8 @@ static void pci_qdev_realize(DeviceState *dev, Error **errp)
                    "use by %s,id=%s", PCI_SLOT(devfn), PCI_FUNC(devfn),
                    object_get_typename(OBJECT(d)),
                    other ? object_get_typename(OBJECT(other)) : "",
-                   other && DEVICE(other)->id ? DEVICE(other)->id : "");
+                   /* QEMU prints a NULL id through glibc: "(null)" */
+                   other && DEVICE(other)->id ? DEVICE(other)->id : "(null)");
         return;
     }
     d->devfn = devfn;
@@ -711,9 +719,19 @@ PCIDevice *pci_create_simple(PCIBus *bus, int devfn, const char *type,
 }
 
 static const Property pci_device_properties[] = {
-    DEFINE_PROP_PCI_DEVFN("addr", PCIDevice, devfn, -1),
+    {
+        .name = "addr", .kind = PROP_KIND_PCI_DEVFN,
+        .offset = offsetof(PCIDevice, devfn), .set_default = true,
+        .defval.i = -1,
+        .description = "Slot and optional function number, example: "
+                       "06.0 or 06",
+    },
     DEFINE_PROP_STRING("romfile", PCIDevice, romfile),
-    DEFINE_PROP_BOOL("multifunction", PCIDevice, multifunction, false),
+    {
+        .name = "multifunction", .kind = PROP_KIND_BOOL,
+        .offset = offsetof(PCIDevice, multifunction), .set_default = true,
+        .defval.u = false, .description = "on/off",
+    },
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -31,6 +31,8 @@
 #define VIRTIO_PCI_DEVICE_OFF       0x2000
 #define VIRTIO_PCI_NOTIFY_OFF       0x3000
 #define VIRTIO_PCI_NOTIFY_MULT      4
+#define VIRTIO_PCI_NVECTORS_UNSPECIFIED UINT32_MAX
+#define VIRTIO_PCI_NVECTORS_DEFAULT 2
 
 /* Common configuration structure (4.1.4.3) */
 #define VIRTIO_PCI_COMMON_DFSELECT      0x00
@@ -552,6 +554,8 @@ static bool virtio_pci_device_plugged(DeviceState *dev, Error **errp)
         return false;
     }
     proxy->legacy = legacy;
+    /* As QEMU, show what "auto" became (conventional PCI: legacy on) */
+    proxy->disable_legacy = legacy ? ON_OFF_AUTO_OFF : ON_OFF_AUTO_ON;
     vdev->transport = (VirtIOTransport) {
         .notify = virtio_pci_notify,
         .opaque = proxy,
@@ -559,6 +563,13 @@ static bool virtio_pci_device_plugged(DeviceState *dev, Error **errp)
     };
     if (!modern) {
         virtio_clear_feature(&vdev->host_features, VIRTIO_F_VERSION_1);
+    }
+    /*
+     * Legacy drivers that ack everything they see are caught by a bit no
+     * device implements (virtio 0.9.5 "BAD_FEATURE"); QEMU offers it too.
+     */
+    if (legacy) {
+        virtio_add_feature(&vdev->host_features, VIRTIO_F_BAD_FEATURE);
     }
     /* 4.1.2: transitional devices keep the 0x1000 IDs, revision 0 */
     pci_set_word(c + PCI_VENDOR_ID, PCI_VENDOR_ID_REDHAT_QUMRANET);
@@ -574,6 +585,14 @@ static bool virtio_pci_device_plugged(DeviceState *dev, Error **errp)
     pci_set_word(c + PCI_SUBSYSTEM_ID, vdev->device_id);
     c[PCI_INTERRUPT_PIN] = 1;
 
+    if (proxy->nvectors == VIRTIO_PCI_NVECTORS_UNSPECIFIED) {
+        proxy->nvectors = VIRTIO_PCI_NVECTORS_DEFAULT;
+    }
+    if (proxy->nvectors > PCI_MSIX_FLAGS_QSIZE + 1) {
+        error_setg(errp, "unable to init msix vectors to %" PRIu32,
+                   proxy->nvectors);
+        return false;
+    }
     if (proxy->nvectors &&
         msix_init_exclusive_bar(d, proxy->nvectors, VIRTIO_PCI_MSIX_BAR,
                                 errp) < 0) {
@@ -656,10 +675,16 @@ static void virtio_pci_instance_init(Object *obj)
 }
 
 static const Property virtio_pci_properties[] = {
-    DEFINE_PROP_ON_OFF_AUTO("disable-legacy", VirtIOPCIProxy, disable_legacy,
-                            ON_OFF_AUTO_AUTO),
+    {
+        .name = "disable-legacy", .kind = PROP_KIND_ON_OFF_AUTO,
+        .offset = offsetof(VirtIOPCIProxy, disable_legacy),
+        .set_default = true, .defval.i = ON_OFF_AUTO_AUTO,
+        .description = "on/off/auto",
+    },
     DEFINE_PROP_BOOL("disable-modern", VirtIOPCIProxy, disable_modern, false),
-    DEFINE_PROP_UINT32("vectors", VirtIOPCIProxy, nvectors, 2),
+    /* QEMU's DEV_NVECTORS_UNSPECIFIED: the device's default, here 2 */
+    DEFINE_PROP_UINT32("vectors", VirtIOPCIProxy, nvectors,
+                       VIRTIO_PCI_NVECTORS_UNSPECIFIED),
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -284,7 +284,13 @@ static bool vring_walk_chain(VirtQueue *vq, unsigned head, ChainBuild *c,
 void *virtqueue_pop(VirtQueue *vq, size_t sz)
 {
     VirtIODevice *vdev = vq->vdev;
-    g_autofree ChainBuild *c = NULL;
+    /*
+     * Scratch for the chain walk (24 KiB: too big for the stack, too
+     * frequent for malloc); per thread, as vCPU threads take the BQL in
+     * turn and the main loop may pop too; freed when the thread ends.
+     */
+    static GPrivate scratch = G_PRIVATE_INIT(g_free);
+    ChainBuild *c = g_private_get(&scratch);
     VirtQueueElement *elem;
     uint16_t avail_idx;
     unsigned head, ndescs = 0, n;
@@ -309,7 +315,10 @@ void *virtqueue_pop(VirtQueue *vq, size_t sz)
         virtio_error(vdev, "Guest says index %u is available", head);
         return NULL;
     }
-    c = g_new(ChainBuild, 1);
+    if (!c) {
+        c = g_new(ChainBuild, 1);
+        g_private_set(&scratch, c);
+    }
     c->out_num = c->in_num = 0;
     if (!vring_walk_chain(vq, head, c, &ndescs)) {
         return NULL;
@@ -356,6 +365,14 @@ void virtqueue_fill(VirtQueue *vq, const VirtQueueElement *elem,
 
     if (vq->vdev->broken || !virtio_queue_ready(vq)) {
         return;
+    }
+    /* The device is done writing: tell listeners which RAM changed */
+    for (unsigned i = 0, left = len; i < elem->in_num && left; i++) {
+        unsigned n = MIN(left, elem->in_sg[i].iov_len);
+
+        address_space_notify_dma_write(&address_space_memory,
+                                       elem->in_addr[i], n);
+        left -= n;
     }
     slot = (vq->used_idx + idx) % vq->num;
     stl_le_p(e, elem->index);

@@ -283,17 +283,6 @@ static bool pc_pci_init(PCMachineState *pcms, Error **errp)
     return true;
 }
 
-/* Byte accesses to 0xcf9 inside the host bridge's 0xcf8 dword register. */
-static void pc_pci_set_cf9(MemoryRegion *rcr)
-{
-    Object *host = object_resolve_path_type("", TYPE_I440FX_PCI_HOST_BRIDGE,
-                                            NULL);
-
-    if (host) {
-        I440FX_PCI_HOST_BRIDGE(host)->cf9_passthrough = rcr;
-    }
-}
-
 /*
  * Booting Linux without firmware: do what SeaBIOS does to the chipset,
  * route PIRQA-D to ISA IRQs 10, 10, 11, 11 and set each function's
@@ -308,7 +297,10 @@ static void pc_pci_firmware_setup(PCMachineState *pcms)
         PCIDevice *d = pcms->pci_bus->devices[devfn];
         int pin = d ? d->config[PCI_INTERRUPT_PIN] : 0;
 
-        if (pin >= 1 && pin <= PCI_NUM_PINS) {
+        if (d && DEVICE(d) == pcms->acpi_pm) {
+            /* the SCI, not a PIRQ (SeaBIOS's piix4_pm_setup) */
+            d->config[PCI_INTERRUPT_LINE] = PIIX4_PM_SCI_IRQ;
+        } else if (pin >= 1 && pin <= PCI_NUM_PINS) {
             d->config[PCI_INTERRUPT_LINE] =
                 pirqs[piix3_pirq_of(PCI_SLOT(devfn), pin - 1)];
         }
@@ -386,8 +378,9 @@ static bool pc_basic_devices_init(PCMachineState *pcms, Error **errp)
     if (!qdev_realize_and_unref(dev, BUS(bus), errp)) {
         return false;
     }
-    pc_pci_set_cf9(piix_reset_control_region(dev));
-    pcms->acpi_pm = piix4_pm_init(bus, errp);
+    i440fx_set_cf9_passthrough(pcms->pci_bus, piix_reset_control_region(dev));
+    pcms->acpi_pm = piix4_pm_init(pcms->pci_bus, PIIX4_PM_DEVFN,
+                                  pcms->isa_irqs[PIIX4_PM_SCI_IRQ], errp);
     if (!pcms->acpi_pm) {
         return false;
     }

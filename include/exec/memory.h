@@ -101,6 +101,13 @@ struct MemoryListener {
     void (*region_add)(MemoryListener *l, MemoryRegionSection *section);
     void (*region_del)(MemoryListener *l, MemoryRegionSection *section);
     void (*commit)(MemoryListener *l);
+    /*
+     * Optional: a device wrote guest RAM [addr, addr + len) behind the
+     * CPU's back (DMA through a mapped pointer or address_space_write),
+     * e.g. so a translator can drop code translated from it.  Called
+     * from any thread, with the BQL held.
+     */
+    void (*dma_write)(MemoryListener *l, hwaddr addr, hwaddr len);
     const char *name;
     AddressSpace *as;           /* set on registration */
 };
@@ -207,6 +214,9 @@ void *address_space_map_ram(AddressSpace *as, hwaddr addr, hwaddr *plen,
                             bool is_write);
 
 void memory_listener_register(MemoryListener *listener, AddressSpace *as);
+/* Tell @as's listeners that a device wrote RAM there (see dma_write). */
+void address_space_notify_dma_write(AddressSpace *as, hwaddr addr,
+                                    hwaddr len);
 void memory_listener_unregister(MemoryListener *listener);
 
 /*

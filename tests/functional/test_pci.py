@@ -7,7 +7,8 @@ Scenarios (each boots once, -accel tcg -m 512, kemu.test=pci prints one
 "GUEST-PCI <addr> <vendor>:<device> <class> irq <n>" line per function):
   enum     -device pci-testdev,addr=5: Linux uses config mechanism #1,
            finds the ACPI root bridge PCI0 with its windows, the i440FX,
-           the PIIX3 and the test device, configures the LNKA-LNKD links
+           the PIIX3, the PIIX4 PM function (IRQ 9 through LNKS) and the
+           test device, configures the LNKA-LNKD links
            and assigns the test device's BARs inside the windows
 """
 import os
@@ -28,12 +29,16 @@ def scenario_enum(kemu, guest_dir):
         'pci_bus 0000:00: root bus resource [mem 0x20000000-0xfebfffff window]',
         'pci 0000:00:00.0: [8086:1237] type 00 class 0x060000',
         'pci 0000:00:01.0: [8086:7000] type 00 class 0x060100',
+        'pci 0000:00:01.3: [8086:7113] type 00 class 0x068000',
+        'pci 0000:00:01.3: quirk: [io  0x0600-0x063f] claimed by PIIX4 ACPI',
         'pci 0000:00:05.0: [1b36:0005] type 00 class 0x00ff00',
         'ACPI: PCI: Interrupt link LNKA configured for IRQ',
         'ACPI: PCI: Interrupt link LNKD configured for IRQ',
+        'ACPI: PCI: Interrupt link LNKS configured for IRQ 9',
         'PCI: Using ACPI for IRQ routing',
         'GUEST-PCI 0000:00:00.0 8086:1237 0x060000',
         'GUEST-PCI 0000:00:01.0 8086:7000 0x060100',
+        'GUEST-PCI 0000:00:01.3 8086:7113 0x068000 irq 9',
         'GUEST-PCI 0000:00:05.0 1b36:0005 0x00ff00',
         'GUEST-PCI-DONE',
     ])

@@ -1,5 +1,6 @@
 /*
- * PIIX4_PM (hw/acpi/piix4.c) and piix-reset-control through their ports:
+ * PIIX4_PM (hw/acpi/piix4.c, PCI 00:01.3) and piix-reset-control through
+ * their ports:
  * the PM timer, ACPI mode switching through APM port 0xb2, the power
  * button and the SCI, S5 soft-off and the 0xcf9 reset, as the main loop
  * serves the requests (system/runstate.c).
@@ -8,6 +9,8 @@
 #include "qemu/main-loop.h"
 #include "hw/isa/isa.h"
 #include "hw/acpi/piix4.h"
+#include "hw/pci-host/i440fx.h"
+#include "hw/isa/piix.h"
 #include "system/runstate.h"
 
 #define PM1_STS 0x600
@@ -157,18 +160,25 @@ static void test_reset_control(void)
 int main(int argc, char **argv)
 {
     ISABus *bus;
+    PCIBus *pci;
     DeviceState *rcr;
+    IRQLine **irqs;
 
     g_test_init(&argc, &argv, NULL);
     memory_system_init();
     qemu_clock_enable_virtual(true);
     bql_lock();
     bus = isa_bus_new(NULL, get_system_io());
-    isa_bus_set_irqs(bus, irq_lines_new(isa_irq, NULL, ISA_NUM_IRQS));
-    pm = piix4_pm_init(bus, NULL);
+    irqs = irq_lines_new(isa_irq, NULL, ISA_NUM_IRQS);
+    isa_bus_set_irqs(bus, irqs);
+    pci = i440fx_init(get_system_memory(), get_system_io(), NULL);
+    g_assert_nonnull(pci);
+    pm = piix4_pm_init(pci, PIIX4_PM_DEVFN, irqs[PIIX4_PM_SCI_IRQ], NULL);
     g_assert_nonnull(pm);
     rcr = qdev_new("piix-reset-control");
     g_assert_true(qdev_realize_and_unref(rcr, BUS(bus), NULL));
+    /* byte accesses at 0xcf9 pass through the host bridge's 0xcf8 window */
+    i440fx_set_cf9_passthrough(pci, piix_reset_control_region(rcr));
     events = g_ptr_array_new_with_free_func(g_free);
     runstate_add_event_listener(on_event, NULL);
 

@@ -473,7 +473,7 @@ static void test_devfn_errors(void)
     g_assert_null(pci_create_simple(bus, TESTDEV_DEVFN, "pci-testdev", &err));
     g_assert_cmpstr(error_get_pretty(err), ==,
                     "PCI: slot 3 function 0 not available for pci-testdev, "
-                    "in use by pci-testdev,id=");
+                    "in use by pci-testdev,id=(null)");
     error_free(err);
 }
 

@@ -42,6 +42,24 @@ static uint32_t msi_data;
 /* virtio_pci_cap offsets found by walking the capability list */
 static uint32_t common_off, notify_off, isr_off, notify_mult;
 
+/* DMA-write notifications (what a translator uses to drop code) */
+static hwaddr dma_addr[8], dma_len[8];
+static int dma_count;
+
+static void record_dma(MemoryListener *l, hwaddr addr, hwaddr len)
+{
+    if (dma_count < 8) {
+        dma_addr[dma_count] = addr;
+        dma_len[dma_count] = len;
+    }
+    dma_count++;
+}
+
+static MemoryListener dma_listener = {
+    .dma_write = record_dma,
+    .name = "test-dma",
+};
+
 static void record_msi(uint64_t addr, uint32_t data)
 {
     msi_count++;
@@ -231,7 +249,8 @@ static void test_ring_direct_and_chain(void)
     g_assert_cmpint(r32(USED + 8), ==, 64);     /* len */
     g_assert_cmpint(memcmp(ramp + BUF, ramp + BUF + 0x100, 64), !=, 0);
 
-    /* a chain of two writable buffers */
+    /* a chain of two writable buffers; listeners learn what was written */
+    dma_count = 0;
     set_desc(DESC, 1, BUF + 0x100, 16, VRING_DESC_F_WRITE |
              VRING_DESC_F_NEXT, 2);
     set_desc(DESC, 2, BUF + 0x180, 8, VRING_DESC_F_WRITE, 0);
@@ -240,6 +259,11 @@ static void test_ring_direct_and_chain(void)
     g_assert_cmpint(r16(USED + 2), ==, 2);
     g_assert_cmpint(r32(USED + 4 + 8), ==, 1);
     g_assert_cmpint(r32(USED + 8 + 8), ==, 24);
+    g_assert_cmpint(dma_count, ==, 2);
+    g_assert_cmphex(dma_addr[0], ==, BUF + 0x100);
+    g_assert_cmpint(dma_len[0], ==, 16);
+    g_assert_cmphex(dma_addr[1], ==, BUF + 0x180);
+    g_assert_cmpint(dma_len[1], ==, 8);
 }
 
 static void test_indirect(void)
@@ -451,6 +475,7 @@ int main(int argc, char **argv)
     ramp = memory_region_get_ram_ptr(&ram);
     bus = i440fx_init(get_system_memory(), get_system_io(), &error_abort);
     bus->msi_trigger = record_msi;
+    memory_listener_register(&dma_listener, &address_space_memory);
     piix3 = piix3_init(bus, get_system_io(), &error_abort);
     g_assert_nonnull(piix3);
     g_assert_nonnull(pci_create_simple(bus, MODERN_DEVFN, "virtio-rng-pci",

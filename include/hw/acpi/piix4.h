@@ -1,13 +1,15 @@
 /*
- * The ACPI power-management function of the PIIX4 ("PIIX4_PM"), as an ISA
- * device: PM1 event/control registers, the PM timer, the APM control port
- * that switches ACPI mode, the SCI and the power button.
+ * The ACPI power-management function of the PIIX4 ("PIIX4_PM"), PCI
+ * function 00:01.3 (8086:7113) as in QEMU's pc: PM1 event/control
+ * registers, the PM timer, the APM control port that switches ACPI mode,
+ * the SCI (ISA IRQ 9) and the power button.
  */
 #ifndef HW_ACPI_PIIX4_H
 #define HW_ACPI_PIIX4_H
 
 #include "qemu/osdep.h"
-#include "hw/isa/isa.h"
+#include "hw/irq.h"
+#include "hw/pci/pci.h"
 
 #define TYPE_PIIX4_PM           "PIIX4_PM"
 
@@ -30,8 +32,11 @@
 
 #define ACPI_PM_TIMER_HZ        3579545
 
-/* Create the device on @bus with its SCI on ISA IRQ 9; NULL on failure. */
-DeviceState *piix4_pm_init(ISABus *bus, Error **errp);
+#define PIIX4_PM_DEVFN          PCI_DEVFN(1, 3)
+
+/* Create the function at @devfn of @bus, its SCI driving @sci; NULL on failure. */
+DeviceState *piix4_pm_init(PCIBus *bus, int devfn, IRQLine *sci,
+                           Error **errp);
 /* Press the power button (what system_powerdown does). */
 void piix4_pm_power_button(DeviceState *dev);
 

@@ -39,5 +39,7 @@ struct I440FXState {
  * @io) and the i440FX function at 00:00.0.  Returns the bus.
  */
 PCIBus *i440fx_init(MemoryRegion *sysmem, MemoryRegion *io, Error **errp);
+/* Route byte accesses at 0xcf9 to @rcr (the PIIX reset control register). */
+void i440fx_set_cf9_passthrough(PCIBus *bus, MemoryRegion *rcr);
 
 #endif

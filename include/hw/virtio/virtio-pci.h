@@ -34,7 +34,7 @@ struct VirtIOPCIProxy {
     MemoryRegion common, isr, device, notify;
     MemoryRegion legacy_io;     /* BAR0 when legacy is on */
     /* properties */
-    uint32_t nvectors;          /* "vectors" (MSI-X), 0: no MSI-X */
+    uint32_t nvectors;          /* "vectors" (MSI-X), 0: no MSI-X, -1: 2 */
     OnOffAuto disable_legacy;
     bool disable_modern;
     /* modern common-config state */
@@ -53,7 +53,8 @@ struct VirtioPCIClass {
 
 /*
  * A concrete proxy type.  @instance_init runs after the device child is
- * created (it may change proxy->nvectors, the "vectors" default);
+ * created (it may set proxy->nvectors, e.g. queues + 1, as the default
+ * of "vectors"; left alone, an unspecified count becomes 2);
  * @class_init after the proxy's (it sets PCIDeviceClass.class_id).
  */
 typedef struct VirtioPCIDeviceTypeInfo {

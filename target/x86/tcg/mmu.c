@@ -584,9 +584,60 @@ void x86_tcg_memory_changed(void)
     __atomic_store_n(&x86_tcg_mem_changed, 1, __ATOMIC_SEQ_CST);
 }
 
+/*
+ * Device DMA into RAM (any thread, BQL held): the pages are queued and
+ * their translations dropped by the vCPU thread between blocks, before
+ * the guest can act on the completion (its interrupt is taken there too).
+ * A very large backlog degrades to a full flush.
+ */
+#define DMA_PAGES_MAX 4096
+static GMutex dma_lock;
+static GArray *dma_pages;       /* uint64_t guest-physical page addresses */
+static int dma_pending;
+
+static void mem_dma_write(MemoryListener *l, hwaddr addr, hwaddr len)
+{
+    uint64_t first = addr & ~0xfffULL, last = (addr + len - 1) & ~0xfffULL;
+
+    g_mutex_lock(&dma_lock);
+    if (!dma_pages) {
+        dma_pages = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    }
+    for (uint64_t p = first; p <= last; p += 0x1000) {
+        if (dma_pages->len >= DMA_PAGES_MAX) {
+            g_array_set_size(dma_pages, 0);
+            x86_tcg_memory_changed();
+            break;
+        }
+        g_array_append_val(dma_pages, p);
+    }
+    g_mutex_unlock(&dma_lock);
+    __atomic_store_n(&dma_pending, 1, __ATOMIC_RELEASE);
+}
+
+static void x86_tcg_drain_dma_pages(void)
+{
+    GArray *pages;
+
+    g_mutex_lock(&dma_lock);
+    pages = dma_pages;
+    dma_pages = NULL;
+    __atomic_store_n(&dma_pending, 0, __ATOMIC_RELAXED);
+    g_mutex_unlock(&dma_lock);
+    for (guint i = 0; pages && i < pages->len; i++) {
+        x86_invalidate_phys_page(g_array_index(pages, uint64_t, i));
+    }
+    if (pages) {
+        g_array_free(pages, TRUE);
+    }
+}
+
 /* Called by the vCPU thread between blocks: apply a deferred flush. */
 void x86_tcg_check_memory_changed(void)
 {
+    if (unlikely(__atomic_load_n(&dma_pending, __ATOMIC_ACQUIRE))) {
+        x86_tcg_drain_dma_pages();
+    }
     if (unlikely(__atomic_load_n(&x86_tcg_mem_changed, __ATOMIC_RELAXED)) &&
         __atomic_exchange_n(&x86_tcg_mem_changed, 0, __ATOMIC_SEQ_CST)) {
         ramc_flush();
@@ -606,6 +657,7 @@ static void mem_commit(MemoryListener *l)
 
 static MemoryListener tcg_listener = {
     .commit = mem_commit,
+    .dma_write = mem_dma_write,
     .name = "tcg",
 };
 
