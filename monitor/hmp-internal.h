@@ -90,6 +90,9 @@ HMPHandler hmp_info_version, hmp_info_name, hmp_info_status, hmp_info_kvm,
            hmp_info_qom_tree, hmp_info_mtree, hmp_info_chardev,
            hmp_info_uuid, hmp_info_history, hmp_info_mem, hmp_info_tlb,
            hmp_info_iothreads, hmp_info_pic;
+/* Network (hmp-cmds-net.c). */
+HMPHandler hmp_info_network, hmp_set_link, hmp_hostfwd_add,
+           hmp_hostfwd_remove, hmp_netdev_add, hmp_netdev_del;
 /* "help log": the log items (hmp-cmds.c). */
 void hmp_print_log_items(Monitor *mon);
 

@@ -16,7 +16,7 @@ typedef enum KemuOptId {
     OPT_NOGRAPHIC, OPT_DISPLAY, OPT_VGA, OPT_S, OPT_NAME, OPT_UUID, OPT_NO_REBOOT,
     OPT_NO_SHUTDOWN, OPT_NODEFAULTS, OPT_DAEMONIZE, OPT_PIDFILE, OPT_D,
     OPT_LOGFILE, OPT_L, OPT_RTC, OPT_BOOT, OPT_DRIVE, OPT_HDA, OPT_CDROM,
-    OPT_NETDEV, OPT_VNC, OPT_QMP_PRETTY, OPT_MON,
+    OPT_NETDEV, OPT_VNC, OPT_QMP_PRETTY, OPT_MON, OPT_NIC, OPT_NET,
 } KemuOptId;
 
 typedef struct KemuOptDef {
@@ -68,6 +68,8 @@ static const KemuOptDef kemu_options[] = {
     { "hda", true, OPT_HDA },
     { "cdrom", true, OPT_CDROM },
     { "netdev", true, OPT_NETDEV },
+    { "nic", true, OPT_NIC },
+    { "net", true, OPT_NET },
     { "vnc", true, OPT_VNC },
 };
 
@@ -734,6 +736,12 @@ static bool handle_option(KemuConfig *cfg, const KemuOptDef *def,
         return true;
     case OPT_NETDEV:
         add_opt_arg(cfg->netdevs, "-netdev", arg);
+        return true;
+    case OPT_NIC:
+        add_opt_arg(cfg->netdevs, "-nic", arg);
+        return true;
+    case OPT_NET:
+        add_opt_arg(cfg->netdevs, "-net", arg);
         return true;
     case OPT_VNC:
         set_string(&cfg->vnc, arg);

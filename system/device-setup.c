@@ -203,7 +203,7 @@ void startup_create_devices(const KemuConfig *cfg)
 
 void startup_warn_unsupported(const KemuConfig *cfg)
 {
-    GPtrArray *lists[] = { cfg->drives, cfg->netdevs };
+    GPtrArray *lists[] = { cfg->drives };
 
     for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
         for (guint i = 0; i < lists[l]->len; i++) {

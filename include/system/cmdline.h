@@ -96,7 +96,7 @@ typedef struct KemuConfig {
     char *rtc, *boot;
     char *hda;                   /* positional disk image, -hda */
     GPtrArray *drives;           /* KemuOptArg *: -drive, -cdrom (raw) */
-    GPtrArray *netdevs;          /* KemuOptArg *: -netdev (raw) */
+    GPtrArray *netdevs;          /* KemuOptArg *: -netdev, -nic, -net (raw) */
     char *vnc;                   /* -vnc DISPLAY or -display vnc=DISPLAY */
 } KemuConfig;
 

