@@ -260,6 +260,103 @@ def anonymize(text, ports):
     return normalize_ids(text)
 
 
+TAP_SCRIPT = """#!/bin/sh
+echo "$0 $1" >> {log}
+ip link set "$1" up
+ip addr add 10.0.2.100/24 dev "$1"
+"""
+
+
+def netns_run(ns, args, **kw):
+    return subprocess.run(['ip', 'netns', 'exec', ns] + args, **kw)
+
+
+def scenario_tap(kemu):
+    """tap + hub + user: the namespace's kernel reaches slirp's gateway."""
+    if os.geteuid() != 0 or not shutil.which('ip') or \
+            not os.path.exists('/dev/net/tun'):
+        print('SKIP: needs root, ip(8) and /dev/net/tun')
+        return SKIP
+    ns = 'kemu-net-%d' % os.getpid()
+    if subprocess.run(['ip', 'netns', 'add', ns]).returncode != 0:
+        print('SKIP: cannot create a network namespace')
+        return SKIP
+    try:
+        with tempfile.TemporaryDirectory(prefix='kemu-tap-') as tmp:
+            return tap_in_netns(kemu, ns, tmp)
+    finally:
+        subprocess.run(['ip', 'netns', 'del', ns])
+
+
+def tap_in_netns(kemu, ns, tmp):
+    log = os.path.join(tmp, 'script.log')
+    up, down = os.path.join(tmp, 'ifup'), os.path.join(tmp, 'ifdown')
+    with open(up, 'w') as f:
+        f.write(TAP_SCRIPT.format(log=log))
+    with open(down, 'w') as f:
+        f.write('#!/bin/sh\necho "$0 $1" >> %s\n' % log)
+    os.chmod(up, 0o755)
+    os.chmod(down, 0o755)
+    netns_run(ns, ['ip', 'link', 'set', 'lo', 'up'], check=True)
+    # A host service in the namespace, reached as 10.0.2.2 through slirp.
+    srv = socket.socket()
+    payload = os.urandom(300000)
+    qmp_path = os.path.join(tmp, 'q.sock')
+    server = subprocess.Popen(
+        ['ip', 'netns', 'exec', ns, sys.executable, '-c',
+         'import socket,sys\n'
+         's=socket.socket(); s.setsockopt(socket.SOL_SOCKET,'
+         'socket.SO_REUSEADDR,1); s.bind(("127.0.0.1",4444)); s.listen(1)\n'
+         'print("ready", flush=True)\n'
+         'c,_=s.accept(); c.sendall(open(sys.argv[1],"rb").read());'
+         'c.close()\n', os.path.join(tmp, 'payload')],
+        stdout=subprocess.PIPE)
+    srv.close()
+    with open(os.path.join(tmp, 'payload'), 'wb') as f:
+        f.write(payload)
+    server.stdout.readline()
+    args = ['-accel', 'tcg', '-display', 'none', '-nodefaults', '-S',
+            '-qmp', 'unix:%s,server=on,wait=off' % qmp_path,
+            '-netdev', 'tap,id=t0,ifname=ktap0,script=%s,downscript=%s'
+            % (up, down),
+            '-netdev', 'user,id=u0',
+            '-netdev', 'hubport,id=p0,hubid=0,netdev=t0',
+            '-netdev', 'hubport,id=p1,hubid=0,netdev=u0']
+    kemu_proc = subprocess.Popen(['ip', 'netns', 'exec', ns, kemu] + args,
+                                 stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT)
+    qmp = QMP(qmp_path)
+    info = qmp.hmp('info network')
+    print(info, end='')
+    check('t0: index=0,type=tap,ifname=ktap0,script=%s,downscript=%s'
+          % (up, down) in info, 'info network shows the tap')
+    with open(log) as f:
+        check(f.read() == '%s ktap0\n' % up, 'script ran with the ifname')
+    got = netns_run(ns, [sys.executable, '-c',
+                         'import socket,sys\n'
+                         's=socket.create_connection(("10.0.2.2",4444),20)\n'
+                         'd=b""\n'
+                         'while True:\n'
+                         '    b=s.recv(65536)\n'
+                         '    if not b: break\n'
+                         '    d+=b\n'
+                         'sys.stdout.buffer.write(d)\n'],
+                    stdout=subprocess.PIPE, timeout=60).stdout
+    check(hashlib.sha256(got).hexdigest() ==
+          hashlib.sha256(payload).hexdigest(),
+          'tap -> hub -> slirp -> host socket: %d of %d bytes intact'
+          % (len(got), len(payload)))
+    qmp.execute('quit')
+    qmp.close()
+    kemu_proc.wait(10)
+    server.kill()
+    with open(log) as f:
+        check(f.read().endswith('%s ktap0\n' % down),
+              'downscript ran at exit')
+    return 0
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__)
@@ -267,6 +364,9 @@ def main():
     kemu, scenario = sys.argv[1], sys.argv[2]
     if scenario == 'host':
         scenario_host(kemu)
+    elif scenario == 'tap':
+        if scenario_tap(kemu) == SKIP:
+            return SKIP
     else:
         print(__doc__)
         return 2
