@@ -19,6 +19,7 @@
 #include "qemu/log.h"
 #include "qapi/error.h"
 #include "hw/x86/pc.h"
+#include "hw/net/nic-init.h"
 #include "hw/x86/e820.h"
 #include "hw/x86/linux-boot.h"
 #include "hw/x86/multiboot.h"
@@ -482,6 +483,10 @@ static void pc_init(MachineState *ms, Error **errp)
     pcms->isa_bus = isa_bus_new(NULL, get_system_io());
     if (!pc_init_irqs(pcms, errp) || !pc_basic_devices_init(pcms, errp) ||
         !pc_fw_cfg_init(pcms, errp)) {
+        return;
+    }
+    /* -nic and -net nic (e1000 unless a model is named), as QEMU's pc. */
+    if (!pc_init_nics("e1000", errp)) {
         return;
     }
     if (kernel && !pc_load_kernel(pcms, errp)) {

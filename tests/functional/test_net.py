@@ -28,6 +28,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 
 SKIP = 77
 QEMU = shutil.which('qemu-system-x86_64')
@@ -357,6 +358,142 @@ def tap_in_netns(kemu, ns, tmp):
     return 0
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, fmt, *args):
+        pass
+
+
+def start_http(directory):
+    handler = lambda *a, **kw: QuietHandler(*a, directory=directory, **kw)
+    httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+def start_sink():
+    """A TCP listener on 127.0.0.1 hashing what one client sends."""
+    srv = socket.socket()
+    srv.bind(('127.0.0.1', 0))
+    srv.listen(1)
+    result = {}
+
+    def run():
+        conn, _ = srv.accept()
+        h = hashlib.sha256()
+        n = 0
+        while True:
+            b = conn.recv(1 << 16)
+            if not b:
+                break
+            h.update(b)
+            n += len(b)
+        result['sha'] = h.hexdigest()
+        result['bytes'] = n
+        conn.close()
+        srv.close()
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    return srv.getsockname()[1], t, result
+
+
+def field(line, i):
+    return line.split()[i] if line and len(line.split()) > i else None
+
+
+def scenario_linux(kemu, builder, model):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from test_linux import Guest
+
+    p = subprocess.run(['bash', builder], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       universal_newlines=True)
+    if p.returncode != 0:
+        print(p.stderr)
+        print('SKIP: cannot build the Linux test guest')
+        return SKIP
+    guest_dir = p.stdout.strip().splitlines()[-1]
+    with tempfile.TemporaryDirectory(prefix='kemu-netg-') as tmp:
+        small, big = os.urandom(100000), os.urandom(16 << 20)
+        for name, data in (('small', small), ('big', big)):
+            with open(os.path.join(tmp, name), 'wb') as f:
+                f.write(data)
+        httpd = start_http(tmp)
+        ncport, sink, sunk = start_sink()
+        fwd = free_port()
+        qmp_path = os.path.join(tmp, 'qmp.sock')
+        g = Guest(kemu, guest_dir,
+                  'kemu.test=net kemu.httpport=%d kemu.ncport=%d'
+                  % (httpd.server_address[1], ncport),
+                  ['-smp', '1', '-qmp', 'unix:%s,server=on,wait=off'
+                   % qmp_path, '-netdev',
+                   'user,id=n0,hostfwd=tcp:127.0.0.1:%d-:8080' % fwd,
+                   '-device', '%s,netdev=n0' % model])
+        try:
+            return linux_steps(g, QMP(qmp_path), fwd, small, big, sink,
+                               sunk, model)
+        finally:
+            g.kill()
+            httpd.shutdown()
+
+
+def linux_steps(g, qmp, fwd, small, big, sink, sunk, model):
+    line = g.wait_for('GUEST-NET-IP')
+    check(line is not None and 'inet 10.0.2.15/24' in line,
+          'DHCP gave 10.0.2.15: %s' % line)
+    if line is None:
+        print('\n'.join(g.output()[-40:]))
+        return 1
+    print(qmp.hmp('info network'), end='')
+    line = g.wait_for('GUEST-NET-ROUTE')
+    check(line is not None and 'default via 10.0.2.2' in line,
+          'default route through 10.0.2.2')
+    line = g.wait_for('GUEST-NET-SMALL')
+    check(field(line, 1) == hashlib.sha256(small).hexdigest(),
+          'wget from the host: 100000 bytes intact')
+    g.wait_for('GUEST-NET-HTTPD')
+    try:
+        with urllib.request.urlopen('http://127.0.0.1:%d/' % fwd,
+                                    timeout=30) as r:
+            page = r.read()
+    except OSError as e:
+        page = repr(e).encode()
+    check(page == b'hello from the guest\n',
+          'host fetched the guest page through hostfwd: %r' % page)
+    line = g.wait_for('GUEST-NET-CARRIER-WAIT')
+    check(field(line, 1) == '1', 'carrier 1 before set_link')
+    qmp.execute('set_link', name='n0', up=False)
+    line = g.wait_for('GUEST-NET-CARRIER', 60)
+    line = g.wait_for('GUEST-NET-CARRIER 0', 60) or line
+    check(line is not None and line.endswith('CARRIER 0'),
+          'set_link n0 off: guest sees carrier 0')
+    qmp.execute('set_link', name='n0', up=True)
+    line = g.wait_for('GUEST-NET-CARRIER 1', 60)
+    check(line is not None, 'set_link n0 on: carrier 1 again')
+    line = g.wait_for('GUEST-NET-BIG', 600)
+    check(field(line, 1) == hashlib.sha256(big).hexdigest(),
+          'host -> guest 16 MiB intact')
+    if line:
+        secs = float(field(line, 4)) - float(field(line, 3))
+        print('throughput host->guest (%s): %.1f MiB/s over %.2f s'
+              % (model, 16 / max(secs, 1e-3), secs))
+    up = g.wait_for('GUEST-NET-UP-SUM', 300)
+    done = g.wait_for('GUEST-NET-UP-DONE', 600)
+    sink.join(60)
+    check(up is not None and sunk.get('sha') == field(up, 1) and
+          sunk.get('bytes') == 16 << 20,
+          'guest -> host 16 MiB intact (%s bytes)' % sunk.get('bytes'))
+    if done:
+        secs = float(field(done, 2)) - float(field(done, 1))
+        print('throughput guest->host (%s): %.1f MiB/s over %.2f s'
+              % (model, 16 / max(secs, 1e-3), secs))
+    rc = g.wait_exit(60)
+    check(rc == 0, 'guest powered off (exit %r)' % rc)
+    if failures:
+        print('\n'.join(g.output()[-40:]))
+    return 0
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__)
@@ -364,6 +501,10 @@ def main():
     kemu, scenario = sys.argv[1], sys.argv[2]
     if scenario == 'host':
         scenario_host(kemu)
+    elif scenario == 'linux' or (len(sys.argv) == 5 and
+                                 sys.argv[3] == 'linux'):
+        if scenario_linux(kemu, sys.argv[2], sys.argv[4]) == SKIP:
+            return SKIP
     elif scenario == 'tap':
         if scenario_tap(kemu) == SKIP:
             return SKIP
