@@ -2,7 +2,8 @@
  * ACPI tables for the pc machine (see include/hw/acpi/acpi-build.h).
  * Layouts from the ACPI 6.4 specification: RSDP 5.2.5.3, table header
  * 5.2.6, RSDT/XSDT 5.2.7-8, FADT 5.2.9 (the ACPI 2.0 layout, revision 3,
- * 244 bytes), FACS 5.2.10, MADT 5.2.12, generic address structure 5.2.3.2.
+ * 244 bytes), FACS 5.2.10, MADT 5.2.12, generic address structure 5.2.3.2;
+ * the HPET table from the IA-PC HPET specification 1.0a, section 3.2.4.
  * The DSDT declares \_S5 and the ISA devices of the board.
  */
 #include "qemu/osdep.h"
@@ -13,6 +14,7 @@
 #define ACPI_FACS_SIZE      64
 #define ACPI_FADT_SIZE      244
 #define ACPI_FADT_REVISION  3
+#define ACPI_HPET_SIZE      56
 
 /* FADT Flags (5.2.9, table 5.10) */
 #define FADT_F_WBINVD       (1u << 0)
@@ -190,6 +192,12 @@ static Aml *build_dsdt_aml(const AcpiBuildConfig *cfg)
         aml_res_irq(m, 12);
         dsdt_device(a, "MOU", "PNP0F13", -1, m);
     }
+    if (cfg->has_hpet) {
+        g_autoptr(GByteArray) r = g_byte_array_new();
+
+        aml_res_memory32_fixed(r, cfg->hpet_addr, 0x400, false);
+        dsdt_device(a, "HPET", "PNP0103", 0, r);
+    }
     for (unsigned i = 0; i < cfg->nserial && i < ACPI_BUILD_MAX_SERIAL; i++) {
         g_autoptr(GByteArray) r = g_byte_array_new();
         char name[5];
@@ -319,6 +327,19 @@ static size_t build_madt(GByteArray *b, const AcpiBuildConfig *cfg)
     return off;
 }
 
+static size_t build_hpet(GByteArray *b, const AcpiBuildConfig *cfg)
+{
+    size_t off = reserve(b, ACPI_HPET_SIZE, 16);
+
+    header(b, off, "HPET", ACPI_HPET_SIZE, 1, cfg);
+    put32(b, off + 36, cfg->hpet_id);       /* event timer block ID */
+    put8(b, off + 40, 0);                   /* base: system memory GAS */
+    put64(b, off + 44, cfg->hpet_addr);
+    /* HPET number 0, minimum periodic tick 0, no page protection */
+    finish(b, off);
+    return off;
+}
+
 static size_t build_sdt(GByteArray *b, const AcpiBuildConfig *cfg,
                         const char *sig, unsigned width,
                         const uint64_t *entries, unsigned n)
@@ -343,7 +364,8 @@ bool acpi_build(const AcpiBuildConfig *cfg, AcpiBuildTables *out,
 {
     GByteArray *b = g_byte_array_new();
     uint64_t base = cfg->tables_addr;
-    uint64_t entries[2];
+    uint64_t entries[3];
+    unsigned n = 0;
     uint8_t *r = out->rsdp;
 
     memset(out, 0, sizeof(*out));
@@ -351,10 +373,14 @@ bool acpi_build(const AcpiBuildConfig *cfg, AcpiBuildTables *out,
     out->dsdt = base + build_dsdt(b, cfg);
     out->fadt = base + build_fadt(b, cfg, out->facs, out->dsdt);
     out->madt = base + build_madt(b, cfg);
-    entries[0] = out->fadt;
-    entries[1] = out->madt;
-    out->rsdt = base + build_sdt(b, cfg, "RSDT", 4, entries, 2);
-    out->xsdt = base + build_sdt(b, cfg, "XSDT", 8, entries, 2);
+    entries[n++] = out->fadt;
+    entries[n++] = out->madt;
+    if (cfg->has_hpet) {
+        out->hpet = base + build_hpet(b, cfg);
+        entries[n++] = out->hpet;
+    }
+    out->rsdt = base + build_sdt(b, cfg, "RSDT", 4, entries, n);
+    out->xsdt = base + build_sdt(b, cfg, "XSDT", 8, entries, n);
     if (b->len > cfg->tables_size) {
         error_setg(errp, "ACPI tables need %u bytes, only %u reserved",
                    b->len, cfg->tables_size);

@@ -31,6 +31,7 @@
 #define AML_RES_IRQ_NOFLAGS 0x22
 #define AML_RES_IO          0x47
 #define AML_RES_END         0x79
+#define AML_RES_MEM32_FIXED 0x86        /* large item, 9 bytes of data */
 
 struct Aml {
     GByteArray *buf;
@@ -275,6 +276,18 @@ void aml_res_irq(GByteArray *r, unsigned irq)
 {
     uint16_t mask = 1u << (irq & 15);
     const uint8_t d[3] = { AML_RES_IRQ_NOFLAGS, mask & 0xff, mask >> 8 };
+
+    g_byte_array_append(r, d, sizeof(d));
+}
+
+void aml_res_memory32_fixed(GByteArray *r, uint32_t base, uint32_t len,
+                            bool writable)
+{
+    const uint8_t d[12] = {
+        AML_RES_MEM32_FIXED, 9, 0, writable ? 1 : 0,
+        base, base >> 8, base >> 16, base >> 24,
+        len, len >> 8, len >> 16, len >> 24,
+    };
 
     g_byte_array_append(r, d, sizeof(d));
 }

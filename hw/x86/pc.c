@@ -36,6 +36,7 @@
 #include "hw/nvram/fw_cfg.h"
 #include "hw/acpi/acpi-build.h"
 #include "hw/acpi/piix4.h"
+#include "hw/timer/hpet.h"
 #include "accel/accel.h"
 #include "target/x86/cpu.h"
 #include "chardev/char.h"
@@ -258,13 +259,35 @@ static bool pc_add_serial(PCMachineState *pcms, int index, Chardev *chr,
     return qdev_realize_and_unref(dev, BUS(pcms->isa_bus), errp);
 }
 
+/*
+ * The HPET's comparators reach GSIs directly (IOAPIC inputs, or the
+ * accelerator's GSIs); its legacy replacement route takes over ISA IRQ 0
+ * and 8, so the PIT's and RTC's interrupts pass through it.
+ */
+static bool pc_hpet_init(PCMachineState *pcms, Error **errp)
+{
+    IRQLine *gsi[HPET_NUM_GSI];
+
+    for (int i = 0; i < HPET_NUM_GSI; i++) {
+        gsi[i] = pcms->ioapic ? ioapic_get_irq_in(pcms->ioapic, i)
+                              : irq_line_new(pc_kvm_gsi, pcms, i);
+    }
+    pcms->hpet = hpet_init(gsi, pcms->isa_irqs[0], pcms->isa_irqs[8], errp);
+    return pcms->hpet != NULL;
+}
+
 static bool pc_basic_devices_init(PCMachineState *pcms, Error **errp)
 {
     ISABus *bus = pcms->isa_bus;
     DeviceState *dev;
 
+    if (pcms->hpet_enabled && !pc_hpet_init(pcms, errp)) {
+        return false;
+    }
     if (!accel_irqchip_in_kernel()) {
-        pcms->pit = i8254_pit_init(bus, 0x40, pcms->isa_irqs[0], errp);
+        pcms->pit = i8254_pit_init(bus, 0x40,
+                                   pcms->hpet ? hpet_pit_in(pcms->hpet)
+                                              : pcms->isa_irqs[0], errp);
         if (!pcms->pit) {
             return false;
         }
@@ -272,7 +295,9 @@ static bool pc_basic_devices_init(PCMachineState *pcms, Error **errp)
     if (!pcspk_init(bus, pcms->pit, errp)) {
         return false;
     }
-    pcms->rtc = mc146818_rtc_init(bus, 2000, NULL, errp);
+    pcms->rtc = mc146818_rtc_init(bus, 2000,
+                                  pcms->hpet ? hpet_rtc_in(pcms->hpet) : NULL,
+                                  errp);
     if (!pcms->rtc) {
         return false;
     }
@@ -353,6 +378,9 @@ static bool pc_acpi_write_tables(PCMachineState *pcms, Error **errp)
     cfg.tables_size = PC_ACPI_TABLES_SIZE;
     cfg.rsdp_addr = PC_ACPI_RSDP_ADDR;
     cfg.has_pit = true;     /* ours, or the in-kernel one under KVM */
+    cfg.has_hpet = pcms->hpet != NULL;
+    cfg.hpet_addr = HPET_BASE;
+    cfg.hpet_id = HPET_CAP_ID_LOW;
     cfg.has_rtc = pcms->rtc != NULL;
     cfg.has_i8042 = pcms->i8042 != NULL;
     for (GList *l = BUS(pcms->isa_bus)->children; l; l = l->next) {
@@ -506,6 +534,12 @@ static void pc_reset(MachineState *ms)
     if (pcms->linux_boot && bsp) {
         Error *err = NULL;
 
+        /* No firmware runs: set up the memory types SeaBIOS would. */
+        for (unsigned i = 0; i < x86_cpus->len; i++) {
+            x86_cpu_set_firmware_mtrrs(g_ptr_array_index(x86_cpus, i),
+                                       PC_I440FX_LOWMEM);
+        }
+
         if (!linux_boot_write_to_guest(pcms->linux_boot, &err) ||
             !pc_acpi_write_tables(pcms, &err)) {
             error_report_err(err);
@@ -534,9 +568,19 @@ static void pc_machine_finalize(Object *obj)
     pcms->linux_boot = NULL;
 }
 
+static void pc_machine_instance_init(Object *obj)
+{
+    PC_MACHINE(obj)->hpet_enabled = true;
+}
+
 static void pc_machine_class_init(ObjectClass *klass, void *data)
 {
     MachineClass *mc = MACHINE_CLASS(klass);
+
+    object_class_property_add_bool(klass, "hpet",
+                                   offsetof(PCMachineState, hpet_enabled));
+    object_class_property_set_description(klass, "hpet",
+        "Enable/disable high precision event timer emulation");
 
     mc->alias = "pc";
     mc->desc = "Standard PC (i440FX + PIIX, 1996)";
@@ -553,6 +597,7 @@ static const TypeInfo pc_machine_info = {
     .name = TYPE_PC_MACHINE,
     .parent = TYPE_MACHINE,
     .instance_size = sizeof(PCMachineState),
+    .instance_init = pc_machine_instance_init,
     .instance_finalize = pc_machine_finalize,
     .class_init = pc_machine_class_init,
 };

@@ -258,3 +258,57 @@ void x86_cpu_reset(X86CPU *cpu)
         current_accel()->put_state(cpu);
     }
 }
+
+void x86_cpu_init_reset(X86CPU *cpu)
+{
+    CPUX86State *env = &cpu->env;
+    uint64_t def_type = env->mtrr_cap_def_type, pat = env->pat;
+    uint64_t fixed[ARRAY_SIZE(env->mtrr_fixed)];
+    typeof(env->mtrr_var) var;
+
+    memcpy(fixed, env->mtrr_fixed, sizeof(fixed));
+    memcpy(var, env->mtrr_var, sizeof(var));
+    x86_cpu_reset(cpu);
+    env->mtrr_cap_def_type = def_type;
+    env->pat = pat;
+    memcpy(env->mtrr_fixed, fixed, sizeof(fixed));
+    memcpy(env->mtrr_var, var, sizeof(var));
+    if (current_accel() && current_accel()->put_state) {
+        current_accel()->put_state(cpu);
+    }
+}
+
+/* Memory types (SDM 11.11): UC 0, WP 5, WB 6; MTRRdefType.E is bit 11, FE bit 10. */
+#define MTRR_TYPE_UC        0
+#define MTRR_TYPE_WP        5
+#define MTRR_TYPE_WB        6
+#define MTRR_DEF_E          (1u << 11)
+#define MTRR_DEF_FE         (1u << 10)
+#define MTRR_VALID          (1u << 11)
+#define MTRR_BYTES(t)       (0x0101010101010101ull * (t))
+
+void x86_cpu_set_firmware_mtrrs(X86CPU *cpu, uint64_t pci_hole_start)
+{
+    CPUX86State *env = &cpu->env;
+    uint64_t phys_mask = (1ull << cpu->model.phys_bits) - 1;
+    uint64_t size = (1ull << 32) - pci_hole_start;
+
+    /* Fixed ranges: 0x250 (0-512K), 0x258 (512-640K), 0x259 (640-768K), 0x268.. (768K-1M) */
+    env->mtrr_fixed[0] = MTRR_BYTES(MTRR_TYPE_WB);
+    env->mtrr_fixed[1] = MTRR_BYTES(MTRR_TYPE_WB);
+    env->mtrr_fixed[2] = MTRR_BYTES(MTRR_TYPE_UC);
+    for (int i = 3; i < 11; i++) {
+        env->mtrr_fixed[i] = MTRR_BYTES(MTRR_TYPE_WP);
+    }
+    memset(env->mtrr_var, 0, sizeof(env->mtrr_var));
+    /* One variable range for the PCI hole, if it is a power of two aligned. */
+    if (pci_hole_start < (1ull << 32) && !(size & (size - 1)) &&
+        !(pci_hole_start & (size - 1))) {
+        env->mtrr_var[0].base = pci_hole_start | MTRR_TYPE_UC;
+        env->mtrr_var[0].mask = (~(size - 1) & phys_mask) | MTRR_VALID;
+    }
+    env->mtrr_cap_def_type = MTRR_DEF_E | MTRR_DEF_FE | MTRR_TYPE_WB;
+    if (current_accel() && current_accel()->put_state) {
+        current_accel()->put_state(cpu);
+    }
+}

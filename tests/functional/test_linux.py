@@ -6,7 +6,7 @@
 GUEST_BUILDER is tests/guests/linux/build-linux-guest.sh (cached, prints
 the guest directory); without apt access the test is skipped (exit 77).
 Scenarios (each boots once, -accel tcg -m 512):
-  smp1       -smp 1, kemu.test=poweroff: ACPI tables found, the init
+  smp1       -smp 1, kemu.test=poweroff: ACPI tables and HPET found, the init
              marker, ACPI S5 power-off -> exit status 0
   smp2       -smp 2, kemu.test=cpus: both CPUs started from the MADT,
              GUEST-CPUS 2, power-off -> exit 0
@@ -110,7 +110,15 @@ def expect_lines(guest, texts):
             fail(guest, 'missing %r in the console output' % t)
 
 
-def boot_to_exit(kemu, guest_dir, append, extra, texts):
+def expect_absent(guest, texts):
+    out = guest.output()
+    for t in texts:
+        bad = [l for l in out if t in l]
+        if bad:
+            fail(guest, 'unexpected %r in the console output' % bad[0])
+
+
+def boot_to_exit(kemu, guest_dir, append, extra, texts, absent=()):
     g = Guest(kemu, guest_dir, append, extra)
     rc = g.wait_exit()
     if rc is None:
@@ -118,6 +126,7 @@ def boot_to_exit(kemu, guest_dir, append, extra, texts):
     if rc != 0:
         fail(g, 'exit status %d, expected 0' % rc)
     expect_lines(g, texts)
+    expect_absent(g, absent)
     print('ok: exit 0 after %.1f s' % g.elapsed())
     return g
 
@@ -128,12 +137,18 @@ def scenario_smp1(kemu, guest_dir):
         'ACPI: FACP ',
         'ACPI: DSDT ',
         'ACPI: APIC ',
+        'ACPI: HPET ',
+        'ACPI: HPET id: 0x8086a201 base: 0xfed00000',
         'ACPI: PM-Timer IO Port: 0x608',
         'ACPI: INT_SRC_OVR (bus 0 bus_irq 0 global_irq 2 dfl dfl)',
         'ACPI: INT_SRC_OVR (bus 0 bus_irq 9 global_irq 9 high level)',
         'IOAPIC[0]: apic_id 0, version 32, address 0xfec00000, GSI 0-23',
         'ACPI: Interpreter enabled',
         'ACPI: PM: (supports S0 S5)',
+        # The HPET in legacy replacement mode drives IRQ 0 and the RTC's 8.
+        'hpet0: at MMIO 0xfed00000, IRQs 2, 8, 0',
+        'hpet0: 3 comparators, 64-bit 100.000000 MHz counter',
+        'alarms up to one day, y3k, 114 bytes nvram, hpet irqs',
         'GUEST-INIT-OK',
         'ACPI: PM: Preparing to enter system sleep state S5',
         'reboot: Power down',
@@ -142,12 +157,14 @@ def scenario_smp1(kemu, guest_dir):
 
 def scenario_smp2(kemu, guest_dir):
     boot_to_exit(kemu, guest_dir, 'kemu.test=cpus', ['-smp', '2'], [
+        # MTRRs set up as firmware would, on both CPUs (INIT keeps them).
+        'x86/PAT: Configuration [0-7]: WB  WC  UC- UC  WB  WP  UC- WT',
         'smpboot: Allowing 2 CPUs, 0 hotplug CPUs',
         'smp: Brought up 1 node, 2 CPUs',
         'GUEST-INIT-OK',
         'GUEST-CPUS 2',
         'reboot: Power down',
-    ])
+    ], absent=['MTRRs disabled', 'inconsistent', 'MTRRs all blank'])
 
 
 def scenario_reboot(kemu, guest_dir):

@@ -280,6 +280,49 @@ static void test_tables_chain(void)
     acpi_build_tables_free(&t);
 }
 
+/* The HPET table (IA-PC HPET spec 3.2.4) and the PNP0103 device. */
+static void test_hpet(void)
+{
+    static const uint8_t crs[] = { 0x86, 9, 0, 0, 0, 0, 0xd0, 0xfe,
+                                   0, 4, 0, 0 };
+    AcpiBuildConfig cfg;
+    AcpiBuildTables t;
+    const uint8_t *h, *xsdt, *rsdt, *dsdt;
+
+    acpi_build_config_pc_defaults(&cfg);
+    cfg.tables_addr = TABLES_ADDR;
+    cfg.tables_size = TABLES_SIZE;
+    cfg.has_hpet = true;
+    cfg.hpet_addr = 0xfed00000;
+    cfg.hpet_id = 0x8086a201;
+    g_assert_true(acpi_build(&cfg, &t, &error_abort));
+    assert_table(&t, t.hpet, "HPET");
+    h = table_at(&t, t.hpet);
+    g_assert_cmpuint(r32(h + 4), ==, 56);
+    g_assert_cmphex(r32(h + 36), ==, 0x8086a201);
+    g_assert_cmphex(h[40], ==, 0);                  /* system memory */
+    g_assert_cmphex(r64(h + 44), ==, 0xfed00000);
+    g_assert_cmphex(h[52], ==, 0);                  /* HPET number */
+    rsdt = table_at(&t, t.rsdt);
+    xsdt = table_at(&t, t.xsdt);
+    g_assert_cmpuint(r32(rsdt + 4), ==, 36 + 3 * 4);
+    g_assert_cmphex(r32(rsdt + 36 + 8), ==, t.hpet);
+    g_assert_cmphex(r64(xsdt + 36 + 16), ==, t.hpet);
+    dsdt = table_at(&t, t.dsdt);
+    g_assert_nonnull(memmem(dsdt + 36, r32(dsdt + 4) - 36, "HPET", 4));
+    g_assert_nonnull(memmem(dsdt + 36, r32(dsdt + 4) - 36, crs,
+                            sizeof(crs)));
+    acpi_build_tables_free(&t);
+
+    /* Without it: no table, no device. */
+    cfg.has_hpet = false;
+    g_assert_true(acpi_build(&cfg, &t, &error_abort));
+    g_assert_cmphex(t.hpet, ==, 0);
+    dsdt = table_at(&t, t.dsdt);
+    g_assert_null(memmem(dsdt + 36, r32(dsdt + 4) - 36, "HPET", 4));
+    acpi_build_tables_free(&t);
+}
+
 static void test_madt(gconstpointer data)
 {
     unsigned ncpus = GPOINTER_TO_UINT(data);
@@ -401,6 +444,7 @@ int main(int argc, char **argv)
     g_test_add_data_func("/acpi/tables/madt/255", GUINT_TO_POINTER(255),
                          test_madt);
     g_test_add_func("/acpi/tables/too-small", test_too_small);
+    g_test_add_func("/acpi/tables/hpet", test_hpet);
     g_test_add_func("/acpi/e820-reserve", test_e820_reserve);
     return g_test_run();
 }

@@ -266,6 +266,40 @@ static void test_dump_long_mode(void)
     object_unref(cpu);
 }
 
+/* Firmware MTRRs for direct boot; INIT keeps them, a full reset does not. */
+static void test_firmware_mtrrs(void)
+{
+    X86CPU *cpu = new_cpu("qemu64", 1, &error_abort);
+    CPUX86State *env = &cpu->env;
+
+    x86_cpu_set_firmware_mtrrs(cpu, 0xe0000000);
+    g_assert_cmphex(env->mtrr_cap_def_type, ==, 0xc06);     /* E, FE, WB */
+    g_assert_cmphex(env->mtrr_fixed[0], ==, 0x0606060606060606ULL);
+    g_assert_cmphex(env->mtrr_fixed[2], ==, 0);             /* VGA: UC */
+    g_assert_cmphex(env->mtrr_fixed[10], ==, 0x0505050505050505ULL);
+    g_assert_cmphex(env->mtrr_var[0].base, ==, 0xe0000000);
+    g_assert_cmphex(env->mtrr_var[0].mask, ==, 0xffe0000800ULL);  /* 40 bits */
+    g_assert_cmphex(env->mtrr_var[1].mask, ==, 0);
+    env->pat = 0x0007010600070106ULL;
+    env->rip = 0x1234;
+
+    x86_cpu_init_reset(cpu);
+    g_assert_cmphex(env->rip, ==, 0xfff0);
+    g_assert_cmphex(env->mtrr_cap_def_type, ==, 0xc06);
+    g_assert_cmphex(env->mtrr_var[0].base, ==, 0xe0000000);
+    g_assert_cmphex(env->pat, ==, 0x0007010600070106ULL);
+
+    x86_cpu_reset(cpu);
+    g_assert_cmphex(env->mtrr_cap_def_type, ==, 0);
+    g_assert_cmphex(env->mtrr_var[0].mask, ==, 0);
+    g_assert_cmphex(env->pat, ==, 0x0007040600070406ULL);
+
+    /* A hole that is no aligned power of two gets no variable range. */
+    x86_cpu_set_firmware_mtrrs(cpu, 0xc0000000 + 0x10000000);
+    g_assert_cmphex(env->mtrr_var[0].mask, ==, 0);
+    object_unref(cpu);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -273,6 +307,7 @@ int main(int argc, char **argv)
     g_test_add_func("/x86-cpu/features", test_features);
     g_test_add_func("/x86-cpu/bad-options", test_bad_options);
     g_test_add_func("/x86-cpu/reset", test_reset_state);
+    g_test_add_func("/x86-cpu/firmware-mtrrs", test_firmware_mtrrs);
     g_test_add_func("/x86-cpu/dump/reset", test_dump_reset);
     g_test_add_func("/x86-cpu/dump/fpu-top", test_dump_fpu_top);
     g_test_add_func("/x86-cpu/dump/long-mode", test_dump_long_mode);

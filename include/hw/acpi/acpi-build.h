@@ -1,6 +1,6 @@
 /*
  * ACPI tables of the pc machine for booting without firmware (-kernel
- * bzImage): RSDP, RSDT, XSDT, FADT, FACS, DSDT and MADT, laid out by the
+ * bzImage): RSDP, RSDT, XSDT, FADT, FACS, DSDT, MADT and HPET, laid out by the
  * host as SeaBIOS would lay out QEMU's tables.  The builder is a pure
  * function of its configuration, so tests can check every byte.
  */
@@ -31,6 +31,9 @@ typedef struct AcpiBuildConfig {
     uint8_t reset_value;
     uint8_t s5_slp_typ;         /* PM1_CNT.SLP_TYP for soft-off */
     bool has_i8042, has_rtc, has_pit;
+    bool has_hpet;              /* HPET table + PNP0103 at hpet_addr */
+    uint64_t hpet_addr;
+    uint32_t hpet_id;           /* the block's capabilities, low 32 bits */
     unsigned nserial;
     AcpiSerialPort serial[ACPI_BUILD_MAX_SERIAL];
     uint64_t tables_addr;       /* where the tables go (reserved RAM) */
@@ -44,7 +47,7 @@ typedef struct AcpiBuildTables {
     GByteArray *tables;         /* image of cfg->tables_addr onwards */
     uint8_t rsdp[ACPI_RSDP_SIZE];
     /* table addresses, for tests and messages */
-    uint64_t facs, dsdt, fadt, madt, rsdt, xsdt;
+    uint64_t facs, dsdt, fadt, madt, hpet, rsdt, xsdt;
 } AcpiBuildTables;
 
 /* The PC defaults: PIIX4 PM at 0x600, SCI 9, APM 0xb2, reset 0xcf9. */

@@ -61,6 +61,9 @@ void aml_res_io(GByteArray *r, uint16_t min, uint16_t max, uint8_t align,
                 uint8_t len);
 /* IRQNoFlags(){irq} */
 void aml_res_irq(GByteArray *r, unsigned irq);
+/* Memory32Fixed(ReadWrite or ReadOnly, base, len) */
+void aml_res_memory32_fixed(GByteArray *r, uint32_t base, uint32_t len,
+                            bool writable);
 /* ResourceTemplate(){...}: the descriptors of @r, an end tag, as a Buffer. */
 void aml_resource_template(Aml *a, GByteArray *r);
 

@@ -35,6 +35,8 @@ typedef struct PCMachineState {
     DeviceState *rtc;
     DeviceState *i8042;
     DeviceState *acpi_pm;        /* PIIX4_PM: PM1 block, PM timer, SCI */
+    bool hpet_enabled;           /* -machine hpet=on|off (default on) */
+    DeviceState *hpet;
     MultibootImage *multiboot;   /* -kernel image, rewritten at each reset */
     LinuxBootImage *linux_boot;  /* -kernel bzImage, rewritten at each reset */
 } PCMachineState;

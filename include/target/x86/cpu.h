@@ -286,6 +286,18 @@ X86CPU *x86_cpu_create(MachineState *ms, int index, Error **errp);
 
 /* Architectural power-on/INIT state (real mode at F000:FFF0, or wait-for-SIPI for APs). */
 void x86_cpu_reset(X86CPU *cpu);
+/*
+ * INIT (IPI or signal): a reset that keeps the MTRRs and PAT, as the SDM
+ * (9.1.1, table 9-1) says INIT leaves memory-type setup alone.
+ */
+void x86_cpu_init_reset(X86CPU *cpu);
+/*
+ * The memory types firmware programs before an OS starts (what SeaBIOS
+ * sets up): write-back by default, the VGA window uncached, the BIOS area
+ * write-protected, and [@pci_hole_start, 4 GiB) uncached.  For direct
+ * kernel boot, where no firmware runs.
+ */
+void x86_cpu_set_firmware_mtrrs(X86CPU *cpu, uint64_t pci_hole_start);
 /* A flat 4 GiB segment (base 0) with @selector and descriptor @flags, as loaders set them. */
 static inline void x86_cpu_set_flat_seg(SegmentCache *sc, uint32_t selector,
                                         uint32_t flags)

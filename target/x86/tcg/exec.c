@@ -136,7 +136,7 @@ static void do_init(X86TCG *s)
     bool locked;
 
     with_bql_begin(&locked);
-    x86_cpu_reset(cpu);
+    x86_cpu_init_reset(cpu);
     cpu->env.sipi_vector = sipi_vector;
     if (cpu->apic) {
         apic_init_reset(cpu->apic);
