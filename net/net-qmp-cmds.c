@@ -5,6 +5,7 @@
 #include "qemu/osdep.h"
 #include "qapi/qapi-commands.h"
 #include "qapi/qapi-json.h"
+#include "qapi/qapi-events.h"
 #include "net/net-setup.h"
 
 void qmp_set_link(const char *name, bool up, Error **errp)
@@ -101,4 +102,56 @@ void qmp_netdev_add(JsonObject *args, JsonNode **ret, Error **errp)
 void qmp_netdev_del(const char *id, Error **errp)
 {
     net_netdev_del(id, errp);
+}
+
+void qemu_nic_rx_filter_changed(NetClientState *nc, const char *path)
+{
+    if (nc->rxfilter_notify_enabled) {
+        qapi_event_send_nic_rx_filter_changed(true, nc->name, path);
+        nc->rxfilter_notify_enabled = false;
+    }
+}
+
+RxFilterInfoList *qmp_query_rx_filter(bool has_name, const char *name,
+                                      Error **errp)
+{
+    GPtrArray *all = net_clients();
+    RxFilterInfoList *head = NULL, **tail = &head;
+
+    for (guint i = 0; i < all->len; i++) {
+        NetClientState *nc = g_ptr_array_index(all, i);
+        RxFilterInfoList *e;
+
+        if (has_name && strcmp(nc->name, name)) {
+            continue;
+        }
+        if (nc->info->type != NET_CLIENT_DRIVER_NIC) {
+            if (has_name) {
+                error_setg(errp, "net client(%s) isn't a NIC", name);
+                return NULL;
+            }
+            continue;
+        }
+        if (!nc->info->query_rx_filter) {
+            if (has_name) {
+                error_setg(errp, "net client(%s) doesn't support rx-filter "
+                           "querying", name);
+                return NULL;
+            }
+            continue;
+        }
+        /* The next change is worth an event again. */
+        nc->rxfilter_notify_enabled = true;
+        e = g_new0(RxFilterInfoList, 1);
+        e->value = nc->info->query_rx_filter(nc);
+        *tail = e;
+        tail = &e->next;
+        if (has_name) {
+            return head;
+        }
+    }
+    if (has_name) {
+        error_setg(errp, "invalid net client name: %s", name);
+    }
+    return head;
 }

@@ -86,6 +86,7 @@ NetClientState *qemu_new_net_client(const NetClientInfo *info,
         peer->peer = nc;
     }
     nc->incoming_queue = qemu_new_net_queue(deliver_to_client, nc);
+    nc->rxfilter_notify_enabled = true;
     g_ptr_array_add(net_clients(), nc);
     return nc;
 }

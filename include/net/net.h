@@ -21,6 +21,7 @@
 
 typedef struct NetClientState NetClientState;
 typedef struct NetQueue NetQueue;
+typedef struct RxFilterInfo RxFilterInfo;      /* qapi/qapi-types.h */
 
 /* Client kinds; the names are QEMU's NetClientDriver strings. */
 typedef enum NetClientDriver {
@@ -61,6 +62,8 @@ typedef struct NetClientInfo {
     /* tap with vnet_hdr: packets carry a virtio_net_hdr first. */
     bool (*has_vnet_hdr)(NetClientState *nc);
     void (*using_vnet_hdr)(NetClientState *nc, bool enable);
+    /* NICs with a receive filter: query-rx-filter's answer. */
+    RxFilterInfo *(*query_rx_filter)(NetClientState *nc);
 } NetClientInfo;
 
 struct NetClientState {
@@ -74,6 +77,8 @@ struct NetClientState {
     bool link_down;
     bool receive_disabled;       /* receive_iov returned 0 */
     bool is_netdev;              /* created by -netdev / netdev_add */
+    /* NIC_RX_FILTER_CHANGED is sent once, then again after a query. */
+    bool rxfilter_notify_enabled;
 };
 
 /* ---- clients ---- */
@@ -124,6 +129,13 @@ void qemu_purge_queued_packets(NetClientState *nc);
 
 /* set_link: @name is a netdev or NIC; both ends of the pair change. */
 bool net_set_link(const char *name, bool up, Error **errp);
+
+/*
+ * A NIC's receive filter changed (the guest set a MAC or rx mode): emit
+ * NIC_RX_FILTER_CHANGED for @nc and device path @path unless one is
+ * already waiting for query-rx-filter.
+ */
+void qemu_nic_rx_filter_changed(NetClientState *nc, const char *path);
 
 /* ---- iovec helpers ---- */
 

@@ -202,6 +202,12 @@ void qmp_netdev_del(const char *id, Error **errp)
 {
 }
 
+RxFilterInfoList *qmp_query_rx_filter(bool has_name, const char *name,
+                                      Error **errp)
+{
+    return NULL;
+}
+
 /* ---- helpers ---- */
 
 /* Dispatch the request text, return the response as compact JSON. */
