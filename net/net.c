@@ -5,7 +5,6 @@
  * stop), flushing when a receiver can take packets again, link state.
  */
 #include "qemu/osdep.h"
-#include "qemu/main-loop.h"
 #include "net/net.h"
 #include "hub.h"
 #include "queue.h"
@@ -189,17 +188,16 @@ ssize_t qemu_sendv_packet(NetClientState *sender, const struct iovec *iov,
 
 void qemu_flush_queued_packets(NetClientState *nc)
 {
-    bool progress = false;
-
     nc->receive_disabled = false;
     /* Through a hub, the packets for us wait at the other ports. */
     if (nc->peer && nc->peer->info->type == NET_CLIENT_DRIVER_HUBPORT) {
-        progress = net_hub_flush(nc->peer);
+        net_hub_flush(nc->peer);
     }
-    if (qemu_net_queue_flush(nc->incoming_queue) || progress) {
-        /* Senders may have been called back: let the main loop poll them. */
-        main_loop_wakeup();
-    }
+    /*
+     * Senders called back re-arm their fd watches themselves (attaching a
+     * GLib source wakes the main loop), so no wakeup is needed here.
+     */
+    qemu_net_queue_flush(nc->incoming_queue);
 }
 
 void qemu_purge_queued_packets(NetClientState *nc)

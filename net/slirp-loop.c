@@ -2,8 +2,8 @@
  * libslirp on GLib's default context.  Before each poll the source's
  * prepare() asks slirp which sockets to watch (slirp_pollfds_fill) and
  * updates its GPollFD records (GLib reads them after prepare);
- * after the poll dispatch() runs slirp_pollfds_poll, which also drives
- * slirp's TCP timers.  Both run on the main thread with the BQL held, as
+ * when a socket is ready or slirp's timeout has passed, dispatch() runs
+ * slirp_pollfds_poll, which also drives slirp's TCP timers.  Both run on the main thread with the BQL held, as
  * every other use of slirp does (NIC transmits from vCPU threads hold it).
  */
 #include "qemu/osdep.h"
@@ -15,6 +15,7 @@ struct SlirpLoop {
     Slirp *slirp;
     GPtrArray *polls;        /* GPollFD *, registered with the source */
     GArray *want;            /* GPollFD, filled by slirp_pollfds_fill */
+    int64_t deadline_ms;     /* slirp's timers want a run; 0: none */
 };
 
 static int add_poll(int fd, int events, void *opaque)
@@ -94,13 +95,21 @@ static gboolean loop_prepare(GSource *src, gint *timeout)
         }
     }
     *timeout = ms == UINT32_MAX ? -1 : (gint)MIN(ms, (uint32_t)G_MAXINT);
+    l->deadline_ms = ms == UINT32_MAX ? 0 : g_get_monotonic_time() / 1000 + ms;
     return FALSE;
 }
 
 static gboolean loop_check(GSource *src)
 {
-    /* Run slirp after every poll: its timers need no fd to be ready. */
-    return TRUE;
+    SlirpLoop *l = (SlirpLoop *)src;
+
+    for (guint i = 0; i < l->polls->len; i++) {
+        if (((GPollFD *)g_ptr_array_index(l->polls, i))->revents) {
+            return TRUE;
+        }
+    }
+    /* slirp's TCP timers run from slirp_pollfds_poll too. */
+    return l->deadline_ms && g_get_monotonic_time() / 1000 >= l->deadline_ms;
 }
 
 static gboolean loop_dispatch(GSource *src, GSourceFunc cb, gpointer data)
@@ -133,6 +142,12 @@ SlirpLoop *slirp_loop_attach(Slirp *slirp)
     l->slirp = slirp;
     l->polls = g_ptr_array_new_with_free_func(g_free);
     l->want = g_array_new(FALSE, FALSE, sizeof(GPollFD));
+    /*
+     * GLib "blocks" a non-recursive source while dispatching it by removing
+     * its fds and adding them back, which wakes the context: every dispatch
+     * would end the next poll at once and the main loop would spin.
+     */
+    g_source_set_can_recurse(&l->source, TRUE);
     g_source_attach(&l->source, NULL);
     return l;
 }

@@ -7,6 +7,7 @@
 
 #include "hw/pci/pci.h"
 #include "net/nic.h"
+#include "qemu/main-loop.h"
 #include "e1000-regs.h"
 
 #define TYPE_E1000 "e1000"
@@ -59,6 +60,14 @@ struct E1000State {
     uint32_t ioaddr;             /* BAR 1 IOADDR window */
     E1000TxContext ctx;
     E1000TxFrame tx;
+    /*
+     * Interrupt mitigation (property "mitigation"): after an interrupt
+     * is raised, new ones wait until ITR/RADV/TADV have elapsed.
+     */
+    bool mitigation;
+    QEMUTimer *mit_timer;
+    bool mit_timer_on;
+    bool mit_irq_level;
 };
 
 static inline uint32_t e1000_reg(E1000State *s, uint32_t off)

@@ -27,11 +27,14 @@
 #define E1000_RDLEN     0x2808
 #define E1000_RDH       0x2810
 #define E1000_RDT       0x2818
+#define E1000_RDTR      0x2820
+#define E1000_RADV      0x282c
 #define E1000_TDBAL     0x3800
 #define E1000_TDBAH     0x3804
 #define E1000_TDLEN     0x3808
 #define E1000_TDH       0x3810
 #define E1000_TDT       0x3818
+#define E1000_TADV      0x382c
 #define E1000_MTA       0x5200          /* 128 entries */
 #define E1000_RA        0x5400          /* 16 RAL/RAH pairs */
 #define E1000_VFTA      0x5600

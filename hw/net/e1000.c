@@ -4,7 +4,7 @@
  * window of BAR 1), the microwire EEPROM (bit-banged through EECD, or
  * EERD) holding the MAC and a 0xBABA checksum, a Marvell 88E1011 PHY
  * behind MDIC whose auto-negotiation completes at once, interrupts on
- * INTx (ICR/ICS/IMS/IMC; throttling and RX/TX delay timers ignored),
+ * INTx (ICR/ICS/IMS/IMC, with QEMU's ITR/RADV/TADV mitigation window),
  * legacy receive descriptors with MAC/multicast filtering, statistics.
  * Transmit is in e1000-tx.c.  Not modelled: flow control, wake-on-LAN,
  * VLAN filtering, the management interface.
@@ -55,13 +55,47 @@ static const struct {
 
 /* ---- interrupts and statistics ---- */
 
+/*
+ * Raise INTx for ICR & IMS.  With mitigation on (QEMU's default), a rising
+ * edge opens a window of max(ITR, RADV, TADV) (at least 128 us, the
+ * 7813 interrupts/s the 8254x guarantees) during which further edges wait
+ * for the window's end: the driver then handles many packets per
+ * interrupt, as on hardware, instead of one interrupt per packet.
+ */
 static void e1000_update_irq(E1000State *s)
 {
     uint32_t icr = e1000_reg(s, E1000_ICR) & ~E1000_ICR_INT_ASSERTED;
     bool level = icr & e1000_reg(s, E1000_IMS);
 
     e1000_set_reg(s, E1000_ICR, icr | (level ? E1000_ICR_INT_ASSERTED : 0));
+    if (level && !s->mit_irq_level && s->mitigation) {
+        uint64_t delay = e1000_reg(s, E1000_ITR) & 0xffff;   /* 256 ns */
+
+        if (s->mit_timer_on) {
+            return;                 /* raised when the window ends */
+        }
+        if (icr & (E1000_ICR_TXDW | E1000_ICR_TXQE)) {
+            delay = MAX(delay, (e1000_reg(s, E1000_TADV) & 0xffff) * 4);
+        }
+        if (e1000_reg(s, E1000_RDTR) && (icr & E1000_ICR_RXT0)) {
+            delay = MAX(delay, (e1000_reg(s, E1000_RADV) & 0xffff) * 4);
+        }
+        if (delay) {
+            s->mit_timer_on = true;
+            timer_mod_ns(s->mit_timer, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+                         MAX(delay, 500) * 256);
+        }
+    }
+    s->mit_irq_level = level;
     pci_set_irq(PCI_DEVICE(s), level);
+}
+
+static void e1000_mit_timer(void *opaque)
+{
+    E1000State *s = opaque;
+
+    s->mit_timer_on = false;
+    e1000_update_irq(s);
 }
 
 void e1000_set_ics(E1000State *s, uint32_t cause)
@@ -424,6 +458,9 @@ static void e1000_reset_regs(E1000State *s)
     e1000_set_reg(s, E1000_RA + 4, m[4] | m[5] << 8 | E1000_RAH_AV);
     memset(&s->eecd, 0, sizeof(s->eecd));
     s->eecd.out_pos = -1;
+    timer_del(s->mit_timer);
+    s->mit_timer_on = false;
+    s->mit_irq_level = false;
     e1000_tx_reset(s);
     e1000_apply_link(s);
 }
@@ -604,6 +641,7 @@ static void e1000_realize(PCIDevice *pd, Error **errp)
     pd->config[PCI_INTERRUPT_PIN] = 1;
     s->mac = g_malloc0(E1000_REG_SIZE);
     s->tx.buf = g_malloc(E1000_TX_MAX);
+    s->mit_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, e1000_mit_timer, s);
     memory_region_init_io(&s->mmio, OBJECT(pd), &e1000_mmio_ops, s,
                           "e1000-mmio", E1000_REG_SIZE);
     memory_region_init_io(&s->io, OBJECT(pd), &e1000_io_ops, s, "e1000-io",
@@ -624,10 +662,12 @@ static void e1000_exit(PCIDevice *pd)
     s->nic = NULL;
     g_free(s->mac);
     g_free(s->tx.buf);
+    timer_free(s->mit_timer);
 }
 
 static const Property e1000_properties[] = {
     DEFINE_NIC_PROPERTIES(E1000State, conf),
+    DEFINE_PROP_BOOL("mitigation", E1000State, mitigation, true),
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -48,9 +48,10 @@ done
 
 # throughput both ways, bytes checked by the host
 read t0 x < /proc/uptime
-sum=$(wget -q -O - "http://10.0.2.2:$httpport/big" | sha256sum)
+wget -q -O /tmp/big "http://10.0.2.2:$httpport/big"
 read t1 x < /proc/uptime
-echo "GUEST-NET-BIG $sum $t0 $t1"
+echo "GUEST-NET-BIG $(sha256sum < /tmp/big) $t0 $t1"
+rm -f /tmp/big
 dd if=/dev/urandom of=/tmp/up bs=1M count=16 2>/dev/null
 echo "GUEST-NET-UP-SUM $(sha256sum < /tmp/up)"
 read t0 x < /proc/uptime
