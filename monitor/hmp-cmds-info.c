@@ -308,6 +308,7 @@ static void qtree_print_prop(Monitor *mon, DeviceState *dev,
         text = qtree_size_str(g_ascii_strtoull(val, NULL, 0));
         break;
     case PROP_KIND_BOOL:
+    case PROP_KIND_PCI_DEVFN:
         text = g_strdup(val);
         break;
     default:
@@ -340,6 +341,12 @@ static void qtree_print_dev(Monitor *mon, DeviceState *dev, int indent)
         for (; props->name; props++) {
             qtree_print_prop(mon, dev, props, indent);
         }
+    }
+    if (dev->parent_bus && BUS_GET_CLASS(dev->parent_bus)->print_dev) {
+        g_autoptr(GString) out = g_string_new(NULL);
+
+        BUS_GET_CLASS(dev->parent_bus)->print_dev(dev, out, indent);
+        monitor_puts(mon, out->str);
     }
     for (GSList *l = dev->child_buses; l; l = l->next) {
         qtree_print_bus(mon, l->data, indent);

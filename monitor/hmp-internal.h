@@ -84,6 +84,8 @@ HMPHandler hmp_stop, hmp_cont, hmp_quit, hmp_system_reset,
            hmp_device_del, hmp_chardev_add, hmp_chardev_remove,
            hmp_ioport_read, hmp_ioport_write, hmp_sum, hmp_gva2gpa, hmp_log,
            hmp_logfile, hmp_gpa2hva, hmp_gpa2hpa;
+/* hmp-cmds-pci.c */
+HMPHandler hmp_info_pci;
 HMPHandler hmp_info_version, hmp_info_name, hmp_info_status, hmp_info_kvm,
     hmp_info_jit,
            hmp_info_cpus, hmp_info_registers, hmp_info_qtree,

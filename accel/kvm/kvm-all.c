@@ -282,6 +282,19 @@ static void kvm_set_irq(int gsi, int level)
     }
 }
 
+static void kvm_send_msi(uint64_t addr, uint32_t data)
+{
+    struct kvm_msi msi = {
+        .address_lo = (uint32_t)addr,
+        .address_hi = addr >> 32,
+        .data = data,
+    };
+
+    if (ioctl(kvm_state.vm_fd, KVM_SIGNAL_MSI, &msi) < 0) {
+        error_report("kvm: KVM_SIGNAL_MSI failed: %s", strerror(errno));
+    }
+}
+
 static void kvm_filter_cpu_model(X86CPU *cpu)
 {
     if (kvm_state.supported_cpuid) {
@@ -563,6 +576,7 @@ static const AccelOps kvm_accel_ops = {
     .init_machine = kvm_init_machine,
     .irqchip_in_kernel = kvm_irqchip_in_kernel,
     .set_irq = kvm_set_irq,
+    .send_msi = kvm_send_msi,
     .create_vcpu = kvm_create_vcpu,
     .kick = kvm_kick,
     .get_state = kvm_get_state,

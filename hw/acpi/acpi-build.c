@@ -9,6 +9,7 @@
 #include "qemu/osdep.h"
 #include "hw/acpi/aml.h"
 #include "hw/acpi/acpi-build.h"
+#include "acpi-pci.h"
 
 #define ACPI_HEADER_SIZE    36
 #define ACPI_FACS_SIZE      64
@@ -167,6 +168,9 @@ static Aml *build_dsdt_aml(const AcpiBuildConfig *cfg)
     Aml *a = aml_new();
 
     aml_scope_begin(a, "\\_SB");
+    if (cfg->has_pci) {
+        acpi_dsdt_pci_begin(a, cfg);
+    }
     if (cfg->has_pit) {
         g_autoptr(GByteArray) r = g_byte_array_new();
 
@@ -206,6 +210,9 @@ static Aml *build_dsdt_aml(const AcpiBuildConfig *cfg)
         aml_res_io(r, cfg->serial[i].iobase, cfg->serial[i].iobase, 1, 8);
         aml_res_irq(r, cfg->serial[i].irq);
         dsdt_device(a, name, "PNP0501", i + 1, r);
+    }
+    if (cfg->has_pci) {
+        acpi_dsdt_pci_end(a, cfg);
     }
     aml_end(a);
 
@@ -314,7 +321,23 @@ static size_t build_madt(GByteArray *b, const AcpiBuildConfig *cfg)
 
         g_byte_array_append(e, ioapic, sizeof(ioapic));
         g_byte_array_append(e, irq0, sizeof(irq0));
-        g_byte_array_append(e, sci, sizeof(sci));
+        /* PCI link IRQs are level, active high, as the SCI (QEMU's list) */
+        for (int i = 0; cfg->has_pci && i < 3; i++) {
+            static const uint8_t pci_irqs[3] = { 5, 10, 11 };
+            uint8_t ovr[10];
+
+            memcpy(ovr, sci, sizeof(ovr));
+            ovr[3] = ovr[4] = pci_irqs[i];
+            if (pci_irqs[i] != cfg->sci_irq) {
+                g_byte_array_append(e, ovr, sizeof(ovr));
+            }
+            if (i == 0) {
+                g_byte_array_append(e, sci, sizeof(sci));
+            }
+        }
+        if (!cfg->has_pci) {
+            g_byte_array_append(e, sci, sizeof(sci));
+        }
         g_byte_array_append(e, nmi, sizeof(nmi));
     }
     len = ACPI_HEADER_SIZE + 8 + e->len;

@@ -24,13 +24,25 @@
 #define AML_DEVICE_OP       0x82    /* after AML_EXT_OP */
 #define AML_ROOT_CHAR       '\\'
 #define AML_PARENT_CHAR     '^'
+#define AML_IF_OP           0xa0
 #define AML_RETURN_OP       0xa4
+#define AML_OPREGION_OP     0x80    /* after AML_EXT_OP */
+#define AML_FIELD_OP        0x81    /* after AML_EXT_OP */
 #define AML_ONES_OP         0xff
 
 /* Small resource descriptor tags: type << 3 | length */
 #define AML_RES_IRQ_NOFLAGS 0x22
 #define AML_RES_IO          0x47
 #define AML_RES_END         0x79
+/* Large resource descriptors (6.4.3) */
+#define AML_RES_DWORD_ADDR  0x87
+#define AML_RES_WORD_ADDR   0x88
+#define AML_RES_EXT_IRQ     0x89
+#define AML_RES_QWORD_ADDR  0x8a
+#define AML_ADDR_MEMORY     0
+#define AML_ADDR_IO         1
+#define AML_ADDR_BUS        2
+#define AML_ADDR_MIN_MAX_FIXED 0x0c /* _MIF | _MAF, producer, positive decode */
 #define AML_RES_MEM32_FIXED 0x86        /* large item, 9 bytes of data */
 
 struct Aml {
@@ -259,7 +271,104 @@ void aml_buffer(Aml *a, const uint8_t *bytes, size_t len)
     aml_end(a);
 }
 
+/* ---- statements ---- */
+
+void aml_opcode(Aml *a, uint8_t op)
+{
+    aml_byte(a, op);
+}
+
+void aml_if_begin(Aml *a)
+{
+    aml_byte(a, AML_IF_OP);
+    aml_open(a);
+}
+
+void aml_operation_region(Aml *a, const char *name, uint8_t space,
+                          uint32_t offset, uint32_t len)
+{
+    aml_byte(a, AML_EXT_OP);
+    aml_byte(a, AML_OPREGION_OP);
+    aml_name_string(a, name);
+    aml_byte(a, space);
+    aml_integer(a, offset);
+    aml_integer(a, len);
+}
+
+void aml_field_begin(Aml *a, const char *region)
+{
+    aml_byte(a, AML_EXT_OP);
+    aml_byte(a, AML_FIELD_OP);
+    aml_open(a);
+    aml_name_string(a, region);
+    aml_byte(a, 0x01);      /* ByteAcc, NoLock, Preserve */
+}
+
+void aml_field_entry(Aml *a, const char *name, unsigned bits)
+{
+    g_assert(strlen(name) >= 1 && strlen(name) <= 4 && bits < 0x40);
+    aml_name_seg(a, name, strlen(name));
+    aml_byte(a, bits);      /* a one-byte PkgLength */
+}
+
 /* ---- resource descriptors ---- */
+
+static void res_le(GByteArray *r, uint64_t v, unsigned bytes)
+{
+    for (unsigned i = 0; i < bytes; i++) {
+        uint8_t b = v >> (8 * i);
+
+        g_byte_array_append(r, &b, 1);
+    }
+}
+
+/* Granularity, min, max, translation offset, length: @w bytes each. */
+static void res_addr(GByteArray *r, uint8_t tag, uint8_t type,
+                     uint8_t type_flags, unsigned w, uint64_t min,
+                     uint64_t max)
+{
+    const uint8_t head[6] = {
+        tag, 3 + 5 * w, 0, type, AML_ADDR_MIN_MAX_FIXED, type_flags,
+    };
+
+    g_byte_array_append(r, head, sizeof(head));
+    res_le(r, 0, w);
+    res_le(r, min, w);
+    res_le(r, max, w);
+    res_le(r, 0, w);
+    res_le(r, max - min + 1, w);
+}
+
+void aml_res_word_bus_number(GByteArray *r, uint16_t min, uint16_t max)
+{
+    res_addr(r, AML_RES_WORD_ADDR, AML_ADDR_BUS, 0, 2, min, max);
+}
+
+void aml_res_word_io(GByteArray *r, uint16_t min, uint16_t max)
+{
+    res_addr(r, AML_RES_WORD_ADDR, AML_ADDR_IO, 0x03, 2, min, max);
+}
+
+void aml_res_dword_memory(GByteArray *r, uint32_t min, uint32_t max)
+{
+    res_addr(r, AML_RES_DWORD_ADDR, AML_ADDR_MEMORY, 0x03, 4, min, max);
+}
+
+void aml_res_qword_memory(GByteArray *r, uint64_t min, uint64_t max)
+{
+    res_addr(r, AML_RES_QWORD_ADDR, AML_ADDR_MEMORY, 0x03, 8, min, max);
+}
+
+void aml_res_interrupt(GByteArray *r, const uint32_t *irqs, unsigned n)
+{
+    /* consumer (bit 0), level (bit 1 clear), high (bit 2 clear), shared */
+    const uint8_t head[5] = { AML_RES_EXT_IRQ, 2 + 4 * n, 0, 0x09, n };
+
+    g_byte_array_append(r, head, sizeof(head));
+    for (unsigned i = 0; i < n; i++) {
+        res_le(r, irqs[i], 4);
+    }
+}
 
 void aml_res_io(GByteArray *r, uint16_t min, uint16_t max, uint8_t align,
                 uint8_t len)

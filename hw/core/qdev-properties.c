@@ -31,6 +31,7 @@ static const char *prop_kind_type_name(PropertyKind kind)
     case PROP_KIND_UINT32:
         return "uint32";
     case PROP_KIND_INT32:
+    case PROP_KIND_PCI_DEVFN:
         return "int32";
     case PROP_KIND_UINT64:
         return "uint64";
@@ -96,6 +97,12 @@ static char *qdev_prop_get(Object *obj, ObjectProperty *op, Error **errp)
 
         return path ? path : g_strdup("");
     }
+    case PROP_KIND_PCI_DEVFN: {
+        int32_t v = *(int32_t *)f;
+
+        return v < 0 ? g_strdup("<unset>") :
+               g_strdup_printf("%02x.%x", (v >> 3) & 0x1f, v & 7);
+    }
     }
     return g_strdup("");
 }
@@ -159,6 +166,36 @@ static bool set_link(Object *obj, const Property *p, Object **f,
     object_ref(target);
     object_unref(*f);
     *f = target;
+    return true;
+}
+
+/* "slot[.fn]" in hex as QEMU's PCI addr property; a plain -1 unsets it. */
+static bool set_pci_devfn(const Property *p, int32_t *f, const char *value,
+                          Error **errp)
+{
+    unsigned long slot, fn = 0;
+    char *end;
+
+    if (!strcmp(value, "-1")) {
+        *f = -1;
+        return true;
+    }
+    errno = 0;
+    slot = strtoul(value, &end, 16);
+    if (end != value && *end == '.') {
+        const char *s = end + 1;
+
+        fn = strtoul(s, &end, 16);
+        if (end == s) {
+            end = (char *)value;
+        }
+    }
+    if (end == value || *end || errno || slot > 0x1f || fn > 7) {
+        error_setg(errp, "Property '%s' doesn't take value '%s'", p->name,
+                   value);
+        return false;
+    }
+    *f = slot << 3 | fn;
     return true;
 }
 
@@ -231,6 +268,8 @@ static bool qdev_prop_set(Object *obj, ObjectProperty *op, const char *value,
         return set_on_off_auto(p, f, value, errp);
     case PROP_KIND_LINK:
         return set_link(obj, p, f, value, errp);
+    case PROP_KIND_PCI_DEVFN:
+        return set_pci_devfn(p, f, value, errp);
     }
     return false;
 }
@@ -282,6 +321,7 @@ static char *prop_default_text(const Property *p)
     case PROP_KIND_SIZE:
         return g_strdup_printf("%" PRIu64, p->defval.u);
     case PROP_KIND_INT32:
+    case PROP_KIND_PCI_DEVFN:
         return g_strdup_printf("%" PRId32, (int32_t)p->defval.i);
     case PROP_KIND_INT64:
         return g_strdup_printf("%" PRId64, p->defval.i);
@@ -346,6 +386,7 @@ static void set_default_one(ObjectProperty *op, void *opaque)
         *(uint32_t *)f = p->defval.u;
         break;
     case PROP_KIND_INT32:
+    case PROP_KIND_PCI_DEVFN:
         *(int32_t *)f = p->defval.i;
         break;
     case PROP_KIND_UINT64:

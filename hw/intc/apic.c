@@ -319,6 +319,13 @@ void apic_deliver_irq(uint8_t dest, uint8_t dest_mode, uint8_t delivery_mode,
     g_array_free(targets, true);
 }
 
+void apic_send_msi(uint64_t addr, uint32_t data)
+{
+    /* Address: destination ID 19:12, DM bit 2; data: vector, mode, trigger */
+    apic_deliver_irq((addr >> 12) & 0xff, (addr >> 2) & 1, (data >> 8) & 7,
+                     data & 0xff, (data >> 15) & 1);
+}
+
 /* An IPI from @s's ICR. */
 static void apic_send_ipi(APICState *s)
 {
@@ -679,6 +686,15 @@ static void apic_mem_write(void *opaque, hwaddr addr, uint64_t val,
 {
     APICState *s = apic_current();
 
+    /*
+     * Device MSIs and CPU register writes share the window (Intel SDM
+     * vol. 3A 10.11): a write beyond the first page, or to register 0
+     * (reserved), is a message, as in QEMU.
+     */
+    if (size == 4 && (addr > 0xfff || ((addr >> 4) & 0xff) == 0)) {
+        apic_send_msi(APIC_DEFAULT_ADDRESS + addr, val);
+        return;
+    }
     if (!s) {
         return;
     }

@@ -7,6 +7,7 @@
  */
 #include "qemu/osdep.h"
 #include "hw/isa/isa.h"
+#include "hw/isa/piix.h"
 #include "system/runstate.h"
 
 #define TYPE_PIIX_RESET_CONTROL "piix-reset-control"
@@ -58,6 +59,11 @@ static void rcr_realize(DeviceState *dev, Error **errp)
     memory_region_init_io(&s->io, OBJECT(dev), &rcr_ops, s,
                           "piix-reset-control", 1);
     isa_register_ioport(ISA_DEVICE(dev), &s->io, RCR_PORT);
+}
+
+MemoryRegion *piix_reset_control_region(DeviceState *dev)
+{
+    return &PIIX_RESET_CONTROL(dev)->io;
 }
 
 static void rcr_unrealize(DeviceState *dev)

@@ -36,6 +36,9 @@
 #include "hw/nvram/fw_cfg.h"
 #include "hw/acpi/acpi-build.h"
 #include "hw/acpi/piix4.h"
+#include "hw/pci/pci.h"
+#include "hw/pci-host/i440fx.h"
+#include "hw/isa/piix.h"
 #include "hw/timer/hpet.h"
 #include "accel/accel.h"
 #include "target/x86/cpu.h"
@@ -51,6 +54,9 @@
 /* Direct Linux boot: where the ACPI tables go, as with SeaBIOS. */
 #define PC_ACPI_TABLES_SIZE (128 * KiB)
 #define PC_ACPI_RSDP_ADDR   0xf5a00
+/* The 32-bit PCI window ends below the IOAPIC; QEMU's 64-bit one is 2 GiB. */
+#define PC_PCI_HOLE_END     0xfebfffff
+#define PC_PCI_HOLE64_SIZE  (2 * GiB)
 
 /* ---- interrupt wiring ---- */
 
@@ -78,6 +84,21 @@ static void pc_kvm_gsi(void *opaque, int n, int level)
 
     if (accel && accel->set_irq) {
         accel->set_irq(n, level);
+    }
+}
+
+/*
+ * MSIs: with an in-kernel irqchip the accelerator delivers them; otherwise
+ * they are memory writes that the local APIC window decodes.
+ */
+static void pc_msi_trigger(uint64_t addr, uint32_t data)
+{
+    const AccelOps *accel = current_accel();
+
+    if (accel_irqchip_in_kernel() && accel && accel->send_msi) {
+        accel->send_msi(addr, data);
+    } else {
+        address_space_st(&address_space_memory, addr, 4, data);
     }
 }
 
@@ -244,6 +265,56 @@ void pc_cmos_init(PCMachineState *pcms, DeviceState *rtc)
     rtc_set_memory(rtc, 0x14, 0x02 | 0x04);
 }
 
+/* ---- PCI ---- */
+
+/* The i440FX host bridge, its bus "pci.0" and PIIX3 with the ISA bus. */
+static bool pc_pci_init(PCMachineState *pcms, Error **errp)
+{
+    pcms->pci_bus = i440fx_init(get_system_memory(), get_system_io(), errp);
+    if (!pcms->pci_bus) {
+        return false;
+    }
+    pcms->pci_bus->msi_trigger = pc_msi_trigger;
+    pcms->piix3 = piix3_init(pcms->pci_bus, get_system_io(), errp);
+    if (!pcms->piix3) {
+        return false;
+    }
+    pcms->isa_bus = pcms->piix3->isa_bus;
+    return true;
+}
+
+/* Byte accesses to 0xcf9 inside the host bridge's 0xcf8 dword register. */
+static void pc_pci_set_cf9(MemoryRegion *rcr)
+{
+    Object *host = object_resolve_path_type("", TYPE_I440FX_PCI_HOST_BRIDGE,
+                                            NULL);
+
+    if (host) {
+        I440FX_PCI_HOST_BRIDGE(host)->cf9_passthrough = rcr;
+    }
+}
+
+/*
+ * Booting Linux without firmware: do what SeaBIOS does to the chipset,
+ * route PIRQA-D to ISA IRQs 10, 10, 11, 11 and set each function's
+ * Interrupt Line, so the ACPI link devices' current settings are true.
+ */
+static void pc_pci_firmware_setup(PCMachineState *pcms)
+{
+    static const uint8_t pirqs[PIIX_NUM_PIRQS] = { 10, 10, 11, 11 };
+
+    piix3_set_pirq_routing(pcms->piix3, pirqs);
+    for (int devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
+        PCIDevice *d = pcms->pci_bus->devices[devfn];
+        int pin = d ? d->config[PCI_INTERRUPT_PIN] : 0;
+
+        if (pin >= 1 && pin <= PCI_NUM_PINS) {
+            d->config[PCI_INTERRUPT_LINE] =
+                pirqs[piix3_pirq_of(PCI_SLOT(devfn), pin - 1)];
+        }
+    }
+}
+
 /* ---- devices ---- */
 
 static bool pc_add_serial(PCMachineState *pcms, int index, Chardev *chr,
@@ -315,6 +386,7 @@ static bool pc_basic_devices_init(PCMachineState *pcms, Error **errp)
     if (!qdev_realize_and_unref(dev, BUS(bus), errp)) {
         return false;
     }
+    pc_pci_set_cf9(piix_reset_control_region(dev));
     pcms->acpi_pm = piix4_pm_init(bus, errp);
     if (!pcms->acpi_pm) {
         return false;
@@ -383,6 +455,16 @@ static bool pc_acpi_write_tables(PCMachineState *pcms, Error **errp)
     cfg.hpet_id = HPET_CAP_ID_LOW;
     cfg.has_rtc = pcms->rtc != NULL;
     cfg.has_i8042 = pcms->i8042 != NULL;
+    if (pcms->pci_bus) {
+        uint64_t hole64 = QEMU_ALIGN_UP(0x100000000ULL +
+                                        pcms->above_4g_mem_size, GiB);
+
+        cfg.has_pci = true;
+        cfg.pci_hole_start = pcms->below_4g_mem_size;
+        cfg.pci_hole_end = PC_PCI_HOLE_END;
+        cfg.pci_hole64_start = hole64;
+        cfg.pci_hole64_end = hole64 + PC_PCI_HOLE64_SIZE - 1;
+    }
     for (GList *l = BUS(pcms->isa_bus)->children; l; l = l->next) {
         Object *obj = l->data;
 
@@ -508,8 +590,7 @@ static void pc_init(MachineState *ms, Error **errp)
         }
     }
 
-    pcms->isa_bus = isa_bus_new(NULL, get_system_io());
-    if (!pc_init_irqs(pcms, errp) || !pc_basic_devices_init(pcms, errp) ||
+    if (!pc_pci_init(pcms, errp) || !pc_init_irqs(pcms, errp) || !pc_basic_devices_init(pcms, errp) ||
         !pc_fw_cfg_init(pcms, errp)) {
         return;
     }
@@ -534,6 +615,7 @@ static void pc_reset(MachineState *ms)
     if (pcms->linux_boot && bsp) {
         Error *err = NULL;
 
+        pc_pci_firmware_setup(pcms);
         /* No firmware runs: set up the memory types SeaBIOS would. */
         for (unsigned i = 0; i < x86_cpus->len; i++) {
             x86_cpu_set_firmware_mtrrs(g_ptr_array_index(x86_cpus, i),

@@ -24,6 +24,8 @@ typedef struct AccelOps {
     bool (*irqchip_in_kernel)(void);
     /* Drive global interrupt @gsi (in-kernel irqchip only). */
     void (*set_irq)(int gsi, int level);
+    /* Deliver an MSI message (in-kernel irqchip only). */
+    void (*send_msi)(uint64_t addr, uint32_t data);
     /* Create per-vCPU state and start its thread (stopped until vm_start). */
     bool (*create_vcpu)(X86CPU *cpu, Error **errp);
     /* Make the vCPU leave guest code soon (any thread). */

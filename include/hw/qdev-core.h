@@ -66,6 +66,8 @@ struct BusClass {
     ObjectClass parent_class;
     /* Optional: name used in `info qtree` for the device's bus address. */
     char *(*get_dev_path)(DeviceState *dev);
+    /* Optional: bus-specific lines of `info qtree` after the properties. */
+    void (*print_dev)(DeviceState *dev, GString *out, int indent);
     int max_dev;            /* 0: unlimited */
 };
 
@@ -93,6 +95,7 @@ typedef enum PropertyKind {
     PROP_KIND_CHR,          /* CharFrontend, set by chardev id */
     PROP_KIND_ON_OFF_AUTO,  /* OnOffAuto */
     PROP_KIND_LINK,         /* Object *, by path or id; link_type set */
+    PROP_KIND_PCI_DEVFN,    /* int32_t devfn, text "slot[.fn]" (hex) */
 } PropertyKind;
 
 typedef enum OnOffAuto {
@@ -149,6 +152,10 @@ struct Property {
 #define DEFINE_PROP_LINK(_n, _s, _f, _type) \
     { .name = (_n), .kind = PROP_KIND_LINK, .offset = offsetof(_s, _f), \
       .link_type = (_type) }
+/* QEMU's PCI "addr": -1 (unset) or slot << 3 | function. */
+#define DEFINE_PROP_PCI_DEVFN(_n, _s, _f, _d) \
+    { .name = (_n), .kind = PROP_KIND_PCI_DEVFN, \
+      .offset = offsetof(_s, _f), .set_default = true, .defval.i = (_d) }
 #define DEFINE_PROP_END_OF_LIST() { .name = NULL }
 
 /*

@@ -31,6 +31,10 @@ typedef struct AcpiBuildConfig {
     uint8_t reset_value;
     uint8_t s5_slp_typ;         /* PM1_CNT.SLP_TYP for soft-off */
     bool has_i8042, has_rtc, has_pit;
+    /* i440FX/PIIX3 PCI: \_SB.PCI0 with the ISA devices in PCI0.ISA */
+    bool has_pci;
+    uint32_t pci_hole_start, pci_hole_end;          /* inclusive end */
+    uint64_t pci_hole64_start, pci_hole64_end;      /* end < start: none */
     bool has_hpet;              /* HPET table + PNP0103 at hpet_addr */
     uint64_t hpet_addr;
     uint32_t hpet_id;           /* the block's capabilities, low 32 bits */

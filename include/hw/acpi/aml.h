@@ -53,6 +53,30 @@ void aml_method_begin(Aml *a, const char *path, unsigned nargs);
 void aml_end(Aml *a);
 
 /*
+ * Statements for the few methods kemu's DSDT has (PCI interrupt links):
+ * one opcode byte; the caller appends the operands in AML order, e.g.
+ * aml_opcode(a, AML_STORE); <source>; <target>.
+ */
+#define AML_STORE               0x70
+#define AML_AND                 0x7b    /* And(a, b, target) */
+#define AML_OR                  0x7d
+#define AML_CREATE_DWORD_FIELD  0x8a    /* (buffer, byte index, name) */
+#define AML_LLESS               0x95
+#define AML_LOCAL0              0x60
+#define AML_ARG0                0x68
+#define AML_NULL_NAME           0x00    /* "no target" */
+void aml_opcode(Aml *a, uint8_t op);
+/* If(<predicate>){...}: the caller appends the predicate, then the body. */
+void aml_if_begin(Aml *a);
+/* OperationRegion(name, space, offset, len); space 2 is PCI_Config. */
+#define AML_REGION_PCI_CONFIG   0x02
+void aml_operation_region(Aml *a, const char *name, uint8_t space,
+                          uint32_t offset, uint32_t len);
+/* Field(region, ByteAcc, NoLock, Preserve){...}, then aml_field_entry()s. */
+void aml_field_begin(Aml *a, const char *region);
+void aml_field_entry(Aml *a, const char *name, unsigned bits);
+
+/*
  * Resource descriptors for a _CRS buffer (ACPI 6.4 section 6.4.2),
  * appended to a plain GByteArray later passed to aml_resource_template().
  */
@@ -61,6 +85,17 @@ void aml_res_io(GByteArray *r, uint16_t min, uint16_t max, uint8_t align,
                 uint8_t len);
 /* IRQNoFlags(){irq} */
 void aml_res_irq(GByteArray *r, unsigned irq);
+/*
+ * Address space descriptors (6.4.3.5) as a ResourceProducer with fixed
+ * minimum and maximum: WordBusNumber, WordIO (EntireRange),
+ * DWordMemory / QWordMemory (Cacheable, ReadWrite).
+ */
+void aml_res_word_bus_number(GByteArray *r, uint16_t min, uint16_t max);
+void aml_res_word_io(GByteArray *r, uint16_t min, uint16_t max);
+void aml_res_dword_memory(GByteArray *r, uint32_t min, uint32_t max);
+void aml_res_qword_memory(GByteArray *r, uint64_t min, uint64_t max);
+/* Interrupt(ResourceConsumer, Level, ActiveHigh, Shared){irqs} (6.4.3.6) */
+void aml_res_interrupt(GByteArray *r, const uint32_t *irqs, unsigned n);
 /* Memory32Fixed(ReadWrite or ReadOnly, base, len) */
 void aml_res_memory32_fixed(GByteArray *r, uint32_t base, uint32_t len,
                             bool writable);

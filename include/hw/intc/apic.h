@@ -21,6 +21,8 @@ DeviceState *apic_new(X86CPU *cpu, Error **errp);
 /* Deliver an interrupt message (IOAPIC redirection entry / MSI fields). */
 void apic_deliver_irq(uint8_t dest, uint8_t dest_mode, uint8_t delivery_mode,
                       uint8_t vector, uint8_t trigger_mode);
+/* An MSI message: a 4-byte @data write to @addr in 0xfee00000-0xfeefffff. */
+void apic_send_msi(uint64_t addr, uint32_t data);
 /* Level of the 8259's INTR output, wired to LINT0 of the BSP. */
 void apic_deliver_pic_intr(DeviceState *apic, int level);
 

@@ -17,7 +17,7 @@
 #define HPET_NUM_TIMERS     3
 #define HPET_NUM_GSI        24
 #define HPET_CLK_PERIOD_FS  10000000ULL     /* 10 ns: 100 MHz */
-#define HPET_VENDOR_ID      0x8086
+#define HPET_VENDOR_ID      0x8086u
 
 /* General capabilities of the block, as the ACPI HPET table repeats them. */
 #define HPET_CAP_ID_LOW     ((HPET_VENDOR_ID << 16) | (1u << 15) | \

@@ -8,6 +8,7 @@
 #include "qemu/osdep.h"
 #include "hw/boards.h"
 #include "hw/isa/isa.h"
+#include "hw/pci/pci.h"
 
 #define TYPE_PC_MACHINE "pc-i440fx-7.2" TYPE_MACHINE_SUFFIX
 
@@ -17,6 +18,7 @@
 
 typedef struct MultibootImage MultibootImage;
 typedef struct LinuxBootImage LinuxBootImage;
+typedef struct PIIX3State PIIX3State;
 
 typedef struct PCMachineState {
     MachineState parent_obj;
@@ -28,6 +30,8 @@ typedef struct PCMachineState {
     MemoryRegion isa_bios;
     MemoryRegion option_rom;
     bool bios_loaded;
+    PCIBus *pci_bus;             /* "pci.0" of the i440FX host bridge */
+    PIIX3State *piix3;           /* PCI-ISA bridge; isa_bus hangs off it */
     ISABus *isa_bus;
     IRQLine *isa_irqs[ISA_NUM_IRQS];
     DeviceState *ioapic;

@@ -30,8 +30,19 @@ bbver=$(apt-cache policy busybox-static | awk '/Candidate:/ { print $2 }')
 tests_sum=$(cd "$here" && cat modules.txt tests/*.sh | sha256sum | cut -c1-16)
 stamp="$kpkg $kpkgver busybox-static $bbver init $(sha256sum < "$here/init.sh" | cut -c1-16) tests $tests_sum mkcpio $(sha256sum < "$here/mkcpio.py" | cut -c1-16) builder $(sha256sum < "$here/build-linux-guest.sh" | cut -c1-16)"
 
-if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ] &&
-   [ -f "$dir/vmlinuz" ] && [ -f "$dir/initrd.gz" ]; then
+up_to_date() {
+    [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ] &&
+    [ -f "$dir/vmlinuz" ] && [ -f "$dir/initrd.gz" ]
+}
+if up_to_date; then
+    echo "$dir"
+    exit 0
+fi
+# Tests run in parallel and may all find the guest stale: one builds, the
+# others wait for it and then find it up to date.
+exec 9> "$dir/.lock"
+flock 9
+if up_to_date; then
     echo "$dir"
     exit 0
 fi
