@@ -215,6 +215,26 @@ def hmp_session(binary, tmp, name, ports):
     return out, connected
 
 
+NIC_ARGS = ['-net', 'nic,model=virtio', '-net', 'user', '-net', 'nic',
+            '-netdev', 'user,id=n9', '-device', 'virtio-net-pci,netdev=n9,id=vn',
+            '-S']
+
+
+def nic_session(binary, tmp, name):
+    """NICs without a guest: names, MACs, hub layout, rx filters."""
+    vm = VM(binary, NIC_ARGS, tmp, name)
+    out = [('info network', vm.qmp.hmp('info network'))]
+    for qargs in ({'name': 'vn'}, {'name': 'e1000.0'}):
+        r = vm.qmp.execute('query-rx-filter', **qargs)
+        out.append(('query-rx-filter %r' % qargs,
+                    json.dumps(r.get('return', r.get('error')),
+                               sort_keys=True)))
+    vm.qmp.execute('set_link', name='vn', up=False)
+    out.append(('info network after set_link', vm.qmp.hmp('info network')))
+    vm.stop()
+    return out
+
+
 def normalize_ids(text):
     """Generated ids carry two random digits: #net1XX -> #net1NN."""
     import re
@@ -258,6 +278,16 @@ def scenario_host(kemu):
                          'same as QEMU: ' + line)
         else:
             print('note: qemu-system-x86_64 not installed, no comparison')
+        got = nic_session(kemu, tmp, 'kemu-nic')
+        print(got[0][1], end='')
+        check('virtio-net-pci.0: index=0,type=nic,model=virtio-net-pci,'
+              'macaddr=52:54:00:12:34:56' in got[0][1],
+              '-net nic,model=virtio is virtio-net-pci with the first MAC')
+        if QEMU:
+            ref = nic_session(QEMU, tmp, 'qemu-nic')
+            for (line, a), (_, b) in zip(got, ref):
+                check_eq(normalize_ids(a), normalize_ids(b),
+                         'same as QEMU: ' + line)
 
 
 def anonymize(text, ports):
