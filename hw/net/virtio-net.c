@@ -57,6 +57,7 @@ typedef struct VirtIONet {
     bool mrg_rxbuf_prop;
     size_t hdr_len;                  /* what the driver negotiated */
     bool tx_waiting;                 /* a packet is queued at the peer */
+    guint tx_bh;                     /* main-loop source flushing tx */
     uint16_t status;
     /* rx mode and filters (control queue) */
     bool promisc, allmulti, alluni, nomulti, nouni, nobcast;
@@ -282,13 +283,16 @@ static void virtio_net_handle_rx(VirtIODevice *vdev, VirtQueue *vq)
 /* ---- transmit ---- */
 
 static void virtio_net_flush_tx(VirtIONet *n);
+static gboolean virtio_net_tx_bh(gpointer opaque);
 
 static void virtio_net_tx_complete(NetClientState *nc, ssize_t len)
 {
     VirtIONet *n = qemu_get_nic_opaque(nc);
 
     n->tx_waiting = false;
-    virtio_net_flush_tx(n);
+    if (!n->tx_bh) {
+        n->tx_bh = g_idle_add(virtio_net_tx_bh, n);
+    }
 }
 
 static void virtio_net_flush_tx(VirtIONet *n)
@@ -345,9 +349,37 @@ static void virtio_net_flush_tx(VirtIONet *n)
     }
 }
 
+/*
+ * Transmit from the main loop, as QEMU's tx=bh: the kick only schedules
+ * the flush and turns further kicks off, so the guest queues a batch
+ * while the previous one is sent (and the vCPU returns at once).
+ */
+static gboolean virtio_net_tx_bh(gpointer opaque)
+{
+    VirtIONet *n = opaque;
+
+    n->tx_bh = 0;
+    virtio_net_flush_tx(n);
+    if (n->tx_waiting) {
+        return G_SOURCE_REMOVE;      /* the sent callback resumes */
+    }
+    virtio_queue_set_notification(n->tx_vq, 1);
+    /* Chains added before notifications came back on. */
+    if (!virtio_queue_empty(n->tx_vq)) {
+        virtio_queue_set_notification(n->tx_vq, 0);
+        n->tx_bh = g_idle_add(virtio_net_tx_bh, n);
+    }
+    return G_SOURCE_REMOVE;
+}
+
 static void virtio_net_handle_tx(VirtIODevice *vdev, VirtQueue *vq)
 {
-    virtio_net_flush_tx(VIRTIO_NET(vdev));
+    VirtIONet *n = VIRTIO_NET(vdev);
+
+    if (!n->tx_bh) {
+        virtio_queue_set_notification(vq, 0);
+        n->tx_bh = g_idle_add(virtio_net_tx_bh, n);
+    }
 }
 
 /* ---- control queue ---- */
@@ -561,6 +593,13 @@ static void virtio_net_reset(VirtIODevice *vdev)
     memcpy(n->mac, n->conf.macaddr.a, 6);
     n->hdr_len = VIRTIO_NET_HDR_LEN;
     n->tx_waiting = false;
+    if (n->tx_bh) {
+        g_source_remove(n->tx_bh);
+        n->tx_bh = 0;
+    }
+    if (n->tx_vq) {
+        virtio_queue_set_notification(n->tx_vq, 1);
+    }
     if (n->nic) {
         qemu_format_nic_info_str(qemu_get_queue(n->nic), n->mac);
         qemu_purge_queued_packets(qemu_get_queue(n->nic));
@@ -603,6 +642,10 @@ static void virtio_net_unrealize(DeviceState *dev)
     VirtIONet *n = VIRTIO_NET(dev);
     VirtIODevice *vdev = VIRTIO_DEVICE(dev);
 
+    if (n->tx_bh) {
+        g_source_remove(n->tx_bh);
+        n->tx_bh = 0;
+    }
     qemu_del_nic(n->nic);
     n->nic = NULL;
     virtio_del_queue(vdev, 2);
