@@ -91,7 +91,8 @@ HMPHandler hmp_info_version, hmp_info_name, hmp_info_status, hmp_info_kvm,
            hmp_info_cpus, hmp_info_registers, hmp_info_qtree,
            hmp_info_qom_tree, hmp_info_mtree, hmp_info_chardev,
            hmp_info_uuid, hmp_info_history, hmp_info_mem, hmp_info_tlb,
-           hmp_info_iothreads, hmp_info_pic;
+           hmp_info_iothreads, hmp_info_pic, hmp_info_block;
+HMPHandler hmp_eject, hmp_change, hmp_commit, hmp_info_blockstats;
 /* Network (hmp-cmds-net.c). */
 HMPHandler hmp_info_network, hmp_set_link, hmp_hostfwd_add,
            hmp_hostfwd_remove, hmp_netdev_add, hmp_netdev_del;

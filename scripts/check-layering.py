@@ -12,7 +12,8 @@ HEADER_LAYER = {
     # The schema's generated types, commands and events, and QMP dispatch:
     # every layer that implements a command may include them.
     'qapi/': 'qapi', 'monitor/': 'monitor',
-    'qom/': 'qom', 'exec/': 'exec', 'chardev/': 'chardev', 'net/': 'net',
+    'qom/': 'qom', 'exec/': 'exec', 'chardev/': 'chardev', 'block/': 'block',
+    'net/': 'net',
     'hw/qdev-core.h': 'hwcore', 'hw/irq.h': 'hwcore', 'hw/boards.h': 'hwcore',
     'hw/loader.h': 'hwcore', 'hw/': 'hw', 'hw/x86/': 'hwx86',
     'target/x86/': 'target', 'accel/': 'accel',
@@ -29,15 +30,17 @@ ALLOWED = {
     'qapi/': BASE,
     # HMP commands read CPU state and guest memory (info registers, x, xp).
     'monitor/': BASE | {'qom', 'exec', 'chardev', 'hwcore', 'hw', 'target',
-                        'accel', 'services', 'monitor', 'net'},
+                        'accel', 'services', 'monitor', 'block', 'net'},
     'qom/': BASE | {'qom'},
     'exec/': BASE | {'qom', 'exec'},
     'chardev/': BASE | {'qom', 'chardev', 'services'},
+    'block/': BASE | {'qom', 'block'},
+    'tools/': BASE | {'block'},
     # Network clients; the user backend's guestfwd writes to a chardev.
     'net/': BASE | {'qom', 'chardev', 'net', 'services'},
     'hw/core/': BASE | {'qom', 'exec', 'hwcore', 'chardev', 'services'},
-    'hw/': BASE | {'qom', 'exec', 'hwcore', 'hw', 'chardev', 'services',
-                   'net'},
+    'hw/': BASE | {'qom', 'exec', 'hwcore', 'hw', 'chardev', 'block',
+                   'services', 'net'},
     # The local APIC and the irqchips talk to their CPU (as in QEMU).
     'hw/intc/': BASE | {'qom', 'exec', 'hwcore', 'hw', 'chardev', 'services',
                         'target', 'accel'},

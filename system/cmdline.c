@@ -16,6 +16,7 @@ typedef enum KemuOptId {
     OPT_NOGRAPHIC, OPT_DISPLAY, OPT_VGA, OPT_S, OPT_NAME, OPT_UUID, OPT_NO_REBOOT,
     OPT_NO_SHUTDOWN, OPT_NODEFAULTS, OPT_DAEMONIZE, OPT_PIDFILE, OPT_D,
     OPT_LOGFILE, OPT_L, OPT_RTC, OPT_BOOT, OPT_DRIVE, OPT_HDA, OPT_CDROM,
+    OPT_HDB, OPT_HDC, OPT_HDD, OPT_SNAPSHOT, OPT_BLOCKDEV,
     OPT_NETDEV, OPT_VNC, OPT_QMP_PRETTY, OPT_MON, OPT_NIC, OPT_NET,
 } KemuOptId;
 
@@ -67,6 +68,11 @@ static const KemuOptDef kemu_options[] = {
     { "drive", true, OPT_DRIVE },
     { "hda", true, OPT_HDA },
     { "cdrom", true, OPT_CDROM },
+    { "hdb", true, OPT_HDB },
+    { "hdc", true, OPT_HDC },
+    { "hdd", true, OPT_HDD },
+    { "snapshot", false, OPT_SNAPSHOT },
+    { "blockdev", true, OPT_BLOCKDEV },
     { "netdev", true, OPT_NETDEV },
     { "nic", true, OPT_NIC },
     { "net", true, OPT_NET },
@@ -733,6 +739,21 @@ static bool handle_option(KemuConfig *cfg, const KemuOptDef *def,
         return true;
     case OPT_CDROM:
         add_opt_arg(cfg->drives, "-cdrom", arg);
+        return true;
+    case OPT_HDB:
+        add_opt_arg(cfg->drives, "-hdb", arg);
+        return true;
+    case OPT_HDC:
+        add_opt_arg(cfg->drives, "-hdc", arg);
+        return true;
+    case OPT_HDD:
+        add_opt_arg(cfg->drives, "-hdd", arg);
+        return true;
+    case OPT_BLOCKDEV:
+        add_opt_arg(cfg->drives, "-blockdev", arg);
+        return true;
+    case OPT_SNAPSHOT:
+        cfg->snapshot = true;
         return true;
     case OPT_NETDEV:
         add_opt_arg(cfg->netdevs, "-netdev", arg);

@@ -31,6 +31,7 @@ static void build_machine(const KemuConfig *cfg)
     startup_create_netdevs(cfg);
     startup_register_globals(cfg);
     startup_warn_unsupported(cfg);
+    startup_create_drives(cfg);
 
     if (mc->init) {
         mc->init(ms, &err);

@@ -41,6 +41,8 @@ void startup_register_globals(const KemuConfig *cfg);
 void startup_create_devices(const KemuConfig *cfg);
 /* Warn about options whose subsystem kemu does not have yet. */
 void startup_warn_unsupported(const KemuConfig *cfg);
+/* -drive, -hda.., -cdrom, -blockdev (system/drive-setup.c). */
+void startup_create_drives(const KemuConfig *cfg);
 
 /* Record -name, -uuid and -nodefaults for the rest of the emulator. */
 void system_set_globals(const char *name, const char *uuid, bool nodefaults);

@@ -15,6 +15,8 @@
  * -accel tcg,jit=on|off,jit-threshold=N: the translator (on by default;
  * off runs only the interpreter) and how many interpreted runs make a
  * block hot.  KEMU_JIT / KEMU_JIT_THRESHOLD set the defaults (jit.c).
+ * jit-lockstep=on (KEMU_JIT_LOCKSTEP=1) checks every translated block
+ * against the interpreter (target/x86/tcg/jit-lockstep.c).
  */
 static bool tcg_init_machine(MachineState *ms, QemuOpts *opts, Error **errp)
 {
@@ -35,6 +37,9 @@ static bool tcg_init_machine(MachineState *ms, QemuOpts *opts, Error **errp)
             if (!err) {
                 x86_jit_threshold = jit ? (int)thr : -1;
             }
+        }
+        if (!err && qemu_opt_get_bool(opts, "jit-lockstep", false, &err)) {
+            x86_jit_lockstep_enable(false);
         }
         if (err) {
             error_propagate(errp, err);

@@ -39,6 +39,7 @@
 #include "hw/pci/pci.h"
 #include "hw/pci-host/i440fx.h"
 #include "hw/isa/piix.h"
+#include "hw/block/piix-ide.h"
 #include "hw/timer/hpet.h"
 #include "accel/accel.h"
 #include "target/x86/cpu.h"
@@ -592,6 +593,10 @@ static void pc_init(MachineState *ms, Error **errp)
 
     if (!pc_pci_init(pcms, errp) || !pc_init_irqs(pcms, errp) || !pc_basic_devices_init(pcms, errp) ||
         !pc_fw_cfg_init(pcms, errp)) {
+        return;
+    }
+    /* PIIX3 IDE (00:01.1) with the if=ide drives, virtio-blk for if=virtio. */
+    if (!pc_init_drives(pcms->pci_bus, errp)) {
         return;
     }
     /* -nic and -net nic (e1000 unless a model is named), as QEMU's pc. */

@@ -95,7 +95,9 @@ typedef struct KemuConfig {
     char *bios_dir;              /* -L */
     char *rtc, *boot;
     char *hda;                   /* positional disk image, -hda */
-    GPtrArray *drives;           /* KemuOptArg *: -drive, -cdrom (raw) */
+    GPtrArray *drives;           /* KemuOptArg *: -drive, -cdrom, -hdb..-hdd,
+                                    -blockdev (raw) */
+    bool snapshot;               /* -snapshot */
     GPtrArray *netdevs;          /* KemuOptArg *: -netdev, -nic, -net (raw) */
     char *vnc;                   /* -vnc DISPLAY or -display vnc=DISPLAY */
 } KemuConfig;

@@ -177,6 +177,30 @@ IOThreadInfoList *qmp_query_iothreads(Error **errp)
     return NULL;
 }
 
+BlockInfoList *qmp_query_block(Error **errp)
+{
+    return NULL;
+}
+
+BlockStatsList *qmp_query_blockstats(bool has_query_nodes, bool query_nodes,
+                                     Error **errp)
+{
+    return NULL;
+}
+
+void qmp_eject(bool has_device, const char *device, bool has_id,
+               const char *id, bool has_force, bool force, Error **errp)
+{
+}
+
+void qmp_blockdev_change_medium(bool has_device, const char *device,
+                                bool has_id, const char *id,
+                                const char *filename, bool has_format,
+                                const char *format, bool has_read_only_mode,
+                                const char *read_only_mode, Error **errp)
+{
+}
+
 void qmp_stop(Error **errp)
 {
     called("stop");

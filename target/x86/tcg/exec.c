@@ -218,6 +218,40 @@ static int process_interrupts(X86TCG *s)
     return -1;
 }
 
+void x86_interp_block(X86TCG *s, const TCGBlock *tb)
+{
+    CPUX86State *env = s->env;
+
+    for (const TCGInsn *d = tb->insns;; d++) {
+        bool shadow = s->inhibit_irq;
+
+        s->next_rip = env->rip + d->len;
+        d->fn(s, d);
+        env->rip = s->next_rip;
+        s->insn_count++;
+        /* STI / MOV SS shadows: rare, one test for both */
+        if (unlikely(shadow | s->inhibit_next)) {
+            s->inhibit_irq = s->inhibit_next;
+            s->inhibit_next = false;
+        }
+        if (d->end | s->block_end) {
+            break;
+        }
+    }
+}
+
+/* A translated block, or the lockstep check of one. */
+static inline void jit_run(X86TCG *s, TCGBlock *tb)
+{
+    uint64_t lin = s->env->segs[R_CS].base + s->env->rip;
+
+    if (unlikely(x86_jit_lockstep)) {
+        x86_jit_lockstep_run(s, tb, lin);
+    } else {
+        x86_jit_run(s, tb, lin);
+    }
+}
+
 static int run(X86TCG *s, int64_t budget, bool poll)
 {
     CPUX86State *env = s->env;
@@ -225,7 +259,8 @@ static int run(X86TCG *s, int64_t budget, bool poll)
     uint64_t end = s->insn_count + budget;
     TCGBlock *tb;
 
-    s->jit_insn_end = end;
+    /* lockstep compares block by block: no chaining */
+    s->jit_insn_end = x86_jit_lockstep ? 0 : end;
     s->chain_slot = NULL;
     if (setjmp(s->jb)) {
         s->chain_slot = NULL;
@@ -241,7 +276,12 @@ static int run(X86TCG *s, int64_t budget, bool poll)
             }
             if (__atomic_load_n(&cpu->interrupt_request, __ATOMIC_RELAXED)) {
                 int r;
-                s->chain_slot = NULL;
+                /*
+                 * The jump left unpatched stays patchable: an interrupt
+                 * delivered here changes RIP, and x86_jit_run() patches only
+                 * a jump to the block at the RIP it left with.  (A pending
+                 * IRQ with IF = 0 used to keep every chain unpatched.)
+                 */
                 r = process_interrupts(s);
                 if (r >= 0) {
                     return r;
@@ -258,35 +298,22 @@ static int run(X86TCG *s, int64_t budget, bool poll)
         }
         tb = x86_next_block(s);
         s->block_end = false;
+        x86_jit_stats.loop_blocks++;
         if (tb->jit) {
-            x86_jit_run(s, tb, env->segs[R_CS].base + env->rip);
+            jit_run(s, tb);
             continue;
         }
+        x86_jit_stats.interp_blocks++;
         s->chain_slot = NULL;
         if (unlikely(tb->exec_count++ >= (uint64_t)x86_jit_threshold) &&
             x86_jit_threshold >= 0 && !tb->uncached) {
             x86_jit_translate(tb);
             if (tb->jit) {
-                x86_jit_run(s, tb, env->segs[R_CS].base + env->rip);
+                jit_run(s, tb);
                 continue;
             }
         }
-        for (const TCGInsn *d = tb->insns;; d++) {
-            bool shadow = s->inhibit_irq;
-
-            s->next_rip = env->rip + d->len;
-            d->fn(s, d);
-            env->rip = s->next_rip;
-            s->insn_count++;
-            /* STI / MOV SS shadows: rare, one test for both */
-            if (unlikely(shadow | s->inhibit_next)) {
-                s->inhibit_irq = s->inhibit_next;
-                s->inhibit_next = false;
-            }
-            if (d->end | s->block_end) {
-                break;
-            }
-        }
+        x86_interp_block(s, tb);
     }
 }
 

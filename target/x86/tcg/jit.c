@@ -5,11 +5,13 @@
  * SETcc/CMOVcc, branches, loads and stores through the soft-TLB fast path
  * with the 32-bit segment-limit check) or a call of the interpreter's
  * handler with the protocol of exec.c.  Lazy flags are written as the
- * interpreter writes them; env->rip and insn_count are exact at every
- * helper call, slow path and exit, so helpers may longjmp out.  Direct
- * jumps within a page are chained; other exits go through a dispatcher
- * that probes the jump cache.  Not done: host flags or guest registers
- * kept in host registers across instructions.
+ * interpreter writes them, except by a producer whose flags are dead
+ * (translate(): two passes); host flags stay live from a producer to its
+ * consumers.  env->rip and insn_count are exact at every helper call,
+ * slow path and exit, so helpers may longjmp out.  Direct jumps within a
+ * page are chained; other exits call a dispatcher that probes the jump
+ * cache and jump to what it returns.  Not done: guest registers kept in
+ * host registers across instructions.
  */
 #include "qemu/osdep.h"
 #include <sys/mman.h>
@@ -22,6 +24,9 @@
 #define JIT_MAX_BLOCK_CODE (64 * 1024)  /* worst case of one block */
 
 int x86_jit_threshold = 10;
+/* KEMU_JIT_CC_LIVENESS=0 stores every lazy flag (to measure the pass) */
+static bool x86_jit_cc_liveness = true;
+static FILE *perf_map;      /* KEMU_JIT_PERFMAP=1: /tmp/perf-PID.map */
 X86JitStats x86_jit_stats;
 
 static uint8_t *cache_base, *cache_ptr;
@@ -114,6 +119,20 @@ struct Emit {
     int flags_live;         /* host flags = guest flags of ot (0: none) */
     uint8_t *exit_label;    /* epilogue */
     int mode;
+    /*
+     * Lazy-flag liveness (see translate()): what the instruction being
+     * emitted does with the lazy-flag fields, and whether its own stores
+     * of them are dead (overwritten before anything reads them).
+     */
+    bool cc_reads;          /* reads them (or may: helper, slow path, exit) */
+    bool cc_kills;          /* overwrites all of them on every path */
+    bool cc_dead;           /* skip this instruction's lazy-flag stores */
+    /*
+     * The lazy flags hold an ADD, SUB or LOGIC result of this block
+     * (CC_OP_* | ot << 4), or 0: a consumer recomputes the host flags from
+     * the stored operands instead of calling x86_cond().
+     */
+    int cc_known;
 };
 
 static inline void e8(Emit *c, uint8_t b)
@@ -285,6 +304,20 @@ static void jmp_to(Emit *c, uint8_t *target)
     e32(c, rel);
 }
 
+/*
+ * Leave towards a successor found at run time: the shared dispatcher
+ * returns its code (or the epilogue) in rcx; the jump is made here, so
+ * the host predicts each site's targets separately.
+ */
+static void emit_dispatch(Emit *c)
+{
+    int32_t rel = dispatch_code - (c->p + 5);
+
+    e8(c, 0xe8);                        /* call dispatcher */
+    e32(c, rel);
+    e8(c, 0xff); e8(c, 0xe1);           /* jmp rcx */
+}
+
 enum { CC_O_ = 0, CC_B_ = 2, CC_AE_ = 3, CC_E_ = 4, CC_NE_ = 5, CC_A_ = 7 };
 
 #define S_OFF(f) ((int32_t)offsetof(X86TCG, f))
@@ -308,6 +341,7 @@ static void st_s32(Emit *c, int32_t off, uint32_t v)
 /* Store the pending RIP advance and instruction count. */
 static void emit_sync(Emit *c)
 {
+    c->cc_reads = true;     /* a helper or exit may read the lazy flags */
     add_mem64_imm(c, ENV_REG, ENV_OFF(rip), c->pend_rip);
     add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt);
 }
@@ -614,6 +648,8 @@ static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
 {
     uint8_t *noshadow, *cont;
 
+    c->cc_known = 0;
+
     emit_sync(c);
     c->pend_rip = 0;
     c->pend_cnt = 0;
@@ -645,7 +681,7 @@ static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
         op_mem(c, 1, 0x80, 7, S_REG, -1, S_OFF(block_end));
         e8(c, 0);
         cont = jcc32(c, CC_NE_);
-        jmp_to(c, dispatch_code);
+        emit_dispatch(c);
         patch_here(c, cont);
         jmp_to(c, c->exit_label);
         return;
@@ -787,6 +823,8 @@ static uint64_t jit_get_cf(X86TCG *s)
     return get_cf(s);
 }
 
+static bool emit_cc_remat(Emit *c);
+
 /* r13 = guest CF (0/1) from the live host flags or the lazy flags */
 static void emit_carry_in(Emit *c)
 {
@@ -795,6 +833,11 @@ static void emit_carry_in(Emit *c)
         e8(c, 0x45); e8(c, 0x0f); e8(c, 0xb6); e8(c, 0xed);  /* movzx */
         return;
     }
+    if (emit_cc_remat(c)) {
+        emit_carry_in(c);
+        return;
+    }
+    c->cc_reads = true;
     op_rr(c, 8, 0x89, S_REG, RDI);
     call_abs(c, (const void *)(uintptr_t)jit_get_cf);
     op_rr(c, 4, 0x89, RAX, R13);
@@ -814,17 +857,21 @@ static void emit_alu_core(Emit *c, int op, int ot)
     int cc_op = logic ? CC_OP_LOGIC : op == 0 ? CC_OP_ADD :
                 op == 2 ? CC_OP_ADC : op == 3 ? CC_OP_SBB : CC_OP_SUB;
 
-    if (!logic) {
+    c->cc_kills = true;
+    c->cc_known = 0;
+    if (!logic && !c->cc_dead) {
         /* src1, src2 before the operation */
         op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_src1));
         op_mem(c, 8, 0x89, RCX, S_REG, -1, S_OFF(cc_src2));
     }
-    if (carry) {
+    if (carry && !c->cc_dead) {
         /* ADC/SBB: carry in from emit_carry_in(), aux = carry in */
         op_mem(c, 8, 0x89, R13, S_REG, -1, S_OFF(cc_aux));
     }
-    st_s32(c, S_OFF(cc_op), cc_op);
-    st_s8(c, S_OFF(cc_ot), ot);
+    if (!c->cc_dead) {
+        st_s32(c, S_OFF(cc_op), cc_op);
+        st_s8(c, S_OFF(cc_ot), ot);
+    }
     if (carry) {
         emit_carry_restore(c);
     }
@@ -833,8 +880,43 @@ static void emit_alu_core(Emit *c, int op, int ot)
     if (ot < 2) {
         mask_ot(c, RAX, ot);    /* movzx: flags untouched */
     }
-    op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
+    if (!c->cc_dead) {
+        op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
+    }
     c->flags_live = ot >= 2 ? 1 + (op == 0 ? 1 : logic ? 2 : 0) : 0;
+    c->cc_known = ot >= 2 && !carry ? cc_op | ot << 4 : 0;
+}
+
+/*
+ * Host flags = guest flags again, from the lazy-flag fields of the known
+ * producer (the same host operation on the stored operands).
+ */
+static bool emit_cc_remat(Emit *c)
+{
+    int ot = c->cc_known >> 4, hsz = ot == 3 ? 8 : 4;
+
+    if (!c->cc_known) {
+        return false;
+    }
+    c->cc_reads = true;
+    switch (c->cc_known & 15) {
+    case CC_OP_LOGIC:
+        op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cc_res));
+        op_rr(c, hsz, 0x85, RAX, RAX);                  /* test */
+        c->flags_live = 3;
+        break;
+    case CC_OP_ADD:
+        op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cc_src1));
+        op_mem(c, hsz, 0x03, RAX, S_REG, -1, S_OFF(cc_src2));   /* add */
+        c->flags_live = 2;
+        break;
+    default:
+        op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cc_src1));
+        op_mem(c, hsz, 0x3b, RAX, S_REG, -1, S_OFF(cc_src2));   /* cmp */
+        c->flags_live = 1;
+        break;
+    }
+    return true;
 }
 
 static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op);
@@ -994,6 +1076,8 @@ static void emit_chain_exit(Emit *c)
 
     emit_poll(c, x, &n);
     slot = jmp32(c);
+    /* slot + 4: target of a jump to another page (x86_jit_run) */
+    emit_dispatch(c);
     patch_here(c, slot);
     /* the stub: slot's initial target */
     mov_imm64(c, RAX, (uintptr_t)slot);
@@ -1069,7 +1153,7 @@ static bool gen_callret32(Emit *c, const TCGInsn *d)
     if (call) {
         emit_chain_exit(c);
     } else {
-        jmp_to(c, dispatch_code);
+        emit_dispatch(c);
     }
     patch_here(c, h1);
     patch_here(c, h2);
@@ -1105,7 +1189,7 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
         if (c->may_shadow) {
             st_s8(c, S_OFF(inhibit_irq), 0);
         }
-        jmp_to(c, dispatch_code);
+        emit_dispatch(c);
         return true;
     }
     if (d->map == 0 && d->b == 0xe8 && d->ot == 3 && c->mode == 2) {
@@ -1121,7 +1205,11 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
     } else if ((d->map == 0 && d->b >= 0x70 && d->b <= 0x7f) ||
                (d->map == 1 && d->b >= 0x80 && d->b <= 0x8f)) {
         if (!c->flags_live) {
+            emit_cc_remat(c);
+        }
+        if (!c->flags_live) {
             /* the lazy flags decide: al = x86_cond(s, cc) */
+            c->cc_reads = true;
             op_rr(c, 8, 0x89, S_REG, RDI);
             mov_imm64(c, RSI, d->b & 15);
             call_abs(c, (const void *)(uintptr_t)x86_cond);
@@ -1179,6 +1267,11 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
 /* Lazy flags as set_cc_szp(): result in rax, CF/OF/AF bits in rcx. */
 static void emit_cc_szp(Emit *c, int ot)
 {
+    c->cc_kills = true;
+    c->cc_known = 0;
+    if (c->cc_dead) {
+        return;
+    }
     st_s32(c, S_OFF(cc_op), CC_OP_SZP);
     st_s8(c, S_OFF(cc_ot), ot);
     op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
@@ -1218,6 +1311,8 @@ static bool gen_shift(Emit *c, const TCGInsn *d)
     op_rr(c, 8, 0x89, RAX, RSI);                        /* rsi = a */
     c->flags_live = 0;
     if (by_cl) {
+        /* a zero count keeps the flags: not a kill, and they stay live */
+        c->cc_reads = true;
         op0f_mem(c, false, 0xb6, RCX, ENV_REG, ENV_OFF(regs) + 8 * R_ECX);
         op_rr(c, 4, 0x83, 4, RCX); e8(c, mask);         /* and ecx, mask */
         zero = jcc32(c, CC_E_);
@@ -1273,11 +1368,33 @@ static bool gen_rotate(Emit *c, const TCGInsn *d)
     if (!cnt) {
         return false;
     }
+    c->cc_kills = true;
+    c->cc_known = 0;
+    if (c->cc_dead) {
+        c->flags_live = 0;
+        ld_greg(c, RAX, ot, d->rm, d->rex);
+        op_rr(c, hsz, 0xc1, op, RAX); e8(c, cnt);
+        st_greg(c, RAX, ot, d->rm, d->rex);
+        return true;
+    }
+    if (c->flags_live) {
+        /* r13d = the live host flags (AF is 0 after a logic op) */
+        uint32_t keep = CC_ARITH & ~(uint32_t)(CC_C | CC_O);
+
+        if (c->flags_live == 3) {
+            keep &= ~(uint32_t)CC_A;
+        }
+        e8(c, 0x9c);                                    /* pushfq */
+        e8(c, 0x41); e8(c, 0x5d);                       /* pop r13 */
+        op_rr(c, 4, 0x81, 4, R13); e32(c, keep);
+    } else {
+        c->cc_reads = true;
+        op_rr(c, 8, 0x89, S_REG, RDI);
+        call_abs(c, (const void *)(uintptr_t)x86_compute_eflags);
+        op_rr(c, 4, 0x81, 4, RAX); e32(c, ~(uint32_t)(CC_C | CC_O));
+        op_rr(c, 4, 0x89, RAX, R13);                    /* r13d = flags */
+    }
     c->flags_live = 0;
-    op_rr(c, 8, 0x89, S_REG, RDI);
-    call_abs(c, (const void *)(uintptr_t)x86_compute_eflags);
-    op_rr(c, 4, 0x81, 4, RAX); e32(c, ~(uint32_t)(CC_C | CC_O));
-    op_rr(c, 4, 0x89, RAX, R13);                        /* r13d = flags */
     ld_greg(c, RAX, ot, d->rm, d->rex);
     op_rr(c, hsz, 0xc1, op, RAX); e8(c, cnt);           /* rol/ror */
     if (op == 0) {
@@ -1405,6 +1522,7 @@ static void emit_host_load(Emit *c, int dst, int base, int sz)
  */
 static void emit_handler_slow(Emit *c, const TCGInsn *d)
 {
+    c->cc_known = 0;
     emit_slow_enter(c, d);
     mov_imm64(c, RSI, (uintptr_t)d);
     call_abs(c, (const void *)(uintptr_t)d->fn);
@@ -1466,9 +1584,20 @@ static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op)
  */
 static int emit_cond(Emit *c, int cc, bool keep_flags)
 {
+    if (!c->flags_live) {
+        emit_cc_remat(c);
+    }
     if (c->flags_live && keep_flags) {
         return cc;
     }
+    if (c->flags_live) {
+        /* r13d = condition, as x86_cond() would return it */
+        e8(c, 0x41); e8(c, 0x0f); e8(c, 0x90 | cc); e8(c, 0xc5); /* setcc */
+        e8(c, 0x45); e8(c, 0x0f); e8(c, 0xb6); e8(c, 0xed);   /* movzx */
+        c->flags_live = 0;
+        return -1;
+    }
+    c->cc_reads = true;
     op_rr(c, 8, 0x89, S_REG, RDI);
     mov_imm64(c, RSI, cc);
     call_abs(c, (const void *)(uintptr_t)x86_cond);
@@ -1552,20 +1681,27 @@ static bool gen_incdec(Emit *c, const TCGInsn *d)
         rexb = d->rex;
         dec = d->reg & 1;
     }
+    c->cc_kills = true;
+    c->cc_known = 0;
+    /* (a dead one still sets the host CF: a SETcc may use the host flags) */
     emit_carry_in(c);
     ld_greg(c, RAX, ot, r, rexb);
-    op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_src1));
-    op_mem(c, 8, 0xc7, 0, S_REG, -1, S_OFF(cc_src2));
-    e32(c, 1);
-    op_mem(c, 8, 0x89, R13, S_REG, -1, S_OFF(cc_aux));
-    st_s32(c, S_OFF(cc_op), dec ? CC_OP_DEC : CC_OP_INC);
-    st_s8(c, S_OFF(cc_ot), ot);
+    if (!c->cc_dead) {
+        op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_src1));
+        op_mem(c, 8, 0xc7, 0, S_REG, -1, S_OFF(cc_src2));
+        e32(c, 1);
+        op_mem(c, 8, 0x89, R13, S_REG, -1, S_OFF(cc_aux));
+        st_s32(c, S_OFF(cc_op), dec ? CC_OP_DEC : CC_OP_INC);
+        st_s8(c, S_OFF(cc_ot), ot);
+    }
     emit_carry_restore(c);
     op_rr(c, hsz, 0xff, dec ? 1 : 0, RAX);             /* inc/dec */
     if (ot < 2) {
         mask_ot(c, RAX, ot);
     }
-    op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
+    if (!c->cc_dead) {
+        op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
+    }
     st_greg(c, RAX, ot, r, rexb);
     c->flags_live = ot >= 2;
     return true;
@@ -1675,12 +1811,12 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
 }
 
 /*
- * The dispatcher: shared code that a block jumps to instead of returning
+ * The dispatcher: shared code that a block calls instead of returning
  * when its successor is not known at translation time (RET, indirect
  * jumps, direct jumps to another page).  State is stored (env->rip,
  * insn_count).  It polls like a chained jump, then probes the jump cache
- * as x86_next_block() does and enters the successor's translated code;
- * anything else returns to the loop in exec.c.
+ * as x86_next_block() does and returns the successor's translated code in
+ * rcx, or the epilogue (back to the loop in exec.c); the caller jumps.
  */
 static void emit_dispatcher(void)
 {
@@ -1718,13 +1854,10 @@ static void emit_dispatcher(void)
     modrm_mem(&c, RDX, S_REG, RDX, S_OFF(jc));
     op_mem(&c, 8, 0x3b, RAX, RDX, -1, offsetof(X86JumpCacheEntry, lin));
     x[n++] = jcc32(&c, CC_NE_);
-    /* gen == x86_block_gen << 32 | s->jc_gen */
+    /* gen == x86_block_gen */
     mov_imm64(&c, RSI, (uintptr_t)&x86_block_gen);
     op_mem(&c, 4, 0x8b, RSI, RSI, -1, 0);
-    op_rr(&c, 8, 0xc1, 4, RSI); e8(&c, 32);             /* shl rsi, 32 */
-    op_mem(&c, 4, 0x8b, RCX, S_REG, -1, S_OFF(jc_gen));
-    op_rr(&c, 8, 0x09, RCX, RSI);                       /* or rsi, rcx */
-    op_mem(&c, 8, 0x3b, RSI, RDX, -1, offsetof(X86JumpCacheEntry, gen));
+    op_mem(&c, 4, 0x3b, RSI, RDX, -1, offsetof(X86JumpCacheEntry, gen));
     x[n++] = jcc32(&c, CC_NE_);
     /* key == (code64 ? 2 : code32 ? 1 : 0) | mmu_idx << 2 */
     op_mem(&c, 4, 0x8b, RCX, S_REG, -1, S_OFF(mmu_idx));
@@ -1737,18 +1870,35 @@ static void emit_dispatcher(void)
     op_mem(&c, 4, 0x3b, RCX, RDX, -1, offsetof(X86JumpCacheEntry, key));
     x[n++] = jcc32(&c, CC_NE_);
     emit_tlb_base(&c);                  /* the last handler may change CPL */
+    /* the TLB still maps the page, for execution, to the block's page */
+    op_rr(&c, 8, 0x89, RAX, RSI);
+    op_rr(&c, 8, 0xc1, 5, RSI); e8(&c, 12);             /* shr rsi, 12 */
+    op_rr(&c, 4, 0x81, 4, RSI); e32(&c, TLB_SIZE - 1);
+    op_rr(&c, 4, 0x69, RSI, RSI); e32(&c, sizeof(TLBEntry));
+    op_rr(&c, 8, 0x89, RAX, RCX);
+    op_rr(&c, 8, 0x81, 4, RCX); e32(&c, (uint32_t)-4096);
+    rex(&c, true, RCX, RSI, TLB_REG, false);    /* cmp rcx, tag_x */
+    e8(&c, 0x3b);
+    modrm_mem(&c, RCX, TLB_REG, RSI, offsetof(TLBEntry, tag_x));
+    x[n++] = jcc32(&c, CC_NE_);
+    rex(&c, true, RCX, RSI, TLB_REG, false);    /* mov rcx, paddr */
+    e8(&c, 0x8b);
+    modrm_mem(&c, RCX, TLB_REG, RSI, offsetof(TLBEntry, paddr));
+    op_mem(&c, 8, 0x3b, RCX, RDX, -1, offsetof(X86JumpCacheEntry, ppage));
+    x[n++] = jcc32(&c, CC_NE_);
+    op_mem(&c, 8, 0x8b, RCX, RDX, -1, offsetof(X86JumpCacheEntry, jit_body));
     op_mem(&c, 8, 0x8b, RDX, RDX, -1, offsetof(X86JumpCacheEntry, tb));
-    op_mem(&c, 8, 0x8b, RCX, RDX, -1, offsetof(TCGBlock, jit_body));
     op_rr(&c, 8, 0x85, RCX, RCX);
     x[n++] = jcc32(&c, CC_E_);
     /* as x86_jit_run: this block names the page chains may stay on */
     op_mem(&c, 8, 0x89, RDX, S_REG, -1, S_OFF(chain_src));
     op_mem(&c, 8, 0x89, RAX, S_REG, -1, S_OFF(chain_lin));
-    e8(&c, 0xff); e8(&c, 0xe1);                         /* jmp rcx */
+    e8(&c, 0xc3);                                       /* ret: rcx */
     for (int i = 0; i < n; i++) {
         patch_here(&c, x[i]);
     }
-    jmp_to(&c, c.exit_label);
+    mov_imm64(&c, RCX, (uintptr_t)(c.exit_label + exec_delta));
+    e8(&c, 0xc3);
     cache_ptr = cache_start = c.p;
 }
 
@@ -1777,52 +1927,105 @@ static void emit_epilogue(Emit *c)
     e8(c, 0xc3);
 }
 
-static bool translate(TCGBlock *tb)
+/*
+ * Emit @tb at cache_ptr.  @dead (or NULL) marks the instructions whose
+ * lazy-flag stores are skipped; @reads/@kills (or NULL) receive what each
+ * instruction does with the lazy flags.  Returns the end of the code, or
+ * NULL when it did not fit.
+ */
+static uint8_t *emit_block(TCGBlock *tb, const bool *dead, bool *reads,
+                           bool *kills, uint64_t *n_inline)
 {
     Emit c = {
-        .p = cache_ptr, .end = cache_base + JIT_CACHE_SIZE,
+        .p = cache_ptr, .end = cache_ptr + JIT_MAX_BLOCK_CODE,
         .may_shadow = true, .mode = tb->mode,
     };
-    uint8_t *start = cache_ptr;
 
-    if (c.end - c.p < JIT_MAX_BLOCK_CODE) {
-        return false;
-    }
-    c.end = c.p + JIT_MAX_BLOCK_CODE;
     /* the epilogue first: every exit jumps back to it */
     c.exit_label = c.p;
     emit_epilogue(&c);
     tb->jit = (TCGJitFn *)(c.p + exec_delta);
     emit_prologue(&c);
     tb->jit_body = c.p + exec_delta;
+    *n_inline = 0;
     for (uint32_t i = 0; i < tb->ninsns; i++) {
         const TCGInsn *d = &tb->insns[i];
         bool last = i + 1 == tb->ninsns;
 
+        c.cc_reads = c.cc_kills = false;
+        c.cc_dead = dead && dead[i];
         if (last && (gen_branch(&c, d) || gen_callret32(&c, d))) {
-            x86_jit_stats.inline_insns++;
-            break;
-        }
-        if (gen_inline(&c, d)) {
-            x86_jit_stats.inline_insns++;
+            (*n_inline)++;
+        } else if (gen_inline(&c, d)) {
+            (*n_inline)++;
             inline_done(&c, d);
             if (last) {
+                /* block cut at a page end or its size limit: fall through */
                 emit_sync(&c);
-                jmp_to(&c, c.exit_label);
+                emit_chain_exit(&c);
             }
-            continue;
+        } else {
+            emit_call_handler(&c, d, last);
         }
-        x86_jit_stats.call_insns++;
-        emit_call_handler(&c, d, last);
+        if (reads) {
+            reads[i] = c.cc_reads;
+            kills[i] = c.cc_kills;
+        }
     }
-    if (c.overflow) {
+    return c.overflow ? NULL : c.p;
+}
+
+/*
+ * Two passes: the first records which instructions read and which
+ * overwrite the lazy-flag fields (a helper call, slow path or exit counts
+ * as a read: it may raise an exception, whose delivery reads EFLAGS); a
+ * producer followed by an overwrite before any read stores nothing in the
+ * second.  Both passes make the same choices, so the host-flag tracking
+ * (flags_live) is the same in both.
+ */
+static bool translate(TCGBlock *tb)
+{
+    uint8_t *start = cache_ptr, *end;
+    bool reads[TCG_BLOCK_MAX_INSNS], kills[TCG_BLOCK_MAX_INSNS];
+    bool dead[TCG_BLOCK_MAX_INSNS];
+    bool any_dead = false, next_kills = false;
+    uint64_t n_inline;
+
+    if (cache_base + JIT_CACHE_SIZE - cache_ptr < JIT_MAX_BLOCK_CODE) {
+        return false;
+    }
+    end = emit_block(tb, NULL, reads, kills, &n_inline);
+    if (end) {
+        /* backwards: is the next instruction that touches them a kill? */
+        for (int i = (int)tb->ninsns - 1; i >= 0; i--) {
+            dead[i] = i + 1 < (int)tb->ninsns && next_kills;
+            any_dead |= dead[i];
+            if (reads[i]) {
+                next_kills = false;
+            } else if (kills[i]) {
+                next_kills = true;
+            }
+        }
+        if (any_dead && x86_jit_cc_liveness) {
+            end = emit_block(tb, dead, NULL, NULL, &n_inline);
+        }
+    }
+    if (!end) {
         tb->jit = NULL;
         tb->jit_body = NULL;
         return false;
     }
-    cache_ptr = c.p;
+    cache_ptr = end;
+    tb->jit_all_inline = n_inline == tb->ninsns;
+    x86_jit_stats.inline_insns += n_inline;
+    x86_jit_stats.call_insns += tb->ninsns - n_inline;
     x86_jit_stats.code_bytes = cache_ptr - cache_base;
-    (void)start;
+    if (perf_map) {
+        /* perf report names translated code by guest physical address */
+        fprintf(perf_map, "%" PRIxPTR " %tx guest_%" PRIx64 "\n",
+                (uintptr_t)(start + exec_delta), end - start, tb->phys);
+        fflush(perf_map);
+    }
     return true;
 }
 
@@ -1869,7 +2072,8 @@ void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin)
                 x86_jit_stats.chains++;
             } else {
                 /* another page: the dispatcher looks the target up */
-                rel = dispatch_code - (s->chain_slot + 4);
+                rel = 0;
+                x86_jit_stats.chains_dispatch++;
             }
             memcpy(s->chain_slot, &rel, 4);
         }
@@ -1877,10 +2081,36 @@ void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin)
     }
     s->chain_src = tb;
     s->chain_lin = lin;
+    x86_jit_stats.loop_jit_runs++;
+    {
+        /* translated after its jump-cache entry was made: tell the entry */
+        X86JumpCacheEntry *e = &s->jc[(lin ^ (lin >> X86_JC_BITS)) &
+                                      (X86_JC_SIZE - 1)];
+        if (e->tb == tb) {
+            e->jit_body = tb->jit_body;
+        }
+    }
     tb->jit(s);
+    x86_jit_stats.exits_stub += s->chain_slot != NULL;
     if (s->chain_slot) {
         s->chain_rip = s->env->rip;
         s->chain_gen = x86_block_gen;
+    }
+}
+
+/* KEMU_JIT_PERFMAP=1: the code cache to /tmp/kemu-jit-PID.bin at exit */
+static void jit_dump_cache(void)
+{
+    char name[64];
+    FILE *f;
+
+    snprintf(name, sizeof(name), "/tmp/kemu-jit-%d.bin", (int)getpid());
+    f = fopen(name, "w");
+    if (f && cache_base) {
+        fwrite(cache_base, 1, cache_ptr - cache_base, f);
+    }
+    if (f) {
+        fclose(f);
     }
 }
 
@@ -1888,10 +2118,19 @@ static void jit_print_stats(void)
 {
     fprintf(stderr, "jit: %" PRIu64 " blocks, %" PRIu64 " inline + %" PRIu64
             " called insns, %" PRIu64 " KiB code, %" PRIu64 " flushes, %"
-            PRIu64 " chains\n",
+            PRIu64 " chains (+ %" PRIu64 " via the dispatcher)\n",
             x86_jit_stats.blocks, x86_jit_stats.inline_insns,
             x86_jit_stats.call_insns, x86_jit_stats.code_bytes >> 10,
-            x86_jit_stats.flushes, x86_jit_stats.chains);
+            x86_jit_stats.flushes, x86_jit_stats.chains,
+            x86_jit_stats.chains_dispatch);
+    fprintf(stderr, "jit: %" PRIu64 " jump-cache misses, %" PRIu64
+            " TLB fills, %" PRIu64 " TLB flushes, %" PRIu64 " INVLPG\n",
+            x86_jit_stats.jc_misses, x86_jit_stats.tlb_fills,
+            x86_jit_stats.tlb_flushes, x86_jit_stats.tlb_flush_pages);
+    fprintf(stderr, "jit: %" PRIu64 " blocks started by the loop, %" PRIu64
+            " of them interpreted; translated code left by an unpatched "
+            "jump %" PRIu64 " times\n", x86_jit_stats.loop_blocks,
+            x86_jit_stats.interp_blocks, x86_jit_stats.exits_stub);
 }
 
 /*
@@ -1903,11 +2142,22 @@ static void __attribute__((constructor)) jit_env_init(void)
     const char *e = getenv("KEMU_JIT");
     const char *t = getenv("KEMU_JIT_THRESHOLD");
     const char *st = getenv("KEMU_JIT_STATS");
+    const char *pm = getenv("KEMU_JIT_PERFMAP");
 
     if (st && *st && strcmp(st, "0")) {
         atexit(jit_print_stats);
     }
 
+    if ((t = getenv("KEMU_JIT_CC_LIVENESS")) && !strcmp(t, "0")) {
+        x86_jit_cc_liveness = false;
+    }
+    t = getenv("KEMU_JIT_THRESHOLD");
+    if (pm && *pm && strcmp(pm, "0")) {
+        char name[64];
+        snprintf(name, sizeof(name), "/tmp/perf-%d.map", (int)getpid());
+        perf_map = fopen(name, "w");
+        atexit(jit_dump_cache);
+    }
     if (t && *t) {
         x86_jit_threshold = atoi(t);
     }

@@ -18,6 +18,7 @@
 #define PG_A    (1ULL << 5)
 #define PG_D    (1ULL << 6)
 #define PG_PS   (1ULL << 7)
+#define PG_G    (1ULL << 8)
 #define PG_NX   (1ULL << 63)
 
 #define PF_P    0x01
@@ -30,7 +31,7 @@
 #define PHYS_MASK   0x000000fffffff000ULL
 #define PAE_RSVD    0x000fff0000000000ULL
 
-enum { PROT_R = 1, PROT_W = 2, PROT_X = 4 };
+enum { PROT_R = 1, PROT_W = 2, PROT_X = 4, PROT_G = 8, PROT_LARGE = 16 };
 
 /* Deferred flush request from the memory listener (any thread). */
 int x86_tcg_mem_changed;
@@ -70,11 +71,50 @@ static void mmio_st(uint64_t pa, int size, uint64_t v)
     }
 }
 
+/*
+ * Host pointers of recently used RAM pages (page-table pages above all:
+ * a page walk maps up to four), so a walk skips the flat-view lookup.
+ * Emptied when the memory map changes and by every full TLB flush.
+ */
+#define RAMC_SIZE 256
+static struct {
+    uint64_t page;
+    uint8_t *host[2];       /* [write]: mapped for reading / writing */
+} ramc[RAMC_SIZE];
+
+static void ramc_flush(void)
+{
+    memset(ramc, 0, sizeof(ramc));
+    for (int i = 0; i < RAMC_SIZE; i++) {
+        ramc[i].page = -1;
+    }
+}
+
 static void *ram_ptr(uint64_t pa, int size, bool write)
 {
-    hwaddr len = size;
-    void *p = address_space_map_ram(&address_space_memory, pa, &len, write);
-    return p && len >= (hwaddr)size ? p : NULL;
+    uint64_t page = pa & ~0xfffULL;
+    hwaddr len = 4096;
+    uint8_t *p;
+    int i = (pa >> 12) & (RAMC_SIZE - 1);
+
+    if (ramc[i].page == page && ramc[i].host[write]) {
+        return ramc[i].host[write] + (pa & 0xfff);
+    }
+    if ((pa & 0xfff) + size > 4096) {
+        len = size;
+        p = address_space_map_ram(&address_space_memory, pa, &len, write);
+        return p && len >= (hwaddr)size ? p : NULL;
+    }
+    p = address_space_map_ram(&address_space_memory, page, &len, write);
+    if (!p || len < 4096) {
+        return NULL;
+    }
+    if (ramc[i].page != page) {
+        ramc[i].page = page;
+        ramc[i].host[!write] = NULL;
+    }
+    ramc[i].host[write] = p;
+    return p + (pa & 0xfff);
 }
 
 uint64_t x86_phys_ld(X86TCG *s, uint64_t pa, int size)
@@ -273,6 +313,12 @@ static uint64_t walk(X86TCG *s, uint64_t lin, int acc, bool user, int *prot)
     if (!(nx && nxe)) {
         *prot |= PROT_X;
     }
+    if ((ptes[n - 1] & PG_G) && (env->cr[4] & CR4_PGE_MASK)) {
+        *prot |= PROT_G;
+    }
+    if (page_mask != 0xfff) {
+        *prot |= PROT_LARGE;
+    }
     return pa | (lin & page_mask);
 
 not_present:
@@ -306,23 +352,47 @@ uint64_t x86_translate(X86TCG *s, uint64_t lin, int acc, bool user)
 
 void x86_tlb_flush(X86TCG *s)
 {
+    x86_jit_stats.tlb_flushes++;
     memset(s->tlb, 0xff, sizeof(s->tlb));
-    s->jc_gen++;
+    ramc_flush();   /* (tests rebuild RAM between runs without a listener) */
+    s->tlb_large_lo = -1;
+    s->tlb_large_hi = 0;
+}
+
+/* CR3 load: global pages stay (SDM vol. 3 §4.10.4.1). */
+void x86_tlb_flush_nonglobal(X86TCG *s)
+{
+    x86_jit_stats.tlb_flushes++;
+    for (int m = 0; m < 2; m++) {
+        for (int k = 0; k < TLB_SIZE; k++) {
+            TLBEntry *e = &s->tlb[m][k];
+            if (!e->global) {
+                e->tag_r = e->tag_w = e->tag_x = -1;
+            }
+        }
+    }
 }
 
 void x86_tlb_flush_page(X86TCG *s, uint64_t lin)
 {
     uint64_t page = lin & ~0xfffULL;
+    /* a large page is cached as 4 KiB entries: drop its whole region */
+    bool large = page >= s->tlb_large_lo && page <= s->tlb_large_hi;
+    uint64_t size = !large ? 4096 :
+                    (s->env->cr[4] & CR4_PAE_MASK) ? 2 << 20 : 4 << 20;
+    uint64_t first = page & ~(size - 1);
+    unsigned n = MIN(size >> 12, TLB_SIZE);
 
-    s->jc_gen++;
-    /* a large page may cover many TLB slots: check them all */
+    x86_jit_stats.tlb_flush_pages++;
     for (int m = 0; m < 2; m++) {
-        for (int k = 0; k < TLB_SIZE; k++) {
-            TLBEntry *e = &s->tlb[m][k];
-            if (e->tag_r == page || e->tag_w == page || e->tag_x == page ||
-                ((e->tag_r ^ page) >> 21) == 0 ||
-                ((e->tag_x ^ page) >> 21) == 0) {
+        for (unsigned i = 0; i < n; i++) {
+            uint64_t p = first + ((uint64_t)i << 12);
+            TLBEntry *e = &s->tlb[m][(p >> 12) & (TLB_SIZE - 1)];
+            if (((e->tag_r ^ first) & ~(size - 1)) == 0 ||
+                ((e->tag_x ^ first) & ~(size - 1)) == 0 ||
+                ((e->tag_w ^ first) & ~(size - 1)) == 0) {
                 e->tag_r = e->tag_w = e->tag_x = -1;
+                e->global = 0;
             }
         }
     }
@@ -342,6 +412,7 @@ static uint64_t tlb_fill(X86TCG *s, uint64_t lin, int acc, bool *ram)
     uint64_t ppage = pa & ~0xfffULL;
     uint8_t *host;
 
+    x86_jit_stats.tlb_fills++;
     if (acc == ACC_W) {
         prot |= PROT_W;     /* the walk just set D and checked permission */
     }
@@ -355,12 +426,21 @@ static uint64_t tlb_fill(X86TCG *s, uint64_t lin, int acc, bool *ram)
     }
     e->paddr = ppage;
     e->addend = (uintptr_t)host - page;
+    e->global = (prot & PROT_G) != 0;
+    if (prot & PROT_LARGE) {
+        /* (the whole large page: INVLPG anywhere in it drops it) */
+        s->tlb_large_lo = MIN(s->tlb_large_lo, page & ~0x3fffffULL);
+        s->tlb_large_hi = MAX(s->tlb_large_hi, page | 0x3fffffULL);
+    }
     e->tag_r = page;
     if (prot & PROT_X) {
         e->tag_x = page;
     }
     if (prot & PROT_W) {
         if (x86_page_has_code(ppage)) {
+            if (acc == ACC_W && unlikely(s->ls)) {
+                x86_lockstep_abort(s);  /* before invalidating anything */
+            }
             if (acc == ACC_W) {
                 x86_invalidate_phys_page(ppage);
                 s->block_end = true;
@@ -373,6 +453,9 @@ static uint64_t tlb_fill(X86TCG *s, uint64_t lin, int acc, bool *ram)
         }
     }
     *ram = acc != ACC_W || e->tag_w == page;
+    if (unlikely(x86_jit_lockstep)) {
+        e->tag_w = -1;      /* every store through x86_st_slow: logged */
+    }
     return pa;
 }
 
@@ -399,6 +482,9 @@ uint64_t x86_ld_slow(X86TCG *s, uint64_t lin, int size, int acc)
     pa = tlb_fill(s, lin, acc, &ram);
     if (ram) {
         return x86_host_ld((void *)(uintptr_t)(lin + e->addend), size);
+    }
+    if (unlikely(s->ls)) {
+        x86_lockstep_abort(s);
     }
     return mmio_ld(pa, size);
 }
@@ -429,8 +515,15 @@ void x86_st_slow(X86TCG *s, uint64_t lin, int size, uint64_t val)
     }
     pa = tlb_fill(s, lin, ACC_W, &ram);
     if (ram) {
+        if (unlikely(s->ls)) {
+            x86_lockstep_log(s, (void *)(uintptr_t)(lin + e->addend), lin,
+                             size, val);
+        }
         x86_host_st((void *)(uintptr_t)(lin + e->addend), size, val);
         return;
+    }
+    if (unlikely(s->ls)) {
+        x86_lockstep_abort(s);
     }
     /* ROM, MMIO, or a code page we could not untag */
     x86_phys_st(s, pa, size, val);
@@ -496,6 +589,7 @@ void x86_tcg_check_memory_changed(void)
 {
     if (unlikely(__atomic_load_n(&x86_tcg_mem_changed, __ATOMIC_RELAXED)) &&
         __atomic_exchange_n(&x86_tcg_mem_changed, 0, __ATOMIC_SEQ_CST)) {
+        ramc_flush();
         x86_block_cache_flush();
         if (x86_tcg_states) {
             for (guint i = 0; i < x86_tcg_states->len; i++) {

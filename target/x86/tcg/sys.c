@@ -75,7 +75,7 @@ void x86_write_cr(X86TCG *s, int cr, uint64_t val)
             x86_raise_gp(s, 0);
         }
         env->cr[3] = val;
-        x86_tlb_flush(s);
+        x86_tlb_flush_nonglobal(s);
         end_block(s);
         break;
     case 4: {
@@ -97,6 +97,9 @@ void x86_write_cr(X86TCG *s, int cr, uint64_t val)
     case 8:
         if (val >> 4) {
             x86_raise_gp(s, 0);
+        }
+        if (unlikely(s->ls)) {
+            x86_lockstep_abort(s);  /* the APIC's TPR: lockstep skips */
         }
         env->cr8 = val;
         if (s->cpu->apic) {
@@ -150,6 +153,9 @@ static uint64_t host_ticks(void)
 
 uint64_t x86_rdtsc(X86TCG *s)
 {
+    if (unlikely(s->ls)) {
+        x86_lockstep_abort(s);     /* side effects: lockstep skips */
+    }
     if ((s->env->cr[4] & CR4_TSD_MASK) && s->cpl != 0) {
         x86_raise_gp(s, 0);
     }
@@ -362,6 +368,9 @@ void x86_rdmsr(X86TCG *s)
     uint32_t msr = env->regs[R_ECX];
     uint64_t val;
 
+    if (unlikely(s->ls)) {
+        x86_lockstep_abort(s);     /* side effects: lockstep skips */
+    }
     if (s->cpl != 0) {
         x86_raise_gp(s, 0);
     }
@@ -380,6 +389,9 @@ void x86_wrmsr(X86TCG *s)
     uint64_t val = ((env->regs[R_EDX] & 0xffffffff) << 32) |
                    (uint32_t)env->regs[R_EAX];
 
+    if (unlikely(s->ls)) {
+        x86_lockstep_abort(s);     /* side effects: lockstep skips */
+    }
     if (s->cpl != 0) {
         x86_raise_gp(s, 0);
     }
@@ -574,6 +586,9 @@ uint64_t x86_port_in(X86TCG *s, uint16_t port, int size)
     bool locked = bql_locked();
     uint64_t v;
 
+    if (unlikely(s->ls)) {
+        x86_lockstep_abort(s);     /* side effects: lockstep skips */
+    }
     x86_check_io(s, port, size);
     if (!locked) {
         bql_lock();
@@ -593,6 +608,9 @@ void x86_port_out(X86TCG *s, uint16_t port, int size, uint64_t val)
 {
     bool locked = bql_locked();
 
+    if (unlikely(s->ls)) {
+        x86_lockstep_abort(s);     /* side effects: lockstep skips */
+    }
     x86_check_io(s, port, size);
     if (!locked) {
         bql_lock();

@@ -14,6 +14,7 @@
 typedef struct X86TCG X86TCG;
 typedef struct TCGInsn TCGInsn;
 typedef struct TCGBlock TCGBlock;
+typedef struct X86Lockstep X86Lockstep;
 
 typedef void TCGInsnFn(X86TCG *s, const TCGInsn *d);
 /* Translated block (jit.c): runs the whole block like the loop in exec.c. */
@@ -56,6 +57,7 @@ struct TCGBlock {
     TCGJitFn *jit;          /* host code, or NULL (jit.c) */
     uint8_t *jit_body;      /* its code after the prologue: chained entry */
     bool uncached;          /* page-crossing scratch block: not translated */
+    bool jit_all_inline;    /* no handler calls: lockstep compares it */
     TCGBlock *hash_next;
     TCGBlock *page_next;    /* blocks that start on the same page */
     TCGInsn insns[];
@@ -76,13 +78,14 @@ enum {
 
 #define CC_ARITH (CC_C | CC_P | CC_A | CC_Z | CC_S | CC_O)
 
-#define TLB_BITS 8
+#define TLB_BITS 10
 #define TLB_SIZE (1 << TLB_BITS)
 
 typedef struct TLBEntry {
     uint64_t tag_r, tag_w, tag_x;   /* linear page address, or -1 */
     uintptr_t addend;               /* host = linear + addend */
     uint64_t paddr;                 /* physical page */
+    uint64_t global;                /* PTE.G with CR4.PGE: kept on CR3 loads */
 } TLBEntry;
 
 #define X86_JC_BITS 12
@@ -90,9 +93,11 @@ typedef struct TLBEntry {
 
 typedef struct X86JumpCacheEntry {
     uint64_t lin;           /* CS.base + RIP of the block */
-    uint64_t gen;           /* x86_jc_gen() when filled */
+    uint64_t ppage;         /* physical page of tb when filled */
+    uint32_t gen;           /* x86_block_gen when filled */
     uint32_t key;           /* decode mode | mmu_idx << 2 */
     TCGBlock *tb;
+    uint8_t *jit_body;      /* tb->jit_body (or NULL), for the dispatcher */
 } X86JumpCacheEntry;
 
 /* Bumped whenever a decoded block is dropped (translate.c). */
@@ -131,13 +136,15 @@ struct X86TCG {
     bool nmi_blocked;       /* NMI handler running, until IRET */
     /* TLB */
     TLBEntry tlb[2][TLB_SIZE];
+    /* linear range holding every entry that comes from a 2/4 MiB page */
+    uint64_t tlb_large_lo, tlb_large_hi;
     /*
      * Jump cache: linear PC -> decoded block, skipping the fetch
-     * translation and the physical hash.  An entry is valid while its gen
-     * equals x86_jc_gen(s): any TLB flush of this CPU (the mapping may
-     * change) or any block invalidation (x86_block_gen) retires them all.
+     * translation and the physical hash.  An entry is valid while no
+     * block was dropped (x86_block_gen) and the TLB still maps its page,
+     * for execution, to the same physical page: TLB flushes (CR3 loads,
+     * INVLPG) retire exactly the entries whose mapping they drop.
      */
-    uint32_t jc_gen;
     X86JumpCacheEntry jc[X86_JC_SIZE];
     /*
      * Translator: chained jumps run while insn_count < jit_insn_end (0
@@ -150,6 +157,7 @@ struct X86TCG {
     uint64_t chain_lin;     /* linear address where chain_src was entered */
     uint64_t chain_rip;     /* env->rip when it left */
     uint32_t chain_gen;     /* x86_block_gen when it left */
+    X86Lockstep *ls;        /* lockstep run in progress (jit-lockstep.c) */
     /* statistics */
     uint64_t insn_count;
     uint32_t last_tpr;
@@ -178,6 +186,7 @@ void x86_do_interrupt(X86TCG *s, int vec, bool is_sw, uint32_t err,
                       bool has_err, uint64_t next_rip);
 void x86_update_mode(X86TCG *s);
 void x86_tlb_flush(X86TCG *s);
+void x86_tlb_flush_nonglobal(X86TCG *s);   /* CR3 load */
 void x86_tlb_flush_page(X86TCG *s, uint64_t lin);
 
 /* memory: linear addresses */
@@ -348,10 +357,6 @@ int x86_decode(X86TCG *s, const uint8_t *code, int avail, int mode,
                TCGInsn *d);
 TCGBlock *x86_get_block(X86TCG *s);
 
-static inline uint64_t x86_jc_gen(const X86TCG *s)
-{
-    return (uint64_t)x86_block_gen << 32 | s->jc_gen;
-}
 
 /* The block at CS:RIP: the jump cache inline, x86_get_block on a miss. */
 static inline TCGBlock *x86_next_block(X86TCG *s)
@@ -365,8 +370,11 @@ static inline TCGBlock *x86_next_block(X86TCG *s)
     }
     key = (s->code64 ? 2 : s->code32 ? 1 : 0) | s->mmu_idx << 2;
     e = &s->jc[(lin ^ (lin >> X86_JC_BITS)) & (X86_JC_SIZE - 1)];
-    if (likely(e->lin == lin && e->gen == x86_jc_gen(s) && e->key == key)) {
-        return e->tb;
+    if (likely(e->lin == lin && e->gen == x86_block_gen && e->key == key)) {
+        const TLBEntry *t = &s->tlb[s->mmu_idx][(lin >> 12) & (TLB_SIZE - 1)];
+        if (likely(t->tag_x == (lin & ~0xfffULL) && t->paddr == e->ppage)) {
+            return e->tb;
+        }
     }
     return x86_get_block(s);
 }
@@ -389,6 +397,16 @@ typedef struct X86JitStats {
     uint64_t code_bytes;    /* code cache in use */
     uint64_t flushes;       /* code cache full: everything dropped */
     uint64_t chains;        /* direct jumps patched to their target */
+    uint64_t chains_dispatch;   /* ... to the dispatcher (other page) */
+    /* where the loop's time goes (KEMU_JIT_STATS=1) */
+    uint64_t jc_misses;     /* block lookups past the jump cache */
+    uint64_t tlb_fills;     /* page walks */
+    uint64_t tlb_flushes;   /* whole-TLB flushes (CR3, CR0, CR4) */
+    uint64_t tlb_flush_pages;   /* INVLPG */
+    uint64_t loop_blocks;   /* blocks started by the loop in exec.c */
+    uint64_t interp_blocks; /* ... of them interpreted */
+    uint64_t loop_jit_runs; /* x86_jit_run() calls */
+    uint64_t exits_stub;    /* ... that left by an unpatched direct jump */
 } X86JitStats;
 extern X86JitStats x86_jit_stats;
 /* Translate @tb (sets tb->jit) or, when the cache is full, flush it all. */
@@ -397,6 +415,19 @@ void x86_jit_translate(TCGBlock *tb);
 void x86_jit_cache_reset(void);
 /* Run translated @tb (entered at linear @lin); chains its exit later. */
 void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin);
+/* Run the decoded block in the interpreter (exec.c). */
+void x86_interp_block(X86TCG *s, const TCGBlock *tb);
+/*
+ * Lockstep (jit-lockstep.c): x86_jit_lockstep set, every translated block
+ * runs through x86_jit_lockstep_run(), which compares it with the
+ * interpreter; the memory code logs stores and refuses MMIO during it.
+ */
+extern int x86_jit_lockstep;
+void x86_jit_lockstep_enable(bool warn_only);
+void x86_jit_lockstep_run(X86TCG *s, TCGBlock *tb, uint64_t lin);
+void x86_lockstep_log(X86TCG *s, void *host, uint64_t lin, int size,
+                      uint64_t val);
+QEMU_NORETURN void x86_lockstep_abort(X86TCG *s);
 /* A deferred flush is pending (set by other threads, mmu.c). */
 extern int x86_tcg_mem_changed;
 

@@ -9,7 +9,7 @@
 #include "qemu/log.h"
 #include "target/x86/tcg/tcg-cpu.h"
 
-#define HTAB_BITS 14
+#define HTAB_BITS 18
 #define HTAB_SIZE (1 << HTAB_BITS)
 
 static TCGBlock *htab[HTAB_SIZE];
@@ -389,7 +389,6 @@ TCGBlock *x86_get_block(X86TCG *s)
     int n = 0, avail;
     X86JumpCacheEntry *jce;
     uint32_t key;
-    uint64_t gen;
 
     if (unlikely(zombies != NULL)) {
         g_slist_free_full(zombies, g_free);
@@ -405,11 +404,8 @@ TCGBlock *x86_get_block(X86TCG *s)
         lin = (uint32_t)lin;
     }
     key = mode | s->mmu_idx << 2;
-    gen = x86_jc_gen(s);
     jce = &s->jc[(lin ^ (lin >> X86_JC_BITS)) & (X86_JC_SIZE - 1)];
-    if (likely(jce->lin == lin && jce->gen == gen && jce->key == key)) {
-        return jce->tb;
-    }
+    x86_jit_stats.jc_misses++;
     p = x86_fetch_ptr(s, lin, &phys);
     for (tb = htab[block_hash(phys, mode)]; tb; tb = tb->hash_next) {
         if (tb->phys == phys && tb->mode == (uint32_t)mode) {
@@ -455,6 +451,7 @@ TCGBlock *x86_get_block(X86TCG *s)
     tb->jit = NULL;
     tb->jit_body = NULL;
     tb->uncached = false;
+    tb->jit_all_inline = false;
     memcpy(tb->insns, buf, n * sizeof(TCGInsn));
     unsigned h = block_hash(phys, mode);
     tb->hash_next = htab[h];
@@ -462,9 +459,10 @@ TCGBlock *x86_get_block(X86TCG *s)
     page_add_block(tb);
     nblocks++;
 found:
-    /* x86_fetch_ptr may have flushed the TLB (and retired the cache). */
+    /* x86_fetch_ptr left the TLB entry for lin's page, as checked later */
     *jce = (X86JumpCacheEntry) {
-        .lin = lin, .gen = x86_jc_gen(s), .key = key, .tb = tb,
+        .lin = lin, .ppage = phys & ~0xfffULL, .gen = x86_block_gen,
+        .key = key, .tb = tb, .jit_body = tb->jit_body,
     };
     return tb;
 }

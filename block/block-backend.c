@@ -1,0 +1,279 @@
+/*
+ * Block backends: the handle a device or monitor command holds on a node
+ * chain.  Asynchronous requests run in a shared worker pool; a backend
+ * serialises its own requests (qcow2 metadata is not thread-safe) and the
+ * completion callback runs on the GLib main loop.
+ */
+#include "qemu/osdep.h"
+#include "block/block.h"
+
+struct BlockBackend {
+    char *name;
+    BlockDriverState *bs;
+    GMutex lock;          /* one request at a time on the node chain */
+    BlockAcctStats stats; /* under lock */
+    int in_flight;        /* touched on the main thread only */
+    int refcnt;
+};
+
+typedef enum BlkReqType {
+    BLK_REQ_READ,
+    BLK_REQ_WRITE,
+    BLK_REQ_FLUSH,
+    BLK_REQ_DISCARD,
+    BLK_REQ_ZEROES,
+} BlkReqType;
+
+typedef enum BlkAcctType {
+    BLK_ACCT_READ,
+    BLK_ACCT_WRITE,
+    BLK_ACCT_FLUSH,
+    BLK_ACCT_UNMAP,
+} BlkAcctType;
+
+/* Called with blk->lock held, after the request ran for @ns. */
+static void blk_account(BlockBackend *blk, BlkAcctType type, uint64_t offset,
+                        uint64_t bytes, int ret, int64_t ns)
+{
+    BlockAcctStats *st = &blk->stats;
+    st->last_io_ns = g_get_monotonic_time() * 1000;
+    switch (type) {
+    case BLK_ACCT_READ:
+        st->rd_ops++;
+        st->rd_time_ns += ns;
+        if (ret < 0) {
+            st->failed_rd++;
+        } else {
+            st->rd_bytes += bytes;
+        }
+        break;
+    case BLK_ACCT_WRITE:
+        st->wr_ops++;
+        st->wr_time_ns += ns;
+        if (ret < 0) {
+            st->failed_wr++;
+        } else {
+            st->wr_bytes += bytes;
+            st->wr_highest_offset = MAX(st->wr_highest_offset,
+                                        offset + bytes);
+        }
+        break;
+    case BLK_ACCT_FLUSH:
+        st->flush_ops++;
+        st->flush_time_ns += ns;
+        st->failed_flush += ret < 0;
+        break;
+    case BLK_ACCT_UNMAP:
+        st->unmap_ops++;
+        st->unmap_time_ns += ns;
+        if (ret < 0) {
+            st->failed_unmap++;
+        } else {
+            st->unmap_bytes += bytes;
+        }
+        break;
+    }
+}
+
+void blk_get_stats(BlockBackend *blk, BlockAcctStats *out)
+{
+    g_mutex_lock(&blk->lock);
+    *out = blk->stats;
+    g_mutex_unlock(&blk->lock);
+}
+
+typedef struct BlkRequest {
+    BlockBackend *blk;
+    BlkReqType type;
+    uint64_t offset;
+    uint64_t bytes;
+    struct iovec *iov;
+    int niov;
+    int ret;
+    BlockCompletionFunc *cb;
+    void *opaque;
+} BlkRequest;
+
+#define BLK_POOL_THREADS 4
+
+static GThreadPool *blk_pool;
+
+BlockBackend *blk_new(BlockDriverState *bs, const char *name)
+{
+    BlockBackend *blk = g_new0(BlockBackend, 1);
+    blk->bs = bs;
+    blk->name = g_strdup(name ? name : "");
+    blk->refcnt = 1;
+    g_mutex_init(&blk->lock);
+    return blk;
+}
+
+void blk_unref(BlockBackend *blk)
+{
+    if (!blk || --blk->refcnt > 0) {
+        return;
+    }
+    blk_drain(blk);
+    bdrv_flush(blk->bs);
+    bdrv_unref(blk->bs);
+    g_mutex_clear(&blk->lock);
+    g_free(blk->name);
+    g_free(blk);
+}
+
+BlockDriverState *blk_bs(BlockBackend *blk)
+{
+    return blk->bs;
+}
+
+const char *blk_name(BlockBackend *blk)
+{
+    return blk->name;
+}
+
+bool blk_is_read_only(BlockBackend *blk)
+{
+    return blk->bs->read_only;
+}
+
+int64_t blk_getlength(BlockBackend *blk)
+{
+    g_mutex_lock(&blk->lock);
+    int64_t len = bdrv_getlength(blk->bs);
+    g_mutex_unlock(&blk->lock);
+    return len;
+}
+
+static int64_t now_ns(void)
+{
+    return g_get_monotonic_time() * 1000;
+}
+
+int blk_pread(BlockBackend *blk, uint64_t offset, uint64_t bytes, void *buf)
+{
+    g_mutex_lock(&blk->lock);
+    int64_t t = now_ns();
+    int ret = bdrv_pread(blk->bs, offset, bytes, buf);
+    blk_account(blk, BLK_ACCT_READ, offset, bytes, ret, now_ns() - t);
+    g_mutex_unlock(&blk->lock);
+    return ret;
+}
+
+int blk_pwrite(BlockBackend *blk, uint64_t offset, uint64_t bytes,
+               const void *buf)
+{
+    g_mutex_lock(&blk->lock);
+    int64_t t = now_ns();
+    int ret = bdrv_pwrite(blk->bs, offset, bytes, buf);
+    blk_account(blk, BLK_ACCT_WRITE, offset, bytes, ret, now_ns() - t);
+    g_mutex_unlock(&blk->lock);
+    return ret;
+}
+
+int blk_flush(BlockBackend *blk)
+{
+    g_mutex_lock(&blk->lock);
+    int64_t t = now_ns();
+    int ret = bdrv_flush(blk->bs);
+    blk_account(blk, BLK_ACCT_FLUSH, 0, 0, ret, now_ns() - t);
+    g_mutex_unlock(&blk->lock);
+    return ret;
+}
+
+static gboolean blk_complete(gpointer data)
+{
+    BlkRequest *req = data;
+    req->blk->in_flight--;
+    req->cb(req->opaque, req->ret);
+    g_free(req);
+    return G_SOURCE_REMOVE;
+}
+
+static void blk_worker(gpointer data, gpointer user)
+{
+    BlkRequest *req = data;
+    BlockBackend *blk = req->blk;
+    uint64_t bytes = req->bytes;
+    for (int i = 0; i < req->niov; i++) {
+        bytes += req->iov[i].iov_len;
+    }
+    g_mutex_lock(&blk->lock);
+    int64_t t = now_ns();
+    BlkAcctType acct = BLK_ACCT_WRITE;
+    switch (req->type) {
+    case BLK_REQ_READ:
+        req->ret = bdrv_preadv(blk->bs, req->offset, req->iov, req->niov);
+        acct = BLK_ACCT_READ;
+        break;
+    case BLK_REQ_WRITE:
+        req->ret = bdrv_pwritev(blk->bs, req->offset, req->iov, req->niov);
+        break;
+    case BLK_REQ_FLUSH:
+        req->ret = bdrv_flush(blk->bs);
+        acct = BLK_ACCT_FLUSH;
+        break;
+    case BLK_REQ_DISCARD:
+        req->ret = bdrv_pdiscard(blk->bs, req->offset, req->bytes);
+        acct = BLK_ACCT_UNMAP;
+        break;
+    case BLK_REQ_ZEROES:
+        req->ret = bdrv_pwrite_zeroes(blk->bs, req->offset, req->bytes);
+        break;
+    }
+    blk_account(blk, acct, req->offset, bytes, req->ret, now_ns() - t);
+    g_mutex_unlock(&blk->lock);
+    g_idle_add(blk_complete, req);
+}
+
+static void blk_submit(BlockBackend *blk, BlkReqType type, uint64_t offset,
+                       uint64_t bytes, struct iovec *iov, int niov,
+                       BlockCompletionFunc *cb, void *opaque)
+{
+    BlkRequest *req = g_new0(BlkRequest, 1);
+    *req = (BlkRequest) {
+        .blk = blk, .type = type, .offset = offset, .bytes = bytes,
+        .iov = iov, .niov = niov, .cb = cb, .opaque = opaque,
+    };
+    if (!blk_pool) {
+        blk_pool = g_thread_pool_new(blk_worker, NULL, BLK_POOL_THREADS,
+                                     FALSE, NULL);
+    }
+    blk->in_flight++;
+    g_thread_pool_push(blk_pool, req, NULL);
+}
+
+void blk_aio_preadv(BlockBackend *blk, uint64_t offset, struct iovec *iov,
+                    int niov, BlockCompletionFunc *cb, void *opaque)
+{
+    blk_submit(blk, BLK_REQ_READ, offset, 0, iov, niov, cb, opaque);
+}
+
+void blk_aio_pwritev(BlockBackend *blk, uint64_t offset, struct iovec *iov,
+                     int niov, BlockCompletionFunc *cb, void *opaque)
+{
+    blk_submit(blk, BLK_REQ_WRITE, offset, 0, iov, niov, cb, opaque);
+}
+
+void blk_aio_flush(BlockBackend *blk, BlockCompletionFunc *cb, void *opaque)
+{
+    blk_submit(blk, BLK_REQ_FLUSH, 0, 0, NULL, 0, cb, opaque);
+}
+
+void blk_aio_pdiscard(BlockBackend *blk, uint64_t offset, uint64_t bytes,
+                      BlockCompletionFunc *cb, void *opaque)
+{
+    blk_submit(blk, BLK_REQ_DISCARD, offset, bytes, NULL, 0, cb, opaque);
+}
+
+void blk_aio_pwrite_zeroes(BlockBackend *blk, uint64_t offset, uint64_t bytes,
+                           BlockCompletionFunc *cb, void *opaque)
+{
+    blk_submit(blk, BLK_REQ_ZEROES, offset, bytes, NULL, 0, cb, opaque);
+}
+
+void blk_drain(BlockBackend *blk)
+{
+    while (blk->in_flight > 0) {
+        g_main_context_iteration(NULL, TRUE);
+    }
+}

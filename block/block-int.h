@@ -1,0 +1,20 @@
+/*
+ * Private to block/: the driver tables and helpers shared by drivers.
+ */
+#ifndef BLOCK_INT_H
+#define BLOCK_INT_H
+
+#include "block/block.h"
+
+extern const BlockDriver bdrv_file;
+extern const BlockDriver bdrv_raw;
+extern const BlockDriver bdrv_qcow2;
+
+/* Node names of a chain (blockdev.c): "#blockN" when @name is NULL. */
+void blockdev_register_chain(BlockDriverState *bs, const char *name);
+void blockdev_unregister_chain(BlockDriverState *bs);
+
+/* Size of the buffer given to probe functions. */
+#define BLOCK_PROBE_BUF_SIZE 2048
+
+#endif

@@ -1,0 +1,230 @@
+/*
+ * query-block: the drives as QEMU 7.2 reports them (BlockInfo with the
+ * inserted node chain's ImageInfo).
+ */
+#include "qemu/osdep.h"
+#include "qapi/qapi-commands.h"
+#include "block/blockdev.h"
+#include "qcow2.h"
+
+static ImageInfoSpecific *qcow2_specific(BlockDriverState *bs)
+{
+    BDRVQcow2State *s = bs->opaque;
+    ImageInfoSpecific *spec = g_new0(ImageInfoSpecific, 1);
+    ImageInfoSpecificQCow2 *q = g_new0(ImageInfoSpecificQCow2, 1);
+    bool v3 = s->version >= 3;
+    spec->type = IMAGE_INFO_SPECIFIC_KIND_QCOW2;
+    spec->data = q;
+    q->compat = g_strdup(v3 ? "1.1" : "0.10");
+    q->compression_type = QCOW2_COMPRESSION_TYPE_ZLIB;
+    q->refcount_bits = s->refcount_bits;
+    q->has_lazy_refcounts = q->has_corrupt = q->has_extended_l2 = v3;
+    q->lazy_refcounts = s->compatible_features & QCOW2_COMPAT_LAZY_REFCOUNTS;
+    q->corrupt = s->incompatible_features & QCOW2_INCOMPAT_CORRUPT;
+    return spec;
+}
+
+static ImageInfo *image_info(BlockDriverState *bs)
+{
+    ImageInfo *info = g_new0(ImageInfo, 1);
+    info->filename = g_strdup(bs->filename);
+    info->format = g_strdup(bdrv_get_format_name(bs));
+    info->virtual_size = bdrv_getlength(bs);
+    info->actual_size = bdrv_get_allocated_file_size(bs);
+    info->has_actual_size = info->actual_size >= 0;
+    info->has_dirty_flag = true;
+    info->dirty_flag = bs->drv->is_dirty && bs->drv->is_dirty(bs);
+    if (bs->drv->cluster_size) {
+        info->has_cluster_size = true;
+        info->cluster_size = bs->drv->cluster_size(bs);
+    }
+    if (bs->backing_file[0]) {
+        info->has_backing_filename = true;
+        info->backing_filename = g_strdup(bs->backing_file);
+        info->has_full_backing_filename = true;
+        info->full_backing_filename = bs->full_backing_filename
+            ? g_strdup(bs->full_backing_filename)
+            : bdrv_path_combine(bs->filename, bs->backing_file);
+        if (bs->backing_format[0]) {
+            info->has_backing_filename_format = true;
+            info->backing_filename_format = g_strdup(bs->backing_format);
+        }
+    }
+    BdrvSnapshotInfo *sn = NULL;
+    int n = bs->drv->snapshot_list ? bs->drv->snapshot_list(bs, &sn) : 0;
+    SnapshotInfoList **tail = &info->snapshots;
+    for (int i = 0; i < n; i++) {
+        SnapshotInfo *si = g_new0(SnapshotInfo, 1);
+        si->id = sn[i].id_str;
+        si->name = sn[i].name;
+        si->vm_state_size = sn[i].vm_state_size;
+        si->date_sec = sn[i].date_sec;
+        si->date_nsec = sn[i].date_nsec;
+        si->vm_clock_sec = sn[i].vm_clock_nsec / 1000000000;
+        si->vm_clock_nsec = sn[i].vm_clock_nsec % 1000000000;
+        si->has_icount = sn[i].icount != UINT64_MAX;
+        si->icount = sn[i].icount;
+        *tail = g_new0(SnapshotInfoList, 1);
+        (*tail)->value = si;
+        tail = &(*tail)->next;
+    }
+    info->has_snapshots = n > 0;
+    g_free(sn);
+    if (bs->drv == &bdrv_qcow2) {
+        info->has_format_specific = true;
+        info->format_specific = qcow2_specific(bs);
+    }
+    if (bs->backing) {
+        info->has_backing_image = true;
+        info->backing_image = image_info(bs->backing);
+    }
+    return info;
+}
+
+static BlockDeviceInfo *device_info(DriveInfo *d)
+{
+    BlockDriverState *bs = blk_bs(d->blk);
+    BlockDeviceInfo *info = g_new0(BlockDeviceInfo, 1);
+    info->file = g_strdup(bs->filename);
+    info->has_node_name = bs->node_name != NULL;
+    info->node_name = g_strdup(bs->node_name);
+    info->ro = bs->read_only;
+    info->drv = g_strdup(bdrv_get_format_name(bs));
+    if (bs->backing_file[0]) {
+        info->has_backing_file = true;
+        info->backing_file = g_strdup(bs->backing_file);
+    }
+    for (BlockDriverState *b = bs->backing; b; b = b->backing) {
+        info->backing_file_depth++;
+    }
+    info->detect_zeroes = BLOCKDEV_DETECT_ZEROES_OPTIONS_OFF;
+    info->image = image_info(bs);
+    info->cache = g_new0(BlockdevCacheInfo, 1);
+    info->cache->writeback = d->writeback;
+    info->cache->direct = d->direct;
+    info->cache->no_flush = d->no_flush;
+    return info;
+}
+
+BlockInfoList *qmp_query_block(Error **errp)
+{
+    BlockInfoList *head = NULL, **tail = &head;
+    for (GList *l = drive_list(); l; l = l->next) {
+        DriveInfo *d = l->data;
+        BlockInfo *info = g_new0(BlockInfo, 1);
+        info->device = g_strdup(d->id);
+        info->type = g_strdup("unknown");
+        info->removable = d->is_cdrom || d->type == IF_NONE;
+        info->has_qdev = d->qdev != NULL;
+        info->qdev = g_strdup(d->qdev);
+        if (info->removable) {
+            info->has_tray_open = true;
+            info->tray_open = d->tray_open;
+        }
+        info->has_io_status = d->blk || d->is_cdrom;
+        info->io_status = BLOCK_DEVICE_IO_STATUS_OK;
+        if (d->blk) {
+            info->has_inserted = true;
+            info->inserted = device_info(d);
+        }
+        *tail = g_new0(BlockInfoList, 1);
+        (*tail)->value = info;
+        tail = &(*tail)->next;
+    }
+    return head;
+}
+
+void qmp_eject(bool has_device, const char *device, bool has_id,
+               const char *id, bool has_force, bool force, Error **errp)
+{
+    if (!has_device && !has_id) {
+        error_setg(errp, "Either 'device' or 'id' must be set");
+        return;
+    }
+    blockdev_eject(has_device ? device : id, has_force && force, errp);
+}
+
+void qmp_blockdev_change_medium(bool has_device, const char *device,
+                                bool has_id, const char *id,
+                                const char *filename, bool has_format,
+                                const char *format, bool has_read_only_mode,
+                                const char *read_only_mode, Error **errp)
+{
+    if (!has_device && !has_id) {
+        error_setg(errp, "Either 'device' or 'id' must be set");
+        return;
+    }
+    blockdev_change_medium(has_device ? device : id, filename,
+                           has_format ? format : NULL, errp);
+}
+
+static BlockDeviceStats *device_stats(const BlockAcctStats *a)
+{
+    BlockDeviceStats *st = g_new0(BlockDeviceStats, 1);
+    if (!a) {
+        return st;
+    }
+    st->rd_bytes = a->rd_bytes;
+    st->wr_bytes = a->wr_bytes;
+    st->unmap_bytes = a->unmap_bytes;
+    st->rd_operations = a->rd_ops;
+    st->wr_operations = a->wr_ops;
+    st->flush_operations = a->flush_ops;
+    st->unmap_operations = a->unmap_ops;
+    st->rd_total_time_ns = a->rd_time_ns;
+    st->wr_total_time_ns = a->wr_time_ns;
+    st->flush_total_time_ns = a->flush_time_ns;
+    st->unmap_total_time_ns = a->unmap_time_ns;
+    st->wr_highest_offset = a->wr_highest_offset;
+    st->failed_rd_operations = a->failed_rd;
+    st->failed_wr_operations = a->failed_wr;
+    st->failed_flush_operations = a->failed_flush;
+    st->failed_unmap_operations = a->failed_unmap;
+    st->account_invalid = st->account_failed = true;
+    if (a->last_io_ns) {
+        st->has_idle_time_ns = true;
+        st->idle_time_ns = g_get_monotonic_time() * 1000 - a->last_io_ns;
+    }
+    return st;
+}
+
+BlockStatsList *qmp_query_blockstats(bool has_query_nodes, bool query_nodes,
+                                     Error **errp)
+{
+    BlockStatsList *head = NULL, **tail = &head;
+    for (GList *l = drive_list(); l; l = l->next) {
+        DriveInfo *d = l->data;
+        BlockStats *s = g_new0(BlockStats, 1);
+        BlockAcctStats a;
+        s->has_device = true;
+        s->device = g_strdup(d->id);
+        s->has_qdev = d->qdev != NULL;
+        s->qdev = g_strdup(d->qdev);
+        if (d->blk) {
+            BlockDriverState *bs = blk_bs(d->blk);
+            blk_get_stats(d->blk, &a);
+            s->stats = device_stats(&a);
+            s->has_node_name = bs->node_name != NULL;
+            s->node_name = g_strdup(bs->node_name);
+            BlockDriverState *file = bs->file ? bs->file : NULL;
+            if (file) {
+                /* Per-node counters are not kept: the file level reads 0. */
+                BlockStats *p = g_new0(BlockStats, 1);
+                p->stats = device_stats(NULL);
+                p->has_node_name = file->node_name != NULL;
+                p->node_name = g_strdup(file->node_name);
+                p->has_driver_specific = true;
+                p->driver_specific = g_new0(BlockStatsSpecificFile, 1);
+                p->driver_specific->driver = g_strdup("file");
+                s->has_parent = true;
+                s->parent = p;
+            }
+        } else {
+            s->stats = device_stats(NULL);
+        }
+        *tail = g_new0(BlockStatsList, 1);
+        (*tail)->value = s;
+        tail = &(*tail)->next;
+    }
+    return head;
+}

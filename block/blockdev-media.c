@@ -1,0 +1,142 @@
+/*
+ * Removable media and commit: eject, change (QMP blockdev-change-medium)
+ * and HMP commit, which copies every cluster the top image of a drive
+ * holds into its backing file (the -snapshot overlay into the real
+ * image).  QEMU's messages.
+ */
+#include "qemu/osdep.h"
+#include "block/blockdev.h"
+#include "block-int.h"
+
+static DriveInfo *find_drive(const char *device, Error **errp)
+{
+    DriveInfo *d = drive_get_by_id(device);
+    if (!d) {
+        error_setg(errp, "Device '%s' not found", device);
+    }
+    return d;
+}
+
+static void notify(DriveInfo *d)
+{
+    if (d->media_changed) {
+        d->media_changed(d->media_opaque, d->blk);
+    }
+}
+
+bool blockdev_eject(const char *device, bool force, Error **errp)
+{
+    DriveInfo *d = find_drive(device, errp);
+    if (!d) {
+        return false;
+    }
+    if (!d->is_cdrom && d->type != IF_NONE) {
+        error_setg(errp, "Device '%s' is not removable", device);
+        return false;
+    }
+    if (d->blk) {
+        BlockBackend *old = d->blk;
+        d->blk = NULL;
+        notify(d);
+        blockdev_unregister_chain(blk_bs(old));
+        blk_unref(old);
+    }
+    d->tray_open = true;
+    return true;
+}
+
+bool blockdev_change_medium(const char *device, const char *filename,
+                            const char *format, Error **errp)
+{
+    DriveInfo *d = find_drive(device, errp);
+    if (!d) {
+        return false;
+    }
+    if (!d->is_cdrom && d->type != IF_NONE) {
+        error_setg(errp, "Device '%s' is not removable", device);
+        return false;
+    }
+    int flags = d->is_cdrom ? 0 : BDRV_O_RDWR;
+    BlockDriverState *bs = bdrv_open(filename, format, NULL, flags, errp);
+    if (!bs) {
+        return false;
+    }
+    if (d->blk) {
+        BlockBackend *old = d->blk;
+        d->blk = NULL;
+        blockdev_unregister_chain(blk_bs(old));
+        blk_unref(old);
+    }
+    blockdev_register_chain(bs, NULL);
+    d->blk = blk_new(bs, d->id);
+    d->tray_open = false;
+    notify(d);
+    return true;
+}
+
+/* Every range the top node allocates goes down into its backing file. */
+static int commit_one(DriveInfo *d, Error **errp)
+{
+    BlockDriverState *top = blk_bs(d->blk);
+    if (!top->backing) {
+        error_setg(errp, "'commit' error for '%s': Operation not supported",
+                   d->id);
+        return -ENOTSUP;
+    }
+    BlockDriverState *base = top->backing;
+    /* The backing node is read-only: write through a second handle. */
+    BlockDriverState *w = bdrv_open(base->filename,
+                                    bdrv_get_format_name(base), NULL,
+                                    BDRV_O_RDWR | BDRV_O_NO_BACKING, errp);
+    if (!w) {
+        return -EIO;
+    }
+    int64_t len = MIN(bdrv_getlength(top), bdrv_getlength(w));
+    const uint64_t chunk = 1 * MiB;
+    g_autofree uint8_t *buf = g_malloc(chunk);
+    int ret = 0;
+    for (int64_t off = 0; off < len && ret == 0;) {
+        uint64_t pnum, map;
+        int st = bdrv_block_status(top, off, MIN((uint64_t)(len - off), chunk),
+                                   &pnum, &map);
+        if (st < 0) {
+            ret = st;
+            break;
+        }
+        if (st & BDRV_BLOCK_ALLOCATED) {
+            ret = bdrv_pread(top, off, pnum, buf);
+            if (ret == 0) {
+                ret = bdrv_pwrite(w, off, pnum, buf);
+            }
+        }
+        off += pnum;
+    }
+    if (ret == 0) {
+        ret = bdrv_flush(w);
+    }
+    bdrv_unref(w);
+    if (ret < 0) {
+        error_setg(errp, "'commit' error for '%s': %s", d->id, strerror(-ret));
+    }
+    return ret;
+}
+
+bool blockdev_commit(const char *device, Error **errp)
+{
+    if (!strcmp(device, "all")) {
+        for (GList *l = drive_list(); l; l = l->next) {
+            DriveInfo *d = l->data;
+            if (d->blk && blk_bs(d->blk)->backing &&
+                commit_one(d, errp) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+    DriveInfo *d = drive_get_by_id(device);
+    if (!d || !d->blk) {
+        error_setg(errp, "Device '%s' not found", device);
+        return false;
+    }
+    return commit_one(d, errp) == 0;
+}

@@ -1,0 +1,495 @@
+/*
+ * -drive, -hda/-cdrom, -snapshot and -blockdev: option parsing with
+ * QEMU's names, defaults and messages; the drive table devices look up;
+ * temporary qcow2 overlays for snapshot=on (unlinked once open, so they
+ * vanish at exit whatever happens).
+ */
+#include "qemu/osdep.h"
+#include "qemu/error-report.h"
+#include "qemu/option.h"
+#include "block/blockdev.h"
+#include "block-int.h"
+
+static GList *drives;            /* DriveInfo *, creation order */
+static GHashTable *nodes;        /* node-name -> BlockDriverState * */
+static GList *blockdev_roots;    /* -blockdev nodes we hold */
+static int node_counter = 100;
+
+static void register_node(BlockDriverState *bs, const char *name)
+{
+    if (!nodes) {
+        nodes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    }
+    g_free(bs->node_name);
+    if (name) {
+        bs->node_name = g_strdup(name);
+    } else {
+        /* QEMU's automatic names; the number itself means nothing. */
+        node_counter += 17;
+        bs->node_name = g_strdup_printf("#block%d", node_counter);
+    }
+    g_hash_table_insert(nodes, g_strdup(bs->node_name), bs);
+}
+
+void blockdev_unregister_chain(BlockDriverState *bs)
+{
+    for (; bs && nodes; bs = bs->backing) {
+        if (bs->node_name) {
+            g_hash_table_remove(nodes, bs->node_name);
+        }
+        if (bs->file && bs->file->node_name) {
+            g_hash_table_remove(nodes, bs->file->node_name);
+        }
+    }
+}
+
+BlockDriverState *bdrv_find_node(const char *name)
+{
+    return nodes ? g_hash_table_lookup(nodes, name) : NULL;
+}
+
+GList *drive_list(void)
+{
+    return drives;
+}
+
+DriveInfo *drive_get(BlockInterfaceType type, int bus, int unit)
+{
+    for (GList *l = drives; l; l = l->next) {
+        DriveInfo *d = l->data;
+        if (d->type == type && d->bus == bus && d->unit == unit) {
+            return d;
+        }
+    }
+    return NULL;
+}
+
+DriveInfo *drive_get_by_id(const char *id)
+{
+    for (GList *l = drives; l; l = l->next) {
+        DriveInfo *d = l->data;
+        if (!strcmp(d->id, id)) {
+            return d;
+        }
+    }
+    return NULL;
+}
+
+BlockBackend *blockdev_get_backend(const char *name, DriveInfo **dinfo)
+{
+    DriveInfo *d = drive_get_by_id(name);
+    if (dinfo) {
+        *dinfo = d;
+    }
+    if (d) {
+        return d->blk;
+    }
+    BlockDriverState *bs = bdrv_find_node(name);
+    if (!bs) {
+        return NULL;
+    }
+    bdrv_ref(bs);
+    return blk_new(bs, "");
+}
+
+/* Register every node of a freshly opened chain. */
+void blockdev_register_chain(BlockDriverState *bs, const char *name)
+{
+    register_node(bs, name);
+    if (bs->file) {
+        register_node(bs->file, NULL);
+    }
+    for (BlockDriverState *b = bs->backing; b; b = b->backing) {
+        register_node(b, NULL);
+        if (b->file) {
+            register_node(b->file, NULL);
+        }
+    }
+}
+
+/*
+ * snapshot=on: a temporary qcow2 overlay over @bs, created in $TMPDIR
+ * (default /var/tmp) and unlinked once open.
+ */
+static BlockDriverState *snapshot_overlay(BlockDriverState *bs, int flags,
+                                          Error **errp)
+{
+    const char *dir = g_getenv("TMPDIR");
+    g_autofree char *tmpl = g_build_filename(dir ? dir : "/var/tmp",
+                                             "vl.XXXXXX", NULL);
+    int fd = g_mkstemp(tmpl);
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "Could not get temporary filename");
+        return NULL;
+    }
+    close(fd);
+    g_autofree char *backing = g_canonicalize_filename(bs->filename, NULL);
+    BlockCreateOpts o = {
+        .size = bdrv_getlength(bs),
+        .backing_file = backing,
+        .backing_fmt = bdrv_get_format_name(bs),
+    };
+    if (bdrv_create("qcow2", tmpl, &o, errp) < 0) {
+        unlink(tmpl);
+        return NULL;
+    }
+    BlockDriverState *top = bdrv_open(tmpl, "qcow2", NULL,
+                                      flags | BDRV_O_RDWR | BDRV_O_NO_BACKING,
+                                      errp);
+    unlink(tmpl);
+    if (!top) {
+        return NULL;
+    }
+    top->backing = bs;     /* takes the reference */
+    /* Reported as the user named it, as QEMU does. */
+    g_strlcpy(top->backing_file, bs->filename, sizeof(top->backing_file));
+    top->full_backing_filename = g_strdup(bs->filename);
+    return top;
+}
+
+static bool parse_cache(const char *mode, DriveInfo *d, Error **errp)
+{
+    static const struct {
+        const char *name;
+        bool writeback, direct, no_flush;
+    } modes[] = {
+        { "writeback", true, false, false },
+        { "none", true, true, false },
+        { "off", true, true, false },
+        { "writethrough", false, false, false },
+        { "unsafe", true, false, true },
+        { "directsync", false, true, false },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
+        if (!strcmp(mode, modes[i].name)) {
+            d->writeback = modes[i].writeback;
+            d->direct = modes[i].direct;
+            d->no_flush = modes[i].no_flush;
+            return true;
+        }
+    }
+    error_setg(errp, "invalid cache option");
+    return false;
+}
+
+static int next_free_index(BlockInterfaceType type, int per_bus)
+{
+    for (int i = 0;; i++) {
+        if (!drive_get(type, i / per_bus, i % per_bus)) {
+            return i;
+        }
+    }
+}
+
+static DriveInfo *drive_new_opts(QemuOpts *opts, bool global_snapshot,
+                                 Error **errp)
+{
+    Error *err = NULL;
+    g_autofree DriveInfo *d = g_new0(DriveInfo, 1);
+    const char *v;
+    d->writeback = true;
+
+    const char *ifname = qemu_opt_get(opts, "if");
+    if (!ifname || !strcmp(ifname, "ide")) {
+        d->type = IF_IDE;
+    } else if (!strcmp(ifname, "virtio")) {
+        d->type = IF_VIRTIO;
+    } else if (!strcmp(ifname, "none")) {
+        d->type = IF_NONE;
+    } else if (!strcmp(ifname, "scsi") || !strcmp(ifname, "floppy") ||
+               !strcmp(ifname, "sd") || !strcmp(ifname, "pflash") ||
+               !strcmp(ifname, "mtd")) {
+        error_setg(errp, "interface '%s' is not supported by kemu", ifname);
+        return NULL;
+    } else {
+        error_setg(errp, "unsupported bus type '%s'", ifname);
+        return NULL;
+    }
+    const char *media = qemu_opt_get(opts, "media");
+    if (media && !strcmp(media, "cdrom")) {
+        d->is_cdrom = true;
+    } else if (media && strcmp(media, "disk")) {
+        error_setg(errp, "'%s' invalid media", media);
+        return NULL;
+    }
+    int per_bus = d->type == IF_IDE ? 2 : 1;
+    int max_bus = d->type == IF_IDE ? 2 : INT_MAX;
+    bool has_index = qemu_opt_get(opts, "index");
+    bool has_bus = qemu_opt_get(opts, "bus"), has_unit = qemu_opt_get(opts, "unit");
+    uint64_t index = qemu_opt_get_number(opts, "index", 0, &err);
+    uint64_t bus = qemu_opt_get_number(opts, "bus", 0, &err);
+    uint64_t unit = qemu_opt_get_number(opts, "unit", 0, &err);
+    if (err) {
+        error_propagate(errp, err);
+        return NULL;
+    }
+    if (!has_index && !has_bus && !has_unit) {
+        index = next_free_index(d->type, per_bus);
+        has_index = true;
+    }
+    if (has_index) {
+        bus = index / per_bus;
+        unit = index % per_bus;
+    }
+    if (unit >= (uint64_t)per_bus) {
+        error_setg(errp, "unit %" PRIu64 " too big (max is %d)", unit,
+                   per_bus - 1);
+        return NULL;
+    }
+    if (bus >= (uint64_t)max_bus) {
+        error_setg(errp, "machine type does not support if=%s,bus=%" PRIu64
+                   ",unit=%" PRIu64, ifname ? ifname : "ide", bus, unit);
+        return NULL;
+    }
+    d->bus = bus;
+    d->unit = unit;
+    if (drive_get(d->type, d->bus, d->unit)) {
+        error_setg(errp, "drive with bus=%d, unit=%d (index=%d) exists",
+                   d->bus, d->unit, d->bus * per_bus + d->unit);
+        return NULL;
+    }
+    if ((v = qemu_opt_get(opts, "id"))) {
+        if (drive_get_by_id(v)) {
+            error_setg(errp, "Duplicate ID '%s' for drive", v);
+            return NULL;
+        }
+        d->id = g_strdup(v);
+    } else if (d->type == IF_IDE) {
+        d->id = g_strdup_printf("ide%d-%s%d", d->bus,
+                                d->is_cdrom ? "cd" : "hd", d->unit);
+    } else if (d->type == IF_VIRTIO) {
+        d->id = g_strdup_printf("virtio%d", d->bus);
+    } else {
+        d->id = g_strdup_printf("none%d", d->bus);
+    }
+    if ((v = qemu_opt_get(opts, "cache")) && !parse_cache(v, d, errp)) {
+        goto fail;
+    }
+    bool snapshot = qemu_opt_get_bool(opts, "snapshot", global_snapshot, &err);
+    bool ro = qemu_opt_get_bool(opts, "readonly", false, &err);
+    if (err) {
+        error_propagate(errp, err);
+        goto fail;
+    }
+    d->serial = g_strdup(qemu_opt_get(opts, "serial"));
+    const char *file = qemu_opt_get(opts, "file");
+    const char *format = qemu_opt_get(opts, "format");
+    const char *node_name = qemu_opt_get(opts, "node-name");
+    /* Accepted and not acted on (QEMU defaults apply). */
+    static const char *const ignored[] = {
+        "aio", "discard", "detect-zeroes", "werror", "rerror", "copy-on-read",
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(ignored); i++) {
+        qemu_opt_get(opts, ignored[i]);
+    }
+    for (guint i = 0; format && i < opts->opts->len; i++) {
+        QemuOpt *o = g_ptr_array_index(opts->opts, i);
+        if (!o->used) {
+            error_setg(errp, "Block format '%s' does not support the option "
+                       "'%s'", format, o->name);
+            goto fail;
+        }
+    }
+    if (!qemu_opts_check_unused(opts, errp)) {
+        goto fail;
+    }
+    if (format && !strcmp(format, "help")) {
+        printf("Supported formats: qcow2 raw file\n");
+        exit(0);
+    }
+    if (format && (!bdrv_find_format(format) || !strcmp(format, "file"))) {
+        error_setg(errp, "Unknown driver '%s'", format);
+        goto fail;
+    }
+    if (d->is_cdrom) {
+        ro = true;
+    }
+    if (file && file[0]) {
+        int flags = (ro ? 0 : BDRV_O_RDWR) |
+                    (d->direct ? BDRV_O_NOCACHE : 0) |
+                    (d->no_flush || snapshot ? BDRV_O_NO_FLUSH : 0) |
+                    (d->writeback ? 0 : BDRV_O_WRITETHROUGH);
+        if (snapshot) {
+            /* The overlay takes the writes; the image stays read-only. */
+            flags &= ~(BDRV_O_RDWR | BDRV_O_WRITETHROUGH | BDRV_O_NOCACHE);
+            d->no_flush = true;
+            d->direct = false;
+        }
+        Error *local = NULL;
+        BlockDriverState *bs = bdrv_open(file, format, NULL, flags, &local);
+        if (!bs) {
+            /* qemu-img says "Could not open" twice; the system, once. */
+            g_autofree char *twice = g_strdup_printf(
+                "Could not open '%s': Could not open '%s': ", file, file);
+            const char *msg = error_get_pretty(local);
+            if (g_str_has_prefix(msg, twice)) {
+                error_setg(errp, "%s", msg + strlen(twice) / 2);
+                error_free(local);
+            } else {
+                error_propagate(errp, local);
+            }
+            goto fail;
+        }
+        if (bs->probed && !ro && !strcmp(bdrv_get_format_name(bs), "raw")) {
+            error_printf("WARNING: Image format was not specified for '%s' "
+                         "and probing guessed raw.\n"
+                         "         Automatically detecting the format is "
+                         "dangerous for raw images, write operations on "
+                         "block 0 will be restricted.\n"
+                         "         Specify the 'raw' format explicitly to "
+                         "remove the restrictions.\n", file);
+        }
+        if (snapshot && !ro) {
+            BlockDriverState *top = snapshot_overlay(bs, flags, errp);
+            if (!top) {
+                bdrv_unref(bs);
+                goto fail;
+            }
+            bs = top;
+        }
+        blockdev_register_chain(bs, node_name);
+        d->blk = blk_new(bs, d->id);
+    } else if (!d->is_cdrom && d->type != IF_NONE) {
+        error_setg(errp, "A block device must be specified for \"file\"");
+        goto fail;
+    }
+    drives = g_list_append(drives, d);
+    return g_steal_pointer(&d);
+
+fail:
+    g_free(d->id);
+    g_free(d->serial);
+    return NULL;
+}
+
+DriveInfo *drive_new(const char *optstr, bool global_snapshot, Error **errp)
+{
+    QemuOpts *opts = qemu_opts_parse(optstr, NULL, errp);
+    if (!opts) {
+        return NULL;
+    }
+    DriveInfo *d = drive_new_opts(opts, global_snapshot, errp);
+    qemu_opts_free(opts);
+    return d;
+}
+
+DriveInfo *drive_new_legacy(const char *file, int index, bool cdrom,
+                            bool global_snapshot, Error **errp)
+{
+    QemuOpts *opts = qemu_opts_parse("", NULL, errp);
+    g_autofree char *idx = g_strdup_printf("%d", index);
+    qemu_opt_set(opts, "file", file);
+    qemu_opt_set(opts, "index", idx);
+    qemu_opt_set(opts, "media", cdrom ? "cdrom" : "disk");
+    DriveInfo *d = drive_new_opts(opts, global_snapshot, errp);
+    qemu_opts_free(opts);
+    return d;
+}
+
+BlockDriverState *blockdev_add_str(const char *optstr, Error **errp)
+{
+    Error *err = NULL;
+    BlockDriverState *bs = NULL;
+    QemuOpts *opts = qemu_opts_parse(optstr, NULL, errp);
+    if (!opts) {
+        return NULL;
+    }
+    const char *driver = qemu_opt_get(opts, "driver");
+    const char *name = qemu_opt_get(opts, "node-name");
+    bool ro = qemu_opt_get_bool(opts, "read-only", false, &err);
+    bool direct = qemu_opt_get_bool(opts, "cache.direct", false, &err);
+    bool no_flush = qemu_opt_get_bool(opts, "cache.no-flush", false, &err);
+    int flags = (ro ? 0 : BDRV_O_RDWR) | (direct ? BDRV_O_NOCACHE : 0) |
+                (no_flush ? BDRV_O_NO_FLUSH : 0);
+    if (err) {
+        error_propagate(errp, err);
+        goto out;
+    }
+    if (!driver) {
+        error_setg(errp, "Parameter 'driver' is missing");
+        goto out;
+    }
+    if (!name) {
+        error_setg(errp, "A node-name is required for -blockdev");
+        goto out;
+    }
+    if (bdrv_find_node(name)) {
+        error_setg(errp, "Duplicate nodes with node-name='%s'", name);
+        goto out;
+    }
+    const BlockDriver *drv = bdrv_find_format(driver);
+    if (!drv) {
+        error_setg(errp, "Invalid parameter value for 'driver': '%s'", driver);
+        goto out;
+    }
+    if (drv->is_protocol) {
+        const char *filename = qemu_opt_get(opts, "filename");
+        if (!filename) {
+            error_setg(errp, "Parameter 'filename' is missing");
+            goto out;
+        }
+        qemu_opt_get(opts, "aio");
+        if (!qemu_opts_check_unused(opts, errp)) {
+            goto out;
+        }
+        bs = bdrv_open(filename, "file", NULL, flags, errp);
+    } else {
+        const char *child = qemu_opt_get(opts, "file");
+        GHashTable *dopts = g_hash_table_new(g_str_hash, g_str_equal);
+        const char *off = qemu_opt_get(opts, "offset");
+        const char *size = qemu_opt_get(opts, "size");
+        if (off) {
+            g_hash_table_insert(dopts, "offset", (char *)off);
+        }
+        if (size) {
+            g_hash_table_insert(dopts, "size", (char *)size);
+        }
+        BlockDriverState *file = child ? bdrv_find_node(child) : NULL;
+        if (!child) {
+            error_setg(errp, "Parameter 'file' is missing");
+        } else if (!file) {
+            error_setg(errp, "Cannot find device='%s' nor node-name='%s'",
+                       child, child);
+        } else if (qemu_opts_check_unused(opts, errp)) {
+            bdrv_ref(file);
+            bs = bdrv_open_format(file, drv, dopts, flags, errp);
+            if (!bs) {
+                bdrv_unref(file);
+            } else if (bs->backing_file[0] &&
+                       bdrv_open_backing_file(bs, errp) < 0) {
+                bdrv_unref(bs);
+                bs = NULL;
+            }
+        }
+        g_hash_table_destroy(dopts);
+    }
+    if (bs) {
+        register_node(bs, name);
+        for (BlockDriverState *b = bs->backing; b; b = b->backing) {
+            register_node(b, NULL);
+        }
+        blockdev_roots = g_list_append(blockdev_roots, bs);
+    }
+out:
+    qemu_opts_free(opts);
+    return bs;
+}
+
+void blockdev_close_all(void)
+{
+    for (GList *l = drives; l; l = l->next) {
+        DriveInfo *d = l->data;
+        if (d->blk) {
+            blockdev_unregister_chain(blk_bs(d->blk));
+            blk_unref(d->blk);
+            d->blk = NULL;
+        }
+    }
+    for (GList *l = g_list_last(blockdev_roots); l; l = l->prev) {
+        BlockDriverState *bs = l->data;
+        bdrv_flush(bs);
+        bdrv_unref(bs);
+    }
+    g_list_free(blockdev_roots);
+    blockdev_roots = NULL;
+}

@@ -1,0 +1,29 @@
+/*
+ * The pc machine's disk controllers, as QEMU's pc creates them: the PIIX3
+ * IDE function (always, with the if=ide drives) and one virtio-blk-pci
+ * per if=virtio drive, in drive order, in the first free slots.
+ */
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "hw/block/piix-ide.h"
+#include "block/blockdev.h"
+
+bool pc_init_drives(PCIBus *bus, Error **errp)
+{
+    if (!piix3_ide_init(bus, errp)) {
+        return false;
+    }
+    for (GList *l = drive_list(); l; l = l->next) {
+        DriveInfo *d = l->data;
+        if (d->type != IF_VIRTIO || !d->blk) {
+            continue;
+        }
+        DeviceState *dev = qdev_new("virtio-blk-pci");
+        if (!object_property_set_str(OBJECT(dev), "drive", d->id, errp) ||
+            !qdev_realize_and_unref(dev, BUS(bus), errp)) {
+            object_unparent(OBJECT(dev));
+            return false;
+        }
+    }
+    return true;
+}

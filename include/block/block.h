@@ -1,0 +1,235 @@
+/*
+ * Block layer: a node graph of drivers (format over protocol, backing
+ * files) with synchronous byte-offset I/O, and block backends that run
+ * requests in a worker pool and complete them on the main loop.
+ */
+#ifndef BLOCK_BLOCK_H
+#define BLOCK_BLOCK_H
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include <sys/uio.h>
+
+#define BDRV_SECTOR_SIZE 512
+
+/* Open flags (QEMU's names). */
+#define BDRV_O_RDWR       0x0002
+#define BDRV_O_NOCACHE    0x0020  /* O_DIRECT on the protocol node */
+#define BDRV_O_NO_FLUSH   0x0200  /* cache=unsafe: flushes are no-ops */
+#define BDRV_O_NO_BACKING 0x0400  /* do not open the backing file */
+#define BDRV_O_CHECK      0x1000  /* open for check: tolerate dirty/corrupt */
+#define BDRV_O_WRITETHROUGH 0x2000 /* flush after every write */
+
+typedef struct BlockDriver BlockDriver;
+typedef struct BlockDriverState BlockDriverState;
+
+/* Result of a consistency check (qemu-img check). */
+typedef struct BdrvCheckResult {
+    int corruptions;
+    int leaks;
+    int check_errors;
+    int corruptions_fixed;
+    int leaks_fixed;
+    int64_t image_end_offset;
+    uint64_t total_clusters;
+    uint64_t allocated_clusters;
+    uint64_t fragmented_clusters;
+    uint64_t compressed_clusters;
+} BdrvCheckResult;
+
+typedef enum BdrvCheckMode {
+    BDRV_FIX_LEAKS = 1,
+    BDRV_FIX_ERRORS = 2,
+} BdrvCheckMode;
+
+/* One internal snapshot, as listed by qemu-img snapshot -l. */
+typedef struct BdrvSnapshotInfo {
+    char *id_str;
+    char *name;
+    uint64_t vm_state_size;
+    uint32_t date_sec;
+    uint32_t date_nsec;
+    uint64_t vm_clock_nsec;
+    uint64_t icount;
+} BdrvSnapshotInfo;
+
+/* Block status of a range, for qemu-img map. */
+#define BDRV_BLOCK_DATA       0x01  /* data is read from this node's file */
+#define BDRV_BLOCK_ZERO       0x02  /* reads as zero */
+#define BDRV_BLOCK_OFFSET_VALID 0x04
+#define BDRV_BLOCK_ALLOCATED  0x10  /* decided by this layer (not backing) */
+#define BDRV_BLOCK_COMPRESSED 0x20
+
+/* Options for image creation (kemu-img create, -snapshot overlays). */
+typedef struct BlockCreateOpts {
+    uint64_t size;
+    uint32_t cluster_size;       /* 0: default */
+    int compat;                  /* qcow2 version: 2 or 3 (0: 3) */
+    bool lazy_refcounts;
+    int refcount_bits;           /* 0: 16 */
+    const char *backing_file;
+    const char *backing_fmt;
+} BlockCreateOpts;
+
+struct BlockDriver {
+    const char *format_name;
+    size_t instance_size;
+    bool is_protocol;
+    /* Score 0..100 for the first bytes of an image (format drivers). */
+    int (*probe)(const uint8_t *buf, int buf_size, const char *filename);
+    /* Format drivers read bs->file; protocol drivers open bs->filename. */
+    int (*open)(BlockDriverState *bs, GHashTable *opts, int flags,
+                Error **errp);
+    void (*close)(BlockDriverState *bs);
+    /* Byte-granular I/O; return 0 or -errno. */
+    int (*pread)(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                 void *buf);
+    int (*pwrite)(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                  const void *buf);
+    int (*pwrite_zeroes)(BlockDriverState *bs, uint64_t offset,
+                         uint64_t bytes);
+    int (*pdiscard)(BlockDriverState *bs, uint64_t offset, uint64_t bytes);
+    /* Write one whole cluster compressed (qcow2). */
+    int (*pwrite_compressed)(BlockDriverState *bs, uint64_t offset,
+                             uint64_t bytes, const void *buf);
+    int (*flush)(BlockDriverState *bs);
+    int64_t (*get_length)(BlockDriverState *bs);
+    /* Allocated bytes on the host (st_blocks). */
+    int64_t (*get_allocated_size)(BlockDriverState *bs);
+    int (*truncate)(BlockDriverState *bs, uint64_t size, Error **errp);
+    /* Status of [offset, offset+bytes): returns flags, *pnum, *map. */
+    int (*block_status)(BlockDriverState *bs, uint64_t offset,
+                        uint64_t bytes, uint64_t *pnum, uint64_t *map);
+    int (*check)(BlockDriverState *bs, BdrvCheckResult *res, int fix);
+    int (*create)(const char *filename, const BlockCreateOpts *o,
+                  Error **errp);
+    uint32_t (*cluster_size)(BlockDriverState *bs);
+    /* Appends "format-specific" info to a JSON-ish key/value list. */
+    void (*info_specific)(BlockDriverState *bs, GString *human,
+                          GString *json, const char *indent);
+    int (*snapshot_create)(BlockDriverState *bs, const char *name,
+                           Error **errp);
+    int (*snapshot_goto)(BlockDriverState *bs, const char *name,
+                         Error **errp);
+    int (*snapshot_delete)(BlockDriverState *bs, const char *name,
+                           Error **errp);
+    int (*snapshot_list)(BlockDriverState *bs, BdrvSnapshotInfo **list);
+    bool (*is_dirty)(BlockDriverState *bs);
+};
+
+struct BlockDriverState {
+    const BlockDriver *drv;
+    void *opaque;
+    char *filename;
+    char *node_name;
+    int open_flags;
+    bool read_only;
+    bool probed;                 /* format guessed, not given */
+    BlockDriverState *file;      /* protocol child of a format node */
+    BlockDriverState *backing;   /* backing chain */
+    char backing_file[1024];     /* as stored in the image */
+    char backing_format[16];
+    char *full_backing_filename;
+    int refcnt;
+};
+
+/**
+ * bdrv_find_format: driver by format name ("file", "raw", "qcow2").
+ * Returns NULL when unknown.
+ */
+const BlockDriver *bdrv_find_format(const char *name);
+
+/**
+ * bdrv_open: open @filename with @format (NULL: probe, as QEMU does)
+ * and its backing chain.  @opts (may be NULL) carries driver options
+ * such as "offset"/"size" for raw.  Returns NULL and sets @errp on
+ * failure with QEMU's message ("Could not open 'X': ...").
+ */
+BlockDriverState *bdrv_open(const char *filename, const char *format,
+                            GHashTable *opts, int flags, Error **errp);
+/* Open a format driver over an existing protocol node (takes @file). */
+BlockDriverState *bdrv_open_format(BlockDriverState *file,
+                                   const BlockDriver *drv, GHashTable *opts,
+                                   int flags, Error **errp);
+/* Open the backing chain named in @bs's header (after bdrv_open_format). */
+int bdrv_open_backing_file(BlockDriverState *bs, Error **errp);
+void bdrv_unref(BlockDriverState *bs);
+void bdrv_ref(BlockDriverState *bs);
+
+/* I/O; bounds-checked against bdrv_getlength(); return 0 or -errno. */
+int bdrv_pread(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+               void *buf);
+int bdrv_pwrite(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                const void *buf);
+int bdrv_preadv(BlockDriverState *bs, uint64_t offset,
+                const struct iovec *iov, int niov);
+int bdrv_pwritev(BlockDriverState *bs, uint64_t offset,
+                 const struct iovec *iov, int niov);
+int bdrv_pwrite_zeroes(BlockDriverState *bs, uint64_t offset,
+                       uint64_t bytes);
+int bdrv_pdiscard(BlockDriverState *bs, uint64_t offset, uint64_t bytes);
+int bdrv_pwrite_compressed(BlockDriverState *bs, uint64_t offset,
+                           uint64_t bytes, const void *buf);
+int bdrv_flush(BlockDriverState *bs);
+int64_t bdrv_getlength(BlockDriverState *bs);
+int64_t bdrv_get_allocated_file_size(BlockDriverState *bs);
+int bdrv_truncate(BlockDriverState *bs, uint64_t size, Error **errp);
+int bdrv_block_status(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                      uint64_t *pnum, uint64_t *map);
+int bdrv_create(const char *format, const char *filename,
+                const BlockCreateOpts *o, Error **errp);
+const char *bdrv_get_format_name(BlockDriverState *bs);
+
+/* Relative backing names resolve against the directory of @base. */
+char *bdrv_path_combine(const char *base, const char *name);
+
+/* file-posix helpers shared by drivers and tools. */
+int raw_file_create(const char *filename, uint64_t size, Error **errp);
+
+/* ---- Block backends: what a device or a monitor command holds. ---- */
+typedef struct BlockBackend BlockBackend;
+typedef void BlockCompletionFunc(void *opaque, int ret);
+
+BlockBackend *blk_new(BlockDriverState *bs, const char *name);
+void blk_unref(BlockBackend *blk);
+BlockDriverState *blk_bs(BlockBackend *blk);
+const char *blk_name(BlockBackend *blk);
+/* Synchronous calls (take the backend's request lock). */
+int blk_pread(BlockBackend *blk, uint64_t offset, uint64_t bytes, void *buf);
+int blk_pwrite(BlockBackend *blk, uint64_t offset, uint64_t bytes,
+               const void *buf);
+int blk_flush(BlockBackend *blk);
+int64_t blk_getlength(BlockBackend *blk);
+bool blk_is_read_only(BlockBackend *blk);
+/*
+ * Asynchronous requests run in the block worker pool; @cb runs on the
+ * main loop with 0 or -errno.  Requests on one backend are serialised.
+ */
+void blk_aio_preadv(BlockBackend *blk, uint64_t offset,
+                    struct iovec *iov, int niov,
+                    BlockCompletionFunc *cb, void *opaque);
+void blk_aio_pwritev(BlockBackend *blk, uint64_t offset,
+                     struct iovec *iov, int niov,
+                     BlockCompletionFunc *cb, void *opaque);
+void blk_aio_flush(BlockBackend *blk, BlockCompletionFunc *cb, void *opaque);
+void blk_aio_pdiscard(BlockBackend *blk, uint64_t offset, uint64_t bytes,
+                      BlockCompletionFunc *cb, void *opaque);
+void blk_aio_pwrite_zeroes(BlockBackend *blk, uint64_t offset,
+                           uint64_t bytes, BlockCompletionFunc *cb,
+                           void *opaque);
+/* I/O accounting of a backend (query-blockstats). */
+typedef struct BlockAcctStats {
+    uint64_t rd_bytes, wr_bytes, unmap_bytes;
+    uint64_t rd_ops, wr_ops, flush_ops, unmap_ops;
+    uint64_t failed_rd, failed_wr, failed_flush, failed_unmap;
+    uint64_t rd_time_ns, wr_time_ns, flush_time_ns, unmap_time_ns;
+    uint64_t wr_highest_offset;
+    int64_t last_io_ns;          /* 0: no I/O yet */
+} BlockAcctStats;
+/* A consistent copy of @blk's counters. */
+void blk_get_stats(BlockBackend *blk, BlockAcctStats *out);
+
+/* Wait until every request issued on @blk has completed (main loop). */
+void blk_drain(BlockBackend *blk);
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * Drives and block nodes created from the command line (-drive, -hda,
+ * -cdrom, -snapshot, -blockdev) and looked up by devices and monitor
+ * commands.  QEMU's names: a drive "ide0-hd0" / "virtio0" / id= owns a
+ * BlockBackend over a node chain; nodes have names ("#block123" when
+ * not given).
+ */
+#ifndef BLOCK_BLOCKDEV_H
+#define BLOCK_BLOCKDEV_H
+
+#include "block/block.h"
+
+typedef enum BlockInterfaceType {
+    IF_NONE,
+    IF_IDE,
+    IF_VIRTIO,
+} BlockInterfaceType;
+
+typedef struct DriveInfo {
+    char *id;                  /* device name as QEMU prints it */
+    BlockInterfaceType type;
+    int bus;
+    int unit;
+    bool is_cdrom;
+    BlockBackend *blk;         /* NULL: no medium (empty cdrom) */
+    bool writeback;            /* cache mode, as query-block reports it */
+    bool direct;
+    bool no_flush;
+    char *qdev;                /* QOM path of the device using it, or NULL */
+    char *serial;
+    bool claimed;              /* a device model took it */
+    bool tray_open;
+    /* The device model's hook: the medium changed (blk may be NULL). */
+    void (*media_changed)(void *opaque, BlockBackend *blk);
+    void *media_opaque;
+} DriveInfo;
+
+/**
+ * drive_new: parse a -drive option string and open its image.
+ * @global_snapshot: -snapshot was given.  Errors use QEMU's texts.
+ */
+DriveInfo *drive_new(const char *optstr, bool global_snapshot, Error **errp);
+/* -hda/-hdb/-hdc/-hdd (index 0..3) and -cdrom as QEMU rewrites them. */
+DriveInfo *drive_new_legacy(const char *file, int index, bool cdrom,
+                            bool global_snapshot, Error **errp);
+/* -blockdev driver=file|raw|qcow2,node-name=...,... */
+BlockDriverState *blockdev_add_str(const char *optstr, Error **errp);
+
+DriveInfo *drive_get(BlockInterfaceType type, int bus, int unit);
+DriveInfo *drive_get_by_id(const char *id);
+/* Drives in creation order (of DriveInfo *). */
+GList *drive_list(void);
+/* A named node: from -blockdev, or the root of a drive. */
+BlockDriverState *bdrv_find_node(const char *node_name);
+/* A backend for -device ...,drive=NAME (a drive id or a node name). */
+BlockBackend *blockdev_get_backend(const char *name, DriveInfo **dinfo);
+/* eject / change / commit (QMP eject, blockdev-change-medium; HMP). */
+bool blockdev_eject(const char *device, bool force, Error **errp);
+bool blockdev_change_medium(const char *device, const char *filename,
+                            const char *format, Error **errp);
+/* Copy what the top image holds into its backing file ("all": every drive). */
+bool blockdev_commit(const char *device, Error **errp);
+/* Flush and close everything (at exit). */
+void blockdev_close_all(void);
+
+#endif

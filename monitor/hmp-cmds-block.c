@@ -1,0 +1,118 @@
+/*
+ * HMP block commands: "info block" (QEMU 7.2's text over
+ * qmp_query_block()), eject, change and commit.
+ */
+#include "qemu/osdep.h"
+#include "qapi/qapi-commands.h"
+#include "block/blockdev.h"
+#include "hmp-internal.h"
+
+static void print_block_info(Monitor *mon, BlockInfo *info)
+{
+    BlockDeviceInfo *ins = info->has_inserted ? info->inserted : NULL;
+
+    monitor_printf(mon, "%s", info->device);
+    if (ins && ins->has_node_name) {
+        monitor_printf(mon, " (%s)", ins->node_name);
+    }
+    if (ins) {
+        monitor_printf(mon, ": %s (%s%s)\n", ins->file, ins->drv,
+                       ins->ro ? ", read-only" : "");
+    } else {
+        monitor_printf(mon, ": [not inserted]\n");
+    }
+    if (info->has_qdev) {
+        monitor_printf(mon, "    Attached to:      %s\n", info->qdev);
+    }
+    if (info->removable) {
+        monitor_printf(mon, "    Removable device: %slocked, tray %s\n",
+                       info->locked ? "" : "not ",
+                       info->has_tray_open && info->tray_open ? "open"
+                                                              : "closed");
+    }
+    if (!ins) {
+        return;
+    }
+    monitor_printf(mon, "    Cache mode:       %s%s%s\n",
+                   ins->cache->writeback ? "writeback" : "writethrough",
+                   ins->cache->direct ? ", direct" : "",
+                   ins->cache->no_flush ? ", ignore flushes" : "");
+    if (ins->has_backing_file) {
+        monitor_printf(mon, "    Backing file:     %s (chain depth: %" PRId64
+                       ")\n", ins->backing_file, ins->backing_file_depth);
+    }
+}
+
+void hmp_info_block(Monitor *mon, const HMPArgs *args)
+{
+    const char *device = hmp_arg_str(args, "device");
+    BlockInfoList *list = qmp_query_block(NULL);
+    bool first = true;
+
+    for (BlockInfoList *l = list; l; l = l->next) {
+        if (device && strcmp(device, l->value->device)) {
+            continue;
+        }
+        if (!first) {
+            monitor_printf(mon, "\n");
+        }
+        first = false;
+        print_block_info(mon, l->value);
+    }
+    qapi_free_BlockInfoList(list);
+}
+
+void hmp_eject(Monitor *mon, const HMPArgs *args)
+{
+    Error *err = NULL;
+
+    qmp_eject(true, hmp_arg_str(args, "device"), false, NULL, true,
+              hmp_arg_bool(args, "force"), &err);
+    hmp_handle_error(mon, err);
+}
+
+void hmp_change(Monitor *mon, const HMPArgs *args)
+{
+    Error *err = NULL;
+    const char *fmt = hmp_arg_str(args, "arg");
+
+    qmp_blockdev_change_medium(true, hmp_arg_str(args, "device"), false,
+                               NULL, hmp_arg_str(args, "target"), fmt != NULL,
+                               fmt, false, NULL, &err);
+    hmp_handle_error(mon, err);
+}
+
+void hmp_commit(Monitor *mon, const HMPArgs *args)
+{
+    Error *err = NULL;
+
+    /* QEMU prints commit's errors without the "Error: " prefix. */
+    if (!blockdev_commit(hmp_arg_str(args, "device"), &err)) {
+        monitor_printf(mon, "%s\n", error_get_pretty(err));
+        error_free(err);
+    }
+}
+
+void hmp_info_blockstats(Monitor *mon, const HMPArgs *args)
+{
+    BlockStatsList *list = qmp_query_blockstats(false, false, NULL);
+
+    for (BlockStatsList *l = list; l; l = l->next) {
+        BlockDeviceStats *st = l->value->stats;
+        monitor_printf(mon, "%s:", l->value->device);
+        monitor_printf(mon, " rd_bytes=%" PRId64 " wr_bytes=%" PRId64
+                       " rd_operations=%" PRId64 " wr_operations=%" PRId64
+                       " flush_operations=%" PRId64
+                       " wr_total_time_ns=%" PRId64
+                       " rd_total_time_ns=%" PRId64
+                       " flush_total_time_ns=%" PRId64
+                       " rd_merged=%" PRId64 " wr_merged=%" PRId64
+                       " idle_time_ns=%" PRId64 "\n",
+                       st->rd_bytes, st->wr_bytes, st->rd_operations,
+                       st->wr_operations, st->flush_operations,
+                       st->wr_total_time_ns, st->rd_total_time_ns,
+                       st->flush_total_time_ns, st->rd_merged, st->wr_merged,
+                       st->idle_time_ns);
+    }
+    qapi_free_BlockStatsList(list);
+}

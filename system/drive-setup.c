@@ -1,0 +1,49 @@
+/*
+ * Drives from the command line: -hda..-hdd, -cdrom, -drive and -blockdev
+ * in command-line order (-hda / a bare image name first), opened before
+ * the machine so its devices can find them; closed and flushed at exit.
+ */
+#include "qemu/osdep.h"
+#include "qemu/error-report.h"
+#include "block/blockdev.h"
+#include "startup.h"
+
+static void drive_setup_exit(void)
+{
+    blockdev_close_all();
+}
+
+void startup_create_drives(const KemuConfig *cfg)
+{
+    Error *err = NULL;
+
+    if (cfg->hda) {
+        loc_set_cmdline("-hda", cfg->hda);
+        if (!drive_new_legacy(cfg->hda, 0, false, cfg->snapshot, &err)) {
+            startup_fail(err);
+        }
+    }
+    for (guint i = 0; i < cfg->drives->len; i++) {
+        KemuOptArg *a = g_ptr_array_index(cfg->drives, i);
+        bool ok;
+
+        loc_set_cmdline(a->opt, a->arg);
+        if (!strcmp(a->opt, "-drive")) {
+            ok = drive_new(a->arg, cfg->snapshot, &err);
+        } else if (!strcmp(a->opt, "-blockdev")) {
+            ok = blockdev_add_str(a->arg, &err);
+        } else if (!strcmp(a->opt, "-cdrom")) {
+            ok = drive_new_legacy(a->arg, 2, true, cfg->snapshot, &err);
+        } else {
+            /* -hdb, -hdc, -hdd: IDE indexes 1, 2, 3 */
+            ok = drive_new_legacy(a->arg, a->opt[3] - 'a', false,
+                                  cfg->snapshot, &err);
+        }
+        if (!ok) {
+            startup_fail(err);
+        }
+    }
+    loc_set_none();
+    /* exit() from anywhere (isa-debug-exit, quit) still flushes images. */
+    atexit(drive_setup_exit);
+}

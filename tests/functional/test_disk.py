@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""A Linux guest reads and writes kemu's disks; the host checks the images.
+
+    test_disk.py KEMU_BINARY GUEST_BUILDER BUILD_DIR
+
+One boot (-accel tcg, kemu.test=disk) with a qcow2 and a raw IDE disk, an
+IDE CD-ROM, a qcow2 virtio disk (if=virtio) and a raw one (if=none and
+-device virtio-blk-pci): the guest prints the pattern the host wrote in each first
+sector and writes its own at 1 MiB; after power-off the host reads the
+images back (qemu-img convert when available, else kemu-img) and runs
+`qemu-img check` on the qcow2.  Exit 77 (skip) without the guest.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_linux import Guest, build_guest  # noqa: E402
+
+
+def main():
+    kemu, builder, build = sys.argv[1:4]
+    guest_dir = build_guest(builder)
+    img_tool = os.path.join(build, 'kemu-img')
+    tmp = tempfile.mkdtemp(prefix='kemu-disk-')
+    try:
+        disks = {}
+        for name, fmt in (('d0.qcow2', 'qcow2'), ('d1.raw', 'raw'),
+                          ('cd.iso', 'raw'), ('v0.qcow2', 'qcow2'),
+                          ('v1.raw', 'raw')):
+            path = os.path.join(tmp, name)
+            raw = path + '.src'
+            with open(raw, 'wb') as f:
+                f.write(('KEMU-HOST-%-6s' % name[:6]).encode()[:16])
+                f.truncate(8 * 1024 * 1024)
+            subprocess.run([img_tool, 'convert', '-f', 'raw', '-O', fmt, raw,
+                            path], check=True)
+            os.unlink(raw)
+            disks[name] = (path, fmt)
+        g = Guest(kemu, guest_dir, 'kemu.test=disk',
+                  ['-drive', 'file=%s,format=qcow2,if=ide,index=0' %
+                   disks['d0.qcow2'][0],
+                   '-drive', 'file=%s,format=raw,if=ide,index=1' %
+                   disks['d1.raw'][0],
+                   '-drive', 'file=%s,format=raw,if=ide,index=2,media=cdrom'
+                   % disks['cd.iso'][0],
+                   '-drive', 'file=%s,format=qcow2,if=virtio' %
+                   disks['v0.qcow2'][0],
+                   '-drive', 'file=%s,format=raw,if=none,id=vd1' %
+                   disks['v1.raw'][0],
+                   '-device', 'virtio-blk-pci,drive=vd1,serial=kemu-vd1'])
+        ok = g.wait_for('GUEST-DISK-DONE') is not None
+        rc = g.wait_exit()
+        out = '\n'.join(l for l in g.lines if l)
+        print(out[-3000:])
+        failures = []
+        if not ok or rc != 0:
+            failures.append('guest did not finish (exit %s)' % rc)
+        # Device names depend on probe order: find each image by its pattern.
+        names = {}
+        for line in out.split('\n'):
+            w = line.split()
+            if len(w) >= 4 and w[0] == 'GUEST-DISK':
+                names[w[3]] = w[1]
+        kinds = {'d0.qcow2': 'sd', 'd1.raw': 'sd', 'cd.iso': 'sr',
+                 'v0.qcow2': 'vd', 'v1.raw': 'vd'}
+        for name, kind in kinds.items():
+            dev = names.get(('KEMU-HOST-%-6s' % name[:6])[:16])
+            if not dev or not dev.startswith(kind):
+                failures.append('%s: host pattern not seen on a %s device'
+                                % (name, kind))
+        if 'GUEST-DISK-SERIAL %s kemu-vd1' % names.get('KEMU-HOST-v1.raw') \
+                not in out:
+            failures.append('v1.raw: serial kemu-vd1 not seen')
+        for name in ('d0.qcow2', 'd1.raw', 'v0.qcow2', 'v1.raw'):
+            path, fmt = disks[name]
+            dev = names.get(('KEMU-HOST-%-6s' % name[:6])[:16], '?')
+            back = path + '.back'
+            tool = shutil.which('qemu-img') or img_tool
+            subprocess.run([tool, 'convert', '-f', fmt, '-O', 'raw', path,
+                            back], check=True)
+            with open(back, 'rb') as f:
+                f.seek(1024 * 1024)
+                data = f.read(16)
+            want = ('KEMU-GUEST-%s\n' % dev).encode()
+            if not data.startswith(want):
+                failures.append('%s: guest pattern missing (%r)' % (name,
+                                                                   data))
+            if fmt == 'qcow2' and shutil.which('qemu-img'):
+                p = subprocess.run(['qemu-img', 'check', path],
+                                   stdout=subprocess.PIPE,
+                                   universal_newlines=True)
+                if p.returncode != 0:
+                    failures.append('qemu-img check: ' + p.stdout)
+        for f in failures:
+            print('FAIL: ' + f)
+        return 1 if failures else 0
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,317 @@
+#!/usr/bin/env python3
+"""-drive, -hda, -cdrom, -snapshot and -blockdev; query-block and
+`info block` in QEMU 7.2's shapes and texts.
+
+    test_drive.py BUILD_DIR REFERENCE_DIR
+
+Runs kemu paused (-S, no guest code) with images made by kemu-img.
+"""
+import hashlib
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+BUILD = None
+REFDIR = None
+PROG = 'kemu-system-x86_64'
+
+
+def kemu_img(*args):
+    subprocess.run([os.path.join(BUILD, 'kemu-img')] + list(args), check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def digest(path):
+    with open(path, 'rb') as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+class Vm:
+    count = 0
+
+    def __init__(self, tmp, args, env=None):
+        Vm.count += 1
+        self.sock_path = os.path.join(tmp, 'qmp%d.sock' % Vm.count)
+        cmd = [os.path.join(BUILD, PROG), '-accel', 'tcg', '-m', '64',
+               '-nodefaults', '-display', 'none', '-S',
+               '-qmp', 'unix:%s,server=on,wait=off' % self.sock_path,
+               '-monitor', 'stdio'] + args
+        self.proc = subprocess.Popen(cmd, cwd=tmp, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, env=env)
+        for _ in range(200):
+            if os.path.exists(self.sock_path) or self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(20)
+        self.sock.connect(self.sock_path)
+        self.buf = b''
+        self.recv()
+        self.execute('qmp_capabilities')
+
+    def recv(self):
+        while b'\n' not in self.buf:
+            self.buf += self.sock.recv(65536)
+        line, self.buf = self.buf.split(b'\n', 1)
+        return json.loads(line)
+
+    def execute(self, cmd, **args):
+        msg = {'execute': cmd}
+        if args:
+            msg['arguments'] = args
+        self.sock.sendall(json.dumps(msg).encode() + b'\n')
+        while True:
+            r = self.recv()
+            if 'event' not in r:
+                return r
+
+    def hmp(self, line):
+        r = self.execute('human-monitor-command', **{'command-line': line})
+        return r.get('return', r)
+
+    def quit(self):
+        try:
+            self.execute('quit')
+        except (OSError, ValueError):
+            pass
+        out, err = self.proc.communicate(timeout=20)
+        self.sock.close()
+        self.proc.stdin.close()
+        return self.proc.returncode, err.decode()
+
+
+def run_fail(tmp, args):
+    p = subprocess.run([os.path.join(BUILD, PROG), '-accel', 'tcg',
+                        '-nodefaults', '-display', 'none', '-S'] + args,
+                       cwd=tmp, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=20, universal_newlines=True)
+    return p.returncode, p.stderr
+
+
+class Drives(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix='kemu-drive-')
+        kemu_img('create', '-f', 'qcow2', os.path.join(self.tmp,
+                                                         'disk0.qcow2'), '64M')
+        kemu_img('create', '-f', 'raw', os.path.join(self.tmp, 'disk1.raw'),
+                 '16M')
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def test_query_block_shape(self):
+        vm = Vm(self.tmp, ['-drive', 'file=disk0.qcow2,format=qcow2,if=ide,'
+                           'index=0', '-drive',
+                           'file=disk1.raw,format=raw,if=virtio,'
+                           'cache=writethrough'])
+        try:
+            got = vm.execute('query-block')['return']
+            with open(os.path.join(REFDIR, 'qmp',
+                                   '09-query-block.json.txt')) as f:
+                text = f.read()
+            ref = json.loads(text[text.index('\n{') + 1:])['return']
+            self.assertEqual([d['device'] for d in got], ['ide0-hd0',
+                                                           'virtio0'])
+            for g, r in zip(got, ref):
+                ins_g, ins_r = g['inserted'], r['inserted']
+                self.assertEqual(list(ins_g), list(ins_r))
+                self.assertEqual(list(ins_g['image']),
+                                 list(ins_r['image']))
+                self.assertEqual(ins_g['cache'], ins_r['cache'])
+                self.assertEqual(ins_g['image']['virtual-size'],
+                                 ins_r['image']['virtual-size'])
+                self.assertEqual(ins_g['image'].get('format-specific'),
+                                 ins_r['image'].get('format-specific'))
+                self.assertEqual(ins_g['file'], ins_r['file'].replace(
+                    'DIR/qmp-tcg/', ''))
+                self.assertRegex(ins_g['node-name'], r'^#block\d+$')
+            self.assertEqual([d.get('qdev', '').endswith('virtio-backend')
+                              for d in got], [False, True])
+            text = vm.hmp('info block')
+            self.assertRegex(text, r'^ide0-hd0 \(#block\d+\): disk0.qcow2 '
+                             r'\(qcow2\)\r?\n    Attached to:      '
+                             r'/machine/unattached/device\[\d+\]\r?\n'
+                             r'    Cache mode:       writeback'
+                             r'\r?\n\r?\nvirtio0 \(#block\d+\): disk1.raw '
+                             r'\(raw\)\r?\n    Attached to:      /machine/'
+                             r'\S+/virtio-backend\r?\n    Cache mode:       '
+                             r'writethrough\r?\n$')
+        finally:
+            self.assertEqual(vm.quit()[0], 0)
+
+    def test_legacy_options_and_modes(self):
+        kemu_img('create', '-f', 'qcow2', '-b', 'disk0.qcow2', '-F', 'qcow2',
+                 os.path.join(self.tmp, 'top.qcow2'))
+        vm = Vm(self.tmp, ['-hda', 'top.qcow2', '-cdrom', 'disk1.raw',
+                           '-hdb', 'disk1.raw',
+                           '-drive', 'if=none,id=x,file=disk0.qcow2,'
+                           'cache=unsafe,readonly=on',
+                           '-drive', 'if=ide,index=3,media=cdrom'])
+        try:
+            text = vm.hmp('info block').replace('\r\n', '\n')
+            text = re.sub(r'    Attached to: +/machine/unattached/'
+                          r'device\[\d+\]\n', '    Attached to: IDE\n', text)
+            self.assertEqual(re.sub(r'#block\d+', '#N', text),
+                             'ide0-hd0 (#N): top.qcow2 (qcow2)\n'
+                             '    Attached to: IDE\n'
+                             '    Cache mode:       writeback\n'
+                             '    Backing file:     disk0.qcow2 (chain '
+                             'depth: 1)\n\n'
+                             'ide1-cd0 (#N): disk1.raw (raw, read-only)\n'
+                             '    Attached to: IDE\n'
+                             '    Removable device: not locked, tray closed\n'
+                             '    Cache mode:       writeback\n\n'
+                             'ide0-hd1 (#N): disk1.raw (raw)\n'
+                             '    Attached to: IDE\n'
+                             '    Cache mode:       writeback\n\n'
+                             'x (#N): disk0.qcow2 (qcow2, read-only)\n'
+                             '    Removable device: not locked, tray closed\n'
+                             '    Cache mode:       writeback, ignore '
+                             'flushes\n\n'
+                             'ide1-cd1: [not inserted]\n'
+                             '    Attached to: IDE\n'
+                             '    Removable device: not locked, tray '
+                             'closed\n')
+            q = vm.execute('query-block')['return']
+            self.assertEqual(q[0]['inserted']['backing_file_depth'], 1)
+            self.assertEqual(q[0]['inserted']['image']['backing-image']
+                             ['filename'], 'disk0.qcow2')
+            self.assertNotIn('inserted', q[4])
+            self.assertFalse(q[4]['tray_open'])
+        finally:
+            rc, err = vm.quit()
+        self.assertEqual(rc, 0)
+        self.assertIn("WARNING: Image format was not specified for "
+                      "'disk1.raw' and probing guessed raw.", err)
+
+    def test_snapshot_leaves_image_alone(self):
+        img = os.path.join(self.tmp, 'disk0.qcow2')
+        before = digest(img)
+        tmpdir = os.path.join(self.tmp, 'tmp')
+        os.mkdir(tmpdir)
+        env = dict(os.environ, TMPDIR=tmpdir)
+        for args in (['-snapshot', '-hda', 'disk0.qcow2'],
+                     ['-drive', 'file=disk0.qcow2,format=qcow2,snapshot=on']):
+            vm = Vm(self.tmp, args, env=env)
+            try:
+                q = vm.execute('query-block')['return'][0]['inserted']
+                self.assertEqual(q['backing_file'], 'disk0.qcow2')
+                self.assertTrue(q['cache']['no-flush'])
+                self.assertEqual(os.listdir(tmpdir), [])   # unlinked
+            finally:
+                self.assertEqual(vm.quit()[0], 0)
+        self.assertEqual(digest(img), before)
+
+    def test_eject_change_commit(self):
+        vm = Vm(self.tmp, ['-drive', 'file=disk0.qcow2,format=qcow2,if=ide,'
+                           'index=0', '-cdrom', 'disk1.raw'])
+        try:
+            self.assertEqual(vm.hmp('eject ide0-hd0'),
+                             "Error: Device 'ide0-hd0' is not removable\r\n")
+            self.assertEqual(vm.hmp('eject foo'),
+                             "Error: Device 'foo' not found\r\n")
+            self.assertEqual(vm.hmp('eject ide1-cd0'), '')
+            text = vm.hmp('info block ide1-cd0').replace('\r\n', '\n')
+            self.assertRegex(text, r'^ide1-cd0: \[not inserted\]\n'
+                             r'    Attached to:      /machine/unattached/'
+                             r'device\[\d+\]\n'
+                             r'    Removable device: not locked, tray open\n$')
+            r = vm.execute('blockdev-change-medium', device='ide1-cd0',
+                           filename='disk0.qcow2', format='qcow2')
+            self.assertEqual(r, {'return': {}})
+            text = vm.hmp('info block ide1-cd0').replace('\r\n', '\n')
+            self.assertRegex(text, r'^ide1-cd0 \(#block\d+\): disk0.qcow2 '
+                             r'\(qcow2, read-only\)\n    Attached to: .*\n'
+                             r'    Removable device: not locked, tray closed\n')
+            r = vm.execute('eject', device='nope')
+            self.assertEqual(r['error']['desc'], "Device 'nope' not found")
+            self.assertEqual(vm.hmp('commit ide0-hd0'),
+                             "'commit' error for 'ide0-hd0': Operation not "
+                             "supported\r\n")
+            self.assertEqual(vm.hmp('commit foo'),
+                             "Device 'foo' not found\r\n")
+        finally:
+            self.assertEqual(vm.quit()[0], 0)
+
+    def test_blockstats(self):
+        vm = Vm(self.tmp, ['-drive', 'file=disk0.qcow2,format=qcow2,if=ide,'
+                           'index=0'])
+        try:
+            r = vm.execute('query-blockstats')['return']
+            # QEMU 7.2's keys, in its order (qemu-system-x86_64, same args)
+            keys = ['unmap_operations', 'unmap_merged', 'flush_total_time_ns',
+                    'wr_highest_offset', 'wr_total_time_ns',
+                    'failed_wr_operations', 'failed_rd_operations',
+                    'wr_merged', 'wr_bytes', 'timed_stats',
+                    'failed_unmap_operations', 'failed_flush_operations',
+                    'account_invalid', 'rd_total_time_ns',
+                    'invalid_unmap_operations', 'flush_operations',
+                    'wr_operations', 'unmap_bytes', 'rd_merged', 'rd_bytes',
+                    'unmap_total_time_ns', 'invalid_flush_operations',
+                    'account_failed', 'rd_operations',
+                    'invalid_wr_operations', 'invalid_rd_operations']
+            self.assertEqual(list(r[0]), ['device', 'parent', 'stats',
+                                          'node-name', 'qdev'])
+            self.assertEqual(list(r[0]['stats']), keys)
+            self.assertEqual(list(r[0]['parent']['stats']), keys)
+            self.assertEqual(r[0]['parent']['driver-specific']['driver'],
+                             'file')
+            self.assertEqual(vm.hmp('info blockstats'),
+                             'ide0-hd0: rd_bytes=0 wr_bytes=0 rd_operations=0 '
+                             'wr_operations=0 flush_operations=0 '
+                             'wr_total_time_ns=0 rd_total_time_ns=0 '
+                             'flush_total_time_ns=0 rd_merged=0 wr_merged=0 '
+                             'idle_time_ns=0\r\n')
+        finally:
+            self.assertEqual(vm.quit()[0], 0)
+
+    def test_blockdev(self):
+        vm = Vm(self.tmp, ['-blockdev', 'driver=file,filename=disk0.qcow2,'
+                           'node-name=f0', '-blockdev',
+                           'driver=qcow2,file=f0,node-name=d0'])
+        self.assertEqual(vm.quit()[0], 0)
+
+    def test_errors(self):
+        for args, msg in [
+                (['-drive', 'file=nothere,format=raw'],
+                 "-drive file=nothere,format=raw: Could not open 'nothere': "
+                 "No such file or directory"),
+                (['-drive', 'file=disk1.raw,if=foo'],
+                 "-drive file=disk1.raw,if=foo: unsupported bus type 'foo'"),
+                (['-drive', 'file=disk1.raw,cache=foo'],
+                 '-drive file=disk1.raw,cache=foo: invalid cache option'),
+                (['-drive', 'file=disk1.raw,format=foo'],
+                 "-drive file=disk1.raw,format=foo: Unknown driver 'foo'"),
+                (['-drive', 'file=disk1.raw,format=raw,bogus=1'],
+                 "-drive file=disk1.raw,format=raw,bogus=1: Block format "
+                 "'raw' does not support the option 'bogus'"),
+                (['-drive', 'file=disk1.raw,media=foo'],
+                 "-drive file=disk1.raw,media=foo: 'foo' invalid media"),
+                (['-drive', 'file=disk1.raw,format=raw,if=ide,index=9'],
+                 '-drive file=disk1.raw,format=raw,if=ide,index=9: machine '
+                 'type does not support if=ide,bus=4,unit=1'),
+                (['-drive', 'file=disk1.raw,format=raw,index=0', '-hda',
+                  'disk0.qcow2'],
+                 '-drive file=disk1.raw,format=raw,index=0: drive with '
+                 'bus=0, unit=0 (index=0) exists'),
+                (['-blockdev', 'driver=qcow2,file=nope,node-name=x'],
+                 "-blockdev driver=qcow2,file=nope,node-name=x: Cannot find "
+                 "device='nope' nor node-name='nope'")]:
+            rc, err = run_fail(self.tmp, args)
+            self.assertEqual(rc, 1, args)
+            self.assertEqual(err, '%s: %s\n' % (PROG, msg))
+
+
+if __name__ == '__main__':
+    BUILD = os.path.abspath(sys.argv.pop(1))
+    REFDIR = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)

@@ -1,0 +1,23 @@
+/*
+ * kemu-img: shared helpers of the subcommands (qemu-img's interface).
+ */
+#ifndef KEMU_IMG_H
+#define KEMU_IMG_H
+
+#include "qemu/osdep.h"
+#include "block/block.h"
+
+/* QEMU's size_to_str(): three significant digits and a binary unit. */
+char *img_size_to_str(uint64_t val);
+/* Parse "10G", "1.5M", "512": returns false on junk. */
+bool img_parse_size(const char *str, uint64_t *out);
+/* Open for a subcommand; prints the error and returns NULL on failure. */
+BlockDriverState *img_open(const char *filename, const char *fmt, int flags);
+
+int img_info(int argc, char **argv);
+int img_check(int argc, char **argv);
+int img_map(int argc, char **argv);
+int img_snapshot(int argc, char **argv);
+void img_dump_snapshots(BlockDriverState *bs, GString *out);
+
+#endif
