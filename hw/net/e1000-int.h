@@ -65,6 +65,8 @@ struct E1000State {
      * is raised, new ones wait until ITR/RADV/TADV have elapsed.
      */
     bool mitigation;
+    /* QEMU's compatibility switches, accepted and ignored. */
+    bool autoneg, extra_mac_regs, migrate_tso_props, init_vet;
     QEMUTimer *mit_timer;
     bool mit_timer_on;
     bool mit_irq_level;

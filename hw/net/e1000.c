@@ -667,7 +667,12 @@ static void e1000_exit(PCIDevice *pd)
 
 static const Property e1000_properties[] = {
     DEFINE_NIC_PROPERTIES(E1000State, conf),
+    DEFINE_PROP_BOOL("autonegotiation", E1000State, autoneg, true),
     DEFINE_PROP_BOOL("mitigation", E1000State, mitigation, true),
+    DEFINE_PROP_BOOL("extra_mac_registers", E1000State, extra_mac_regs, true),
+    DEFINE_PROP_BOOL("migrate_tso_props", E1000State, migrate_tso_props,
+                     true),
+    DEFINE_PROP_BOOL("init-vet", E1000State, init_vet, true),
     DEFINE_PROP_END_OF_LIST(),
 };
 
