@@ -96,6 +96,9 @@ HMPHandler hmp_eject, hmp_change, hmp_commit, hmp_info_blockstats;
 /* Display and input (hmp-cmds-ui.c). */
 HMPHandler hmp_screendump, hmp_sendkey, hmp_mouse_move, hmp_mouse_button,
            hmp_info_vnc, hmp_set_password, hmp_change_vnc;
+/* Network (hmp-cmds-net.c). */
+HMPHandler hmp_info_network, hmp_set_link, hmp_hostfwd_add,
+           hmp_hostfwd_remove, hmp_netdev_add, hmp_netdev_del;
 /* "help log": the log items (hmp-cmds.c). */
 void hmp_print_log_items(Monitor *mon);
 

@@ -66,4 +66,7 @@ best_time() {
     else
         echo "linux-boot: the test guest could not be built (apt); skipped"
     fi
+    # User networking throughput, guest <-> host, e1000 and virtio-net.
+    python3 scripts/bench-net.py "$kemu" tests/guests/linux/build-linux-guest.sh \
+        "${BENCH_NET_RUNS:-1}"
 } | tee "$out"

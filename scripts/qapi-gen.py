@@ -14,8 +14,9 @@ modules it includes, QAPI syntax as QEMU documents it) and writes C:
 
 Supported: include, enum (with prefix), struct (with base), union (base,
 discriminator, branches; output only), command (data, returns, gen: false,
+boxed (a hand-written marshaller like gen: false, listed in schema order),
 allow-oob, allow-preconfig, features), event (data, features), builtin
-types and lists.  Not supported (an error): alternate, 'if', 'boxed'.
+types and lists.  Not supported (an error): alternate, 'if'.
 
 Usage: qapi-gen.py SCHEMA OUTDIR.  Python 3 standard library only.
 """
@@ -216,7 +217,7 @@ class Schema:
                 raise SchemaError('unknown expression %r' % e)
             if e['meta'] == 'alternate':
                 raise SchemaError('alternates are not supported')
-            for key in ('if', 'boxed'):
+            for key in ('if',):
                 if key in e:
                     raise SchemaError("%s: '%s' is not supported"
                                       % (e['name'], key))
@@ -826,7 +827,9 @@ def cmd_ret(schema, e):
 
 
 def is_gen(e):
-    return e.get('gen', True) is not False
+    # 'boxed' commands (QEMU's union-typed arguments, e.g. netdev_add)
+    # take their arguments as JSON like 'gen': false ones.
+    return e.get('gen', True) is not False and not e.get('boxed')
 
 
 def gen_commands(schema, h, c):
@@ -942,7 +945,8 @@ def gen_commands(schema, h, c):
     # QEMU registers the generated commands in schema order and its
     # hand-written ('gen': false) ones after them; query-commands lists
     # them newest first.  Commands kemu reads by hand only because the
-    # generator cannot (send-key, input-send-event) keep their place.
+    # generator cannot (send-key, input-send-event) and 'boxed' ones
+    # (netdev_add) keep their place.
     late = [e for e in schema.commands()
             if not is_gen(e) and e['name'] in QEMU_HAND_WRITTEN]
     ordered = [e for e in schema.commands() if e not in late] + late

@@ -17,7 +17,7 @@ typedef enum KemuOptId {
     OPT_NO_SHUTDOWN, OPT_NODEFAULTS, OPT_DAEMONIZE, OPT_PIDFILE, OPT_D,
     OPT_LOGFILE, OPT_L, OPT_RTC, OPT_BOOT, OPT_DRIVE, OPT_HDA, OPT_CDROM,
     OPT_HDB, OPT_HDC, OPT_HDD, OPT_SNAPSHOT, OPT_BLOCKDEV,
-    OPT_NETDEV, OPT_VNC, OPT_QMP_PRETTY, OPT_MON,
+    OPT_NETDEV, OPT_VNC, OPT_QMP_PRETTY, OPT_MON, OPT_NIC, OPT_NET,
 } KemuOptId;
 
 typedef struct KemuOptDef {
@@ -74,6 +74,8 @@ static const KemuOptDef kemu_options[] = {
     { "snapshot", false, OPT_SNAPSHOT },
     { "blockdev", true, OPT_BLOCKDEV },
     { "netdev", true, OPT_NETDEV },
+    { "nic", true, OPT_NIC },
+    { "net", true, OPT_NET },
     { "vnc", true, OPT_VNC },
 };
 
@@ -755,6 +757,12 @@ static bool handle_option(KemuConfig *cfg, const KemuOptDef *def,
         return true;
     case OPT_NETDEV:
         add_opt_arg(cfg->netdevs, "-netdev", arg);
+        return true;
+    case OPT_NIC:
+        add_opt_arg(cfg->netdevs, "-nic", arg);
+        return true;
+    case OPT_NET:
+        add_opt_arg(cfg->netdevs, "-net", arg);
         return true;
     case OPT_VNC:
         set_string(&cfg->vnc, arg);

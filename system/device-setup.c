@@ -203,16 +203,5 @@ void startup_create_devices(const KemuConfig *cfg)
 
 void startup_warn_unsupported(const KemuConfig *cfg)
 {
-    GPtrArray *lists[] = { cfg->netdevs };
-
-    for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
-        for (guint i = 0; i < lists[l]->len; i++) {
-            KemuOptArg *a = g_ptr_array_index(lists[l], i);
-
-            loc_set_cmdline(a->opt, a->arg);
-            warn_report("this kemu build has no backend for this option; "
-                        "ignored");
-        }
-    }
-    loc_set_none();
+    /* -drive and -netdev/-nic/-net have their backends now: nothing left. */
 }

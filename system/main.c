@@ -13,6 +13,7 @@
 #include "hw/boards.h"
 #include "hw/qdev-core.h"
 #include "monitor/monitor.h"
+#include "net/net.h"
 #include "system/cmdline.h"
 #include "system/cpus.h"
 #include "system/runstate.h"
@@ -27,6 +28,7 @@ static void build_machine(const KemuConfig *cfg)
 
     startup_configure_accelerator(cfg, ms);
     startup_create_chardevs(cfg);
+    startup_create_netdevs(cfg);
     startup_register_globals(cfg);
     startup_warn_unsupported(cfg);
     startup_create_drives(cfg);
@@ -41,6 +43,7 @@ static void build_machine(const KemuConfig *cfg)
     startup_create_display(cfg);
     startup_create_devices(cfg);
     qdev_prop_check_globals();
+    net_check_clients();
 }
 
 static int run_main_loop(void)
@@ -57,6 +60,8 @@ static void teardown(void)
 {
     pause_all_vcpus();
     monitor_cleanup();
+    /* tap runs its downscript */
+    net_cleanup();
     /* Puts stdio back into cooked mode. */
     chardev_cleanup_all();
 }

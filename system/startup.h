@@ -33,6 +33,8 @@ void startup_configure_accelerator(const KemuConfig *cfg, MachineState *ms);
 
 /* -chardev, then -serial (or the default serial), -monitor and -qmp. */
 void startup_create_chardevs(const KemuConfig *cfg);
+/* -netdev, -nic, -net (system/netdev-setup.c), before the board. */
+void startup_create_netdevs(const KemuConfig *cfg);
 /* -global */
 void startup_register_globals(const KemuConfig *cfg);
 /* -vga (the default VGA), then -display / -vnc (system/display-setup.c). */

@@ -19,6 +19,7 @@
 #include "qemu/log.h"
 #include "qapi/error.h"
 #include "hw/x86/pc.h"
+#include "hw/net/nic-init.h"
 #include "hw/x86/e820.h"
 #include "hw/x86/linux-boot.h"
 #include "hw/x86/multiboot.h"
@@ -589,6 +590,10 @@ static void pc_init(MachineState *ms, Error **errp)
     }
     /* PIIX3 IDE (00:01.1) with the if=ide drives, virtio-blk for if=virtio. */
     if (!pc_init_drives(pcms->pci_bus, errp)) {
+        return;
+    }
+    /* -nic and -net nic (e1000 unless a model is named), as QEMU's pc. */
+    if (!pc_init_nics("e1000", errp)) {
         return;
     }
     if (kernel && !pc_load_kernel(pcms, errp)) {

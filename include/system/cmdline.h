@@ -98,7 +98,7 @@ typedef struct KemuConfig {
     GPtrArray *drives;           /* KemuOptArg *: -drive, -cdrom, -hdb..-hdd,
                                     -blockdev (raw) */
     bool snapshot;               /* -snapshot */
-    GPtrArray *netdevs;          /* KemuOptArg *: -netdev (raw) */
+    GPtrArray *netdevs;          /* KemuOptArg *: -netdev, -nic, -net (raw) */
     char *vnc;                   /* -vnc DISPLAY or -display vnc=DISPLAY */
 } KemuConfig;
 

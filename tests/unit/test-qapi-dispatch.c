@@ -242,6 +242,25 @@ char *qmp_human_monitor_command(const char *command_line, bool has_cpu_index,
                            has_cpu_index, cpu_index);
 }
 
+/* Network commands (net/net-qmp-cmds.c). */
+void qmp_set_link(const char *name, bool up, Error **errp)
+{
+}
+
+void qmp_netdev_add(JsonObject *args, JsonNode **ret, Error **errp)
+{
+}
+
+void qmp_netdev_del(const char *id, Error **errp)
+{
+}
+
+RxFilterInfoList *qmp_query_rx_filter(bool has_name, const char *name,
+                                      Error **errp)
+{
+    return NULL;
+}
+
 /* ---- helpers ---- */
 
 /* Dispatch the request text, return the response as compact JSON. */

@@ -1,0 +1,715 @@
+/*
+ * virtio-net (virtio 1.2 section 5.1) with its PCI proxy "virtio-net-pci":
+ * the MAC and link status in config space, mergeable receive buffers,
+ * the control queue for rx mode (promisc, allmulti, alluni, nomulti,
+ * nouni, nobcast) and MAC filtering (table and address set), and
+ * query-rx-filter / NIC_RX_FILTER_CHANGED.  Guest checksum and
+ * segmentation offloads are not offered (no backend passes virtio net
+ * headers through yet), nor multiqueue or VLAN filtering.
+ */
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "qapi/error.h"
+#include "qapi/qapi-types.h"
+#include "hw/virtio/virtio.h"
+#include "hw/virtio/virtio-pci.h"
+#include "net/nic.h"
+
+#define TYPE_VIRTIO_NET "virtio-net-device"
+
+/* Feature bits (5.1.3) */
+#define VIRTIO_NET_F_MAC            5
+#define VIRTIO_NET_F_MRG_RXBUF      15
+#define VIRTIO_NET_F_STATUS         16
+#define VIRTIO_NET_F_CTRL_VQ        17
+#define VIRTIO_NET_F_CTRL_RX        18
+#define VIRTIO_NET_F_CTRL_MAC_ADDR  23
+
+#define VIRTIO_NET_S_LINK_UP        1
+
+/* Control queue (5.1.6.5) */
+#define VIRTIO_NET_OK               0
+#define VIRTIO_NET_ERR              1
+#define VIRTIO_NET_CTRL_RX          0
+#define VIRTIO_NET_CTRL_RX_PROMISC  0
+#define VIRTIO_NET_CTRL_RX_ALLMULTI 1
+#define VIRTIO_NET_CTRL_RX_ALLUNI   2
+#define VIRTIO_NET_CTRL_RX_NOMULTI  3
+#define VIRTIO_NET_CTRL_RX_NOUNI    4
+#define VIRTIO_NET_CTRL_RX_NOBCAST  5
+#define VIRTIO_NET_CTRL_MAC         1
+#define VIRTIO_NET_CTRL_MAC_TABLE_SET 0
+#define VIRTIO_NET_CTRL_MAC_ADDR_SET  1
+
+#define VIRTIO_NET_QUEUE_SIZE       256
+#define VIRTIO_NET_CONFIG_SIZE      10   /* mac, status, max_virtqueue_pairs */
+#define VIRTIO_NET_HDR_LEN          10   /* struct virtio_net_hdr */
+#define VIRTIO_NET_HDR_MRG_LEN      12   /* + num_buffers */
+#define MAC_TABLE_ENTRIES           64
+/* TX chains handled per kick before yielding to the rest of the VM. */
+#define TX_BURST                    256
+
+typedef struct VirtIONet {
+    VirtIODevice parent_obj;
+    VirtQueue *rx_vq, *tx_vq, *ctrl_vq;
+    NICConf conf;
+    NICState *nic;
+    bool mrg_rxbuf_prop;
+    size_t hdr_len;                  /* what the driver negotiated */
+    bool tx_waiting;                 /* a packet is queued at the peer */
+    guint tx_bh;                     /* main-loop source flushing tx */
+    uint16_t status;
+    /* rx mode and filters (control queue) */
+    bool promisc, allmulti, alluni, nomulti, nouni, nobcast;
+    uint8_t mac[6];
+    struct {
+        int in_use, first_multi;
+        bool uni_overflow, multi_overflow;
+        uint8_t macs[MAC_TABLE_ENTRIES][6];
+    } mac_table;
+} VirtIONet;
+
+#define VIRTIO_NET(obj) OBJECT_CHECK(VirtIONet, (obj), TYPE_VIRTIO_NET)
+
+/* The proxy (virtio-net-pci): QEMU names the NIC after it. */
+static DeviceState *virtio_net_proxy(VirtIONet *n)
+{
+    BusState *bus = DEVICE(n)->parent_bus;
+
+    return bus && bus->parent ? bus->parent : DEVICE(n);
+}
+
+static void virtio_net_filter_changed(VirtIONet *n)
+{
+    g_autofree char *path =
+        object_get_canonical_path(OBJECT(virtio_net_proxy(n)));
+
+    qemu_nic_rx_filter_changed(qemu_get_queue(n->nic), path);
+}
+
+/* ---- config space and link ---- */
+
+static void virtio_net_get_config(VirtIODevice *vdev, uint8_t *config)
+{
+    VirtIONet *n = VIRTIO_NET(vdev);
+
+    memcpy(config, n->mac, 6);
+    config[6] = n->status;
+    config[7] = n->status >> 8;
+    config[8] = 1;                   /* max_virtqueue_pairs */
+    config[9] = 0;
+}
+
+static void virtio_net_set_config(VirtIODevice *vdev, const uint8_t *config)
+{
+    VirtIONet *n = VIRTIO_NET(vdev);
+
+    /* Legacy drivers without CTRL_MAC_ADDR write the MAC here. */
+    if (!virtio_vdev_has_feature(vdev, VIRTIO_NET_F_CTRL_MAC_ADDR) &&
+        !virtio_vdev_has_feature(vdev, VIRTIO_F_VERSION_1) &&
+        memcmp(config, n->mac, 6)) {
+        memcpy(n->mac, config, 6);
+        qemu_format_nic_info_str(qemu_get_queue(n->nic), n->mac);
+    }
+}
+
+static void virtio_net_set_link_status(NetClientState *nc)
+{
+    VirtIONet *n = qemu_get_nic_opaque(nc);
+    uint16_t old = n->status;
+
+    if (nc->link_down) {
+        n->status &= ~VIRTIO_NET_S_LINK_UP;
+    } else {
+        n->status |= VIRTIO_NET_S_LINK_UP;
+    }
+    if (n->status != old) {
+        virtio_notify_config(VIRTIO_DEVICE(n));
+    }
+}
+
+/* ---- receive ---- */
+
+static bool virtio_net_can_receive(NetClientState *nc)
+{
+    VirtIONet *n = qemu_get_nic_opaque(nc);
+    VirtIODevice *vdev = VIRTIO_DEVICE(n);
+
+    if (!(vdev->status & VIRTIO_CONFIG_S_DRIVER_OK) ||
+        !virtio_queue_ready(n->rx_vq)) {
+        return false;
+    }
+    if (virtio_queue_empty(n->rx_vq)) {
+        /* Ask for a kick when buffers come, then flush the queue. */
+        virtio_queue_set_notification(n->rx_vq, 1);
+        return !virtio_queue_empty(n->rx_vq);
+    }
+    return true;
+}
+
+static bool virtio_net_accept(VirtIONet *n, const uint8_t *dst)
+{
+    static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+    if (n->promisc) {
+        return true;
+    }
+    if (!memcmp(dst, bcast, 6)) {
+        return !n->nobcast;
+    }
+    if (dst[0] & 1) {
+        if (n->nomulti) {
+            return false;
+        }
+        if (n->allmulti || n->mac_table.multi_overflow) {
+            return true;
+        }
+        for (int i = n->mac_table.first_multi; i < n->mac_table.in_use; i++) {
+            if (!memcmp(dst, n->mac_table.macs[i], 6)) {
+                return true;
+            }
+        }
+        return false;
+    }
+    if (n->nouni) {
+        return false;
+    }
+    if (n->alluni || n->mac_table.uni_overflow || !memcmp(dst, n->mac, 6)) {
+        return true;
+    }
+    for (int i = 0; i < n->mac_table.first_multi; i++) {
+        if (!memcmp(dst, n->mac_table.macs[i], 6)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static ssize_t virtio_net_receive_iov(NetClientState *nc,
+                                      const struct iovec *iov, int iovcnt)
+{
+    VirtIONet *n = qemu_get_nic_opaque(nc);
+    VirtIODevice *vdev = VIRTIO_DEVICE(n);
+    size_t size = net_iov_size(iov, iovcnt), done = 0;
+    bool mrg = virtio_vdev_has_feature(vdev, VIRTIO_NET_F_MRG_RXBUF);
+    uint8_t hdr[VIRTIO_NET_HDR_MRG_LEN] = { 0 };
+    VirtQueueElement *elems[VIRTQUEUE_MAX_SIZE];
+    unsigned lens[VIRTQUEUE_MAX_SIZE];
+    unsigned in_bytes = 0, count = 0;
+    uint8_t dst[6];
+
+    if (!virtio_net_can_receive(nc)) {
+        return 0;
+    }
+    if (size < 14 || net_iov_to_buf(iov, iovcnt, 0, dst, 6) != 6 ||
+        !virtio_net_accept(n, dst)) {
+        return size;                 /* filtered: consumed */
+    }
+    virtqueue_get_avail_bytes(n->rx_vq, &in_bytes, NULL,
+                              size + n->hdr_len, 0);
+    if (in_bytes < size + n->hdr_len) {
+        /* Not enough room yet: wait for the driver's next buffers. */
+        virtio_queue_set_notification(n->rx_vq, 1);
+        return 0;
+    }
+    while ((done < size || count == 0) && count < VIRTQUEUE_MAX_SIZE) {
+        VirtQueueElement *e = virtqueue_pop(n->rx_vq, sizeof(*e));
+        size_t off = 0, room, len;
+
+        if (!e) {
+            break;
+        }
+        if (e->in_num < 1) {
+            virtio_error(vdev, "virtio-net receive queue contains no in "
+                         "buffers");
+            g_free(e);
+            break;
+        }
+        room = iov_size(e->in_sg, e->in_num);
+        if (count == 0) {
+            off = n->hdr_len;        /* the header, written last */
+            if (room < off) {
+                virtio_error(vdev, "virtio-net header not in first "
+                             "element");
+                g_free(e);
+                break;
+            }
+        }
+        len = MIN(room - off, size - done);
+        {
+            uint8_t buf[2048];
+            size_t copied = 0;
+
+            while (copied < len) {
+                size_t chunk = MIN(sizeof(buf), len - copied);
+
+                net_iov_to_buf(iov, iovcnt, done + copied, buf, chunk);
+                iov_from_buf(e->in_sg, e->in_num, off + copied, buf, chunk);
+                copied += chunk;
+            }
+        }
+        done += len;
+        lens[count] = off + len;
+        elems[count++] = e;
+        if (!mrg) {
+            break;                   /* one buffer per packet */
+        }
+    }
+    if (count == 0) {
+        return 0;
+    }
+    /* num_buffers for mergeable buffers (or VERSION_1), little endian. */
+    hdr[10] = count;
+    hdr[11] = count >> 8;
+    iov_from_buf(elems[0]->in_sg, elems[0]->in_num, 0, hdr, n->hdr_len);
+    for (unsigned i = 0; i < count; i++) {
+        virtqueue_fill(n->rx_vq, elems[i], lens[i], i);
+        g_free(elems[i]);
+    }
+    virtqueue_flush(n->rx_vq, count);
+    virtio_notify(vdev, n->rx_vq);
+    return size;
+}
+
+static void virtio_net_handle_rx(VirtIODevice *vdev, VirtQueue *vq)
+{
+    VirtIONet *n = VIRTIO_NET(vdev);
+
+    /* New buffers: deliver what waited for them. */
+    virtio_queue_set_notification(vq, 0);
+    qemu_flush_queued_packets(qemu_get_queue(n->nic));
+}
+
+/* ---- transmit ---- */
+
+static void virtio_net_flush_tx(VirtIONet *n);
+static gboolean virtio_net_tx_bh(gpointer opaque);
+
+static void virtio_net_tx_complete(NetClientState *nc, ssize_t len)
+{
+    VirtIONet *n = qemu_get_nic_opaque(nc);
+
+    n->tx_waiting = false;
+    if (!n->tx_bh) {
+        n->tx_bh = g_idle_add(virtio_net_tx_bh, n);
+    }
+}
+
+static void virtio_net_flush_tx(VirtIONet *n)
+{
+    VirtIODevice *vdev = VIRTIO_DEVICE(n);
+    NetClientState *nc = qemu_get_queue(n->nic);
+    bool pushed = false;
+
+    if (!(vdev->status & VIRTIO_CONFIG_S_DRIVER_OK) || n->tx_waiting) {
+        return;
+    }
+    for (int burst = 0; burst < TX_BURST; burst++) {
+        VirtQueueElement *e = virtqueue_pop(n->tx_vq, sizeof(*e));
+        struct iovec sg[VIRTQUEUE_MAX_SIZE];
+        unsigned cnt = 0;
+        size_t skip = n->hdr_len;
+        ssize_t ret;
+
+        if (!e) {
+            break;
+        }
+        /* Drop the virtio net header from the front of the chain. */
+        for (unsigned i = 0; i < e->out_num; i++) {
+            size_t l = e->out_sg[i].iov_len;
+
+            if (skip >= l) {
+                skip -= l;
+                continue;
+            }
+            sg[cnt].iov_base = (uint8_t *)e->out_sg[i].iov_base + skip;
+            sg[cnt++].iov_len = l - skip;
+            skip = 0;
+        }
+        if (skip) {
+            virtio_error(vdev, "virtio-net header incorrect");
+            g_free(e);
+            break;
+        }
+        ret = qemu_sendv_packet_async(nc, sg, cnt, virtio_net_tx_complete);
+        if (ret == 0) {
+            /* Queued at a busy peer: resume from its callback. */
+            virtqueue_push(n->tx_vq, e, 0);
+            g_free(e);
+            n->tx_waiting = true;
+            pushed = true;
+            break;
+        }
+        virtqueue_push(n->tx_vq, e, 0);
+        g_free(e);
+        pushed = true;
+    }
+    if (pushed) {
+        virtio_notify(vdev, n->tx_vq);
+    }
+}
+
+/*
+ * Transmit from the main loop, as QEMU's tx=bh: the kick only schedules
+ * the flush and turns further kicks off, so the guest queues a batch
+ * while the previous one is sent (and the vCPU returns at once).
+ */
+static gboolean virtio_net_tx_bh(gpointer opaque)
+{
+    VirtIONet *n = opaque;
+
+    n->tx_bh = 0;
+    virtio_net_flush_tx(n);
+    if (n->tx_waiting) {
+        return G_SOURCE_REMOVE;      /* the sent callback resumes */
+    }
+    virtio_queue_set_notification(n->tx_vq, 1);
+    /* Chains added before notifications came back on. */
+    if (!virtio_queue_empty(n->tx_vq)) {
+        virtio_queue_set_notification(n->tx_vq, 0);
+        n->tx_bh = g_idle_add(virtio_net_tx_bh, n);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+static void virtio_net_handle_tx(VirtIODevice *vdev, VirtQueue *vq)
+{
+    VirtIONet *n = VIRTIO_NET(vdev);
+
+    if (!n->tx_bh) {
+        virtio_queue_set_notification(vq, 0);
+        n->tx_bh = g_idle_add(virtio_net_tx_bh, n);
+    }
+}
+
+/* ---- control queue ---- */
+
+static uint8_t ctrl_rx(VirtIONet *n, uint8_t cmd, const uint8_t *data,
+                       size_t len)
+{
+    bool on;
+    bool *flags[] = {
+        [VIRTIO_NET_CTRL_RX_PROMISC] = &n->promisc,
+        [VIRTIO_NET_CTRL_RX_ALLMULTI] = &n->allmulti,
+        [VIRTIO_NET_CTRL_RX_ALLUNI] = &n->alluni,
+        [VIRTIO_NET_CTRL_RX_NOMULTI] = &n->nomulti,
+        [VIRTIO_NET_CTRL_RX_NOUNI] = &n->nouni,
+        [VIRTIO_NET_CTRL_RX_NOBCAST] = &n->nobcast,
+    };
+
+    if (len < 1 || cmd >= ARRAY_SIZE(flags)) {
+        return VIRTIO_NET_ERR;
+    }
+    on = data[0];
+    *flags[cmd] = on;
+    virtio_net_filter_changed(n);
+    return VIRTIO_NET_OK;
+}
+
+/* One MAC table of MAC_TABLE_SET: le32 entries then the addresses. */
+static bool read_mac_table(VirtIONet *n, const uint8_t **p, size_t *left,
+                           bool multi)
+{
+    uint32_t entries;
+
+    if (*left < 4) {
+        return false;
+    }
+    entries = (*p)[0] | (*p)[1] << 8 | (*p)[2] << 16 | (uint32_t)(*p)[3] << 24;
+    *p += 4;
+    *left -= 4;
+    if (entries > *left / 6) {
+        return false;
+    }
+    if (n->mac_table.in_use + entries <= MAC_TABLE_ENTRIES) {
+        memcpy(n->mac_table.macs[n->mac_table.in_use], *p, entries * 6);
+        n->mac_table.in_use += entries;
+    } else if (multi) {
+        n->mac_table.multi_overflow = true;
+    } else {
+        n->mac_table.uni_overflow = true;
+    }
+    *p += entries * 6;
+    *left -= entries * 6;
+    return true;
+}
+
+static uint8_t ctrl_mac(VirtIONet *n, uint8_t cmd, const uint8_t *data,
+                        size_t len)
+{
+    if (cmd == VIRTIO_NET_CTRL_MAC_ADDR_SET) {
+        if (len != 6) {
+            return VIRTIO_NET_ERR;
+        }
+        memcpy(n->mac, data, 6);
+        qemu_format_nic_info_str(qemu_get_queue(n->nic), n->mac);
+        virtio_net_filter_changed(n);
+        return VIRTIO_NET_OK;
+    }
+    if (cmd == VIRTIO_NET_CTRL_MAC_TABLE_SET) {
+        memset(&n->mac_table, 0, sizeof(n->mac_table));
+        if (!read_mac_table(n, &data, &len, false)) {
+            return VIRTIO_NET_ERR;
+        }
+        n->mac_table.first_multi = n->mac_table.in_use;
+        if (!read_mac_table(n, &data, &len, true) || len) {
+            return VIRTIO_NET_ERR;
+        }
+        virtio_net_filter_changed(n);
+        return VIRTIO_NET_OK;
+    }
+    return VIRTIO_NET_ERR;
+}
+
+static void virtio_net_handle_ctrl(VirtIODevice *vdev, VirtQueue *vq)
+{
+    VirtIONet *n = VIRTIO_NET(vdev);
+    VirtQueueElement *e;
+
+    while ((e = virtqueue_pop(vq, sizeof(*e)))) {
+        size_t len = iov_size(e->out_sg, e->out_num);
+        g_autofree uint8_t *buf = NULL;
+        uint8_t status = VIRTIO_NET_ERR;
+
+        if (len < 2 || len > 4096 || iov_size(e->in_sg, e->in_num) < 1) {
+            virtio_error(vdev, "virtio-net ctrl missing headers");
+            g_free(e);
+            break;
+        }
+        buf = g_malloc(len);
+        iov_to_buf(e->out_sg, e->out_num, 0, buf, len);
+        if (buf[0] == VIRTIO_NET_CTRL_RX) {
+            status = ctrl_rx(n, buf[1], buf + 2, len - 2);
+        } else if (buf[0] == VIRTIO_NET_CTRL_MAC) {
+            status = ctrl_mac(n, buf[1], buf + 2, len - 2);
+        }
+        iov_from_buf(e->in_sg, e->in_num, 0, &status, 1);
+        virtqueue_push(vq, e, 1);
+        g_free(e);
+        virtio_notify(vdev, vq);
+    }
+}
+
+/* ---- query-rx-filter ---- */
+
+static char *mac_str(const uint8_t *m)
+{
+    return g_strdup_printf("%02x:%02x:%02x:%02x:%02x:%02x",
+                           m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+static strList *mac_list(VirtIONet *n, int from, int to)
+{
+    strList *head = NULL;
+
+    /* QEMU lists them newest first. */
+    for (int i = from; i < to; i++) {
+        strList *e = g_new0(strList, 1);
+
+        e->value = mac_str(n->mac_table.macs[i]);
+        e->next = head;
+        head = e;
+    }
+    return head;
+}
+
+static RxFilterInfo *virtio_net_query_rx_filter(NetClientState *nc)
+{
+    VirtIONet *n = qemu_get_nic_opaque(nc);
+    RxFilterInfo *info = g_new0(RxFilterInfo, 1);
+
+    info->name = g_strdup(nc->name);
+    info->promiscuous = n->promisc;
+    info->unicast = n->nouni ? RX_STATE_NONE
+                    : n->alluni ? RX_STATE_ALL : RX_STATE_NORMAL;
+    info->multicast = n->nomulti ? RX_STATE_NONE
+                      : n->allmulti ? RX_STATE_ALL : RX_STATE_NORMAL;
+    /* As QEMU 7.2 reports it (the field carries nobcast). */
+    info->broadcast_allowed = n->nobcast;
+    info->multicast_overflow = n->mac_table.multi_overflow;
+    info->unicast_overflow = n->mac_table.uni_overflow;
+    info->main_mac = mac_str(n->mac);
+    info->unicast_table = mac_list(n, 0, n->mac_table.first_multi);
+    info->multicast_table = mac_list(n, n->mac_table.first_multi,
+                                     n->mac_table.in_use);
+    /* No VLAN filtering: every VLAN passes, listed as QEMU does. */
+    info->vlan = RX_STATE_ALL;
+    for (int v = 0; v < 4096; v++) {
+        intList *e = g_new0(intList, 1);
+
+        e->value = v;
+        e->next = info->vlan_table;
+        info->vlan_table = e;
+    }
+    nc->rxfilter_notify_enabled = true;
+    return info;
+}
+
+/* ---- device ---- */
+
+static uint64_t virtio_net_get_features(VirtIODevice *vdev, uint64_t f,
+                                        Error **errp)
+{
+    VirtIONet *n = VIRTIO_NET(vdev);
+
+    virtio_add_feature(&f, VIRTIO_NET_F_MAC);
+    virtio_add_feature(&f, VIRTIO_NET_F_STATUS);
+    virtio_add_feature(&f, VIRTIO_NET_F_CTRL_VQ);
+    virtio_add_feature(&f, VIRTIO_NET_F_CTRL_RX);
+    virtio_add_feature(&f, VIRTIO_NET_F_CTRL_MAC_ADDR);
+    if (n->mrg_rxbuf_prop) {
+        virtio_add_feature(&f, VIRTIO_NET_F_MRG_RXBUF);
+    }
+    return f;
+}
+
+static void virtio_net_set_features(VirtIODevice *vdev, uint64_t val)
+{
+    VirtIONet *n = VIRTIO_NET(vdev);
+
+    n->hdr_len = (virtio_has_feature(val, VIRTIO_NET_F_MRG_RXBUF) ||
+                  virtio_has_feature(val, VIRTIO_F_VERSION_1))
+                 ? VIRTIO_NET_HDR_MRG_LEN : VIRTIO_NET_HDR_LEN;
+}
+
+static void virtio_net_set_status(VirtIODevice *vdev, uint8_t val)
+{
+    VirtIONet *n = VIRTIO_NET(vdev);
+
+    if (val & VIRTIO_CONFIG_S_DRIVER_OK) {
+        qemu_flush_queued_packets(qemu_get_queue(n->nic));
+        virtio_net_flush_tx(n);
+    }
+}
+
+static void virtio_net_reset(VirtIODevice *vdev)
+{
+    VirtIONet *n = VIRTIO_NET(vdev);
+
+    /* QEMU's power-on rx mode: promiscuous until the driver says. */
+    n->promisc = true;
+    n->allmulti = n->alluni = n->nomulti = n->nouni = n->nobcast = false;
+    memset(&n->mac_table, 0, sizeof(n->mac_table));
+    memcpy(n->mac, n->conf.macaddr.a, 6);
+    n->hdr_len = VIRTIO_NET_HDR_LEN;
+    n->tx_waiting = false;
+    if (n->tx_bh) {
+        g_source_remove(n->tx_bh);
+        n->tx_bh = 0;
+    }
+    if (n->tx_vq) {
+        virtio_queue_set_notification(n->tx_vq, 1);
+    }
+    if (n->nic) {
+        qemu_format_nic_info_str(qemu_get_queue(n->nic), n->mac);
+        qemu_purge_queued_packets(qemu_get_queue(n->nic));
+    }
+}
+
+static const NetClientInfo virtio_net_info = {
+    .type = NET_CLIENT_DRIVER_NIC,
+    .size = sizeof(NICState),
+    .receive_iov = virtio_net_receive_iov,
+    .can_receive = virtio_net_can_receive,
+    .link_status_changed = virtio_net_set_link_status,
+    .query_rx_filter = virtio_net_query_rx_filter,
+};
+
+static void virtio_net_realize(DeviceState *dev, Error **errp)
+{
+    VirtIONet *n = VIRTIO_NET(dev);
+    VirtIODevice *vdev = VIRTIO_DEVICE(dev);
+    DeviceState *proxy = virtio_net_proxy(n);
+    const char *model = object_get_typename(OBJECT(proxy));
+
+    if (!qemu_nic_conf_resolve(&n->conf, model, errp)) {
+        return;
+    }
+    vdev->name = "virtio-net";
+    virtio_init(vdev, VIRTIO_ID_NET, VIRTIO_NET_CONFIG_SIZE);
+    n->rx_vq = virtio_add_queue(vdev, VIRTIO_NET_QUEUE_SIZE,
+                                virtio_net_handle_rx);
+    n->tx_vq = virtio_add_queue(vdev, VIRTIO_NET_QUEUE_SIZE,
+                                virtio_net_handle_tx);
+    n->ctrl_vq = virtio_add_queue(vdev, 64, virtio_net_handle_ctrl);
+    n->nic = qemu_new_nic(&virtio_net_info, &n->conf, model, proxy->id, n);
+    n->status = qemu_get_queue(n->nic)->link_down ? 0 : VIRTIO_NET_S_LINK_UP;
+    virtio_net_reset(vdev);
+}
+
+static void virtio_net_unrealize(DeviceState *dev)
+{
+    VirtIONet *n = VIRTIO_NET(dev);
+    VirtIODevice *vdev = VIRTIO_DEVICE(dev);
+
+    if (n->tx_bh) {
+        g_source_remove(n->tx_bh);
+        n->tx_bh = 0;
+    }
+    qemu_del_nic(n->nic);
+    n->nic = NULL;
+    virtio_del_queue(vdev, 2);
+    virtio_del_queue(vdev, 1);
+    virtio_del_queue(vdev, 0);
+    virtio_cleanup(vdev);
+}
+
+static const Property virtio_net_properties[] = {
+    DEFINE_NIC_PROPERTIES(VirtIONet, conf),
+    DEFINE_PROP_BOOL("mrg_rxbuf", VirtIONet, mrg_rxbuf_prop, true),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static void virtio_net_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    VirtioDeviceClass *vdc = VIRTIO_DEVICE_CLASS(klass);
+
+    vdc->realize = virtio_net_realize;
+    vdc->unrealize = virtio_net_unrealize;
+    vdc->get_features = virtio_net_get_features;
+    vdc->set_features = virtio_net_set_features;
+    vdc->get_config = virtio_net_get_config;
+    vdc->set_config = virtio_net_set_config;
+    vdc->set_status = virtio_net_set_status;
+    vdc->reset = virtio_net_reset;
+    set_bit_category(dc, DEVICE_CATEGORY_NETWORK);
+    device_class_set_props(dc, virtio_net_properties);
+}
+
+static const TypeInfo virtio_net_type_info = {
+    .name = TYPE_VIRTIO_NET,
+    .parent = TYPE_VIRTIO_DEVICE,
+    .instance_size = sizeof(VirtIONet),
+    .class_init = virtio_net_class_init,
+};
+
+static void virtio_net_pci_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    PCIDeviceClass *pc = PCI_DEVICE_CLASS(klass);
+
+    pc->class_id = 0x0200;           /* Ethernet controller */
+    set_bit_category(dc, DEVICE_CATEGORY_NETWORK);
+}
+
+static void virtio_net_pci_instance_init(Object *obj)
+{
+    /* rx, tx, ctrl and config: QEMU's default of 3 vectors. */
+    ((VirtIOPCIProxy *)obj)->nvectors = 3;
+}
+
+static const VirtioPCIDeviceTypeInfo virtio_net_pci_info = {
+    .generic_name = "virtio-net-pci",
+    .vdev_type = TYPE_VIRTIO_NET,
+    .class_init = virtio_net_pci_class_init,
+    .instance_init = virtio_net_pci_instance_init,
+};
+
+static void virtio_net_register_types(void)
+{
+    type_register_static(&virtio_net_type_info);
+    virtio_pci_types_register(&virtio_net_pci_info);
+}
+
+type_init(virtio_net_register_types)

@@ -1,0 +1,548 @@
+#!/usr/bin/env python3
+"""Networking of kemu-system-x86_64.
+
+    test_net.py KEMU_BINARY host          (suite functional: no guest)
+    test_net.py KEMU_BINARY tap           (suite functional: root, netns)
+    test_net.py KEMU_BINARY GUEST_BUILDER linux MODEL   (suite linux)
+
+host: -netdev/-nic/-net errors as QEMU 7.2 prints them, "info network",
+set_link, hostfwd_add/hostfwd_remove and netdev_add/del over
+human-monitor-command (also run on Debian's qemu-system-x86_64 when it is
+installed, and the texts compared), a hostfwd port accepting connections.
+tap: a tap netdev in a network namespace the test creates, its script=
+run with the interface name, traffic from the host reaching the tap fd.
+linux: a Linux guest with NIC MODEL (e1000, virtio-net-pci) gets
+10.0.2.15 by DHCP, fetches a file from an HTTP server on the host through
+the slirp gateway (sha256 compared), serves a page the host fetches
+through hostfwd, sees carrier 0 after set_link off, and moves 16 MiB
+through busybox nc intact.
+"""
+import hashlib
+import http.server
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+SKIP = 77
+QEMU = shutil.which('qemu-system-x86_64')
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(('127.0.0.1', 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class QMP:
+    """A QMP connection to a started process."""
+
+    def __init__(self, path, timeout=15):
+        end = time.monotonic() + timeout
+        while True:
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                self.sock.connect(path)
+                break
+            except OSError:
+                self.sock.close()
+                if time.monotonic() > end:
+                    raise
+                time.sleep(0.1)
+        self.sock.settimeout(timeout)
+        self.f = self.sock.makefile('rw', encoding='utf-8', newline='\n')
+        self.events = []
+        json.loads(self.f.readline())
+        self.execute('qmp_capabilities')
+
+    def execute(self, cmd, **args):
+        msg = {'execute': cmd}
+        if args:
+            msg['arguments'] = args
+        self.f.write(json.dumps(msg) + '\n')
+        self.f.flush()
+        while True:
+            reply = json.loads(self.f.readline())
+            if 'event' in reply:
+                self.events.append(reply)
+                continue
+            return reply
+
+    def hmp(self, line):
+        reply = self.execute('human-monitor-command', **{'command-line': line})
+        return reply.get('return', reply)
+
+    def close(self):
+        self.sock.close()
+
+
+class VM:
+    """An emulator process (kemu or QEMU) with QMP on a unix socket."""
+
+    def __init__(self, binary, args, tmp, name='vm'):
+        self.qmp_path = os.path.join(tmp, name + '.qmp')
+        cmd = [binary, '-accel', 'tcg', '-display', 'none', '-nodefaults',
+               '-qmp', 'unix:%s,server=on,wait=off' % self.qmp_path] + args
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self.qmp = QMP(self.qmp_path)
+
+    def stop(self):
+        try:
+            self.qmp.execute('quit')
+        except OSError:
+            pass
+        self.qmp.close()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        return self.proc.stdout.read().decode('utf-8', 'replace')
+
+
+failures = []
+
+
+def check(cond, what):
+    print(('ok: ' if cond else 'FAIL: ') + what, flush=True)
+    if not cond:
+        failures.append(what)
+
+
+def check_eq(got, want, what):
+    check(got == want, what if got == want else
+          '%s\n  got:  %r\n  want: %r' % (what, got, want))
+
+
+def run_cli(binary, args):
+    p = subprocess.run([binary, '-accel', 'tcg', '-display', 'none', '-S',
+                        '-nodefaults'] + args,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=20)
+    return p.returncode, p.stdout.decode().replace('kemu-system-x86_64',
+                                                   'qemu-system-x86_64')
+
+
+CLI_ERRORS = [
+    (['-netdev', 'user'], "-netdev user: Parameter 'id' is missing"),
+    (['-netdev', 'foo,id=x'],
+     "-netdev foo,id=x: Parameter 'type' does not accept value 'foo'"),
+    (['-netdev', 'user,id=n0,foo=1'],
+     "-netdev user,id=n0,foo=1: Invalid parameter 'foo'"),
+    (['-netdev', 'user,id=n0', '-netdev', 'user,id=n0'],
+     "-netdev user,id=n0: Duplicate ID 'n0' for netdev"),
+    (['-netdev', 'user,id=1a'],
+     "-netdev user,id=1a: Parameter 'id' expects an identifier\n"
+     "Identifiers consist of letters, digits, '-', '.', '_', starting with "
+     "a letter."),
+    (['-nic', 'foo'], "-nic foo: Parameter 'type' does not accept value "
+     "'foo'"),
+    (['-net', 'nic,macaddr=zz'],
+     "-net nic,macaddr=zz: invalid syntax for ethernet address"),
+    (['-netdev', 'user,id=n0,hostfwd=tcp::abc-:22'],
+     "-netdev user,id=n0,hostfwd=tcp::abc-:22: Invalid host forwarding "
+     "rule 'tcp::abc-:22' (Bad host port)"),
+    (['-netdev', 'user,id=n0,net=10.0.3.0/33'],
+     "-netdev user,id=n0,net=10.0.3.0/33: Invalid netmask provided (must "
+     "be in range 4-32)"),
+    (['-netdev', 'user,id=n0,ipv6=off,ipv4=off'],
+     "-netdev user,id=n0,ipv6=off,ipv4=off: IPv4 and IPv6 disabled"),
+    (['-netdev', 'user,id=n0,restrict=maybe'],
+     "-netdev user,id=n0,restrict=maybe: Parameter 'restrict' expects "
+     "'on' or 'off'"),
+    (['-netdev', 'hubport,id=h0'],
+     "-netdev hubport,id=h0: Parameter 'hubid' is missing"),
+]
+
+# One HMP session; each command's output as QEMU 7.2 prints it.
+HMP_SESSION = [
+    'info network',
+    'hostfwd_add tcp:127.0.0.1:{port}-:22',
+    'hostfwd_add n1 tcp::{port2}-:80',
+    'hostfwd_add n1 tcp::{port2}-:80',
+    'hostfwd_remove n1 tcp::{port2}',
+    'hostfwd_remove n1 tcp::{port2}',
+    'hostfwd_remove n1 bad',
+    'hostfwd_add bad',
+    'hostfwd_add n0 udp:1.2.3.999:5-:4',
+    'hostfwd_add n0 tcp::5-1.2.3:4',
+    'hostfwd_add xx tcp::6000-:22',
+    'hostfwd_add h0 tcp::6000-:22',
+    'set_link foo off',
+    'set_link n0 off',
+    'info network',
+    'netdev_add user,id=n2,net=10.9.0.0/16',
+    'info network',
+    'netdev_del n2',
+    'netdev_del n2',
+    'info network',
+]
+HMP_ARGS = ['-netdev', 'user,id=n0,hostfwd=tcp:127.0.0.1:{fwd}-:22',
+            '-netdev', 'user,id=n1,net=192.168.76.0/24,restrict=on',
+            '-netdev', 'hubport,id=h0,hubid=3',
+            '-net', 'user', '-S']
+
+
+def hmp_session(binary, tmp, name, ports):
+    args = [a.format(**ports) for a in HMP_ARGS]
+    vm = VM(binary, args, tmp, name)
+    out = []
+    # QMP query-rx-filter: no NIC here, so only the error texts.
+    for qargs in ({}, {'name': 'n0'}, {'name': 'zz'}):
+        r = vm.qmp.execute('query-rx-filter', **qargs)
+        out.append(('query-rx-filter %r' % qargs,
+                    json.dumps(r.get('return', r.get('error')))))
+    try:
+        for line in HMP_SESSION:
+            out.append((line, vm.qmp.hmp(line.format(**ports))))
+        # The hostfwd from the command line listens on the host.
+        s = socket.create_connection(('127.0.0.1', ports['fwd']), 5)
+        s.close()
+        connected = True
+    except OSError:
+        connected = False
+    vm.stop()
+    return out, connected
+
+
+NIC_ARGS = ['-net', 'nic,model=virtio', '-net', 'user', '-net', 'nic',
+            '-netdev', 'user,id=n9', '-device', 'virtio-net-pci,netdev=n9,id=vn',
+            '-S']
+
+
+def nic_session(binary, tmp, name):
+    """NICs without a guest: names, MACs, hub layout, rx filters."""
+    vm = VM(binary, NIC_ARGS, tmp, name)
+    out = [('info network', vm.qmp.hmp('info network'))]
+    for qargs in ({'name': 'vn'}, {'name': 'e1000.0'}):
+        r = vm.qmp.execute('query-rx-filter', **qargs)
+        out.append(('query-rx-filter %r' % qargs,
+                    json.dumps(r.get('return', r.get('error')),
+                               sort_keys=True)))
+    vm.qmp.execute('set_link', name='vn', up=False)
+    out.append(('info network after set_link', vm.qmp.hmp('info network')))
+    vm.stop()
+    return out
+
+
+def normalize_ids(text):
+    """Generated ids carry two random digits: #net1XX -> #net1NN."""
+    import re
+    return re.sub(r'#net(\d+)\d\d', r'#net\1NN', text)
+
+
+def scenario_host(kemu):
+    for args, want in CLI_ERRORS:
+        rc, out = run_cli(kemu, args)
+        check(rc == 1 and out.strip() == 'qemu-system-x86_64: ' + want,
+              'error for %s (rc %d: %s)' % (' '.join(args), rc, out.strip()))
+
+    rc, out = run_cli(kemu, ['-netdev', 'help'])
+    lines = out.splitlines()
+    check(rc == 0 and lines[0] == 'Available netdev backend types:' and
+          {'user', 'tap', 'hubport'} <= set(lines[1:]),
+          '-netdev help lists user, tap and hubport')
+
+    with tempfile.TemporaryDirectory(prefix='kemu-net-') as tmp:
+        ports = {'fwd': free_port(), 'port': free_port(),
+                 'port2': free_port()}
+        got, connected = hmp_session(kemu, tmp, 'kemu', ports)
+        check(connected, 'hostfwd from -netdev accepts connections')
+        for line, text in got:
+            print('(qemu) %s\n%s' % (line, text), end='')
+        info = normalize_ids([t for l, t in got if l == 'info network'][0])
+        check_eq(info,
+                 'hub 0\r\n'
+                 ' \\ hub0port0: #net0NN: index=0,type=user,'
+                 'net=10.0.2.0,restrict=off\r\n'
+                 'hub 3\r\n'
+                 ' \\ h0\r\n'
+                 'n0: index=0,type=user,net=10.0.2.0,restrict=off\r\n'
+                 'n1: index=0,type=user,net=192.168.76.0,restrict=on\r\n',
+                 'info network text')
+        if QEMU:
+            qports = {k: free_port() for k in ports}
+            ref, _ = hmp_session(QEMU, tmp, 'qemu', qports)
+            for (line, a), (_, b) in zip(got, ref):
+                check_eq(anonymize(a, ports), anonymize(b, qports),
+                         'same as QEMU: ' + line)
+        else:
+            print('note: qemu-system-x86_64 not installed, no comparison')
+        got = nic_session(kemu, tmp, 'kemu-nic')
+        print(got[0][1], end='')
+        check('virtio-net-pci.0: index=0,type=nic,model=virtio-net-pci,'
+              'macaddr=52:54:00:12:34:56' in got[0][1],
+              '-net nic,model=virtio is virtio-net-pci with the first MAC')
+        if QEMU:
+            ref = nic_session(QEMU, tmp, 'qemu-nic')
+            for (line, a), (_, b) in zip(got, ref):
+                check_eq(normalize_ids(a), normalize_ids(b),
+                         'same as QEMU: ' + line)
+
+
+def anonymize(text, ports):
+    for name, port in ports.items():
+        text = text.replace(str(port), '{%s}' % name)
+    return normalize_ids(text)
+
+
+TAP_SCRIPT = """#!/bin/sh
+echo "$0 $1" >> {log}
+ip link set "$1" up
+ip addr add 10.0.2.100/24 dev "$1"
+"""
+
+
+def netns_run(ns, args, **kw):
+    return subprocess.run(['ip', 'netns', 'exec', ns] + args, **kw)
+
+
+def scenario_tap(kemu):
+    """tap + hub + user: the namespace's kernel reaches slirp's gateway."""
+    if os.geteuid() != 0 or not shutil.which('ip') or \
+            not os.path.exists('/dev/net/tun'):
+        print('SKIP: needs root, ip(8) and /dev/net/tun')
+        return SKIP
+    ns = 'kemu-net-%d' % os.getpid()
+    if subprocess.run(['ip', 'netns', 'add', ns]).returncode != 0:
+        print('SKIP: cannot create a network namespace')
+        return SKIP
+    try:
+        with tempfile.TemporaryDirectory(prefix='kemu-tap-') as tmp:
+            return tap_in_netns(kemu, ns, tmp)
+    finally:
+        subprocess.run(['ip', 'netns', 'del', ns])
+
+
+def tap_in_netns(kemu, ns, tmp):
+    log = os.path.join(tmp, 'script.log')
+    up, down = os.path.join(tmp, 'ifup'), os.path.join(tmp, 'ifdown')
+    with open(up, 'w') as f:
+        f.write(TAP_SCRIPT.format(log=log))
+    with open(down, 'w') as f:
+        f.write('#!/bin/sh\necho "$0 $1" >> %s\n' % log)
+    os.chmod(up, 0o755)
+    os.chmod(down, 0o755)
+    netns_run(ns, ['ip', 'link', 'set', 'lo', 'up'], check=True)
+    # A host service in the namespace, reached as 10.0.2.2 through slirp.
+    srv = socket.socket()
+    payload = os.urandom(300000)
+    qmp_path = os.path.join(tmp, 'q.sock')
+    server = subprocess.Popen(
+        ['ip', 'netns', 'exec', ns, sys.executable, '-c',
+         'import socket,sys\n'
+         's=socket.socket(); s.setsockopt(socket.SOL_SOCKET,'
+         'socket.SO_REUSEADDR,1); s.bind(("127.0.0.1",4444)); s.listen(1)\n'
+         'print("ready", flush=True)\n'
+         'c,_=s.accept(); c.sendall(open(sys.argv[1],"rb").read());'
+         'c.close()\n', os.path.join(tmp, 'payload')],
+        stdout=subprocess.PIPE)
+    srv.close()
+    with open(os.path.join(tmp, 'payload'), 'wb') as f:
+        f.write(payload)
+    server.stdout.readline()
+    args = ['-accel', 'tcg', '-display', 'none', '-nodefaults', '-S',
+            '-qmp', 'unix:%s,server=on,wait=off' % qmp_path,
+            '-netdev', 'tap,id=t0,ifname=ktap0,script=%s,downscript=%s'
+            % (up, down),
+            '-netdev', 'user,id=u0',
+            '-netdev', 'hubport,id=p0,hubid=0,netdev=t0',
+            '-netdev', 'hubport,id=p1,hubid=0,netdev=u0']
+    kemu_proc = subprocess.Popen(['ip', 'netns', 'exec', ns, kemu] + args,
+                                 stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT)
+    qmp = QMP(qmp_path)
+    info = qmp.hmp('info network')
+    print(info, end='')
+    check('t0: index=0,type=tap,ifname=ktap0,script=%s,downscript=%s'
+          % (up, down) in info, 'info network shows the tap')
+    with open(log) as f:
+        check(f.read() == '%s ktap0\n' % up, 'script ran with the ifname')
+    got = netns_run(ns, [sys.executable, '-c',
+                         'import socket,sys\n'
+                         's=socket.create_connection(("10.0.2.2",4444),20)\n'
+                         'd=b""\n'
+                         'while True:\n'
+                         '    b=s.recv(65536)\n'
+                         '    if not b: break\n'
+                         '    d+=b\n'
+                         'sys.stdout.buffer.write(d)\n'],
+                    stdout=subprocess.PIPE, timeout=60).stdout
+    check(hashlib.sha256(got).hexdigest() ==
+          hashlib.sha256(payload).hexdigest(),
+          'tap -> hub -> slirp -> host socket: %d of %d bytes intact'
+          % (len(got), len(payload)))
+    qmp.execute('quit')
+    qmp.close()
+    kemu_proc.wait(10)
+    server.kill()
+    with open(log) as f:
+        check(f.read().endswith('%s ktap0\n' % down),
+              'downscript ran at exit')
+    return 0
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, fmt, *args):
+        pass
+
+
+def start_http(directory):
+    handler = lambda *a, **kw: QuietHandler(*a, directory=directory, **kw)
+    httpd = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+def start_sink():
+    """A TCP listener on 127.0.0.1 hashing what one client sends."""
+    srv = socket.socket()
+    srv.bind(('127.0.0.1', 0))
+    srv.listen(1)
+    result = {}
+
+    def run():
+        conn, _ = srv.accept()
+        h = hashlib.sha256()
+        n = 0
+        while True:
+            b = conn.recv(1 << 16)
+            if not b:
+                break
+            h.update(b)
+            n += len(b)
+        result['sha'] = h.hexdigest()
+        result['bytes'] = n
+        conn.close()
+        srv.close()
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    return srv.getsockname()[1], t, result
+
+
+def field(line, i):
+    return line.split()[i] if line and len(line.split()) > i else None
+
+
+def scenario_linux(kemu, builder, model):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from test_linux import Guest, build_guest
+
+    guest_dir = build_guest(builder)
+    with tempfile.TemporaryDirectory(prefix='kemu-netg-') as tmp:
+        small, big = os.urandom(100000), os.urandom(16 << 20)
+        for name, data in (('small', small), ('big', big)):
+            with open(os.path.join(tmp, name), 'wb') as f:
+                f.write(data)
+        httpd = start_http(tmp)
+        ncport, sink, sunk = start_sink()
+        fwd = free_port()
+        qmp_path = os.path.join(tmp, 'qmp.sock')
+        g = Guest(kemu, guest_dir,
+                  'kemu.test=net kemu.httpport=%d kemu.ncport=%d'
+                  % (httpd.server_address[1], ncport),
+                  ['-smp', '1', '-qmp', 'unix:%s,server=on,wait=off'
+                   % qmp_path, '-netdev',
+                   'user,id=n0,hostfwd=tcp:127.0.0.1:%d-:8080' % fwd,
+                   '-device', '%s,netdev=n0' % model])
+        try:
+            return linux_steps(g, QMP(qmp_path), fwd, small, big, sink,
+                               sunk, model)
+        finally:
+            g.kill()
+            httpd.shutdown()
+
+
+def linux_steps(g, qmp, fwd, small, big, sink, sunk, model):
+    line = g.wait_for('GUEST-NET-IP')
+    check(line is not None and 'inet 10.0.2.15/24' in line,
+          'DHCP gave 10.0.2.15: %s' % line)
+    if line is None:
+        print('\n'.join(g.output()[-40:]))
+        return 1
+    print(qmp.hmp('info network'), end='')
+    line = g.wait_for('GUEST-NET-ROUTE')
+    check(line is not None and 'default via 10.0.2.2' in line,
+          'default route through 10.0.2.2')
+    line = g.wait_for('GUEST-NET-SMALL')
+    check(field(line, 1) == hashlib.sha256(small).hexdigest(),
+          'wget from the host: 100000 bytes intact')
+    g.wait_for('GUEST-NET-HTTPD')
+    try:
+        with urllib.request.urlopen('http://127.0.0.1:%d/' % fwd,
+                                    timeout=30) as r:
+            page = r.read()
+    except OSError as e:
+        page = repr(e).encode()
+    check(page == b'hello from the guest\n',
+          'host fetched the guest page through hostfwd: %r' % page)
+    line = g.wait_for('GUEST-NET-CARRIER-WAIT')
+    check(field(line, 1) == '1', 'carrier 1 before set_link')
+    qmp.execute('set_link', name='n0', up=False)
+    line = g.wait_for('GUEST-NET-CARRIER', 60)
+    line = g.wait_for('GUEST-NET-CARRIER 0', 60) or line
+    check(line is not None and line.endswith('CARRIER 0'),
+          'set_link n0 off: guest sees carrier 0')
+    qmp.execute('set_link', name='n0', up=True)
+    line = g.wait_for('GUEST-NET-CARRIER 1', 60)
+    check(line is not None, 'set_link n0 on: carrier 1 again')
+    line = g.wait_for('GUEST-NET-BIG', 600)
+    check(field(line, 1) == hashlib.sha256(big).hexdigest(),
+          'host -> guest 16 MiB intact')
+    if line:
+        secs = float(field(line, 4)) - float(field(line, 3))
+        print('throughput host->guest (%s): %.1f MiB/s over %.2f s'
+              % (model, 16 / max(secs, 1e-3), secs))
+    up = g.wait_for('GUEST-NET-UP-SUM', 300)
+    done = g.wait_for('GUEST-NET-UP-DONE', 600)
+    sink.join(60)
+    check(up is not None and sunk.get('sha') == field(up, 1) and
+          sunk.get('bytes') == 16 << 20,
+          'guest -> host 16 MiB intact (%s bytes)' % sunk.get('bytes'))
+    if done:
+        secs = float(field(done, 2)) - float(field(done, 1))
+        print('throughput guest->host (%s): %.1f MiB/s over %.2f s'
+              % (model, 16 / max(secs, 1e-3), secs))
+    rc = g.wait_exit(60)
+    check(rc == 0, 'guest powered off (exit %r)' % rc)
+    if failures:
+        print('\n'.join(g.output()[-40:]))
+    return 0
+
+
+def main():
+    if len(sys.argv) < 3:
+        print(__doc__)
+        return 2
+    kemu, scenario = sys.argv[1], sys.argv[2]
+    if scenario == 'host':
+        scenario_host(kemu)
+    elif scenario == 'linux' or (len(sys.argv) == 5 and
+                                 sys.argv[3] == 'linux'):
+        scenario_linux(kemu, sys.argv[2], sys.argv[4])
+    elif scenario == 'tap':
+        if scenario_tap(kemu) == SKIP:
+            return SKIP
+    else:
+        print(__doc__)
+        return 2
+    if failures:
+        print('%d check(s) failed' % len(failures))
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,61 @@
+#!/bin/busybox sh
+# kemu.test=net: the NIC (e1000 or virtio-net) through user networking.
+# Ports come from the kernel command line (kemu.httpport=, kemu.ncport=);
+# each step prints a GUEST-NET-* line the host test waits for.
+httpport=
+ncport=
+for word in $(cat /proc/cmdline); do
+    case "$word" in
+    kemu.httpport=*) httpport=${word#kemu.httpport=} ;;
+    kemu.ncport=*) ncport=${word#kemu.ncport=} ;;
+    esac
+done
+modprobe e1000 2>/dev/null
+modprobe virtio_pci 2>/dev/null
+modprobe virtio_net 2>/dev/null
+for i in $(seq 50); do
+    [ -e /sys/class/net/eth0 ] && break
+    sleep 0.2
+done
+if [ ! -e /sys/class/net/eth0 ]; then
+    echo "GUEST-NET-NO-ETH0"
+    poweroff -f
+fi
+ip link set lo up
+ip link set eth0 up
+udhcpc -i eth0 -n -q -t 10 -T 1 -s /tests/udhcpc-script.sh >/dev/null 2>&1
+echo "GUEST-NET-IP $(ip -4 addr show eth0 | grep -o 'inet [0-9./]*')"
+echo "GUEST-NET-ROUTE $(ip route | grep default)"
+
+# host -> guest through the slirp gateway
+echo "GUEST-NET-SMALL $(wget -q -O - "http://10.0.2.2:$httpport/small" | sha256sum)"
+
+# guest service the host reaches through hostfwd
+mkdir -p /www
+echo "hello from the guest" > /www/index.html
+httpd -p 8080 -h /www
+echo "GUEST-NET-HTTPD"
+
+# set_link off / on: carrier as the driver reports it
+echo "GUEST-NET-CARRIER-WAIT $(cat /sys/class/net/eth0/carrier)"
+for want in 0 1; do
+    for i in $(seq 300); do
+        [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" = "$want" ] && break
+        sleep 0.1
+    done
+    echo "GUEST-NET-CARRIER $(cat /sys/class/net/eth0/carrier)"
+done
+
+# throughput both ways, bytes checked by the host
+read t0 x < /proc/uptime
+wget -q -O /tmp/big "http://10.0.2.2:$httpport/big"
+read t1 x < /proc/uptime
+echo "GUEST-NET-BIG $(sha256sum < /tmp/big) $t0 $t1"
+rm -f /tmp/big
+dd if=/dev/urandom of=/tmp/up bs=1M count=16 2>/dev/null
+echo "GUEST-NET-UP-SUM $(sha256sum < /tmp/up)"
+read t0 x < /proc/uptime
+nc 10.0.2.2 "$ncport" < /tmp/up
+read t1 x < /proc/uptime
+echo "GUEST-NET-UP-DONE $t0 $t1"
+poweroff -f
