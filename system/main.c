@@ -41,6 +41,13 @@ static void build_machine(const KemuConfig *cfg)
         }
     }
     startup_create_display(cfg);
+    if (mc->init_late) {
+        mc->init_late(ms, &err);
+        if (err) {
+            loc_set_none();
+            startup_fail(err);
+        }
+    }
     startup_create_devices(cfg);
     qdev_prop_check_globals();
     net_check_clients();

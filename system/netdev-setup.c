@@ -1,8 +1,7 @@
 /*
  * -netdev, -nic and -net at start-up, in QEMU's order (every -netdev, then
  * every -nic, then every -net), or QEMU's default "-net nic -net user"
- * when none was given (for now only with KEMU_DEFAULT_NET set, see
- * below).
+ * when none was given and -nodefaults was not.
  */
 #include "qemu/osdep.h"
 #include "qemu/error-report.h"
@@ -29,13 +28,7 @@ void startup_create_netdevs(const KemuConfig *cfg)
         }
     }
     loc_set_none();
-    /*
-     * QEMU's default "-net nic -net user" waits for the default VGA: QEMU
-     * puts the VGA at 00:02.0 and the NIC at 00:03.0, and a NIC alone
-     * would take slot 2 from the devices tests expect there.  Enable it by
-     * setting KEMU_DEFAULT_NET=1 until then.
-     */
-    if (!cfg->netdevs->len && !cfg->nodefaults && getenv("KEMU_DEFAULT_NET")) {
+    if (!cfg->netdevs->len && !cfg->nodefaults) {
         net_add_default_clients(object_class_by_name("e1000") != NULL);
     }
 }

@@ -592,13 +592,15 @@ static void pc_init(MachineState *ms, Error **errp)
     if (!pc_init_drives(pcms->pci_bus, errp)) {
         return;
     }
-    /* -nic and -net nic (e1000 unless a model is named), as QEMU's pc. */
-    if (!pc_init_nics("e1000", errp)) {
-        return;
-    }
     if (kernel && !pc_load_kernel(pcms, errp)) {
         return;
     }
+}
+
+/* After the default VGA (00:02.0): -nic and -net nic, e1000 unless named. */
+static void pc_init_late(MachineState *ms, Error **errp)
+{
+    pc_init_nics("e1000", errp);
 }
 
 /* After devices are reset: reset the CPUs, then (re)load a -kernel image. */
@@ -670,6 +672,7 @@ static void pc_machine_class_init(ObjectClass *klass, void *data)
     mc->default_cpu_type = "qemu64";
     mc->default_ram_id = "pc.ram";
     mc->init = pc_init;
+    mc->init_late = pc_init_late;
     mc->reset = pc_reset;
 }
 

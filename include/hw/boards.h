@@ -39,6 +39,11 @@ struct MachineClass {
     const char *default_ram_id;    /* "pc.ram" */
     /* Build the board: called with accel initialised and machine properties set. */
     void (*init)(MachineState *ms, Error **errp);
+    /*
+     * Board devices that come after the default display (QEMU's pc puts
+     * the VGA at 00:02.0 before its NICs); may be NULL.
+     */
+    void (*init_late)(MachineState *ms, Error **errp);
     /* System reset (after devices are reset): e.g. reload the kernel, reset CPUs. */
     void (*reset)(MachineState *ms);
 };

@@ -65,9 +65,10 @@ def rng_boot(kemu, guest_dir, device, texts):
 
 
 def scenario_virtio_rng(kemu, guest_dir):
-    # 00:02.0 is the default VGA (as on QEMU), so the first free slot is 3
+    # 00:02.0 is the default VGA and 00:03.0 the default e1000 (as on
+    # QEMU), so the first free slot is 4
     g = rng_boot(kemu, guest_dir, 'virtio-rng-pci', [
-        'GUEST-PCI 0000:00:03.0 1af4:1005 irq',
+        'GUEST-PCI 0000:00:04.0 1af4:1005 irq',
         'driver virtio-pci',
     ])
     irqs = [l for l in g.output() if l.startswith('GUEST-IRQ')]
