@@ -171,6 +171,34 @@ idt_set_gate32:
     pop %eax
     ret
 
+/*
+ * pic_init32: i8259 pair at vectors 0x20 (master) and 0x28 (slave),
+ * cascade on IRQ2, 8086 mode; %al = master mask, %ah = slave mask.
+ * Clobbers %eax.
+ */
+    .globl pic_init32
+pic_init32:
+    push %eax
+    mov $0x11, %al          /* ICW1: edge, cascade, ICW4 needed */
+    out %al, $0x20
+    out %al, $0xa0
+    mov $0x20, %al          /* ICW2: vector bases */
+    out %al, $0x21
+    mov $0x28, %al
+    out %al, $0xa1
+    mov $0x04, %al          /* ICW3: slave on IRQ2 */
+    out %al, $0x21
+    mov $0x02, %al
+    out %al, $0xa1
+    mov $0x01, %al          /* ICW4: 8086 mode */
+    out %al, $0x21
+    out %al, $0xa1
+    pop %eax
+    out %al, $0x21          /* OCW1: masks */
+    mov %ah, %al
+    out %al, $0xa1
+    ret
+
     .globl setup_idt32
 setup_idt32:
     push %eax

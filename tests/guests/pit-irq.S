@@ -18,24 +18,8 @@ _start:
     call idt_set_gate32
 
     /* i8259: ICW1..ICW4, master at 0x20, slave at 0x28; only IRQ0 unmasked. */
-    mov $0x11, %al
-    out %al, $0x20
-    out %al, $0xa0
-    mov $0x20, %al
-    out %al, $0x21
-    mov $0x28, %al
-    out %al, $0xa1
-    mov $0x04, %al
-    out %al, $0x21
-    mov $0x02, %al
-    out %al, $0xa1
-    mov $0x01, %al
-    out %al, $0x21
-    out %al, $0xa1
-    mov $0xfe, %al
-    out %al, $0x21
-    mov $0xff, %al
-    out %al, $0xa1
+    mov $0xfffe, %ax
+    call pic_init32
 
     /* i8254 channel 0, lobyte/hibyte, mode 2, divisor 11932 (100 Hz). */
     mov $0x34, %al

@@ -63,24 +63,8 @@ _start:
     mov $0x25, %eax
     mov $irq5_handler, %edx
     call idt_set_gate32
-    mov $0x11, %al
-    out %al, $0x20
-    out %al, $0xa0
-    mov $0x20, %al
-    out %al, $0x21
-    mov $0x28, %al
-    out %al, $0xa1
-    mov $0x04, %al
-    out %al, $0x21
-    mov $0x02, %al
-    out %al, $0xa1
-    mov $0x01, %al
-    out %al, $0x21
-    out %al, $0xa1
-    mov $0xdf, %al
-    out %al, $0x21
-    mov $0xff, %al
-    out %al, $0xa1
+    mov $0xffdf, %ax
+    call pic_init32
 
     /*
      * Raise ISA IRQ 5 through the test device; the handler counts it.
