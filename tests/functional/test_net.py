@@ -87,10 +87,11 @@ class QMP:
 class VM:
     """An emulator process (kemu or QEMU) with QMP on a unix socket."""
 
-    def __init__(self, binary, args, tmp, name='vm'):
+    def __init__(self, binary, args, tmp, name='vm', defaults=False):
         self.qmp_path = os.path.join(tmp, name + '.qmp')
-        cmd = [binary, '-accel', 'tcg', '-display', 'none', '-nodefaults',
-               '-qmp', 'unix:%s,server=on,wait=off' % self.qmp_path] + args
+        cmd = [binary, '-accel', 'tcg', '-display', 'none'] + \
+            ([] if defaults else ['-nodefaults']) + \
+            ['-qmp', 'unix:%s,server=on,wait=off' % self.qmp_path] + args
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
@@ -235,6 +236,19 @@ def nic_session(binary, tmp, name):
     return out
 
 
+def default_nic_session(binary, tmp, name):
+    """QEMU's default "-net nic -net user": no network option, no
+    -nodefaults.  The PCI functions (not the BARs, which QEMU's firmware
+    assigns and kemu leaves to the guest) and info network."""
+    vm = VM(binary, ['-S'], tmp, name, defaults=True)
+    pci = vm.qmp.hmp('info pci').splitlines()
+    funcs = [l.strip() + ' ' + pci[i + 1].strip()
+             for i, l in enumerate(pci) if l.strip().startswith('Bus ')]
+    net = vm.qmp.hmp('info network')
+    vm.stop()
+    return funcs, net
+
+
 def normalize_ids(text):
     """Generated ids carry two random digits: #net1XX -> #net1NN."""
     import re
@@ -278,6 +292,20 @@ def scenario_host(kemu):
                          'same as QEMU: ' + line)
         else:
             print('note: qemu-system-x86_64 not installed, no comparison')
+        funcs, net = default_nic_session(kemu, tmp, 'kemu-default')
+        check('Bus  0, device   3, function 0: Ethernet controller: '
+              'PCI device 8086:100e' in funcs and
+              'Bus  0, device   2, function 0: VGA controller: '
+              'PCI device 1234:1111' in funcs,
+              'default NIC: e1000 at 00:03.0 after the VGA at 00:02.0')
+        check('e1000.0: index=0,type=nic,model=e1000,'
+              'macaddr=52:54:00:12:34:56' in net and 'type=user' in net,
+              'default NIC on user networking: %r' % net)
+        if QEMU:
+            qfuncs, qnet = default_nic_session(QEMU, tmp, 'qemu-default')
+            check_eq(funcs, qfuncs, 'same PCI functions as QEMU by default')
+            check_eq(normalize_ids(net), normalize_ids(qnet),
+                     'same default info network as QEMU')
         got = nic_session(kemu, tmp, 'kemu-nic')
         print(got[0][1], end='')
         check('virtio-net-pci.0: index=0,type=nic,model=virtio-net-pci,'
