@@ -69,4 +69,6 @@ best_time() {
     # User networking throughput, guest <-> host, e1000 and virtio-net.
     python3 scripts/bench-net.py "$kemu" tests/guests/linux/build-linux-guest.sh \
         "${BENCH_NET_RUNS:-1}"
+    # kemu-img convert of a 1 GiB image next to qemu-img's.
+    sh scripts/bench-img.sh "$build"
 } | tee "$out"
