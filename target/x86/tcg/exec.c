@@ -218,25 +218,27 @@ static int process_interrupts(X86TCG *s)
     return -1;
 }
 
-void x86_interp_block(X86TCG *s, const TCGBlock *tb)
+/* One instruction under the handler protocol; true when the block ends. */
+static inline bool interp_insn(X86TCG *s, const TCGInsn *d)
 {
     CPUX86State *env = s->env;
+    bool shadow = s->inhibit_irq;
 
-    for (const TCGInsn *d = tb->insns;; d++) {
-        bool shadow = s->inhibit_irq;
+    s->next_rip = env->rip + d->len;
+    d->fn(s, d);
+    env->rip = s->next_rip;
+    s->insn_count++;
+    /* STI / MOV SS shadows: rare, one test for both */
+    if (unlikely(shadow | s->inhibit_next)) {
+        s->inhibit_irq = s->inhibit_next;
+        s->inhibit_next = false;
+    }
+    return d->end | s->block_end;
+}
 
-        s->next_rip = env->rip + d->len;
-        d->fn(s, d);
-        env->rip = s->next_rip;
-        s->insn_count++;
-        /* STI / MOV SS shadows: rare, one test for both */
-        if (unlikely(shadow | s->inhibit_next)) {
-            s->inhibit_irq = s->inhibit_next;
-            s->inhibit_next = false;
-        }
-        if (d->end | s->block_end) {
-            break;
-        }
+void x86_interp_block(X86TCG *s, const TCGBlock *tb)
+{
+    for (const TCGInsn *d = tb->insns; !interp_insn(s, d); d++) {
     }
 }
 
@@ -298,6 +300,17 @@ static int run(X86TCG *s, int64_t budget, bool poll)
         }
         tb = x86_next_block(s);
         s->block_end = false;
+        /*
+         * STI and MOV/POP SS end their block; the shadow covers just the
+         * next instruction (SDM 6.8.3).  Run that one alone, so that an
+         * interrupt already pending is taken right after it rather than at
+         * the end of a block that may clear IF again ("sti; nop; cli").
+         */
+        if (unlikely(s->inhibit_irq)) {
+            s->chain_slot = NULL;
+            interp_insn(s, tb->insns);
+            continue;
+        }
         x86_jit_stats.loop_blocks++;
         if (tb->jit) {
             jit_run(s, tb);
