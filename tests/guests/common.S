@@ -199,6 +199,22 @@ pic_init32:
     out %al, $0xa1
     ret
 
+/*
+ * pic_irq_counter: an interrupt handler for IRQs of the master i8259:
+ * counts them in pic_irq_count and sends a non-specific EOI.  It returns
+ * with lret, dropping the saved EFLAGS (IF stays clear): some hosts run
+ * KVM guests through KVM's instruction emulator, which refuses IRET in
+ * protected mode.  Callers set IF themselves.
+ */
+    .globl pic_irq_counter
+pic_irq_counter:
+    push %eax
+    incl pic_irq_count
+    mov $0x20, %al
+    out %al, $0x20
+    pop %eax
+    lret $4
+
     .globl setup_idt32
 setup_idt32:
     push %eax
@@ -260,3 +276,9 @@ lm_pml4: .skip 4096
 lm_pdpt: .skip 4096
 lm_pd:   .skip 4096
     .text
+
+    .bss
+    .align 4
+    .globl pic_irq_count
+pic_irq_count:
+    .long 0

@@ -14,7 +14,7 @@ _start:
     call setup_idt32
     call serial_init
     mov $0x20, %eax
-    mov $timer_handler, %edx
+    mov $pic_irq_counter, %edx
     call idt_set_gate32
 
     /* i8259: ICW1..ICW4, master at 0x20, slave at 0x28; only IRQ0 unmasked. */
@@ -33,11 +33,11 @@ _start:
 1:  sti
     hlt
     cli
-    cmpl $10, ticks
+    cmpl $10, pic_irq_count
     jb 1b
 
     PUTS32("timer ticks: ")
-    mov ticks, %eax
+    mov pic_irq_count, %eax
     call puthex32
     PUTS32("\n")
     /* Mask the PIT again: no interrupt may arrive after this. */
@@ -45,21 +45,3 @@ _start:
     out %al, $0x21
     mov $EXIT_PASS, %al
     call exit32
-
-timer_handler:
-    push %eax
-    incl ticks
-    mov $0x20, %al
-    out %al, $0x20          /* non-specific EOI */
-    pop %eax
-    /*
-     * Return without IRET: some hosts run KVM guests through KVM's
-     * instruction emulator, which refuses IRET in protected mode.  The
-     * main loop sets IF itself, so dropping the saved EFLAGS is harmless.
-     */
-    lret $4
-
-    .bss
-    .align 4
-ticks:
-    .long 0

@@ -16,7 +16,7 @@ _start:
     call setup_idt32
     call serial_init
     mov $0x25, %eax
-    mov $irq5_handler, %edx
+    mov $pic_irq_counter, %edx
     call idt_set_gate32
     mov $0xffdf, %ax            /* only IRQ5 unmasked */
     call pic_init32
@@ -27,7 +27,7 @@ _start:
     sti
     nop                         /* the shadow; the interrupt comes after it */
     cli
-    movl irq5_count, %ebx
+    movl pic_irq_count, %ebx
     mov $0, %al
     out %al, %dx
     PUTS32("interrupts in the sti window: ")
@@ -43,7 +43,7 @@ _start:
     mov %ax, %ss
     nop
     cli
-    movl irq5_count, %ebx
+    movl pic_irq_count, %ebx
     mov $0, %al
     out %al, %dx
     PUTS32("after sti; mov ss; nop; cli: ")
@@ -53,16 +53,3 @@ _start:
 
     mov $EXIT_PASS, %al
     call exit32
-
-irq5_handler:
-    push %eax
-    incl irq5_count
-    mov $0x20, %al
-    out %al, $0x20          /* non-specific EOI */
-    pop %eax
-    iret
-
-    .bss
-    .align 4
-irq5_count:
-    .long 0

@@ -61,7 +61,7 @@ _start:
 
     /* i8259 at vectors 0x20/0x28, only IRQ5 unmasked. */
     mov $0x25, %eax
-    mov $irq5_handler, %edx
+    mov $pic_irq_counter, %edx
     call idt_set_gate32
     mov $0xffdf, %ax
     call pic_init32
@@ -80,7 +80,7 @@ _start:
     mov $0, %al
     out %al, %dx
     PUTS32("irq5 interrupts: ")
-    mov irq5_count, %eax
+    mov pic_irq_count, %eax
     call puthex32
     PUTS32("\n")
     /* A second edge after lowering the line. */
@@ -92,7 +92,7 @@ _start:
     mov $0, %al
     out %al, %dx
     PUTS32("irq5 interrupts after a second edge: ")
-    mov irq5_count, %eax
+    mov pic_irq_count, %eax
     call puthex32
     PUTS32("\n")
     mov $0xff, %al
@@ -110,19 +110,7 @@ _start:
     mov $EXIT_PASS, %al
     call exit32
 
-irq5_handler:
-    push %eax
-    incl irq5_count
-    mov $0x20, %al
-    out %al, $0x20          /* non-specific EOI */
-    pop %eax
-    /* lret instead of iret: see pit-irq.S (this host's KVM). */
-    lret $4
-
     .bss
-    .align 4
-irq5_count:
-    .long 0
     .align 4096
 flush_target:
     .skip 4096
