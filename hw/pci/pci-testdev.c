@@ -43,46 +43,21 @@ static void testdev_store(uint8_t *p, unsigned size, uint64_t v)
     }
 }
 
-static uint64_t testdev_mmio_read(void *opaque, hwaddr addr, unsigned size)
+/* Both BARs are scratch storage: the opaque is the region's buffer. */
+static uint64_t testdev_scratch_read(void *opaque, hwaddr addr, unsigned size)
 {
-    PCITestDevState *s = opaque;
-
-    return testdev_load(s->mmio_data + addr, size);
+    return testdev_load((uint8_t *)opaque + addr, size);
 }
 
-static void testdev_mmio_write(void *opaque, hwaddr addr, uint64_t val,
-                               unsigned size)
+static void testdev_scratch_write(void *opaque, hwaddr addr, uint64_t val,
+                                  unsigned size)
 {
-    PCITestDevState *s = opaque;
-
-    testdev_store(s->mmio_data + addr, size, val);
+    testdev_store((uint8_t *)opaque + addr, size, val);
 }
 
-static const MemoryRegionOps testdev_mmio_ops = {
-    .read = testdev_mmio_read,
-    .write = testdev_mmio_write,
-    .valid = { .min_access_size = 1, .max_access_size = 4 },
-    .impl = { .min_access_size = 1, .max_access_size = 4 },
-};
-
-static uint64_t testdev_pio_read(void *opaque, hwaddr addr, unsigned size)
-{
-    PCITestDevState *s = opaque;
-
-    return testdev_load(s->pio_data + addr, size);
-}
-
-static void testdev_pio_write(void *opaque, hwaddr addr, uint64_t val,
-                              unsigned size)
-{
-    PCITestDevState *s = opaque;
-
-    testdev_store(s->pio_data + addr, size, val);
-}
-
-static const MemoryRegionOps testdev_pio_ops = {
-    .read = testdev_pio_read,
-    .write = testdev_pio_write,
+static const MemoryRegionOps testdev_scratch_ops = {
+    .read = testdev_scratch_read,
+    .write = testdev_scratch_write,
     .valid = { .min_access_size = 1, .max_access_size = 4 },
     .impl = { .min_access_size = 1, .max_access_size = 4 },
 };
@@ -99,9 +74,11 @@ static void testdev_realize(PCIDevice *d, Error **errp)
 {
     PCITestDevState *s = PCI_TESTDEV(d);
 
-    memory_region_init_io(&s->mmio, OBJECT(s), &testdev_mmio_ops, s,
+    memory_region_init_io(&s->mmio, OBJECT(s), &testdev_scratch_ops,
+                          s->mmio_data,
                           "pci-testdev-mmio", PCI_TESTDEV_MMIO_SIZE);
-    memory_region_init_io(&s->portio, OBJECT(s), &testdev_pio_ops, s,
+    memory_region_init_io(&s->portio, OBJECT(s), &testdev_scratch_ops,
+                          s->pio_data,
                           "pci-testdev-portio", PCI_TESTDEV_PIO_SIZE);
     pci_register_bar(d, 0, PCI_BASE_ADDRESS_SPACE_MEMORY, &s->mmio);
     pci_register_bar(d, 1, PCI_BASE_ADDRESS_SPACE_IO, &s->portio);
