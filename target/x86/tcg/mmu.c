@@ -82,12 +82,49 @@ static struct {
     uint8_t *host[2];       /* [write]: mapped for reading / writing */
 } ramc[RAMC_SIZE];
 
+/*
+ * Behind it, the last RAM flat ranges seen ([write]: writable and not
+ * dirty-logged), so pages new to ramc (a guest touching more pages than
+ * it holds) skip the flat-view lookup too.  Same lifetime as ramc.
+ */
+#define RAMR_SIZE 4
+static struct {
+    uint64_t start, last;   /* pages start..start + last are in it */
+    uint8_t *host;          /* (empty: last = 0, start = 0, host NULL) */
+} ramr[2][RAMR_SIZE];
+
 static void ramc_flush(void)
 {
     memset(ramc, 0, sizeof(ramc));
     for (int i = 0; i < RAMC_SIZE; i++) {
         ramc[i].page = -1;
     }
+    memset(ramr, 0, sizeof(ramr));
+}
+
+/* Host pointer of RAM page @page from the range cache, or NULL. */
+static uint8_t *ramr_lookup(uint64_t page, bool write)
+{
+    static unsigned next;
+    hwaddr start, len;
+    uint8_t *p;
+
+    for (int i = 0; i < RAMR_SIZE; i++) {
+        if (ramr[write][i].host &&
+            page - ramr[write][i].start <= ramr[write][i].last) {
+            return ramr[write][i].host + (page - ramr[write][i].start);
+        }
+    }
+    p = address_space_ram_range(&address_space_memory, page, &start, &len,
+                                write);
+    if (!p || page - start >= len || len - (page - start) < 4096) {
+        return NULL;
+    }
+    next = (next + 1) % RAMR_SIZE;
+    ramr[write][next].start = start;
+    ramr[write][next].last = len - 4096;
+    ramr[write][next].host = p;
+    return p + (page - start);
 }
 
 static void *ram_ptr(uint64_t pa, int size, bool write)
@@ -105,7 +142,10 @@ static void *ram_ptr(uint64_t pa, int size, bool write)
         p = address_space_map_ram(&address_space_memory, pa, &len, write);
         return p && len >= (hwaddr)size ? p : NULL;
     }
-    p = address_space_map_ram(&address_space_memory, page, &len, write);
+    p = ramr_lookup(page, write);
+    if (!p) {
+        p = address_space_map_ram(&address_space_memory, page, &len, write);
+    }
     if (!p || len < 4096) {
         return NULL;
     }
@@ -350,13 +390,68 @@ uint64_t x86_translate(X86TCG *s, uint64_t lin, int acc, bool user)
 
 /* ---- TLB ---- */
 
+/*
+ * Visit the slots of tlb[@m] that may be valid; @keep(entry) true keeps
+ * one (it stays in the used list).
+ */
+static void tlb_drop_used(X86TCG *s, int m, bool (*keep)(TLBEntry *))
+{
+    unsigned n = 0;
+
+    if (!s->tlb_used_ok[m]) {
+        for (int k = 0; k < TLB_SIZE; k++) {
+            TLBEntry *e = &s->tlb[m][k];
+            if (keep && keep(e) && e->tag_r != (uint64_t)-1) {
+                if (n < TLB_USED_MAX) {
+                    s->tlb_used[m][n] = k;
+                }
+                n++;
+            } else {
+                e->tag_r = e->tag_w = e->tag_x = -1;
+            }
+        }
+    } else {
+        for (unsigned i = 0; i < s->tlb_nused[m]; i++) {
+            TLBEntry *e = &s->tlb[m][s->tlb_used[m][i]];
+            if (keep && keep(e) && e->tag_r != (uint64_t)-1) {
+                s->tlb_used[m][n++] = s->tlb_used[m][i];
+            } else {
+                e->tag_r = e->tag_w = e->tag_x = -1;
+            }
+        }
+    }
+    s->tlb_used_ok[m] = n <= TLB_USED_MAX;
+    s->tlb_nused[m] = s->tlb_used_ok[m] ? n : 0;
+}
+
+/* A slot became valid: remember it for the next flush. */
+static void tlb_note_used(X86TCG *s, TLBEntry *e)
+{
+    int m = s->mmu_idx;
+
+    if (s->tlb_used_ok[m]) {
+        if (s->tlb_nused[m] < TLB_USED_MAX) {
+            s->tlb_used[m][s->tlb_nused[m]++] = e - s->tlb[m];
+        } else {
+            s->tlb_used_ok[m] = false;
+        }
+    }
+}
+
 void x86_tlb_flush(X86TCG *s)
 {
     x86_jit_stats.tlb_flushes++;
-    memset(s->tlb, 0xff, sizeof(s->tlb));
+    for (int m = 0; m < 2; m++) {
+        tlb_drop_used(s, m, NULL);
+    }
     ramc_flush();   /* (tests rebuild RAM between runs without a listener) */
     s->tlb_large_lo = -1;
     s->tlb_large_hi = 0;
+}
+
+static bool tlb_is_global(TLBEntry *e)
+{
+    return e->global;
 }
 
 /* CR3 load: global pages stay (SDM vol. 3 §4.10.4.1). */
@@ -364,10 +459,20 @@ void x86_tlb_flush_nonglobal(X86TCG *s)
 {
     x86_jit_stats.tlb_flushes++;
     for (int m = 0; m < 2; m++) {
-        for (int k = 0; k < TLB_SIZE; k++) {
-            TLBEntry *e = &s->tlb[m][k];
-            if (!e->global) {
-                e->tag_r = e->tag_w = e->tag_x = -1;
+        tlb_drop_used(s, m, tlb_is_global);
+    }
+}
+
+void x86_tlb_drop_writes(X86TCG *s, uint64_t ppage)
+{
+    for (int m = 0; m < 2; m++) {
+        unsigned n = s->tlb_used_ok[m] ? s->tlb_nused[m] : TLB_SIZE;
+
+        for (unsigned i = 0; i < n; i++) {
+            TLBEntry *e = &s->tlb[m][s->tlb_used_ok[m] ? s->tlb_used[m][i]
+                                                       : i];
+            if (e->paddr == ppage) {
+                e->tag_w = -1;
             }
         }
     }
@@ -424,6 +529,9 @@ static uint64_t tlb_fill(X86TCG *s, uint64_t lin, int acc, bool *ram)
     if (e->paddr != ppage || e->addend != (uintptr_t)host - page) {
         e->tag_r = e->tag_w = e->tag_x = -1;
     }
+    if (e->tag_r == (uint64_t)-1) {
+        tlb_note_used(s, e);
+    }
     e->paddr = ppage;
     e->addend = (uintptr_t)host - page;
     e->global = (prot & PROT_G) != 0;
@@ -437,16 +545,17 @@ static uint64_t tlb_fill(X86TCG *s, uint64_t lin, int acc, bool *ram)
         e->tag_x = page;
     }
     if (prot & PROT_W) {
-        if (x86_page_has_code(ppage)) {
-            if (acc == ACC_W && unlikely(s->ls)) {
+        bool code = x86_page_has_code(ppage);
+
+        if (code && acc == ACC_W) {
+            if (unlikely(s->ls)) {
                 x86_lockstep_abort(s);  /* before invalidating anything */
             }
-            if (acc == ACC_W) {
-                x86_invalidate_phys_page(ppage);
-                s->block_end = true;
-            }
+            x86_invalidate_phys_page(ppage);
+            s->block_end = true;
+            code = x86_page_has_code(ppage);
         }
-        if (!x86_page_has_code(ppage) && ram_ptr(ppage, 4096, true) == host) {
+        if (!code && ram_ptr(ppage, 4096, true) == host) {
             e->tag_w = page;
         } else {
             e->tag_w = -1;

@@ -78,8 +78,15 @@ enum {
 
 #define CC_ARITH (CC_C | CC_P | CC_A | CC_Z | CC_S | CC_O)
 
-#define TLB_BITS 10
+/*
+ * 8,192 entries per privilege (QEMU's grows to millions): a guest working
+ * on more pages than the TLB holds walks the page tables on nearly every
+ * access.  Flushes visit only the slots filled since the last one
+ * (tlb_used), so the size does not make CR3 loads dearer.
+ */
+#define TLB_BITS 13
 #define TLB_SIZE (1 << TLB_BITS)
+#define TLB_USED_MAX 2048
 
 typedef struct TLBEntry {
     uint64_t tag_r, tag_w, tag_x;   /* linear page address, or -1 */
@@ -136,6 +143,14 @@ struct X86TCG {
     bool nmi_blocked;       /* NMI handler running, until IRET */
     /* TLB */
     TLBEntry tlb[2][TLB_SIZE];
+    /*
+     * Slots of tlb[m] filled since the last flush, a superset of its valid
+     * entries; tlb_used_ok[m] false (too many, or not tracked yet): any
+     * slot may be valid, flushes visit them all.
+     */
+    uint16_t tlb_used[2][TLB_USED_MAX];
+    unsigned tlb_nused[2];
+    bool tlb_used_ok[2];
     /* linear range holding every entry that comes from a 2/4 MiB page */
     uint64_t tlb_large_lo, tlb_large_hi;
     /*
@@ -188,6 +203,8 @@ void x86_update_mode(X86TCG *s);
 void x86_tlb_flush(X86TCG *s);
 void x86_tlb_flush_nonglobal(X86TCG *s);   /* CR3 load */
 void x86_tlb_flush_page(X86TCG *s, uint64_t lin);
+/* New code page @ppage: its writes must take the checked slow path. */
+void x86_tlb_drop_writes(X86TCG *s, uint64_t ppage);
 
 /* memory: linear addresses */
 uint64_t x86_ld_slow(X86TCG *s, uint64_t lin, int size, int acc);

@@ -298,14 +298,7 @@ static void page_add_block(TCGBlock *tb)
     if (!first) {
         /* a new code page: writes to it must take the checked slow path */
         for (guint i = 0; i < x86_tcg_states->len; i++) {
-            X86TCG *o = g_ptr_array_index(x86_tcg_states, i);
-            for (int m = 0; m < 2; m++) {
-                for (int k = 0; k < TLB_SIZE; k++) {
-                    if (o->tlb[m][k].paddr == page) {
-                        o->tlb[m][k].tag_w = -1;
-                    }
-                }
-            }
+            x86_tlb_drop_writes(g_ptr_array_index(x86_tcg_states, i), page);
         }
     }
 }
