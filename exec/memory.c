@@ -156,41 +156,14 @@ static size_t ram_mapping_size(uint64_t size)
     return QEMU_ALIGN_UP(size, page);
 }
 
-/*
- * Guest RAM of 2 MiB or more starts on a 2 MiB boundary and asks for
- * transparent huge pages (as QEMU does): the software CPU's accesses then
- * cost far fewer host TLB misses.
- */
-#define RAM_HUGE_ALIGN (2u << 20)
-
-static void *ram_mmap(size_t size)
-{
-    size_t extra = size >= RAM_HUGE_ALIGN ? RAM_HUGE_ALIGN : 0;
-    uint8_t *p = mmap(NULL, size + extra, PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    uint8_t *a;
-
-    if (p == MAP_FAILED || !extra) {
-        return p;
-    }
-    a = (uint8_t *)QEMU_ALIGN_UP((uintptr_t)p, RAM_HUGE_ALIGN);
-    if (a > p) {
-        munmap(p, a - p);
-    }
-    munmap(a + size, p + extra - a);
-#ifdef MADV_HUGEPAGE
-    madvise(a, size, MADV_HUGEPAGE);
-#endif
-    return a;
-}
-
 static bool memory_region_alloc_ram(MemoryRegion *mr, Error **errp)
 {
     void *p = MAP_FAILED;
 
     if (mr->size > 0 && mr->size < UINT64_MAX - (1u << 20)) {
         /* Anonymous mmap: page aligned, zero filled, mappable by KVM. */
-        p = ram_mmap(ram_mapping_size(mr->size));
+        p = mmap(NULL, ram_mapping_size(mr->size), PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     } else {
         errno = EINVAL;
     }

@@ -390,68 +390,44 @@ uint64_t x86_translate(X86TCG *s, uint64_t lin, int acc, bool user)
 
 /* ---- TLB ---- */
 
-/*
- * Visit the slots of tlb[@m] that may be valid; @keep(entry) true keeps
- * one (it stays in the used list).
- */
-static void tlb_drop_used(X86TCG *s, int m, bool (*keep)(TLBEntry *))
+/* Slot @k of tlb[@m] may now hold a valid entry of class @g. */
+static void tlb_note_used(X86TCG *s, int m, int g, unsigned k)
 {
-    unsigned n = 0;
-
-    if (!s->tlb_used_ok[m]) {
-        for (int k = 0; k < TLB_SIZE; k++) {
-            TLBEntry *e = &s->tlb[m][k];
-            if (keep && keep(e) && e->tag_r != (uint64_t)-1) {
-                if (n < TLB_USED_MAX) {
-                    s->tlb_used[m][n] = k;
-                }
-                n++;
-            } else {
-                e->tag_r = e->tag_w = e->tag_x = -1;
-            }
-        }
-    } else {
-        for (unsigned i = 0; i < s->tlb_nused[m]; i++) {
-            TLBEntry *e = &s->tlb[m][s->tlb_used[m][i]];
-            if (keep && keep(e) && e->tag_r != (uint64_t)-1) {
-                s->tlb_used[m][n++] = s->tlb_used[m][i];
-            } else {
-                e->tag_r = e->tag_w = e->tag_x = -1;
-            }
+    if (s->tlb_used_ok[m][g]) {
+        if (s->tlb_nused[m][g] < TLB_USED_MAX) {
+            s->tlb_used[m][g][s->tlb_nused[m][g]++] = k;
+        } else {
+            s->tlb_used_ok[m][g] = false;
         }
     }
-    s->tlb_used_ok[m] = n <= TLB_USED_MAX;
-    s->tlb_nused[m] = s->tlb_used_ok[m] ? n : 0;
 }
 
-/* A slot became valid: remember it for the next flush. */
-static void tlb_note_used(X86TCG *s, TLBEntry *e)
+static void tlb_entry_drop(TLBEntry *e)
 {
-    int m = s->mmu_idx;
-
-    if (s->tlb_used_ok[m]) {
-        if (s->tlb_nused[m] < TLB_USED_MAX) {
-            s->tlb_used[m][s->tlb_nused[m]++] = e - s->tlb[m];
-        } else {
-            s->tlb_used_ok[m] = false;
-        }
-    }
+    e->tag_r = e->tag_w = e->tag_x = -1;
 }
 
 void x86_tlb_flush(X86TCG *s)
 {
     x86_jit_stats.tlb_flushes++;
     for (int m = 0; m < 2; m++) {
-        tlb_drop_used(s, m, NULL);
+        if (s->tlb_used_ok[m][0] && s->tlb_used_ok[m][1]) {
+            for (int g = 0; g < 2; g++) {
+                for (unsigned i = 0; i < s->tlb_nused[m][g]; i++) {
+                    tlb_entry_drop(&s->tlb[m][s->tlb_used[m][g][i]]);
+                }
+            }
+        } else {
+            memset(s->tlb[m], 0xff, sizeof(s->tlb[m]));
+        }
+        for (int g = 0; g < 2; g++) {
+            s->tlb_nused[m][g] = 0;
+            s->tlb_used_ok[m][g] = true;
+        }
     }
     ramc_flush();   /* (tests rebuild RAM between runs without a listener) */
     s->tlb_large_lo = -1;
     s->tlb_large_hi = 0;
-}
-
-static bool tlb_is_global(TLBEntry *e)
-{
-    return e->global;
 }
 
 /* CR3 load: global pages stay (SDM vol. 3 §4.10.4.1). */
@@ -459,20 +435,33 @@ void x86_tlb_flush_nonglobal(X86TCG *s)
 {
     x86_jit_stats.tlb_flushes++;
     for (int m = 0; m < 2; m++) {
-        tlb_drop_used(s, m, tlb_is_global);
+        bool all = !s->tlb_used_ok[m][0];
+        unsigned n = all ? TLB_SIZE : s->tlb_nused[m][0];
+
+        for (unsigned i = 0; i < n; i++) {
+            TLBEntry *e = &s->tlb[m][all ? i : s->tlb_used[m][0][i]];
+            if (!e->global) {
+                tlb_entry_drop(e);
+            }
+        }
+        s->tlb_nused[m][0] = 0;
+        s->tlb_used_ok[m][0] = true;
     }
 }
 
 void x86_tlb_drop_writes(X86TCG *s, uint64_t ppage)
 {
     for (int m = 0; m < 2; m++) {
-        unsigned n = s->tlb_used_ok[m] ? s->tlb_nused[m] : TLB_SIZE;
+        bool all = !s->tlb_used_ok[m][0] || !s->tlb_used_ok[m][1];
 
-        for (unsigned i = 0; i < n; i++) {
-            TLBEntry *e = &s->tlb[m][s->tlb_used_ok[m] ? s->tlb_used[m][i]
-                                                       : i];
-            if (e->paddr == ppage) {
-                e->tag_w = -1;
+        for (int g = 0; g < (all ? 1 : 2); g++) {
+            unsigned n = all ? TLB_SIZE : s->tlb_nused[m][g];
+
+            for (unsigned i = 0; i < n; i++) {
+                TLBEntry *e = &s->tlb[m][all ? i : s->tlb_used[m][g][i]];
+                if (e->paddr == ppage) {
+                    e->tag_w = -1;
+                }
             }
         }
     }
@@ -529,8 +518,10 @@ static uint64_t tlb_fill(X86TCG *s, uint64_t lin, int acc, bool *ram)
     if (e->paddr != ppage || e->addend != (uintptr_t)host - page) {
         e->tag_r = e->tag_w = e->tag_x = -1;
     }
-    if (e->tag_r == (uint64_t)-1) {
-        tlb_note_used(s, e);
+    if (e->tag_r == (uint64_t)-1 || e->global != ((prot & PROT_G) != 0)) {
+        /* newly valid, or valid in the other class: in that one's list */
+        tlb_note_used(s, s->mmu_idx, (prot & PROT_G) != 0,
+                      e - s->tlb[s->mmu_idx]);
     }
     e->paddr = ppage;
     e->addend = (uintptr_t)host - page;

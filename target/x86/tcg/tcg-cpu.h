@@ -86,7 +86,7 @@ enum {
  */
 #define TLB_BITS 13
 #define TLB_SIZE (1 << TLB_BITS)
-#define TLB_USED_MAX 2048
+#define TLB_USED_MAX 4096
 
 typedef struct TLBEntry {
     uint64_t tag_r, tag_w, tag_x;   /* linear page address, or -1 */
@@ -144,13 +144,13 @@ struct X86TCG {
     /* TLB */
     TLBEntry tlb[2][TLB_SIZE];
     /*
-     * Slots of tlb[m] filled since the last flush, a superset of its valid
-     * entries; tlb_used_ok[m] false (too many, or not tracked yet): any
-     * slot may be valid, flushes visit them all.
+     * Slots of tlb[m] that may hold a valid entry, [g]: global entries
+     * (PTE.G, kept on CR3 loads) or not, so flushes visit only those;
+     * tlb_used_ok[m][g] false (too many, or not tracked yet): any slot may.
      */
-    uint16_t tlb_used[2][TLB_USED_MAX];
-    unsigned tlb_nused[2];
-    bool tlb_used_ok[2];
+    uint16_t tlb_used[2][2][TLB_USED_MAX];
+    unsigned tlb_nused[2][2];
+    bool tlb_used_ok[2][2];
     /* linear range holding every entry that comes from a 2/4 MiB page */
     uint64_t tlb_large_lo, tlb_large_hi;
     /*
