@@ -108,6 +108,9 @@ enum {
 #define ENV_REG RBP
 #define TLB_REG R14
 
+#define S_OFF(f) ((int32_t)offsetof(X86TCG, f))
+#define ENV_OFF(f) ((int32_t)offsetof(CPUX86State, f))
+
 struct Emit {
     uint8_t *p;
     uint8_t *end;
@@ -133,6 +136,13 @@ struct Emit {
      * the stored operands instead of calling x86_cond().
      */
     int cc_known;
+    /*
+     * Guest register r is cached in host register hreg1[r] - 1 (0: not
+     * cached) for the whole block, write-through: env->regs stays exact,
+     * so exits, slow paths and exceptions need nothing; reads come from
+     * the host register, reloaded after calls (see alloc_regs()).
+     */
+    uint8_t hreg1[16];
 };
 
 static inline void e8(Emit *c, uint8_t b)
@@ -265,12 +275,35 @@ static void add_mem64_imm(Emit *c, int base, int32_t disp, int64_t v)
     }
 }
 
+static int hreg(const Emit *c, int r)
+{
+    return c->hreg1[r] - 1;
+}
+
+static bool hreg_callee_saved(int h)
+{
+    return h == R12 || h == R15;
+}
+
+/* Reload the cached guest registers (@all: also the callee-saved ones). */
+static void emit_reload(Emit *c, bool all)
+{
+    for (int r = 0; r < 16; r++) {
+        int h = hreg(c, r);
+        if (h >= 0 && (all || !hreg_callee_saved(h))) {
+            op_mem(c, 8, 0x8b, h, ENV_REG, -1, ENV_OFF(regs) + 8 * r);
+        }
+    }
+}
+
+/* Call a C function (which leaves guest registers alone). */
 static void call_abs(Emit *c, const void *fn)
 {
     mov_imm64(c, R11, (uintptr_t)fn);
     e8(c, 0x41);
     e8(c, 0xff);
     e8(c, 0xd3);        /* call r11 */
+    emit_reload(c, false);
 }
 
 /* Jump with a rel32 to be patched; returns the patch address. */
@@ -320,8 +353,6 @@ static void emit_dispatch(Emit *c)
 
 enum { CC_O_ = 0, CC_B_ = 2, CC_AE_ = 3, CC_E_ = 4, CC_NE_ = 5, CC_A_ = 7 };
 
-#define S_OFF(f) ((int32_t)offsetof(X86TCG, f))
-#define ENV_OFF(f) ((int32_t)offsetof(CPUX86State, f))
 
 /* Store byte @v to [rbx + off]. */
 static void st_s8(Emit *c, int32_t off, uint8_t v)
@@ -377,10 +408,35 @@ static int32_t greg_off(int ot, int r, int rexb)
     return ENV_OFF(regs) + 8 * r;
 }
 
+/* movzx dst32, src8/src16 (register form) */
+static void movzx_rr(Emit *c, int dst, int src, int sz)
+{
+    rex(c, false, dst, 0, src, sz == 1 && src >= RSP && src <= RDI);
+    e8(c, 0x0f);
+    e8(c, sz == 1 ? 0xb6 : 0xb7);
+    e8(c, 0xc0 | (dst & 7) << 3 | (src & 7));
+}
+
+static bool is_high_byte(int ot, int r, int rexb)
+{
+    return ot == 0 && r >= 4 && r < 8 && !rexb;
+}
+
 /* host @h = zero-extended guest register */
 static void ld_greg(Emit *c, int h, int ot, int r, int rexb)
 {
     int32_t off = greg_off(ot, r, rexb);
+    int hr = hreg(c, r);
+
+    if (hr >= 0 && !is_high_byte(ot, r, rexb)) {
+        switch (ot) {
+        case 0: movzx_rr(c, h, hr, 1); break;
+        case 1: movzx_rr(c, h, hr, 2); break;
+        case 2: op_rr(c, 4, 0x89, hr, h); break;
+        default: op_rr(c, 8, 0x89, hr, h); break;
+        }
+        return;
+    }
     switch (ot) {
     case 0: op0f_mem(c, false, 0xb6, h, ENV_REG, off); break;
     case 1: op0f_mem(c, false, 0xb7, h, ENV_REG, off); break;
@@ -393,11 +449,40 @@ static void ld_greg(Emit *c, int h, int ot, int r, int rexb)
 static void st_greg(Emit *c, int h, int ot, int r, int rexb)
 {
     int32_t off = greg_off(ot, r, rexb);
+    bool high = is_high_byte(ot, r, rexb);
+    int hr = hreg(c, high ? r - 4 : r);
+
     switch (ot) {
     case 0: op_mem(c, 1, 0x88, h, ENV_REG, -1, off); break;
     case 1: op_mem(c, 2, 0x89, h, ENV_REG, -1, off); break;
     default: op_mem(c, 8, 0x89, h, ENV_REG, -1, off); break;
     }
+    if (hr < 0) {
+        return;
+    }
+    if (high) {
+        /* AH..BH: rare; the cached copy is reloaded whole */
+        op_mem(c, 8, 0x8b, hr, ENV_REG, -1, ENV_OFF(regs) + 8 * (r - 4));
+        return;
+    }
+    switch (ot) {
+    case 0: op_rr(c, 1, 0x88, h, hr); break;
+    case 1: op_rr(c, 2, 0x89, h, hr); break;
+    default: op_rr(c, 8, 0x89, h, hr); break;
+    }
+}
+
+/* guest register @r (64 bits) += @v */
+static void add_greg_imm(Emit *c, int r, int32_t v)
+{
+    int hr = hreg(c, r);
+
+    if (hr < 0) {
+        add_mem64_imm(c, ENV_REG, ENV_OFF(regs) + 8 * r, v);
+        return;
+    }
+    op_mem(c, 8, 0x8d, hr, hr, -1, v);                  /* lea */
+    op_mem(c, 8, 0x89, hr, ENV_REG, -1, ENV_OFF(regs) + 8 * r);
 }
 
 /* mov r32, r32: zero-extend the low half (for ot 2 results) */
@@ -441,20 +526,29 @@ static void emit_ea(Emit *c, const TCGInsn *d)
         /* lea rax, [rax + pend + len + disp] */
         op_mem(c, 8, 0x8d, RAX, RAX, -1, c->pend_rip + d->len + d->disp);
     } else if (d->base >= 0) {
-        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(regs) + 8 * d->base);
-        if (d->disp) {
-            op_mem(c, 8, 0x8d, RAX, RAX, -1, d->disp);
+        int hb = hreg(c, d->base);
+        if (hb < 0) {
+            op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(regs) + 8 * d->base);
+            hb = RAX;
+        }
+        if (d->disp || hb != RAX) {
+            op_mem(c, 8, 0x8d, RAX, hb, -1, d->disp);   /* lea */
         }
     } else {
         mov_imm64(c, RAX, d->disp);
     }
     if (d->index >= 0) {
-        op_mem(c, 8, 0x8b, RCX, ENV_REG, -1, ENV_OFF(regs) + 8 * d->index);
-        /* lea rax, [rax + rcx * scale] */
-        rex(c, true, RAX, RCX, RAX, false);
+        int hx = hreg(c, d->index);
+        if (hx < 0) {
+            op_mem(c, 8, 0x8b, RCX, ENV_REG, -1,
+                   ENV_OFF(regs) + 8 * d->index);
+            hx = RCX;
+        }
+        /* lea rax, [rax + hx * scale] */
+        rex(c, true, RAX, hx, RAX, false);
         e8(c, 0x8d);
         e8(c, 0x04);
-        e8(c, d->scale << 6 | (RCX & 7) << 3 | RAX);
+        e8(c, d->scale << 6 | (hx & 7) << 3 | RAX);
     }
     if (d->aflag == 2) {
         zext32(c, RAX);
@@ -657,17 +751,20 @@ static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
     op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(rip));
     op_mem(c, 8, 0x8d, RAX, RAX, -1, d->len);
     op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(next_rip));
-    /* r12d = shadow (inhibit_irq before the handler) */
-    op0f_mem(c, false, 0xb6, R12, S_REG, S_OFF(inhibit_irq));
+    /* [rsp] = shadow (inhibit_irq before the handler) */
+    op0f_mem(c, false, 0xb6, RAX, S_REG, S_OFF(inhibit_irq));
+    op_mem(c, 4, 0x89, RAX, RSP, -1, 0);
     op_rr(c, 8, 0x89, S_REG, RDI);
     mov_imm64(c, RSI, (uintptr_t)d);
     call_abs(c, (const void *)(uintptr_t)d->fn);
+    emit_reload(c, true);   /* the handler may write guest registers */
     /* env->rip = s->next_rip */
     op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(next_rip));
     op_mem(c, 8, 0x89, RAX, ENV_REG, -1, ENV_OFF(rip));
     c->pend_cnt = 1;
     /* if (shadow | inhibit_next) { inhibit_irq = inhibit_next; next = 0 } */
-    op_mem(c, 1, 0x0a, R12, S_REG, -1, S_OFF(inhibit_next));  /* or r12b */
+    op_mem(c, 4, 0x8b, RCX, RSP, -1, 0);
+    op_mem(c, 1, 0x0a, RCX, S_REG, -1, S_OFF(inhibit_next));  /* or cl */
     noshadow = jcc32(c, CC_E_);
     op0f_mem(c, false, 0xb6, RAX, S_REG, S_OFF(inhibit_next));
     op_mem(c, 1, 0x88, RAX, S_REG, -1, S_OFF(inhibit_irq));
@@ -785,21 +882,19 @@ static bool gen_lea(Emit *c, const TCGInsn *d)
 /* 50-57 / 58-5F in 64-bit mode, 64-bit operand */
 static bool gen_pushpop(Emit *c, const TCGInsn *d)
 {
-    int32_t rsp = ENV_OFF(regs) + 8 * R_ESP;
-
     if (c->mode != 2 || d->ot != 3) {
         return false;
     }
     if (d->b < 0x58) {
         ld_greg(c, R8, 3, d->rm, 1);
-        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, rsp);
+        ld_greg(c, RAX, 3, R_ESP, 0);
         op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
         emit_store(c, d, 8);
-        add_mem64_imm(c, ENV_REG, rsp, -8);
+        add_greg_imm(c, R_ESP, -8);
     } else {
-        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, rsp);
+        ld_greg(c, RAX, 3, R_ESP, 0);
         emit_load(c, d, 8);
-        add_mem64_imm(c, ENV_REG, rsp, 8);
+        add_greg_imm(c, R_ESP, 8);
         st_greg(c, RAX, 3, d->rm, 1);
     }
     return true;
@@ -1102,7 +1197,6 @@ static void emit_chain_exit(Emit *c)
  */
 static bool gen_callret32(Emit *c, const TCGInsn *d)
 {
-    int32_t esp = ENV_OFF(regs) + 8 * R_ESP;
     int32_t cs_limit = seg_off(R_CS) + (int32_t)offsetof(SegmentCache, limit);
     int64_t nt = c->pend_rip + d->len;
     uint8_t *h1, *h2, *h3 = NULL;
@@ -1129,22 +1223,22 @@ static bool gen_callret32(Emit *c, const TCGInsn *d)
         op_mem(c, 4, 0x8b, R8, ENV_REG, -1, ENV_OFF(rip));
         op_rr(c, 4, 0x81, 0, R8);
         e32(c, (uint32_t)nt);                           /* r8d = return */
-        op_mem(c, 4, 0x8b, RAX, ENV_REG, -1, esp);
+        ld_greg(c, RAX, 2, R_ESP, 0);
         op_rr(c, 4, 0x83, 5, RAX); e8(c, 4);            /* sub eax, 4 */
         emit_store(c, &st, 4);
-        op_mem(c, 4, 0x8b, RAX, ENV_REG, -1, esp);
+        ld_greg(c, RAX, 2, R_ESP, 0);
         op_rr(c, 4, 0x83, 5, RAX); e8(c, 4);
     } else {
-        op_mem(c, 4, 0x8b, RAX, ENV_REG, -1, esp);
+        ld_greg(c, RAX, 2, R_ESP, 0);
         emit_load(c, &st, 4);
         op_rr(c, 8, 0x89, RAX, R13);
         op_mem(c, 4, 0x8b, RDX, ENV_REG, -1, cs_limit);
         op_rr(c, 8, 0x39, RDX, R13);
         h2 = jcc32(c, CC_A_);
-        op_mem(c, 4, 0x8b, RAX, ENV_REG, -1, esp);
+        ld_greg(c, RAX, 2, R_ESP, 0);
         op_rr(c, 4, 0x83, 0, RAX); e8(c, 4);            /* add eax, 4 */
     }
-    op_mem(c, 8, 0x89, RAX, ENV_REG, -1, esp);          /* ESP, zero-ext */
+    st_greg(c, RAX, 3, R_ESP, 0);                       /* ESP, zero-ext */
     op_mem(c, 8, 0x89, R13, ENV_REG, -1, ENV_OFF(rip));
     add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
     if (c->may_shadow) {
@@ -1166,7 +1260,6 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
 {
     uint8_t *taken = NULL;
     int64_t nt = c->pend_rip + d->len, t = nt + (int64_t)d->imm;
-    int32_t rsp = ENV_OFF(regs) + 8 * R_ESP;
 
     if (c->mode == 1) {
         /* 32-bit mode: Jcc/JMP with a 32-bit EIP only */
@@ -1181,9 +1274,9 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
     }
     if (d->map == 0 && d->b == 0xc3 && d->ot == 3 && c->mode == 2) {
         /* RET: indirect, back to the loop's jump cache */
-        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, rsp);
+        ld_greg(c, RAX, 3, R_ESP, 0);
         emit_load(c, d, 8);
-        add_mem64_imm(c, ENV_REG, rsp, 8);
+        add_greg_imm(c, R_ESP, 8);
         op_mem(c, 8, 0x89, RAX, ENV_REG, -1, ENV_OFF(rip));
         add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
         if (c->may_shadow) {
@@ -1196,10 +1289,10 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
         /* CALL rel: push the return address, then a direct jump */
         op_mem(c, 8, 0x8b, R8, ENV_REG, -1, ENV_OFF(rip));
         op_mem(c, 8, 0x8d, R8, R8, -1, nt);
-        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, rsp);
+        ld_greg(c, RAX, 3, R_ESP, 0);
         op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
         emit_store(c, d, 8);
-        add_mem64_imm(c, ENV_REG, rsp, -8);
+        add_greg_imm(c, R_ESP, -8);
     } else if (d->map == 0 && (d->b == 0xe9 || d->b == 0xeb)) {
         /* JMP rel */
     } else if ((d->map == 0 && d->b >= 0x70 && d->b <= 0x7f) ||
@@ -1308,15 +1401,15 @@ static bool gen_shift(Emit *c, const TCGInsn *d)
         }
     }
     ld_greg(c, RAX, ot, d->rm, d->rex);
-    op_rr(c, 8, 0x89, RAX, RSI);                        /* rsi = a */
+    op_rr(c, 8, 0x89, RAX, R11);                        /* r11 = a */
     c->flags_live = 0;
     if (by_cl) {
         /* a zero count keeps the flags: not a kill, and they stay live */
         c->cc_reads = true;
-        op0f_mem(c, false, 0xb6, RCX, ENV_REG, ENV_OFF(regs) + 8 * R_ECX);
+        ld_greg(c, RCX, 0, R_ECX, 0);
         op_rr(c, 4, 0x83, 4, RCX); e8(c, mask);         /* and ecx, mask */
         zero = jcc32(c, CC_E_);
-        op_rr(c, 4, 0x89, RCX, R9);                     /* r9d = count */
+        op_rr(c, 4, 0x89, RCX, R8);                     /* r8d = count */
         op_rr(c, hsz, 0xd3, op, RAX);                   /* shift rax, cl */
     } else {
         op_rr(c, hsz, 0xc1, op, RAX);
@@ -1333,10 +1426,10 @@ static bool gen_shift(Emit *c, const TCGInsn *d)
         if (op == 5 && (by_cl || cnt == 1)) {
             /* SHR by 1: OF = MSB(a) */
             if (by_cl) {
-                op_rr(c, 4, 0x83, 7, R9); e8(c, 1);     /* cmp r9d, 1 */
+                op_rr(c, 4, 0x83, 7, R8); e8(c, 1);     /* cmp r8d, 1 */
                 of0 = jcc32(c, CC_NE_);
             }
-            op_rr(c, 8, 0x89, RSI, RCX);
+            op_rr(c, 8, 0x89, R11, RCX);
             op_rr(c, 8, 0xc1, 5, RCX); e8(c, w - 1);
             patch_here(c, of0);
         }
@@ -1526,6 +1619,7 @@ static void emit_handler_slow(Emit *c, const TCGInsn *d)
     emit_slow_enter(c, d);
     mov_imm64(c, RSI, (uintptr_t)d);
     call_abs(c, (const void *)(uintptr_t)d->fn);
+    emit_reload(c, true);
     emit_slow_block_end_check(c, d);
     emit_unsync(c);
 }
@@ -1555,8 +1649,8 @@ static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op)
             emit_seg_check(c, d->seg, sz, &segslow);
         }
         emit_tlb_probe(c, sz, true, &m1, &m2);
-        op_rr(c, 8, 0x89, RAX, R9);                 /* r9 = host address */
-        emit_host_load(c, RAX, R9, sz);
+        op_rr(c, 8, 0x89, RAX, R11);                /* r11 = host address */
+        emit_host_load(c, RAX, R11, sz);
     }
     if (d->b < 0x40) {
         ld_greg(c, RCX, ot, d->reg, d->rex);
@@ -1567,7 +1661,7 @@ static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op)
     if (op == 7) {
         return true;
     }
-    op_mem(c, sz, sz == 1 ? 0x88 : 0x89, RAX, R9, -1, 0);
+    op_mem(c, sz, sz == 1 ? 0x88 : 0x89, RAX, R11, -1, 0);
     done = jmp32(c);
     patch_here(c, m1);
     patch_here(c, m2);
@@ -1910,7 +2004,10 @@ static void emit_prologue(Emit *c)
     e8(c, 0x55);                        /* push rbp */
     e8(c, 0x41); e8(c, 0x54);           /* push r12 */
     e8(c, 0x41); e8(c, 0x55);           /* push r13 */
-    e8(c, 0x41); e8(c, 0x56);           /* push r14: 16-byte aligned now */
+    e8(c, 0x41); e8(c, 0x56);           /* push r14 */
+    e8(c, 0x41); e8(c, 0x57);           /* push r15 */
+    e8(c, 0x48); e8(c, 0x83); e8(c, 0xec); e8(c, 8);   /* sub rsp, 8 */
+    /* 16-byte aligned now; [rsp] is a scratch slot */
     op_rr(c, 8, 0x89, RDI, S_REG);      /* mov rbx, rdi */
     op_mem(c, 8, 0x8b, ENV_REG, S_REG, -1, S_OFF(env));
     emit_tlb_base(c);
@@ -1919,12 +2016,67 @@ static void emit_prologue(Emit *c)
 
 static void emit_epilogue(Emit *c)
 {
+    e8(c, 0x48); e8(c, 0x83); e8(c, 0xc4); e8(c, 8);   /* add rsp, 8 */
+    e8(c, 0x41); e8(c, 0x5f);
     e8(c, 0x41); e8(c, 0x5e);
     e8(c, 0x41); e8(c, 0x5d);
     e8(c, 0x41); e8(c, 0x5c);
     e8(c, 0x5d);
     e8(c, 0x5b);
     e8(c, 0xc3);
+}
+
+/* Guest registers used by @d (a superset is harmless). */
+static uint32_t insn_regs(const TCGInsn *d)
+{
+    uint32_t m = 1u << d->rm | 1u << d->reg;
+
+    if (d->base >= 0 && d->base < 16) {
+        m |= 1u << d->base;
+    }
+    if (d->index >= 0) {
+        m |= 1u << d->index;
+    }
+    if (d->map == 0 && ((d->b >= 0x50 && d->b <= 0x5f) || d->b == 0xe8 ||
+                        d->b == 0xc3)) {
+        m |= 1u << R_ESP;
+    }
+    if (d->map == 0 && (d->b == 0xf7 || d->b == 0xd3)) {
+        m |= 1u << R_EAX | 1u << R_ECX | 1u << R_EDX;
+    }
+    return m;
+}
+
+/*
+ * Host registers for the guest registers used most in @tb (by at least
+ * two instructions: each costs a load at every entry of the block).
+ * R12 and R15 are callee-saved; the others are reloaded after calls.
+ */
+static void alloc_regs(Emit *c, const TCGBlock *tb)
+{
+    static const int hosts[] = { R12, R15, R10, R9, RSI, RDI };
+    int uses[16] = { 0 };
+
+    memset(c->hreg1, 0, sizeof(c->hreg1));
+    for (uint32_t i = 0; i < tb->ninsns; i++) {
+        uint32_t m = insn_regs(&tb->insns[i]);
+        for (int r = 0; r < 16; r++) {
+            uses[r] += (m >> r) & 1;
+        }
+    }
+    for (size_t k = 0; k < ARRAY_SIZE(hosts); k++) {
+        int best = -1;
+        for (int r = 0; r < 16; r++) {
+            if (!c->hreg1[r] && uses[r] >= 2 &&
+                (best < 0 || uses[r] > uses[best])) {
+                best = r;
+            }
+        }
+        if (best < 0) {
+            break;
+        }
+        c->hreg1[best] = hosts[k] + 1;
+    }
 }
 
 /*
@@ -1947,6 +2099,9 @@ static uint8_t *emit_block(TCGBlock *tb, const bool *dead, bool *reads,
     tb->jit = (TCGJitFn *)(c.p + exec_delta);
     emit_prologue(&c);
     tb->jit_body = c.p + exec_delta;
+    /* every entry (chained jumps too) loads the cached registers */
+    alloc_regs(&c, tb);
+    emit_reload(&c, true);
     *n_inline = 0;
     for (uint32_t i = 0; i < tb->ninsns; i++) {
         const TCGInsn *d = &tb->insns[i];
