@@ -32,6 +32,7 @@ X86JitStats x86_jit_stats;
 static uint8_t *cache_base, *cache_ptr;
 static uint8_t *cache_start;        /* after the dispatcher (kept on reset) */
 static uint8_t *dispatch_code;      /* see emit_dispatcher() */
+static uint8_t *dispatch_epilogue;  /* what it returns on a miss */
 static bool cache_reset_pending;
 
 /*
@@ -42,6 +43,33 @@ static bool cache_reset_pending;
 void x86_jit_cache_reset(void)
 {
     cache_reset_pending = true;
+}
+
+/*
+ * Exit sites that leave towards a target known only at run time (RET, a
+ * direct jump to another page) remember their last target: guest linear
+ * address, its block and code, valid while s->jit_epoch is unchanged
+ * (no TLB fill or flush, no block dropped: what makes the jump cache's
+ * own checks pass).  The source block fixes the mode and privilege, which
+ * a near jump or RET keeps.  Slots live outside the code cache (W^X) and
+ * are reused with it.
+ */
+typedef struct JitSite {
+    uint64_t lin;
+    uint8_t *code;
+    TCGBlock *tb;
+    uint64_t epoch;
+} JitSite;
+
+#define JIT_MAX_SITES (1 << 18)
+static JitSite *sites;
+static unsigned n_sites;
+
+static uint64_t epoch_counter;
+
+void x86_jit_epoch_bump(X86TCG *s)
+{
+    s->jit_epoch = __atomic_add_fetch(&epoch_counter, 1, __ATOMIC_RELAXED);
 }
 
 static void emit_dispatcher(void);
@@ -89,6 +117,11 @@ static bool cache_init(void)
             x86_jit_threshold = -1;
             return false;
         }
+    }
+    sites = mmap(NULL, JIT_MAX_SITES * sizeof(JitSite),
+                 PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (sites == MAP_FAILED) {
+        sites = NULL;
     }
     cache_base = cache_ptr = w;
     exec_delta = (uint8_t *)x - (uint8_t *)w;
@@ -337,6 +370,8 @@ static void jmp_to(Emit *c, uint8_t *target)
     e32(c, rel);
 }
 
+enum { CC_O_ = 0, CC_B_ = 2, CC_AE_ = 3, CC_E_ = 4, CC_NE_ = 5, CC_A_ = 7 };
+
 /*
  * Leave towards a successor found at run time: the shared dispatcher
  * returns its code (or the epilogue) in rcx; the jump is made here, so
@@ -351,7 +386,67 @@ static void emit_dispatch(Emit *c)
     e8(c, 0xff); e8(c, 0xe1);           /* jmp rcx */
 }
 
-enum { CC_O_ = 0, CC_B_ = 2, CC_AE_ = 3, CC_E_ = 4, CC_NE_ = 5, CC_A_ = 7 };
+static void emit_poll(Emit *c, uint8_t **x, int *n);
+static int32_t seg_off(int seg);
+
+/*
+ * emit_dispatch() behind this site's cache of its last target (JitSite),
+ * for exits after inline code (the mode is the block's); @poll: check
+ * for the loop first (the dispatcher does on a miss).
+ */
+static void emit_dispatch_site(Emit *c, bool poll)
+{
+    uint8_t *x[8], *miss1, *miss2, *go;
+    int n = 0;
+    JitSite *site;
+
+    if (!sites || n_sites >= JIT_MAX_SITES) {
+        emit_dispatch(c);
+        return;
+    }
+    site = &sites[n_sites++];
+    if (poll) {
+        emit_poll(c, x, &n);
+    }
+    /* rax = linear RIP, r11 = site */
+    op_mem(c, c->mode == 2 ? 8 : 4, 0x8b, RAX, ENV_REG, -1, ENV_OFF(rip));
+    op_mem(c, c->mode == 2 ? 8 : 4, 0x03, RAX, ENV_REG, -1,
+           seg_off(R_CS) + (int32_t)offsetof(SegmentCache, base));
+    mov_imm64(c, R11, (uintptr_t)site);
+    op_mem(c, 8, 0x3b, RAX, R11, -1, offsetof(JitSite, lin));
+    miss1 = jcc32(c, CC_NE_);
+    op_mem(c, 8, 0x8b, RCX, S_REG, -1, S_OFF(jit_epoch));
+    op_mem(c, 8, 0x3b, RCX, R11, -1, offsetof(JitSite, epoch));
+    miss2 = jcc32(c, CC_NE_);
+    /* as the dispatcher: the block entered names the page chains use */
+    op_mem(c, 8, 0x8b, RCX, R11, -1, offsetof(JitSite, tb));
+    op_mem(c, 8, 0x89, RCX, S_REG, -1, S_OFF(chain_src));
+    op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(chain_lin));
+    op_mem(c, 8, 0xff, 4, R11, -1, offsetof(JitSite, code));  /* jmp */
+    patch_here(c, miss1);
+    patch_here(c, miss2);
+    /* miss: the dispatcher; a block found (not the epilogue) is cached */
+    e8(c, 0xe8);
+    e32(c, dispatch_code - (c->p + 4));
+    mov_imm64(c, R11, (uintptr_t)(dispatch_epilogue + exec_delta));
+    op_rr(c, 8, 0x39, R11, RCX);                        /* cmp rcx, r11 */
+    go = jcc32(c, CC_E_);
+    mov_imm64(c, R11, (uintptr_t)site);
+    op_mem(c, 8, 0x89, RAX, R11, -1, offsetof(JitSite, lin));
+    op_mem(c, 8, 0x89, RCX, R11, -1, offsetof(JitSite, code));
+    op_mem(c, 8, 0x89, RDX, R11, -1, offsetof(JitSite, tb));
+    op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(jit_epoch));
+    op_mem(c, 8, 0x89, RAX, R11, -1, offsetof(JitSite, epoch));
+    patch_here(c, go);
+    e8(c, 0xff); e8(c, 0xe1);           /* jmp rcx */
+    for (int i = 0; i < n; i++) {
+        patch_here(c, x[i]);
+    }
+    if (n) {
+        jmp_to(c, c->exit_label);
+    }
+}
+
 
 
 /* Store byte @v to [rbx + off]. */
@@ -775,9 +870,14 @@ static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
     if (last) {
         emit_sync(c);
         c->pend_cnt = 0;
-        op_mem(c, 1, 0x80, 7, S_REG, -1, S_OFF(block_end));
-        e8(c, 0);
+        /*
+         * In a shadow (STI, MOV SS) the loop runs the next instruction
+         * alone: translated code is never entered with inhibit_irq set.
+         */
+        op0f_mem(c, false, 0xb6, RCX, S_REG, S_OFF(block_end));
+        op_mem(c, 1, 0x0a, RCX, S_REG, -1, S_OFF(inhibit_irq));
         cont = jcc32(c, CC_NE_);
+        emit_tlb_base(c);   /* the handler may have changed CPL */
         emit_dispatch(c);
         patch_here(c, cont);
         jmp_to(c, c->exit_label);
@@ -1172,7 +1272,7 @@ static void emit_chain_exit(Emit *c)
     emit_poll(c, x, &n);
     slot = jmp32(c);
     /* slot + 4: target of a jump to another page (x86_jit_run) */
-    emit_dispatch(c);
+    emit_dispatch_site(c, false);
     patch_here(c, slot);
     /* the stub: slot's initial target */
     mov_imm64(c, RAX, (uintptr_t)slot);
@@ -1247,7 +1347,7 @@ static bool gen_callret32(Emit *c, const TCGInsn *d)
     if (call) {
         emit_chain_exit(c);
     } else {
-        emit_dispatch(c);
+        emit_dispatch_site(c, true);
     }
     patch_here(c, h1);
     patch_here(c, h2);
@@ -1282,7 +1382,7 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
         if (c->may_shadow) {
             st_s8(c, S_OFF(inhibit_irq), 0);
         }
-        emit_dispatch(c);
+        emit_dispatch_site(c, true);
         return true;
     }
     if (d->map == 0 && d->b == 0xe8 && d->ot == 3 && c->mode == 2) {
@@ -1415,6 +1515,9 @@ static bool gen_shift(Emit *c, const TCGInsn *d)
         op_rr(c, hsz, 0xc1, op, RAX);
         e8(c, cnt);
     }
+    if (c->cc_dead) {
+        goto flags_done;    /* (emit_cc_szp stores nothing) */
+    }
     emit_setcc_edx(c, CC_B_);                           /* edx = CF */
     if (op == 4) {
         /* SHL: OF = MSB(result) ^ CF */
@@ -1436,6 +1539,7 @@ static bool gen_shift(Emit *c, const TCGInsn *d)
     }
     op_rr(c, 4, 0xc1, 4, RCX); e8(c, 11);               /* shl ecx, 11 */
     op_rr(c, 4, 0x09, RDX, RCX);                        /* or ecx, edx */
+flags_done:
     emit_cc_szp(c, ot);
     done = jmp32(c);
     patch_here(c, zero);
@@ -1477,8 +1581,10 @@ static bool gen_rotate(Emit *c, const TCGInsn *d)
         if (c->flags_live == 3) {
             keep &= ~(uint32_t)CC_A;
         }
-        e8(c, 0x9c);                                    /* pushfq */
-        e8(c, 0x41); e8(c, 0x5d);                       /* pop r13 */
+        /* lahf: ah = SF ZF 0 AF 0 PF 1 CF, the EFLAGS layout (not pushf) */
+        e8(c, 0x9f);
+        e8(c, 0x0f); e8(c, 0xb6); e8(c, 0xc4);          /* movzx eax, ah */
+        op_rr(c, 4, 0x89, RAX, R13);
         op_rr(c, 4, 0x81, 4, R13); e32(c, keep);
     } else {
         c->cc_reads = true;
@@ -1556,9 +1662,11 @@ static bool gen_grp3(Emit *c, const TCGInsn *d)
         ld_greg(c, RAX, ot, R_EAX, 0);
         op_rr(c, hsz, 0xf7, op, RCX);                   /* mul/imul rcx */
         c->flags_live = 0;
-        e8(c, 0x0f); e8(c, 0x90); e8(c, 0xc1);          /* seto cl */
-        e8(c, 0x0f); e8(c, 0xb6); e8(c, 0xc9);          /* movzx ecx, cl */
-        op_rr(c, 4, 0x69, RCX, RCX); e32(c, CC_C | CC_O);
+        if (!c->cc_dead) {
+            e8(c, 0x0f); e8(c, 0x90); e8(c, 0xc1);      /* seto cl */
+            e8(c, 0x0f); e8(c, 0xb6); e8(c, 0xc9);      /* movzx ecx, cl */
+            op_rr(c, 4, 0x69, RCX, RCX); e32(c, CC_C | CC_O);
+        }
         st_greg(c, RAX, ot, R_EAX, 0);
         st_greg(c, RDX, ot, R_EDX, 0);
         emit_cc_szp(c, ot);
@@ -1591,8 +1699,10 @@ static bool gen_imul(Emit *c, const TCGInsn *d)
     c->flags_live = 0;
     rex(c, ot == 3, RAX, 0, RCX, false);
     e8(c, 0x0f); e8(c, 0xaf); e8(c, 0xc1);              /* imul rax, rcx */
-    emit_setcc_edx(c, CC_O_);
-    op_rr(c, 4, 0x69, RCX, RDX); e32(c, CC_C | CC_O);   /* ecx = edx * C|O */
+    if (!c->cc_dead) {
+        emit_setcc_edx(c, CC_O_);
+        op_rr(c, 4, 0x69, RCX, RDX); e32(c, CC_C | CC_O); /* C|O or 0 */
+    }
     st_greg(c, RAX, ot, d->reg, d->rex);
     emit_cc_szp(c, ot);
     return true;
@@ -1920,7 +2030,7 @@ static void emit_dispatcher(void)
     uint8_t *x[12], *skip;
     int n = 0;
 
-    c.exit_label = c.p;
+    c.exit_label = dispatch_epilogue = c.p;
     emit_epilogue(&c);
     dispatch_code = c.p;
     emit_poll(&c, x, &n);
@@ -1963,7 +2073,7 @@ static void emit_dispatcher(void)
     op_rr(&c, 4, 0x09, RSI, RCX);
     op_mem(&c, 4, 0x3b, RCX, RDX, -1, offsetof(X86JumpCacheEntry, key));
     x[n++] = jcc32(&c, CC_NE_);
-    emit_tlb_base(&c);                  /* the last handler may change CPL */
+    /* (r14 is current: a handler ending a block recomputes it) */
     /* the TLB still maps the page, for execution, to the block's page */
     op_rr(&c, 8, 0x89, RAX, RSI);
     op_rr(&c, 8, 0xc1, 5, RSI); e8(&c, 12);             /* shr rsi, 12 */
@@ -2090,7 +2200,7 @@ static uint8_t *emit_block(TCGBlock *tb, const bool *dead, bool *reads,
 {
     Emit c = {
         .p = cache_ptr, .end = cache_ptr + JIT_MAX_BLOCK_CODE,
-        .may_shadow = true, .mode = tb->mode,
+        .mode = tb->mode,     /* (entered with inhibit_irq clear) */
     };
 
     /* the epilogue first: every exit jumps back to it */
@@ -2192,6 +2302,7 @@ void x86_jit_translate(TCGBlock *tb)
     if (cache_reset_pending) {
         cache_reset_pending = false;
         cache_ptr = cache_start;
+        n_sites = 0;
     }
     if (!translate(tb)) {
         /* full: drop every block (and so every translation) and restart */
@@ -2286,6 +2397,8 @@ static void jit_print_stats(void)
             " of them interpreted; translated code left by an unpatched "
             "jump %" PRIu64 " times\n", x86_jit_stats.loop_blocks,
             x86_jit_stats.interp_blocks, x86_jit_stats.exits_stub);
+    fprintf(stderr, "jit: %" PRIu64 " code pages written (their blocks "
+            "dropped)\n", x86_jit_stats.code_page_drops);
 }
 
 /*

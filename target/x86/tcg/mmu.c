@@ -409,6 +409,7 @@ static void tlb_entry_drop(TLBEntry *e)
 
 void x86_tlb_flush(X86TCG *s)
 {
+    x86_jit_epoch_bump(s);
     x86_jit_stats.tlb_flushes++;
     for (int m = 0; m < 2; m++) {
         if (s->tlb_used_ok[m][0] && s->tlb_used_ok[m][1]) {
@@ -433,6 +434,7 @@ void x86_tlb_flush(X86TCG *s)
 /* CR3 load: global pages stay (SDM vol. 3 §4.10.4.1). */
 void x86_tlb_flush_nonglobal(X86TCG *s)
 {
+    x86_jit_epoch_bump(s);
     x86_jit_stats.tlb_flushes++;
     for (int m = 0; m < 2; m++) {
         bool all = !s->tlb_used_ok[m][0];
@@ -485,6 +487,9 @@ void x86_tlb_flush_page(X86TCG *s, uint64_t lin)
             if (((e->tag_r ^ first) & ~(size - 1)) == 0 ||
                 ((e->tag_x ^ first) & ~(size - 1)) == 0 ||
                 ((e->tag_w ^ first) & ~(size - 1)) == 0) {
+                if (e->tag_x != (uint64_t)-1) {
+                    x86_jit_epoch_bump(s);
+                }
                 e->tag_r = e->tag_w = e->tag_x = -1;
                 e->global = 0;
             }
@@ -514,6 +519,10 @@ static uint64_t tlb_fill(X86TCG *s, uint64_t lin, int acc, bool *ram)
     if (!host) {
         *ram = false;
         return pa;
+    }
+    if (e->tag_x != (uint64_t)-1 && (e->tag_x != page || e->paddr != ppage)) {
+        /* an executable mapping is replaced: exit sites may be stale */
+        x86_jit_epoch_bump(s);
     }
     if (e->paddr != ppage || e->addend != (uintptr_t)host - page) {
         e->tag_r = e->tag_w = e->tag_x = -1;

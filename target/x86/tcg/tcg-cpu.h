@@ -172,6 +172,13 @@ struct X86TCG {
     uint64_t chain_lin;     /* linear address where chain_src was entered */
     uint64_t chain_rip;     /* env->rip when it left */
     uint32_t chain_gen;     /* x86_block_gen when it left */
+    /*
+     * Changes whenever a jump-cache entry of this vCPU may have become
+     * stale (TLB fill or flush, a block dropped); values are unique across
+     * vCPUs.  Exit sites of translated code cache their last target
+     * under it (jit.c).
+     */
+    uint64_t jit_epoch;
     X86Lockstep *ls;        /* lockstep run in progress (jit-lockstep.c) */
     /* statistics */
     uint64_t insn_count;
@@ -396,6 +403,8 @@ static inline TCGBlock *x86_next_block(X86TCG *s)
     return x86_get_block(s);
 }
 void x86_invalidate_phys_page(uint64_t page);
+/* New s->jit_epoch (see X86TCG). */
+void x86_jit_epoch_bump(X86TCG *s);
 bool x86_page_has_code(uint64_t page);
 void x86_block_cache_flush(void);
 
@@ -424,6 +433,7 @@ typedef struct X86JitStats {
     uint64_t interp_blocks; /* ... of them interpreted */
     uint64_t loop_jit_runs; /* x86_jit_run() calls */
     uint64_t exits_stub;    /* ... that left by an unpatched direct jump */
+    uint64_t code_page_drops;   /* code pages written: their blocks dropped */
 } X86JitStats;
 extern X86JitStats x86_jit_stats;
 /* Translate @tb (sets tb->jit) or, when the cache is full, flush it all. */

@@ -322,6 +322,15 @@ static void hash_remove(TCGBlock *tb)
     }
 }
 
+/* Blocks are dropped: every jump cache and exit-site cache goes stale. */
+static void block_gen_bump(void)
+{
+    x86_block_gen++;
+    for (guint i = 0; x86_tcg_states && i < x86_tcg_states->len; i++) {
+        x86_jit_epoch_bump(g_ptr_array_index(x86_tcg_states, i));
+    }
+}
+
 void x86_invalidate_phys_page(uint64_t page)
 {
     gpointer key = (gpointer)(uintptr_t)(page >> 12);
@@ -335,7 +344,8 @@ void x86_invalidate_phys_page(uint64_t page)
         return;
     }
     g_hash_table_remove(code_pages, key);
-    x86_block_gen++;
+    x86_jit_stats.code_page_drops++;
+    block_gen_bump();
     while (tb) {
         TCGBlock *next = tb->page_next;
         hash_remove(tb);
@@ -352,7 +362,7 @@ static gboolean flush_one(gpointer key, gpointer value, gpointer opaque)
 
 void x86_block_cache_flush(void)
 {
-    x86_block_gen++;
+    block_gen_bump();
     x86_jit_cache_reset();
     for (int i = 0; i < HTAB_SIZE; i++) {
         TCGBlock *tb = htab[i];
