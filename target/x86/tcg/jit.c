@@ -391,12 +391,14 @@ static int32_t seg_off(int seg);
 
 /*
  * emit_dispatch() behind this site's cache of its last target (JitSite),
- * for exits after inline code (the mode is the block's); @poll: check
- * for the loop first (the dispatcher does on a miss).
+ * for exits after inline code (the mode is the block's); @poll: end of
+ * the budget first.  (Only the budget: exit requests and interrupts are
+ * seen at the next chained jump, dispatcher call or the end of the slice,
+ * which bounds a run of RETs too.)
  */
 static void emit_dispatch_site(Emit *c, bool poll)
 {
-    uint8_t *x[8], *miss1, *miss2, *go;
+    uint8_t *x[1] = { NULL }, *miss1, *miss2, *go;
     int n = 0;
     JitSite *site;
 
@@ -406,7 +408,9 @@ static void emit_dispatch_site(Emit *c, bool poll)
     }
     site = &sites[n_sites++];
     if (poll) {
-        emit_poll(c, x, &n);
+        op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(insn_count));
+        op_mem(c, 8, 0x3b, RAX, S_REG, -1, S_OFF(jit_insn_end));
+        x[n++] = jcc32(c, CC_AE_);
     }
     /* rax = linear RIP, r11 = site */
     op_mem(c, c->mode == 2 ? 8 : 4, 0x8b, RAX, ENV_REG, -1, ENV_OFF(rip));
