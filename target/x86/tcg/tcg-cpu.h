@@ -95,7 +95,7 @@ typedef struct TLBEntry {
     uint64_t global;                /* PTE.G with CR4.PGE: kept on CR3 loads */
 } TLBEntry;
 
-#define X86_JC_BITS 12
+#define X86_JC_BITS 14
 #define X86_JC_SIZE (1 << X86_JC_BITS)
 
 typedef struct X86JumpCacheEntry {

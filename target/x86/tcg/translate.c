@@ -331,6 +331,31 @@ static void block_gen_bump(void)
     }
 }
 
+/*
+ * The blocks of @page are dropped: forget the references the vCPUs hold
+ * to them (jump-cache entries, the jump left for patching, exit-site
+ * caches) instead of retiring every jump cache with x86_block_gen: a
+ * kernel writing data next to its code would otherwise empty them often.
+ */
+static void drop_page_refs(uint64_t page)
+{
+    for (guint i = 0; x86_tcg_states && i < x86_tcg_states->len; i++) {
+        X86TCG *o = g_ptr_array_index(x86_tcg_states, i);
+
+        for (int k = 0; k < X86_JC_SIZE; k++) {
+            if (o->jc[k].ppage == page) {
+                o->jc[k].lin = -1;
+                o->jc[k].tb = NULL;
+            }
+        }
+        if (o->chain_src && (o->chain_src->phys & ~0xfffULL) == page) {
+            o->chain_slot = NULL;
+            o->chain_src = NULL;
+        }
+        x86_jit_epoch_bump(o);
+    }
+}
+
 void x86_invalidate_phys_page(uint64_t page)
 {
     gpointer key = (gpointer)(uintptr_t)(page >> 12);
@@ -345,7 +370,7 @@ void x86_invalidate_phys_page(uint64_t page)
     }
     g_hash_table_remove(code_pages, key);
     x86_jit_stats.code_page_drops++;
-    block_gen_bump();
+    drop_page_refs(page);
     while (tb) {
         TCGBlock *next = tb->page_next;
         hash_remove(tb);
