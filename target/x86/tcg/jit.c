@@ -33,6 +33,7 @@ static uint8_t *cache_base, *cache_ptr;
 static uint8_t *cache_start;        /* after the dispatcher (kept on reset) */
 static uint8_t *dispatch_code;      /* see emit_dispatcher() */
 static uint8_t *dispatch_epilogue;  /* what it returns on a miss */
+static uint8_t *cc_stub;            /* see emit_cc_stub() */
 static bool cache_reset_pending;
 
 /*
@@ -74,6 +75,7 @@ void x86_jit_epoch_bump(X86TCG *s)
 
 static void emit_dispatcher(void);
 typedef struct Emit Emit;
+static void emit_cc_stub(Emit *c);
 static void emit_epilogue(Emit *c);
 
 /*
@@ -1017,12 +1019,8 @@ static int alu_host_opc(int op)
  * flags as alu() in ops-alu.c does, leave the result in rax (masked) and
  * the host flags equal to the guest flags when ot >= 2.
  */
-static uint64_t jit_get_cf(X86TCG *s)
-{
-    return get_cf(s);
-}
-
 static bool emit_cc_remat(Emit *c);
+static void emit_flags_from_lazy(Emit *c);
 
 /* r13 = guest CF (0/1) from the live host flags or the lazy flags */
 static void emit_carry_in(Emit *c)
@@ -1036,10 +1034,8 @@ static void emit_carry_in(Emit *c)
         emit_carry_in(c);
         return;
     }
-    c->cc_reads = true;
-    op_rr(c, 8, 0x89, S_REG, RDI);
-    call_abs(c, (const void *)(uintptr_t)jit_get_cf);
-    op_rr(c, 4, 0x89, RAX, R13);
+    emit_flags_from_lazy(c);
+    emit_carry_in(c);
 }
 
 /* host CF = r13 bit 0 */
@@ -1050,7 +1046,7 @@ static void emit_carry_restore(Emit *c)
 
 static void emit_alu_core(Emit *c, int op, int ot)
 {
-    int hsz = ot == 3 ? 8 : 4;
+    int hsz = 1 << ot;      /* the guest's width: host flags exact */
     bool logic = op == 1 || op == 4 || op == 6;
     bool carry = op == 2 || op == 3;
     int cc_op = logic ? CC_OP_LOGIC : op == 0 ? CC_OP_ADD :
@@ -1075,15 +1071,15 @@ static void emit_alu_core(Emit *c, int op, int ot)
         emit_carry_restore(c);
     }
     /* for CMP use SUB: the result is stored in cc_res */
-    op_rr(c, hsz, alu_host_opc(op == 7 ? 5 : op), RCX, RAX);
+    op_rr(c, hsz, alu_host_opc(op == 7 ? 5 : op) - (ot == 0), RCX, RAX);
     if (ot < 2) {
         mask_ot(c, RAX, ot);    /* movzx: flags untouched */
     }
     if (!c->cc_dead) {
         op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
     }
-    c->flags_live = ot >= 2 ? 1 + (op == 0 ? 1 : logic ? 2 : 0) : 0;
-    c->cc_known = ot >= 2 && !carry ? cc_op | ot << 4 : 0;
+    c->flags_live = 1 + (op == 0 ? 1 : logic ? 2 : 0);
+    c->cc_known = !carry ? cc_op | ot << 4 : 0;
 }
 
 /*
@@ -1092,7 +1088,7 @@ static void emit_alu_core(Emit *c, int op, int ot)
  */
 static bool emit_cc_remat(Emit *c)
 {
-    int ot = c->cc_known >> 4, hsz = ot == 3 ? 8 : 4;
+    int ot = c->cc_known >> 4, hsz = 1 << ot;
 
     if (!c->cc_known) {
         return false;
@@ -1101,21 +1097,37 @@ static bool emit_cc_remat(Emit *c)
     switch (c->cc_known & 15) {
     case CC_OP_LOGIC:
         op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cc_res));
-        op_rr(c, hsz, 0x85, RAX, RAX);                  /* test */
+        op_rr(c, hsz, hsz == 1 ? 0x84 : 0x85, RAX, RAX);    /* test */
         c->flags_live = 3;
         break;
     case CC_OP_ADD:
         op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cc_src1));
-        op_mem(c, hsz, 0x03, RAX, S_REG, -1, S_OFF(cc_src2));   /* add */
+        op_mem(c, hsz, hsz == 1 ? 0x02 : 0x03, RAX, S_REG, -1,
+               S_OFF(cc_src2));                                 /* add */
         c->flags_live = 2;
         break;
     default:
         op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cc_src1));
-        op_mem(c, hsz, 0x3b, RAX, S_REG, -1, S_OFF(cc_src2));   /* cmp */
+        op_mem(c, hsz, hsz == 1 ? 0x3a : 0x3b, RAX, S_REG, -1,
+               S_OFF(cc_src2));                                 /* cmp */
         c->flags_live = 1;
         break;
     }
     return true;
+}
+
+/*
+ * Host flags = the guest's arithmetic flags, from the lazy-flag fields
+ * (the producer is in another block or a handler): call the shared stub.
+ */
+static void emit_flags_from_lazy(Emit *c)
+{
+    int32_t rel = cc_stub - (c->p + 5);
+
+    c->cc_reads = true;
+    e8(c, 0xe8);
+    e32(c, rel);
+    c->flags_live = 1;
 }
 
 static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op);
@@ -1405,16 +1417,9 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
             emit_cc_remat(c);
         }
         if (!c->flags_live) {
-            /* the lazy flags decide: al = x86_cond(s, cc) */
-            c->cc_reads = true;
-            op_rr(c, 8, 0x89, S_REG, RDI);
-            mov_imm64(c, RSI, d->b & 15);
-            call_abs(c, (const void *)(uintptr_t)x86_cond);
-            op_rr(c, 1, 0x84, RAX, RAX);        /* test al, al */
-            taken = jcc32(c, CC_NE_);
-        } else {
-            taken = jcc32(c, d->b & 15);
+            emit_flags_from_lazy(c);
         }
+        taken = jcc32(c, d->b & 15);
     } else {
         return false;
     }
@@ -1805,13 +1810,8 @@ static int emit_cond(Emit *c, int cc, bool keep_flags)
         c->flags_live = 0;
         return -1;
     }
-    c->cc_reads = true;
-    op_rr(c, 8, 0x89, S_REG, RDI);
-    mov_imm64(c, RSI, cc);
-    call_abs(c, (const void *)(uintptr_t)x86_cond);
-    op_rr(c, 4, 0x89, RAX, R13);                        /* r13d = eax */
-    c->flags_live = 0;
-    return -1;
+    emit_flags_from_lazy(c);
+    return emit_cond(c, cc, keep_flags);
 }
 
 /* 0F 90-9F SETcc r8 */
@@ -1871,7 +1871,7 @@ static bool gen_cmov(Emit *c, const TCGInsn *d)
 /* FE/FF /0 /1 on a register, 40-4F outside 64-bit mode: INC/DEC */
 static bool gen_incdec(Emit *c, const TCGInsn *d)
 {
-    int ot = d->ot, r, rexb, hsz = ot == 3 ? 8 : 4;
+    int ot = d->ot, r, rexb;
     bool dec;
 
     if (d->prefix & PREFIX_LOCK) {
@@ -1903,7 +1903,8 @@ static bool gen_incdec(Emit *c, const TCGInsn *d)
         st_s8(c, S_OFF(cc_ot), ot);
     }
     emit_carry_restore(c);
-    op_rr(c, hsz, 0xff, dec ? 1 : 0, RAX);             /* inc/dec */
+    /* at the guest's width: the host flags are exact */
+    op_rr(c, 1 << ot, ot == 0 ? 0xfe : 0xff, dec ? 1 : 0, RAX);
     if (ot < 2) {
         mask_ot(c, RAX, ot);
     }
@@ -1911,7 +1912,7 @@ static bool gen_incdec(Emit *c, const TCGInsn *d)
         op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
     }
     st_greg(c, RAX, ot, r, rexb);
-    c->flags_live = ot >= 2;
+    c->flags_live = 1;
     return true;
 }
 
@@ -2107,7 +2108,66 @@ static void emit_dispatcher(void)
     }
     mov_imm64(&c, RCX, (uintptr_t)(c.exit_label + exec_delta));
     e8(&c, 0xc3);
+    emit_cc_stub(&c);
     cache_ptr = cache_start = c.p;
+}
+
+/*
+ * The shared stub behind emit_flags_from_lazy(): host flags = guest
+ * arithmetic flags.  The common producers with any operand size redo
+ * their host operation on the stored operands; the others go through
+ * x86_compute_eflags() and POPF (arithmetic bits only: DF, TF, AC stay
+ * clear, IF is not ours to change).  Clobbers rax, rcx.
+ */
+static void emit_cc_stub(Emit *c)
+{
+    static const int order[][2] = {
+        { CC_OP_SUB, 3 }, { CC_OP_LOGIC, 3 }, { CC_OP_SUB, 2 },
+        { CC_OP_LOGIC, 2 }, { CC_OP_SUB, 0 }, { CC_OP_LOGIC, 0 },
+        { CC_OP_ADD, 3 }, { CC_OP_ADD, 2 }, { CC_OP_SUB, 1 },
+        { CC_OP_LOGIC, 1 }, { CC_OP_ADD, 0 }, { CC_OP_ADD, 1 },
+    };
+    static const int saved[] = { RDX, RSI, RDI, R8, R9, R10, R11 };
+
+    cc_stub = c->p;
+    /* eax = cc_op | cc_ot << 4 */
+    op_mem(c, 4, 0x8b, RAX, S_REG, -1, S_OFF(cc_op));
+    op0f_mem(c, false, 0xb6, RCX, S_REG, S_OFF(cc_ot));
+    op_rr(c, 4, 0xc1, 4, RCX); e8(c, 4);                /* shl ecx, 4 */
+    op_rr(c, 4, 0x09, RCX, RAX);                        /* or eax, ecx */
+    for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+        int op = order[i][0], sz = 1 << order[i][1];
+        uint8_t *next;
+
+        op_rr(c, 4, 0x81, 7, RAX); e32(c, op | order[i][1] << 4);
+        next = jcc32(c, CC_NE_);
+        if (op == CC_OP_LOGIC) {
+            op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cc_res));
+            op_rr(c, sz, sz == 1 ? 0x84 : 0x85, RAX, RAX);      /* test */
+        } else {
+            op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cc_src1));
+            op_mem(c, sz, op == CC_OP_ADD ? (sz == 1 ? 0x02 : 0x03)
+                                          : (sz == 1 ? 0x3a : 0x3b),
+                   RAX, S_REG, -1, S_OFF(cc_src2));             /* add/cmp */
+        }
+        e8(c, 0xc3);
+        patch_here(c, next);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(saved); i++) {
+        rex(c, false, 0, 0, saved[i], false);
+        e8(c, 0x50 + (saved[i] & 7));                   /* push */
+    }
+    op_rr(c, 8, 0x89, S_REG, RDI);      /* (7 pushes: aligned for the call) */
+    mov_imm64(c, R11, (uintptr_t)x86_compute_eflags);
+    e8(c, 0x41); e8(c, 0xff); e8(c, 0xd3);              /* call r11 */
+    for (int i = ARRAY_SIZE(saved) - 1; i >= 0; i--) {
+        rex(c, false, 0, 0, saved[i], false);
+        e8(c, 0x58 + (saved[i] & 7));                   /* pop */
+    }
+    op_rr(c, 4, 0x81, 4, RAX); e32(c, CC_ARITH);
+    e8(c, 0x50);                                        /* push rax */
+    e8(c, 0x9d);                                        /* popfq */
+    e8(c, 0xc3);
 }
 
 /* ---- blocks ---- */
