@@ -1633,12 +1633,55 @@ static bool gen_rotate(Emit *c, const TCGInsn *d)
     return true;
 }
 
-/* F7 /0-/5 on 32/64-bit operands: TEST imm, NOT, NEG, MUL, IMUL */
+/* F6/F7 /0-/7: TEST imm (any size); NOT, NEG, MUL, IMUL, DIV, IDIV (32/64) */
+static void emit_handler_slow(Emit *c, const TCGInsn *d);
+
+/*
+ * F7 /6 /7 DIV, IDIV with rcx = divisor (32/64-bit): inline when the host
+ * instruction cannot fault; a zero divisor, a quotient that may overflow
+ * (DIV: high half >= divisor; IDIV: rdx not the sign of rax, or a
+ * divisor of -1) run the handler, which raises #DE.  The lazy flags stay
+ * (the interpreter leaves them too).
+ */
+static void emit_div(Emit *c, const TCGInsn *d, bool sign)
+{
+    int ot = d->ot, hsz = ot == 3 ? 8 : 4;
+    uint8_t *slow[3], *done;
+    int n = 0;
+
+    c->flags_live = 0;
+    op_rr(c, hsz, 0x85, RCX, RCX);                      /* test rcx, rcx */
+    slow[n++] = jcc32(c, CC_E_);
+    ld_greg(c, RAX, ot, R_EAX, 0);
+    ld_greg(c, RDX, ot, R_EDX, 0);
+    if (sign) {
+        op_rr(c, hsz, 0x83, 7, RCX); e8(c, 0xff);       /* cmp rcx, -1 */
+        slow[n++] = jcc32(c, CC_E_);
+        op_rr(c, hsz, 0x89, RAX, R11);
+        op_rr(c, hsz, 0xc1, 7, R11); e8(c, hsz * 8 - 1);    /* sar */
+        op_rr(c, hsz, 0x39, RDX, R11);                  /* cmp r11, rdx */
+        slow[n++] = jcc32(c, CC_NE_);
+    } else {
+        op_rr(c, hsz, 0x39, RCX, RDX);                  /* cmp rdx, rcx */
+        slow[n++] = jcc32(c, CC_AE_);
+    }
+    op_rr(c, hsz, 0xf7, sign ? 7 : 6, RCX);             /* (i)div rcx */
+    st_greg(c, RAX, ot, R_EAX, 0);
+    st_greg(c, RDX, ot, R_EDX, 0);
+    done = jmp32(c);
+    for (int i = 0; i < n; i++) {
+        patch_here(c, slow[i]);
+    }
+    emit_handler_slow(c, d);
+    patch_here(c, done);
+}
+
 static bool gen_grp3(Emit *c, const TCGInsn *d)
 {
     int op = d->reg & 7, ot = d->ot, hsz = ot == 3 ? 8 : 4;
 
-    if (ot < 2 || op > 5 || (d->prefix & PREFIX_LOCK)) {
+    /* 8/16-bit: TEST imm only (testb $imm, mem is frequent) */
+    if ((ot < 2 && op > 1) || (d->prefix & PREFIX_LOCK)) {
         return false;
     }
     if (d->mod != 3) {
@@ -1666,6 +1709,10 @@ static bool gen_grp3(Emit *c, const TCGInsn *d)
         op_rr(c, 4, 0x31, RAX, RAX);                    /* a = 0 */
         emit_alu_core(c, 5, ot);                        /* 0 - v */
         st_greg(c, RAX, ot, d->rm, d->rex);
+        return true;
+    case 6:
+    case 7:
+        emit_div(c, d, op == 7);
         return true;
     default:
         ld_greg(c, RAX, ot, R_EAX, 0);
@@ -1993,6 +2040,7 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
         case 0x69:
         case 0x6b:
             return gen_imul(c, d);
+        case 0xf6:
         case 0xf7:
             return gen_grp3(c, d);
         default:
