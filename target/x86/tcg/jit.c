@@ -1497,7 +1497,7 @@ static bool gen_shift(Emit *c, const TCGInsn *d)
     int op = d->reg & 7, ot = d->ot, hsz = ot == 3 ? 8 : 4, w = 8 << ot;
     unsigned mask = ot == 3 ? 0x3f : 0x1f, cnt = 0;
     bool by_cl = d->b == 0xd3;
-    uint8_t *zero = NULL, *done, *of0 = NULL;
+    uint8_t *zero = NULL, *of0 = NULL;
 
     if (d->mod != 3 || ot < 2 || (op != 4 && op != 5 && op != 7) ||
         (d->prefix & PREFIX_LOCK)) {
@@ -1550,9 +1550,7 @@ static bool gen_shift(Emit *c, const TCGInsn *d)
     op_rr(c, 4, 0x09, RDX, RCX);                        /* or ecx, edx */
 flags_done:
     emit_cc_szp(c, ot);
-    done = jmp32(c);
-    patch_here(c, zero);
-    patch_here(c, done);
+    patch_here(c, zero);    /* (count 0: rax is the value, flags kept) */
     st_greg(c, RAX, ot, d->rm, d->rex);
     return true;
 }
