@@ -695,6 +695,9 @@ void x86_load_eflags(X86TCG *s, uint32_t val, uint32_t mask)
     env->eflags = x86_get_eflags(s);
     s->cc_op = CC_OP_EFLAGS;
     env->eflags = (env->eflags & ~(uint64_t)mask) | (val & mask) | 2;
+    if (unlikely(env->eflags & TF_MASK)) {
+        x86_debug_update(s);
+    }
 }
 
 void x86_iret(X86TCG *s, int ot)
