@@ -16,9 +16,6 @@
 _start:
     CLEAR_UNDEFINED_REGS
     mov $0x80000, %esp
-    call setup_gdt32
-    call setup_idt32
-    call serial_init
     call db_setup
     mov $0x40, %eax
     mov $int40_handler, %edx
