@@ -10,7 +10,7 @@
 #include "qom/object-internal.h"
 #include "chardev/char.h"
 #include "hw/qdev-core.h"
-#include "hw/qemu-device-types.h"
+#include "qemu-device-types.h"
 #include "qdev-internal.h"
 
 static const char *const on_off_auto_names[] = {

@@ -12,7 +12,7 @@
  */
 #include "qemu/osdep.h"
 #include "hw/qdev-core.h"
-#include "hw/qemu-device-types.h"
+#include "qemu-device-types.h"
 
 /* Sorted (strcmp) for bsearch. */
 static const char *const qemu_types[] = {

@@ -1,6 +1,6 @@
 /* QEMU 7.2's device types, for -global (hw/core/qemu-device-types.c). */
-#ifndef HW_QEMU_DEVICE_TYPES_H
-#define HW_QEMU_DEVICE_TYPES_H
+#ifndef HW_CORE_QEMU_DEVICE_TYPES_H
+#define HW_CORE_QEMU_DEVICE_TYPES_H
 
 /* QEMU has a device type @name (modules excluded). */
 bool qemu_device_type_known(const char *name);
