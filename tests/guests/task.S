@@ -6,8 +6,8 @@
  * handler task resumes after its IRET), #GP through an IDT task gate with
  * its error code on the new task's stack, the #GP/#TS/#NP of bad
  * targets (busy TSS, limit below 0x67, not present), and a #DF through
- * a task gate as 32-bit Linux sets it up; the switch clears DR7's local
- * enables.  Built with TASK_SDM (task-sdm.S), it also checks what QEMU
+ * a task gate as 32-bit Linux sets it up; a 16-bit TSS (loaded, then
+ * saved when its task leaves); the switch clears DR7's local enables.  Built with TASK_SDM (task-sdm.S), it also checks what QEMU
  * 7.2 lacks: a TSS with the T flag traps (#DB, DR6.BT) before the new
  * task's first instruction.  This host's KVM refuses task
  * switches (its instruction emulator stops at the far JMP): checked
@@ -25,6 +25,8 @@
 #define SEL_NP   0x68           /* not present: #NP */
 #define SEL_F    0x70           /* #DF handler task */
 #define SEL_G    0x78           /* TSS with the T (debug trap) flag */
+#define SEL_H    0x80           /* 16-bit TSS */
+#define SEL_HCS  0x88           /* 16-bit code segment based at task_h */
 #define TSS_SIZE 0x68
 
 /* Type byte of a descriptor: present, DPL 0, 32-bit available TSS. */
@@ -82,6 +84,22 @@ _start:
     mov $SEL_G, %eax
     mov $tss_g, %ebx
     call set_desc
+    mov $SEL_H, %eax
+    mov $tss_h, %ebx
+    mov $0x2b, %ecx
+    mov $0x81, %edx             /* present 16-bit available TSS */
+    call set_desc
+    mov $SEL_HCS, %eax
+    mov $task_h, %ebx
+    mov $0xffff, %ecx
+    mov $0x9a, %edx             /* present code, DPL 0, 16-bit */
+    call set_desc
+    movw $2, tss_h + 0x10       /* FLAGS */
+    movw $0x7000, tss_h + 0x1a  /* SP */
+    movw $0x10, tss_h + 0x22    /* ES */
+    movw $SEL_HCS, tss_h + 0x24 /* CS, IP 0 */
+    movw $0x28, tss_h + 0x26    /* SS: 16-bit data */
+    movw $0x10, tss_h + 0x28    /* DS */
     movl $SEL_C << 16, task_gdt + SEL_GATE
     movl $0x8500, task_gdt + SEL_GATE + 4
 
@@ -227,6 +245,25 @@ _start:
     call puthex32
     PUTS32("\n")
 
+    /* A 16-bit TSS: its task runs, then its state is saved in 16 bits. */
+    ljmp $SEL_H, $0
+    PUTS32("16-bit task: tr ")
+    mov h_tr, %eax
+    call puthex32
+    PUTS32(" saved ip ")
+    movzwl tss_h + 0x0e, %eax
+    call puthex32
+    PUTS32(" sp ")
+    movzwl tss_h + 0x1a, %eax
+    call puthex32
+    PUTS32(" bx ")
+    movzwl tss_h + 0x18, %eax
+    call puthex32
+    PUTS32(" cs ")
+    movzwl tss_h + 0x24, %eax
+    call puthex32
+    PUTS32("\n")
+
     /* T flag and DR7: L0 (cleared by the switch) and G0 (kept). */
     mov $1, %eax
     mov $db_handler, %edx
@@ -264,6 +301,16 @@ _start:
 
 task_g:
     ljmp $SEL_MAIN, $0
+
+/* The 16-bit task: CS is based here; data through the flat DS. */
+    .code16
+task_h:
+    str %ax
+    addr32 movw %ax, h_tr
+    push %ax
+    mov $0x4321, %bx
+    ljmp $SEL_MAIN, $0
+    .code32
 unused_code:
     hlt
 
@@ -408,11 +455,11 @@ np_handler:
     .data
     .align 8
 task_gdt:
-    .skip 0x80
+    .skip 0x90
     .align 4
     .word 0
 task_gdt_ptr:
-    .word 0x80 - 1
+    .word 0x90 - 1
     .long task_gdt
 b_tr: .long 0
 b_eflags: .long 0
@@ -434,6 +481,7 @@ db_count: .long 0
 db_eip: .long 0
 db_dr6: .long 0
 g_dr7: .long 0
+h_tr: .long 0
 
     .bss
     .align 16
@@ -444,4 +492,5 @@ tss_d: .skip TSS_SIZE
 tss_e: .skip TSS_SIZE
 tss_f: .skip TSS_SIZE
 tss_g: .skip TSS_SIZE
+tss_h: .skip TSS_SIZE
 tss_tiny: .skip TSS_SIZE
