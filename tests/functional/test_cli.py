@@ -152,6 +152,8 @@ class BadOptions(unittest.TestCase):
 # warnings (none for a type it has and could hot-plug, kemu's model or not).
 GLOBALS = [
     ('kvm-pit.lost_tick_policy=delay', ''),         # libvirt's, under TCG
+    ('PIIX4_PM.disable_s3=1', ''),                  # libvirt's
+    ('PIIX4_PM.disable_s4=1', ''),
     ('ICH9-LPC.disable_s3=1', ''),                  # q35's, on pc
     ('mch.extended-tseg-mbytes=16', ''),
     ('virtio-blk-device.x=1', ''),
