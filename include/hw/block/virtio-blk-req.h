@@ -2,8 +2,8 @@
  * virtio-blk request processing (virtio 1.2 section 5.2.6), independent of
  * the virtio transport: a request is the driver's out iovecs (header, then
  * data for writes/discards) and in iovecs (data for reads, then the status
- * byte).  I/O runs in the block worker pool; @complete runs on the main
- * loop with the status and the bytes written into the in iovecs.
+ * byte).  I/O runs in the block worker pool; @complete runs there with
+ * the BQL held, with the status and the bytes written into the in iovecs.
  */
 #ifndef HW_BLOCK_VIRTIO_BLK_REQ_H
 #define HW_BLOCK_VIRTIO_BLK_REQ_H
