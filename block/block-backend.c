@@ -106,6 +106,7 @@ BlockBackend *blk_new(BlockDriverState *bs, const char *name)
 {
     BlockBackend *blk = g_new0(BlockBackend, 1);
     blk->bs = bs;
+    bs->backends++;
     blk->name = g_strdup(name ? name : "");
     blk->refcnt = 1;
     g_mutex_init(&blk->lock);
@@ -120,6 +121,7 @@ void blk_unref(BlockBackend *blk)
     }
     blk_drain(blk);
     bdrv_flush(blk->bs);
+    blk->bs->backends--;
     bdrv_unref(blk->bs);
     g_mutex_clear(&blk->lock);
     g_cond_clear(&blk->drained);

@@ -131,6 +131,7 @@ struct BlockDriverState {
     char backing_format[16];
     char *full_backing_filename;
     int refcnt;
+    int backends;                /* BlockBackends attached (a device) */
 };
 
 /**
