@@ -179,6 +179,26 @@ static bool parse_cache(const char *mode, DriveInfo *d, Error **errp)
     return false;
 }
 
+/* QEMU's parse_block_error_action(). */
+static bool parse_on_error(const char *s, bool is_read, BlockdevOnError *out,
+                           Error **errp)
+{
+    if (!strcmp(s, "ignore")) {
+        *out = BLOCKDEV_ON_ERROR_IGNORE;
+    } else if (!is_read && !strcmp(s, "enospc")) {
+        *out = BLOCKDEV_ON_ERROR_ENOSPC;
+    } else if (!strcmp(s, "stop")) {
+        *out = BLOCKDEV_ON_ERROR_STOP;
+    } else if (!strcmp(s, "report")) {
+        *out = BLOCKDEV_ON_ERROR_REPORT;
+    } else {
+        error_setg(errp, "'%s' invalid %s error action", s,
+                   is_read ? "read" : "write");
+        return false;
+    }
+    return true;
+}
+
 static int next_free_index(BlockInterfaceType type, int per_bus)
 {
     for (int i = 0;; i++) {
@@ -282,9 +302,17 @@ static DriveInfo *drive_new_opts(QemuOpts *opts, bool global_snapshot,
     const char *file = qemu_opt_get(opts, "file");
     const char *format = qemu_opt_get(opts, "format");
     const char *node_name = qemu_opt_get(opts, "node-name");
+    d->on_write_error = BLOCKDEV_ON_ERROR_ENOSPC;
+    d->on_read_error = BLOCKDEV_ON_ERROR_REPORT;
+    if (((v = qemu_opt_get(opts, "werror")) &&
+         !parse_on_error(v, false, &d->on_write_error, errp)) ||
+        ((v = qemu_opt_get(opts, "rerror")) &&
+         !parse_on_error(v, true, &d->on_read_error, errp))) {
+        goto fail;
+    }
     /* Accepted and not acted on (QEMU defaults apply). */
     static const char *const ignored[] = {
-        "aio", "discard", "detect-zeroes", "werror", "rerror", "copy-on-read",
+        "aio", "discard", "detect-zeroes", "copy-on-read",
     };
     for (size_t i = 0; i < ARRAY_SIZE(ignored); i++) {
         qemu_opt_get(opts, ignored[i]);

@@ -89,6 +89,7 @@ static void virtio_blk_handle_output(VirtIODevice *vdev, VirtQueue *vq)
             .in_num = elem->in_num,
             .complete = virtio_blk_req_complete,
             .opaque = f,
+            .dinfo = s->dinfo,
         };
         virtio_blk_handle_request(&f->req);
     }

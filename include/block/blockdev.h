@@ -17,6 +17,15 @@ typedef enum BlockInterfaceType {
     IF_VIRTIO,
 } BlockInterfaceType;
 
+/* -drive werror= / rerror= (QEMU's BlockdevOnError; "enospc": stop on
+ * ENOSPC, report other errors). */
+typedef enum BlockdevOnError {
+    BLOCKDEV_ON_ERROR_REPORT,
+    BLOCKDEV_ON_ERROR_IGNORE,
+    BLOCKDEV_ON_ERROR_ENOSPC,
+    BLOCKDEV_ON_ERROR_STOP,
+} BlockdevOnError;
+
 typedef struct DriveInfo {
     char *id;                  /* device name as QEMU prints it */
     BlockInterfaceType type;
@@ -31,6 +40,8 @@ typedef struct DriveInfo {
     char *serial;
     bool claimed;              /* a device model took it */
     bool tray_open;
+    BlockdevOnError on_read_error;     /* rerror=, default report */
+    BlockdevOnError on_write_error;    /* werror=, default enospc */
     /* The device model's hook: the medium changed (blk may be NULL). */
     void (*media_changed)(void *opaque, BlockBackend *blk);
     void *media_opaque;
