@@ -464,6 +464,16 @@ def field(line, i):
     return line.split()[i] if line and len(line.split()) > i else None
 
 
+def counter_deltas(line):
+    """GUEST-NET-*-SEGS before/after key=value pairs: the differences."""
+    words = line.split()[1:] if line else []
+    half = len(words) // 2
+    before = dict(w.split('=') for w in words[:half])
+    after = dict(w.split('=') for w in words[half:])
+    return ' '.join('%s %d' % (k, int(after[k]) - int(v))
+                    for k, v in before.items() if k in after)
+
+
 def scenario_linux(kemu, builder, model):
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from test_linux import Guest, build_guest
@@ -533,6 +543,8 @@ def linux_steps(g, qmp, fwd, small, big, sink, sunk, model):
         secs = float(field(line, 4)) - float(field(line, 3))
         print('throughput host->guest (%s): %.1f MiB/s over %.2f s'
               % (model, 16 / max(secs, 1e-3), secs))
+        print('guest counters host->guest: %s'
+              % counter_deltas(g.wait_for('GUEST-NET-DOWN-SEGS', 10)))
     up = g.wait_for('GUEST-NET-UP-SUM', 300)
     done = g.wait_for('GUEST-NET-UP-DONE', 600)
     sink.join(60)
@@ -543,6 +555,8 @@ def linux_steps(g, qmp, fwd, small, big, sink, sunk, model):
         secs = float(field(done, 2)) - float(field(done, 1))
         print('throughput guest->host (%s): %.1f MiB/s over %.2f s'
               % (model, 16 / max(secs, 1e-3), secs))
+        print('guest counters guest->host: %s'
+              % counter_deltas(g.wait_for('GUEST-NET-UP-SEGS', 10)))
     rc = g.wait_exit(60)
     check(rc == 0, 'guest powered off (exit %r)' % rc)
     if failures:

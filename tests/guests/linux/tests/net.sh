@@ -46,16 +46,27 @@ for want in 0 1; do
     echo "GUEST-NET-CARRIER $(cat /sys/class/net/eth0/carrier)"
 done
 
-# throughput both ways, bytes checked by the host
+# throughput both ways, bytes checked by the host; TCP segments in and
+# out and the NIC's interrupts (the guest's per-packet work) for each
+tcp_segs() {
+    set -- $(grep '^Tcp:' /proc/net/snmp | tail -1)
+    echo "in=${11} out=${12} retrans=${13} rxpkts=$(cat /sys/class/net/eth0/statistics/rx_packets)" \
+         "txpkts=$(cat /sys/class/net/eth0/statistics/tx_packets)" \
+         "irqs=$(grep -E 'eth0|virtio.*put' /proc/interrupts | awk '{ n += $2 } END { print n + 0 }')"
+}
+s0=$(tcp_segs)
 read t0 x < /proc/uptime
 wget -q -O /tmp/big "http://10.0.2.2:$httpport/big"
 read t1 x < /proc/uptime
 echo "GUEST-NET-BIG $(sha256sum < /tmp/big) $t0 $t1"
+echo "GUEST-NET-DOWN-SEGS $s0 $(tcp_segs)"
 rm -f /tmp/big
 dd if=/dev/urandom of=/tmp/up bs=1M count=16 2>/dev/null
 echo "GUEST-NET-UP-SUM $(sha256sum < /tmp/up)"
+s0=$(tcp_segs)
 read t0 x < /proc/uptime
 nc 10.0.2.2 "$ncport" < /tmp/up
 read t1 x < /proc/uptime
 echo "GUEST-NET-UP-DONE $t0 $t1"
+echo "GUEST-NET-UP-SEGS $s0 $(tcp_segs)"
 poweroff -f
