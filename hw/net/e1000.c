@@ -431,6 +431,38 @@ static ssize_t e1000_receive_iov(NetClientState *nc, const struct iovec *iov,
     return size;
 }
 
+/* ---- transmit scheduling ---- */
+
+static gboolean e1000_tx_bh(gpointer opaque)
+{
+    E1000State *s = opaque;
+
+    s->tx_bh = 0;
+    e1000_start_xmit(s);
+    return G_SOURCE_REMOVE;
+}
+
+/*
+ * Transmit from the main loop, not in the vCPU's TDT write: the vCPU goes
+ * back to the guest at once (which queues more descriptors meanwhile, so
+ * each interrupt covers more packets) while the main thread runs the
+ * backend (slirp's TCP and its host socket writes) on the other core.
+ */
+static void e1000_schedule_xmit(E1000State *s)
+{
+    if (!s->tx_bh) {
+        s->tx_bh = g_idle_add_full(G_PRIORITY_DEFAULT, e1000_tx_bh, s, NULL);
+    }
+}
+
+static void e1000_cancel_xmit(E1000State *s)
+{
+    if (s->tx_bh) {
+        g_source_remove(s->tx_bh);
+        s->tx_bh = 0;
+    }
+}
+
 /* ---- register file ---- */
 
 static void e1000_reset_regs(E1000State *s)
@@ -459,6 +491,7 @@ static void e1000_reset_regs(E1000State *s)
     memset(&s->eecd, 0, sizeof(s->eecd));
     s->eecd.out_pos = -1;
     timer_del(s->mit_timer);
+    e1000_cancel_xmit(s);
     s->mit_timer_on = false;
     s->mit_irq_level = false;
     e1000_tx_reset(s);
@@ -550,7 +583,7 @@ static void e1000_reg_write(E1000State *s, uint32_t off, uint32_t v)
     case E1000_TDT:
     case E1000_TCTL:
         e1000_set_reg(s, off, off == E1000_TDT ? v & 0xffff : v);
-        e1000_start_xmit(s);
+        e1000_schedule_xmit(s);
         return;
     default:
         if (off >= E1000_STATS_FIRST && off <= E1000_STATS_LAST) {
@@ -663,6 +696,7 @@ static void e1000_exit(PCIDevice *pd)
     g_free(s->mac);
     g_free(s->tx.buf);
     timer_free(s->mit_timer);
+    e1000_cancel_xmit(s);
 }
 
 static const Property e1000_properties[] = {
