@@ -1,13 +1,16 @@
 #!/bin/busybox sh
 # kemu.test=net: the NIC (e1000 or virtio-net) through user networking.
-# Ports come from the kernel command line (kemu.httpport=, kemu.ncport=);
+# Ports come from the kernel command line (kemu.httpport=, kemu.ncport=),
+# and the MiB to send up (kemu.netmib=, default 16);
 # each step prints a GUEST-NET-* line the host test waits for.
 httpport=
 ncport=
+netmib=16
 for word in $(cat /proc/cmdline); do
     case "$word" in
     kemu.httpport=*) httpport=${word#kemu.httpport=} ;;
     kemu.ncport=*) ncport=${word#kemu.ncport=} ;;
+    kemu.netmib=*) netmib=${word#kemu.netmib=} ;;
     esac
 done
 modprobe e1000 2>/dev/null
@@ -61,7 +64,7 @@ read t1 x < /proc/uptime
 echo "GUEST-NET-BIG $(sha256sum < /tmp/big) $t0 $t1"
 echo "GUEST-NET-DOWN-SEGS $s0 $(tcp_segs)"
 rm -f /tmp/big
-dd if=/dev/urandom of=/tmp/up bs=1M count=16 2>/dev/null
+dd if=/dev/urandom of=/tmp/up bs=1M count=$netmib 2>/dev/null
 echo "GUEST-NET-UP-SUM $(sha256sum < /tmp/up)"
 s0=$(tcp_segs)
 read t0 x < /proc/uptime
