@@ -12,7 +12,8 @@ installed, and the texts compared), a hostfwd port accepting connections.
 tap: a tap netdev in a network namespace the test creates, its script=
 run with the interface name, traffic from the host reaching the tap fd.
 linux: a Linux guest with NIC MODEL (e1000, virtio-net-pci) gets
-10.0.2.15 by DHCP, fetches a file from an HTTP server on the host through
+10.0.2.20 by DHCP (dhcpstart=) with the hostname=, domainname= and dns=
+of -netdev user, fetches a file from an HTTP server on the host through
 the slirp gateway (sha256 compared), serves a page the host fetches
 through hostfwd, sees carrier 0 after set_link off, and moves 16 MiB
 (KEMU_NET_MIB in the environment: that many) each way intact.
@@ -495,7 +496,8 @@ def scenario_linux(kemu, builder, model):
                   'kemu.netmib=%d' % (httpd.server_address[1], ncport, MIB),
                   ['-smp', '1', '-qmp', 'unix:%s,server=on,wait=off'
                    % qmp_path, '-netdev',
-                   'user,id=n0,hostfwd=tcp:127.0.0.1:%d-:8080' % fwd,
+                   'user,id=n0,hostfwd=tcp:127.0.0.1:%d-:8080,%s'
+                   % (fwd, DHCP_OPTS),
                    '-device', '%s,netdev=n0' % model])
         try:
             return linux_steps(g, QMP(qmp_path), fwd, small, big, sink,
@@ -505,10 +507,15 @@ def scenario_linux(kemu, builder, model):
             httpd.shutdown()
 
 
+# -netdev user options the guest sees through DHCP.
+DHCP_OPTS = 'dhcpstart=10.0.2.20,hostname=kemu-guest,domainname=kemu.test,' \
+            'dns=10.0.2.4'
+
+
 def linux_steps(g, qmp, fwd, small, big, sink, sunk, model):
     line = g.wait_for('GUEST-NET-IP')
-    check(line is not None and 'inet 10.0.2.15/24' in line,
-          'DHCP gave 10.0.2.15: %s' % line)
+    check(line is not None and 'inet 10.0.2.20/24' in line,
+          'DHCP gave 10.0.2.20 (dhcpstart): %s' % line)
     if line is None:
         print('\n'.join(g.output()[-40:]))
         return 1
@@ -516,6 +523,10 @@ def linux_steps(g, qmp, fwd, small, big, sink, sunk, model):
     line = g.wait_for('GUEST-NET-ROUTE')
     check(line is not None and 'default via 10.0.2.2' in line,
           'default route through 10.0.2.2')
+    line = g.wait_for('GUEST-NET-DHCP')
+    check(line is not None and line.endswith(
+          'hostname=kemu-guest domain=kemu.test dns=10.0.2.4'),
+          'DHCP options hostname, domainname, dns: %s' % line)
     line = g.wait_for('GUEST-NET-SMALL')
     check(field(line, 1) == hashlib.sha256(small).hexdigest(),
           'wget from the host: 100000 bytes intact')

@@ -29,6 +29,7 @@ ip link set eth0 up
 udhcpc -i eth0 -n -q -t 10 -T 1 -s /tests/udhcpc-script.sh >/dev/null 2>&1
 echo "GUEST-NET-IP $(ip -4 addr show eth0 | grep -o 'inet [0-9./]*')"
 echo "GUEST-NET-ROUTE $(ip route | grep default)"
+echo "GUEST-NET-DHCP $(cat /tmp/dhcp-options)"
 
 # host -> guest through the slirp gateway
 echo "GUEST-NET-SMALL $(wget -q -O - "http://10.0.2.2:$httpport/small" | sha256sum)"
