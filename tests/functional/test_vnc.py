@@ -100,16 +100,34 @@ class RFBClient:
             elif enc == 0:
                 data = self.recv(w * h * 4)
                 for row in range(h):
-                    for col in range(w):
-                        p = data[(row * w + col) * 4:(row * w + col) * 4 + 3]
-                        o = ((y + row) * self.width + x + col) * 3
-                        self.fb[o:o + 3] = bytes((p[2], p[1], p[0]))
+                    src = data[row * w * 4:(row + 1) * w * 4]
+                    line = bytearray(w * 3)
+                    # B, G, R, X -> R, G, B
+                    line[0::3], line[1::3], line[2::3] = \
+                        src[2::4], src[1::4], src[0::4]
+                    o = ((y + row) * self.width + x) * 3
+                    self.fb[o:o + w * 3] = line
             else:
                 raise AssertionError('encoding %d' % enc)
         return rects
 
     def key(self, keysym, down):
         self.sock.sendall(struct.pack('>BBxxI', 4, down, keysym))
+
+    def type(self, text):
+        """Type @text as a VNC viewer does on a US keyboard: Shift
+        pressed around the characters that need it, newline as Return."""
+        for ch in text:
+            if ch == '\n':
+                keys = [0xff0d]
+            elif ch.isupper() or ch in '~!@#$%^&*()_+{}|:"<>?':
+                keys = [0xffe1, ord(ch)]
+            else:
+                keys = [ord(ch)]
+            for k in keys:
+                self.key(k, 1)
+            for k in reversed(keys):
+                self.key(k, 0)
 
     def close(self):
         self.sock.close()
