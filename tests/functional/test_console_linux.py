@@ -7,7 +7,8 @@ picture the display shows.
 
 Boots the Linux test guest with kemu.test=console (tests/guests/linux/
 tests/console.sh: an interactive shell on tty1, the VGA console).
-Over VNC (an RFB client speaking the protocol over the socket) it types
+Over VNC (an RFB client speaking the protocol over the socket) and SDL
+(a window on Xvfb, keys typed with xdotool, captured with xwd) it types
 `echo $((6*7))` and reads the screen back into text (screen_text.py,
 matching character cells against the VGA font) until both the command
 and "42" are on it; then it types `modprobe bochs`, so bochs-drm takes
@@ -26,6 +27,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import screen_text  # noqa: E402
 import test_linux  # noqa: E402
+import test_sdl  # noqa: E402
 import test_vga  # noqa: E402
 from test_qmp import QMPClient  # noqa: E402
 from test_vnc import RFBClient, free_display  # noqa: E402
@@ -103,26 +105,51 @@ def prompt_after(lines, command):
 
 
 class TestConsoleLinux(unittest.TestCase):
-    def vnc_screen(self, c):
-        c.request(0)
-        c.read_update()
-        return screen_text.screen_lines(c.width, c.height, bytes(c.fb),
-                                        self.font)
+    def setUp(self):
+        self.font = test_vga.load_font()
 
-    def wait_vnc_screen(self, c, want, timeout=60):
-        """The screen's lines once want(lines) holds."""
+    def wait_screen(self, grab, want, timeout=60):
+        """The screen's lines once want(lines, width, height) holds;
+        grab() is the picture the display shows, (width, height, rgb)."""
         deadline = time.time() + timeout
         while True:
-            lines = self.vnc_screen(c)
-            if want(lines):
+            w, h, rgb = grab()
+            lines = screen_text.screen_lines(w, h, rgb, self.font)
+            if want(lines, w, h):
                 return lines
             if time.time() > deadline:
                 self.fail('the screen (%dx%d) never showed it:\n%s'
-                          % (c.width, c.height, '\n'.join(lines)))
+                          % (w, h, '\n'.join(lines)))
             time.sleep(0.3)
 
-    def setUp(self):
-        self.font = test_vga.load_font()
+    def session(self, grab, type_text):
+        """Use the console as a user at the display would: type_text(text)
+        types (newline: Return), grab() is the display's picture."""
+        # the VGA text console: 80x25 cells of 9x16 dots
+        lines = self.wait_screen(
+            grab, lambda s, w, h: any(l.startswith(PROMPT) for l in s))
+        self.assertEqual(grab()[:2], (720, 400))
+        self.assertEqual(lines[0], 'kemu console test')
+        type_text('echo $((6*7))\n')
+        self.wait_screen(grab, lambda s, w, h:
+                         answered(s, 'echo $((6*7))', '42'))
+
+        # bochs-drm takes the display over; fbcon redraws the console in
+        # its mode, which the display follows
+        type_text('modprobe bochs\n')
+        self.wait_screen(grab, lambda s, w, h: (w, h) == (1280, 800) and
+                         prompt_after(s, 'modprobe bochs'), timeout=120)
+        type_text('echo $((7*8)) kemu\n')
+        # Linux 6.1's fbdev emulation leaves the first lines drawn after
+        # the mode set in its shadow buffer until the next console
+        # output (QEMU 7.2 shows the same): press Return once more, as a
+        # user would.
+        time.sleep(2)
+        type_text('\n')
+        lines = self.wait_screen(grab, lambda s, w, h:
+                                 answered(s, 'echo $((7*8)) kemu', '56 kemu'))
+        # the earlier text scrolled into the new mode with it
+        self.assertIn(PROMPT + ' echo $((6*7))', lines)
 
     def test_vnc(self):
         display = free_display()
@@ -132,36 +159,51 @@ class TestConsoleLinux(unittest.TestCase):
         try:
             g.wait_serial('GUEST-CONSOLE ready')
             c = RFBClient(5900 + display)
-            # the VGA text console: 80x25 cells of 9x16 dots
-            lines = self.wait_vnc_screen(
-                c, lambda s: any(l.startswith(PROMPT) for l in s))
-            self.assertEqual((c.width, c.height), (720, 400))
-            self.assertEqual(lines[0], 'kemu console test')
-            c.type('echo $((6*7))\n')
-            self.wait_vnc_screen(
-                c, lambda s: answered(s, 'echo $((6*7))', '42'))
 
-            # bochs-drm takes the display over; fbcon redraws the
-            # console in its mode and the client is told the new size
-            c.type('modprobe bochs\n')
-            self.wait_vnc_screen(
-                c, lambda s: (c.width, c.height) == (1280, 800) and
-                prompt_after(s, 'modprobe bochs'), timeout=120)
-            c.type('echo $((7*8)) kemu\n')
-            # Linux 6.1's fbdev emulation leaves the first lines drawn
-            # after the mode set in its shadow buffer until the next
-            # console output (QEMU 7.2 shows the same): press Return
-            # once more, as a user would.
-            time.sleep(2)
-            c.type('\n')
-            lines = self.wait_vnc_screen(
-                c, lambda s: answered(s, 'echo $((7*8)) kemu', '56 kemu'))
-            # the earlier text scrolled into the new mode with it
-            self.assertIn(PROMPT + ' echo $((6*7))', lines)
+            def grab():
+                c.request(0)
+                c.read_update()
+                return c.width, c.height, bytes(c.fb)
+            self.session(grab, c.type)
         finally:
             if c:
                 c.close()
             g.close()
+
+    @unittest.skipUnless(test_sdl.TOOLS, 'needs Xvfb, xwd and xdotool')
+    def test_sdl(self):
+        # room for the window at 1280x800 where it was opened at 640x480
+        # (xwd captures only what is on the screen)
+        xvfb, xdisplay = test_sdl.start_xvfb('2048x1536x24')
+        env = dict(os.environ, DISPLAY=xdisplay)
+        g = None
+        try:
+            g = ConsoleGuest(['-display', 'sdl'], env=env)
+            g.wait_serial('GUEST-CONSOLE ready')
+            win = test_sdl.find_window(env)
+
+            def x(*args):
+                return subprocess.run(args, env=env, check=True, timeout=30,
+                                      stdout=subprocess.PIPE).stdout
+
+            def grab():
+                return test_sdl.read_xwd(x('xwd', '-id', win))
+
+            def type_text(text):
+                # through the X server (XTEST) into the focused window,
+                # as a user's keyboard
+                x('xdotool', 'windowfocus', '--sync', win)
+                for i, part in enumerate(text.split('\n')):
+                    if i:
+                        x('xdotool', 'key', 'Return')
+                    if part:
+                        x('xdotool', 'type', '--delay', '20', part)
+            self.session(grab, type_text)
+        finally:
+            if g:
+                g.close()
+            xvfb.terminate()
+            xvfb.wait()
 
 
 if __name__ == '__main__':

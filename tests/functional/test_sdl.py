@@ -41,24 +41,42 @@ def read_xwd(data):
     return w, h, bytes(out)
 
 
+def start_xvfb(screen):
+    """Xvfb on a free display with one @screen (WxHxD): (process, ':N')."""
+    for n in range(70, 100):
+        if not os.path.exists('/tmp/.X11-unix/X%d' % n) and \
+           not os.path.exists('/tmp/.X%d-lock' % n):
+            break
+    xvfb = subprocess.Popen(['Xvfb', ':%d' % n, '-screen', '0', screen,
+                             '-nolisten', 'tcp'],
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.time() + 10
+    while not os.path.exists('/tmp/.X11-unix/X%d' % n):
+        if time.time() > deadline:
+            xvfb.kill()
+            raise AssertionError('Xvfb did not start')
+        time.sleep(0.05)
+    return xvfb, ':%d' % n
+
+
+def find_window(env, name='^QEMU'):
+    """The id of the first X window whose title matches @name."""
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        r = subprocess.run(['xdotool', 'search', '--name', name],
+                           env=env, stdout=subprocess.PIPE)
+        if r.stdout.split():
+            return r.stdout.split()[0].decode()
+        time.sleep(0.1)
+    raise AssertionError('no window named %r' % name)
+
+
 @unittest.skipUnless(TOOLS, 'needs Xvfb, xwd and xdotool')
 class TestSDL(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        for n in range(70, 100):
-            if not os.path.exists('/tmp/.X11-unix/X%d' % n) and \
-               not os.path.exists('/tmp/.X%d-lock' % n):
-                break
-        cls.display = ':%d' % n
-        cls.xvfb = subprocess.Popen(['Xvfb', cls.display, '-screen', '0',
-                                     '1024x768x24', '-nolisten', 'tcp'],
-                                    stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL)
-        deadline = time.time() + 10
-        while not os.path.exists('/tmp/.X11-unix/X%d' % n):
-            if time.time() > deadline:
-                raise AssertionError('Xvfb did not start')
-            time.sleep(0.05)
+        cls.xvfb, cls.display = start_xvfb('1024x768x24')
         cls.env = dict(os.environ, DISPLAY=cls.display)
 
     @classmethod
@@ -71,14 +89,7 @@ class TestSDL(unittest.TestCase):
                               stdout=subprocess.PIPE).stdout
 
     def window(self):
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            r = subprocess.run(['xdotool', 'search', '--name', '^QEMU'],
-                               env=self.env, stdout=subprocess.PIPE)
-            if r.stdout.split():
-                return r.stdout.split()[0].decode()
-            time.sleep(0.1)
-        raise AssertionError('no QEMU window')
+        return find_window(self.env)
 
     def start(self, extra, guest):
         os.environ['DISPLAY'] = self.display
