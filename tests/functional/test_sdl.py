@@ -4,7 +4,10 @@ pixel-exact (captured with xwd), keys typed into it with xdotool reach
 the guest, Ctrl-Alt-G grabs and releases (window title), and without an
 X display SDL fails with QEMU's message.
 
-    test_sdl.py KEMU_BINARY GUEST_DIR
+    test_sdl.py KEMU_BINARY GUEST_DIR FONT_C
+
+Ctrl-Alt-2 and Ctrl-Alt-3 show the monitor and the serial port (-monitor
+vc, -serial vc) as text consoles, read back into text with the font.
 
 Skips when Xvfb, xwd or xdotool is missing (packages xvfb, x11-apps,
 xdotool).
@@ -14,11 +17,14 @@ import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import screen_text  # noqa: E402
 import test_vga  # noqa: E402
+from test_qmp import QMPClient  # noqa: E402
 from test_vga import VGAGuest, expected_vbe  # noqa: E402
 
 TOOLS = all(shutil.which(t) for t in ('Xvfb', 'xwd', 'xdotool'))
@@ -134,6 +140,73 @@ class TestSDL(unittest.TestCase):
         finally:
             g.close()
 
+    def wait_lines(self, win, want, timeout=20):
+        """The window's text (screen_text) once want(lines) holds."""
+        deadline = time.time() + timeout
+        while True:
+            w, h, rgb = read_xwd(self.x('xwd', '-id', win))
+            lines = screen_text.screen_lines(w, h, rgb, test_vga.load_font())
+            if want(lines):
+                return lines
+            if time.time() > deadline:
+                self.fail('the window (%dx%d) never showed it:\n%s'
+                          % (w, h, '\n'.join(lines)))
+            time.sleep(0.2)
+
+    def test_text_consoles(self):
+        # -monitor vc, and the default serial (vc): QEMU's consoles 2 and 3
+        d = tempfile.mkdtemp(prefix='kemu-sdl-')
+        sock = os.path.join(d, 'qmp.sock')
+        p = subprocess.Popen(
+            [test_vga.KEMU, '-accel', 'tcg', '-m', '64', '-display', 'sdl',
+             '-name', 'sdltest', '-monitor', 'vc',
+             '-qmp', 'unix:%s,server=on,wait=off' % sock,
+             '-kernel', os.path.join(test_vga.GUESTS, 'vga.elf')],
+            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while not os.path.exists(sock):
+                time.sleep(0.05)
+            q = QMPClient(sock)
+            q.negotiate()
+            out = q.cmd('human-monitor-command',
+                        {'command-line': 'info chardev'})['return']
+            self.assertIn('compat_monitor0: filename=vc', out)
+            self.assertIn('serial0: filename=vc', out)
+            win = self.window()
+            self.x('xdotool', 'windowfocus', '--sync', win)
+            self.x('xdotool', 'key', 'ctrl+alt+2')
+            self.wait_lines(win, lambda l: l[0].startswith('QEMU ') and
+                            l[0].endswith(" monitor - type 'help' for more "
+                                          "information"))
+            self.assertEqual(read_xwd(self.x('xwd', '-id', win))[:2],
+                             (640, 384))
+            # typed into the monitor through the X server, as a user
+            self.x('xdotool', 'type', '--delay', '20', 'info name')
+            self.x('xdotool', 'key', 'Return')
+            self.x('xdotool', 'type', '--delay', '20', 'info status')
+            self.x('xdotool', 'key', 'Return')
+            self.wait_lines(win, lambda l: '\n'.join(l).startswith(
+                l[0] + '\n(qemu) info name\nsdltest\n'
+                '(qemu) info status\nVM status: running\n(qemu)'))
+            # the guest's serial port: vga.elf prints READY there
+            self.x('xdotool', 'key', 'ctrl+alt+3')
+            self.wait_lines(win, lambda l: l[0] == 'READY')
+            # back to the VGA's text mode (720x400); keys reach the guest
+            # again, not the console
+            self.x('xdotool', 'key', 'ctrl+alt+1')
+            deadline = time.time() + 10
+            while read_xwd(self.x('xwd', '-id', win))[:2] != (720, 400):
+                self.assertLess(time.time(), deadline)
+                time.sleep(0.1)
+            q.cmd('quit')
+            q.close()
+            p.wait(10)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+            shutil.rmtree(d, ignore_errors=True)
+
     def test_no_x_display(self):
         env = dict(os.environ)
         env.pop('DISPLAY', None)
@@ -148,6 +221,6 @@ class TestSDL(unittest.TestCase):
 
 
 if __name__ == '__main__':
-    test_vga.KEMU, test_vga.GUESTS = sys.argv[1:3]
-    del sys.argv[1:3]
+    test_vga.KEMU, test_vga.GUESTS, test_vga.FONT_C = sys.argv[1:4]
+    del sys.argv[1:4]
     unittest.main(verbosity=2)
