@@ -379,6 +379,18 @@ static void vc_chr_accept_input(Chardev *chr)
     vc_flush_input((VCChardev *)chr);
 }
 
+static void vc_chr_finalize(Object *obj)
+{
+    VCChardev *vc = (VCChardev *)obj;
+
+    if (vc->con) {                      /* chardev-remove: the console goes */
+        graphic_console_close(vc->con);
+    }
+    if (vc->input) {
+        g_byte_array_free(vc->input, true);
+    }
+}
+
 static void vc_chr_class_init(ObjectClass *oc, void *data)
 {
     ChardevClass *cc = (ChardevClass *)oc;
@@ -392,6 +404,7 @@ static const TypeInfo vc_chr_type = {
     .name = TYPE_CHARDEV_VC,
     .parent = TYPE_CHARDEV,
     .instance_size = sizeof(VCChardev),
+    .instance_finalize = vc_chr_finalize,
     .class_init = vc_chr_class_init,
 };
 

@@ -36,6 +36,14 @@ DisplaySurface *qemu_create_displaysurface(int width, int height)
     return s;
 }
 
+static DisplaySurface *placeholder_surface(void)
+{
+    if (!dummy_surface) {
+        dummy_surface = qemu_create_displaysurface(640, 480);
+    }
+    return dummy_surface;
+}
+
 void qemu_free_displaysurface(DisplaySurface *surface)
 {
     if (surface) {
@@ -124,7 +132,7 @@ void graphic_console_close(QemuConsole *con)
         if (dcl->attached == con) {
             dcl->attached = NULL;
             if (dcl->ops->dpy_gfx_switch) {
-                dcl->ops->dpy_gfx_switch(dcl, dummy_surface);
+                dcl->ops->dpy_gfx_switch(dcl, placeholder_surface());
             }
         }
     }
@@ -252,10 +260,7 @@ void register_displaychangelistener(DisplayChangeListener *dcl)
         graphic_hw_invalidate(dcl->attached);
         surface = dcl->attached->surface;
     } else {
-        if (!dummy_surface) {
-            dummy_surface = qemu_create_displaysurface(640, 480);
-        }
-        surface = dummy_surface;
+        surface = placeholder_surface();
     }
     if (dcl->ops->dpy_gfx_switch) {
         dcl->ops->dpy_gfx_switch(dcl, surface);

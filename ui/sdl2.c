@@ -181,27 +181,15 @@ static bool sdl_text_console(SDLDisplay *sd)
 }
 
 /* Ctrl-Alt-N: show console N - 1 if there is one. */
-static void sdl_select_console(SDLDisplay *sd, unsigned index, Uint16 mod)
+static void sdl_select_console(SDLDisplay *sd, unsigned index)
 {
-    static const struct {
-        Uint16 mod;
-        QKeyCode q;
-    } held[] = {
-        { KMOD_LCTRL, Q_KEY_CODE_CTRL }, { KMOD_RCTRL, Q_KEY_CODE_CTRL_R },
-        { KMOD_LALT, Q_KEY_CODE_ALT }, { KMOD_RALT, Q_KEY_CODE_ALT_R },
-    };
     QemuConsole *con = qemu_console_lookup_by_index(index);
 
     if (!con || con == dpy_get_console(&sd->dcl)) {
         return;
     }
     if (!sdl_text_console(sd)) {
-        /* the guest saw Ctrl and Alt go down: let them go up */
-        for (size_t i = 0; i < ARRAY_SIZE(held); i++) {
-            if (mod & held[i].mod) {
-                qemu_input_event_send_key_qcode(held[i].q, false);
-            }
-        }
+        qemu_input_release_keys();      /* the guest saw Ctrl and Alt */
     }
     if (sd->grab && !qemu_console_is_graphic(con)) {
         sdl_set_grab(sd, false);
@@ -220,7 +208,7 @@ static void sdl_key(SDLDisplay *sd, SDL_KeyboardEvent *ev)
     /* Ctrl-Alt-G / Ctrl-Alt-F / Ctrl-Alt-N are the UI's, not the guest's */
     if (down && (mod & KMOD_CTRL) && (mod & KMOD_ALT)) {
         if (sc >= SDL_SCANCODE_1 && sc <= SDL_SCANCODE_9) {
-            sdl_select_console(sd, sc - SDL_SCANCODE_1, mod);
+            sdl_select_console(sd, sc - SDL_SCANCODE_1);
             return;
         }
         if (ev->keysym.scancode == SDL_SCANCODE_G) {

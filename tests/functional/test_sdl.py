@@ -31,30 +31,33 @@ TOOLS = all(shutil.which(t) for t in ('Xvfb', 'xwd', 'xdotool'))
 
 
 def read_xwd(data):
-    """XWD (X11 window dump) with 32-bit pixels -> (w, h, RGB bytes)."""
+    """XWD (X11 window dump) of 24- or 32-bit pixels -> (w, h, RGB)."""
     f = struct.unpack('>25I', data[:100])
     hsize, w, h, byte_order, bpp, bpl, ncolors = (f[0], f[4], f[5], f[7],
                                                   f[11], f[12], f[19])
-    assert bpp == 32, bpp
+    # a 24-bit visual's dump may still store each pixel in 32 bits
+    step = 4 if bpp == 32 or bpl >= w * 4 else 3
+    assert bpp in (24, 32) and bpl >= w * step, f
+    # B, G, R[, X] in little-endian pixels, else [X,] R, G, B
+    order = (2, 1, 0) if byte_order == 0 else tuple(i + step - 3
+                                                    for i in range(3))
     off = hsize + ncolors * 12
-    out = bytearray()
+    out = bytearray(w * h * 3)
     for y in range(h):
-        row = data[off + y * bpl:off + y * bpl + w * 4]
-        for x in range(w):
-            p = row[x * 4:x * 4 + 4]
-            out += bytes((p[2], p[1], p[0]) if byte_order == 0
-                         else (p[1], p[2], p[3]))
+        row = data[off + y * bpl:off + y * bpl + w * step]
+        for c in range(3):
+            out[y * w * 3 + c:(y + 1) * w * 3:3] = row[order[c]::step]
     return w, h, bytes(out)
 
 
-def start_xvfb(screen):
+def start_xvfb(screen, *args):
     """Xvfb on a free display with one @screen (WxHxD): (process, ':N')."""
     for n in range(70, 100):
         if not os.path.exists('/tmp/.X11-unix/X%d' % n) and \
            not os.path.exists('/tmp/.X%d-lock' % n):
             break
     xvfb = subprocess.Popen(['Xvfb', ':%d' % n, '-screen', '0', screen,
-                             '-nolisten', 'tcp'],
+                             '-nolisten', 'tcp'] + list(args),
                             stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     deadline = time.time() + 10
