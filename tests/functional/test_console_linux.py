@@ -19,8 +19,6 @@ answer are read off the graphical console.
 import os
 import subprocess
 import sys
-import tempfile
-import shutil
 import time
 import unittest
 
@@ -29,63 +27,24 @@ import screen_text  # noqa: E402
 import test_linux  # noqa: E402
 import test_sdl  # noqa: E402
 import test_vga  # noqa: E402
-from test_qmp import QMPClient  # noqa: E402
 from test_vnc import RFBClient, free_display  # noqa: E402
 
-KEMU = BUILDER = None
+BUILDER = None
 PROMPT = 'console$'  # PS1 less its space: screen lines are stripped
 
 
-class ConsoleGuest:
+class ConsoleGuest(test_vga.VGAGuest):
     """kemu booting the Linux guest's console test, serial in a file."""
 
     def __init__(self, extra, env=None):
         guest = test_linux.build_guest(BUILDER)
-        self.dir = tempfile.mkdtemp(prefix='kemu-console-')
-        self.serial = os.path.join(self.dir, 'serial.log')
-        sock = os.path.join(self.dir, 'qmp.sock')
-        self.proc = subprocess.Popen(
-            [KEMU, '-accel', 'tcg', '-m', '512',
-             '-serial', 'file:' + self.serial,
-             '-qmp', 'unix:%s,server=on,wait=off' % sock,
-             '-kernel', os.path.join(guest, 'vmlinuz'),
-             '-initrd', os.path.join(guest, 'initrd.gz'),
-             # /dev/console is the last one: init's markers go to serial
-             '-append', 'console=tty0 console=ttyS0 kemu.test=console']
-            + list(extra),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        deadline = time.time() + 20
-        while not os.path.exists(sock):
-            if time.time() > deadline or self.proc.poll() is not None:
-                raise AssertionError('kemu did not start')
-            time.sleep(0.05)
-        self.qmp = QMPClient(sock, timeout=60)
-        self.qmp.negotiate()
-
-    def wait_serial(self, text, timeout=300):
-        deadline = time.time() + timeout
-        out = ''
-        while text not in out:
-            if time.time() > deadline:
-                raise AssertionError('no %r on serial: %s' % (text,
-                                                             out[-2000:]))
-            time.sleep(0.2)
-            with open(self.serial, errors='replace') as f:
-                out = f.read()
-        return out
-
-    def close(self):
-        try:
-            self.qmp.cmd('quit')
-        except (OSError, EOFError):
-            pass
-        self.qmp.close()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        self.launch(['-m', '512',
+                     '-kernel', os.path.join(guest, 'vmlinuz'),
+                     '-initrd', os.path.join(guest, 'initrd.gz'),
+                     # /dev/console is the last one: init's markers go to
+                     # the serial port
+                     '-append', 'console=tty0 console=ttyS0 '
+                     'kemu.test=console'] + list(extra), env)
 
 
 def answered(lines, command, answer):
@@ -157,7 +116,7 @@ class TestConsoleLinux(unittest.TestCase):
                           '-vnc', '127.0.0.1:%d' % display])
         c = None
         try:
-            g.wait_serial('GUEST-CONSOLE ready')
+            g.wait_serial('GUEST-CONSOLE ready', 300)
             c = RFBClient(5900 + display)
 
             def grab():
@@ -179,7 +138,7 @@ class TestConsoleLinux(unittest.TestCase):
         g = None
         try:
             g = ConsoleGuest(['-display', 'sdl'], env=env)
-            g.wait_serial('GUEST-CONSOLE ready')
+            g.wait_serial('GUEST-CONSOLE ready', 300)
             win = test_sdl.find_window(env)
 
             def x(*args):
@@ -207,6 +166,6 @@ class TestConsoleLinux(unittest.TestCase):
 
 
 if __name__ == '__main__':
-    KEMU, BUILDER, test_vga.FONT_C = sys.argv[1:4]
+    test_vga.KEMU, BUILDER, test_vga.FONT_C = sys.argv[1:4]
     del sys.argv[1:4]
     unittest.main(verbosity=2)

@@ -39,6 +39,16 @@ def free_display():
     raise AssertionError('no free VNC port')
 
 
+def recv_exactly(sock, n):
+    data = b''
+    while len(data) < n:
+        chunk = sock.recv(n - len(data))
+        if not chunk:
+            raise EOFError('server closed the connection')
+        data += chunk
+    return data
+
+
 class WebSocket:
     """A WebSocket client (RFC 6455, binary frames) with the socket calls
     RFBClient makes, for RFB over WebSockets as noVNC speaks it."""
@@ -69,13 +79,7 @@ class WebSocket:
         self.sock.settimeout(t)
 
     def read(self, n):
-        data = b''
-        while len(data) < n:
-            chunk = self.sock.recv(n - len(data))
-            if not chunk:
-                raise EOFError('server closed the connection')
-            data += chunk
-        return data
+        return recv_exactly(self.sock, n)
 
     def recv(self, n):
         while not self.buf:
@@ -134,13 +138,7 @@ class RFBClient:
         self.sock.sendall(struct.pack('>BxHii', 2, 2, 0, -223))
 
     def recv(self, n):
-        data = b''
-        while len(data) < n:
-            chunk = self.sock.recv(n - len(data))
-            if not chunk:
-                raise EOFError('server closed the connection')
-            data += chunk
-        return data
+        return recv_exactly(self.sock, n)
 
     def request(self, incremental):
         self.sock.sendall(struct.pack('>BBHHHH', 3, incremental, 0, 0,
