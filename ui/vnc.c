@@ -24,6 +24,9 @@
 #include <arpa/inet.h>
 #include <rfb/rfb.h>
 
+/* Bounds the work of one refresh when clients flood us. */
+#define VNC_MAX_MESSAGES_PER_REFRESH 256
+
 typedef struct VncClient {
     char *host;
     char *service;
@@ -94,7 +97,15 @@ static void vnc_dpy_refresh(DisplayChangeListener *dcl)
         rfbNewClient(vd->screen, fd);   /* does the WebSocket handshake */
         vd->ws_accepting = false;
     }
-    /* accept, read client messages, send pending updates; never wait */
+    /*
+     * Accept and read client messages, then send pending updates; never
+     * wait.  rfbCheckFds() reads one message per client a call: drain
+     * what is queued (a burst of pointer motion or typed keys) instead of
+     * taking one message per refresh (100 key events took 3.3 s).
+     */
+    for (int i = 0; i < VNC_MAX_MESSAGES_PER_REFRESH &&
+         rfbCheckFds(vd->screen, 0) > 0; i++) {
+    }
     rfbProcessEvents(vd->screen, 0);
 }
 
