@@ -14,9 +14,11 @@ matching character cells against the VGA font) until both the command
 and "42" are on it; then it types `modprobe bochs`, so bochs-drm takes
 over the display and fbcon draws the console in a 1280x800 graphics
 mode, the VNC client gets a desktop resize, and a second command and its
-answer are read off the graphical console.
+answer are read off the graphical console (over VNC also from a
+capture by Debian's vncsnapshot, when installed).
 """
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -110,6 +112,18 @@ class TestConsoleLinux(unittest.TestCase):
         # the earlier text scrolled into the new mode with it
         self.assertIn(PROMPT + ' echo $((6*7))', lines)
 
+    def vncsnapshot(self, g, display):
+        """The screen as Debian's vncsnapshot captures it (JPEG at quality
+        100: close to the picture, enough to read the text)."""
+        jpg, ppm = g.path('snap.jpg'), g.path('snap.ppm')
+        subprocess.run(['vncsnapshot', '-quiet', '-quality', '100',
+                        '127.0.0.1:%d' % display, jpg], check=True,
+                       timeout=60, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        with open(ppm, 'wb') as f:
+            subprocess.run(['djpeg', '-pnm', jpg], stdout=f, check=True)
+        return test_vga.read_ppm(ppm)
+
     def test_vnc(self):
         display = free_display()
         g = ConsoleGuest(['-display', 'none',
@@ -124,6 +138,12 @@ class TestConsoleLinux(unittest.TestCase):
                 c.read_update()
                 return c.width, c.height, bytes(c.fb)
             self.session(grab, c.type)
+            if shutil.which('vncsnapshot') and shutil.which('djpeg'):
+                # a second, independent client reads the same console
+                lines = screen_text.screen_lines(
+                    *self.vncsnapshot(g, display), self.font)
+                self.assertTrue(answered(lines, 'echo $((7*8)) kemu',
+                                         '56 kemu'), '\n'.join(lines))
         finally:
             if c:
                 c.close()
