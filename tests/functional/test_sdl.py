@@ -10,7 +10,8 @@ Ctrl-Alt-2 and Ctrl-Alt-3 show the monitor and the serial port (-monitor
 vc, -serial vc) as text consoles, read back into text with the font.
 
 Skips when Xvfb, xwd or xdotool is missing (packages xvfb, x11-apps,
-xdotool).
+xdotool); -full-screen and Ctrl-Alt-F need a window manager
+(matchbox-window-manager) and xprop (x11-utils).
 """
 import os
 import shutil
@@ -209,6 +210,51 @@ class TestSDL(unittest.TestCase):
                 p.kill()
                 p.wait()
             shutil.rmtree(d, ignore_errors=True)
+
+    @unittest.skipUnless(shutil.which('matchbox-window-manager') and
+                         shutil.which('xprop'),
+                         'needs matchbox-window-manager and xprop')
+    def test_full_screen(self):
+        # SDL asks the window manager (EWMH) for full screen: a screen of
+        # its own with a window manager that speaks it
+        xvfb, display = start_xvfb('1024x768x24')
+        env = dict(os.environ, DISPLAY=display)
+        wm = subprocess.Popen(['matchbox-window-manager', '-use_titlebar',
+                               'no'], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+
+        def state(win):
+            return subprocess.run(['xprop', '-id', win, '_NET_WM_STATE'],
+                                  env=env, check=True, timeout=20,
+                                  stdout=subprocess.PIPE).stdout
+
+        def wait_state(win, full):
+            deadline = time.time() + 10
+            while (b'_NET_WM_STATE_FULLSCREEN' in state(win)) != full:
+                self.assertLess(time.time(), deadline, state(win))
+                time.sleep(0.1)
+        try:
+            for extra, full in ([], False), (['-full-screen'], True):
+                os.environ['DISPLAY'] = display
+                try:
+                    g = VGAGuest(['-display', 'sdl', '-append', 'vbe'] + extra)
+                finally:
+                    del os.environ['DISPLAY']
+                try:
+                    g.wait_ready()
+                    win = find_window(env)
+                    wait_state(win, full)
+                    # Ctrl-Alt-F toggles
+                    subprocess.run(['xdotool', 'key', '--window', win,
+                                    'ctrl+alt+f'], env=env, check=True)
+                    wait_state(win, not full)
+                finally:
+                    g.close()
+        finally:
+            wm.terminate()
+            wm.wait()
+            xvfb.terminate()
+            xvfb.wait()
 
     def test_no_x_display(self):
         env = dict(os.environ)
