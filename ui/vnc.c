@@ -297,6 +297,8 @@ static bool vnc_listen(VncDisplay *vd, in_addr_t addr, int first, int last)
     for (int d = first; d <= last; d++) {
         vd->screen->port = 5900 + d;
         vd->screen->listenInterface = addr;
+        /* a failed attempt leaves the state "ready": try again for real */
+        vd->screen->socketState = RFB_SOCKET_INIT;
         rfbInitServer(vd->screen);
         if (vd->screen->listenSock != RFB_INVALID_SOCKET) {
             vd->port = 5900 + d;
@@ -381,7 +383,9 @@ bool qemu_display_vnc_init(const char *arg, Error **errp)
         vd->screen->passwordCheck = vnc_check_password;
     }
     if (!vnc_listen(vd, in, display, MAX(display, to))) {
-        error_setg(errp, "Failed to start VNC server on `%s'", addr);
+        /* QEMU's words; every port of the range was taken */
+        error_setg(errp, "Failed to find an available port: %s",
+                   g_strerror(EADDRINUSE));
         rfbScreenCleanup(vd->screen);
         g_free(vd);
         goto out;

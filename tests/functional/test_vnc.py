@@ -331,6 +331,61 @@ class TestVNC(unittest.TestCase):
                 c.close()
             g.close()
 
+    def test_share(self):
+        # allow-exclusive (the default): a client asking for the desktop
+        # alone disconnects the others; force-shared: nobody is
+        for share, kept in (None, False), ('force-shared', True):
+            opt = ',share=' + share if share else ''
+            self.display = free_display()
+            g = VGAGuest(['-vnc', '127.0.0.1:%d%s' % (self.display, opt),
+                          '-append', 'vbe'])
+            a = b = None
+            try:
+                g.wait_ready()
+                a = RFBClient(5900 + self.display)
+                b = RFBClient(5900 + self.display, shared=False)
+                b.request(0)
+                b.read_update()
+                self.assertEqual(bytes(b.fb), expected_vbe()[2])
+                a.request(0)
+                if kept:
+                    a.read_update()
+                    self.assertEqual(bytes(a.fb), expected_vbe()[2])
+                else:
+                    with self.assertRaises((EOFError, ConnectionError)):
+                        a.read_update()
+            finally:
+                for c in a, b:
+                    if c:
+                        c.close()
+                g.close()
+
+    def test_to(self):
+        # to=N: the first free display from the given one up to N
+        self.display = free_display()
+        with socket.socket() as busy:
+            busy.bind(('127.0.0.1', 5900 + self.display))
+            busy.listen()
+            g = VGAGuest(['-vnc', '127.0.0.1:%d,to=%d'
+                          % (self.display, self.display + 5)])
+            try:
+                self.assertEqual(g.qmp.cmd('query-vnc')['return']['service'],
+                                 str(5901 + self.display))
+                c = RFBClient(5901 + self.display)
+                self.assertEqual(c.name, b'QEMU')
+                c.close()
+            finally:
+                g.close()
+            p = subprocess.run([test_vga.KEMU, '-display', 'none', '-vnc',
+                                '127.0.0.1:%d' % self.display],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               timeout=20)
+            self.assertEqual(p.returncode, 1)
+            self.assertEqual(p.stderr.decode(),
+                             'kemu-system-x86_64: -vnc 127.0.0.1:%d: Failed '
+                             'to find an available port: Address already in '
+                             'use\n' % self.display)
+
     def test_desktop_resize(self):
         g = self.start(['-append', 'vbe', '-S'])
         c = None
