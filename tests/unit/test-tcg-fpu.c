@@ -106,16 +106,26 @@ static CPUX86State the_env;
 static X86TCG *new_state(void)
 {
     X86TCG *s = &the_state;
-    memset(s, 0, sizeof(*s));
+    char *p = (char *)s;
+    size_t jc_end = offsetof(X86TCG, jc) + sizeof(s->jc);
+
+    /*
+     * The TLB and the jump cache are most of the state (about 1 MiB):
+     * rather than clearing them for every case, drop the TLB entries the
+     * previous case filled (the first flush clears them all) and retire
+     * the jump cache with the block generation.
+     */
+    s->env = &the_env;
+    x86_tlb_flush(s);
+    x86_block_gen++;
+    memset(p, 0, offsetof(X86TCG, tlb));
+    memset(p + offsetof(X86TCG, tlb_large_lo), 0,
+           offsetof(X86TCG, jc) - offsetof(X86TCG, tlb_large_lo));
+    memset(p + jc_end, 0, sizeof(*s) - jc_end);
     memset(&the_env, 0, sizeof(the_env));
     s->env = &the_env;
     s->env->eflags = 2;
     s->cc_op = CC_OP_EFLAGS;
-    for (int m = 0; m < 2; m++) {
-        for (int i = 0; i < TLB_SIZE; i++) {
-            s->tlb[m][i].tag_r = s->tlb[m][i].tag_w = s->tlb[m][i].tag_x = -1;
-        }
-    }
     for (int p = 0; p < 2; p++) {
         uint64_t lin = RAM_BASE + p * 4096;
         TLBEntry *e = &s->tlb[0][(lin >> 12) & (TLB_SIZE - 1)];
