@@ -106,22 +106,12 @@ static CPUX86State the_env;
 static X86TCG *new_state(void)
 {
     X86TCG *s = &the_state;
-    char *p = (char *)s;
-    size_t jc_end = offsetof(X86TCG, jc) + sizeof(s->jc);
 
     /*
-     * The TLB and the jump cache are most of the state (about 1 MiB):
-     * rather than clearing them for every case, drop the TLB entries the
-     * previous case filled (the first flush clears them all) and retire
-     * the jump cache with the block generation.
+     * (The two RAM entries written below are not in the TLB's used-slot
+     * lists; they are written again, the same, for every case.)
      */
-    s->env = &the_env;
-    x86_tlb_flush(s);
-    x86_block_gen++;
-    memset(p, 0, offsetof(X86TCG, tlb));
-    memset(p + offsetof(X86TCG, tlb_large_lo), 0,
-           offsetof(X86TCG, jc) - offsetof(X86TCG, tlb_large_lo));
-    memset(p + jc_end, 0, sizeof(*s) - jc_end);
+    x86_tcg_reset_for_test(s);
     memset(&the_env, 0, sizeof(the_env));
     s->env = &the_env;
     s->env->eflags = 2;

@@ -99,27 +99,14 @@ static const LenCase len_cases[] = {
     { 0, "\xf6\x06\x00\x10\x01", 5 },   /* testb  $0x1,0x1000 */
 };
 
-/*
- * One state, reused (tests hold one at a time): the TLB and the jump
- * cache are most of it (about 1 MiB), so instead of clearing them for
- * each of the thousands of flag checks, drop the TLB entries the last
- * user filled (the first flush clears them all) and retire the jump
- * cache with the block generation.
- */
+/* One state, reused (tests hold one at a time; see the reset). */
 static X86TCG the_state;
 
 static X86TCG *new_state(void)
 {
     X86TCG *s = &the_state;
-    char *p = (char *)s;
-    size_t jc_end = offsetof(X86TCG, jc) + sizeof(s->jc);
 
-    x86_tlb_flush(s);
-    x86_block_gen++;
-    memset(p, 0, offsetof(X86TCG, tlb));
-    memset(p + offsetof(X86TCG, tlb_large_lo), 0,
-           offsetof(X86TCG, jc) - offsetof(X86TCG, tlb_large_lo));
-    memset(p + jc_end, 0, sizeof(*s) - jc_end);
+    x86_tcg_reset_for_test(s);
     s->env = g_new0(CPUX86State, 1);
     s->env->eflags = 2;
     s->cc_op = CC_OP_EFLAGS;

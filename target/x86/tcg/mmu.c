@@ -451,6 +451,19 @@ void x86_tlb_flush_nonglobal(X86TCG *s)
     }
 }
 
+void x86_tcg_reset_for_test(X86TCG *s)
+{
+    char *p = (char *)s;
+    size_t jc_end = offsetof(X86TCG, jc) + sizeof(s->jc);
+
+    x86_tlb_flush(s);
+    x86_block_gen++;
+    memset(p, 0, offsetof(X86TCG, tlb));
+    memset(p + offsetof(X86TCG, tlb_large_lo), 0,
+           offsetof(X86TCG, jc) - offsetof(X86TCG, tlb_large_lo));
+    memset(p + jc_end, 0, sizeof(*s) - jc_end);
+}
+
 void x86_tlb_drop_writes(X86TCG *s, uint64_t ppage)
 {
     for (int m = 0; m < 2; m++) {

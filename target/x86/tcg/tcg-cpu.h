@@ -205,6 +205,14 @@ void x86_tcg_sync_to_env(X86TCG *s);
 void x86_tcg_sync_from_env(X86TCG *s);
 /* Memory map changed: drop TLBs and the block cache (any thread, BQL held). */
 void x86_tcg_memory_changed(void);
+/*
+ * For tests reusing one state for thousands of cases: zero it as a new
+ * one, except that the TLB (about 1 MiB with the jump cache) is dropped
+ * through its used-slot lists and the jump cache through the block
+ * generation.  TLB entries written by hand are not listed: clear
+ * tlb_used_ok[m][0] after writing them.
+ */
+void x86_tcg_reset_for_test(X86TCG *s);
 /* For tests: run at most @max_insns instructions, no device/interrupt polling. */
 int tcg_x86_exec_for_test(X86CPU *cpu, uint64_t max_insns);
 
