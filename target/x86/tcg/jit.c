@@ -1256,9 +1256,9 @@ static void emit_poll(Emit *c, uint8_t **x, int *n)
     op_mem(c, 8, 0x3b, RAX, S_REG, -1, S_OFF(jit_insn_end));
     x[(*n)++] = jcc32(c, CC_AE_);
     op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cpu));
-    op_mem(c, 4, 0x8b, RCX, RAX, -1, offsetof(X86CPU, exit_request));
-    mov_imm64(c, RDX, (uintptr_t)&x86_tcg_mem_changed);
-    op_mem(c, 4, 0x0b, RCX, RDX, -1, 0);
+    /* (a memory map change sets exit_request too) */
+    op_mem(c, 4, 0x83, 7, RAX, -1, offsetof(X86CPU, exit_request));
+    e8(c, 0);                                           /* cmp dword, 0 */
     x[(*n)++] = jcc32(c, CC_NE_);
     op_mem(c, 4, 0x8b, RCX, RAX, -1, offsetof(X86CPU, interrupt_request));
     op_rr(c, 4, 0x85, RCX, RCX);

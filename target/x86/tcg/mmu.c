@@ -713,6 +713,17 @@ const uint8_t *x86_fetch_ptr(X86TCG *s, uint64_t lin, uint64_t *phys)
 void x86_tcg_memory_changed(void)
 {
     __atomic_store_n(&x86_tcg_mem_changed, 1, __ATOMIC_SEQ_CST);
+    /*
+     * ... and make translated code return to the loop, which acts on it
+     * (the loop checks it before every block; translated code polls only
+     * exit_request, cleared at the start of each slice).
+     */
+    for (guint i = 0; x86_tcg_states && i < x86_tcg_states->len; i++) {
+        X86TCG *s = g_ptr_array_index(x86_tcg_states, i);
+        if (s->cpu) {
+            __atomic_store_n(&s->cpu->exit_request, 1, __ATOMIC_SEQ_CST);
+        }
+    }
 }
 
 /*
