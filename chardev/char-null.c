@@ -1,8 +1,4 @@
-/*
- * The "null" backend: output is discarded, no input.  "vc" (a graphical
- * text console in QEMU) behaves like null until the display layer
- * provides text consoles.
- */
+/* The "null" backend: output is discarded, no input. */
 #include "qemu/osdep.h"
 #include "chardev/chardev-internal.h"
 
@@ -24,22 +20,16 @@ static void null_chr_class_init(ObjectClass *oc, void *data)
     cc->write = null_chr_write;
 }
 
-static const TypeInfo null_chr_types[] = {
-    {
-        .name = TYPE_CHARDEV_NULL,
-        .parent = TYPE_CHARDEV,
-        .instance_size = sizeof(Chardev),
-        .class_init = null_chr_class_init,
-    },
-    {
-        .name = TYPE_CHARDEV_VC,
-        .parent = TYPE_CHARDEV_NULL,
-    },
+static const TypeInfo null_chr_type = {
+    .name = TYPE_CHARDEV_NULL,
+    .parent = TYPE_CHARDEV,
+    .instance_size = sizeof(Chardev),
+    .class_init = null_chr_class_init,
 };
 
 static void null_chr_register_types(void)
 {
-    type_register_static_array(null_chr_types, ARRAY_SIZE(null_chr_types));
+    type_register_static(&null_chr_type);
 }
 
 type_init(null_chr_register_types)

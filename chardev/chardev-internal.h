@@ -10,7 +10,6 @@
 #include "qemu/main-loop.h"
 
 #define TYPE_CHARDEV_NULL   "chardev-null"
-#define TYPE_CHARDEV_VC     "chardev-vc"
 #define TYPE_CHARDEV_STDIO  "chardev-stdio"
 #define TYPE_CHARDEV_FILE   "chardev-file"
 #define TYPE_CHARDEV_PIPE   "chardev-pipe"
@@ -29,10 +28,6 @@ static inline ChardevClass *chardev_get_class(Chardev *chr)
     return OBJECT_GET_CLASS(ChardevClass, chr, TYPE_CHARDEV);
 }
 
-/* How many bytes the frontend takes now (0 when none is attached). */
-int chr_be_can_write(Chardev *chr);
-/* Hand input to the frontend (main loop). */
-void chr_be_write(Chardev *chr, const uint8_t *buf, int len);
 void chr_be_event(Chardev *chr, ChrEvent event);
 /* Write through @chr's backend with its write_lock taken. */
 int chr_write_all(Chardev *chr, const uint8_t *buf, int len);

@@ -36,7 +36,8 @@ ALLOWED = {
     'exec/': BASE | {'qom', 'exec'},
     'chardev/': BASE | {'qom', 'chardev', 'services'},
     'block/': BASE | {'qom', 'block'},
-    'ui/': BASE | {'qom', 'ui', 'services'},
+    # The "vc" chardev is a text console (ui/console-vc.c).
+    'ui/': BASE | {'qom', 'ui', 'services', 'chardev'},
     'tools/': BASE | {'block'},
     # Network clients; the user backend's guestfwd writes to a chardev.
     'net/': BASE | {'qom', 'chardev', 'net', 'services'},

@@ -10,6 +10,7 @@ PACKAGES=(
     libpng-dev console-setup-linux
     binutils socat bc time kmod
     vncsnapshot libjpeg-turbo-progs xvfb x11-apps xdotool
+    matchbox-window-manager x11-utils
     qemu-system-x86 qemu-utils seabios
 )
 

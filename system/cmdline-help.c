@@ -79,6 +79,7 @@ static const char kemu_help_text[] =
 "-nographic      disable graphical output and redirect serial I/Os to console\n"
 "-vga [std|cirrus|vmware|qxl|xenfb|tcx|cg3|virtio|none]\n"
 "                select video card type\n"
+"-full-screen    start in full screen\n"
 "-vnc <display>  shorthand for -display vnc=<display>\n"
 "\n"
 "Network options:\n"

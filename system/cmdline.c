@@ -18,6 +18,7 @@ typedef enum KemuOptId {
     OPT_LOGFILE, OPT_L, OPT_RTC, OPT_BOOT, OPT_DRIVE, OPT_HDA, OPT_CDROM,
     OPT_HDB, OPT_HDC, OPT_HDD, OPT_SNAPSHOT, OPT_BLOCKDEV,
     OPT_NETDEV, OPT_VNC, OPT_QMP_PRETTY, OPT_MON, OPT_NIC, OPT_NET,
+    OPT_FULL_SCREEN,
 } KemuOptId;
 
 typedef struct KemuOptDef {
@@ -56,6 +57,7 @@ static const KemuOptDef kemu_options[] = {
     { "name", true, OPT_NAME },
     { "uuid", true, OPT_UUID },
     { "no-reboot", false, OPT_NO_REBOOT },
+    { "full-screen", false, OPT_FULL_SCREEN },
     { "no-shutdown", false, OPT_NO_SHUTDOWN },
     { "nodefaults", false, OPT_NODEFAULTS },
     { "daemonize", false, OPT_DAEMONIZE },
@@ -705,6 +707,9 @@ static bool handle_option(KemuConfig *cfg, const KemuOptDef *def,
         return true;
     case OPT_NO_REBOOT:
         cfg->no_reboot = true;
+        return true;
+    case OPT_FULL_SCREEN:
+        cfg->full_screen = true;
         return true;
     case OPT_NO_SHUTDOWN:
         cfg->no_shutdown = true;

@@ -51,7 +51,7 @@ void startup_create_display(const KemuConfig *cfg)
         startup_fail(err);
     }
     if (type && !strcmp(type, "sdl") &&
-        !qemu_display_sdl_init(cfg->name, false, &err)) {
+        !qemu_display_sdl_init(cfg->name, cfg->full_screen, &err)) {
         startup_fail(err);
     }
 }

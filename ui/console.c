@@ -2,9 +2,10 @@
  * Graphic consoles and display listeners (include/ui/console.h).  One
  * refresh timer on the realtime clock serves every listener, as QEMU's
  * GUI refresh does; it runs only while a listener is registered, so a
- * machine without a display never draws.  Not modelled: text consoles for
- * the serial port and monitor, several displays per console with
- * different refresh rates.
+ * machine without a display never draws.  Graphic consoles come first,
+ * then the text consoles of "vc" chardevs (console-vc.c), as in QEMU.
+ * Not modelled: several displays per console with different refresh
+ * rates.
  */
 #include "qemu/osdep.h"
 #include "qemu/main-loop.h"
@@ -35,6 +36,14 @@ DisplaySurface *qemu_create_displaysurface(int width, int height)
     return s;
 }
 
+static DisplaySurface *placeholder_surface(void)
+{
+    if (!dummy_surface) {
+        dummy_surface = qemu_create_displaysurface(640, 480);
+    }
+    return dummy_surface;
+}
+
 void qemu_free_displaysurface(DisplaySurface *surface)
 {
     if (surface) {
@@ -43,32 +52,76 @@ void qemu_free_displaysurface(DisplaySurface *surface)
     }
 }
 
-QemuConsole *graphic_console_init(Object *dev, const GraphicHwOps *ops,
-                                  void *opaque)
+static QemuConsole *console_new(const GraphicHwOps *ops, void *opaque,
+                                int width, int height)
 {
     QemuConsole *con = g_new0(QemuConsole, 1);
 
     if (!consoles) {
         consoles = g_ptr_array_new();
     }
-    con->index = consoles->len;
-    con->device = dev;
     con->hw_ops = ops;
     con->hw = opaque;
-    con->surface = qemu_create_displaysurface(640, 480);
-    g_ptr_array_add(consoles, con);
-    /* Listeners waiting for a console (started before the device). */
+    con->surface = qemu_create_displaysurface(width, height);
+    return con;
+}
+
+QemuConsole *graphic_console_init(Object *dev, const GraphicHwOps *ops,
+                                  void *opaque)
+{
+    QemuConsole *con = console_new(ops, opaque, 640, 480);
+    unsigned i = 0;
+
+    con->device = dev;
+    /* before the first text console; those after it move up one */
+    while (i < consoles->len && (!g_ptr_array_index(consoles, i) ||
+           qemu_console_is_graphic(g_ptr_array_index(consoles, i)))) {
+        i++;
+    }
+    g_ptr_array_insert(consoles, i, con);
+    for (; i < consoles->len; i++) {
+        QemuConsole *c = g_ptr_array_index(consoles, i);
+
+        if (c) {
+            c->index = i;
+        }
+    }
+    /*
+     * Listeners showing no console or a text console in place of the
+     * missing graphic one (started before the device) show this one.
+     */
     for (GList *l = listeners; l; l = l->next) {
         DisplayChangeListener *dcl = l->data;
 
-        if (!dcl->attached && !dcl->con) {
-            dcl->attached = con;
-            if (dcl->ops->dpy_gfx_switch) {
-                dcl->ops->dpy_gfx_switch(dcl, con->surface);
-            }
+        if (!dcl->con && (!dcl->attached ||
+                          (con->index == 0 &&
+                           !qemu_console_is_graphic(dcl->attached)))) {
+            dpy_select_console(dcl, con);
         }
     }
     return con;
+}
+
+QemuConsole *qemu_text_console_init(const GraphicHwOps *ops, void *opaque,
+                                    int width, int height)
+{
+    QemuConsole *con = console_new(ops, opaque, width, height);
+
+    con->index = consoles->len;
+    g_ptr_array_add(consoles, con);
+    return con;
+}
+
+bool qemu_console_is_graphic(QemuConsole *con)
+{
+    return !con->hw_ops->text_input;
+}
+
+void qemu_console_text_input(QemuConsole *con, const uint8_t *buf, int len)
+{
+    if (con->hw_ops->text_input) {
+        con->hw_ops->text_input(con->hw, buf, len);
+    }
 }
 
 void graphic_console_close(QemuConsole *con)
@@ -79,7 +132,7 @@ void graphic_console_close(QemuConsole *con)
         if (dcl->attached == con) {
             dcl->attached = NULL;
             if (dcl->ops->dpy_gfx_switch) {
-                dcl->ops->dpy_gfx_switch(dcl, dummy_surface);
+                dcl->ops->dpy_gfx_switch(dcl, placeholder_surface());
             }
         }
     }
@@ -207,10 +260,7 @@ void register_displaychangelistener(DisplayChangeListener *dcl)
         graphic_hw_invalidate(dcl->attached);
         surface = dcl->attached->surface;
     } else {
-        if (!dummy_surface) {
-            dummy_surface = qemu_create_displaysurface(640, 480);
-        }
-        surface = dummy_surface;
+        surface = placeholder_surface();
     }
     if (dcl->ops->dpy_gfx_switch) {
         dcl->ops->dpy_gfx_switch(dcl, surface);
@@ -221,6 +271,20 @@ void register_displaychangelistener(DisplayChangeListener *dcl)
         timer_mod_ns(refresh_timer, qemu_clock_get_ns(QEMU_CLOCK_REALTIME) +
                      GUI_REFRESH_INTERVAL_DEFAULT * 1000000LL);
     }
+}
+
+void dpy_select_console(DisplayChangeListener *dcl, QemuConsole *con)
+{
+    dcl->attached = con;
+    graphic_hw_invalidate(con);
+    if (dcl->ops->dpy_gfx_switch) {
+        dcl->ops->dpy_gfx_switch(dcl, con->surface);
+    }
+}
+
+QemuConsole *dpy_get_console(DisplayChangeListener *dcl)
+{
+    return dcl->attached;
 }
 
 void unregister_displaychangelistener(DisplayChangeListener *dcl)

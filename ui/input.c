@@ -129,14 +129,29 @@ void qemu_input_handler_unregister(QemuInputHandlerState *s)
     g_free(s);
 }
 
+/* Which keys the guest was told are down (for qemu_input_release_keys). */
+static bool key_down[Q_KEY_CODE__MAX];
+
 void qemu_input_event_send_key_qcode(QKeyCode qcode, bool down)
 {
+    if (qcode >= 0 && qcode < Q_KEY_CODE__MAX) {
+        key_down[qcode] = down;
+    }
     for (GList *l = handlers; l; l = l->next) {
         QemuInputHandlerState *s = l->data;
 
         if (s->h->key) {
             s->h->key(s->opaque, qcode, down);
             return;
+        }
+    }
+}
+
+void qemu_input_release_keys(void)
+{
+    for (int q = 0; q < Q_KEY_CODE__MAX; q++) {
+        if (key_down[q]) {
+            qemu_input_event_send_key_qcode(q, false);
         }
     }
 }

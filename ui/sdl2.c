@@ -5,8 +5,10 @@
  * timer, which also drains SDL's event queue on the main thread.
  * Keyboard: SDL scancodes (USB HID usages) to QEMU key codes.  Mouse:
  * relative motion while grabbed; a click grabs, Ctrl-Alt-G releases,
- * Ctrl-Alt-F toggles full screen.  Not modelled: OpenGL, text consoles
- * (Ctrl-Alt-2), absolute pointing devices.
+ * Ctrl-Alt-F toggles full screen, Ctrl-Alt-N shows console N (1: the
+ * VGA, then the text consoles: the monitor, serial0 with QEMU's
+ * defaults), where typed text goes to the monitor or serial port.  Not
+ * modelled: OpenGL, absolute pointing devices.
  */
 #include "qemu/osdep.h"
 #include "system/runstate.h"
@@ -171,15 +173,44 @@ static void sdl_gfx_update(DisplayChangeListener *dcl, int x, int y, int w,
     sd->dirty = true;
 }
 
+static bool sdl_text_console(SDLDisplay *sd)
+{
+    QemuConsole *con = dpy_get_console(&sd->dcl);
+
+    return con && !qemu_console_is_graphic(con);
+}
+
+/* Ctrl-Alt-N: show console N - 1 if there is one. */
+static void sdl_select_console(SDLDisplay *sd, unsigned index)
+{
+    QemuConsole *con = qemu_console_lookup_by_index(index);
+
+    if (!con || con == dpy_get_console(&sd->dcl)) {
+        return;
+    }
+    if (!sdl_text_console(sd)) {
+        qemu_input_release_keys();      /* the guest saw Ctrl and Alt */
+    }
+    if (sd->grab && !qemu_console_is_graphic(con)) {
+        sdl_set_grab(sd, false);
+    }
+    dpy_select_console(&sd->dcl, con);
+}
+
 static void sdl_key(SDLDisplay *sd, SDL_KeyboardEvent *ev)
 {
     bool down = ev->type == SDL_KEYDOWN;
     /* the event's own modifiers: SDL's global state is already ahead */
     Uint16 mod = ev->keysym.mod;
+    SDL_Scancode sc = ev->keysym.scancode;
     QKeyCode q;
 
-    /* Ctrl-Alt-G / Ctrl-Alt-F are the UI's own, not the guest's */
+    /* Ctrl-Alt-G / Ctrl-Alt-F / Ctrl-Alt-N are the UI's, not the guest's */
     if (down && (mod & KMOD_CTRL) && (mod & KMOD_ALT)) {
+        if (sc >= SDL_SCANCODE_1 && sc <= SDL_SCANCODE_9) {
+            sdl_select_console(sd, sc - SDL_SCANCODE_1);
+            return;
+        }
         if (ev->keysym.scancode == SDL_SCANCODE_G) {
             sdl_set_grab(sd, !sd->grab);
             return;
@@ -197,9 +228,18 @@ static void sdl_key(SDLDisplay *sd, SDL_KeyboardEvent *ev)
         return;
     }
     q = sdl_scancode_to_qcode(ev->keysym.scancode);
-    if (q != Q_KEY_CODE_UNMAPPED) {
-        qemu_input_event_send_key_qcode(q, down);
+    if (q == Q_KEY_CODE_UNMAPPED) {
+        return;
     }
+    if (sdl_text_console(sd)) {
+        /* characters come as SDL_TEXTINPUT; here the keys without one */
+        if (down) {
+            qemu_text_console_put_qcode(dpy_get_console(&sd->dcl), q,
+                                        mod & KMOD_CTRL);
+        }
+        return;
+    }
+    qemu_input_event_send_key_qcode(q, down);
 }
 
 static void sdl_mouse_button(SDLDisplay *sd, SDL_MouseButtonEvent *ev)
@@ -208,7 +248,7 @@ static void sdl_mouse_button(SDLDisplay *sd, SDL_MouseButtonEvent *ev)
     InputButton b;
 
     if (!sd->grab) {
-        if (down && ev->button == SDL_BUTTON_LEFT) {
+        if (down && ev->button == SDL_BUTTON_LEFT && !sdl_text_console(sd)) {
             sdl_set_grab(sd, true);
         }
         return;
@@ -240,6 +280,13 @@ static void sdl_refresh(DisplayChangeListener *dcl)
         case SDL_KEYDOWN:
         case SDL_KEYUP:
             sdl_key(sd, &ev.key);
+            break;
+        case SDL_TEXTINPUT:
+            if (sdl_text_console(sd)) {
+                qemu_console_text_input(dpy_get_console(&sd->dcl),
+                                        (const uint8_t *)ev.text.text,
+                                        strlen(ev.text.text));
+            }
             break;
         case SDL_MOUSEMOTION:
             if (sd->grab) {

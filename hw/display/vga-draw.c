@@ -135,6 +135,8 @@ static void vga_draw_text(VGACommonState *s)
     DisplaySurface *surf;
     uint8_t *dst0;
     int stride;
+    int32_t cursor_state[2], old_cursor_state[2];
+    bool cursor_changed;
 
     if (s->sr[1] & 0x08) {
         cw *= 2;                    /* 40-column modes: dot clock / 2 */
@@ -150,6 +152,16 @@ static void vga_draw_text(VGACommonState *s)
         s->cursor_visible_phase = !s->cursor_visible_phase;
         phase_changed = true;
     }
+    /*
+     * The cell the cursor was drawn in last time must lose it when the
+     * cursor moves (or changes shape) even if its character stays.
+     */
+    cursor_state[0] = cursor;
+    cursor_state[1] = cur_start | cur_end << 8 | cursor_on << 16;
+    memcpy(old_cursor_state, s->shadow + cols * rows * 2,
+           sizeof(old_cursor_state));
+    cursor_changed = memcmp(cursor_state, old_cursor_state,
+                            sizeof(cursor_state)) != 0;
     memcpy(pal, s->last_palette, sizeof(pal));
     if (update_palette16(s, pal)) {
         s->full_update = true;
@@ -168,11 +180,13 @@ static void vga_draw_text(VGACommonState *s)
             uint8_t ch = s->vram_ptr[src], attr = s->vram_ptr[src + 1];
             uint8_t *sh = &s->shadow[(row * cols + col) * 2];
             bool is_cursor = row * cols + col == cursor;
+            bool was_cursor = row * cols + col == old_cursor_state[0];
             uint32_t fg, bg, font;
             bool hide;
 
             if (!s->full_update && sh[0] == ch && sh[1] == attr &&
-                !(phase_changed && (is_cursor || (blink && (attr & 0x80))))) {
+                !(phase_changed && (is_cursor || (blink && (attr & 0x80)))) &&
+                !(cursor_changed && (is_cursor || was_cursor))) {
                 continue;
             }
             sh[0] = ch;
@@ -212,6 +226,7 @@ static void vga_draw_text(VGACommonState *s)
                            (x1 - x0 + 1) * cw, cheight);
         }
     }
+    memcpy(s->shadow + cols * rows * 2, cursor_state, sizeof(cursor_state));
     s->full_update = false;
 }
 

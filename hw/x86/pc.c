@@ -19,6 +19,7 @@
 #include "qemu/log.h"
 #include "qapi/error.h"
 #include "hw/x86/pc.h"
+#include "hw/pci/pci-firmware-bars.h"
 #include "hw/net/nic-init.h"
 #include "hw/x86/e820.h"
 #include "hw/x86/linux-boot.h"
@@ -285,9 +286,10 @@ static bool pc_pci_init(PCMachineState *pcms, Error **errp)
 }
 
 /*
- * Booting Linux without firmware: do what SeaBIOS does to the chipset,
+ * Booting without firmware (-kernel): do what SeaBIOS does to the chipset,
  * route PIRQA-D to ISA IRQs 10, 10, 11, 11 and set each function's
- * Interrupt Line, so the ACPI link devices' current settings are true.
+ * Interrupt Line, so the ACPI link devices' current settings are true;
+ * assign the BARs where SeaBIOS would.
  */
 static void pc_pci_firmware_setup(PCMachineState *pcms)
 {
@@ -306,6 +308,7 @@ static void pc_pci_firmware_setup(PCMachineState *pcms)
                 pirqs[piix3_pirq_of(PCI_SLOT(devfn), pin - 1)];
         }
     }
+    pci_bus_firmware_assign_bars(pcms->pci_bus);
 }
 
 /* ---- devices ---- */
@@ -632,6 +635,7 @@ static void pc_reset(MachineState *ms)
     if (pcms->multiboot && bsp) {
         Error *err = NULL;
 
+        pc_pci_firmware_setup(pcms);
         if (!multiboot_write_to_guest(pcms->multiboot, NULL, &err)) {
             error_report_err(err);
             return;

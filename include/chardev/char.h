@@ -88,6 +88,15 @@ void chardev_foreach(void (*fn)(Chardev *chr, void *opaque), void *opaque);
 /* Restore terminal modes on exit (stdio in raw mode). */
 void chardev_cleanup_all(void);
 
+/* ---- backends outside chardev/ ---- */
+
+/* "vc": a text console on the graphical display (ui/console-vc.c). */
+#define TYPE_CHARDEV_VC "chardev-vc"
+/* How many bytes the frontend takes now (0 when none is attached). */
+int chr_be_can_write(Chardev *chr);
+/* Hand input to the frontend (main loop). */
+void chr_be_write(Chardev *chr, const uint8_t *buf, int len);
+
 /* ---- frontend ---- */
 
 /* Attach @fe to @chr (or to a new mux slot if @chr is a mux). */

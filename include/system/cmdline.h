@@ -89,6 +89,7 @@ typedef struct KemuConfig {
     char *uuid;             /* -uuid, lower case */
     bool debug_threads;
     bool no_reboot, no_shutdown, nodefaults, daemonize;
+    bool full_screen;            /* -full-screen (SDL) */
     char *pidfile;
     char *log_items;             /* -d */
     char *log_file;              /* -D */

@@ -10,6 +10,7 @@
 
 #include "qemu/osdep.h"
 #include "qom/object.h"
+#include "qapi/qapi-types.h"
 #include <pixman.h>
 
 typedef struct QemuConsole QemuConsole;
@@ -58,6 +59,9 @@ typedef struct GraphicHwOps {
     void (*gfx_update)(void *opaque);
     /* Forget the cached state: the next gfx_update redraws everything. */
     void (*invalidate)(void *opaque);
+    /* Text consoles only: bytes typed at the console (keys as a terminal
+     * sends them). */
+    void (*text_input)(void *opaque, const uint8_t *buf, int len);
 } GraphicHwOps;
 
 /* What a display (VNC, SDL) wants to hear; every hook is optional. */
@@ -86,6 +90,16 @@ struct DisplayChangeListener {
 QemuConsole *graphic_console_init(Object *dev, const GraphicHwOps *ops,
                                   void *opaque);
 void graphic_console_close(QemuConsole *con);
+/*
+ * A text console (ops->text_input set) with its own @width x @height
+ * surface; numbered after every graphic console, as QEMU's (Ctrl-Alt-1 is
+ * the VGA, then the text consoles in creation order: monitor, serial0).
+ */
+QemuConsole *qemu_text_console_init(const GraphicHwOps *ops, void *opaque,
+                                    int width, int height);
+bool qemu_console_is_graphic(QemuConsole *con);
+/* Hand @buf to a text console's input (nothing for a graphic one). */
+void qemu_console_text_input(QemuConsole *con, const uint8_t *buf, int len);
 /* Console @index, or NULL. */
 QemuConsole *qemu_console_lookup_by_index(unsigned index);
 int qemu_console_get_index(QemuConsole *con);
@@ -111,5 +125,22 @@ void graphic_hw_invalidate(QemuConsole *con);
  */
 void register_displaychangelistener(DisplayChangeListener *dcl);
 void unregister_displaychangelistener(DisplayChangeListener *dcl);
+/* Show @con in @dcl from now on (Ctrl-Alt-N); redraws it whole. */
+void dpy_select_console(DisplayChangeListener *dcl, QemuConsole *con);
+/* The console @dcl shows, NULL while there is none. */
+QemuConsole *dpy_get_console(DisplayChangeListener *dcl);
+
+/* ui/console-vc.c: the "vc" chardev's text consoles */
+/*
+ * Type @q (with Ctrl held when @ctrl) at a text console as a terminal
+ * would send it: Return, Backspace, Tab, Escape, the arrows and editing
+ * keys, Ctrl-letter.  False for keys that have no such bytes (letters
+ * come as text, qemu_console_text_input()).
+ */
+bool qemu_text_console_put_qcode(QemuConsole *con, QKeyCode q, bool ctrl);
+
+/* The 8x16 font of code page 437 (generated at build time from Debian's
+ * console fonts): the VGA's power-on font and the text consoles'. */
+extern const uint8_t vga_font_8x16[256 * 16];
 
 #endif

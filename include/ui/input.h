@@ -28,6 +28,9 @@ QemuInputHandlerState *qemu_input_handler_register(void *opaque,
 void qemu_input_handler_unregister(QemuInputHandlerState *s);
 
 void qemu_input_event_send_key_qcode(QKeyCode qcode, bool down);
+/* Key-up for every key still down (the display stops showing the guest:
+ * the Ctrl and Alt of Ctrl-Alt-2 went down in the guest). */
+void qemu_input_release_keys(void);
 /* qnum <-> QKeyCode; 0 / Q_KEY_CODE_UNMAPPED when there is none. */
 QKeyCode qemu_input_key_number_to_qcode(unsigned qnum);
 unsigned qemu_input_key_qcode_to_number(QKeyCode qcode);

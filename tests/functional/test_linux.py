@@ -12,11 +12,16 @@ Scenarios (each boots once, -accel tcg -m 512):
              GUEST-CPUS 2, power-off -> exit 0
   reboot     kemu.test=reboot with -no-reboot: reset -> exit 0
   powerdown  kemu.test=powerbutton: system_powerdown over QMP presses the
-             ACPI power button, the guest powers off -> exit 0 (skipped
-             when the QMP greeting does not arrive)
+             ACPI power button, the guest powers off -> exit 0
+  shell      `make run` (scripts/run-linux.sh) on a pseudo-terminal: the
+             busybox prompt, a typed command's output, Ctrl-a c to the
+             monitor (info cpus shows both CPUs) and back, then `poweroff`
+             typed at the prompt -> exit 0
 """
 import json
 import os
+import pty
+import select
 import socket
 import subprocess
 import sys
@@ -250,11 +255,112 @@ def scenario_powerdown(kemu, guest_dir):
               % g.elapsed())
 
 
+class Terminal:
+    """A command on a pseudo-terminal, as a user at a shell runs it."""
+
+    def __init__(self, argv, cwd):
+        print('$ ' + ' '.join(argv), flush=True)
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.chdir(cwd)
+            os.execvp(argv[0], argv)
+        self.buf = b''
+        self.seen = 0           # wait_for searches from here on
+        self.status = None
+
+    def _read(self, timeout):
+        r, _, _ = select.select([self.fd], [], [], timeout)
+        if r:
+            try:
+                data = os.read(self.fd, 4096)
+            except OSError:     # EIO: the child closed the terminal
+                data = b''
+            if not data:
+                self._reap(True)
+            self.buf += data
+
+    def _reap(self, block):
+        if self.status is None:
+            pid, st = os.waitpid(self.pid, 0 if block else os.WNOHANG)
+            if pid:
+                self.status = os.waitstatus_to_exitcode(st)
+
+    def wait_for(self, text, timeout):
+        """True once @text appears after what the last wait_for matched."""
+        end = time.monotonic() + timeout
+        want = text.encode()
+        while True:
+            i = self.buf.find(want, self.seen)
+            if i >= 0:
+                self.seen = i + len(want)
+                return True
+            if self.status is not None or time.monotonic() > end:
+                return False
+            self._read(0.5)
+            self._reap(False)
+
+    def type(self, text):
+        os.write(self.fd, text.encode())
+
+    def wait_exit(self, timeout):
+        end = time.monotonic() + timeout
+        while self.status is None and time.monotonic() < end:
+            self._read(0.5)     # keep draining: a full pty blocks the child
+            self._reap(False)
+        return self.status
+
+    def kill(self):
+        if self.status is None:
+            os.kill(self.pid, 9)
+            self._reap(True)
+
+    def fail(self, msg):
+        self.kill()
+        print(self.buf.decode('utf-8', 'replace')[-4000:])
+        print('FAIL: ' + msg)
+        sys.exit(1)
+
+
+def scenario_shell(kemu, guest_dir):
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
+    env_dir = os.environ.get('KEMU_GUEST_DIR')
+    if env_dir is None:
+        os.environ['KEMU_GUEST_DIR'] = guest_dir
+    t = Terminal(['bash', 'scripts/run-linux.sh',
+                  os.path.dirname(os.path.abspath(kemu))], src)
+    if not t.wait_for('kemu test guest: busybox shell', BOOT_TIMEOUT):
+        t.fail('no shell banner')
+    if not t.wait_for('# ', 60):
+        t.fail('no shell prompt')
+    t.type('echo $((6*7))x\r')
+    if not t.wait_for('42x', 60):
+        t.fail('the typed command printed nothing')
+    t.type('\x01c')
+    if not t.wait_for('(qemu)', 20):
+        t.fail('Ctrl-a c did not switch to the monitor')
+    t.type('info cpus\r')
+    if not t.wait_for('CPU #1', 20):
+        t.fail('info cpus does not list the second CPU')
+    t.type('\x01c')
+    time.sleep(0.5)
+    t.type('\r')
+    if not t.wait_for('# ', 60):
+        t.fail('no shell prompt after Ctrl-a c back to the guest')
+    t.type('poweroff\r')
+    rc = t.wait_exit(120)
+    if rc != 0:
+        t.fail('exit status %r after poweroff typed at the prompt' % rc)
+    if b'reboot: Power down' not in t.buf:
+        t.fail('the guest did not power down')
+    print('ok: shell, monitor and poweroff on a terminal')
+
+
 SCENARIOS = {
     'smp1': scenario_smp1,
     'smp2': scenario_smp2,
     'reboot': scenario_reboot,
     'powerdown': scenario_powerdown,
+    'shell': scenario_shell,
 }
 
 

@@ -1,17 +1,30 @@
 #!/usr/bin/env python3
 """query-pci and `info pci` against QEMU 7.2 for the same command line.
 
-    test_pci_monitor.py KEMU_BINARY [QEMU_BINARY]
+    test_pci_monitor.py KEMU_BINARY [QEMU_BINARY] [--guest ELF]
 
 Both run -nodefaults -S with -device virtio-rng-pci,id=rng0 and
 -device pci-testdev,addr=5; their query-pci replies and `info pci` texts
 must be equal (QEMU's PIIX3 IDE function 00:01.1 is left out if kemu
 has none).  Bad -device placements give QEMU's errors and status.  Without QEMU the test is skipped (exit 77).
+
+With --guest, both also boot that multiboot image with -kernel and a VGA,
+an e1000, a virtio-blk, a virtio-rng and a pci-testdev: QEMU's SeaBIOS
+assigns the BARs and Interrupt Lines, kemu (no firmware) must put them at
+the same addresses.  QEMU's BAR6 lines (option ROMs kemu's models do not
+have) are left out.
 """
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_net import VM                                 # noqa: E402
 
 SKIP = 77
 ARGS = ['-nodefaults', '-S', '-display', 'none', '-qmp', 'stdio',
@@ -72,7 +85,37 @@ def cli_error(binary, device):
     return p.returncode, first.split(': ', 1)[-1]
 
 
+BOOT_ARGS = ['-m', '128', '-serial', 'none', '-device', 'VGA', '-device', 'e1000',
+             '-drive', 'if=none,id=d0,file=/dev/null,format=raw',
+             '-device', 'virtio-blk-pci,drive=d0', '-device', 'virtio-rng-pci',
+             '-device', 'pci-testdev']
+UNASSIGNED = re.compile(r'BAR[0-5]: .* at 0xffffffffffffffff')
+
+
+def booted_info_pci(binary, guest):
+    """`info pci` once the firmware (if any) has placed every BAR."""
+    with tempfile.TemporaryDirectory() as tmp:
+        vm = VM(binary, ['-kernel', guest] + BOOT_ARGS, tmp)
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                if not UNASSIGNED.search(vm.qmp.hmp('info pci')):
+                    break
+                time.sleep(0.2)
+            time.sleep(0.5)     # let the firmware finish (COMMAND, ROM BARs)
+            text = vm.qmp.hmp('info pci')
+        finally:
+            vm.stop()
+    return ''.join(l for l in text.splitlines(keepends=True)
+                   if 'BAR6:' not in l)
+
+
 def main():
+    guest = None
+    if '--guest' in sys.argv:
+        i = sys.argv.index('--guest')
+        guest = sys.argv[i + 1]
+        del sys.argv[i:i + 2]
     if len(sys.argv) < 2:
         print(__doc__)
         return 2
@@ -102,6 +145,16 @@ def main():
             return 1
     print('ok: query-pci and info pci as QEMU 7.2 (%d functions), '
           '%d -device errors' % (len(kj[0]['devices']), len(BAD_DEVICES)))
+    if guest:
+        kt, qt = booted_info_pci(sys.argv[1], guest), \
+            booted_info_pci(qemu, guest)
+        if kt != qt or UNASSIGNED.search(kt):
+            print('kemu:\n' + kt + '\nqemu:\n' + qt)
+            print('FAIL: info pci after -kernel differs (BARs placed by '
+                  'SeaBIOS under QEMU)')
+            return 1
+        print('ok: BARs and Interrupt Lines after -kernel as QEMU\'s SeaBIOS '
+              'places them (%d BARs)' % kt.count('BAR'))
     return 0
 
 

@@ -138,29 +138,32 @@ class VGAGuest:
     """kemu running a tiny guest (vga.elf by default) with a QMP socket."""
 
     def __init__(self, extra=(), guest='vga.elf'):
+        self.launch(['-m', '64', '-display', 'none',
+                     '-kernel', os.path.join(GUESTS, guest)] + list(extra))
+
+    def launch(self, args, env=None):
+        """Start kemu with @args, the serial port in a file and QMP."""
         self.dir = tempfile.mkdtemp(prefix='kemu-vga-')
         self.serial = os.path.join(self.dir, 'serial.log')
         sock = os.path.join(self.dir, 'qmp.sock')
         self.proc = subprocess.Popen(
-            [KEMU, '-accel', 'tcg', '-m', '64', '-display', 'none',
-             '-serial', 'file:' + self.serial,
-             '-qmp', 'unix:%s,server=on,wait=off' % sock,
-             '-kernel', os.path.join(GUESTS, guest)] + list(extra),
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            [KEMU, '-accel', 'tcg', '-serial', 'file:' + self.serial,
+             '-qmp', 'unix:%s,server=on,wait=off' % sock] + args,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         deadline = time.time() + 20
         while not os.path.exists(sock):
             if time.time() > deadline or self.proc.poll() is not None:
                 raise AssertionError('kemu did not start: %r' %
                                      (self.proc.communicate(),))
             time.sleep(0.05)
-        self.qmp = QMPClient(sock)
+        self.qmp = QMPClient(sock, timeout=60)
         self.qmp.negotiate()
 
     def wait_serial(self, text, timeout=30):
         """The serial output once it contains @text."""
         deadline = time.time() + timeout
         while time.time() < deadline:
-            with open(self.serial) as f:
+            with open(self.serial, errors='replace') as f:
                 out = f.read()
             if text in out:
                 return out

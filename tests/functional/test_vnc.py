@@ -2,11 +2,15 @@
 """The VNC server with real clients: a small RFB 3.8 client written here
 (raw encoding, pixel-exact) and Debian's vncsnapshot when installed.
 
-    test_vnc.py KEMU_BINARY GUEST_DIR
+    test_vnc.py KEMU_BINARY GUEST_DIR FONT_C
 
 The pictures are tests/guests/vga.S's VBE pattern and text screen; keys
-typed through VNC reach tests/guests/kbd.S.
+typed through VNC reach tests/guests/kbd.S.  Also RFB over WebSockets
+(websocket=on) and the monitor's text console (Ctrl-Alt-2, read back
+into text with the VGA font FONT_C).
 """
+import base64
+import hashlib
 import os
 import socket
 import struct
@@ -18,6 +22,7 @@ import unittest
 import shutil
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import screen_text  # noqa: E402
 import test_vga  # noqa: E402
 from test_vga import VGAGuest, expected_vbe, read_ppm  # noqa: E402
 
@@ -34,11 +39,84 @@ def free_display():
     raise AssertionError('no free VNC port')
 
 
-class RFBClient:
-    """RFB 3.8, no authentication, 32-bit true colour, raw encoding."""
+def recv_exactly(sock, n):
+    data = b''
+    while len(data) < n:
+        chunk = sock.recv(n - len(data))
+        if not chunk:
+            raise EOFError('server closed the connection')
+        data += chunk
+    return data
 
-    def __init__(self, port, shared=True):
+
+class WebSocket:
+    """A WebSocket client (RFC 6455, binary frames) with the socket calls
+    RFBClient makes, for RFB over WebSockets as noVNC speaks it."""
+
+    GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'
+
+    def __init__(self, port):
         self.sock = socket.create_connection(('127.0.0.1', port), 10)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall((
+            'GET / HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n'
+            'Upgrade: websocket\r\nConnection: Upgrade\r\n'
+            'Sec-WebSocket-Key: %s\r\nSec-WebSocket-Version: 13\r\n'
+            'Sec-WebSocket-Protocol: binary\r\n'
+            'Origin: http://127.0.0.1\r\n\r\n' % (port, key)).encode())
+        head = b''
+        while not head.endswith(b'\r\n\r\n'):
+            head += self.read(1)
+        self.response = head.decode()
+        accept = base64.b64encode(hashlib.sha1(
+            (key + self.GUID).encode()).digest()).decode()
+        assert self.response.startswith('HTTP/1.1 101'), self.response
+        assert 'Sec-WebSocket-Accept: %s\r\n' % accept in self.response, \
+            self.response
+        self.buf = b''
+
+    def settimeout(self, t):
+        self.sock.settimeout(t)
+
+    def read(self, n):
+        return recv_exactly(self.sock, n)
+
+    def recv(self, n):
+        while not self.buf:
+            b0, b1 = self.read(2)
+            length = b1 & 0x7f
+            if length == 126:
+                (length,) = struct.unpack('>H', self.read(2))
+            elif length == 127:
+                (length,) = struct.unpack('>Q', self.read(8))
+            mask = self.read(4) if b1 & 0x80 else bytes(4)
+            data = bytes(b ^ mask[i % 4]
+                         for i, b in enumerate(self.read(length)))
+            if b0 & 0x0f == 8:
+                return b''
+            assert b0 & 0x0f in (0, 2), 'opcode %d' % (b0 & 0x0f)
+            self.buf += data
+        out, self.buf = self.buf[:n], self.buf[n:]
+        return out
+
+    def sendall(self, data):
+        # client frames are masked; the payloads here are short
+        mask = os.urandom(4)
+        head = bytes((0x82, 0x80 | len(data))) if len(data) < 126 else \
+            struct.pack('>BBH', 0x82, 0x80 | 126, len(data))
+        self.sock.sendall(head + mask + bytes(
+            b ^ mask[i % 4] for i, b in enumerate(data)))
+
+    def close(self):
+        self.sock.close()
+
+
+class RFBClient:
+    """RFB 3.8, no authentication, 32-bit true colour, raw encoding;
+    over @sock (a WebSocket) when given."""
+
+    def __init__(self, port, shared=True, sock=None):
+        self.sock = sock or socket.create_connection(('127.0.0.1', port), 10)
         self.sock.settimeout(10)
         assert self.recv(12).startswith(b'RFB 003.')
         self.sock.sendall(b'RFB 003.008\n')
@@ -60,13 +138,7 @@ class RFBClient:
         self.sock.sendall(struct.pack('>BxHii', 2, 2, 0, -223))
 
     def recv(self, n):
-        data = b''
-        while len(data) < n:
-            chunk = self.sock.recv(n - len(data))
-            if not chunk:
-                raise EOFError('server closed the connection')
-            data += chunk
-        return data
+        return recv_exactly(self.sock, n)
 
     def request(self, incremental):
         self.sock.sendall(struct.pack('>BBHHHH', 3, incremental, 0, 0,
@@ -100,16 +172,34 @@ class RFBClient:
             elif enc == 0:
                 data = self.recv(w * h * 4)
                 for row in range(h):
-                    for col in range(w):
-                        p = data[(row * w + col) * 4:(row * w + col) * 4 + 3]
-                        o = ((y + row) * self.width + x + col) * 3
-                        self.fb[o:o + 3] = bytes((p[2], p[1], p[0]))
+                    src = data[row * w * 4:(row + 1) * w * 4]
+                    line = bytearray(w * 3)
+                    # B, G, R, X -> R, G, B
+                    line[0::3], line[1::3], line[2::3] = \
+                        src[2::4], src[1::4], src[0::4]
+                    o = ((y + row) * self.width + x) * 3
+                    self.fb[o:o + w * 3] = line
             else:
                 raise AssertionError('encoding %d' % enc)
         return rects
 
     def key(self, keysym, down):
         self.sock.sendall(struct.pack('>BBxxI', 4, down, keysym))
+
+    def type(self, text):
+        """Type @text as a VNC viewer does on a US keyboard: Shift
+        pressed around the characters that need it, newline as Return."""
+        for ch in text:
+            if ch == '\n':
+                keys = [0xff0d]
+            elif ch.isupper() or ch in '~!@#$%^&*()_+{}|:"<>?':
+                keys = [0xffe1, ord(ch)]
+            else:
+                keys = [ord(ch)]
+            for k in keys:
+                self.key(k, 1)
+            for k in reversed(keys):
+                self.key(k, 0)
 
     def close(self):
         self.sock.close()
@@ -159,6 +249,142 @@ class TestVNC(unittest.TestCase):
             if c:
                 c.close()
             g.close()
+
+    def test_websocket(self):
+        # websocket=on: port 5700 + display, as QEMU
+        self.display = free_display()
+        g = VGAGuest(['-vnc', '127.0.0.1:%d,websocket=on' % self.display,
+                      '-append', 'vbe'])
+        c = None
+        try:
+            g.wait_ready()
+            c = RFBClient(None, sock=WebSocket(5700 + self.display))
+            self.assertEqual((c.width, c.height), (640, 480))
+            c.request(0)
+            c.read_update()
+            self.assertEqual(bytes(c.fb), expected_vbe()[2])
+            ev = g.qmp.wait_event('VNC_CONNECTED')
+            self.assertEqual(ev['data']['server']['service'],
+                             str(5700 + self.display))
+            self.assertTrue(ev['data']['server']['websocket'])
+            self.assertTrue(ev['data']['client']['websocket'])
+            info = g.qmp.cmd('query-vnc')['return']
+            self.assertEqual(info['service'], str(5900 + self.display))
+            self.assertEqual(len(info['clients']), 1)
+            self.assertTrue(info['clients'][0]['websocket'])
+            # the plain port still speaks plain RFB
+            plain = RFBClient(5900 + self.display)
+            self.assertEqual(plain.name, b'QEMU')
+            plain.close()
+        finally:
+            if c:
+                c.close()
+            g.close()
+
+    def test_text_console(self):
+        # -monitor vc: console 2; Ctrl-Alt-2 from the client shows it
+        # and what the client types goes to the monitor
+        g = self.start(['-append', 'vbe', '-monitor', 'vc'])
+        c = None
+        font = test_vga.load_font()
+
+        def screen():
+            c.request(0)
+            c.read_update()
+            return screen_text.screen_lines(c.width, c.height, bytes(c.fb),
+                                            font)
+
+        def ctrl_alt(key):
+            for k, down in [(0xffe3, 1), (0xffe9, 1), (key, 1), (key, 0),
+                            (0xffe9, 0), (0xffe3, 0)]:
+                c.key(k, down)
+        try:
+            g.wait_ready()
+            c = RFBClient(5900 + self.display)
+            ctrl_alt(ord('2'))
+            deadline = time.time() + 20
+            while True:
+                lines = screen()
+                if (c.width, c.height) == (640, 384) and \
+                   lines[0].startswith('QEMU ') and \
+                   lines[0].endswith(" monitor - type 'help' for more "
+                                     "information"):
+                    break
+                self.assertLess(time.time(), deadline, '\n'.join(lines))
+                time.sleep(0.1)
+            c.type('info status\n')
+            # (the block cursor after the last prompt reads as '?')
+            while lines[1:3] != ['(qemu) info status', 'VM status: running'] \
+                    or not lines[3].startswith('(qemu)'):
+                self.assertLess(time.time(), deadline, '\n'.join(lines))
+                time.sleep(0.1)
+                lines = screen()
+            ctrl_alt(ord('1'))
+            # (an update of the old console may still be on its way)
+            while (c.width, c.height) != (640, 480) or \
+                    bytes(c.fb) != expected_vbe()[2]:
+                self.assertLess(time.time(), deadline)
+                c.request(0)
+                c.read_update()
+        finally:
+            if c:
+                c.close()
+            g.close()
+
+    def test_share(self):
+        # allow-exclusive (the default): a client asking for the desktop
+        # alone disconnects the others; force-shared: nobody is
+        for share, kept in (None, False), ('force-shared', True):
+            opt = ',share=' + share if share else ''
+            self.display = free_display()
+            g = VGAGuest(['-vnc', '127.0.0.1:%d%s' % (self.display, opt),
+                          '-append', 'vbe'])
+            a = b = None
+            try:
+                g.wait_ready()
+                a = RFBClient(5900 + self.display)
+                b = RFBClient(5900 + self.display, shared=False)
+                b.request(0)
+                b.read_update()
+                self.assertEqual(bytes(b.fb), expected_vbe()[2])
+                a.request(0)
+                if kept:
+                    a.read_update()
+                    self.assertEqual(bytes(a.fb), expected_vbe()[2])
+                else:
+                    with self.assertRaises((EOFError, ConnectionError)):
+                        a.read_update()
+            finally:
+                for c in a, b:
+                    if c:
+                        c.close()
+                g.close()
+
+    def test_to(self):
+        # to=N: the first free display from the given one up to N
+        self.display = free_display()
+        with socket.socket() as busy:
+            busy.bind(('127.0.0.1', 5900 + self.display))
+            busy.listen()
+            g = VGAGuest(['-vnc', '127.0.0.1:%d,to=%d'
+                          % (self.display, self.display + 5)])
+            try:
+                self.assertEqual(g.qmp.cmd('query-vnc')['return']['service'],
+                                 str(5901 + self.display))
+                c = RFBClient(5901 + self.display)
+                self.assertEqual(c.name, b'QEMU')
+                c.close()
+            finally:
+                g.close()
+            p = subprocess.run([test_vga.KEMU, '-display', 'none', '-vnc',
+                                '127.0.0.1:%d' % self.display],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               timeout=20)
+            self.assertEqual(p.returncode, 1)
+            self.assertEqual(p.stderr.decode(),
+                             'kemu-system-x86_64: -vnc 127.0.0.1:%d: Failed '
+                             'to find an available port: Address already in '
+                             'use\n' % self.display)
 
     def test_desktop_resize(self):
         g = self.start(['-append', 'vbe', '-S'])
@@ -252,6 +478,6 @@ class TestVNC(unittest.TestCase):
 
 
 if __name__ == '__main__':
-    test_vga.KEMU, test_vga.GUESTS = sys.argv[1:3]
-    del sys.argv[1:3]
+    test_vga.KEMU, test_vga.GUESTS, test_vga.FONT_C = sys.argv[1:4]
+    del sys.argv[1:4]
     unittest.main(verbosity=2)

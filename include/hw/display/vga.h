@@ -114,7 +114,5 @@ bool vga_is_present(void);
 
 /* vga-draw.c: the console's device side */
 extern const GraphicHwOps vga_gfx_ops;
-/* The 8x16 font of code page 437 (generated at build time). */
-extern const uint8_t vga_font_8x16[256 * 16];
 
 #endif

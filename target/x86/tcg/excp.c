@@ -10,6 +10,7 @@
 #include "target/x86/tcg/tcg-cpu.h"
 #include "target/x86/tcg/seg.h"
 #include "target/x86/tcg/excp.h"
+#include "target/x86/tcg/task.h"
 
 void x86_raise(X86TCG *s, int vec, uint32_t err, bool has_err)
 {
@@ -115,12 +116,8 @@ static void do_interrupt_pm(X86TCG *s, int vec, bool is_sw, uint32_t err,
     e2 = x86_sys_ld(s, env->idt.base + vec * 8 + 4, 4);
     type = (e2 >> DESC_TYPE_SHIFT) & 0x1f;      /* includes S */
     switch (type) {
-    case 6: case 7: case 14: case 15:
+    case 5: case 6: case 7: case 14: case 15:
         break;
-    case 5:
-        qemu_log_mask(LOG_UNIMP, "tcg: task gate for vector %d not "
-                      "supported\n", vec);
-        /* fall through */
     default:
         x86_raise_gp(s, vec * 8 + 2 + ext);
     }
@@ -130,6 +127,10 @@ static void do_interrupt_pm(X86TCG *s, int vec, bool is_sw, uint32_t err,
     }
     if (!(e2 & DESC_P_MASK)) {
         x86_raise(s, EXCP0B_NOSEG, vec * 8 + 2 + ext, true);
+    }
+    if (type == 5) {
+        x86_task_gate(s, e1, e2, TASK_INT, ret_rip, ext, has_err, err);
+        return;
     }
     sel = e1 >> 16;
     off = (e2 & 0xffff0000) | (e1 & 0xffff);
@@ -346,6 +347,7 @@ bool x86_handle_exception(X86TCG *s)
 
     x86_update_mode(s);     /* an implicit access may have changed mmu_idx */
     s->block_end = false;
+    s->dbg_deferred = 0;    /* traps of the faulting instruction are lost */
     if (s->exc_depth > 0) {
         int prev = s->exc_class;
         if (prev == EXC_DOUBLE) {

@@ -88,8 +88,11 @@ void x86_tcg_sync_from_env(X86TCG *s)
     s->exc_depth = 0;
     s->exc_class = EXC_BENIGN;
     s->nmi_blocked = false;
+    s->dbg_shadow = false;
+    s->dbg_deferred = 0;
     x86_update_mode(s);
     x86_tlb_flush(s);
+    x86_debug_update(s);
 }
 
 bool x86_tcg_has_work(X86TCG *s)
@@ -236,6 +239,11 @@ static inline bool interp_insn(X86TCG *s, const TCGInsn *d)
     return d->end | s->block_end;
 }
 
+bool x86_interp_insn(X86TCG *s, const TCGInsn *d)
+{
+    return interp_insn(s, d);
+}
+
 void x86_interp_block(X86TCG *s, const TCGBlock *tb)
 {
     for (const TCGInsn *d = tb->insns; !interp_insn(s, d); d++) {
@@ -297,6 +305,20 @@ static int run(X86TCG *s, int64_t budget, bool poll)
         }
         if (s->insn_count >= end) {
             return TCG_EXIT_BUDGET;
+        }
+        /* TF, RF or an enabled breakpoint: one instruction at a time */
+        if (unlikely((env->eflags & (TF_MASK | RF_MASK)) |
+                     (env->dr[7] & 0xff))) {
+            s->chain_slot = NULL;
+            if ((env->eflags & TF_MASK) || (env->dr[7] & 0xff)) {
+                x86_debug_step(s);
+                continue;
+            }
+            /* RF only suppresses instruction breakpoints: none enabled */
+            env->eflags &= ~(uint64_t)RF_MASK;
+        }
+        if (unlikely(!s->jit_insn_end) && !x86_jit_lockstep) {
+            s->jit_insn_end = end;      /* debug stepping is over */
         }
         tb = x86_next_block(s);
         s->block_end = false;

@@ -85,6 +85,9 @@ void x86_set_eflags(X86TCG *s, uint32_t val, uint32_t mask)
         s->cc_op = CC_OP_EFLAGS;
     }
     env->eflags = ((env->eflags & ~(uint64_t)mask) | (val & mask)) | 2;
+    if (unlikely(env->eflags & TF_MASK)) {
+        x86_debug_update(s);
+    }
 }
 
 bool x86_cond(X86TCG *s, int cc)

@@ -452,6 +452,9 @@ static uint64_t tlb_fill(X86TCG *s, uint64_t lin, int acc, bool *ram)
             e->tag_w = -1;
         }
     }
+    if (unlikely(s->dbg_watch) && x86_debug_watch_page(s, page)) {
+        e->tag_r = e->tag_w = -1;   /* every access through the slow path */
+    }
     *ram = acc != ACC_W || e->tag_w == page;
     if (unlikely(x86_jit_lockstep)) {
         e->tag_w = -1;      /* every store through x86_st_slow: logged */
@@ -467,6 +470,9 @@ uint64_t x86_ld_slow(X86TCG *s, uint64_t lin, int size, int acc)
 
     if (!s->lma) {
         lin = (uint32_t)lin;
+    }
+    if (unlikely(s->dbg_watch) && acc != ACC_X) {
+        x86_debug_access(s, lin, size, false);
     }
     if ((lin & 0xfff) + size > 4096) {
         uint64_t v = 0;
@@ -497,6 +503,9 @@ void x86_st_slow(X86TCG *s, uint64_t lin, int size, uint64_t val)
 
     if (!s->lma) {
         lin = (uint32_t)lin;
+    }
+    if (unlikely(s->dbg_watch)) {
+        x86_debug_access(s, lin, size, true);
     }
     if ((lin & 0xfff) + size > 4096) {
         int n1 = 4096 - (lin & 0xfff);

@@ -93,6 +93,7 @@ void op_mov_to_seg(X86TCG *s, const TCGInsn *d)
     x86_load_seg(s, sr, sel);
     if (sr == R_SS) {
         s->inhibit_next = true;
+        s->dbg_movss = true;
     }
     s->block_end = true;
 }
@@ -192,6 +193,7 @@ void op_pop_seg(X86TCG *s, const TCGInsn *d)
     x86_set_sp(s, sp + OPS_SIZE(d->ot));
     if (sr == R_SS) {
         s->inhibit_next = true;
+        s->dbg_movss = true;
     }
     s->block_end = true;
 }
@@ -486,8 +488,20 @@ static void soft_int(X86TCG *s, int vec, bool check_vm)
         ((env->eflags & IOPL_MASK) >> 12) < 3) {
         x86_raise_gp(s, 0);
     }
+    s->dbg_no_step = true;      /* the handler runs with TF = 0 */
     CALL_BRANCH_HELPER(s, x86_do_interrupt(s, vec, true, 0, false, ret));
     s->block_end = true;
+}
+
+/*
+ * F1 INT1 (ICEBP): vector 1 as a trap that, unlike INT n, skips the
+ * gate's DPL check and leaves DR6 alone.
+ */
+static void int1(X86TCG *s)
+{
+    s->env->rip = s->next_rip;
+    s->dbg_no_step = true;
+    x86_do_interrupt(s, EXCP01_DB, false, 0, false, 0);
 }
 
 /* CC INT3, CD INT n, CE INTO, F1 INT1 */
@@ -506,7 +520,7 @@ void op_int(X86TCG *s, const TCGInsn *d)
         }
         break;
     default:
-        soft_int(s, EXCP01_DB, false);
+        int1(s);
         break;
     }
 }

@@ -4,7 +4,8 @@
  * commits rSI/rDI/rCX before the next, so a fault restarts at the right
  * element; after a budget of iterations the instruction ends the block
  * with RIP unchanged so interrupts are taken between iterations (SDM
- * vol. 2 "REP/REPE/REPZ/REPNE/REPNZ").  REP MOVSB/STOSB on RAM within a
+ * vol. 2 "REP/REPE/REPZ/REPNE/REPNZ"), as are single-step and data
+ * breakpoint traps.  REP MOVSB/STOSB on RAM within a
  * page go through host pointers.
  */
 #include "target/x86/tcg/ops.h"
@@ -95,7 +96,8 @@ void op_string(X86TCG *s, const TCGInsn *d)
     int64_t step = (env->eflags & DF_MASK) ? -size : size;
     bool rep = d->prefix & (PREFIX_REPZ | PREFIX_REPNZ);
     int kind = d->b & 0xfe;
-    uint64_t budget = REP_BUDGET;
+    /* single-step traps after each iteration (SDM vol. 3B 17.3.1.4) */
+    uint64_t budget = s->env->eflags & TF_MASK ? 1 : REP_BUDGET;
 
     if (kind == 0x6c || kind == 0x6e) {
         io_check(s, r[R_EDX] & 0xffff, size);
@@ -163,6 +165,9 @@ void op_string(X86TCG *s, const TCGInsn *d)
         }
         adv(s, R_ECX, am, -1);
         budget--;
+        if (unlikely(s->dbg_hits)) {
+            budget = 0;     /* a data breakpoint traps after this iteration */
+        }
         if (kind == 0xa6 || kind == 0xae) {
             bool zf = (s->cc_res & ot_mask(ot)) == 0;
             if ((d->prefix & PREFIX_REPZ) ? !zf : zf) {

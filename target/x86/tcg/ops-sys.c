@@ -130,22 +130,10 @@ void op_mov_cr(X86TCG *s, const TCGInsn *d)
     if (n > 7) {
         x86_raise_ud(s);
     }
-    if (n == 4 || n == 5) {
-        if (env->cr[4] & CR4_DE_MASK) {
-            x86_raise_ud(s);
-        }
-        n += 2;
-    }
     if (to) {
-        uint64_t v = get_reg(s, ot, d->rm, 1);
-        if (n == 6) {
-            v = (v & 0xe00f) | 0xffff0ff0;
-        } else if (n == 7) {
-            v = (v & 0xffffffff) | 0x400;
-        }
-        env->dr[n] = v;
+        x86_write_dr(s, n, get_reg(s, ot, d->rm, 1));
     } else {
-        set_reg(s, ot, d->rm, 1, env->dr[n]);
+        set_reg(s, ot, d->rm, 1, x86_read_dr(s, n));
     }
 }
 

@@ -8,6 +8,7 @@
 #include "qemu/log.h"
 #include "target/x86/tcg/tcg-cpu.h"
 #include "target/x86/tcg/seg.h"
+#include "target/x86/tcg/task.h"
 
 /* ---- supervisor ("implicit") accesses to system structures ---- */
 
@@ -57,7 +58,7 @@ bool x86_desc_read(X86TCG *s, uint16_t sel, uint32_t *e1, uint32_t *e2)
     return true;
 }
 
-static void desc_set_accessed(X86TCG *s, uint16_t sel, uint32_t *e2)
+void x86_desc_set_accessed(X86TCG *s, uint16_t sel, uint32_t *e2)
 {
     CPUX86State *env = s->env;
     uint64_t base = (sel & 4) ? env->ldt.base : env->gdt.base;
@@ -223,7 +224,7 @@ void x86_load_seg(X86TCG *s, int seg, uint16_t sel)
             x86_raise(s, EXCP0B_NOSEG, sel & 0xfffc, true);
         }
     }
-    desc_set_accessed(s, sel, &e2);
+    x86_desc_set_accessed(s, sel, &e2);
     x86_seg_cache(s, seg, sel, e1, e2);
     if (seg == R_SS) {
         x86_update_mode(s);
@@ -243,7 +244,7 @@ static void set_rip(X86TCG *s, uint64_t rip)
 static void load_cs(X86TCG *s, uint16_t sel, uint32_t e1, uint32_t e2,
                     int cpl)
 {
-    desc_set_accessed(s, sel, &e2);
+    x86_desc_set_accessed(s, sel, &e2);
     x86_seg_cache(s, R_CS, (sel & 0xfffc) | cpl, e1, e2);
     x86_update_mode(s);
 }
@@ -351,9 +352,11 @@ void x86_far_jump(X86TCG *s, uint16_t sel, uint64_t off, int ot)
         uint32_t c1, c2;
         int cdpl;
 
+        if (type == 1 || type == 9 || type == 5) {
+            x86_task_far(s, sel, e1, e2, TASK_JMP, s->next_rip);
+            return;
+        }
         if (type != 4 && type != 12) {
-            qemu_log_mask(LOG_UNIMP, "tcg: far jump to system descriptor "
-                          "type %d (task switch) not supported\n", type);
             x86_raise_gp(s, sel & 0xfffc);
         }
         read_call_gate(s, sel, e1, e2, &g);
@@ -464,9 +467,11 @@ void x86_far_call(X86TCG *s, uint16_t sel, uint64_t off, int ot,
         uint32_t c1, c2;
         int cdpl, gsize;
 
+        if (type == 1 || type == 9 || type == 5) {
+            x86_task_far(s, sel, e1, e2, TASK_CALL, next_rip);
+            return;
+        }
         if (type != 4 && type != 12) {
-            qemu_log_mask(LOG_UNIMP, "tcg: far call to system descriptor "
-                          "type %d (task switch) not supported\n", type);
             x86_raise_gp(s, sel & 0xfffc);
         }
         read_call_gate(s, sel, e1, e2, &g);
@@ -528,7 +533,7 @@ void x86_far_call(X86TCG *s, uint16_t sel, uint64_t off, int ot,
                 x86_seg_null(s, R_SS, cdpl);
                 env->segs[R_SS].flags = cdpl << DESC_DPL_SHIFT;
             } else {
-                desc_set_accessed(s, nss, &s2);
+                x86_desc_set_accessed(s, nss, &s2);
                 x86_seg_cache(s, R_SS, nss, s1, s2);
             }
             load_cs(s, g.sel, c1, c2, cdpl);
@@ -624,7 +629,7 @@ static void pm_return(X86TCG *s, X86Stack *st, uint16_t cs, uint64_t rip,
                 x86_raise(s, EXCP0C_STACK, nss & 0xfffc, true);
             }
             load_cs(s, cs, e1, e2, rpl);
-            desc_set_accessed(s, nss, &s2);
+            x86_desc_set_accessed(s, nss, &s2);
             x86_seg_cache(s, R_SS, nss, s1, s2);
         }
         x86_update_mode(s);
@@ -695,6 +700,9 @@ void x86_load_eflags(X86TCG *s, uint32_t val, uint32_t mask)
     env->eflags = x86_get_eflags(s);
     s->cc_op = CC_OP_EFLAGS;
     env->eflags = (env->eflags & ~(uint64_t)mask) | (val & mask) | 2;
+    if (unlikely(env->eflags & TF_MASK)) {
+        x86_debug_update(s);
+    }
 }
 
 void x86_iret(X86TCG *s, int ot)
@@ -738,8 +746,8 @@ void x86_iret(X86TCG *s, int ot)
         if (s->lma) {
             x86_raise_gp(s, 0);
         }
-        qemu_log_mask(LOG_UNIMP, "tcg: IRET task return not supported\n");
-        x86_raise_gp(s, 0);
+        x86_task_return(s, s->next_rip);
+        return;
     }
     rip = x86_stack_pop(s, &st, size);
     cs = x86_stack_pop(s, &st, size);

@@ -15,6 +15,8 @@ void x86_sys_st(X86TCG *s, uint64_t lin, int size, uint64_t v);
 /* Descriptor of @sel from the GDT/LDT; false when outside the table. */
 bool x86_desc_read(X86TCG *s, uint16_t sel, uint32_t *e1, uint32_t *e2);
 uint64_t x86_desc_base(uint32_t e1, uint32_t e2);
+/* Set the accessed bit of @sel's descriptor (in *@e2 and in memory). */
+void x86_desc_set_accessed(X86TCG *s, uint16_t sel, uint32_t *e2);
 uint32_t x86_desc_limit(uint32_t e1, uint32_t e2);
 void x86_seg_cache(X86TCG *s, int seg, uint16_t sel, uint32_t e1,
                    uint32_t e2);

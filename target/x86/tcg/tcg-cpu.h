@@ -158,6 +158,14 @@ struct X86TCG {
     uint64_t chain_rip;     /* env->rip when it left */
     uint32_t chain_gen;     /* x86_block_gen when it left */
     X86Lockstep *ls;        /* lockstep run in progress (jit-lockstep.c) */
+    /* debug registers and single-step (debug.c) */
+    uint8_t dbg_watch;      /* enabled data breakpoints (bit i: DRi) */
+    uint8_t dbg_io;         /* enabled I/O breakpoints (CR4.DE) */
+    uint8_t dbg_hits;       /* ... hit by the current instruction */
+    bool dbg_no_step;       /* INT n / INT1 ran: no single-step trap */
+    bool dbg_movss;         /* the instruction loaded SS (MOV/POP SS) */
+    bool dbg_shadow;        /* ... so the next one reports its traps */
+    uint32_t dbg_deferred;  /* DR6 bits held over the MOV SS shadow */
     /* statistics */
     uint64_t insn_count;
     uint32_t last_tpr;
@@ -381,6 +389,26 @@ static inline TCGBlock *x86_next_block(X86TCG *s)
 void x86_invalidate_phys_page(uint64_t page);
 bool x86_page_has_code(uint64_t page);
 void x86_block_cache_flush(void);
+
+/* ---- debug registers, single-step (debug.c) ---- */
+/*
+ * TF, RF or DR7 changed: recompute the data breakpoints and, when a debug
+ * feature is on, make translated code return to the loop.
+ */
+void x86_debug_update(X86TCG *s);
+/* Run one instruction with the breakpoint and single-step checks. */
+void x86_debug_step(X86TCG *s);
+/* A page the TLB must not map for reads/writes (a data breakpoint). */
+bool x86_debug_watch_page(X86TCG *s, uint64_t page);
+/* A data access through the slow path: records breakpoint hits. */
+void x86_debug_access(X86TCG *s, uint64_t lin, int size, bool write);
+/* Port I/O while an I/O breakpoint is enabled: records hits. */
+void x86_debug_io(X86TCG *s, uint16_t port, int size);
+/* MOV from/to DRn (n = 0..7, DR4/DR5 aliases, DR7.GD). */
+uint64_t x86_read_dr(X86TCG *s, int n);
+void x86_write_dr(X86TCG *s, int n, uint64_t v);
+/* One instruction under the handler protocol; true when the block ends. */
+bool x86_interp_insn(X86TCG *s, const TCGInsn *d);
 
 /* ---- translator (jit.c) ---- */
 /*

@@ -20,7 +20,16 @@ done
 case "$test" in
 "")
     echo "kemu test guest: busybox shell (poweroff / reboot to leave)"
-    exec setsid cttyhack sh
+    # busybox's poweroff, reboot and halt signal PID 1 (USR2, TERM, USR1):
+    # a shell exec'd as PID 1 would ignore them, so PID 1 stays this script,
+    # acts on them, and starts a new shell when the last one exits.
+    trap 'poweroff -f' USR2
+    trap 'reboot -f' TERM
+    trap 'halt -f' USR1
+    while true; do
+        setsid cttyhack sh &
+        wait $!         # a trapped signal ends the wait and runs the trap
+    done
     ;;
 cpus)
     echo "GUEST-CPUS $(grep -c ^processor /proc/cpuinfo)"
