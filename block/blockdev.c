@@ -43,6 +43,13 @@ void blockdev_unregister_chain(BlockDriverState *bs)
     }
 }
 
+static void unregister_node(BlockDriverState *bs)
+{
+    if (nodes && bs->node_name) {
+        g_hash_table_remove(nodes, bs->node_name);
+    }
+}
+
 BlockDriverState *bdrv_find_node(const char *name)
 {
     return nodes ? g_hash_table_lookup(nodes, name) : NULL;
@@ -172,6 +179,26 @@ static bool parse_cache(const char *mode, DriveInfo *d, Error **errp)
     return false;
 }
 
+/* QEMU's parse_block_error_action(). */
+static bool parse_on_error(const char *s, bool is_read, BlockdevOnError *out,
+                           Error **errp)
+{
+    if (!strcmp(s, "ignore")) {
+        *out = BLOCKDEV_ON_ERROR_IGNORE;
+    } else if (!is_read && !strcmp(s, "enospc")) {
+        *out = BLOCKDEV_ON_ERROR_ENOSPC;
+    } else if (!strcmp(s, "stop")) {
+        *out = BLOCKDEV_ON_ERROR_STOP;
+    } else if (!strcmp(s, "report")) {
+        *out = BLOCKDEV_ON_ERROR_REPORT;
+    } else {
+        error_setg(errp, "'%s' invalid %s error action", s,
+                   is_read ? "read" : "write");
+        return false;
+    }
+    return true;
+}
+
 static int next_free_index(BlockInterfaceType type, int per_bus)
 {
     for (int i = 0;; i++) {
@@ -275,9 +302,17 @@ static DriveInfo *drive_new_opts(QemuOpts *opts, bool global_snapshot,
     const char *file = qemu_opt_get(opts, "file");
     const char *format = qemu_opt_get(opts, "format");
     const char *node_name = qemu_opt_get(opts, "node-name");
+    d->on_write_error = BLOCKDEV_ON_ERROR_ENOSPC;
+    d->on_read_error = BLOCKDEV_ON_ERROR_REPORT;
+    if (((v = qemu_opt_get(opts, "werror")) &&
+         !parse_on_error(v, false, &d->on_write_error, errp)) ||
+        ((v = qemu_opt_get(opts, "rerror")) &&
+         !parse_on_error(v, true, &d->on_read_error, errp))) {
+        goto fail;
+    }
     /* Accepted and not acted on (QEMU defaults apply). */
     static const char *const ignored[] = {
-        "aio", "discard", "detect-zeroes", "werror", "rerror", "copy-on-read",
+        "aio", "discard", "detect-zeroes", "copy-on-read",
     };
     for (size_t i = 0; i < ARRAY_SIZE(ignored); i++) {
         qemu_opt_get(opts, ignored[i]);
@@ -386,14 +421,52 @@ DriveInfo *drive_new_legacy(const char *file, int index, bool cdrom,
     return d;
 }
 
-BlockDriverState *blockdev_add_str(const char *optstr, Error **errp)
+/* QEMU's message for a parameter no driver takes. */
+static bool check_unused(QemuOpts *opts, const char *prefix, Error **errp)
+{
+    for (guint i = 0; i < opts->opts->len; i++) {
+        QemuOpt *o = g_ptr_array_index(opts->opts, i);
+        if (!o->used) {
+            error_setg(errp, "Parameter '%s%s' is unexpected", prefix,
+                       o->name);
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * The child options given as "file.KEY=VALUE" (QMP's nested "file"
+ * dictionary, flattened), marked used in @opts; NULL when there are none.
+ */
+static QemuOpts *child_opts(QemuOpts *opts, const char *child)
+{
+    QemuOpts *c = NULL;
+    size_t len = strlen(child);
+    for (guint i = 0; i < opts->opts->len; i++) {
+        QemuOpt *o = g_ptr_array_index(opts->opts, i);
+        if (!strncmp(o->name, child, len) && o->name[len] == '.') {
+            if (!c) {
+                c = qemu_opts_parse("", NULL, NULL);
+            }
+            qemu_opt_set(c, o->name + len + 1, o->str);
+            o->used = true;
+        }
+    }
+    return c;
+}
+
+/*
+ * Open one node described by @opts (and its nested "file" child); @root:
+ * a node the monitor owns, which needs a node-name; @prefix ("" or
+ * "file.") goes before parameter names in errors.  Returns the node with
+ * its names registered, or NULL.
+ */
+static BlockDriverState *blockdev_open_opts(QemuOpts *opts, bool root,
+                                            const char *prefix, Error **errp)
 {
     Error *err = NULL;
     BlockDriverState *bs = NULL;
-    QemuOpts *opts = qemu_opts_parse(optstr, NULL, errp);
-    if (!opts) {
-        return NULL;
-    }
     const char *driver = qemu_opt_get(opts, "driver");
     const char *name = qemu_opt_get(opts, "node-name");
     bool ro = qemu_opt_get_bool(opts, "read-only", false, &err);
@@ -401,40 +474,71 @@ BlockDriverState *blockdev_add_str(const char *optstr, Error **errp)
     bool no_flush = qemu_opt_get_bool(opts, "cache.no-flush", false, &err);
     int flags = (ro ? 0 : BDRV_O_RDWR) | (direct ? BDRV_O_NOCACHE : 0) |
                 (no_flush ? BDRV_O_NO_FLUSH : 0);
+    qemu_opt_get(opts, "discard");
+    qemu_opt_get(opts, "auto-read-only");
     if (err) {
         error_propagate(errp, err);
-        goto out;
+        return NULL;
     }
     if (!driver) {
-        error_setg(errp, "Parameter 'driver' is missing");
-        goto out;
+        error_setg(errp, "Parameter '%sdriver' is missing", prefix);
+        return NULL;
     }
-    if (!name) {
-        error_setg(errp, "A node-name is required for -blockdev");
-        goto out;
+    if (root && !name) {
+        error_setg(errp, "'node-name' must be specified for the root node");
+        return NULL;
     }
-    if (bdrv_find_node(name)) {
+    if (name && bdrv_find_node(name)) {
         error_setg(errp, "Duplicate nodes with node-name='%s'", name);
-        goto out;
+        return NULL;
+    }
+    if (name && drive_get_by_id(name)) {
+        error_setg(errp, "node-name=%s is conflicting with a device id",
+                   name);
+        return NULL;
     }
     const BlockDriver *drv = bdrv_find_format(driver);
     if (!drv) {
-        error_setg(errp, "Invalid parameter value for 'driver': '%s'", driver);
-        goto out;
+        error_setg(errp, "Parameter '%sdriver' does not accept value '%s'",
+                   prefix, driver);
+        return NULL;
     }
     if (drv->is_protocol) {
         const char *filename = qemu_opt_get(opts, "filename");
         if (!filename) {
-            error_setg(errp, "Parameter 'filename' is missing");
-            goto out;
+            error_setg(errp, "Parameter '%sfilename' is missing", prefix);
+            return NULL;
         }
         qemu_opt_get(opts, "aio");
-        if (!qemu_opts_check_unused(opts, errp)) {
-            goto out;
+        if (!check_unused(opts, prefix, errp)) {
+            return NULL;
         }
         bs = bdrv_open(filename, "file", NULL, flags, errp);
     } else {
         const char *child = qemu_opt_get(opts, "file");
+        QemuOpts *nested = child ? NULL : child_opts(opts, "file");
+        BlockDriverState *file = NULL;
+        if (nested) {
+            /* The child inherits read-only, as QEMU's options do. */
+            if (ro && !qemu_opt_get(nested, "read-only")) {
+                qemu_opt_set(nested, "read-only", "on");
+            }
+            g_autofree char *sub = g_strdup_printf("%sfile.", prefix);
+            file = blockdev_open_opts(nested, false, sub, errp);
+            qemu_opts_free(nested);
+            if (!file) {
+                return NULL;
+            }
+        } else if (!child) {
+            error_setg(errp, "Parameter '%sfile' is missing", prefix);
+            return NULL;
+        } else if (!(file = bdrv_find_node(child))) {
+            error_setg(errp, "Cannot find device='%s' nor node-name='%s'",
+                       child, child);
+            return NULL;
+        } else {
+            bdrv_ref(file);
+        }
         GHashTable *dopts = g_hash_table_new(g_str_hash, g_str_equal);
         const char *off = qemu_opt_get(opts, "offset");
         const char *size = qemu_opt_get(opts, "size");
@@ -444,35 +548,93 @@ BlockDriverState *blockdev_add_str(const char *optstr, Error **errp)
         if (size) {
             g_hash_table_insert(dopts, "size", (char *)size);
         }
-        BlockDriverState *file = child ? bdrv_find_node(child) : NULL;
-        if (!child) {
-            error_setg(errp, "Parameter 'file' is missing");
-        } else if (!file) {
-            error_setg(errp, "Cannot find device='%s' nor node-name='%s'",
-                       child, child);
-        } else if (qemu_opts_check_unused(opts, errp)) {
-            bdrv_ref(file);
+        if (check_unused(opts, prefix, errp)) {
             bs = bdrv_open_format(file, drv, dopts, flags, errp);
-            if (!bs) {
-                bdrv_unref(file);
-            } else if (bs->backing_file[0] &&
-                       bdrv_open_backing_file(bs, errp) < 0) {
-                bdrv_unref(bs);
+            if (bs && bs->backing_file[0] &&
+                bdrv_open_backing_file(bs, errp) < 0) {
+                if (nested) {
+                    unregister_node(file);
+                }
+                bdrv_unref(bs);     /* drops the file too */
                 bs = NULL;
+                file = NULL;
             }
         }
         g_hash_table_destroy(dopts);
+        if (!bs && file) {
+            if (nested) {
+                unregister_node(file);
+            }
+            bdrv_unref(file);
+        }
     }
     if (bs) {
         register_node(bs, name);
         for (BlockDriverState *b = bs->backing; b; b = b->backing) {
             register_node(b, NULL);
         }
+    }
+    return bs;
+}
+
+BlockDriverState *blockdev_add_opts(QemuOpts *opts, Error **errp)
+{
+    BlockDriverState *bs = blockdev_open_opts(opts, true, "", errp);
+    if (bs) {
         blockdev_roots = g_list_append(blockdev_roots, bs);
     }
-out:
+    return bs;
+}
+
+BlockDriverState *blockdev_add_str(const char *optstr, Error **errp)
+{
+    QemuOpts *opts = qemu_opts_parse(optstr, NULL, errp);
+    if (!opts) {
+        return NULL;
+    }
+    BlockDriverState *bs = blockdev_add_opts(opts, errp);
     qemu_opts_free(opts);
     return bs;
+}
+
+/* Forget the names of @bs and of the children only it holds. */
+static void unregister_owned(BlockDriverState *bs)
+{
+    unregister_node(bs);
+    if (bs->file && bs->file->refcnt == 1) {
+        unregister_owned(bs->file);
+    }
+    if (bs->backing && bs->backing->refcnt == 1) {
+        unregister_owned(bs->backing);
+    }
+}
+
+bool blockdev_del(const char *node_name, Error **errp)
+{
+    BlockDriverState *bs = bdrv_find_node(node_name);
+    if (!bs) {
+        error_setg(errp, "Failed to find node with node-name='%s'",
+                   node_name);
+        return false;
+    }
+    GList *l = g_list_find(blockdev_roots, bs);
+    if (!l) {
+        error_setg(errp, "Node %s is not owned by the monitor", node_name);
+        return false;
+    }
+    if (bs->backends) {
+        error_setg(errp, "Node %s is in use", node_name);
+        return false;
+    }
+    if (bs->refcnt > 1) {
+        error_setg(errp, "Block device %s is in use", node_name);
+        return false;
+    }
+    unregister_owned(bs);
+    blockdev_roots = g_list_delete_link(blockdev_roots, l);
+    bdrv_flush(bs);
+    bdrv_unref(bs);
+    return true;
 }
 
 void blockdev_close_all(void)

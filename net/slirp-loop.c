@@ -16,6 +16,11 @@ struct SlirpLoop {
     GPtrArray *polls;        /* GPollFD *, registered with the source */
     GArray *want;            /* GPollFD, filled by slirp_pollfds_fill */
     int64_t deadline_ms;     /* slirp's timers want a run; 0: none */
+    /*
+     * slirp_loop_input_done refilled slirp's poll indexes for a different
+     * set than the one being polled: no dispatch until prepare refills.
+     */
+    bool stale;
 };
 
 static int add_poll(int fd, int events, void *opaque)
@@ -70,6 +75,7 @@ static gboolean loop_prepare(GSource *src, gint *timeout)
     SlirpLoop *l = (SlirpLoop *)src;
     uint32_t ms = UINT32_MAX;
 
+    l->stale = false;
     g_array_set_size(l->want, 0);
     slirp_pollfds_fill(l->slirp, &ms, add_poll, l);
     if (same_fds(l)) {
@@ -103,6 +109,9 @@ static gboolean loop_check(GSource *src)
 {
     SlirpLoop *l = (SlirpLoop *)src;
 
+    if (l->stale) {
+        return FALSE;
+    }
     for (guint i = 0; i < l->polls->len; i++) {
         if (((GPollFD *)g_ptr_array_index(l->polls, i))->revents) {
             return TRUE;
@@ -157,6 +166,45 @@ void slirp_loop_detach(SlirpLoop *l)
     if (l) {
         g_source_destroy(&l->source);
         g_source_unref(&l->source);
+    }
+}
+
+/*
+ * After the guest's packets went into slirp (on a vCPU thread, while the
+ * main loop may sleep in poll): wake the main loop only if slirp now
+ * wants a socket or an event it does not poll for (a new connection, data
+ * waiting for a full host socket).  Waking it for every packet cost an
+ * eventfd write, a main-loop round and BQL ping-pong per packet.  Windows
+ * opening for host data are signalled by slirp itself (notify).
+ */
+void slirp_loop_input_done(SlirpLoop *l)
+{
+    uint32_t ms = UINT32_MAX;
+    bool more = false;
+
+    if (!l) {
+        return;
+    }
+    g_array_set_size(l->want, 0);
+    slirp_pollfds_fill(l->slirp, &ms, add_poll, l);
+    if (!same_fds(l)) {
+        /* slirp's sockets now index l->want, not what is being polled. */
+        l->stale = true;
+        more = true;
+    } else {
+        for (guint i = 0; i < l->want->len; i++) {
+            GPollFD *have = g_ptr_array_index(l->polls, i);
+            gushort want = g_array_index(l->want, GPollFD, i).events;
+
+            more |= (want & ~have->events) != 0;
+        }
+    }
+    if (ms != UINT32_MAX && (!l->deadline_ms ||
+        g_get_monotonic_time() / 1000 + ms < l->deadline_ms)) {
+        more = true;                 /* a timer is due sooner */
+    }
+    if (more) {
+        main_loop_wakeup();
     }
 }
 

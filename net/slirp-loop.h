@@ -13,6 +13,8 @@ typedef struct SlirpLoop SlirpLoop;
 /* Attach @slirp to the default main context; NULL-safe detach below. */
 SlirpLoop *slirp_loop_attach(Slirp *slirp);
 void slirp_loop_detach(SlirpLoop *loop);
+/* slirp_input() ran: wake the main loop if it must poll something new. */
+void slirp_loop_input_done(SlirpLoop *loop);
 
 /* SlirpCb timer and clock callbacks (opaque: anything). */
 int64_t slirp_loop_clock_get_ns(void *opaque);

@@ -69,7 +69,7 @@ static ssize_t slirp_receive_iov(NetClientState *nc, const struct iovec *iov,
      * The guest may have opened a socket (a TCP SYN): the main loop must
      * poll it now rather than after its current timeout.
      */
-    main_loop_wakeup();
+    slirp_loop_input_done(s->loop);
     return len;
 }
 
@@ -88,6 +88,8 @@ static const NetClientInfo slirp_info = {
     .size = sizeof(SlirpState),
     .receive_iov = slirp_receive_iov,
     .cleanup = slirp_client_cleanup,
+    /* slirp's TCP takes any segment its window allows, up to 64 KiB. */
+    .takes_tso_frames = true,
 };
 
 /* QEMU's classful default mask when net= has no /mask. */

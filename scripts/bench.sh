@@ -68,7 +68,9 @@ best_time() {
     fi
     # User networking throughput, guest <-> host, e1000 and virtio-net.
     python3 scripts/bench-net.py "$kemu" tests/guests/linux/build-linux-guest.sh \
-        "${BENCH_NET_RUNS:-1}"
+        "${BENCH_NET_RUNS:-3}" "${BENCH_NET_MIB:-64}"
     # kemu-img convert of a 1 GiB image next to qemu-img's.
     sh scripts/bench-img.sh "$build"
+    # Guest sequential disk throughput, virtio-blk and IDE, next to QEMU's.
+    python3 scripts/bench-disk.py "$kemu" tests/guests/linux/build-linux-guest.sh "${BENCH_DISK_RUNS:-3}"
 } | tee "$out"

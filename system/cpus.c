@@ -28,6 +28,8 @@ static GMutex sleep_lock;
 static GCond sleep_cond;
 static guint64 sleep_gen;
 static __thread guint64 sleep_gen_seen;
+/* Threads waiting on sleep_cond: a kick with none skips the futex call. */
+static unsigned sleepers;
 
 void cpus_register(X86CPU *cpu)
 {
@@ -112,7 +114,9 @@ void cpus_wake_sleepers(void)
 {
     g_mutex_lock(&sleep_lock);
     sleep_gen++;
-    g_cond_broadcast(&sleep_cond);
+    if (sleepers) {
+        g_cond_broadcast(&sleep_cond);
+    }
     g_mutex_unlock(&sleep_lock);
 }
 
@@ -128,6 +132,7 @@ void cpu_thread_sleep(int64_t timeout_ns)
     }
     g_mutex_lock(&sleep_lock);
     bql_unlock();
+    sleepers++;
     while (sleep_gen == sleep_gen_seen) {
         if (timeout_ns < 0) {
             g_cond_wait(&sleep_cond, &sleep_lock);
@@ -135,6 +140,7 @@ void cpu_thread_sleep(int64_t timeout_ns)
             break;
         }
     }
+    sleepers--;
     sleep_gen_seen = sleep_gen;
     g_mutex_unlock(&sleep_lock);
     bql_lock();

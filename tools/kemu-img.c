@@ -230,20 +230,6 @@ out:
     return ret;
 }
 
-static bool buffer_is_zero(const uint8_t *p, size_t n)
-{
-    /* A zero first byte, then the buffer equals itself shifted by one. */
-    return n == 0 || (p[0] == 0 && !memcmp(p, p + 1, n - 1));
-}
-
-static void progress_print(bool on, double pct)
-{
-    if (on) {
-        printf("    (%3.2f/100%%)\r", pct);
-        fflush(stdout);
-    }
-}
-
 static int img_convert(int argc, char **argv)
 {
     const char *in_fmt = NULL, *out_fmt = "raw";
@@ -251,7 +237,6 @@ static int img_convert(int argc, char **argv)
     bool progress = false, compress = false, quiet = false;
     int opt, ret = 1;
     g_autofree char *opts = NULL;
-    g_autofree uint8_t *buf = NULL;
     while ((opt = getopt(argc, argv, "hf:O:o:B:pcqn")) != -1) {
         switch (opt) {
         case 'f': in_fmt = optarg; break;
@@ -303,53 +288,12 @@ static int img_convert(int argc, char **argv)
         bdrv_unref(in);
         goto out_opts;
     }
-    uint32_t chunk = 2 * MiB;
-    if (compress && out->drv->cluster_size) {
-        chunk = out->drv->cluster_size(out);
-    }
-    buf = g_malloc(chunk);
-    progress_print(progress, 0);
-    double last = 0;
-    for (int64_t off = 0; off < size; off += chunk) {
-        uint32_t n = MIN((int64_t)chunk, size - off);
-        int r = bdrv_pread(in, off, n, buf);
-        if (r < 0) {
-            error_report("error while reading at byte %" PRId64 ": %s", off,
-                         strerror(-r));
-            goto fail;
-        }
-        /*
-         * A fresh target reads as zero: skip zero blocks (sparse output)
-         * and write each run of non-zero blocks with one request.
-         */
-        const uint32_t blk = compress ? n : 64 * KiB;
-        for (uint32_t at = 0; at < n;) {
-            uint32_t m = MIN(n - at, blk);
-            if (!compress && !c.backing && buffer_is_zero(buf + at, m)) {
-                at += m;
-                continue;
-            }
-            uint32_t run = m;
-            while (!compress && at + run < n &&
-                   (c.backing || !buffer_is_zero(buf + at + run,
-                                                 MIN(n - at - run, blk)))) {
-                run += MIN(n - at - run, blk);
-            }
-            r = compress ? bdrv_pwrite_compressed(out, off + at, run,
-                                                  buf + at)
-                         : bdrv_pwrite(out, off + at, run, buf + at);
-            if (r < 0) {
-                error_report("error while writing at byte %" PRId64 ": %s",
-                             off + at, strerror(-r));
-                goto fail;
-            }
-            at += run;
-        }
-        double pct = (off + n) * 100.0 / size;
-        if (pct - last >= 1.0 || off + n == size) {
-            progress_print(progress, pct);
-            last = pct;
-        }
+    ImgConvertOpts co = {
+        .compress = compress, .out_has_backing = c.backing != NULL,
+        .progress = progress,
+    };
+    if (img_convert_copy(in, out, size, &co) < 0) {
+        goto fail;
     }
     if (bdrv_flush(out) < 0) {
         error_report("error while flushing");
@@ -357,7 +301,6 @@ static int img_convert(int argc, char **argv)
     }
     ret = 0;
     if (progress) {
-        progress_print(true, 100);
         printf("\n");
     }
 fail:

@@ -14,6 +14,18 @@ bool img_parse_size(const char *str, uint64_t *out);
 /* Open for a subcommand; prints the error and returns NULL on failure. */
 BlockDriverState *img_open(const char *filename, const char *fmt, int flags);
 
+typedef struct ImgConvertOpts {
+    bool compress;          /* -c: compressed clusters (qcow2) */
+    bool out_has_backing;   /* -B: unwritten target ranges are not zero */
+    bool progress;          /* -p */
+} ImgConvertOpts;
+/*
+ * Copy @size bytes of @in into the freshly created @out; prints QEMU's
+ * messages on errors and returns 0 or -errno.
+ */
+int img_convert_copy(BlockDriverState *in, BlockDriverState *out,
+                     int64_t size, const ImgConvertOpts *o);
+
 int img_info(int argc, char **argv);
 int img_check(int argc, char **argv);
 int img_map(int argc, char **argv);

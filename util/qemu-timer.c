@@ -162,6 +162,15 @@ static void timer_source_attach_once(void)
 
 /* ---- timers ---- */
 
+/*
+ * Set on threads that call timers_run_expired() in their loop (the main
+ * loop, the software CPU's thread): a deadline they set themselves is
+ * seen by their next timers_run_expired(), so no main-loop wakeup.  A
+ * NIC's interrupt mitigation timer, armed from the vCPU thread for every
+ * burst, cost an eventfd write and a main-loop round each time.
+ */
+static __thread bool runs_timers;
+
 QEMUTimer *timer_new_ns(QEMUClockType type, QEMUTimerCB *cb, void *opaque)
 {
     QEMUTimer *t = g_new0(QEMUTimer, 1);
@@ -214,7 +223,7 @@ void timer_mod_ns(QEMUTimer *t, int64_t expire_time_ns)
     g_mutex_unlock(&timer_lock);
 
     /* A new earliest deadline: the main loop may be sleeping too long. */
-    if (first) {
+    if (first && !runs_timers) {
         main_loop_wakeup();
     }
 }
@@ -279,6 +288,7 @@ static void run_clock(QEMUClockType type)
 
 int64_t timers_run_expired(void)
 {
+    runs_timers = true;
     run_clock(QEMU_CLOCK_REALTIME);
     run_clock(QEMU_CLOCK_HOST);
     if (vclock_running()) {

@@ -96,17 +96,39 @@ static const char *const ecx1_names[32] = {
     "hypervisor",
 };
 
-static void tcg_filter_cpu_model(X86CPU *cpu)
-{
-    uint32_t dropped = cpu->model.features_1_ecx & ~TCG_1_ECX;
+/* ... of CPUID.80000001H:ECX and EDX bits kemu drops. */
+static const char *const ext_ecx_names[32] = {
+    "lahf-lm", "cmp-legacy", "svm", "extapic", "cr8legacy", "abm", "sse4a",
+    "misalignsse", "3dnowprefetch", "osvw", "ibs", "xop", "skinit", "wdt",
+    NULL, "lwp", "fma4", "tce", NULL, "nodeid-msr", NULL, "tbm", "topoext",
+    "perfctr-core", "perfctr-nb",
+};
+static const char *const ext_edx_names[32] = {
+    [26] = "pdpe1gb", [27] = "rdtscp",
+};
 
+static void warn_dropped(uint32_t dropped, const char *reg,
+                         const char *const names[32])
+{
     for (int i = 0; i < 32; i++) {
         if (dropped & (1u << i)) {
             warn_report("TCG doesn't support requested feature: "
-                        "CPUID.01H:ECX.%s [bit %d]",
-                        ecx1_names[i] ? ecx1_names[i] : "unknown", i);
+                        "CPUID.%s.%s [bit %d]", reg,
+                        names[i] ? names[i] : "unknown", i);
         }
     }
+}
+
+static void tcg_filter_cpu_model(X86CPU *cpu)
+{
+    /* SVM goes silently: qemu64 has it, and Linux only probes it */
+    warn_dropped(cpu->model.features_1_ecx & ~TCG_1_ECX, "01H:ECX",
+                 ecx1_names);
+    warn_dropped(cpu->model.ext_features_ecx &
+                 ~(TCG_EXT_ECX | 1u << 2 /* SVM */), "80000001H:ECX",
+                 ext_ecx_names);
+    warn_dropped(cpu->model.ext_features_edx & ((1u << 27) | (1u << 26)),
+                 "80000001H:EDX", ext_edx_names);
     cpu->model.features_1_ecx &= TCG_1_ECX;
     cpu->model.features_7_0_ebx = 0;
     cpu->model.features_7_0_ecx = 0;

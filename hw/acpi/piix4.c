@@ -6,10 +6,14 @@
  * function 8086:7113 (82371AB datasheet section 7) whose PMBA/PMREGMISC
  * read as firmware leaves them (0x601, enabled) but do not move the
  * block.  SLP_TYP 0 + SLP_EN is soft-off (S5), as in QEMU; the other sleep
- * states, GPE blocks and the SMBus are not modelled.
+ * states, GPE blocks and the SMBus are not modelled.  QEMU's properties
+ * disable_s3, disable_s4 and s4_val exist (libvirt passes
+ * -global PIIX4_PM.disable_s3=1 and disable_s4=1); since the DSDT declares
+ * neither _S3 nor _S4, they default to 1 here and 0 is refused.
  */
 #include "qemu/osdep.h"
 #include "qemu/log.h"
+#include "qapi/error.h"
 #include "qemu/main-loop.h"
 #include "hw/acpi/piix4.h"
 #include "system/runstate.h"
@@ -43,6 +47,7 @@ struct PIIX4PMState {
     uint16_t pm1_cnt;
     uint8_t apm_cnt, apm_sts;
     uint64_t tmr_msb_epoch;     /* ticks >> 23 when TMR_STS was last updated */
+    uint8_t disable_s3, disable_s4, s4_val;    /* QEMU's properties */
 };
 
 /* The PM timer counts from the virtual clock: it stops while paused. */
@@ -258,6 +263,11 @@ static void piix4_pm_realize(PCIDevice *d, Error **errp)
     DeviceState *dev = DEVICE(d);
     MemoryRegion *io = d->bus->address_space_io;
 
+    if (!s->disable_s3 || !s->disable_s4) {
+        error_setg(errp, "PIIX4_PM: sleep states S3 and S4 are not "
+                   "supported (disable_s3 and disable_s4 must be 1)");
+        return;
+    }
     /* INTA# in config space, but the SCI is wired to IRQ 9 (as in QEMU) */
     d->config[PCI_INTERRUPT_PIN] = 1;
     pci_set_long(d->config + PIIX4_PMBA, PIIX4_PM_BASE | 1);
@@ -306,6 +316,13 @@ DeviceState *piix4_pm_init(PCIBus *bus, int devfn, IRQLine *sci,
     return dev;
 }
 
+static const Property piix4_pm_properties[] = {
+    DEFINE_PROP_UINT8("disable_s3", PIIX4PMState, disable_s3, 1),
+    DEFINE_PROP_UINT8("disable_s4", PIIX4PMState, disable_s4, 1),
+    DEFINE_PROP_UINT8("s4_val", PIIX4PMState, s4_val, 2),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
 static void piix4_pm_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
@@ -321,6 +338,7 @@ static void piix4_pm_class_init(ObjectClass *klass, void *data)
     dc->reset = piix4_pm_reset;
     /* Part of the chipset; the pc machine creates it. */
     dc->user_creatable = false;
+    device_class_set_props(dc, piix4_pm_properties);
 }
 
 static const TypeInfo piix4_pm_info = {

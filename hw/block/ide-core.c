@@ -477,9 +477,11 @@ uint32_t ide_ioport_read(IDEBus *bus, uint32_t addr)
     bool hob = bus->cmd & IDE_CTRL_HOB;
 
     if (ide_bus_empty(bus) || (!s->present && (addr & 7) != 6)) {
-        /* Nothing drives the bus: QEMU reads 0 (and 0xff for status when
-         * there is no drive at all is left to the floating bus). */
-        return (addr & 7) == 7 && ide_bus_empty(bus) ? 0xff : 0;
+        /* Nothing drives the bus: everything reads 0 as in QEMU, status
+         * included, which is how Linux's libata tells "no device" (a
+         * status of 0xff makes it classify a phantom ATA disk and wait
+         * for IDENTIFY timeouts for a minute and a half). */
+        return 0;
     }
     switch (addr & 7) {
     case 0:
@@ -505,9 +507,6 @@ uint32_t ide_ioport_read(IDEBus *bus, uint32_t addr)
 uint32_t ide_status_read(IDEBus *bus)
 {
     IDEState *s = ide_cur(bus);
-    if (ide_bus_empty(bus)) {
-        return 0xff;
-    }
     return s->present ? s->status : 0;
 }
 

@@ -8,6 +8,7 @@
 #include "qemu/osdep.h"
 #include "qemu/log.h"
 #include "hw/block/virtio-blk-req.h"
+#include "hw/block/block-error.h"
 
 #define SECTOR 512
 
@@ -71,13 +72,36 @@ static void req_finish(VirtIOBlkReq *req, uint8_t status)
     req->complete(req, status, req->in_len + (req->status ? 1 : 0));
 }
 
+/* The VM continued after this request stopped it: parse and issue again. */
+static void req_retry(void *opaque)
+{
+    VirtIOBlkReq *req = opaque;
+    g_free(req->data);
+    g_free(req->bounce);
+    req->data = NULL;
+    req->bounce = NULL;
+    virtio_blk_handle_request(req);
+}
+
 static void req_io_done(void *opaque, int ret)
 {
     VirtIOBlkReq *req = opaque;
+    uint8_t status = VIRTIO_BLK_S_OK;
     if (ret < 0) {
-        req->in_len = 0;
+        bool is_read = (req->type & ~0x80000000u) == VIRTIO_BLK_T_IN;
+        switch (block_error_action(req->blk, req->dinfo, is_read, -ret,
+                                   req_retry, req)) {
+        case BLOCK_ERROR_ACTION_STOP:
+            return;
+        case BLOCK_ERROR_ACTION_IGNORE:
+            break;
+        default:
+            req->in_len = 0;
+            status = VIRTIO_BLK_S_IOERR;
+            break;
+        }
     }
-    req_finish(req, ret < 0 ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK);
+    req_finish(req, status);
 }
 
 static bool range_ok(VirtIOBlkReq *req, uint64_t sector, uint64_t bytes)

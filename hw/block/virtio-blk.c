@@ -2,7 +2,7 @@
  * virtio-blk (virtio 1.2 section 5.2): one request queue over a block
  * backend given by the "drive" property; "serial" for GET_ID.  Requests
  * run in the block worker pool (hw/block/virtio-blk-req.c) and complete
- * on the main loop.  Features: SEG_MAX, GEOMETRY, BLK_SIZE, FLUSH,
+ * with the BQL held.  Features: SEG_MAX, GEOMETRY, BLK_SIZE, FLUSH,
  * TOPOLOGY, CONFIG_WCE, DISCARD, WRITE_ZEROES, RO for read-only drives.
  * Not modelled: multiqueue, SCSI passthrough, zoned devices.
  */
@@ -89,6 +89,7 @@ static void virtio_blk_handle_output(VirtIODevice *vdev, VirtQueue *vq)
             .in_num = elem->in_num,
             .complete = virtio_blk_req_complete,
             .opaque = f,
+            .dinfo = s->dinfo,
         };
         virtio_blk_handle_request(&f->req);
     }

@@ -10,6 +10,7 @@
 #include "qom/object-internal.h"
 #include "chardev/char.h"
 #include "hw/qdev-core.h"
+#include "qemu-device-types.h"
 #include "qdev-internal.h"
 
 static const char *const on_off_auto_names[] = {
@@ -561,8 +562,10 @@ void qdev_prop_drop_global_error(DeviceState *dev)
 
 /*
  * As QEMU: warn about -global entries naming no device type, and about
- * unused ones for devices that cannot be added later (not user-creatable
- * here; QEMU asks "not hotpluggable").
+ * unused ones for devices that cannot be added later (QEMU asks "not
+ * hotpluggable": its answer for its own types, user_creatable for kemu's
+ * others).  Types QEMU has and kemu does not model are accepted as QEMU
+ * accepts them when it does not create the device.
  */
 void qdev_prop_check_globals(void)
 {
@@ -575,12 +578,14 @@ void qdev_prop_check_globals(void)
         }
         oc = object_class_dynamic_cast(object_class_by_name(g->driver),
                                        TYPE_DEVICE);
-        if (!oc) {
+        if (!oc && !qemu_device_type_known(g->driver)) {
             warn_report("global %s.%s has invalid class name", g->driver,
                         g->property);
             continue;
         }
-        if (!DEVICE_CLASS(oc)->user_creatable) {
+        if (qemu_device_type_known(g->driver)
+            ? qemu_device_type_warns_unused(g->driver)
+            : !DEVICE_CLASS(oc)->user_creatable) {
             warn_report("global %s.%s=%s not used", g->driver, g->property,
                         g->value);
         }

@@ -35,6 +35,9 @@
 #define E1000_TDH       0x3810
 #define E1000_TDT       0x3818
 #define E1000_TADV      0x382c
+#define E1000_RXCSUM    0x5000          /* receive checksum control */
+#define E1000_RXCSUM_IPOFL 0x100
+#define E1000_RXCSUM_TUOFL 0x200
 #define E1000_MTA       0x5200          /* 128 entries */
 #define E1000_RA        0x5400          /* 16 RAL/RAH pairs */
 #define E1000_VFTA      0x5600
@@ -128,6 +131,8 @@
 #define E1000_RXD_STAT_EOP  0x02
 #define E1000_RXD_STAT_IXSM 0x04
 #define E1000_RXD_STAT_VP   0x08
+#define E1000_RXD_STAT_TCPCS 0x20    /* TCP/UDP checksum checked, good */
+#define E1000_RXD_STAT_IPCS 0x40     /* IPv4 header checksum checked, good */
 
 /* TX descriptor dword 2 (lower): length, DTYP, command. */
 #define E1000_TXD_DTYP_D    0x00100000

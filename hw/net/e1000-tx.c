@@ -9,12 +9,10 @@
 #include "qemu/osdep.h"
 #include "qemu/log.h"
 #include "net/checksum.h"
+#include "net/offload.h"
 #include "e1000-int.h"
 #include <endian.h>
 
-#define TCP_FLAG_FIN 0x01
-#define TCP_FLAG_PSH 0x08
-#define IPV6_HDR_LEN 40
 
 void e1000_tx_reset(E1000State *s)
 {
@@ -93,61 +91,33 @@ static void tx_frame(E1000State *s, uint8_t *buf, size_t len)
     tx_send(s, buf, len);
 }
 
-/* TSE: cut the payload after hdr_len into MSS pieces, fixing each header. */
+static void tx_out(void *opaque, uint8_t *frame, size_t len)
+{
+    tx_send(opaque, frame, len);
+}
+
+/*
+ * TSE: cut the payload after hdr_len into MSS pieces, fixing each header,
+ * or send it whole to a peer that takes that (net/offload.c).
+ */
 static void tx_tso(E1000State *s)
 {
     E1000TxContext *c = &s->ctx;
-    const uint8_t *frame = s->tx.buf;
-    size_t hdr = c->hdr_len, total = s->tx.size, payload;
-    g_autofree uint8_t *seg = NULL;
-    uint16_t ip_id;
-    uint32_t seq;
+    NetTso t = {
+        .l3 = c->ipcss, .l4 = c->tucss, .hdr_len = c->hdr_len,
+        .mss = c->mss, .ipv4 = c->ipv4, .tcp = c->tcp,
+        .ip_csum = s->tx.ixsm && c->ipv4, .l4_csum = s->tx.txsm,
+    };
 
-    if (hdr > total || !c->mss || (size_t)c->ipcss + 6 > hdr ||
-        (size_t)c->tucss + (c->tcp ? 14 : 8) > hdr) {
-        qemu_log_mask(LOG_GUEST_ERROR, "e1000: bad TSO context (hdr %zu, "
-                      "mss %u, frame %zu)\n", hdr, c->mss, total);
+    if (!net_tso_valid(&t, s->tx.size)) {
+        qemu_log_mask(LOG_GUEST_ERROR, "e1000: bad TSO context (hdr %u, "
+                      "mss %u, frame %zu)\n", c->hdr_len, c->mss,
+                      s->tx.size);
         return;
     }
-    payload = total - hdr;
-    seg = g_malloc(hdr + c->mss);
-    ip_id = net_lduw_be(frame + c->ipcss + 4);
-    seq = c->tcp ? net_ldl_be(frame + c->tucss + 4) : 0;
-    for (size_t off = 0, n = 0; off < payload || (!payload && !n);
-         off += c->mss, n++) {
-        size_t chunk = MIN((size_t)c->mss, payload - off);
-        size_t len = hdr + chunk;
-        bool last = off + chunk >= payload;
-        unsigned l4len = len - c->tucss;
-
-        memcpy(seg, frame, hdr);
-        memcpy(seg + hdr, frame + hdr + off, chunk);
-        if (c->ipv4) {
-            net_stw_be(seg + c->ipcss + 2, len - c->ipcss);
-            net_stw_be(seg + c->ipcss + 4, ip_id + n);
-        } else {
-            net_stw_be(seg + c->ipcss + 4, len - c->ipcss - IPV6_HDR_LEN);
-        }
-        if (c->tcp) {
-            net_stl_be(seg + c->tucss + 4, seq + off);
-            if (!last) {
-                seg[c->tucss + 13] &= ~(TCP_FLAG_FIN | TCP_FLAG_PSH);
-            }
-        } else {
-            net_stw_be(seg + c->tucss + 4, l4len);
-        }
-        if (s->tx.ixsm && c->ipv4) {
-            ip_checksum(s, seg, len);
-        }
-        if (s->tx.txsm) {
-            /* The field holds the pseudo-header sum without the length. */
-            put_checksum(seg, len, c->tucso, c->tucss, 0, l4len);
-        }
-        tx_send(s, seg, len);
-        if (!payload) {
-            break;
-        }
-    }
+    net_tso_send(s->tx.buf, s->tx.size, &t,
+                 qemu_peer_takes_tso_frames(qemu_get_queue(s->nic)),
+                 tx_out, s);
 }
 
 static void tx_append(E1000State *s, hwaddr addr, size_t len)

@@ -13,6 +13,7 @@
 #include "qemu/log.h"
 #include "exec/memory.h"
 #include "e1000-int.h"
+#include "net/offload.h"
 #include <endian.h>
 
 #define E1000_DEVID 0x100e
@@ -332,6 +333,32 @@ static bool e1000_rx_accept(E1000State *s, const uint8_t *dst)
     return false;
 }
 
+/*
+ * Receive checksum offload (RXCSUM, 8254x SDM 3.2.9): report the checks
+ * the driver enabled as done and good, so it does not checksum the frame
+ * again.  Bad or unknown frames get IXSM (not checked): the driver checks
+ * them itself and counts its own errors.
+ */
+static uint8_t e1000_rx_checksum(E1000State *s, const uint8_t *frame,
+                                 size_t len)
+{
+    uint32_t rxcsum = e1000_reg(s, E1000_RXCSUM);
+    int ok;
+    uint8_t status = 0;
+
+    if (!(rxcsum & (E1000_RXCSUM_IPOFL | E1000_RXCSUM_TUOFL))) {
+        return E1000_RXD_STAT_IXSM;
+    }
+    ok = net_rx_checksum_valid(frame, len);
+    if ((rxcsum & E1000_RXCSUM_IPOFL) && (ok & NET_RX_IPV4_OK)) {
+        status |= E1000_RXD_STAT_IPCS;
+    }
+    if ((rxcsum & E1000_RXCSUM_TUOFL) && (ok & NET_RX_L4_OK)) {
+        status |= E1000_RXD_STAT_TCPCS;
+    }
+    return status ? status : E1000_RXD_STAT_IXSM;
+}
+
 static hwaddr rx_desc_addr(E1000State *s, uint32_t idx)
 {
     hwaddr base = ((hwaddr)e1000_reg(s, E1000_RDBAH) << 32) |
@@ -348,7 +375,7 @@ static ssize_t e1000_receive_iov(NetClientState *nc, const struct iovec *iov,
     size_t len, total, done = 0, bufsize = rx_buf_size(s);
     uint8_t frame[NET_MAX_FRAME + E1000_FCS_LEN];
     uint16_t vlan = 0;
-    uint8_t status = E1000_RXD_STAT_IXSM;
+    uint8_t status = 0;
     uint32_t n = rx_ring_size(s), rdh = e1000_reg(s, E1000_RDH);
 
     if (!(e1000_reg(s, E1000_RCTL) & E1000_RCTL_EN)) {
@@ -367,6 +394,7 @@ static ssize_t e1000_receive_iov(NetClientState *nc, const struct iovec *iov,
         len -= 4;
         status |= E1000_RXD_STAT_VP;
     }
+    status |= e1000_rx_checksum(s, frame, len);
     if (len < E1000_MIN_FRAME) {
         memset(frame + len, 0, E1000_MIN_FRAME - len);
         len = E1000_MIN_FRAME;
@@ -431,6 +459,38 @@ static ssize_t e1000_receive_iov(NetClientState *nc, const struct iovec *iov,
     return size;
 }
 
+/* ---- transmit scheduling ---- */
+
+static gboolean e1000_tx_bh(gpointer opaque)
+{
+    E1000State *s = opaque;
+
+    s->tx_bh = 0;
+    e1000_start_xmit(s);
+    return G_SOURCE_REMOVE;
+}
+
+/*
+ * Transmit from the main loop, not in the vCPU's TDT write: the vCPU goes
+ * back to the guest at once (which queues more descriptors meanwhile, so
+ * each interrupt covers more packets) while the main thread runs the
+ * backend (slirp's TCP and its host socket writes) on the other core.
+ */
+static void e1000_schedule_xmit(E1000State *s)
+{
+    if (!s->tx_bh) {
+        s->tx_bh = g_idle_add_full(G_PRIORITY_DEFAULT, e1000_tx_bh, s, NULL);
+    }
+}
+
+static void e1000_cancel_xmit(E1000State *s)
+{
+    if (s->tx_bh) {
+        g_source_remove(s->tx_bh);
+        s->tx_bh = 0;
+    }
+}
+
 /* ---- register file ---- */
 
 static void e1000_reset_regs(E1000State *s)
@@ -459,6 +519,7 @@ static void e1000_reset_regs(E1000State *s)
     memset(&s->eecd, 0, sizeof(s->eecd));
     s->eecd.out_pos = -1;
     timer_del(s->mit_timer);
+    e1000_cancel_xmit(s);
     s->mit_timer_on = false;
     s->mit_irq_level = false;
     e1000_tx_reset(s);
@@ -550,7 +611,7 @@ static void e1000_reg_write(E1000State *s, uint32_t off, uint32_t v)
     case E1000_TDT:
     case E1000_TCTL:
         e1000_set_reg(s, off, off == E1000_TDT ? v & 0xffff : v);
-        e1000_start_xmit(s);
+        e1000_schedule_xmit(s);
         return;
     default:
         if (off >= E1000_STATS_FIRST && off <= E1000_STATS_LAST) {
@@ -663,6 +724,7 @@ static void e1000_exit(PCIDevice *pd)
     g_free(s->mac);
     g_free(s->tx.buf);
     timer_free(s->mit_timer);
+    e1000_cancel_xmit(s);
 }
 
 static const Property e1000_properties[] = {

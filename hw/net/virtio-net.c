@@ -3,9 +3,12 @@
  * the MAC and link status in config space, mergeable receive buffers,
  * the control queue for rx mode (promisc, allmulti, alluni, nomulti,
  * nouni, nobcast) and MAC filtering (table and address set), and
- * query-rx-filter / NIC_RX_FILTER_CHANGED.  Guest checksum and
- * segmentation offloads are not offered (no backend passes virtio net
- * headers through yet), nor multiqueue or VLAN filtering.
+ * query-rx-filter / NIC_RX_FILTER_CHANGED.  Offloads (properties csum,
+ * host_tso4, host_tso6, guest_csum): the driver's partial checksums and
+ * TSO frames are completed in software (net/offload.c; whole frames to a
+ * peer that takes them), received frames with good checksums are marked
+ * DATA_VALID so the guest does not checksum them again.  Not modelled:
+ * multiqueue, VLAN filtering, UFO, ECN.
  */
 #include "qemu/osdep.h"
 #include "qemu/log.h"
@@ -14,10 +17,16 @@
 #include "hw/virtio/virtio.h"
 #include "hw/virtio/virtio-pci.h"
 #include "net/nic.h"
+#include "net/checksum.h"
+#include "net/offload.h"
 
 #define TYPE_VIRTIO_NET "virtio-net-device"
 
 /* Feature bits (5.1.3) */
+#define VIRTIO_NET_F_CSUM           0
+#define VIRTIO_NET_F_GUEST_CSUM     1
+#define VIRTIO_NET_F_HOST_TSO4      11
+#define VIRTIO_NET_F_HOST_TSO6      12
 #define VIRTIO_NET_F_MAC            5
 #define VIRTIO_NET_F_MRG_RXBUF      15
 #define VIRTIO_NET_F_STATUS         16
@@ -26,6 +35,14 @@
 #define VIRTIO_NET_F_CTRL_MAC_ADDR  23
 
 #define VIRTIO_NET_S_LINK_UP        1
+
+/* struct virtio_net_hdr (5.1.6) */
+#define VIRTIO_NET_HDR_F_NEEDS_CSUM 1
+#define VIRTIO_NET_HDR_F_DATA_VALID 2
+#define VIRTIO_NET_HDR_GSO_NONE     0
+#define VIRTIO_NET_HDR_GSO_TCPV4    1
+#define VIRTIO_NET_HDR_GSO_TCPV6    4
+#define VIRTIO_NET_HDR_GSO_ECN      0x80
 
 /* Control queue (5.1.6.5) */
 #define VIRTIO_NET_OK               0
@@ -55,6 +72,8 @@ typedef struct VirtIONet {
     NICConf conf;
     NICState *nic;
     bool mrg_rxbuf_prop;
+    bool csum_prop, host_tso4_prop, host_tso6_prop, guest_csum_prop;
+    uint8_t *tx_buf;                 /* NET_MAX_FRAME: offloaded frames */
     size_t hdr_len;                  /* what the driver negotiated */
     bool tx_waiting;                 /* a packet is queued at the peer */
     guint tx_bh;                     /* main-loop source flushing tx */
@@ -258,6 +277,11 @@ static ssize_t virtio_net_receive_iov(NetClientState *nc,
     if (count == 0) {
         return 0;
     }
+    if (virtio_vdev_has_feature(vdev, VIRTIO_NET_F_GUEST_CSUM) &&
+        iovcnt == 1 && (net_rx_checksum_valid(iov[0].iov_base, size) &
+                        NET_RX_L4_OK)) {
+        hdr[0] = VIRTIO_NET_HDR_F_DATA_VALID;
+    }
     /* num_buffers for mergeable buffers (or VERSION_1), little endian. */
     hdr[10] = count;
     hdr[11] = count >> 8;
@@ -295,6 +319,67 @@ static void virtio_net_tx_complete(NetClientState *nc, ssize_t len)
     }
 }
 
+static void tx_segment_out(void *opaque, uint8_t *frame, size_t len)
+{
+    VirtIONet *n = opaque;
+
+    if (!qemu_send_packet_async(qemu_get_queue(n->nic), frame, len,
+                                virtio_net_tx_complete)) {
+        n->tx_waiting = true;
+    }
+}
+
+/*
+ * A frame whose header asks for a checksum or segmentation: copied out
+ * of the guest's buffers, completed, sent (segments one by one).
+ */
+static void virtio_net_tx_offload(VirtIONet *n, const uint8_t *hdr,
+                                  const struct iovec *sg, unsigned cnt)
+{
+    VirtIODevice *vdev = VIRTIO_DEVICE(n);
+    size_t len = net_iov_size(sg, cnt);
+    uint8_t gso = hdr[1] & ~VIRTIO_NET_HDR_GSO_ECN;
+    size_t gso_size = hdr[4] | hdr[5] << 8;
+    size_t start = hdr[6] | hdr[7] << 8, off = hdr[8] | hdr[9] << 8;
+    uint8_t *buf = n->tx_buf;
+
+    if (len > NET_MAX_FRAME) {
+        qemu_log_mask(LOG_GUEST_ERROR, "virtio-net: %zu-byte frame "
+                      "dropped\n", len);
+        return;
+    }
+    net_iov_to_buf(sg, cnt, 0, buf, len);
+    if (gso == VIRTIO_NET_HDR_GSO_NONE) {
+        if (hdr[0] & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+            net_checksum_insert(buf, len, start + off, start, len);
+        }
+        tx_segment_out(n, buf, len);
+        return;
+    }
+    if ((gso == VIRTIO_NET_HDR_GSO_TCPV4 &&
+         virtio_vdev_has_feature(vdev, VIRTIO_NET_F_HOST_TSO4)) ||
+        (gso == VIRTIO_NET_HDR_GSO_TCPV6 &&
+         virtio_vdev_has_feature(vdev, VIRTIO_NET_F_HOST_TSO6))) {
+        size_t l3 = len >= 18 && net_lduw_be(buf + 12) == 0x8100 ? 18 : 14;
+        NetTso t = {
+            .l3 = l3, .l4 = start, .mss = gso_size,
+            .ipv4 = gso == VIRTIO_NET_HDR_GSO_TCPV4, .tcp = true,
+            .ip_csum = gso == VIRTIO_NET_HDR_GSO_TCPV4, .l4_csum = true,
+        };
+
+        t.hdr_len = start + 12 < len ? start + (buf[start + 12] >> 4) * 4
+                                     : len + 1;
+        if (net_tso_valid(&t, len)) {
+            net_tso_send(buf, len, &t,
+                         qemu_peer_takes_tso_frames(qemu_get_queue(n->nic)),
+                         tx_segment_out, n);
+            return;
+        }
+    }
+    qemu_log_mask(LOG_GUEST_ERROR, "virtio-net: bad or unnegotiated GSO "
+                  "frame (type %u, csum_start %zu) dropped\n", hdr[1], start);
+}
+
 static void virtio_net_flush_tx(VirtIONet *n)
 {
     VirtIODevice *vdev = VIRTIO_DEVICE(n);
@@ -307,13 +392,14 @@ static void virtio_net_flush_tx(VirtIONet *n)
     for (int burst = 0; burst < TX_BURST; burst++) {
         VirtQueueElement *e = virtqueue_pop(n->tx_vq, sizeof(*e));
         struct iovec sg[VIRTQUEUE_MAX_SIZE];
+        uint8_t hdr[VIRTIO_NET_HDR_MRG_LEN] = { 0 };
         unsigned cnt = 0;
         size_t skip = n->hdr_len;
-        ssize_t ret;
 
         if (!e) {
             break;
         }
+        iov_to_buf(e->out_sg, e->out_num, 0, hdr, n->hdr_len);
         /* Drop the virtio net header from the front of the chain. */
         for (unsigned i = 0; i < e->out_num; i++) {
             size_t l = e->out_sg[i].iov_len;
@@ -331,18 +417,20 @@ static void virtio_net_flush_tx(VirtIONet *n)
             g_free(e);
             break;
         }
-        ret = qemu_sendv_packet_async(nc, sg, cnt, virtio_net_tx_complete);
-        if (ret == 0) {
-            /* Queued at a busy peer: resume from its callback. */
-            virtqueue_push(n->tx_vq, e, 0);
-            g_free(e);
-            n->tx_waiting = true;
-            pushed = true;
-            break;
+        if ((hdr[0] & VIRTIO_NET_HDR_F_NEEDS_CSUM) ||
+            hdr[1] != VIRTIO_NET_HDR_GSO_NONE) {
+            virtio_net_tx_offload(n, hdr, sg, cnt);
+        } else if (!qemu_sendv_packet_async(nc, sg, cnt,
+                                            virtio_net_tx_complete)) {
+            n->tx_waiting = true;    /* queued at a busy peer */
         }
+        /* Sent or copied into the peer's queue: the buffers are free. */
         virtqueue_push(n->tx_vq, e, 0);
         g_free(e);
         pushed = true;
+        if (n->tx_waiting) {
+            break;                   /* resume from the sent callback */
+        }
     }
     if (pushed) {
         virtio_notify(vdev, n->tx_vq);
@@ -554,6 +642,19 @@ static uint64_t virtio_net_get_features(VirtIODevice *vdev, uint64_t f,
 
     virtio_add_feature(&f, VIRTIO_NET_F_MAC);
     virtio_add_feature(&f, VIRTIO_NET_F_STATUS);
+    if (n->csum_prop) {
+        virtio_add_feature(&f, VIRTIO_NET_F_CSUM);
+        /* Segmentation needs the checksum offload (5.1.3.1). */
+        if (n->host_tso4_prop) {
+            virtio_add_feature(&f, VIRTIO_NET_F_HOST_TSO4);
+        }
+        if (n->host_tso6_prop) {
+            virtio_add_feature(&f, VIRTIO_NET_F_HOST_TSO6);
+        }
+    }
+    if (n->guest_csum_prop) {
+        virtio_add_feature(&f, VIRTIO_NET_F_GUEST_CSUM);
+    }
     virtio_add_feature(&f, VIRTIO_NET_F_CTRL_VQ);
     virtio_add_feature(&f, VIRTIO_NET_F_CTRL_RX);
     virtio_add_feature(&f, VIRTIO_NET_F_CTRL_MAC_ADDR);
@@ -633,6 +734,7 @@ static void virtio_net_realize(DeviceState *dev, Error **errp)
                                 virtio_net_handle_tx);
     n->ctrl_vq = virtio_add_queue(vdev, 64, virtio_net_handle_ctrl);
     n->nic = qemu_new_nic(&virtio_net_info, &n->conf, model, proxy->id, n);
+    n->tx_buf = g_malloc(NET_MAX_FRAME);
     n->status = qemu_get_queue(n->nic)->link_down ? 0 : VIRTIO_NET_S_LINK_UP;
     virtio_net_reset(vdev);
 }
@@ -648,6 +750,8 @@ static void virtio_net_unrealize(DeviceState *dev)
     }
     qemu_del_nic(n->nic);
     n->nic = NULL;
+    g_free(n->tx_buf);
+    n->tx_buf = NULL;
     virtio_del_queue(vdev, 2);
     virtio_del_queue(vdev, 1);
     virtio_del_queue(vdev, 0);
@@ -657,6 +761,10 @@ static void virtio_net_unrealize(DeviceState *dev)
 static const Property virtio_net_properties[] = {
     DEFINE_NIC_PROPERTIES(VirtIONet, conf),
     DEFINE_PROP_BOOL("mrg_rxbuf", VirtIONet, mrg_rxbuf_prop, true),
+    DEFINE_PROP_BOOL("csum", VirtIONet, csum_prop, true),
+    DEFINE_PROP_BOOL("host_tso4", VirtIONet, host_tso4_prop, true),
+    DEFINE_PROP_BOOL("host_tso6", VirtIONet, host_tso6_prop, true),
+    DEFINE_PROP_BOOL("guest_csum", VirtIONet, guest_csum_prop, true),
     DEFINE_PROP_END_OF_LIST(),
 };
 

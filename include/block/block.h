@@ -1,7 +1,7 @@
 /*
  * Block layer: a node graph of drivers (format over protocol, backing
  * files) with synchronous byte-offset I/O, and block backends that run
- * requests in a worker pool and complete them on the main loop.
+ * requests in a worker pool and complete them there with the BQL held.
  */
 #ifndef BLOCK_BLOCK_H
 #define BLOCK_BLOCK_H
@@ -131,6 +131,7 @@ struct BlockDriverState {
     char backing_format[16];
     char *full_backing_filename;
     int refcnt;
+    int backends;                /* BlockBackends attached (a device) */
 };
 
 /**
@@ -203,7 +204,8 @@ int64_t blk_getlength(BlockBackend *blk);
 bool blk_is_read_only(BlockBackend *blk);
 /*
  * Asynchronous requests run in the block worker pool; @cb runs on the
- * main loop with 0 or -errno.  Requests on one backend are serialised.
+ * worker thread with the BQL held, with 0 or -errno.  Requests on one
+ * backend are serialised.  Callers hold the BQL.
  */
 void blk_aio_preadv(BlockBackend *blk, uint64_t offset,
                     struct iovec *iov, int niov,
@@ -229,7 +231,7 @@ typedef struct BlockAcctStats {
 /* A consistent copy of @blk's counters. */
 void blk_get_stats(BlockBackend *blk, BlockAcctStats *out);
 
-/* Wait until every request issued on @blk has completed (main loop). */
+/* Wait until every request issued on @blk has completed (BQL held). */
 void blk_drain(BlockBackend *blk);
 
 #endif

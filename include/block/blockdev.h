@@ -9,12 +9,22 @@
 #define BLOCK_BLOCKDEV_H
 
 #include "block/block.h"
+#include "qemu/option.h"
 
 typedef enum BlockInterfaceType {
     IF_NONE,
     IF_IDE,
     IF_VIRTIO,
 } BlockInterfaceType;
+
+/* -drive werror= / rerror= (QEMU's BlockdevOnError; "enospc": stop on
+ * ENOSPC, report other errors). */
+typedef enum BlockdevOnError {
+    BLOCKDEV_ON_ERROR_REPORT,
+    BLOCKDEV_ON_ERROR_IGNORE,
+    BLOCKDEV_ON_ERROR_ENOSPC,
+    BLOCKDEV_ON_ERROR_STOP,
+} BlockdevOnError;
 
 typedef struct DriveInfo {
     char *id;                  /* device name as QEMU prints it */
@@ -30,6 +40,8 @@ typedef struct DriveInfo {
     char *serial;
     bool claimed;              /* a device model took it */
     bool tray_open;
+    BlockdevOnError on_read_error;     /* rerror=, default report */
+    BlockdevOnError on_write_error;    /* werror=, default enospc */
     /* The device model's hook: the medium changed (blk may be NULL). */
     void (*media_changed)(void *opaque, BlockBackend *blk);
     void *media_opaque;
@@ -43,8 +55,15 @@ DriveInfo *drive_new(const char *optstr, bool global_snapshot, Error **errp);
 /* -hda/-hdb/-hdc/-hdd (index 0..3) and -cdrom as QEMU rewrites them. */
 DriveInfo *drive_new_legacy(const char *file, int index, bool cdrom,
                             bool global_snapshot, Error **errp);
-/* -blockdev driver=file|raw|qcow2,node-name=...,... */
+/*
+ * -blockdev driver=file|raw|qcow2,node-name=...,... and QMP blockdev-add
+ * (its JSON flattened to options, nested dictionaries as "file.KEY").
+ * "file" names a node or, as "file.driver=...", describes a new one.
+ */
 BlockDriverState *blockdev_add_str(const char *optstr, Error **errp);
+BlockDriverState *blockdev_add_opts(QemuOpts *opts, Error **errp);
+/* QMP blockdev-del: only nodes blockdev-add made, and nothing uses. */
+bool blockdev_del(const char *node_name, Error **errp);
 
 DriveInfo *drive_get(BlockInterfaceType type, int bus, int unit);
 DriveInfo *drive_get_by_id(const char *id);

@@ -7,19 +7,31 @@
 
 #include "qemu/osdep.h"
 
-/* Add @len bytes at @buf to @sum (an odd last byte is padded with 0). */
+/*
+ * Add @len bytes at @buf to @sum (an odd last byte is padded with 0).
+ * Big-endian 32-bit words summed in 64 bits fold to the same 16-bit
+ * ones' complement sum (2^16 is 1 modulo 0xffff), four times fewer steps.
+ */
 static inline uint32_t net_checksum_add(uint32_t sum, const uint8_t *buf,
                                         size_t len)
 {
-    size_t i;
+    uint64_t acc = sum;
+    size_t i = 0;
 
-    for (i = 0; i + 1 < len; i += 2) {
-        sum += (buf[i] << 8) | buf[i + 1];
+    for (; i + 4 <= len; i += 4) {
+        acc += ((uint32_t)buf[i] << 24) | ((uint32_t)buf[i + 1] << 16) |
+               ((uint32_t)buf[i + 2] << 8) | buf[i + 3];
+    }
+    for (; i + 1 < len; i += 2) {
+        acc += (buf[i] << 8) | buf[i + 1];
     }
     if (i < len) {
-        sum += buf[i] << 8;
+        acc += buf[i] << 8;
     }
-    return sum;
+    acc = (acc & 0xffffffff) + (acc >> 32);
+    acc = (acc & 0xffffffff) + (acc >> 32);
+    /* Keep it below 2^32 for callers that add more: fold 16 bits once. */
+    return (acc & 0xffff) + (acc >> 16);
 }
 
 /* Fold the carries and complement: the value stored in a header. */

@@ -62,6 +62,8 @@ typedef struct NetClientInfo {
     /* tap with vnet_hdr: packets carry a virtio_net_hdr first. */
     bool (*has_vnet_hdr)(NetClientState *nc);
     void (*using_vnet_hdr)(NetClientState *nc, bool enable);
+    /* Takes whole TSO frames up to 64 KiB (include/net/offload.h). */
+    bool takes_tso_frames;
     /* NICs with a receive filter: query-rx-filter's answer. */
     RxFilterInfo *(*query_rx_filter)(NetClientState *nc);
 } NetClientInfo;

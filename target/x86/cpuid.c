@@ -266,7 +266,12 @@ void x86_cpu_get_cpuid(X86CPU *cpu, uint32_t leaf, uint32_t subleaf,
         }
         break;
     case 0x80000008:
-        *eax = (m->phys_bits & 0xff) | (m->virt_bits & 0xff) << 8;
+        if (m->ext_features_edx & (1u << 29)) {     /* LM */
+            *eax = (m->phys_bits & 0xff) | (m->virt_bits & 0xff) << 8;
+        } else {
+            /* a 32-bit CPU: 36 address bits with PSE-36, else 32 (QEMU) */
+            *eax = m->features_1_edx & (1u << 17) ? 36 : 32;
+        }
         if (model_is_amd(m) && logical > 1) {
             *ecx = logical - 1;
         }

@@ -148,6 +148,40 @@ class BadOptions(unittest.TestCase):
         self.assertTrue(p.stdout.startswith('Log items (comma separated):\n'))
 
 
+# -global for devices this configuration does not create: QEMU 7.2's
+# warnings (none for a type it has and could hot-plug, kemu's model or not).
+GLOBALS = [
+    ('kvm-pit.lost_tick_policy=delay', ''),         # libvirt's, under TCG
+    ('PIIX4_PM.disable_s3=1', ''),                  # libvirt's
+    ('PIIX4_PM.disable_s4=1', ''),
+    ('ICH9-LPC.disable_s3=1', ''),                  # q35's, on pc
+    ('mch.extended-tseg-mbytes=16', ''),
+    ('virtio-blk-device.x=1', ''),
+    ('ide-hd.ver=1', ''),
+    ('VGA.vgamem_mb=8', 'warning: global VGA.vgamem_mb=8 not used\n'),
+    ('cirrus-vga.vgamem_mb=8',
+     'warning: global cirrus-vga.vgamem_mb=8 not used\n'),
+    ('qxl-vga.vram_size=1',                         # a module in QEMU
+     'warning: global qxl-vga.vram_size has invalid class name\n'),
+    ('nosuch.x=1', 'warning: global nosuch.x has invalid class name\n'),
+]
+
+
+class Globals(unittest.TestCase):
+    def test_globals_for_absent_devices(self):
+        qmp = '{"execute":"qmp_capabilities"}\n{"execute":"quit"}\n'
+        for glob, expected in GLOBALS:
+            with self.subTest(glob=glob):
+                p = subprocess.run(
+                    [KEMU, '-display', 'none', '-nodefaults', '-S',
+                     '-qmp', 'stdio', '-global', glob], input=qmp,
+                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                    timeout=20, universal_newlines=True)
+                self.assertEqual(p.returncode, 0)
+                self.assertEqual(p.stderr,
+                                 PROG + ': ' + expected if expected else '')
+
+
 @unittest.skipIf(os.path.exists('/dev/kvm'), '/dev/kvm exists')
 class KvmMissing(unittest.TestCase):
     def test_accel_kvm(self):

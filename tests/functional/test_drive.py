@@ -280,6 +280,80 @@ class Drives(unittest.TestCase):
                            'driver=qcow2,file=f0,node-name=d0'])
         self.assertEqual(vm.quit()[0], 0)
 
+    def test_blockdev_add_del(self):
+        """QMP blockdev-add/-del: QEMU 7.2's answers (checked against
+        qemu-system-x86_64 7.2 by hand), nodes in use refused."""
+        with open(os.path.join(self.tmp, 'disk1.raw'), 'r+b') as f:
+            f.write(b'KEMU-BLOCKDEV')
+        vm = Vm(self.tmp, ['-blockdev', 'driver=qcow2,node-name=dev0,'
+                           'file.driver=file,file.filename=disk0.qcow2',
+                           '-device', 'virtio-blk-pci,drive=dev0'])
+        try:
+            def err(r):
+                return r.get('error', {}).get('desc', r)
+            ok = {'return': {}}
+            # nested file dictionary; the node is usable by name afterwards
+            self.assertEqual(vm.execute(
+                'blockdev-add', driver='raw', **{'node-name': 'r0'},
+                file={'driver': 'file', 'filename': 'disk1.raw'}), ok)
+            for args, msg in [
+                    ({'driver': 'raw', 'file': 'r0'},
+                     "'node-name' must be specified for the root node"),
+                    ({'driver': 'raw', 'node-name': 'r0', 'file': 'r0'},
+                     "Duplicate nodes with node-name='r0'"),
+                    ({'driver': 'qcow2', 'node-name': 'q', 'file': 'nope'},
+                     "Cannot find device='nope' nor node-name='nope'"),
+                    ({'driver': 'bogus', 'node-name': 'b'},
+                     "Parameter 'driver' does not accept value 'bogus'"),
+                    ({'driver': 'raw', 'node-name': 'b',
+                      'file': {'driver': 'file'}},
+                     "Parameter 'file.filename' is missing"),
+                    ({'driver': 'raw', 'node-name': 'b', 'file': 'r0',
+                      'bogus': 1}, "Parameter 'bogus' is unexpected"),
+                    ({'driver': 'raw', 'node-name': 'b', 'file': 'r0',
+                      'read-only': 'yes'},
+                     "Invalid parameter type for 'read-only', expected: "
+                     "boolean"),
+                    ({'driver': 'qcow2', 'node-name': 'b',
+                      'file': {'driver': 'file', 'filename': 'disk1.raw'}},
+                     "Image is not in qcow2 format")]:
+                self.assertEqual(err(vm.execute('blockdev-add', **args)),
+                                 msg, args)
+            # a named file node under a format node: in use until it goes
+            self.assertEqual(vm.execute(
+                'blockdev-add', driver='file', filename='disk1.raw',
+                **{'node-name': 'f1', 'read-only': True}), ok)
+            self.assertEqual(vm.execute('blockdev-add', driver='raw',
+                                        file='f1', **{'node-name': 'r1'}), ok)
+            self.assertEqual(err(vm.execute('blockdev-del',
+                                            **{'node-name': 'f1'})),
+                             'Block device f1 is in use')
+            self.assertEqual(err(vm.execute('blockdev-del',
+                                            **{'node-name': 'nope'})),
+                             "Failed to find node with node-name='nope'")
+            # a node a device uses
+            self.assertEqual(err(vm.execute('blockdev-del',
+                                            **{'node-name': 'dev0'})),
+                             'Node dev0 is in use')
+            for n in ('r1', 'f1', 'r0'):
+                self.assertEqual(vm.execute('blockdev-del',
+                                            **{'node-name': n}), ok, n)
+            # the names are free again and the nested child went with r0
+            self.assertEqual(err(vm.execute('blockdev-del',
+                                            **{'node-name': 'r0'})),
+                             "Failed to find node with node-name='r0'")
+            self.assertEqual(vm.execute(
+                'blockdev-add', driver='raw', **{'node-name': 'r0'},
+                file={'driver': 'file', 'filename': 'disk1.raw'}), ok)
+        finally:
+            self.assertEqual(vm.quit()[0], 0)
+        with open(os.path.join(self.tmp, 'disk1.raw'), 'rb') as f:
+            self.assertEqual(f.read(13), b'KEMU-BLOCKDEV')
+        if shutil.which('qemu-img'):
+            subprocess.run(['qemu-img', 'check', os.path.join(
+                self.tmp, 'disk0.qcow2')], check=True,
+                stdout=subprocess.DEVNULL)
+
     def test_errors(self):
         for args, msg in [
                 (['-drive', 'file=nothere,format=raw'],

@@ -12,10 +12,11 @@ installed, and the texts compared), a hostfwd port accepting connections.
 tap: a tap netdev in a network namespace the test creates, its script=
 run with the interface name, traffic from the host reaching the tap fd.
 linux: a Linux guest with NIC MODEL (e1000, virtio-net-pci) gets
-10.0.2.15 by DHCP, fetches a file from an HTTP server on the host through
+10.0.2.20 by DHCP (dhcpstart=) with the hostname=, domainname= and dns=
+of -netdev user, fetches a file from an HTTP server on the host through
 the slirp gateway (sha256 compared), serves a page the host fetches
 through hostfwd, sees carrier 0 after set_link off, and moves 16 MiB
-through busybox nc intact.
+(KEMU_NET_MIB in the environment: that many) each way intact.
 """
 import hashlib
 import http.server
@@ -31,6 +32,8 @@ import time
 import urllib.request
 
 SKIP = 77
+# MiB moved each way by the linux scenario (bench-net.py asks for more).
+MIB = int(os.environ.get('KEMU_NET_MIB', '16'))
 QEMU = shutil.which('qemu-system-x86_64')
 
 
@@ -464,13 +467,23 @@ def field(line, i):
     return line.split()[i] if line and len(line.split()) > i else None
 
 
+def counter_deltas(line):
+    """GUEST-NET-*-SEGS before/after key=value pairs: the differences."""
+    words = line.split()[1:] if line else []
+    half = len(words) // 2
+    before = dict(w.split('=') for w in words[:half])
+    after = dict(w.split('=') for w in words[half:])
+    return ' '.join('%s %d' % (k, int(after[k]) - int(v))
+                    for k, v in before.items() if k in after)
+
+
 def scenario_linux(kemu, builder, model):
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from test_linux import Guest, build_guest
 
     guest_dir = build_guest(builder)
     with tempfile.TemporaryDirectory(prefix='kemu-netg-') as tmp:
-        small, big = os.urandom(100000), os.urandom(16 << 20)
+        small, big = os.urandom(100000), os.urandom(MIB << 20)
         for name, data in (('small', small), ('big', big)):
             with open(os.path.join(tmp, name), 'wb') as f:
                 f.write(data)
@@ -479,11 +492,12 @@ def scenario_linux(kemu, builder, model):
         fwd = free_port()
         qmp_path = os.path.join(tmp, 'qmp.sock')
         g = Guest(kemu, guest_dir,
-                  'kemu.test=net kemu.httpport=%d kemu.ncport=%d'
-                  % (httpd.server_address[1], ncport),
+                  'kemu.test=net kemu.httpport=%d kemu.ncport=%d '
+                  'kemu.netmib=%d' % (httpd.server_address[1], ncport, MIB),
                   ['-smp', '1', '-qmp', 'unix:%s,server=on,wait=off'
                    % qmp_path, '-netdev',
-                   'user,id=n0,hostfwd=tcp:127.0.0.1:%d-:8080' % fwd,
+                   'user,id=n0,hostfwd=tcp:127.0.0.1:%d-:8080,%s'
+                   % (fwd, DHCP_OPTS),
                    '-device', '%s,netdev=n0' % model])
         try:
             return linux_steps(g, QMP(qmp_path), fwd, small, big, sink,
@@ -493,10 +507,15 @@ def scenario_linux(kemu, builder, model):
             httpd.shutdown()
 
 
+# -netdev user options the guest sees through DHCP.
+DHCP_OPTS = 'dhcpstart=10.0.2.20,hostname=kemu-guest,domainname=kemu.test,' \
+            'dns=10.0.2.4'
+
+
 def linux_steps(g, qmp, fwd, small, big, sink, sunk, model):
     line = g.wait_for('GUEST-NET-IP')
-    check(line is not None and 'inet 10.0.2.15/24' in line,
-          'DHCP gave 10.0.2.15: %s' % line)
+    check(line is not None and 'inet 10.0.2.20/24' in line,
+          'DHCP gave 10.0.2.20 (dhcpstart): %s' % line)
     if line is None:
         print('\n'.join(g.output()[-40:]))
         return 1
@@ -504,6 +523,10 @@ def linux_steps(g, qmp, fwd, small, big, sink, sunk, model):
     line = g.wait_for('GUEST-NET-ROUTE')
     check(line is not None and 'default via 10.0.2.2' in line,
           'default route through 10.0.2.2')
+    line = g.wait_for('GUEST-NET-DHCP')
+    check(line is not None and line.endswith(
+          'hostname=kemu-guest domain=kemu.test dns=10.0.2.4'),
+          'DHCP options hostname, domainname, dns: %s' % line)
     line = g.wait_for('GUEST-NET-SMALL')
     check(field(line, 1) == hashlib.sha256(small).hexdigest(),
           'wget from the host: 100000 bytes intact')
@@ -528,21 +551,26 @@ def linux_steps(g, qmp, fwd, small, big, sink, sunk, model):
     check(line is not None, 'set_link n0 on: carrier 1 again')
     line = g.wait_for('GUEST-NET-BIG', 600)
     check(field(line, 1) == hashlib.sha256(big).hexdigest(),
-          'host -> guest 16 MiB intact')
+          'host -> guest %d MiB intact' % MIB)
     if line:
         secs = float(field(line, 4)) - float(field(line, 3))
         print('throughput host->guest (%s): %.1f MiB/s over %.2f s'
-              % (model, 16 / max(secs, 1e-3), secs))
+              % (model, MIB / max(secs, 1e-3), secs))
+        print('guest counters host->guest: %s'
+              % counter_deltas(g.wait_for('GUEST-NET-DOWN-SEGS', 10)))
     up = g.wait_for('GUEST-NET-UP-SUM', 300)
     done = g.wait_for('GUEST-NET-UP-DONE', 600)
     sink.join(60)
     check(up is not None and sunk.get('sha') == field(up, 1) and
-          sunk.get('bytes') == 16 << 20,
-          'guest -> host 16 MiB intact (%s bytes)' % sunk.get('bytes'))
+          sunk.get('bytes') == MIB << 20,
+          'guest -> host %d MiB intact (%s bytes)'
+          % (MIB, sunk.get('bytes')))
     if done:
         secs = float(field(done, 2)) - float(field(done, 1))
         print('throughput guest->host (%s): %.1f MiB/s over %.2f s'
-              % (model, 16 / max(secs, 1e-3), secs))
+              % (model, MIB / max(secs, 1e-3), secs))
+        print('guest counters guest->host: %s'
+              % counter_deltas(g.wait_for('GUEST-NET-UP-SEGS', 10)))
     rc = g.wait_exit(60)
     check(rc == 0, 'guest powered off (exit %r)' % rc)
     if failures:

@@ -15,11 +15,16 @@ the same addresses.  QEMU's BAR6 lines (option ROMs kemu's models do not
 have) are left out.
 """
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_net import VM                                 # noqa: E402
 
 SKIP = 77
 ARGS = ['-nodefaults', '-S', '-display', 'none', '-qmp', 'stdio',
@@ -80,8 +85,7 @@ def cli_error(binary, device):
     return p.returncode, first.split(': ', 1)[-1]
 
 
-BOOT_ARGS = ['-nodefaults', '-display', 'none', '-serial', 'none',
-             '-device', 'VGA', '-device', 'e1000',
+BOOT_ARGS = ['-m', '128', '-serial', 'none', '-device', 'VGA', '-device', 'e1000',
              '-drive', 'if=none,id=d0,file=/dev/null,format=raw',
              '-device', 'virtio-blk-pci,drive=d0', '-device', 'virtio-rng-pci',
              '-device', 'pci-testdev']
@@ -90,39 +94,18 @@ UNASSIGNED = re.compile(r'BAR[0-5]: .* at 0xffffffffffffffff')
 
 def booted_info_pci(binary, guest):
     """`info pci` once the firmware (if any) has placed every BAR."""
-    p = subprocess.Popen([binary, '-accel', 'tcg', '-m', '128', '-qmp', 'stdio',
-                          '-kernel', guest] + BOOT_ARGS,
-                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL, universal_newlines=True)
-
-    def cmd(c, args=None):
-        msg = {'execute': c}
-        if args:
-            msg['arguments'] = args
-        p.stdin.write(json.dumps(msg) + '\n')
-        p.stdin.flush()
-        while True:
-            r = json.loads(p.stdout.readline())
-            if 'return' in r or 'error' in r:
-                return r.get('return')
-
-    try:
-        p.stdout.readline()                     # greeting
-        cmd('qmp_capabilities')
-        deadline = time.monotonic() + 30
-        text = ''
-        while time.monotonic() < deadline:
-            text = cmd('human-monitor-command',
-                       {'command-line': 'info pci'})
-            if not UNASSIGNED.search(text):
-                break
-            time.sleep(0.2)
-        time.sleep(0.5)     # let the firmware finish (COMMAND, ROM BARs)
-        text = cmd('human-monitor-command', {'command-line': 'info pci'})
-        cmd('quit')
-    finally:
-        p.kill()
-        p.wait()
+    with tempfile.TemporaryDirectory() as tmp:
+        vm = VM(binary, ['-kernel', guest] + BOOT_ARGS, tmp)
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                if not UNASSIGNED.search(vm.qmp.hmp('info pci')):
+                    break
+                time.sleep(0.2)
+            time.sleep(0.5)     # let the firmware finish (COMMAND, ROM BARs)
+            text = vm.qmp.hmp('info pci')
+        finally:
+            vm.stop()
     return ''.join(l for l in text.splitlines(keepends=True)
                    if 'BAR6:' not in l)
 

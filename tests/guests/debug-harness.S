@@ -27,8 +27,14 @@
 
     .text
     .code32
-/* db_setup: the #DB gate, DR0-DR3 and DR6 cleared.  Clobbers eax, edx. */
+/*
+ * db_setup: the shared GDT and IDT, COM1, the #DB gate, DR0-DR3 and DR6
+ * cleared.  Clobbers eax, edx.
+ */
 db_setup:
+    call setup_gdt32
+    call setup_idt32
+    call serial_init
     mov $1, %eax
     mov $db_handler, %edx
     call idt_set_gate32

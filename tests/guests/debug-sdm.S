@@ -15,9 +15,6 @@
 _start:
     CLEAR_UNDEFINED_REGS
     mov $0x80000, %esp
-    call setup_gdt32
-    call setup_idt32
-    call serial_init
     call db_setup
     mov $6, %eax
     mov $ud_handler, %edx

@@ -3,10 +3,11 @@
  * guests through its instruction emulator: no data breakpoints, no MOV SS
  * shadow for traps, INT n and IRET refused in protected mode); checked
  * against QEMU's TCG instead.  Data breakpoints of each length and type
- * trap after the access; MOV SS delays a single-step trap by one
- * instruction; INT n clears TF in its handler; an IRET-returning #DB
- * handler single-steps a loop; RF suppresses an instruction breakpoint
- * once; a single-stepped REP MOVSB traps after every iteration.
+ * trap after the access, an I/O breakpoint after the OUT; MOV SS delays a
+ * single-step trap by one instruction; INT n clears TF in its handler; an
+ * IRET-returning #DB handler single-steps a loop; RF suppresses an
+ * instruction breakpoint once; a single-stepped REP MOVSB traps after
+ * every iteration.
  */
 #include "debug-harness.S"
     .text
@@ -15,9 +16,6 @@
 _start:
     CLEAR_UNDEFINED_REGS
     mov $0x80000, %esp
-    call setup_gdt32
-    call setup_idt32
-    call serial_init
     call db_setup
     mov $0x40, %eax
     mov $int40_handler, %edx
@@ -68,6 +66,24 @@ t4: push data_area              /* a 4-byte read that covers byte 3 */
     nop
     add $4, %esp
     REPORT("read/write breakpoint dr0 len 1: ")
+
+    /* I/O breakpoint (CR4.DE): a trap after the OUT to the port. */
+    BEGIN(t9)
+    mov %cr4, %eax
+    or $0x8, %eax
+    mov %eax, %cr4
+    mov $0x80, %eax
+    mov %eax, %dr0
+    mov $0x00060401, %eax       /* L0, I/O, length 2: ports 0x80-0x81 */
+    mov %eax, %dr7
+    mov $0x55, %al
+    out %al, $0x82              /* no overlap */
+t9: out %al, $0x81
+    nop
+    REPORT("I/O breakpoint dr0 len 2: ")
+    mov %cr4, %eax
+    and $~0x8, %eax
+    mov %eax, %cr4
 
     /* A string instruction: the trap comes after the whole rep movsb. */
     BEGIN(t5)

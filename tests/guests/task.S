@@ -6,7 +6,10 @@
  * handler task resumes after its IRET), #GP through an IDT task gate with
  * its error code on the new task's stack, the #GP/#TS/#NP of bad
  * targets (busy TSS, limit below 0x67, not present), and a #DF through
- * a task gate as 32-bit Linux sets it up.  This host's KVM refuses task
+ * a task gate as 32-bit Linux sets it up; a 16-bit TSS (loaded, then
+ * saved when its task leaves); the switch clears DR7's local enables.  Built with TASK_SDM (task-sdm.S), it also checks what QEMU
+ * 7.2 lacks: a TSS with the T flag traps (#DB, DR6.BT) before the new
+ * task's first instruction.  This host's KVM refuses task
  * switches (its instruction emulator stops at the far JMP): checked
  * against QEMU's TCG.
  */
@@ -21,6 +24,9 @@
 #define SEL_TINY 0x60           /* TSS limit 0x20: #TS */
 #define SEL_NP   0x68           /* not present: #NP */
 #define SEL_F    0x70           /* #DF handler task */
+#define SEL_G    0x78           /* TSS with the T (debug trap) flag */
+#define SEL_H    0x80           /* 16-bit TSS */
+#define SEL_HCS  0x88           /* 16-bit code segment based at task_h */
 #define TSS_SIZE 0x68
 
 /* Type byte of a descriptor: present, DPL 0, 32-bit available TSS. */
@@ -75,6 +81,25 @@ _start:
     mov $TSS_SIZE - 1, %ecx
     mov $TSS_AVAIL, %edx
     call set_desc
+    mov $SEL_G, %eax
+    mov $tss_g, %ebx
+    call set_desc
+    mov $SEL_H, %eax
+    mov $tss_h, %ebx
+    mov $0x2b, %ecx
+    mov $0x81, %edx             /* present 16-bit available TSS */
+    call set_desc
+    mov $SEL_HCS, %eax
+    mov $task_h, %ebx
+    mov $0xffff, %ecx
+    mov $0x9a, %edx             /* present code, DPL 0, 16-bit */
+    call set_desc
+    movw $2, tss_h + 0x10       /* FLAGS */
+    movw $0x7000, tss_h + 0x1a  /* SP */
+    movw $0x10, tss_h + 0x22    /* ES */
+    movw $SEL_HCS, tss_h + 0x24 /* CS, IP 0 */
+    movw $0x28, tss_h + 0x26    /* SS: 16-bit data */
+    movw $0x10, tss_h + 0x28    /* DS */
     movl $SEL_C << 16, task_gdt + SEL_GATE
     movl $0x8500, task_gdt + SEL_GATE + 4
 
@@ -98,6 +123,13 @@ _start:
     mov $task_f, %eax
     mov $0x6c000, %edx
     call init_tss
+    mov $tss_g, %edi
+    mov $task_g, %eax
+    mov $0x6b000, %edx
+    call init_tss
+#ifdef TASK_SDM
+    movw $1, 0x64(%edi)         /* T */
+#endif
 
     /* IDT: vector 0x50 and #GP are task gates; #TS and #NP plain gates. */
     movl $SEL_D << 16, idt32 + 0x50 * 8
@@ -213,8 +245,87 @@ _start:
     call puthex32
     PUTS32("\n")
 
+    /* A 16-bit TSS: its task runs, then its state is saved in 16 bits. */
+    ljmp $SEL_H, $0
+    PUTS32("16-bit task: tr ")
+    mov h_tr, %eax
+    call puthex32
+    PUTS32(" saved ip ")
+    movzwl tss_h + 0x0e, %eax
+    call puthex32
+    PUTS32(" sp ")
+    movzwl tss_h + 0x1a, %eax
+    call puthex32
+    PUTS32(" bx ")
+    movzwl tss_h + 0x18, %eax
+    call puthex32
+    PUTS32(" cs ")
+    movzwl tss_h + 0x24, %eax
+    call puthex32
+    PUTS32("\n")
+
+    /* T flag and DR7: L0 (cleared by the switch) and G0 (kept). */
+    mov $1, %eax
+    mov $db_handler, %edx
+    call idt_set_gate32
+    mov $unused_code, %eax
+    mov %eax, %dr0
+    mov $0x403, %eax
+    mov %eax, %dr7
+    ljmp $SEL_G, $0
+    mov %dr7, %eax
+    mov %eax, g_dr7
+    mov $0x400, %eax
+    mov %eax, %dr7
+    PUTS32("dr7 after a task switch with L0 G0: ")
+    mov g_dr7, %eax
+    call puthex32
+    PUTS32("\n")
+#ifdef TASK_SDM
+    PUTS32("T flag: #DB count ")
+    mov db_count, %eax
+    call puthex32
+    PUTS32(" at task entry +")
+    mov db_eip, %eax
+    sub $task_g, %eax
+    call puthex32
+    PUTS32(" dr6 ")
+    mov db_dr6, %eax
+    and $0xffff, %eax
+    call puthex32
+    PUTS32("\n")
+#endif
+
     mov $EXIT_PASS, %al
     call exit32
+
+task_g:
+    ljmp $SEL_MAIN, $0
+
+/* The 16-bit task: CS is based here; data through the flat DS. */
+    .code16
+task_h:
+    str %ax
+    addr32 movw %ax, h_tr
+    push %ax
+    mov $0x4321, %bx
+    ljmp $SEL_MAIN, $0
+    .code32
+unused_code:
+    hlt
+
+/* #DB (interrupt gate): record DR6 and EIP, clear DR6, lret. */
+db_handler:
+    push %eax
+    incl db_count
+    mov %dr6, %eax
+    mov %eax, db_dr6
+    mov 4(%esp), %eax
+    mov %eax, db_eip
+    xor %eax, %eax
+    mov %eax, %dr6
+    pop %eax
+    lret $4
 
 /* set_desc: GDT entry eax = system descriptor base ebx, limit ecx, type dl. */
 set_desc:
@@ -344,11 +455,11 @@ np_handler:
     .data
     .align 8
 task_gdt:
-    .skip 0x78
+    .skip 0x90
     .align 4
     .word 0
 task_gdt_ptr:
-    .word 0x78 - 1
+    .word 0x90 - 1
     .long task_gdt
 b_tr: .long 0
 b_eflags: .long 0
@@ -366,6 +477,11 @@ f_vec: .long 0
 f_err: .long 0
 df_err: .long 0xdead
 df_link: .long 0
+db_count: .long 0
+db_eip: .long 0
+db_dr6: .long 0
+g_dr7: .long 0
+h_tr: .long 0
 
     .bss
     .align 16
@@ -375,4 +491,6 @@ tss_c: .skip TSS_SIZE
 tss_d: .skip TSS_SIZE
 tss_e: .skip TSS_SIZE
 tss_f: .skip TSS_SIZE
+tss_g: .skip TSS_SIZE
+tss_h: .skip TSS_SIZE
 tss_tiny: .skip TSS_SIZE

@@ -251,6 +251,14 @@ void qmp_netdev_add(JsonObject *args, JsonNode **ret, Error **errp)
 {
 }
 
+void qmp_blockdev_add(JsonObject *args, JsonNode **ret, Error **errp)
+{
+}
+
+void qmp_blockdev_del(const char *node_name, Error **errp)
+{
+}
+
 void qmp_netdev_del(const char *id, Error **errp)
 {
 }

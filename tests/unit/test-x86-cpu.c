@@ -96,6 +96,8 @@ static void test_features(void)
     x86_cpu_get_cpuid(cpu, 0x80000001, 0, &eax, &ebx, &ecx, &edx);
     g_assert_cmphex(edx & (1u << 29), ==, 0);       /* lm */
     g_assert_cmphex(ecx & 1, ==, 0);                /* lahf-lm */
+    /* a 32-bit CPU: PSE-36's 36 address bits, no virtual size (QEMU) */
+    check_leaf(cpu, 0x80000008, 0, 36, 0, 0, 0);
     object_unref(cpu);
 
     /* "-f" wins over "+f" whatever the order, as in QEMU. */

@@ -2,14 +2,15 @@
  * virtio-blk request processing (virtio 1.2 section 5.2.6), independent of
  * the virtio transport: a request is the driver's out iovecs (header, then
  * data for writes/discards) and in iovecs (data for reads, then the status
- * byte).  I/O runs in the block worker pool; @complete runs on the main
- * loop with the status and the bytes written into the in iovecs.
+ * byte).  I/O runs in the block worker pool; @complete runs there with
+ * the BQL held, with the status and the bytes written into the in iovecs.
  */
 #ifndef HW_BLOCK_VIRTIO_BLK_REQ_H
 #define HW_BLOCK_VIRTIO_BLK_REQ_H
 
 #include "qemu/osdep.h"
 #include "block/block.h"
+#include "block/blockdev.h"
 
 #define VIRTIO_BLK_T_IN           0
 #define VIRTIO_BLK_T_OUT          1
@@ -42,6 +43,7 @@ struct VirtIOBlkReq {
     int in_num;
     VirtIOBlkCompleteFunc *complete;
     void *opaque;
+    DriveInfo *dinfo;          /* werror/rerror; NULL: QEMU's defaults */
     /* private */
     uint32_t type;
     uint64_t sector;
@@ -53,7 +55,11 @@ struct VirtIOBlkReq {
     uint32_t in_len;
 };
 
-/* Start @req; @complete is always called exactly once (maybe at once). */
+/*
+ * Start @req; @complete is always called exactly once (maybe at once; a
+ * failed request under werror/rerror=stop completes after the VM
+ * continues and the retry ran).
+ */
 void virtio_blk_handle_request(VirtIOBlkReq *req);
 
 #endif

@@ -2,7 +2,7 @@
  * Debug features of the software CPU (SDM vol. 3B ch. 17): single-step
  * (EFLAGS.TF), the debug registers DR0-DR7, instruction breakpoints
  * (faults, suppressed by EFLAGS.RF) and data breakpoints (traps after the
- * access).
+ * access, or after the IN/OUT for I/O breakpoints with CR4.DE).
  *
  * While TF is set or DR7 enables a breakpoint, the loop in exec.c runs
  * one instruction at a time through x86_debug_step(), and translated code
@@ -40,14 +40,18 @@ void x86_debug_update(X86TCG *s)
 {
     CPUX86State *env = s->env;
     uint64_t dr7 = env->dr[7];
-    uint8_t watch = 0;
+    uint8_t watch = 0, io = 0;
 
     for (int i = 0; i < 4; i++) {
-        /* type 01 write, 11 read/write; 10 (I/O) is not modelled */
+        /* type 01 write, 11 read/write; 10 I/O with CR4.DE */
         if (bp_enabled(dr7, i) && (bp_type(dr7, i) & 1)) {
             watch |= 1 << i;
+        } else if (bp_enabled(dr7, i) && bp_type(dr7, i) == 2 &&
+                   (env->cr[4] & CR4_DE_MASK)) {
+            io |= 1 << i;
         }
     }
+    s->dbg_io = io;
     if (watch || s->dbg_watch) {
         /* the TLB gives pages with a breakpoint no read/write tags */
         s->dbg_watch = watch;
@@ -81,6 +85,21 @@ void x86_debug_access(X86TCG *s, uint64_t lin, int size, bool write)
             int len = bp_len(dr7, i);
             uint64_t a = s->env->dr[i] & ~(uint64_t)(len - 1);
             if (lin <= a + len - 1 && a <= lin + size - 1) {
+                s->dbg_hits |= 1 << i;
+            }
+        }
+    }
+}
+
+void x86_debug_io(X86TCG *s, uint16_t port, int size)
+{
+    uint64_t dr7 = s->env->dr[7];
+
+    for (int i = 0; i < 4; i++) {
+        if (s->dbg_io & (1 << i)) {
+            int len = bp_len(dr7, i);
+            uint64_t a = s->env->dr[i] & 0xffff & ~(uint64_t)(len - 1);
+            if (port <= a + len - 1 && a <= (uint64_t)port + size - 1) {
                 s->dbg_hits |= 1 << i;
             }
         }

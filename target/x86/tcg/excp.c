@@ -347,6 +347,7 @@ bool x86_handle_exception(X86TCG *s)
 
     x86_update_mode(s);     /* an implicit access may have changed mmu_idx */
     s->block_end = false;
+    s->dbg_deferred = 0;    /* traps of the faulting instruction are lost */
     if (s->exc_depth > 0) {
         int prev = s->exc_class;
         if (prev == EXC_DOUBLE) {

@@ -90,6 +90,9 @@ void x86_write_cr(X86TCG *s, int cr, uint64_t val)
         if ((old ^ val) & (CR4_PAE_MASK | CR4_PSE_MASK | CR4_PGE_MASK)) {
             x86_tlb_flush(s);
         }
+        if ((old ^ val) & CR4_DE_MASK) {
+            x86_debug_update(s);    /* DR7 type 10: I/O breakpoints */
+        }
         x86_update_mode(s);
         end_block(s);
         break;
@@ -590,6 +593,9 @@ uint64_t x86_port_in(X86TCG *s, uint16_t port, int size)
         x86_lockstep_abort(s);     /* side effects: lockstep skips */
     }
     x86_check_io(s, port, size);
+    if (unlikely(s->dbg_io)) {
+        x86_debug_io(s, port, size);
+    }
     if (!locked) {
         bql_lock();
     }
@@ -612,6 +618,9 @@ void x86_port_out(X86TCG *s, uint16_t port, int size, uint64_t val)
         x86_lockstep_abort(s);     /* side effects: lockstep skips */
     }
     x86_check_io(s, port, size);
+    if (unlikely(s->dbg_io)) {
+        x86_debug_io(s, port, size);
+    }
     if (!locked) {
         bql_lock();
     }

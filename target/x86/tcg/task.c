@@ -25,60 +25,50 @@ static QEMU_NORETURN void raise_ts(X86TCG *s, uint16_t sel, int ext)
     x86_raise(s, EXCP0A_TSS, (sel & 0xfffc) | ext, true);
 }
 
+/* Where the dynamic fields are in a 16- and a 32-bit TSS (SDM 7.2.1, 7.7). */
+typedef struct TSSLayout {
+    uint32_t eip, eflags, regs, segs, ldt;
+    int width;              /* bytes of EIP, EFLAGS and each register */
+    int nsegs;              /* ES, CS, SS, DS (, FS, GS) */
+    int seg_step;
+} TSSLayout;
+
+static const TSSLayout tss16 = { 0x0e, 0x10, 0x12, 0x22, 0x2a, 2, 4, 2 };
+static const TSSLayout tss32 = { 0x20, 0x24, 0x28, 0x48, 0x60, 4, 6, 4 };
+
 static void read_tss(X86TCG *s, uint64_t base, bool is32, TaskState *t)
 {
-    if (is32) {
-        t->cr3 = x86_sys_ld(s, base + 0x1c, 4);
-        t->eip = x86_sys_ld(s, base + 0x20, 4);
-        t->eflags = x86_sys_ld(s, base + 0x24, 4);
-        for (int i = 0; i < 8; i++) {
-            t->regs[i] = x86_sys_ld(s, base + 0x28 + i * 4, 4);
-        }
-        for (int i = 0; i < 6; i++) {
-            t->segs[i] = x86_sys_ld(s, base + 0x48 + i * 4, 2);
-        }
-        t->ldt = x86_sys_ld(s, base + 0x60, 2);
-        t->trap = x86_sys_ld(s, base + 0x64, 2) & 1;
-    } else {
-        t->cr3 = 0;
-        t->eip = x86_sys_ld(s, base + 0x0e, 2);
-        t->eflags = x86_sys_ld(s, base + 0x10, 2);
-        for (int i = 0; i < 8; i++) {
-            t->regs[i] = x86_sys_ld(s, base + 0x12 + i * 2, 2);
-        }
-        for (int i = 0; i < 4; i++) {
-            t->segs[i] = x86_sys_ld(s, base + 0x22 + i * 2, 2);
-        }
-        t->segs[R_FS] = t->segs[R_GS] = 0;
-        t->ldt = x86_sys_ld(s, base + 0x2a, 2);
-        t->trap = false;
+    const TSSLayout *l = is32 ? &tss32 : &tss16;
+
+    t->cr3 = is32 ? x86_sys_ld(s, base + 0x1c, 4) : 0;
+    t->eip = x86_sys_ld(s, base + l->eip, l->width);
+    t->eflags = x86_sys_ld(s, base + l->eflags, l->width);
+    for (int i = 0; i < 8; i++) {
+        t->regs[i] = x86_sys_ld(s, base + l->regs + i * l->width, l->width);
     }
+    memset(t->segs, 0, sizeof(t->segs));
+    for (int i = 0; i < l->nsegs; i++) {
+        t->segs[i] = x86_sys_ld(s, base + l->segs + i * l->seg_step, 2);
+    }
+    t->ldt = x86_sys_ld(s, base + l->ldt, 2);
+    t->trap = is32 && (x86_sys_ld(s, base + 0x64, 2) & 1);
 }
 
 /* Save the dynamic fields of the current task into its TSS. */
 static void save_tss(X86TCG *s, uint64_t base, bool is32, uint32_t eip,
                      uint32_t eflags)
 {
+    const TSSLayout *l = is32 ? &tss32 : &tss16;
     CPUX86State *env = s->env;
 
-    if (is32) {
-        x86_sys_st(s, base + 0x20, 4, eip);
-        x86_sys_st(s, base + 0x24, 4, eflags);
-        for (int i = 0; i < 8; i++) {
-            x86_sys_st(s, base + 0x28 + i * 4, 4, env->regs[i]);
-        }
-        for (int i = 0; i < 6; i++) {
-            x86_sys_st(s, base + 0x48 + i * 4, 2, env->segs[i].selector);
-        }
-    } else {
-        x86_sys_st(s, base + 0x0e, 2, eip);
-        x86_sys_st(s, base + 0x10, 2, eflags);
-        for (int i = 0; i < 8; i++) {
-            x86_sys_st(s, base + 0x12 + i * 2, 2, env->regs[i]);
-        }
-        for (int i = 0; i < 4; i++) {
-            x86_sys_st(s, base + 0x22 + i * 2, 2, env->segs[i].selector);
-        }
+    x86_sys_st(s, base + l->eip, l->width, eip);
+    x86_sys_st(s, base + l->eflags, l->width, eflags);
+    for (int i = 0; i < 8; i++) {
+        x86_sys_st(s, base + l->regs + i * l->width, l->width, env->regs[i]);
+    }
+    for (int i = 0; i < l->nsegs; i++) {
+        x86_sys_st(s, base + l->segs + i * l->seg_step, 2,
+                   env->segs[i].selector);
     }
 }
 

@@ -160,6 +160,7 @@ struct X86TCG {
     X86Lockstep *ls;        /* lockstep run in progress (jit-lockstep.c) */
     /* debug registers and single-step (debug.c) */
     uint8_t dbg_watch;      /* enabled data breakpoints (bit i: DRi) */
+    uint8_t dbg_io;         /* enabled I/O breakpoints (CR4.DE) */
     uint8_t dbg_hits;       /* ... hit by the current instruction */
     bool dbg_no_step;       /* INT n / INT1 ran: no single-step trap */
     bool dbg_movss;         /* the instruction loaded SS (MOV/POP SS) */
@@ -401,6 +402,8 @@ void x86_debug_step(X86TCG *s);
 bool x86_debug_watch_page(X86TCG *s, uint64_t page);
 /* A data access through the slow path: records breakpoint hits. */
 void x86_debug_access(X86TCG *s, uint64_t lin, int size, bool write);
+/* Port I/O while an I/O breakpoint is enabled: records hits. */
+void x86_debug_io(X86TCG *s, uint16_t port, int size);
 /* MOV from/to DRn (n = 0..7, DR4/DR5 aliases, DR7.GD). */
 uint64_t x86_read_dr(X86TCG *s, int n);
 void x86_write_dr(X86TCG *s, int n, uint64_t v);

@@ -1,6 +1,7 @@
 #!/bin/busybox sh
 # The script busybox udhcpc runs (udhcpc -s): configure the leased
-# address, the default route and the DNS server on $interface.
+# address, the default route and the DNS server on $interface; keep the
+# other options in /tmp/dhcp-options.
 case "$1" in
 deconfig)
     ip addr flush dev "$interface"
@@ -15,6 +16,8 @@ bound|renew)
     for d in $dns; do
         echo "nameserver $d"
     done > /etc/resolv.conf
+    # What else the server sent (-netdev user's hostname=, domainname=).
+    echo "hostname=$hostname domain=$domain dns=$dns" > /tmp/dhcp-options
     ;;
 esac
 exit 0
