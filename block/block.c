@@ -463,6 +463,17 @@ int bdrv_block_status(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
     return bs->drv->block_status(bs, offset, bytes, pnum, map);
 }
 
+int bdrv_make_empty(BlockDriverState *bs)
+{
+    if (!bs->drv->make_empty) {
+        return -ENOTSUP;
+    }
+    if (bs->read_only) {
+        return -EACCES;
+    }
+    return bs->drv->make_empty(bs);
+}
+
 int bdrv_change_backing_file(BlockDriverState *bs, const char *file,
                              const char *fmt, Error **errp)
 {

@@ -83,38 +83,7 @@ static int commit_one(DriveInfo *d, Error **errp)
                    d->id);
         return -ENOTSUP;
     }
-    BlockDriverState *base = top->backing;
-    /* The backing node is read-only: write through a second handle. */
-    BlockDriverState *w = bdrv_open(base->filename,
-                                    bdrv_get_format_name(base), NULL,
-                                    BDRV_O_RDWR | BDRV_O_NO_BACKING, errp);
-    if (!w) {
-        return -EIO;
-    }
-    int64_t len = MIN(bdrv_getlength(top), bdrv_getlength(w));
-    const uint64_t chunk = 1 * MiB;
-    g_autofree uint8_t *buf = g_malloc(chunk);
-    int ret = 0;
-    for (int64_t off = 0; off < len && ret == 0;) {
-        uint64_t pnum, map;
-        int st = bdrv_block_status(top, off, MIN((uint64_t)(len - off), chunk),
-                                   &pnum, &map);
-        if (st < 0) {
-            ret = st;
-            break;
-        }
-        if (st & BDRV_BLOCK_ALLOCATED) {
-            ret = bdrv_pread(top, off, pnum, buf);
-            if (ret == 0) {
-                ret = bdrv_pwrite(w, off, pnum, buf);
-            }
-        }
-        off += pnum;
-    }
-    if (ret == 0) {
-        ret = bdrv_flush(w);
-    }
-    bdrv_unref(w);
+    int ret = bdrv_commit(top, top->backing);
     if (ret < 0) {
         error_setg(errp, "'commit' error for '%s': %s", d->id, strerror(-ret));
     }

@@ -485,7 +485,7 @@ int qcow2_pwrite_impl(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
 
 /* Zero (v3 zero flag) or discard whole clusters; partial ones are written. */
 int qcow2_zero_or_discard(BlockDriverState *bs, uint64_t offset,
-                          uint64_t bytes, bool discard)
+                          uint64_t bytes, Qcow2ZeroMode mode)
 {
     BDRVQcow2State *s = bs->opaque;
     g_autofree uint8_t *zero = NULL;
@@ -503,9 +503,11 @@ int qcow2_zero_or_discard(BlockDriverState *bs, uint64_t offset,
         bool reads_zero = t == QCOW2_CLUSTER_ZERO_PLAIN ||
                           t == QCOW2_CLUSTER_ZERO_ALLOC ||
                           (t == QCOW2_CLUSTER_UNALLOCATED && !bs->backing);
-        if (reads_zero) {
+        if (mode == QCOW2_UNMAP ? t == QCOW2_CLUSTER_UNALLOCATED
+                                : reads_zero) {
             /* nothing to do */
-        } else if (whole && (s->version >= 3 || !bs->backing)) {
+        } else if (whole && (s->version >= 3 || !bs->backing ||
+                             mode == QCOW2_UNMAP)) {
             uint64_t l2_offset, *table;
             ret = ensure_l2(bs, offset >> (s->l2_bits + s->cluster_bits),
                             &l2_offset);
@@ -517,14 +519,16 @@ int qcow2_zero_or_discard(BlockDriverState *bs, uint64_t offset,
             }
             uint32_t idx = (offset >> s->cluster_bits) & (s->l2_size - 1);
             uint64_t old = table[idx];
-            table[idx] = bs->backing || (s->version >= 3 && !discard)
+            table[idx] = mode != QCOW2_UNMAP &&
+                         (bs->backing ||
+                          (s->version >= 3 && mode == QCOW2_ZERO))
                          ? QCOW_OFLAG_ZERO : 0;
             ret = l2_write_entries(bs, l2_offset, table, idx, 1);
             if (ret < 0) {
                 return ret;
             }
             qcow2_free_any_cluster(bs, old);
-        } else if (!discard) {
+        } else if (mode == QCOW2_ZERO) {
             if (!zero) {
                 zero = g_malloc0(s->cluster_size);
             }

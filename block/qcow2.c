@@ -460,14 +460,23 @@ static int qcow2_pwrite_zeroes(BlockDriverState *bs, uint64_t offset,
                                uint64_t bytes)
 {
     int ret = qcow2_mark_dirty(bs);
-    return ret < 0 ? ret : qcow2_zero_or_discard(bs, offset, bytes, false);
+    return ret < 0 ? ret : qcow2_zero_or_discard(bs, offset, bytes,
+                                                 QCOW2_ZERO);
 }
 
 static int qcow2_pdiscard(BlockDriverState *bs, uint64_t offset,
                           uint64_t bytes)
 {
     int ret = qcow2_mark_dirty(bs);
-    return ret < 0 ? ret : qcow2_zero_or_discard(bs, offset, bytes, true);
+    return ret < 0 ? ret : qcow2_zero_or_discard(bs, offset, bytes,
+                                                 QCOW2_DISCARD);
+}
+
+static int qcow2_make_empty(BlockDriverState *bs)
+{
+    BDRVQcow2State *s = bs->opaque;
+    int ret = qcow2_mark_dirty(bs);
+    return ret < 0 ? ret : qcow2_zero_or_discard(bs, 0, s->size, QCOW2_UNMAP);
 }
 
 static int qcow2_truncate(BlockDriverState *bs, uint64_t size, Error **errp)
@@ -717,6 +726,7 @@ const BlockDriver bdrv_qcow2 = {
     .get_length = qcow2_get_length,
     .truncate = qcow2_truncate,
     .change_backing_file = qcow2_change_backing_file,
+    .make_empty = qcow2_make_empty,
     .block_status = qcow2_block_status,
     .check = qcow2_check,
     .create = qcow2_create,

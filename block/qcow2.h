@@ -234,8 +234,19 @@ int qcow2_pread_impl(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                      void *buf);
 int qcow2_pwrite_impl(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                       const void *buf);
+/*
+ * QCOW2_ZERO: reads as zero afterwards; QCOW2_DISCARD: frees whole
+ * clusters, still reading as zero (zero clusters over a backing file);
+ * QCOW2_UNMAP: whole clusters become unallocated, the backing file shows
+ * through (emptying the image after a commit).
+ */
+typedef enum Qcow2ZeroMode {
+    QCOW2_ZERO,
+    QCOW2_DISCARD,
+    QCOW2_UNMAP,
+} Qcow2ZeroMode;
 int qcow2_zero_or_discard(BlockDriverState *bs, uint64_t offset,
-                          uint64_t bytes, bool discard);
+                          uint64_t bytes, Qcow2ZeroMode mode);
 int qcow2_write_compressed(BlockDriverState *bs, uint64_t offset,
                            uint64_t bytes, const void *buf);
 int qcow2_grow_l1_table(BlockDriverState *bs, uint32_t min_size);

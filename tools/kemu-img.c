@@ -480,6 +480,7 @@ static void help(void)
            "\n"
            "Command syntax:\n"
            "  check [--output=ofmt] [-f fmt] [-r [leaks | all]] filename\n"
+           "  commit [-q] [-f fmt] [-b base] [-d] filename\n"
            "  compare [-f fmt] [-F fmt] [-s] filename1 filename2\n"
            "  convert [-c] [-p] [-f fmt] [-O output_fmt] [-o options] "
            "[-B backing_file] filename output_filename\n"
@@ -504,7 +505,7 @@ int main(int argc, char **argv)
         { "check", img_check }, { "convert", img_convert },
         { "resize", img_resize }, { "snapshot", img_snapshot },
         { "map", img_map }, { "compare", img_compare },
-        { "rebase", img_rebase },
+        { "rebase", img_rebase }, { "commit", img_commit },
     };
     error_set_progname("kemu-img");
     if (argc < 2) {

@@ -115,6 +115,8 @@ struct BlockDriver {
                            Error **errp);
     int (*snapshot_list)(BlockDriverState *bs, BdrvSnapshotInfo **list);
     bool (*is_dirty)(BlockDriverState *bs);
+    /* Drop all data: the backing file shows through again. */
+    int (*make_empty)(BlockDriverState *bs);
     /* Record @file (NULL: none) of format @fmt as the backing file. */
     int (*change_backing_file)(BlockDriverState *bs, const char *file,
                                const char *fmt, Error **errp);
@@ -180,6 +182,15 @@ int64_t bdrv_get_allocated_file_size(BlockDriverState *bs);
 int bdrv_truncate(BlockDriverState *bs, uint64_t size, Error **errp);
 int bdrv_block_status(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                       uint64_t *pnum, uint64_t *map);
+/*
+ * Copy everything the layers from @top down to (not including) @base
+ * hold into @base, a node of @top's backing chain, through a writable
+ * handle of its own; 0 or -errno.
+ */
+int bdrv_commit(BlockDriverState *top, BlockDriverState *base);
+/* Forget everything written to @bs (after a commit); -ENOTSUP if the
+ * format cannot. */
+int bdrv_make_empty(BlockDriverState *bs);
 /* The image's header names @file (NULL: no backing file) of format @fmt;
  * the open chain is not changed. */
 int bdrv_change_backing_file(BlockDriverState *bs, const char *file,

@@ -252,6 +252,62 @@ class Rebase(Base):
 
 
 @unittest.skipUnless(HAVE_QEMU, 'qemu-img/qemu-io not installed')
+class Commit(Base):
+    def chain(self):
+        """base <- mid <- top, written by qemu-io; returns the paths and a
+        raw copy of what top reads."""
+        paths = [self.path(n) for n in ('base.qcow2', 'mid.qcow2',
+                                        'top.qcow2', 'ref.raw')]
+        base, mid, top, ref = paths
+        self.assertOk(qimg('create', '-f', 'qcow2', base, '4M'))
+        self.assertOk(qio('-c', 'write -P 0x11 0 4M', base))
+        self.assertOk(qimg('create', '-f', 'qcow2', '-b', 'base.qcow2',
+                           '-F', 'qcow2', mid))
+        self.assertOk(qio('-c', 'write -P 0x22 1M 64k', mid))
+        self.assertOk(qimg('create', '-f', 'qcow2', '-b', 'mid.qcow2',
+                           '-F', 'qcow2', top))
+        self.assertOk(qio('-c', 'write -P 0x33 2M 100k',
+                          '-c', 'write -z 3M 64k', top))
+        self.assertOk(qimg('convert', '-O', 'raw', top, ref))
+        return paths
+
+    def own_data(self, img):
+        m = json.loads(qimg('map', '--output=json', img).stdout)
+        return sum(e['length'] for e in m if e['depth'] == 0 and e['data'])
+
+    def test_commit_empties_top(self):
+        base, mid, top, ref = self.chain()
+        p = self.assertOk(kimg('commit', top))
+        self.assertEqual(p.stdout, 'Image committed.\n')
+        for img in (base, mid, top):
+            self.check_clean(img)
+        self.assertEqual(qimg('compare', top, ref).returncode, 0)
+        self.assertEqual(qimg('compare', mid, ref).returncode, 0)
+        self.assertEqual(self.own_data(top), 0)
+        m = json.loads(qimg('map', '--output=json', top).stdout)
+        self.assertFalse([e for e in m if e['depth'] == 0])
+
+    def test_commit_to_base_keeps_top(self):
+        base, mid, top, ref = self.chain()
+        own = self.own_data(top)
+        self.assertOk(kimg('commit', '-q', '-b', base, top))
+        self.check_clean(base)
+        self.check_clean(top)
+        self.assertEqual(qimg('compare', '-f', 'qcow2', '-F', 'raw', base,
+                              ref).returncode, 0)
+        self.assertEqual(qimg('compare', top, ref).returncode, 0)
+        self.assertEqual(self.own_data(top), own)
+
+    def test_errors_as_qemu_img(self):
+        base, mid, top, ref = self.chain()
+        for args in (['commit', base], ['commit', '-b', 'nothere', top]):
+            q, k = qimg(*args), kimg(*args)
+            self.assertEqual(k.returncode, q.returncode, args)
+            self.assertEqual(k.stderr.replace('kemu-img: ', 'qemu-img: '),
+                             q.stderr, args)
+
+
+@unittest.skipUnless(HAVE_QEMU, 'qemu-img/qemu-io not installed')
 class QemuWritesKemuReads(Base):
     def test_images(self):
         src = self.path('src.raw')
