@@ -115,10 +115,16 @@ class TestSDL(unittest.TestCase):
             win = self.window()
             self.assertEqual(self.x('xdotool', 'getwindowname', win),
                              b'QEMU (sdltest)\n')
-            # the next refresh presents the last change
-            time.sleep(0.3)
-            got = read_xwd(self.x('xwd', '-id', win))
-            self.assertEqual(got, expected_vbe())
+            # a later refresh presents the last change: poll, a loaded
+            # machine may take more than one refresh period
+            want = expected_vbe()
+            end = time.monotonic() + 10
+            while True:
+                got = read_xwd(self.x('xwd', '-id', win))
+                if got == want or time.monotonic() > end:
+                    break
+                time.sleep(0.2)
+            self.assertEqual(got, want)
         finally:
             g.close()
 
@@ -132,16 +138,23 @@ class TestSDL(unittest.TestCase):
             self.x('xdotool', 'key', '--window', win, 'shift+1', 'Return')
             g.wait_serial('SET1\nk2a k02 kaa k82 k1c k9c ', 10)
             self.x('xdotool', 'key', '--window', win, 'ctrl+alt+g')
-            time.sleep(0.3)
-            self.assertEqual(self.x('xdotool', 'getwindowname', win),
-                             b'QEMU (sdltest) - Press Ctrl+Alt+G to exit '
-                             b'grab\n')
+            self.wait_title(win, b'QEMU (sdltest) - Press Ctrl+Alt+G to exit '
+                                 b'grab\n')
             self.x('xdotool', 'key', '--window', win, 'ctrl+alt+g')
-            time.sleep(0.3)
-            self.assertEqual(self.x('xdotool', 'getwindowname', win),
-                             b'QEMU (sdltest)\n')
+            self.wait_title(win, b'QEMU (sdltest)\n')
         finally:
             g.close()
+
+    def wait_title(self, win, want, timeout=10):
+        """The window's title becomes @want (the key reaches kemu's event
+        loop and the title changes a moment later: poll, don't sleep)."""
+        end = time.monotonic() + timeout
+        while True:
+            got = self.x('xdotool', 'getwindowname', win)
+            if got == want or time.monotonic() > end:
+                break
+            time.sleep(0.1)
+        self.assertEqual(got, want)
 
     def wait_lines(self, win, want, timeout=20):
         """The window's text (screen_text) once want(lines) holds."""
