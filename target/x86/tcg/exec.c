@@ -270,7 +270,7 @@ static int run(X86TCG *s, int64_t budget, bool poll)
     TCGBlock *tb;
 
     /* lockstep compares block by block: no chaining */
-    s->jit_insn_end = x86_jit_lockstep ? 0 : end;
+    s->jit_insn_end = (x86_jit_lockstep || x86_gdb_active) ? 0 : end;
     s->chain_slot = NULL;
     if (setjmp(s->jb)) {
         s->chain_slot = NULL;
@@ -317,7 +317,18 @@ static int run(X86TCG *s, int64_t budget, bool poll)
             /* RF only suppresses instruction breakpoints: none enabled */
             env->eflags &= ~(uint64_t)RF_MASK;
         }
-        if (unlikely(!s->jit_insn_end) && !x86_jit_lockstep) {
+        /* gdb breakpoints or single-step: every block ends in the loop */
+        if (unlikely(x86_gdb_active)) {
+            int r = x86_gdb_before_block(s);
+
+            if (r == X86_GDB_STOP) {
+                return TCG_EXIT_REQUEST;
+            }
+            if (r == X86_GDB_RAN_INSN) {
+                s->chain_slot = NULL;
+                continue;
+            }
+        } else if (unlikely(!s->jit_insn_end) && !x86_jit_lockstep) {
             s->jit_insn_end = end;      /* debug stepping is over */
         }
         tb = x86_next_block(s);
