@@ -203,7 +203,7 @@ static void breakpoint(GdbState *s, const char *p, bool insert)
         return;
     }
     if (!ops || !ops->insert_breakpoint) {
-        gdb_send(s, "");    /* KVM: not supported yet */
+        gdb_send(s, "E22"); /* KVM: not yet (and "" would make gdb patch int3) */
         return;
     }
     ret = insert ? ops->insert_breakpoint(type, addr, len)
