@@ -119,6 +119,8 @@ static void runstate_changed(void *opaque, const char *event,
         s->stop_signal = GDB_SIGINT;
         s->stop_cpu = s->c_cpu;
     }
+    /* gdb reads the stopped thread's registers without an H packet */
+    s->g_cpu = s->c_cpu = s->stop_cpu;
     gdb_send_stop_reply(s);
 }
 

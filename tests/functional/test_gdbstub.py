@@ -145,6 +145,46 @@ def values(out, name):
             re.findall(r'^%s=\$\d+ = (0x[0-9a-f]+)$' % name, out, re.M)]
 
 
+def frame(payload):
+    return b'$%s#%02x' % (payload, sum(payload) & 0xff)
+
+
+class RawGdb:
+    """The remote protocol by hand, for what gdb -batch cannot do (Ctrl-C
+    while running, bad checksums)."""
+
+    def __init__(self, port):
+        self.sock = socket.create_connection(('127.0.0.1', port), TIMEOUT)
+        self.buf = b''
+
+    def read_until(self, pattern):
+        while True:
+            m = re.search(pattern, self.buf, re.S)
+            if m:
+                self.buf = self.buf[m.end():]
+                return m
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise AssertionError('closed; got %r' % self.buf)
+            self.buf += chunk
+
+    def packet(self):
+        """The next packet's payload (checksum verified), acked."""
+        m = self.read_until(rb'\$([^#]*)#([0-9a-f]{2})')
+        if sum(m.group(1)) & 0xff != int(m.group(2), 16):
+            raise AssertionError('bad checksum in %r' % m.group(0))
+        self.sock.sendall(b'+')
+        return m.group(1)
+
+    def command(self, payload):
+        self.sock.sendall(frame(payload))
+        self.read_until(rb'\+')
+        return self.packet()
+
+    def close(self):
+        self.sock.close()
+
+
 class GdbStubTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix='kemu-gdb-')
@@ -236,6 +276,60 @@ class GdbStubTest(unittest.TestCase):
         status, err = self.kemu.wait()
         self.assertEqual(status, EXIT_PASS, err)
         self.assertIn('Hello from a kemu test guest', self.kemu.serial_text())
+
+    def test_protocol_ctrl_c(self):
+        """Ctrl-C stops a running guest (SIGINT); bad checksums get '-'."""
+        port = self.start()
+        puthex = self.syms['puthex32']
+        g = RawGdb(port)
+        try:
+            self.assertEqual(g.command(b'?'), b'T05thread:01;')
+            g.sock.sendall(b'$?#00')
+            g.read_until(rb'-')
+            # jmp . at puthex32: the guest spins there until interrupted
+            self.assertEqual(g.command(b'M%x,2:ebfe' % puthex), b'OK')
+            self.assertEqual(g.command(b'm%x,2' % puthex), b'ebfe')
+            self.assertEqual(g.command(b'mfffffffff000,4'), b'E14')
+            g.sock.sendall(frame(b'vCont;c'))
+            g.read_until(rb'\+')
+            time.sleep(0.3)
+            g.sock.sendall(b'\x03')
+            self.assertEqual(g.packet(), b'T02thread:01;')
+            rip = bytes.fromhex(g.command(b'p10').decode())
+            self.assertEqual(int.from_bytes(rip, 'little'), puthex)
+            self.assertIn(b'PacketSize=1000', g.command(b'qSupported'))
+            self.assertEqual(g.command(b'qAttached'), b'1')
+            self.assertEqual(g.command(b'qfThreadInfo'), b'm1')
+            self.assertEqual(g.command(b'Z2,90000,4'), b'')
+            self.assertEqual(g.command(b'D'), b'OK')
+        finally:
+            g.close()
+        time.sleep(0.3)
+        self.assertIsNone(self.kemu.proc.poll())    # detached: spinning
+
+    def test_smp_threads(self):
+        """One thread per vCPU: a breakpoint hit by the AP stops both."""
+        port = free_port()
+        self.elf = os.path.join(GUESTS, 'smp.elf')
+        syms = elf_symbols(self.elf)
+        self.kemu = Kemu(self.tmp, 'smp.elf', ['-gdb', 'tcp::%d' % port],
+                         ['-smp', '2'])
+        wait_for_listener(port)
+        out = run_gdb(port, [
+            'info threads', 'break ap_entry32', 'continue',
+            'echo ap=', 'p/x $pc', 'info threads',
+            'thread 1', 'echo bsp=', 'p/x $pc',
+            'thread 2', 'stepi', 'echo step=', 'p/x $pc',
+            'delete', 'continue'], self.elf)
+        self.assertIn('Thread 2 hit Breakpoint 1', out)
+        self.assertEqual(values(out, 'ap'), [syms['ap_entry32']], out)
+        self.assertEqual(len(values(out, 'bsp')), 1, out)
+        self.assertNotEqual(values(out, 'bsp'), values(out, 'ap'), out)
+        # mov $0x10, %ax: 4 bytes
+        self.assertEqual(values(out, 'step'), [syms['ap_entry32'] + 4], out)
+        self.assertRegex(out, r'2\s+Thread 2 \(CPU#1 \[halted \]\)')
+        self.check_exit(out)
+        self.assertIn('shared counter: 00002710', self.kemu.serial_text())
 
     def test_kill(self):
         target = self.start()
