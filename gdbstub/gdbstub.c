@@ -30,10 +30,15 @@ void gdb_send(GdbState *s, const char *payload)
 
 void gdb_send_stop_reply(GdbState *s)
 {
-    g_autofree char *reply = g_strdup_printf("T%02xthread:%02x;",
-                                             s->stop_signal,
-                                             s->stop_cpu + 1);
-    gdb_send(s, reply);
+    g_autoptr(GString) reply = g_string_new(NULL);
+
+    g_string_printf(reply, "T%02xthread:%02x;", s->stop_signal,
+                    s->stop_cpu + 1);
+    if (s->stop_watch) {
+        g_string_append_printf(reply, "%s:%" PRIx64 ";", s->stop_watch,
+                               s->stop_watch_addr);
+    }
+    gdb_send(s, reply->str);
 }
 
 /* Step (@step = cpu_index) or not, every vCPU. */
@@ -75,8 +80,14 @@ void gdb_detach(GdbState *s)
     vm_start();
 }
 
-void gdb_vcpu_stopped(X86CPU *cpu, GdbStopReason reason)
+void gdb_vcpu_stopped(X86CPU *cpu, GdbStopReason reason,
+                      uint64_t watch_addr)
 {
+    static const char *const watch_kind[] = {
+        [GDB_STOP_WATCH_WRITE] = "watch",
+        [GDB_STOP_WATCH_READ] = "rwatch",
+        [GDB_STOP_WATCH_ACCESS] = "awatch",
+    };
     bool locked = bql_locked();
 
     if (!locked) {
@@ -84,6 +95,8 @@ void gdb_vcpu_stopped(X86CPU *cpu, GdbStopReason reason)
     }
     gdb.stop_cpu = cpu->cpu_index;
     gdb.stop_signal = GDB_SIGTRAP;
+    gdb.stop_watch = watch_kind[reason];
+    gdb.stop_watch_addr = watch_addr;
     /* park at once: the main loop's vm_stop comes a moment later */
     for (guint i = 0; i < x86_cpus->len; i++) {
         X86CPU *c = g_ptr_array_index(x86_cpus, i);
@@ -118,6 +131,7 @@ static void runstate_changed(void *opaque, const char *event,
         /* Ctrl-C, or a monitor "stop": gdb reports SIGINT */
         s->stop_signal = GDB_SIGINT;
         s->stop_cpu = s->c_cpu;
+        s->stop_watch = NULL;
     }
     /* gdb reads the stopped thread's registers without an H packet */
     s->g_cpu = s->c_cpu = s->stop_cpu;
@@ -168,6 +182,7 @@ static void gdb_event(void *opaque, ChrEvent event)
         s->running = false;
         s->g_cpu = s->c_cpu = s->stop_cpu = first->cpu_index;
         s->stop_signal = GDB_SIGTRAP;
+        s->stop_watch = NULL;
         gdb_reader_init(&s->rx);
         vm_stop(RUN_STATE_PAUSED);
         break;

@@ -64,6 +64,8 @@ typedef struct GdbState {
     int g_cpu, c_cpu;       /* cpu_index selected by Hg / Hc */
     int stop_cpu;           /* cpu_index of the last stop */
     int stop_signal;        /* 5 SIGTRAP, 2 SIGINT */
+    const char *stop_watch; /* "watch", "rwatch", "awatch" or NULL */
+    uint64_t stop_watch_addr;
 } GdbState;
 
 void gdb_send(GdbState *s, const char *payload);

@@ -20,14 +20,19 @@ bool gdbserver_start(const char *device, Error **errp);
 typedef enum GdbStopReason {
     GDB_STOP_BREAKPOINT,
     GDB_STOP_STEP,
+    GDB_STOP_WATCH_WRITE,   /* after the access, at the next instruction */
+    GDB_STOP_WATCH_READ,
+    GDB_STOP_WATCH_ACCESS,
 } GdbStopReason;
 
 /*
  * Called by a vCPU thread (with or without the BQL) that stopped before
  * executing guest code for gdb: stops every vCPU and, once the main loop
  * has parked them, tells gdb.  The caller returns to its vCPU loop.
+ * @watch_addr: the watchpoint's address for GDB_STOP_WATCH_*.
  */
-void gdb_vcpu_stopped(X86CPU *cpu, GdbStopReason reason);
+void gdb_vcpu_stopped(X86CPU *cpu, GdbStopReason reason,
+                      uint64_t watch_addr);
 
 /* The process exits with @status (isa-debug-exit, quit): tell gdb ("W"). */
 void gdb_exit(int status);

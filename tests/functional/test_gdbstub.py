@@ -266,6 +266,23 @@ class GdbStubTest(unittest.TestCase):
         self.assertIn('multiboot magic: 2badb002',
                       self.kemu.serial_text().lower())
 
+    def test_watchpoints(self):
+        """Z2/Z3: the call into serial_init writes its return address on
+        the stack (0x7fffc, from ESP = 0x80000), its ret reads it."""
+        target = self.start(['-accel', 'tcg,jit-threshold=0'])
+        ret_addr = self.syms['_start'] + 12    # after mov, mov, call
+        out = run_gdb(target, [
+            'watch *(unsigned int *)0x7fffc', 'continue',
+            'echo w=', 'p/x $pc', 'delete',
+            'rwatch *(unsigned int *)0x7fffc', 'continue',
+            'echo r=', 'p/x $pc', 'delete', 'continue'], self.elf)
+        self.assertIn('Hardware watchpoint 1: *(unsigned int *)0x7fffc\n\n'
+                      'Old value = 0\nNew value = %d' % ret_addr, out)
+        self.assertEqual(values(out, 'w'), [self.syms['serial_init']], out)
+        self.assertIn('Value = %d' % ret_addr, out)
+        self.assertEqual(values(out, 'r'), [ret_addr], out)
+        self.check_exit(out)
+
     def test_unix_socket_detach(self):
         """-gdb unix:...: gdb quits (detaches) and the guest runs on."""
         target = self.start(unix=True)
@@ -300,7 +317,9 @@ class GdbStubTest(unittest.TestCase):
             self.assertIn(b'PacketSize=1000', g.command(b'qSupported'))
             self.assertEqual(g.command(b'qAttached'), b'1')
             self.assertEqual(g.command(b'qfThreadInfo'), b'm1')
-            self.assertEqual(g.command(b'Z2,90000,4'), b'')
+            self.assertEqual(g.command(b'Z2,90000,4'), b'OK')
+            self.assertEqual(g.command(b'z2,90000,4'), b'OK')
+            self.assertEqual(g.command(b'z2,90000,4'), b'E22')
             self.assertEqual(g.command(b'D'), b'OK')
         finally:
             g.close()

@@ -1,7 +1,7 @@
 /*
- * Breakpoints and single-step asked for by the gdb stub (AccelOps
- * insert_breakpoint / set_single_step), checked by the loop in exec.c
- * before each block.  Guest memory is never patched.
+ * Breakpoints, watchpoints and single-step asked for by the gdb stub
+ * (AccelOps insert_breakpoint / set_single_step), checked by the loop in
+ * exec.c before each block.  Guest memory is never patched.
  *
  * Nothing here runs while no breakpoint is set and no vCPU steps
  * (x86_gdb_active == 0).  Otherwise translated code returns to the loop
@@ -15,22 +15,104 @@
 #include "target/x86/tcg/tcg-cpu.h"
 
 #define GDB_MAX_BREAKPOINTS 256
+#define GDB_MAX_WATCHPOINTS 16
+
+/* GDB's Z types */
+enum { Z_SW_BREAK, Z_HW_BREAK, Z_WATCH_WRITE, Z_WATCH_READ, Z_WATCH_ACCESS };
+
+typedef struct Watchpoint {
+    uint64_t addr, len;
+    int type;
+} Watchpoint;
 
 int x86_gdb_active;
 static uint64_t breakpoints[GDB_MAX_BREAKPOINTS];
 static int nr_breakpoints;
+static Watchpoint watchpoints[GDB_MAX_WATCHPOINTS];
+static int nr_watchpoints;
 static int nr_stepping;
 
 static void update_active(void)
 {
-    __atomic_store_n(&x86_gdb_active, nr_breakpoints + nr_stepping,
+    __atomic_store_n(&x86_gdb_active,
+                     nr_breakpoints + nr_watchpoints + nr_stepping,
                      __ATOMIC_RELEASE);
+}
+
+/*
+ * Watchpoints reuse the data-breakpoint path of debug.c: pages holding
+ * one get no read/write TLB tags, so every access to them goes through
+ * x86_debug_access(), which calls x86_gdb_watch_access().  The vCPUs
+ * re-read x86_gdb_watch_mask() (x86_debug_update) when they resume.
+ */
+static int insert_watchpoint(int type, uint64_t addr, uint64_t len)
+{
+    for (int i = 0; i < nr_watchpoints; i++) {
+        Watchpoint *w = &watchpoints[i];
+        if (w->addr == addr && w->len == len && w->type == type) {
+            return 0;
+        }
+    }
+    if (nr_watchpoints == GDB_MAX_WATCHPOINTS || !len) {
+        return -ENOSPC;
+    }
+    watchpoints[nr_watchpoints++] = (Watchpoint){ addr, len, type };
+    update_active();
+    return 0;
+}
+
+static int remove_watchpoint(int type, uint64_t addr, uint64_t len)
+{
+    for (int i = 0; i < nr_watchpoints; i++) {
+        Watchpoint *w = &watchpoints[i];
+        if (w->addr == addr && w->len == len && w->type == type) {
+            *w = watchpoints[--nr_watchpoints];
+            update_active();
+            return 0;
+        }
+    }
+    return -ENOENT;
+}
+
+uint8_t x86_gdb_watch_mask(void)
+{
+    return nr_watchpoints ? X86_GDB_WATCH_BIT : 0;
+}
+
+bool x86_gdb_watch_page(uint64_t page)
+{
+    for (int i = 0; i < nr_watchpoints; i++) {
+        Watchpoint *w = &watchpoints[i];
+        if (w->addr <= (page | 0xfff) && w->addr + w->len - 1 >= page) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void x86_gdb_watch_access(X86TCG *s, uint64_t lin, int size, bool write)
+{
+    for (int i = 0; i < nr_watchpoints && !s->gdb_watch_hit; i++) {
+        Watchpoint *w = &watchpoints[i];
+        bool kind = w->type == Z_WATCH_ACCESS ||
+                    (w->type == Z_WATCH_WRITE) == write;
+
+        if (kind && lin <= w->addr + w->len - 1 &&
+            w->addr <= lin + size - 1) {
+            s->gdb_watch_hit = true;
+            s->gdb_watch_type = w->type;
+            s->gdb_watch_addr = w->addr;
+        }
+    }
 }
 
 int x86_gdb_insert_breakpoint(int type, uint64_t addr, uint64_t len)
 {
-    if (type != 0 && type != 1) {
-        return -ENOSYS;     /* watchpoints: not yet */
+    if (type >= Z_WATCH_WRITE && type <= Z_WATCH_ACCESS) {
+        return insert_watchpoint(type, addr, len);
+    }
+    if (type != Z_SW_BREAK && type != Z_HW_BREAK) {
+        return -ENOSYS;
     }
     for (int i = 0; i < nr_breakpoints; i++) {
         if (breakpoints[i] == addr) {
@@ -47,7 +129,10 @@ int x86_gdb_insert_breakpoint(int type, uint64_t addr, uint64_t len)
 
 int x86_gdb_remove_breakpoint(int type, uint64_t addr, uint64_t len)
 {
-    if (type != 0 && type != 1) {
+    if (type >= Z_WATCH_WRITE && type <= Z_WATCH_ACCESS) {
+        return remove_watchpoint(type, addr, len);
+    }
+    if (type != Z_SW_BREAK && type != Z_HW_BREAK) {
         return -ENOSYS;
     }
     for (int i = 0; i < nr_breakpoints; i++) {
@@ -63,6 +148,7 @@ int x86_gdb_remove_breakpoint(int type, uint64_t addr, uint64_t len)
 void x86_gdb_remove_all_breakpoints(void)
 {
     nr_breakpoints = 0;
+    nr_watchpoints = 0;
     update_active();
 }
 
@@ -111,11 +197,24 @@ static uint64_t linear_pc(X86TCG *s)
 
 static int stop(X86TCG *s, uint64_t lin, GdbStopReason reason)
 {
+    static const GdbStopReason watch_reason[] = {
+        [Z_WATCH_WRITE] = GDB_STOP_WATCH_WRITE,
+        [Z_WATCH_READ] = GDB_STOP_WATCH_READ,
+        [Z_WATCH_ACCESS] = GDB_STOP_WATCH_ACCESS,
+    };
+    uint64_t watch_addr = 0;
+
     /* the first instruction after the resume runs past this breakpoint */
     s->gdb_resume_lin = lin;
     s->gdb_resume_valid = true;
     s->gdb_stepped = false;
-    gdb_vcpu_stopped(s->cpu, reason);
+    if (s->gdb_watch_hit) {
+        /* reported rather than the step that made the access */
+        reason = watch_reason[s->gdb_watch_type];
+        watch_addr = s->gdb_watch_addr;
+        s->gdb_watch_hit = false;
+    }
+    gdb_vcpu_stopped(s->cpu, reason, watch_addr);
     return X86_GDB_STOP;
 }
 
@@ -127,7 +226,7 @@ int x86_gdb_before_block(X86TCG *s)
     uint64_t end = lin;
 
     s->gdb_resume_valid = false;
-    if (s->gdb_step && s->gdb_stepped) {
+    if (s->gdb_watch_hit || (s->gdb_step && s->gdb_stepped)) {
         /* the instruction ran (or raised an exception and RIP is its handler) */
         return stop(s, lin, GDB_STOP_STEP);
     }
@@ -138,14 +237,15 @@ int x86_gdb_before_block(X86TCG *s)
     for (uint32_t i = 0; i < tb->ninsns; i++) {
         end += tb->insns[i].len;
     }
-    if (!s->gdb_step && !breakpoint_in(lin, end)) {
+    /* watchpoints: one instruction at a time, to stop right after it */
+    if (!s->gdb_step && !nr_watchpoints && !breakpoint_in(lin, end)) {
         return X86_GDB_RUN_BLOCK;
     }
     s->block_end = false;
     /* an exception longjmps out of the step: the next call stops */
     s->gdb_stepped = s->gdb_step;
     x86_interp_insn(s, tb->insns);
-    if (s->gdb_step) {
+    if (s->gdb_step || s->gdb_watch_hit) {
         /* stop now, before the loop delivers an interrupt (QEMU's NOIRQ) */
         return stop(s, linear_pc(s), GDB_STOP_STEP);
     }

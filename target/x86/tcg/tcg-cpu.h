@@ -171,6 +171,9 @@ struct X86TCG {
     bool gdb_stepped;       /* ... which has run */
     bool gdb_resume_valid;  /* resuming at gdb_resume_lin: skip its breakpoint */
     uint64_t gdb_resume_lin;
+    bool gdb_watch_hit;     /* the instruction touched a gdb watchpoint */
+    int gdb_watch_type;     /* ... of this Z type */
+    uint64_t gdb_watch_addr;
     /* statistics */
     uint64_t insn_count;
     uint32_t last_tpr;
@@ -430,6 +433,11 @@ int x86_gdb_insert_breakpoint(int type, uint64_t addr, uint64_t len);
 int x86_gdb_remove_breakpoint(int type, uint64_t addr, uint64_t len);
 void x86_gdb_remove_all_breakpoints(void);
 void x86_gdb_set_single_step(X86CPU *cpu, bool on);
+/* Watchpoints, through debug.c's data-breakpoint path: */
+#define X86_GDB_WATCH_BIT 0x10  /* in s->dbg_watch (bits 0-3 are DR0-DR3) */
+uint8_t x86_gdb_watch_mask(void);
+bool x86_gdb_watch_page(uint64_t page);
+void x86_gdb_watch_access(X86TCG *s, uint64_t lin, int size, bool write);
 
 /* ---- translator (jit.c) ---- */
 /*
