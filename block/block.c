@@ -463,6 +463,20 @@ int bdrv_block_status(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
     return bs->drv->block_status(bs, offset, bytes, pnum, map);
 }
 
+int bdrv_change_backing_file(BlockDriverState *bs, const char *file,
+                             const char *fmt, Error **errp)
+{
+    if (!bs->drv->change_backing_file) {
+        error_setg(errp, "Operation not supported");
+        return -ENOTSUP;
+    }
+    if (bs->read_only) {
+        error_setg(errp, "Image is read-only");
+        return -EACCES;
+    }
+    return bs->drv->change_backing_file(bs, file, fmt, errp);
+}
+
 int bdrv_create(const char *format, const char *filename,
                 const BlockCreateOpts *o, Error **errp)
 {

@@ -716,6 +716,7 @@ const BlockDriver bdrv_qcow2 = {
     .flush = qcow2_flush,
     .get_length = qcow2_get_length,
     .truncate = qcow2_truncate,
+    .change_backing_file = qcow2_change_backing_file,
     .block_status = qcow2_block_status,
     .check = qcow2_check,
     .create = qcow2_create,

@@ -252,5 +252,8 @@ int qcow2_snapshot_goto(BlockDriverState *bs, const char *name,
 int qcow2_snapshot_delete(BlockDriverState *bs, const char *name,
                           Error **errp);
 int qcow2_snapshot_list(BlockDriverState *bs, BdrvSnapshotInfo **list);
+/* qcow2-backing.c: rewrite the header with a new backing file name. */
+int qcow2_change_backing_file(BlockDriverState *bs, const char *file,
+                              const char *fmt, Error **errp);
 
 #endif

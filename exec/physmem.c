@@ -468,6 +468,30 @@ void *address_space_map_ram(AddressSpace *as, hwaddr addr, hwaddr *plen,
     return ptr;
 }
 
+/*
+ * The whole RAM flat range holding @addr: host pointer of its first byte,
+ * *@start and *@len its guest-physical extent; NULL when @addr is not RAM,
+ * and for writes when the RAM is read-only or dirty-logged (those writes
+ * must mark pages as they map them: address_space_map_ram).
+ */
+void *address_space_ram_range(AddressSpace *as, hwaddr addr, hwaddr *start,
+                              hwaddr *len, bool is_write)
+{
+    FlatView *fv = address_space_get_flatview(as);
+    const FlatRange *fr = flatview_lookup(fv, addr);
+    void *ptr = NULL;
+
+    if (fr && fr->mr->ram && fr->mr->ram_ptr &&
+        !(is_write && (fr->readonly || fr->mr->dirty_bitmap)) &&
+        fr->offset_in_region < fr->mr->size) {
+        *start = fr->addr;
+        *len = MIN(fr->size, fr->mr->size - fr->offset_in_region);
+        ptr = fr->mr->ram_ptr + fr->offset_in_region;
+    }
+    flatview_unref(fv);
+    return ptr;
+}
+
 /* ---- system address spaces and port I/O ---- */
 
 MemoryRegion *get_system_memory(void)

@@ -28,7 +28,7 @@ MIB = {'memcpy-baseline': 256, 'write': 64, 'read': 64}
 
 def guest_dir(builder):
     p = subprocess.run([builder], stdout=subprocess.PIPE,
-                       universal_newlines=True)
+                       stderr=subprocess.DEVNULL, universal_newlines=True)
     return p.stdout.strip().split('\n')[-1] if p.returncode == 0 else None
 
 

@@ -487,6 +487,8 @@ static void help(void)
            "filename [size]\n"
            "  info [-f fmt] [--output=ofmt] [--backing-chain] filename\n"
            "  map [-f fmt] [--output=ofmt] filename\n"
+           "  rebase [-f fmt] [-F backing_fmt] [-u] -b backing_file "
+           "filename\n"
            "  resize [-f fmt] [--shrink] filename [+ | -]size\n"
            "  snapshot [-l | -a snapshot | -c snapshot | -d snapshot] "
            "filename\n");
@@ -502,6 +504,7 @@ int main(int argc, char **argv)
         { "check", img_check }, { "convert", img_convert },
         { "resize", img_resize }, { "snapshot", img_snapshot },
         { "map", img_map }, { "compare", img_compare },
+        { "rebase", img_rebase },
     };
     error_set_progname("kemu-img");
     if (argc < 2) {

@@ -27,6 +27,7 @@ int img_convert_copy(BlockDriverState *in, BlockDriverState *out,
                      int64_t size, const ImgConvertOpts *o);
 
 int img_info(int argc, char **argv);
+int img_rebase(int argc, char **argv);
 int img_check(int argc, char **argv);
 int img_map(int argc, char **argv);
 int img_snapshot(int argc, char **argv);

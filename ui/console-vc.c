@@ -28,7 +28,7 @@ typedef struct VCChardev {
     uint16_t cells[VC_ROWS][VC_COLS];   /* character | attribute << 8 */
     bool dirty[VC_ROWS];
     int x, y;                           /* the cursor */
-    int drawn_y;                        /* the row the cursor was drawn in */
+    int drawn_x, drawn_y;               /* where the cursor was drawn */
     uint8_t attr;                       /* foreground | background << 4 */
     VCState state;
     int params[VC_MAX_PARAMS];
@@ -140,7 +140,7 @@ static void vc_csi(VCChardev *vc, uint8_t final)
             if (row == vc->y && mode < 2) {
                 vc_clear(vc, row, mode ? 0 : MIN(vc->x, VC_COLS),
                          mode ? MIN(vc->x + 1, VC_COLS) : VC_COLS);
-            } else if (mode == 2 || (mode == 0) == (row > vc->y)) {
+            } else if (mode >= 2 || (mode == 0) == (row > vc->y)) {
                 vc_clear(vc, row, 0, VC_COLS);
             }
         }
@@ -264,10 +264,10 @@ static void vc_gfx_update(void *opaque)
     VCChardev *vc = opaque;
     DisplaySurface *surf = qemu_console_surface(vc->con);
 
-    if (vc->drawn_y != vc->y) {         /* the cursor left that row */
-        vc->dirty[vc->drawn_y] = true;
+    if (vc->drawn_x != vc->x || vc->drawn_y != vc->y) {
+        vc->dirty[vc->drawn_y] = true;  /* the cursor left that cell */
+        vc->dirty[vc->y] = true;
     }
-    vc->dirty[vc->y] = true;            /* it may have moved in the row */
     for (int row = 0; row < VC_ROWS; row++) {
         if (vc->dirty[row]) {
             vc->dirty[row] = false;
@@ -276,6 +276,7 @@ static void vc_gfx_update(void *opaque)
                            VC_COLS * VC_CELL_W, VC_CELL_H);
         }
     }
+    vc->drawn_x = vc->x;
     vc->drawn_y = vc->y;
 }
 

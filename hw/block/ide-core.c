@@ -9,6 +9,7 @@
 #include "qemu/osdep.h"
 #include "qemu/log.h"
 #include "hw/block/ide.h"
+#include "hw/block/block-error.h"
 
 #define ATA_IDNF_ERR 0x10
 
@@ -213,6 +214,29 @@ static bool ide_start_xfer(IDEState *s, int block)
     return true;
 }
 
+/*
+ * A disk request of the current command failed with @ret: QEMU's
+ * werror/rerror.  Returns true when the command goes no further (the
+ * error was reported, or the VM stopped and @retry runs on cont; the
+ * drive stays busy meanwhile); false: ignore the error.
+ */
+static bool ide_io_failed(IDEState *s, bool is_read, int ret,
+                          BlockRetryFn *retry)
+{
+    switch (block_error_action(s->blk, s->dinfo, is_read, -ret, retry, s)) {
+    case BLOCK_ERROR_ACTION_IGNORE:
+        return false;
+    case BLOCK_ERROR_ACTION_STOP:
+        s->status = IDE_BUSY_STAT;
+        return true;
+    default:
+        ide_error(s, IDE_ABRT_ERR);
+        return true;
+    }
+}
+
+static void ide_sector_read_retry(void *opaque);
+
 static void ide_sector_read(IDEState *s)
 {
     if (!s->xfer_left) {
@@ -220,9 +244,9 @@ static void ide_sector_read(IDEState *s)
         return;
     }
     uint32_t n = MIN(s->xfer_left, (uint32_t)s->xfer_block);
-    if (blk_pread(s->blk, s->xfer_lba * IDE_SECTOR_SIZE,
-                  n * IDE_SECTOR_SIZE, s->io_buffer) < 0) {
-        ide_error(s, IDE_ABRT_ERR);
+    int ret = blk_pread(s->blk, s->xfer_lba * IDE_SECTOR_SIZE,
+                        n * IDE_SECTOR_SIZE, s->io_buffer);
+    if (ret < 0 && ide_io_failed(s, true, ret, ide_sector_read_retry)) {
         return;
     }
     s->xfer_lba += n;
@@ -232,12 +256,19 @@ static void ide_sector_read(IDEState *s)
     ide_set_irq(s->bus);
 }
 
+static void ide_sector_read_retry(void *opaque)
+{
+    ide_sector_read(opaque);
+}
+
+static void ide_sector_write_retry(void *opaque);
+
 static void ide_sector_write(IDEState *s)
 {
     uint32_t n = s->data_end / IDE_SECTOR_SIZE;
-    if (blk_pwrite(s->blk, s->xfer_lba * IDE_SECTOR_SIZE,
-                   n * IDE_SECTOR_SIZE, s->io_buffer) < 0) {
-        ide_error(s, IDE_ABRT_ERR);
+    int ret = blk_pwrite(s->blk, s->xfer_lba * IDE_SECTOR_SIZE,
+                         n * IDE_SECTOR_SIZE, s->io_buffer);
+    if (ret < 0 && ide_io_failed(s, false, ret, ide_sector_write_retry)) {
         return;
     }
     s->xfer_lba += n;
@@ -252,24 +283,59 @@ static void ide_sector_write(IDEState *s)
     ide_set_irq(s->bus);
 }
 
-/* DMA data phase, run when the controller's engine starts. */
+static void ide_sector_write_retry(void *opaque)
+{
+    ide_sector_write(opaque);
+}
+
+static void ide_ata_dma_retry(void *opaque);
+
+/*
+ * DMA data phase, run when the controller's engine starts, and again
+ * from where it failed when a werror/rerror=stop request is retried (a
+ * write's data already fetched from the guest stays in io_buffer).
+ */
 static void ide_ata_dma(IDEState *s)
 {
     IDEBus *bus = s->bus;
     bool error = false;
     while (s->xfer_left && !error) {
         uint32_t n = MIN(s->xfer_left, IDE_IO_BUFFER_SIZE / IDE_SECTOR_SIZE);
-        int len = n * IDE_SECTOR_SIZE;
+        int len = n * IDE_SECTOR_SIZE, ret = 0;
         if (s->dma_write) {
-            error = bus->dma_ops->rw(bus->dma_opaque, s->io_buffer, len,
-                                     false) != len ||
-                    blk_pwrite(s->blk, s->xfer_lba * IDE_SECTOR_SIZE, len,
-                               s->io_buffer) < 0;
+            if (s->dma_fetched != len &&
+                bus->dma_ops->rw(bus->dma_opaque, s->io_buffer, len,
+                                 false) != len) {
+                error = true;
+                break;
+            }
+            s->dma_fetched = 0;
+            ret = blk_pwrite(s->blk, s->xfer_lba * IDE_SECTOR_SIZE, len,
+                             s->io_buffer);
+            if (ret < 0) {
+                s->dma_fetched = len;
+            }
         } else {
-            error = blk_pread(s->blk, s->xfer_lba * IDE_SECTOR_SIZE, len,
-                              s->io_buffer) < 0 ||
-                    bus->dma_ops->rw(bus->dma_opaque, s->io_buffer, len,
-                                     true) != len;
+            ret = blk_pread(s->blk, s->xfer_lba * IDE_SECTOR_SIZE, len,
+                            s->io_buffer);
+        }
+        if (ret < 0) {
+            switch (block_error_action(s->blk, s->dinfo, !s->dma_write, -ret,
+                                       ide_ata_dma_retry, s)) {
+            case BLOCK_ERROR_ACTION_STOP:
+                return;         /* busy, the engine still running */
+            case BLOCK_ERROR_ACTION_IGNORE:
+                break;
+            default:
+                error = true;
+                break;
+            }
+        }
+        s->dma_fetched = 0;
+        if (!s->dma_write && !error &&
+            bus->dma_ops->rw(bus->dma_opaque, s->io_buffer, len,
+                             true) != len) {
+            error = true;
         }
         s->xfer_lba += n;
         s->xfer_left -= n;
@@ -282,6 +348,11 @@ static void ide_ata_dma(IDEState *s)
     }
     bus->dma_ops->done(bus->dma_opaque, error);
     ide_set_irq(bus);
+}
+
+static void ide_ata_dma_retry(void *opaque)
+{
+    ide_ata_dma(opaque);
 }
 
 void ide_dma_run(IDEBus *bus)
@@ -451,6 +522,7 @@ static void ide_exec_cmd(IDEState *s, uint8_t cmd)
     }
     if (dma) {
         s->dma_write = write;
+        s->dma_fetched = 0;
         s->bus->dma_pending = s;
         s->status = IDE_READY_STAT | IDE_SEEK_STAT | IDE_DRQ_STAT;
     } else if (write) {

@@ -289,6 +289,7 @@ static void piix_ide_realize(PCIDevice *d, Error **errp)
             if (di) {
                 ide_drive_attach(&bm->bus, unit, di->blk, di->is_cdrom,
                                  di->serial);
+                bm->bus.ifs[unit].dinfo = di;
                 di->claimed = true;
                 di->media_changed = piix_ide_media_changed;
                 di->media_opaque = &bm->bus.ifs[unit];

@@ -12,6 +12,7 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/log.h"
+#include "qemu/main-loop.h"
 #include "qapi/error.h"
 #include "qapi/qapi-types.h"
 #include "hw/virtio/virtio.h"
@@ -77,6 +78,7 @@ typedef struct VirtIONet {
     size_t hdr_len;                  /* what the driver negotiated */
     bool tx_waiting;                 /* a packet is queued at the peer */
     guint tx_bh;                     /* main-loop source flushing tx */
+    QEMUTimer *tx_notify_timer;      /* deferred transmit interrupt */
     uint16_t status;
     /* rx mode and filters (control queue) */
     bool promisc, allmulti, alluni, nomulti, nouni, nobcast;
@@ -307,6 +309,22 @@ static void virtio_net_handle_rx(VirtIODevice *vdev, VirtQueue *vq)
 /* ---- transmit ---- */
 
 static void virtio_net_flush_tx(VirtIONet *n);
+
+/*
+ * The transmit interrupt waits TX_NOTIFY_DELAY_NS: Linux's receive poll
+ * frees sent buffers too (and moves used_event past them), so when the
+ * ACKs of what was sent arrive meanwhile, the guest takes one interrupt
+ * for both directions instead of two.  virtio_notify() still honours the
+ * driver's used_event when the timer fires.
+ */
+#define TX_NOTIFY_DELAY_NS (200 * 1000)
+
+static void virtio_net_tx_notify(void *opaque)
+{
+    VirtIONet *n = opaque;
+
+    virtio_notify(VIRTIO_DEVICE(n), n->tx_vq);
+}
 static gboolean virtio_net_tx_bh(gpointer opaque);
 
 static void virtio_net_tx_complete(NetClientState *nc, ssize_t len)
@@ -432,8 +450,9 @@ static void virtio_net_flush_tx(VirtIONet *n)
             break;                   /* resume from the sent callback */
         }
     }
-    if (pushed) {
-        virtio_notify(vdev, n->tx_vq);
+    if (pushed && !timer_pending(n->tx_notify_timer)) {
+        timer_mod_ns(n->tx_notify_timer,
+                     qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + TX_NOTIFY_DELAY_NS);
     }
 }
 
@@ -698,6 +717,9 @@ static void virtio_net_reset(VirtIODevice *vdev)
         g_source_remove(n->tx_bh);
         n->tx_bh = 0;
     }
+    if (n->tx_notify_timer) {
+        timer_del(n->tx_notify_timer);
+    }
     if (n->tx_vq) {
         virtio_queue_set_notification(n->tx_vq, 1);
     }
@@ -735,6 +757,8 @@ static void virtio_net_realize(DeviceState *dev, Error **errp)
     n->ctrl_vq = virtio_add_queue(vdev, 64, virtio_net_handle_ctrl);
     n->nic = qemu_new_nic(&virtio_net_info, &n->conf, model, proxy->id, n);
     n->tx_buf = g_malloc(NET_MAX_FRAME);
+    n->tx_notify_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
+                                      virtio_net_tx_notify, n);
     n->status = qemu_get_queue(n->nic)->link_down ? 0 : VIRTIO_NET_S_LINK_UP;
     virtio_net_reset(vdev);
 }
@@ -752,6 +776,8 @@ static void virtio_net_unrealize(DeviceState *dev)
     n->nic = NULL;
     g_free(n->tx_buf);
     n->tx_buf = NULL;
+    timer_free(n->tx_notify_timer);
+    n->tx_notify_timer = NULL;
     virtio_del_queue(vdev, 2);
     virtio_del_queue(vdev, 1);
     virtio_del_queue(vdev, 0);

@@ -115,6 +115,9 @@ struct BlockDriver {
                            Error **errp);
     int (*snapshot_list)(BlockDriverState *bs, BdrvSnapshotInfo **list);
     bool (*is_dirty)(BlockDriverState *bs);
+    /* Record @file (NULL: none) of format @fmt as the backing file. */
+    int (*change_backing_file)(BlockDriverState *bs, const char *file,
+                               const char *fmt, Error **errp);
 };
 
 struct BlockDriverState {
@@ -177,6 +180,10 @@ int64_t bdrv_get_allocated_file_size(BlockDriverState *bs);
 int bdrv_truncate(BlockDriverState *bs, uint64_t size, Error **errp);
 int bdrv_block_status(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                       uint64_t *pnum, uint64_t *map);
+/* The image's header names @file (NULL: no backing file) of format @fmt;
+ * the open chain is not changed. */
+int bdrv_change_backing_file(BlockDriverState *bs, const char *file,
+                             const char *fmt, Error **errp);
 int bdrv_create(const char *format, const char *filename,
                 const BlockCreateOpts *o, Error **errp);
 const char *bdrv_get_format_name(BlockDriverState *bs);

@@ -213,6 +213,10 @@ MemTxResult address_space_st(AddressSpace *as, hwaddr addr, unsigned size,
 void *address_space_map_ram(AddressSpace *as, hwaddr addr, hwaddr *plen,
                             bool is_write);
 
+/* The RAM flat range around @addr (see physmem.c), or NULL. */
+void *address_space_ram_range(AddressSpace *as, hwaddr addr, hwaddr *start,
+                              hwaddr *len, bool is_write);
+
 void memory_listener_register(MemoryListener *listener, AddressSpace *as);
 /* Tell @as's listeners that a device wrote RAM there (see dma_write). */
 void address_space_notify_dma_write(AddressSpace *as, hwaddr addr,

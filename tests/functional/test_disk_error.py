@@ -3,7 +3,8 @@
 
     test_disk_error.py KEMU_BINARY GUEST_BUILDER
 
-The image lives on a 16 MiB tmpfs the test mounts (skipped, exit 77, when
+For a virtio-blk disk and an IDE disk (one boot each), the image lives on
+a 16 MiB tmpfs the test mounts (skipped, exit 77, when
 mounting is not possible); the guest (kemu.test=diskerr) writes 24 MiB of
 random data with O_DIRECT.  Expected, as QEMU does: BLOCK_IO_ERROR (write,
 action stop, nospace) then STOP over QMP, query-status and `info status`
@@ -79,11 +80,8 @@ def check_parse_errors(kemu, failures):
                             % (arg, p.returncode, p.stderr, want))
 
 
-def main():
-    kemu, builder = sys.argv[1:3]
-    failures = []
-    check_parse_errors(kemu, failures)
-    guest_dir = build_guest(builder)
+def run_scenario(kemu, guest_dir, iface, device, failures):
+    """One boot with the image on a fresh 16 MiB tmpfs; False: skipped."""
     tmp = tempfile.mkdtemp(prefix='kemu-diskerr-')
     mnt = os.path.join(tmp, 'mnt')
     os.mkdir(mnt)
@@ -93,10 +91,10 @@ def main():
     if p.returncode != 0:
         print('SKIP: cannot mount a tmpfs for the ENOSPC test: %s'
               % p.stdout.strip())
-        os.rmdir(mnt)
-        os.rmdir(tmp)
-        return 77 if not failures else 1
+        shutil.rmtree(tmp, ignore_errors=True)
+        return False
     g = None
+    fails = []
     try:
         img = os.path.join(mnt, 'disk.raw')
         with open(img, 'wb') as f:
@@ -104,7 +102,7 @@ def main():
         sock = os.path.join(tmp, 'qmp.sock')
         g = Guest(kemu, guest_dir, 'kemu.test=diskerr',
                   ['-qmp', 'unix:%s,server=on,wait=off' % sock,
-                   '-drive', 'file=%s,format=raw,if=virtio' % img])
+                   '-drive', 'file=%s,format=raw,if=%s' % (img, iface)])
         conn = qmp_connect(sock, 30)
         if conn is None:
             raise RuntimeError('no QMP greeting')
@@ -116,66 +114,82 @@ def main():
         data = dict(ev['data'])
         node = data.pop('node-name', '')
         if not node.startswith('#block'):
-            failures.append('BLOCK_IO_ERROR node-name %r' % node)
-        want = {'device': 'virtio0', 'operation': 'write', 'action': 'stop',
+            fails.append('BLOCK_IO_ERROR node-name %r' % node)
+        want = {'device': device, 'operation': 'write', 'action': 'stop',
                 'nospace': True, 'reason': 'No space left on device'}
         if data != want:
-            failures.append('BLOCK_IO_ERROR data %r, expected %r'
-                            % (ev['data'], want))
+            fails.append('BLOCK_IO_ERROR data %r, expected %r'
+                         % (ev['data'], want))
         if q.wait_event('STOP', 30) is None:
-            failures.append('no STOP event after BLOCK_IO_ERROR')
+            fails.append('no STOP event after BLOCK_IO_ERROR')
         st = q.execute('query-status').get('return')
         if st != {'status': 'io-error', 'singlestep': False,
                   'running': False} and st != {'status': 'io-error',
                                                'running': False}:
-            failures.append('query-status: %r' % st)
+            fails.append('query-status: %r' % st)
         info = q.execute('human-monitor-command',
                          **{'command-line': 'info status'}).get('return')
         if info != 'VM status: paused (io-error)\r\n':
-            failures.append('info status: %r' % info)
+            fails.append('info status: %r' % info)
         # Stopped means stopped: no progress while paused.
         time.sleep(1)
         if any('GUEST-DISKERR' in l for l in g.output()):
-            failures.append('the guest ran on after the io-error stop')
+            fails.append('the guest ran on after the io-error stop')
         subprocess.run(['mount', '-o', 'remount,size=128m', mnt], check=True)
         r = q.execute('cont')
         if r != {'return': {}}:
-            failures.append('cont: %r' % r)
+            fails.append('cont: %r' % r)
         if q.wait_event('RESUME', 30) is None:
-            failures.append('no RESUME event after cont')
+            fails.append('no RESUME event after cont')
         line = g.wait_for('GUEST-DISKERR')
         rc = g.wait_exit()
         if not line or rc != 0:
-            failures.append('guest did not finish (exit %s)' % rc)
+            fails.append('guest did not finish (exit %s)' % rc)
         else:
             w = line.split()
             got, status, wrote = w[-3], w[-2], w[-1]
             if status != '0':
-                failures.append('guest dd exit status %s' % status)
+                fails.append('guest dd exit status %s' % status)
             if got != wrote:
-                failures.append('guest read back %s, wrote %s' % (got, wrote))
+                fails.append('guest read back %s, wrote %s' % (got, wrote))
             with open(img, 'rb') as f:
                 host = hashlib.md5(f.read(24 << 20)).hexdigest()
             if host != wrote:
-                failures.append('image holds %s, guest wrote %s'
-                                % (host, wrote))
-        stops = [e for e in q.events if e['event'] == 'BLOCK_IO_ERROR']
-        print('BLOCK_IO_ERROR events: %d; %s' % (len(stops), line))
+                fails.append('image holds %s, guest wrote %s' % (host, wrote))
+        n = sum(e['event'] == 'BLOCK_IO_ERROR' for e in q.events)
+        print('%s: BLOCK_IO_ERROR events: %d; %s' % (iface, n, line))
         conn[0].close()
     except (RuntimeError, OSError, ValueError) as e:
-        failures.append(str(e))
+        fails.append(str(e))
     finally:
         if g:
             g.kill()
         subprocess.run(['umount', mnt])
         shutil.rmtree(tmp, ignore_errors=True)
+    if fails and g:
+        print('\n'.join(g.output()[-30:]))
+    failures += ['%s: %s' % (iface, f) for f in fails]
+    return True
+
+
+def main():
+    kemu, builder = sys.argv[1:3]
+    failures = []
+    check_parse_errors(kemu, failures)
+    guest_dir = build_guest(builder)
+    ran = False
+    for iface, device in (('virtio', 'virtio0'), ('ide', 'ide0-hd0')):
+        ran = run_scenario(kemu, guest_dir, iface, device, failures)
+        if not ran:
+            break
+    for f in failures:
+        print('FAIL: ' + f)
     if failures:
-        if g:
-            print('\n'.join(g.output()[-30:]))
-        for f in failures:
-            print('FAIL: ' + f)
         return 1
-    print('ok: ENOSPC stopped the VM (io-error), cont retried, data intact')
+    if not ran:
+        return 77
+    print('ok: ENOSPC stopped the VM (io-error), cont retried, data intact '
+          '(virtio-blk and IDE)')
     return 0
 
 

@@ -72,6 +72,11 @@ class Base(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         return p
 
+    def check_clean(self, img):
+        p = qimg('check', img)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn('No errors were found on the image.', p.stdout)
+
 
 class Transcripts(Base):
     """The reference session (10G image, 256M written by qemu-io)."""
@@ -114,11 +119,6 @@ class Transcripts(Base):
 
 @unittest.skipUnless(HAVE_QEMU, 'qemu-img/qemu-io not installed')
 class KemuWritesQemuReads(Base):
-    def check_clean(self, img):
-        p = qimg('check', img)
-        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-        self.assertIn('No errors were found on the image.', p.stdout)
-
     def test_patterns(self):
         for opts in ('compat=1.1', 'compat=0.10', 'cluster_size=4096',
                      'refcount_bits=1', 'refcount_bits=64',
@@ -191,6 +191,64 @@ class KemuWritesQemuReads(Base):
         self.assertOk(kimg('snapshot', '-d', 'second', top))
         self.check_clean(top)
         self.assertEqual(qimg('snapshot', '-l', top).stdout, '')
+
+
+@unittest.skipUnless(HAVE_QEMU, 'qemu-img/qemu-io not installed')
+class Rebase(Base):
+    def chain(self):
+        """old <- top, and a new base that differs from old in places."""
+        old, new, top = (self.path(n) for n in ('old.qcow2', 'new.qcow2',
+                                                 'top.qcow2'))
+        self.assertOk(qimg('create', '-f', 'qcow2', old, '4M'))
+        self.assertOk(qio('-c', 'write -P 0x11 0 4M', old))
+        self.assertOk(qimg('create', '-f', 'qcow2', new, '4M'))
+        self.assertOk(qio('-c', 'write -P 0x11 0 1M',
+                          '-c', 'write -P 0x22 2M 1M', new))
+        self.assertOk(qimg('create', '-f', 'qcow2', '-b', 'old.qcow2', '-F',
+                           'qcow2', top))
+        self.assertOk(qio('-c', 'write -P 0x33 64k 64k', top))
+        return old, new, top
+
+    def test_safe_keeps_content(self):
+        old, new, top = self.chain()
+        ref = self.path('ref.raw')
+        self.assertOk(qimg('convert', '-O', 'raw', top, ref))
+        self.assertOk(kimg('rebase', '-b', 'new.qcow2', '-F', 'qcow2', top))
+        self.check_clean(top)
+        info = json.loads(qimg('info', '--output=json', top).stdout)
+        self.assertEqual(info['backing-filename'], 'new.qcow2')
+        self.assertEqual(info['backing-filename-format'], 'qcow2')
+        self.assertEqual(qimg('compare', top, ref).returncode, 0)
+        # only what differs was copied (1M..4M), plus the 64k of its own
+        m = json.loads(qimg('map', '--output=json', top).stdout)
+        own = sum(e['length'] for e in m if e['depth'] == 0 and e['data'])
+        self.assertEqual(own, 3 * 1024 * 1024 + 64 * 1024)
+        # -b "": everything into the image, no backing file left
+        self.assertOk(kimg('rebase', '-b', '', top))
+        self.check_clean(top)
+        info = json.loads(qimg('info', '--output=json', top).stdout)
+        self.assertNotIn('backing-filename', info)
+        os.unlink(old)
+        os.unlink(new)
+        self.assertEqual(qimg('compare', top, ref).returncode, 0)
+
+    def test_unsafe_and_errors(self):
+        old, new, top = self.chain()
+        self.assertOk(kimg('rebase', '-u', '-b', 'new.qcow2', '-F', 'qcow2',
+                           top))
+        self.check_clean(top)
+        # unsafe: the header changed, the data did not move
+        p = qio('-c', 'read -P 0x22 2M 1M', '-c', 'read -P 0x33 64k 64k', top)
+        self.assertNotIn('verification failed', p.stdout)
+        # the same answers as qemu-img for bad invocations
+        for args in (['rebase', top],
+                     ['rebase', '-b', 'nothere.qcow2', '-F', 'qcow2', top],
+                     ['rebase', '-u', '-b', 'nothere.qcow2', top]):
+            q, k = qimg(*args), kimg(*args)
+            self.assertEqual(k.returncode, q.returncode, args)
+            self.assertEqual(k.stderr.replace('kemu-img: ', 'qemu-img: ')
+                             .replace("'kemu-img --help'",
+                                      "'qemu-img --help'"), q.stderr, args)
 
 
 @unittest.skipUnless(HAVE_QEMU, 'qemu-img/qemu-io not installed')

@@ -25,7 +25,6 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import screen_text  # noqa: E402
 import test_vga  # noqa: E402
-from test_qmp import QMPClient  # noqa: E402
 from test_vga import VGAGuest, expected_vbe  # noqa: E402
 
 TOOLS = all(shutil.which(t) for t in ('Xvfb', 'xwd', 'xdotool'))
@@ -168,9 +167,7 @@ class TestSDL(unittest.TestCase):
              '-kernel', os.path.join(test_vga.GUESTS, 'vga.elf')],
             env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            while not os.path.exists(sock):
-                time.sleep(0.05)
-            q = QMPClient(sock)
+            q = test_vga.qmp_connect(sock, p)
             q.negotiate()
             out = q.cmd('human-monitor-command',
                         {'command-line': 'info chardev'})['return']

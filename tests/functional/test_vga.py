@@ -134,6 +134,22 @@ def read_png(path):
     return w, h, bytes(out)
 
 
+def qmp_connect(path, proc, timeout=20):
+    """A QMP connection to kemu @proc's socket @path once it listens: the
+    file exists from bind(), a moment before listen()."""
+    deadline = time.time() + timeout
+    while True:
+        if os.path.exists(path):
+            try:
+                return QMPClient(path, timeout=60)
+            except ConnectionRefusedError:
+                pass
+        if time.time() > deadline or proc.poll() is not None:
+            raise AssertionError('kemu did not start: %r' % (
+                proc.communicate() if proc.stdout else proc.poll(),))
+        time.sleep(0.05)
+
+
 class VGAGuest:
     """kemu running a tiny guest (vga.elf by default) with a QMP socket."""
 
@@ -150,13 +166,7 @@ class VGAGuest:
             [KEMU, '-accel', 'tcg', '-serial', 'file:' + self.serial,
              '-qmp', 'unix:%s,server=on,wait=off' % sock] + args,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-        deadline = time.time() + 20
-        while not os.path.exists(sock):
-            if time.time() > deadline or self.proc.poll() is not None:
-                raise AssertionError('kemu did not start: %r' %
-                                     (self.proc.communicate(),))
-            time.sleep(0.05)
-        self.qmp = QMPClient(sock, timeout=60)
+        self.qmp = qmp_connect(sock, self.proc)
         self.qmp.negotiate()
 
     def wait_serial(self, text, timeout=30):

@@ -16,7 +16,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_qmp import QMPClient  # noqa: E402
+import test_vga  # noqa: E402
 from test_vga import read_png  # noqa: E402
 import test_linux  # noqa: E402
 
@@ -38,9 +38,7 @@ class TestVGALinux(unittest.TestCase):
              '-append', 'console=ttyS0 kemu.test=vga'],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            while not os.path.exists(sock):
-                time.sleep(0.05)
-            q = QMPClient(sock, timeout=60)
+            q = test_vga.qmp_connect(sock, p)
             q.negotiate()
             pci = q.cmd('human-monitor-command',
                         {'command-line': 'info pci'})['return']

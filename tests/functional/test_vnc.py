@@ -12,6 +12,7 @@ into text with the VGA font FONT_C).
 import base64
 import hashlib
 import os
+import random
 import socket
 import struct
 import subprocess
@@ -28,14 +29,17 @@ from test_vga import VGAGuest, expected_vbe, read_ppm  # noqa: E402
 
 
 def free_display():
-    """A display number whose port 5900+N is free now."""
-    for d in range(40, 100):
-        with socket.socket() as s:
-            try:
-                s.bind(('127.0.0.1', 5900 + d))
-                return d
-            except OSError:
-                continue
+    """A display number whose ports 5900+N (and 5700+N for websocket=on)
+    are free now; in random order, so that tests running at the same
+    time (other checkouts too) rarely pick the same."""
+    for d in random.sample(range(40, 100), 60):
+        try:
+            for port in 5900 + d, 5700 + d:
+                with socket.socket() as s:
+                    s.bind(('127.0.0.1', port))
+            return d
+        except OSError:
+            continue
     raise AssertionError('no free VNC port')
 
 
@@ -319,6 +323,16 @@ class TestVNC(unittest.TestCase):
                 self.assertLess(time.time(), deadline, '\n'.join(lines))
                 time.sleep(0.1)
                 lines = screen()
+            # once the monitor is done drawing, an unchanged text console
+            # sends nothing
+            for _ in range(20):
+                c.request(1)
+                try:
+                    c.read_update(timeout=0.5)
+                except socket.timeout:
+                    break
+            else:
+                self.fail('the text console never stops sending updates')
             ctrl_alt(ord('1'))
             # (an update of the old console may still be on its way)
             while (c.width, c.height) != (640, 480) or \

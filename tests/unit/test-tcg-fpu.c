@@ -106,16 +106,16 @@ static CPUX86State the_env;
 static X86TCG *new_state(void)
 {
     X86TCG *s = &the_state;
-    memset(s, 0, sizeof(*s));
+
+    /*
+     * (The two RAM entries written below are not in the TLB's used-slot
+     * lists; they are written again, the same, for every case.)
+     */
+    x86_tcg_reset_for_test(s);
     memset(&the_env, 0, sizeof(the_env));
     s->env = &the_env;
     s->env->eflags = 2;
     s->cc_op = CC_OP_EFLAGS;
-    for (int m = 0; m < 2; m++) {
-        for (int i = 0; i < TLB_SIZE; i++) {
-            s->tlb[m][i].tag_r = s->tlb[m][i].tag_w = s->tlb[m][i].tag_x = -1;
-        }
-    }
     for (int p = 0; p < 2; p++) {
         uint64_t lin = RAM_BASE + p * 4096;
         TLBEntry *e = &s->tlb[0][(lin >> 12) & (TLB_SIZE - 1)];

@@ -99,24 +99,24 @@ static const LenCase len_cases[] = {
     { 0, "\xf6\x06\x00\x10\x01", 5 },   /* testb  $0x1,0x1000 */
 };
 
+/* One state, reused (tests hold one at a time; see the reset). */
+static X86TCG the_state;
+
 static X86TCG *new_state(void)
 {
-    X86TCG *s = g_new0(X86TCG, 1);
+    X86TCG *s = &the_state;
+
+    x86_tcg_reset_for_test(s);
     s->env = g_new0(CPUX86State, 1);
     s->env->eflags = 2;
     s->cc_op = CC_OP_EFLAGS;
-    for (int m = 0; m < 2; m++) {
-        for (int i = 0; i < TLB_SIZE; i++) {
-            s->tlb[m][i].tag_r = s->tlb[m][i].tag_w = s->tlb[m][i].tag_x = -1;
-        }
-    }
     return s;
 }
 
 static void free_state(X86TCG *s)
 {
     g_free(s->env);
-    g_free(s);
+    s->env = NULL;
 }
 
 static void test_lengths(void)
@@ -456,6 +456,7 @@ static X86TCG *new_mem_state(void)
         e->addend = (uintptr_t)ram - RAM_BASE;
         e->paddr = lin;
     }
+    s->tlb_used_ok[0][0] = false;   /* (not listed: the next flush clears all) */
     s->code64 = true;
     s->env->regs[R_ESP] = RAM_BASE + RAM_PAGES * 4096;
     return s;

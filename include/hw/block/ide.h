@@ -12,6 +12,7 @@
 #include "qemu/osdep.h"
 #include "hw/irq.h"
 #include "block/block.h"
+#include "block/blockdev.h"
 
 /* Status register */
 #define IDE_ERR_STAT   0x01
@@ -54,6 +55,7 @@ struct IDEState {
     IDEBus *bus;
     int unit;
     BlockBackend *blk;          /* NULL: no medium / no drive */
+    DriveInfo *dinfo;           /* werror/rerror; NULL: QEMU's defaults */
     bool present;
     bool is_cdrom;
     char serial[21];
@@ -77,6 +79,7 @@ struct IDEState {
     uint32_t xfer_left;         /* sectors */
     int xfer_block;             /* sectors per DRQ block */
     bool dma_write;
+    int dma_fetched;            /* bytes of a failed DMA write in io_buffer */
 
     /* ATAPI */
     uint8_t sense_key, asc;

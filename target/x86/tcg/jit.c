@@ -32,6 +32,8 @@ X86JitStats x86_jit_stats;
 static uint8_t *cache_base, *cache_ptr;
 static uint8_t *cache_start;        /* after the dispatcher (kept on reset) */
 static uint8_t *dispatch_code;      /* see emit_dispatcher() */
+static uint8_t *dispatch_epilogue;  /* what it returns on a miss */
+static uint8_t *cc_stub;            /* see emit_cc_stub() */
 static bool cache_reset_pending;
 
 /*
@@ -44,8 +46,36 @@ void x86_jit_cache_reset(void)
     cache_reset_pending = true;
 }
 
+/*
+ * Exit sites that leave towards a target known only at run time (RET, a
+ * direct jump to another page) remember their last target: guest linear
+ * address, its block and code, valid while s->jit_epoch is unchanged
+ * (no TLB fill or flush, no block dropped: what makes the jump cache's
+ * own checks pass).  The source block fixes the mode and privilege, which
+ * a near jump or RET keeps.  Slots live outside the code cache (W^X) and
+ * are reused with it.
+ */
+typedef struct JitSite {
+    uint64_t lin;
+    uint8_t *code;
+    TCGBlock *tb;
+    uint64_t epoch;
+} JitSite;
+
+#define JIT_MAX_SITES (1 << 18)
+static JitSite *sites;
+static unsigned n_sites;
+
+static uint64_t epoch_counter;
+
+void x86_jit_epoch_bump(X86TCG *s)
+{
+    s->jit_epoch = __atomic_add_fetch(&epoch_counter, 1, __ATOMIC_RELAXED);
+}
+
 static void emit_dispatcher(void);
 typedef struct Emit Emit;
+static void emit_cc_stub(Emit *c);
 static void emit_epilogue(Emit *c);
 
 /*
@@ -90,6 +120,11 @@ static bool cache_init(void)
             return false;
         }
     }
+    sites = mmap(NULL, JIT_MAX_SITES * sizeof(JitSite),
+                 PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (sites == MAP_FAILED) {
+        sites = NULL;
+    }
     cache_base = cache_ptr = w;
     exec_delta = (uint8_t *)x - (uint8_t *)w;
     emit_dispatcher();
@@ -107,6 +142,9 @@ enum {
 #define S_REG RBX
 #define ENV_REG RBP
 #define TLB_REG R14
+
+#define S_OFF(f) ((int32_t)offsetof(X86TCG, f))
+#define ENV_OFF(f) ((int32_t)offsetof(CPUX86State, f))
 
 struct Emit {
     uint8_t *p;
@@ -133,6 +171,13 @@ struct Emit {
      * the stored operands instead of calling x86_cond().
      */
     int cc_known;
+    /*
+     * Guest register r is cached in host register hreg1[r] - 1 (0: not
+     * cached) for the whole block, write-through: env->regs stays exact,
+     * so exits, slow paths and exceptions need nothing; reads come from
+     * the host register, reloaded after calls (see alloc_regs()).
+     */
+    uint8_t hreg1[16];
 };
 
 static inline void e8(Emit *c, uint8_t b)
@@ -265,12 +310,35 @@ static void add_mem64_imm(Emit *c, int base, int32_t disp, int64_t v)
     }
 }
 
+static int hreg(const Emit *c, int r)
+{
+    return c->hreg1[r] - 1;
+}
+
+static bool hreg_callee_saved(int h)
+{
+    return h == R12 || h == R15;
+}
+
+/* Reload the cached guest registers (@all: also the callee-saved ones). */
+static void emit_reload(Emit *c, bool all)
+{
+    for (int r = 0; r < 16; r++) {
+        int h = hreg(c, r);
+        if (h >= 0 && (all || !hreg_callee_saved(h))) {
+            op_mem(c, 8, 0x8b, h, ENV_REG, -1, ENV_OFF(regs) + 8 * r);
+        }
+    }
+}
+
+/* Call a C function (which leaves guest registers alone). */
 static void call_abs(Emit *c, const void *fn)
 {
     mov_imm64(c, R11, (uintptr_t)fn);
     e8(c, 0x41);
     e8(c, 0xff);
     e8(c, 0xd3);        /* call r11 */
+    emit_reload(c, false);
 }
 
 /* Jump with a rel32 to be patched; returns the patch address. */
@@ -304,6 +372,8 @@ static void jmp_to(Emit *c, uint8_t *target)
     e32(c, rel);
 }
 
+enum { CC_O_ = 0, CC_B_ = 2, CC_AE_ = 3, CC_E_ = 4, CC_NE_ = 5, CC_A_ = 7 };
+
 /*
  * Leave towards a successor found at run time: the shared dispatcher
  * returns its code (or the epilogue) in rcx; the jump is made here, so
@@ -318,10 +388,72 @@ static void emit_dispatch(Emit *c)
     e8(c, 0xff); e8(c, 0xe1);           /* jmp rcx */
 }
 
-enum { CC_O_ = 0, CC_B_ = 2, CC_AE_ = 3, CC_E_ = 4, CC_NE_ = 5, CC_A_ = 7 };
+static void emit_poll(Emit *c, uint8_t **x, int *n);
+static int32_t seg_off(int seg);
 
-#define S_OFF(f) ((int32_t)offsetof(X86TCG, f))
-#define ENV_OFF(f) ((int32_t)offsetof(CPUX86State, f))
+/*
+ * emit_dispatch() behind this site's cache of its last target (JitSite),
+ * for exits after inline code (the mode is the block's); @poll: end of
+ * the budget first.  (Only the budget: exit requests and interrupts are
+ * seen at the next chained jump, dispatcher call or the end of the slice,
+ * which bounds a run of RETs too.)
+ */
+static void emit_dispatch_site(Emit *c, bool poll)
+{
+    uint8_t *x[1] = { NULL }, *miss1, *miss2, *go;
+    int n = 0;
+    JitSite *site;
+
+    if (!sites || n_sites >= JIT_MAX_SITES) {
+        emit_dispatch(c);
+        return;
+    }
+    site = &sites[n_sites++];
+    if (poll) {
+        op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(insn_count));
+        op_mem(c, 8, 0x3b, RAX, S_REG, -1, S_OFF(jit_insn_end));
+        x[n++] = jcc32(c, CC_AE_);
+    }
+    /* rax = linear RIP, r11 = site */
+    op_mem(c, c->mode == 2 ? 8 : 4, 0x8b, RAX, ENV_REG, -1, ENV_OFF(rip));
+    op_mem(c, c->mode == 2 ? 8 : 4, 0x03, RAX, ENV_REG, -1,
+           seg_off(R_CS) + (int32_t)offsetof(SegmentCache, base));
+    mov_imm64(c, R11, (uintptr_t)site);
+    op_mem(c, 8, 0x3b, RAX, R11, -1, offsetof(JitSite, lin));
+    miss1 = jcc32(c, CC_NE_);
+    op_mem(c, 8, 0x8b, RCX, S_REG, -1, S_OFF(jit_epoch));
+    op_mem(c, 8, 0x3b, RCX, R11, -1, offsetof(JitSite, epoch));
+    miss2 = jcc32(c, CC_NE_);
+    /* as the dispatcher: the block entered names the page chains use */
+    op_mem(c, 8, 0x8b, RCX, R11, -1, offsetof(JitSite, tb));
+    op_mem(c, 8, 0x89, RCX, S_REG, -1, S_OFF(chain_src));
+    op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(chain_lin));
+    op_mem(c, 8, 0xff, 4, R11, -1, offsetof(JitSite, code));  /* jmp */
+    patch_here(c, miss1);
+    patch_here(c, miss2);
+    /* miss: the dispatcher; a block found (not the epilogue) is cached */
+    e8(c, 0xe8);
+    e32(c, dispatch_code - (c->p + 4));
+    mov_imm64(c, R11, (uintptr_t)(dispatch_epilogue + exec_delta));
+    op_rr(c, 8, 0x39, R11, RCX);                        /* cmp rcx, r11 */
+    go = jcc32(c, CC_E_);
+    mov_imm64(c, R11, (uintptr_t)site);
+    op_mem(c, 8, 0x89, RAX, R11, -1, offsetof(JitSite, lin));
+    op_mem(c, 8, 0x89, RCX, R11, -1, offsetof(JitSite, code));
+    op_mem(c, 8, 0x89, RDX, R11, -1, offsetof(JitSite, tb));
+    op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(jit_epoch));
+    op_mem(c, 8, 0x89, RAX, R11, -1, offsetof(JitSite, epoch));
+    patch_here(c, go);
+    e8(c, 0xff); e8(c, 0xe1);           /* jmp rcx */
+    for (int i = 0; i < n; i++) {
+        patch_here(c, x[i]);
+    }
+    if (n) {
+        jmp_to(c, c->exit_label);
+    }
+}
+
+
 
 /* Store byte @v to [rbx + off]. */
 static void st_s8(Emit *c, int32_t off, uint8_t v)
@@ -377,10 +509,35 @@ static int32_t greg_off(int ot, int r, int rexb)
     return ENV_OFF(regs) + 8 * r;
 }
 
+/* movzx dst32, src8/src16 (register form) */
+static void movzx_rr(Emit *c, int dst, int src, int sz)
+{
+    rex(c, false, dst, 0, src, sz == 1 && src >= RSP && src <= RDI);
+    e8(c, 0x0f);
+    e8(c, sz == 1 ? 0xb6 : 0xb7);
+    e8(c, 0xc0 | (dst & 7) << 3 | (src & 7));
+}
+
+static bool is_high_byte(int ot, int r, int rexb)
+{
+    return ot == 0 && r >= 4 && r < 8 && !rexb;
+}
+
 /* host @h = zero-extended guest register */
 static void ld_greg(Emit *c, int h, int ot, int r, int rexb)
 {
     int32_t off = greg_off(ot, r, rexb);
+    int hr = hreg(c, r);
+
+    if (hr >= 0 && !is_high_byte(ot, r, rexb)) {
+        switch (ot) {
+        case 0: movzx_rr(c, h, hr, 1); break;
+        case 1: movzx_rr(c, h, hr, 2); break;
+        case 2: op_rr(c, 4, 0x89, hr, h); break;
+        default: op_rr(c, 8, 0x89, hr, h); break;
+        }
+        return;
+    }
     switch (ot) {
     case 0: op0f_mem(c, false, 0xb6, h, ENV_REG, off); break;
     case 1: op0f_mem(c, false, 0xb7, h, ENV_REG, off); break;
@@ -393,11 +550,40 @@ static void ld_greg(Emit *c, int h, int ot, int r, int rexb)
 static void st_greg(Emit *c, int h, int ot, int r, int rexb)
 {
     int32_t off = greg_off(ot, r, rexb);
+    bool high = is_high_byte(ot, r, rexb);
+    int hr = hreg(c, high ? r - 4 : r);
+
     switch (ot) {
     case 0: op_mem(c, 1, 0x88, h, ENV_REG, -1, off); break;
     case 1: op_mem(c, 2, 0x89, h, ENV_REG, -1, off); break;
     default: op_mem(c, 8, 0x89, h, ENV_REG, -1, off); break;
     }
+    if (hr < 0) {
+        return;
+    }
+    if (high) {
+        /* AH..BH: rare; the cached copy is reloaded whole */
+        op_mem(c, 8, 0x8b, hr, ENV_REG, -1, ENV_OFF(regs) + 8 * (r - 4));
+        return;
+    }
+    switch (ot) {
+    case 0: op_rr(c, 1, 0x88, h, hr); break;
+    case 1: op_rr(c, 2, 0x89, h, hr); break;
+    default: op_rr(c, 8, 0x89, h, hr); break;
+    }
+}
+
+/* guest register @r (64 bits) += @v */
+static void add_greg_imm(Emit *c, int r, int32_t v)
+{
+    int hr = hreg(c, r);
+
+    if (hr < 0) {
+        add_mem64_imm(c, ENV_REG, ENV_OFF(regs) + 8 * r, v);
+        return;
+    }
+    op_mem(c, 8, 0x8d, hr, hr, -1, v);                  /* lea */
+    op_mem(c, 8, 0x89, hr, ENV_REG, -1, ENV_OFF(regs) + 8 * r);
 }
 
 /* mov r32, r32: zero-extend the low half (for ot 2 results) */
@@ -441,20 +627,29 @@ static void emit_ea(Emit *c, const TCGInsn *d)
         /* lea rax, [rax + pend + len + disp] */
         op_mem(c, 8, 0x8d, RAX, RAX, -1, c->pend_rip + d->len + d->disp);
     } else if (d->base >= 0) {
-        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(regs) + 8 * d->base);
-        if (d->disp) {
-            op_mem(c, 8, 0x8d, RAX, RAX, -1, d->disp);
+        int hb = hreg(c, d->base);
+        if (hb < 0) {
+            op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(regs) + 8 * d->base);
+            hb = RAX;
+        }
+        if (d->disp || hb != RAX) {
+            op_mem(c, 8, 0x8d, RAX, hb, -1, d->disp);   /* lea */
         }
     } else {
         mov_imm64(c, RAX, d->disp);
     }
     if (d->index >= 0) {
-        op_mem(c, 8, 0x8b, RCX, ENV_REG, -1, ENV_OFF(regs) + 8 * d->index);
-        /* lea rax, [rax + rcx * scale] */
-        rex(c, true, RAX, RCX, RAX, false);
+        int hx = hreg(c, d->index);
+        if (hx < 0) {
+            op_mem(c, 8, 0x8b, RCX, ENV_REG, -1,
+                   ENV_OFF(regs) + 8 * d->index);
+            hx = RCX;
+        }
+        /* lea rax, [rax + hx * scale] */
+        rex(c, true, RAX, hx, RAX, false);
         e8(c, 0x8d);
         e8(c, 0x04);
-        e8(c, d->scale << 6 | (RCX & 7) << 3 | RAX);
+        e8(c, d->scale << 6 | (hx & 7) << 3 | RAX);
     }
     if (d->aflag == 2) {
         zext32(c, RAX);
@@ -657,17 +852,20 @@ static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
     op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(rip));
     op_mem(c, 8, 0x8d, RAX, RAX, -1, d->len);
     op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(next_rip));
-    /* r12d = shadow (inhibit_irq before the handler) */
-    op0f_mem(c, false, 0xb6, R12, S_REG, S_OFF(inhibit_irq));
+    /* [rsp] = shadow (inhibit_irq before the handler) */
+    op0f_mem(c, false, 0xb6, RAX, S_REG, S_OFF(inhibit_irq));
+    op_mem(c, 4, 0x89, RAX, RSP, -1, 0);
     op_rr(c, 8, 0x89, S_REG, RDI);
     mov_imm64(c, RSI, (uintptr_t)d);
     call_abs(c, (const void *)(uintptr_t)d->fn);
+    emit_reload(c, true);   /* the handler may write guest registers */
     /* env->rip = s->next_rip */
     op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(next_rip));
     op_mem(c, 8, 0x89, RAX, ENV_REG, -1, ENV_OFF(rip));
     c->pend_cnt = 1;
     /* if (shadow | inhibit_next) { inhibit_irq = inhibit_next; next = 0 } */
-    op_mem(c, 1, 0x0a, R12, S_REG, -1, S_OFF(inhibit_next));  /* or r12b */
+    op_mem(c, 4, 0x8b, RCX, RSP, -1, 0);
+    op_mem(c, 1, 0x0a, RCX, S_REG, -1, S_OFF(inhibit_next));  /* or cl */
     noshadow = jcc32(c, CC_E_);
     op0f_mem(c, false, 0xb6, RAX, S_REG, S_OFF(inhibit_next));
     op_mem(c, 1, 0x88, RAX, S_REG, -1, S_OFF(inhibit_irq));
@@ -678,9 +876,14 @@ static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
     if (last) {
         emit_sync(c);
         c->pend_cnt = 0;
-        op_mem(c, 1, 0x80, 7, S_REG, -1, S_OFF(block_end));
-        e8(c, 0);
+        /*
+         * In a shadow (STI, MOV SS) the loop runs the next instruction
+         * alone: translated code is never entered with inhibit_irq set.
+         */
+        op0f_mem(c, false, 0xb6, RCX, S_REG, S_OFF(block_end));
+        op_mem(c, 1, 0x0a, RCX, S_REG, -1, S_OFF(inhibit_irq));
         cont = jcc32(c, CC_NE_);
+        emit_tlb_base(c);   /* the handler may have changed CPL */
         emit_dispatch(c);
         patch_here(c, cont);
         jmp_to(c, c->exit_label);
@@ -785,21 +988,19 @@ static bool gen_lea(Emit *c, const TCGInsn *d)
 /* 50-57 / 58-5F in 64-bit mode, 64-bit operand */
 static bool gen_pushpop(Emit *c, const TCGInsn *d)
 {
-    int32_t rsp = ENV_OFF(regs) + 8 * R_ESP;
-
     if (c->mode != 2 || d->ot != 3) {
         return false;
     }
     if (d->b < 0x58) {
         ld_greg(c, R8, 3, d->rm, 1);
-        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, rsp);
+        ld_greg(c, RAX, 3, R_ESP, 0);
         op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
         emit_store(c, d, 8);
-        add_mem64_imm(c, ENV_REG, rsp, -8);
+        add_greg_imm(c, R_ESP, -8);
     } else {
-        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, rsp);
+        ld_greg(c, RAX, 3, R_ESP, 0);
         emit_load(c, d, 8);
-        add_mem64_imm(c, ENV_REG, rsp, 8);
+        add_greg_imm(c, R_ESP, 8);
         st_greg(c, RAX, 3, d->rm, 1);
     }
     return true;
@@ -818,12 +1019,8 @@ static int alu_host_opc(int op)
  * flags as alu() in ops-alu.c does, leave the result in rax (masked) and
  * the host flags equal to the guest flags when ot >= 2.
  */
-static uint64_t jit_get_cf(X86TCG *s)
-{
-    return get_cf(s);
-}
-
 static bool emit_cc_remat(Emit *c);
+static void emit_flags_from_lazy(Emit *c);
 
 /* r13 = guest CF (0/1) from the live host flags or the lazy flags */
 static void emit_carry_in(Emit *c)
@@ -837,10 +1034,8 @@ static void emit_carry_in(Emit *c)
         emit_carry_in(c);
         return;
     }
-    c->cc_reads = true;
-    op_rr(c, 8, 0x89, S_REG, RDI);
-    call_abs(c, (const void *)(uintptr_t)jit_get_cf);
-    op_rr(c, 4, 0x89, RAX, R13);
+    emit_flags_from_lazy(c);
+    emit_carry_in(c);
 }
 
 /* host CF = r13 bit 0 */
@@ -851,7 +1046,7 @@ static void emit_carry_restore(Emit *c)
 
 static void emit_alu_core(Emit *c, int op, int ot)
 {
-    int hsz = ot == 3 ? 8 : 4;
+    int hsz = 1 << ot;      /* the guest's width: host flags exact */
     bool logic = op == 1 || op == 4 || op == 6;
     bool carry = op == 2 || op == 3;
     int cc_op = logic ? CC_OP_LOGIC : op == 0 ? CC_OP_ADD :
@@ -876,15 +1071,15 @@ static void emit_alu_core(Emit *c, int op, int ot)
         emit_carry_restore(c);
     }
     /* for CMP use SUB: the result is stored in cc_res */
-    op_rr(c, hsz, alu_host_opc(op == 7 ? 5 : op), RCX, RAX);
+    op_rr(c, hsz, alu_host_opc(op == 7 ? 5 : op) - (ot == 0), RCX, RAX);
     if (ot < 2) {
         mask_ot(c, RAX, ot);    /* movzx: flags untouched */
     }
     if (!c->cc_dead) {
         op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
     }
-    c->flags_live = ot >= 2 ? 1 + (op == 0 ? 1 : logic ? 2 : 0) : 0;
-    c->cc_known = ot >= 2 && !carry ? cc_op | ot << 4 : 0;
+    c->flags_live = 1 + (op == 0 ? 1 : logic ? 2 : 0);
+    c->cc_known = !carry ? cc_op | ot << 4 : 0;
 }
 
 /*
@@ -893,7 +1088,7 @@ static void emit_alu_core(Emit *c, int op, int ot)
  */
 static bool emit_cc_remat(Emit *c)
 {
-    int ot = c->cc_known >> 4, hsz = ot == 3 ? 8 : 4;
+    int ot = c->cc_known >> 4, hsz = 1 << ot;
 
     if (!c->cc_known) {
         return false;
@@ -902,21 +1097,37 @@ static bool emit_cc_remat(Emit *c)
     switch (c->cc_known & 15) {
     case CC_OP_LOGIC:
         op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cc_res));
-        op_rr(c, hsz, 0x85, RAX, RAX);                  /* test */
+        op_rr(c, hsz, hsz == 1 ? 0x84 : 0x85, RAX, RAX);    /* test */
         c->flags_live = 3;
         break;
     case CC_OP_ADD:
         op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cc_src1));
-        op_mem(c, hsz, 0x03, RAX, S_REG, -1, S_OFF(cc_src2));   /* add */
+        op_mem(c, hsz, hsz == 1 ? 0x02 : 0x03, RAX, S_REG, -1,
+               S_OFF(cc_src2));                                 /* add */
         c->flags_live = 2;
         break;
     default:
         op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cc_src1));
-        op_mem(c, hsz, 0x3b, RAX, S_REG, -1, S_OFF(cc_src2));   /* cmp */
+        op_mem(c, hsz, hsz == 1 ? 0x3a : 0x3b, RAX, S_REG, -1,
+               S_OFF(cc_src2));                                 /* cmp */
         c->flags_live = 1;
         break;
     }
     return true;
+}
+
+/*
+ * Host flags = the guest's arithmetic flags, from the lazy-flag fields
+ * (the producer is in another block or a handler): call the shared stub.
+ */
+static void emit_flags_from_lazy(Emit *c)
+{
+    int32_t rel = cc_stub - (c->p + 5);
+
+    c->cc_reads = true;
+    e8(c, 0xe8);
+    e32(c, rel);
+    c->flags_live = 1;
 }
 
 static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op);
@@ -1077,7 +1288,7 @@ static void emit_chain_exit(Emit *c)
     emit_poll(c, x, &n);
     slot = jmp32(c);
     /* slot + 4: target of a jump to another page (x86_jit_run) */
-    emit_dispatch(c);
+    emit_dispatch_site(c, false);
     patch_here(c, slot);
     /* the stub: slot's initial target */
     mov_imm64(c, RAX, (uintptr_t)slot);
@@ -1102,7 +1313,6 @@ static void emit_chain_exit(Emit *c)
  */
 static bool gen_callret32(Emit *c, const TCGInsn *d)
 {
-    int32_t esp = ENV_OFF(regs) + 8 * R_ESP;
     int32_t cs_limit = seg_off(R_CS) + (int32_t)offsetof(SegmentCache, limit);
     int64_t nt = c->pend_rip + d->len;
     uint8_t *h1, *h2, *h3 = NULL;
@@ -1129,22 +1339,22 @@ static bool gen_callret32(Emit *c, const TCGInsn *d)
         op_mem(c, 4, 0x8b, R8, ENV_REG, -1, ENV_OFF(rip));
         op_rr(c, 4, 0x81, 0, R8);
         e32(c, (uint32_t)nt);                           /* r8d = return */
-        op_mem(c, 4, 0x8b, RAX, ENV_REG, -1, esp);
+        ld_greg(c, RAX, 2, R_ESP, 0);
         op_rr(c, 4, 0x83, 5, RAX); e8(c, 4);            /* sub eax, 4 */
         emit_store(c, &st, 4);
-        op_mem(c, 4, 0x8b, RAX, ENV_REG, -1, esp);
+        ld_greg(c, RAX, 2, R_ESP, 0);
         op_rr(c, 4, 0x83, 5, RAX); e8(c, 4);
     } else {
-        op_mem(c, 4, 0x8b, RAX, ENV_REG, -1, esp);
+        ld_greg(c, RAX, 2, R_ESP, 0);
         emit_load(c, &st, 4);
         op_rr(c, 8, 0x89, RAX, R13);
         op_mem(c, 4, 0x8b, RDX, ENV_REG, -1, cs_limit);
         op_rr(c, 8, 0x39, RDX, R13);
         h2 = jcc32(c, CC_A_);
-        op_mem(c, 4, 0x8b, RAX, ENV_REG, -1, esp);
+        ld_greg(c, RAX, 2, R_ESP, 0);
         op_rr(c, 4, 0x83, 0, RAX); e8(c, 4);            /* add eax, 4 */
     }
-    op_mem(c, 8, 0x89, RAX, ENV_REG, -1, esp);          /* ESP, zero-ext */
+    st_greg(c, RAX, 3, R_ESP, 0);                       /* ESP, zero-ext */
     op_mem(c, 8, 0x89, R13, ENV_REG, -1, ENV_OFF(rip));
     add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
     if (c->may_shadow) {
@@ -1153,7 +1363,7 @@ static bool gen_callret32(Emit *c, const TCGInsn *d)
     if (call) {
         emit_chain_exit(c);
     } else {
-        emit_dispatch(c);
+        emit_dispatch_site(c, true);
     }
     patch_here(c, h1);
     patch_here(c, h2);
@@ -1166,7 +1376,6 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
 {
     uint8_t *taken = NULL;
     int64_t nt = c->pend_rip + d->len, t = nt + (int64_t)d->imm;
-    int32_t rsp = ENV_OFF(regs) + 8 * R_ESP;
 
     if (c->mode == 1) {
         /* 32-bit mode: Jcc/JMP with a 32-bit EIP only */
@@ -1181,25 +1390,25 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
     }
     if (d->map == 0 && d->b == 0xc3 && d->ot == 3 && c->mode == 2) {
         /* RET: indirect, back to the loop's jump cache */
-        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, rsp);
+        ld_greg(c, RAX, 3, R_ESP, 0);
         emit_load(c, d, 8);
-        add_mem64_imm(c, ENV_REG, rsp, 8);
+        add_greg_imm(c, R_ESP, 8);
         op_mem(c, 8, 0x89, RAX, ENV_REG, -1, ENV_OFF(rip));
         add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
         if (c->may_shadow) {
             st_s8(c, S_OFF(inhibit_irq), 0);
         }
-        emit_dispatch(c);
+        emit_dispatch_site(c, true);
         return true;
     }
     if (d->map == 0 && d->b == 0xe8 && d->ot == 3 && c->mode == 2) {
         /* CALL rel: push the return address, then a direct jump */
         op_mem(c, 8, 0x8b, R8, ENV_REG, -1, ENV_OFF(rip));
         op_mem(c, 8, 0x8d, R8, R8, -1, nt);
-        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, rsp);
+        ld_greg(c, RAX, 3, R_ESP, 0);
         op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
         emit_store(c, d, 8);
-        add_mem64_imm(c, ENV_REG, rsp, -8);
+        add_greg_imm(c, R_ESP, -8);
     } else if (d->map == 0 && (d->b == 0xe9 || d->b == 0xeb)) {
         /* JMP rel */
     } else if ((d->map == 0 && d->b >= 0x70 && d->b <= 0x7f) ||
@@ -1208,16 +1417,9 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
             emit_cc_remat(c);
         }
         if (!c->flags_live) {
-            /* the lazy flags decide: al = x86_cond(s, cc) */
-            c->cc_reads = true;
-            op_rr(c, 8, 0x89, S_REG, RDI);
-            mov_imm64(c, RSI, d->b & 15);
-            call_abs(c, (const void *)(uintptr_t)x86_cond);
-            op_rr(c, 1, 0x84, RAX, RAX);        /* test al, al */
-            taken = jcc32(c, CC_NE_);
-        } else {
-            taken = jcc32(c, d->b & 15);
+            emit_flags_from_lazy(c);
         }
+        taken = jcc32(c, d->b & 15);
     } else {
         return false;
     }
@@ -1295,7 +1497,7 @@ static bool gen_shift(Emit *c, const TCGInsn *d)
     int op = d->reg & 7, ot = d->ot, hsz = ot == 3 ? 8 : 4, w = 8 << ot;
     unsigned mask = ot == 3 ? 0x3f : 0x1f, cnt = 0;
     bool by_cl = d->b == 0xd3;
-    uint8_t *zero = NULL, *done, *of0 = NULL;
+    uint8_t *zero = NULL, *of0 = NULL;
 
     if (d->mod != 3 || ot < 2 || (op != 4 && op != 5 && op != 7) ||
         (d->prefix & PREFIX_LOCK)) {
@@ -1308,19 +1510,22 @@ static bool gen_shift(Emit *c, const TCGInsn *d)
         }
     }
     ld_greg(c, RAX, ot, d->rm, d->rex);
-    op_rr(c, 8, 0x89, RAX, RSI);                        /* rsi = a */
+    op_rr(c, 8, 0x89, RAX, R11);                        /* r11 = a */
     c->flags_live = 0;
     if (by_cl) {
         /* a zero count keeps the flags: not a kill, and they stay live */
         c->cc_reads = true;
-        op0f_mem(c, false, 0xb6, RCX, ENV_REG, ENV_OFF(regs) + 8 * R_ECX);
+        ld_greg(c, RCX, 0, R_ECX, 0);
         op_rr(c, 4, 0x83, 4, RCX); e8(c, mask);         /* and ecx, mask */
         zero = jcc32(c, CC_E_);
-        op_rr(c, 4, 0x89, RCX, R9);                     /* r9d = count */
+        op_rr(c, 4, 0x89, RCX, R8);                     /* r8d = count */
         op_rr(c, hsz, 0xd3, op, RAX);                   /* shift rax, cl */
     } else {
         op_rr(c, hsz, 0xc1, op, RAX);
         e8(c, cnt);
+    }
+    if (c->cc_dead) {
+        goto flags_done;    /* (emit_cc_szp stores nothing) */
     }
     emit_setcc_edx(c, CC_B_);                           /* edx = CF */
     if (op == 4) {
@@ -1333,20 +1538,19 @@ static bool gen_shift(Emit *c, const TCGInsn *d)
         if (op == 5 && (by_cl || cnt == 1)) {
             /* SHR by 1: OF = MSB(a) */
             if (by_cl) {
-                op_rr(c, 4, 0x83, 7, R9); e8(c, 1);     /* cmp r9d, 1 */
+                op_rr(c, 4, 0x83, 7, R8); e8(c, 1);     /* cmp r8d, 1 */
                 of0 = jcc32(c, CC_NE_);
             }
-            op_rr(c, 8, 0x89, RSI, RCX);
+            op_rr(c, 8, 0x89, R11, RCX);
             op_rr(c, 8, 0xc1, 5, RCX); e8(c, w - 1);
             patch_here(c, of0);
         }
     }
     op_rr(c, 4, 0xc1, 4, RCX); e8(c, 11);               /* shl ecx, 11 */
     op_rr(c, 4, 0x09, RDX, RCX);                        /* or ecx, edx */
+flags_done:
     emit_cc_szp(c, ot);
-    done = jmp32(c);
-    patch_here(c, zero);
-    patch_here(c, done);
+    patch_here(c, zero);    /* (count 0: rax is the value, flags kept) */
     st_greg(c, RAX, ot, d->rm, d->rex);
     return true;
 }
@@ -1384,8 +1588,10 @@ static bool gen_rotate(Emit *c, const TCGInsn *d)
         if (c->flags_live == 3) {
             keep &= ~(uint32_t)CC_A;
         }
-        e8(c, 0x9c);                                    /* pushfq */
-        e8(c, 0x41); e8(c, 0x5d);                       /* pop r13 */
+        /* lahf: ah = SF ZF 0 AF 0 PF 1 CF, the EFLAGS layout (not pushf) */
+        e8(c, 0x9f);
+        e8(c, 0x0f); e8(c, 0xb6); e8(c, 0xc4);          /* movzx eax, ah */
+        op_rr(c, 4, 0x89, RAX, R13);
         op_rr(c, 4, 0x81, 4, R13); e32(c, keep);
     } else {
         c->cc_reads = true;
@@ -1425,12 +1631,55 @@ static bool gen_rotate(Emit *c, const TCGInsn *d)
     return true;
 }
 
-/* F7 /0-/5 on 32/64-bit operands: TEST imm, NOT, NEG, MUL, IMUL */
+/* F6/F7 /0-/7: TEST imm (any size); NOT, NEG, MUL, IMUL, DIV, IDIV (32/64) */
+static void emit_handler_slow(Emit *c, const TCGInsn *d);
+
+/*
+ * F7 /6 /7 DIV, IDIV with rcx = divisor (32/64-bit): inline when the host
+ * instruction cannot fault; a zero divisor, a quotient that may overflow
+ * (DIV: high half >= divisor; IDIV: rdx not the sign of rax, or a
+ * divisor of -1) run the handler, which raises #DE.  The lazy flags stay
+ * (the interpreter leaves them too).
+ */
+static void emit_div(Emit *c, const TCGInsn *d, bool sign)
+{
+    int ot = d->ot, hsz = ot == 3 ? 8 : 4;
+    uint8_t *slow[3], *done;
+    int n = 0;
+
+    c->flags_live = 0;
+    op_rr(c, hsz, 0x85, RCX, RCX);                      /* test rcx, rcx */
+    slow[n++] = jcc32(c, CC_E_);
+    ld_greg(c, RAX, ot, R_EAX, 0);
+    ld_greg(c, RDX, ot, R_EDX, 0);
+    if (sign) {
+        op_rr(c, hsz, 0x83, 7, RCX); e8(c, 0xff);       /* cmp rcx, -1 */
+        slow[n++] = jcc32(c, CC_E_);
+        op_rr(c, hsz, 0x89, RAX, R11);
+        op_rr(c, hsz, 0xc1, 7, R11); e8(c, hsz * 8 - 1);    /* sar */
+        op_rr(c, hsz, 0x39, RDX, R11);                  /* cmp r11, rdx */
+        slow[n++] = jcc32(c, CC_NE_);
+    } else {
+        op_rr(c, hsz, 0x39, RCX, RDX);                  /* cmp rdx, rcx */
+        slow[n++] = jcc32(c, CC_AE_);
+    }
+    op_rr(c, hsz, 0xf7, sign ? 7 : 6, RCX);             /* (i)div rcx */
+    st_greg(c, RAX, ot, R_EAX, 0);
+    st_greg(c, RDX, ot, R_EDX, 0);
+    done = jmp32(c);
+    for (int i = 0; i < n; i++) {
+        patch_here(c, slow[i]);
+    }
+    emit_handler_slow(c, d);
+    patch_here(c, done);
+}
+
 static bool gen_grp3(Emit *c, const TCGInsn *d)
 {
     int op = d->reg & 7, ot = d->ot, hsz = ot == 3 ? 8 : 4;
 
-    if (ot < 2 || op > 5 || (d->prefix & PREFIX_LOCK)) {
+    /* 8/16-bit: TEST imm only (testb $imm, mem is frequent) */
+    if ((ot < 2 && op > 1) || (d->prefix & PREFIX_LOCK)) {
         return false;
     }
     if (d->mod != 3) {
@@ -1459,13 +1708,19 @@ static bool gen_grp3(Emit *c, const TCGInsn *d)
         emit_alu_core(c, 5, ot);                        /* 0 - v */
         st_greg(c, RAX, ot, d->rm, d->rex);
         return true;
+    case 6:
+    case 7:
+        emit_div(c, d, op == 7);
+        return true;
     default:
         ld_greg(c, RAX, ot, R_EAX, 0);
         op_rr(c, hsz, 0xf7, op, RCX);                   /* mul/imul rcx */
         c->flags_live = 0;
-        e8(c, 0x0f); e8(c, 0x90); e8(c, 0xc1);          /* seto cl */
-        e8(c, 0x0f); e8(c, 0xb6); e8(c, 0xc9);          /* movzx ecx, cl */
-        op_rr(c, 4, 0x69, RCX, RCX); e32(c, CC_C | CC_O);
+        if (!c->cc_dead) {
+            e8(c, 0x0f); e8(c, 0x90); e8(c, 0xc1);      /* seto cl */
+            e8(c, 0x0f); e8(c, 0xb6); e8(c, 0xc9);      /* movzx ecx, cl */
+            op_rr(c, 4, 0x69, RCX, RCX); e32(c, CC_C | CC_O);
+        }
         st_greg(c, RAX, ot, R_EAX, 0);
         st_greg(c, RDX, ot, R_EDX, 0);
         emit_cc_szp(c, ot);
@@ -1498,8 +1753,10 @@ static bool gen_imul(Emit *c, const TCGInsn *d)
     c->flags_live = 0;
     rex(c, ot == 3, RAX, 0, RCX, false);
     e8(c, 0x0f); e8(c, 0xaf); e8(c, 0xc1);              /* imul rax, rcx */
-    emit_setcc_edx(c, CC_O_);
-    op_rr(c, 4, 0x69, RCX, RDX); e32(c, CC_C | CC_O);   /* ecx = edx * C|O */
+    if (!c->cc_dead) {
+        emit_setcc_edx(c, CC_O_);
+        op_rr(c, 4, 0x69, RCX, RDX); e32(c, CC_C | CC_O); /* C|O or 0 */
+    }
     st_greg(c, RAX, ot, d->reg, d->rex);
     emit_cc_szp(c, ot);
     return true;
@@ -1526,6 +1783,7 @@ static void emit_handler_slow(Emit *c, const TCGInsn *d)
     emit_slow_enter(c, d);
     mov_imm64(c, RSI, (uintptr_t)d);
     call_abs(c, (const void *)(uintptr_t)d->fn);
+    emit_reload(c, true);
     emit_slow_block_end_check(c, d);
     emit_unsync(c);
 }
@@ -1555,8 +1813,8 @@ static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op)
             emit_seg_check(c, d->seg, sz, &segslow);
         }
         emit_tlb_probe(c, sz, true, &m1, &m2);
-        op_rr(c, 8, 0x89, RAX, R9);                 /* r9 = host address */
-        emit_host_load(c, RAX, R9, sz);
+        op_rr(c, 8, 0x89, RAX, R11);                /* r11 = host address */
+        emit_host_load(c, RAX, R11, sz);
     }
     if (d->b < 0x40) {
         ld_greg(c, RCX, ot, d->reg, d->rex);
@@ -1567,7 +1825,7 @@ static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op)
     if (op == 7) {
         return true;
     }
-    op_mem(c, sz, sz == 1 ? 0x88 : 0x89, RAX, R9, -1, 0);
+    op_mem(c, sz, sz == 1 ? 0x88 : 0x89, RAX, R11, -1, 0);
     done = jmp32(c);
     patch_here(c, m1);
     patch_here(c, m2);
@@ -1597,13 +1855,8 @@ static int emit_cond(Emit *c, int cc, bool keep_flags)
         c->flags_live = 0;
         return -1;
     }
-    c->cc_reads = true;
-    op_rr(c, 8, 0x89, S_REG, RDI);
-    mov_imm64(c, RSI, cc);
-    call_abs(c, (const void *)(uintptr_t)x86_cond);
-    op_rr(c, 4, 0x89, RAX, R13);                        /* r13d = eax */
-    c->flags_live = 0;
-    return -1;
+    emit_flags_from_lazy(c);
+    return emit_cond(c, cc, keep_flags);
 }
 
 /* 0F 90-9F SETcc r8 */
@@ -1663,7 +1916,7 @@ static bool gen_cmov(Emit *c, const TCGInsn *d)
 /* FE/FF /0 /1 on a register, 40-4F outside 64-bit mode: INC/DEC */
 static bool gen_incdec(Emit *c, const TCGInsn *d)
 {
-    int ot = d->ot, r, rexb, hsz = ot == 3 ? 8 : 4;
+    int ot = d->ot, r, rexb;
     bool dec;
 
     if (d->prefix & PREFIX_LOCK) {
@@ -1695,7 +1948,8 @@ static bool gen_incdec(Emit *c, const TCGInsn *d)
         st_s8(c, S_OFF(cc_ot), ot);
     }
     emit_carry_restore(c);
-    op_rr(c, hsz, 0xff, dec ? 1 : 0, RAX);             /* inc/dec */
+    /* at the guest's width: the host flags are exact */
+    op_rr(c, 1 << ot, ot == 0 ? 0xfe : 0xff, dec ? 1 : 0, RAX);
     if (ot < 2) {
         mask_ot(c, RAX, ot);
     }
@@ -1703,7 +1957,7 @@ static bool gen_incdec(Emit *c, const TCGInsn *d)
         op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
     }
     st_greg(c, RAX, ot, r, rexb);
-    c->flags_live = ot >= 2;
+    c->flags_live = 1;
     return true;
 }
 
@@ -1784,6 +2038,7 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
         case 0x69:
         case 0x6b:
             return gen_imul(c, d);
+        case 0xf6:
         case 0xf7:
             return gen_grp3(c, d);
         default:
@@ -1826,7 +2081,7 @@ static void emit_dispatcher(void)
     uint8_t *x[12], *skip;
     int n = 0;
 
-    c.exit_label = c.p;
+    c.exit_label = dispatch_epilogue = c.p;
     emit_epilogue(&c);
     dispatch_code = c.p;
     emit_poll(&c, x, &n);
@@ -1869,7 +2124,7 @@ static void emit_dispatcher(void)
     op_rr(&c, 4, 0x09, RSI, RCX);
     op_mem(&c, 4, 0x3b, RCX, RDX, -1, offsetof(X86JumpCacheEntry, key));
     x[n++] = jcc32(&c, CC_NE_);
-    emit_tlb_base(&c);                  /* the last handler may change CPL */
+    /* (r14 is current: a handler ending a block recomputes it) */
     /* the TLB still maps the page, for execution, to the block's page */
     op_rr(&c, 8, 0x89, RAX, RSI);
     op_rr(&c, 8, 0xc1, 5, RSI); e8(&c, 12);             /* shr rsi, 12 */
@@ -1899,7 +2154,66 @@ static void emit_dispatcher(void)
     }
     mov_imm64(&c, RCX, (uintptr_t)(c.exit_label + exec_delta));
     e8(&c, 0xc3);
+    emit_cc_stub(&c);
     cache_ptr = cache_start = c.p;
+}
+
+/*
+ * The shared stub behind emit_flags_from_lazy(): host flags = guest
+ * arithmetic flags.  The common producers with any operand size redo
+ * their host operation on the stored operands; the others go through
+ * x86_compute_eflags() and POPF (arithmetic bits only: DF, TF, AC stay
+ * clear, IF is not ours to change).  Clobbers rax, rcx.
+ */
+static void emit_cc_stub(Emit *c)
+{
+    static const int order[][2] = {
+        { CC_OP_SUB, 3 }, { CC_OP_LOGIC, 3 }, { CC_OP_SUB, 2 },
+        { CC_OP_LOGIC, 2 }, { CC_OP_SUB, 0 }, { CC_OP_LOGIC, 0 },
+        { CC_OP_ADD, 3 }, { CC_OP_ADD, 2 }, { CC_OP_SUB, 1 },
+        { CC_OP_LOGIC, 1 }, { CC_OP_ADD, 0 }, { CC_OP_ADD, 1 },
+    };
+    static const int saved[] = { RDX, RSI, RDI, R8, R9, R10, R11 };
+
+    cc_stub = c->p;
+    /* eax = cc_op | cc_ot << 4 */
+    op_mem(c, 4, 0x8b, RAX, S_REG, -1, S_OFF(cc_op));
+    op0f_mem(c, false, 0xb6, RCX, S_REG, S_OFF(cc_ot));
+    op_rr(c, 4, 0xc1, 4, RCX); e8(c, 4);                /* shl ecx, 4 */
+    op_rr(c, 4, 0x09, RCX, RAX);                        /* or eax, ecx */
+    for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+        int op = order[i][0], sz = 1 << order[i][1];
+        uint8_t *next;
+
+        op_rr(c, 4, 0x81, 7, RAX); e32(c, op | order[i][1] << 4);
+        next = jcc32(c, CC_NE_);
+        if (op == CC_OP_LOGIC) {
+            op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cc_res));
+            op_rr(c, sz, sz == 1 ? 0x84 : 0x85, RAX, RAX);      /* test */
+        } else {
+            op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cc_src1));
+            op_mem(c, sz, op == CC_OP_ADD ? (sz == 1 ? 0x02 : 0x03)
+                                          : (sz == 1 ? 0x3a : 0x3b),
+                   RAX, S_REG, -1, S_OFF(cc_src2));             /* add/cmp */
+        }
+        e8(c, 0xc3);
+        patch_here(c, next);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(saved); i++) {
+        rex(c, false, 0, 0, saved[i], false);
+        e8(c, 0x50 + (saved[i] & 7));                   /* push */
+    }
+    op_rr(c, 8, 0x89, S_REG, RDI);      /* (7 pushes: aligned for the call) */
+    mov_imm64(c, R11, (uintptr_t)x86_compute_eflags);
+    e8(c, 0x41); e8(c, 0xff); e8(c, 0xd3);              /* call r11 */
+    for (int i = ARRAY_SIZE(saved) - 1; i >= 0; i--) {
+        rex(c, false, 0, 0, saved[i], false);
+        e8(c, 0x58 + (saved[i] & 7));                   /* pop */
+    }
+    op_rr(c, 4, 0x81, 4, RAX); e32(c, CC_ARITH);
+    e8(c, 0x50);                                        /* push rax */
+    e8(c, 0x9d);                                        /* popfq */
+    e8(c, 0xc3);
 }
 
 /* ---- blocks ---- */
@@ -1910,7 +2224,10 @@ static void emit_prologue(Emit *c)
     e8(c, 0x55);                        /* push rbp */
     e8(c, 0x41); e8(c, 0x54);           /* push r12 */
     e8(c, 0x41); e8(c, 0x55);           /* push r13 */
-    e8(c, 0x41); e8(c, 0x56);           /* push r14: 16-byte aligned now */
+    e8(c, 0x41); e8(c, 0x56);           /* push r14 */
+    e8(c, 0x41); e8(c, 0x57);           /* push r15 */
+    e8(c, 0x48); e8(c, 0x83); e8(c, 0xec); e8(c, 8);   /* sub rsp, 8 */
+    /* 16-byte aligned now; [rsp] is a scratch slot */
     op_rr(c, 8, 0x89, RDI, S_REG);      /* mov rbx, rdi */
     op_mem(c, 8, 0x8b, ENV_REG, S_REG, -1, S_OFF(env));
     emit_tlb_base(c);
@@ -1919,12 +2236,67 @@ static void emit_prologue(Emit *c)
 
 static void emit_epilogue(Emit *c)
 {
+    e8(c, 0x48); e8(c, 0x83); e8(c, 0xc4); e8(c, 8);   /* add rsp, 8 */
+    e8(c, 0x41); e8(c, 0x5f);
     e8(c, 0x41); e8(c, 0x5e);
     e8(c, 0x41); e8(c, 0x5d);
     e8(c, 0x41); e8(c, 0x5c);
     e8(c, 0x5d);
     e8(c, 0x5b);
     e8(c, 0xc3);
+}
+
+/* Guest registers used by @d (a superset is harmless). */
+static uint32_t insn_regs(const TCGInsn *d)
+{
+    uint32_t m = 1u << d->rm | 1u << d->reg;
+
+    if (d->base >= 0 && d->base < 16) {
+        m |= 1u << d->base;
+    }
+    if (d->index >= 0) {
+        m |= 1u << d->index;
+    }
+    if (d->map == 0 && ((d->b >= 0x50 && d->b <= 0x5f) || d->b == 0xe8 ||
+                        d->b == 0xc3)) {
+        m |= 1u << R_ESP;
+    }
+    if (d->map == 0 && (d->b == 0xf7 || d->b == 0xd3)) {
+        m |= 1u << R_EAX | 1u << R_ECX | 1u << R_EDX;
+    }
+    return m;
+}
+
+/*
+ * Host registers for the guest registers used most in @tb (by at least
+ * two instructions: each costs a load at every entry of the block).
+ * R12 and R15 are callee-saved; the others are reloaded after calls.
+ */
+static void alloc_regs(Emit *c, const TCGBlock *tb)
+{
+    static const int hosts[] = { R12, R15, R10, R9, RSI, RDI };
+    int uses[16] = { 0 };
+
+    memset(c->hreg1, 0, sizeof(c->hreg1));
+    for (uint32_t i = 0; i < tb->ninsns; i++) {
+        uint32_t m = insn_regs(&tb->insns[i]);
+        for (int r = 0; r < 16; r++) {
+            uses[r] += (m >> r) & 1;
+        }
+    }
+    for (size_t k = 0; k < ARRAY_SIZE(hosts); k++) {
+        int best = -1;
+        for (int r = 0; r < 16; r++) {
+            if (!c->hreg1[r] && uses[r] >= 2 &&
+                (best < 0 || uses[r] > uses[best])) {
+                best = r;
+            }
+        }
+        if (best < 0) {
+            break;
+        }
+        c->hreg1[best] = hosts[k] + 1;
+    }
 }
 
 /*
@@ -1938,7 +2310,7 @@ static uint8_t *emit_block(TCGBlock *tb, const bool *dead, bool *reads,
 {
     Emit c = {
         .p = cache_ptr, .end = cache_ptr + JIT_MAX_BLOCK_CODE,
-        .may_shadow = true, .mode = tb->mode,
+        .mode = tb->mode,     /* (entered with inhibit_irq clear) */
     };
 
     /* the epilogue first: every exit jumps back to it */
@@ -1947,6 +2319,9 @@ static uint8_t *emit_block(TCGBlock *tb, const bool *dead, bool *reads,
     tb->jit = (TCGJitFn *)(c.p + exec_delta);
     emit_prologue(&c);
     tb->jit_body = c.p + exec_delta;
+    /* every entry (chained jumps too) loads the cached registers */
+    alloc_regs(&c, tb);
+    emit_reload(&c, true);
     *n_inline = 0;
     for (uint32_t i = 0; i < tb->ninsns; i++) {
         const TCGInsn *d = &tb->insns[i];
@@ -2037,6 +2412,7 @@ void x86_jit_translate(TCGBlock *tb)
     if (cache_reset_pending) {
         cache_reset_pending = false;
         cache_ptr = cache_start;
+        n_sites = 0;
     }
     if (!translate(tb)) {
         /* full: drop every block (and so every translation) and restart */
@@ -2131,6 +2507,8 @@ static void jit_print_stats(void)
             " of them interpreted; translated code left by an unpatched "
             "jump %" PRIu64 " times\n", x86_jit_stats.loop_blocks,
             x86_jit_stats.interp_blocks, x86_jit_stats.exits_stub);
+    fprintf(stderr, "jit: %" PRIu64 " code pages written (their blocks "
+            "dropped)\n", x86_jit_stats.code_page_drops);
 }
 
 /*

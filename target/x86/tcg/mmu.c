@@ -82,12 +82,49 @@ static struct {
     uint8_t *host[2];       /* [write]: mapped for reading / writing */
 } ramc[RAMC_SIZE];
 
+/*
+ * Behind it, the last RAM flat ranges seen ([write]: writable and not
+ * dirty-logged), so pages new to ramc (a guest touching more pages than
+ * it holds) skip the flat-view lookup too.  Same lifetime as ramc.
+ */
+#define RAMR_SIZE 4
+static struct {
+    uint64_t start, last;   /* pages start..start + last are in it */
+    uint8_t *host;          /* (empty: last = 0, start = 0, host NULL) */
+} ramr[2][RAMR_SIZE];
+
 static void ramc_flush(void)
 {
     memset(ramc, 0, sizeof(ramc));
     for (int i = 0; i < RAMC_SIZE; i++) {
         ramc[i].page = -1;
     }
+    memset(ramr, 0, sizeof(ramr));
+}
+
+/* Host pointer of RAM page @page from the range cache, or NULL. */
+static uint8_t *ramr_lookup(uint64_t page, bool write)
+{
+    static unsigned next;
+    hwaddr start, len;
+    uint8_t *p;
+
+    for (int i = 0; i < RAMR_SIZE; i++) {
+        if (ramr[write][i].host &&
+            page - ramr[write][i].start <= ramr[write][i].last) {
+            return ramr[write][i].host + (page - ramr[write][i].start);
+        }
+    }
+    p = address_space_ram_range(&address_space_memory, page, &start, &len,
+                                write);
+    if (!p || page - start >= len || len - (page - start) < 4096) {
+        return NULL;
+    }
+    next = (next + 1) % RAMR_SIZE;
+    ramr[write][next].start = start;
+    ramr[write][next].last = len - 4096;
+    ramr[write][next].host = p;
+    return p + (page - start);
 }
 
 static void *ram_ptr(uint64_t pa, int size, bool write)
@@ -105,7 +142,10 @@ static void *ram_ptr(uint64_t pa, int size, bool write)
         p = address_space_map_ram(&address_space_memory, pa, &len, write);
         return p && len >= (hwaddr)size ? p : NULL;
     }
-    p = address_space_map_ram(&address_space_memory, page, &len, write);
+    p = ramr_lookup(page, write);
+    if (!p) {
+        p = address_space_map_ram(&address_space_memory, page, &len, write);
+    }
     if (!p || len < 4096) {
         return NULL;
     }
@@ -350,10 +390,42 @@ uint64_t x86_translate(X86TCG *s, uint64_t lin, int acc, bool user)
 
 /* ---- TLB ---- */
 
+/* Slot @k of tlb[@m] may now hold a valid entry of class @g. */
+static void tlb_note_used(X86TCG *s, int m, int g, unsigned k)
+{
+    if (s->tlb_used_ok[m][g]) {
+        if (s->tlb_nused[m][g] < TLB_USED_MAX) {
+            s->tlb_used[m][g][s->tlb_nused[m][g]++] = k;
+        } else {
+            s->tlb_used_ok[m][g] = false;
+        }
+    }
+}
+
+static void tlb_entry_drop(TLBEntry *e)
+{
+    e->tag_r = e->tag_w = e->tag_x = -1;
+}
+
 void x86_tlb_flush(X86TCG *s)
 {
+    x86_jit_epoch_bump(s);
     x86_jit_stats.tlb_flushes++;
-    memset(s->tlb, 0xff, sizeof(s->tlb));
+    for (int m = 0; m < 2; m++) {
+        if (s->tlb_used_ok[m][0] && s->tlb_used_ok[m][1]) {
+            for (int g = 0; g < 2; g++) {
+                for (unsigned i = 0; i < s->tlb_nused[m][g]; i++) {
+                    tlb_entry_drop(&s->tlb[m][s->tlb_used[m][g][i]]);
+                }
+            }
+        } else {
+            memset(s->tlb[m], 0xff, sizeof(s->tlb[m]));
+        }
+        for (int g = 0; g < 2; g++) {
+            s->tlb_nused[m][g] = 0;
+            s->tlb_used_ok[m][g] = true;
+        }
+    }
     ramc_flush();   /* (tests rebuild RAM between runs without a listener) */
     s->tlb_large_lo = -1;
     s->tlb_large_hi = 0;
@@ -362,12 +434,49 @@ void x86_tlb_flush(X86TCG *s)
 /* CR3 load: global pages stay (SDM vol. 3 §4.10.4.1). */
 void x86_tlb_flush_nonglobal(X86TCG *s)
 {
+    x86_jit_epoch_bump(s);
     x86_jit_stats.tlb_flushes++;
     for (int m = 0; m < 2; m++) {
-        for (int k = 0; k < TLB_SIZE; k++) {
-            TLBEntry *e = &s->tlb[m][k];
+        bool all = !s->tlb_used_ok[m][0];
+        unsigned n = all ? TLB_SIZE : s->tlb_nused[m][0];
+
+        for (unsigned i = 0; i < n; i++) {
+            TLBEntry *e = &s->tlb[m][all ? i : s->tlb_used[m][0][i]];
             if (!e->global) {
-                e->tag_r = e->tag_w = e->tag_x = -1;
+                tlb_entry_drop(e);
+            }
+        }
+        s->tlb_nused[m][0] = 0;
+        s->tlb_used_ok[m][0] = true;
+    }
+}
+
+void x86_tcg_reset_for_test(X86TCG *s)
+{
+    char *p = (char *)s;
+    size_t jc_end = offsetof(X86TCG, jc) + sizeof(s->jc);
+
+    x86_tlb_flush(s);
+    x86_block_gen++;
+    memset(p, 0, offsetof(X86TCG, tlb));
+    memset(p + offsetof(X86TCG, tlb_large_lo), 0,
+           offsetof(X86TCG, jc) - offsetof(X86TCG, tlb_large_lo));
+    memset(p + jc_end, 0, sizeof(*s) - jc_end);
+}
+
+void x86_tlb_drop_writes(X86TCG *s, uint64_t ppage)
+{
+    for (int m = 0; m < 2; m++) {
+        bool all = !s->tlb_used_ok[m][0] || !s->tlb_used_ok[m][1];
+
+        for (int g = 0; g < (all ? 1 : 2); g++) {
+            unsigned n = all ? TLB_SIZE : s->tlb_nused[m][g];
+
+            for (unsigned i = 0; i < n; i++) {
+                TLBEntry *e = &s->tlb[m][all ? i : s->tlb_used[m][g][i]];
+                if (e->paddr == ppage) {
+                    e->tag_w = -1;
+                }
             }
         }
     }
@@ -391,6 +500,9 @@ void x86_tlb_flush_page(X86TCG *s, uint64_t lin)
             if (((e->tag_r ^ first) & ~(size - 1)) == 0 ||
                 ((e->tag_x ^ first) & ~(size - 1)) == 0 ||
                 ((e->tag_w ^ first) & ~(size - 1)) == 0) {
+                if (e->tag_x != (uint64_t)-1) {
+                    x86_jit_epoch_bump(s);
+                }
                 e->tag_r = e->tag_w = e->tag_x = -1;
                 e->global = 0;
             }
@@ -421,8 +533,17 @@ static uint64_t tlb_fill(X86TCG *s, uint64_t lin, int acc, bool *ram)
         *ram = false;
         return pa;
     }
+    if (e->tag_x != (uint64_t)-1 && (e->tag_x != page || e->paddr != ppage)) {
+        /* an executable mapping is replaced: exit sites may be stale */
+        x86_jit_epoch_bump(s);
+    }
     if (e->paddr != ppage || e->addend != (uintptr_t)host - page) {
         e->tag_r = e->tag_w = e->tag_x = -1;
+    }
+    if (e->tag_r == (uint64_t)-1 || e->global != ((prot & PROT_G) != 0)) {
+        /* newly valid, or valid in the other class: in that one's list */
+        tlb_note_used(s, s->mmu_idx, (prot & PROT_G) != 0,
+                      e - s->tlb[s->mmu_idx]);
     }
     e->paddr = ppage;
     e->addend = (uintptr_t)host - page;
@@ -437,16 +558,17 @@ static uint64_t tlb_fill(X86TCG *s, uint64_t lin, int acc, bool *ram)
         e->tag_x = page;
     }
     if (prot & PROT_W) {
-        if (x86_page_has_code(ppage)) {
-            if (acc == ACC_W && unlikely(s->ls)) {
+        bool code = x86_page_has_code(ppage);
+
+        if (code && acc == ACC_W) {
+            if (unlikely(s->ls)) {
                 x86_lockstep_abort(s);  /* before invalidating anything */
             }
-            if (acc == ACC_W) {
-                x86_invalidate_phys_page(ppage);
-                s->block_end = true;
-            }
+            x86_invalidate_phys_page(ppage);
+            s->block_end = true;
+            code = x86_page_has_code(ppage);
         }
-        if (!x86_page_has_code(ppage) && ram_ptr(ppage, 4096, true) == host) {
+        if (!code && ram_ptr(ppage, 4096, true) == host) {
             e->tag_w = page;
         } else {
             e->tag_w = -1;

@@ -5,7 +5,7 @@
  * element; after a budget of iterations the instruction ends the block
  * with RIP unchanged so interrupts are taken between iterations (SDM
  * vol. 2 "REP/REPE/REPZ/REPNE/REPNZ"), as are single-step and data
- * breakpoint traps.  REP MOVSB/STOSB on RAM within a
+ * breakpoint traps.  REP MOVS/STOS on RAM within a
  * page go through host pointers.
  */
 #include "target/x86/tcg/ops.h"
@@ -32,14 +32,18 @@ static inline int io_size(int ot)
     return ot == 0 ? 1 : ot == 1 ? 2 : 4;
 }
 
-/* Try the bulk path for REP MOVSB / REP STOSB; returns bytes done. */
-static uint64_t bulk_bytes(X86TCG *s, const TCGInsn *d, uint64_t count,
-                           bool movs)
+/*
+ * Try the bulk path for REP MOVS / REP STOS (any element size, DF = 0):
+ * the elements within one page of source and destination, through host
+ * pointers.  Returns the elements done.
+ */
+static uint64_t bulk(X86TCG *s, const TCGInsn *d, uint64_t count, int size,
+                     bool movs)
 {
     uint64_t *r = s->env->regs;
     uint64_t am = amask(d->aflag);
     uint64_t di = r[R_EDI] & am, si = r[R_ESI] & am;
-    uint64_t n = count, dlin, slin = 0;
+    uint64_t n = count * size, dlin, slin = 0;
     uint8_t *dp;
     const uint8_t *sp = NULL;
 
@@ -53,11 +57,18 @@ static uint64_t bulk_bytes(X86TCG *s, const TCGInsn *d, uint64_t count,
     dlin = x86_lin(s, R_ES, di, n, true);
     n = MIN(n, 4096 - (dlin & 0xfff));
     if (movs) {
+        n = MIN(n, 4096 - (si & 0xfff));
         if (si + n - 1 > am) {
             return 0;
         }
         slin = x86_lin(s, d->seg, si, n, false);
         n = MIN(n, 4096 - (slin & 0xfff));
+    }
+    n -= n % size;          /* whole elements (one may cross the page) */
+    if (!n) {
+        return 0;
+    }
+    if (movs) {
         sp = x86_host_ptr(s, slin, n, false);
         if (!sp) {
             return 0;
@@ -69,20 +80,24 @@ static uint64_t bulk_bytes(X86TCG *s, const TCGInsn *d, uint64_t count,
     }
     if (movs) {
         if (dp > sp && dp < sp + n) {
-            /* overlapping forward copy replicates a pattern: byte by byte */
-            for (uint64_t i = 0; i < n; i++) {
-                dp[i] = sp[i];
+            /* overlapping forward copy: element by element, in order */
+            for (uint64_t i = 0; i < n; i += size) {
+                x86_host_st(dp + i, size, x86_host_ld(sp + i, size));
             }
         } else {
             memmove(dp, sp, n);
         }
         adv(s, R_ESI, am, n);
-    } else {
+    } else if (size == 1) {
         memset(dp, (uint8_t)r[R_EAX], n);
+    } else {
+        for (uint64_t i = 0; i < n; i += size) {
+            x86_host_st(dp + i, size, r[R_EAX]);
+        }
     }
     adv(s, R_EDI, am, n);
-    adv(s, R_ECX, am, -(int64_t)n);
-    return n;
+    adv(s, R_ECX, am, -(int64_t)(n / size));
+    return n / size;
 }
 
 /* A4-A7, AA-AF, 6C-6F */
@@ -109,8 +124,11 @@ void op_string(X86TCG *s, const TCGInsn *d)
             if (!c) {
                 return;
             }
-            if (ot == 0 && (kind == 0xa4 || kind == 0xaa) && c > 1) {
-                uint64_t n = bulk_bytes(s, d, MIN(c, budget), kind == 0xa4);
+            /* (not while single-stepping or watching data: each
+             * iteration must be able to trap) */
+            if ((kind == 0xa4 || kind == 0xaa) && c > 1 &&
+                !(env->eflags & TF_MASK) && !s->dbg_watch) {
+                uint64_t n = bulk(s, d, MIN(c, budget), size, kind == 0xa4);
                 if (n) {
                     budget = budget > n ? budget - n : 0;
                     goto next;

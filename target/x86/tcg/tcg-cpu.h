@@ -78,8 +78,15 @@ enum {
 
 #define CC_ARITH (CC_C | CC_P | CC_A | CC_Z | CC_S | CC_O)
 
-#define TLB_BITS 10
+/*
+ * 8,192 entries per privilege (QEMU's grows to millions): a guest working
+ * on more pages than the TLB holds walks the page tables on nearly every
+ * access.  Flushes visit only the slots filled since the last one
+ * (tlb_used), so the size does not make CR3 loads dearer.
+ */
+#define TLB_BITS 13
 #define TLB_SIZE (1 << TLB_BITS)
+#define TLB_USED_MAX 4096
 
 typedef struct TLBEntry {
     uint64_t tag_r, tag_w, tag_x;   /* linear page address, or -1 */
@@ -88,7 +95,7 @@ typedef struct TLBEntry {
     uint64_t global;                /* PTE.G with CR4.PGE: kept on CR3 loads */
 } TLBEntry;
 
-#define X86_JC_BITS 12
+#define X86_JC_BITS 14
 #define X86_JC_SIZE (1 << X86_JC_BITS)
 
 typedef struct X86JumpCacheEntry {
@@ -136,6 +143,14 @@ struct X86TCG {
     bool nmi_blocked;       /* NMI handler running, until IRET */
     /* TLB */
     TLBEntry tlb[2][TLB_SIZE];
+    /*
+     * Slots of tlb[m] that may hold a valid entry, [g]: global entries
+     * (PTE.G, kept on CR3 loads) or not, so flushes visit only those;
+     * tlb_used_ok[m][g] false (too many, or not tracked yet): any slot may.
+     */
+    uint16_t tlb_used[2][2][TLB_USED_MAX];
+    unsigned tlb_nused[2][2];
+    bool tlb_used_ok[2][2];
     /* linear range holding every entry that comes from a 2/4 MiB page */
     uint64_t tlb_large_lo, tlb_large_hi;
     /*
@@ -157,6 +172,13 @@ struct X86TCG {
     uint64_t chain_lin;     /* linear address where chain_src was entered */
     uint64_t chain_rip;     /* env->rip when it left */
     uint32_t chain_gen;     /* x86_block_gen when it left */
+    /*
+     * Changes whenever a jump-cache entry of this vCPU may have become
+     * stale (TLB fill or flush, a block dropped); values are unique across
+     * vCPUs.  Exit sites of translated code cache their last target
+     * under it (jit.c).
+     */
+    uint64_t jit_epoch;
     X86Lockstep *ls;        /* lockstep run in progress (jit-lockstep.c) */
     /* debug registers and single-step (debug.c) */
     uint8_t dbg_watch;      /* enabled data breakpoints (bit i: DRi) */
@@ -191,6 +213,14 @@ void x86_tcg_sync_to_env(X86TCG *s);
 void x86_tcg_sync_from_env(X86TCG *s);
 /* Memory map changed: drop TLBs and the block cache (any thread, BQL held). */
 void x86_tcg_memory_changed(void);
+/*
+ * For tests reusing one state for thousands of cases: zero it as a new
+ * one, except that the TLB (about 1 MiB with the jump cache) is dropped
+ * through its used-slot lists and the jump cache through the block
+ * generation.  TLB entries written by hand are not listed: clear
+ * tlb_used_ok[m][0] after writing them.
+ */
+void x86_tcg_reset_for_test(X86TCG *s);
 /* For tests: run at most @max_insns instructions, no device/interrupt polling. */
 int tcg_x86_exec_for_test(X86CPU *cpu, uint64_t max_insns);
 
@@ -204,6 +234,8 @@ void x86_update_mode(X86TCG *s);
 void x86_tlb_flush(X86TCG *s);
 void x86_tlb_flush_nonglobal(X86TCG *s);   /* CR3 load */
 void x86_tlb_flush_page(X86TCG *s, uint64_t lin);
+/* New code page @ppage: its writes must take the checked slow path. */
+void x86_tlb_drop_writes(X86TCG *s, uint64_t ppage);
 
 /* memory: linear addresses */
 uint64_t x86_ld_slow(X86TCG *s, uint64_t lin, int size, int acc);
@@ -395,6 +427,8 @@ static inline TCGBlock *x86_next_block(X86TCG *s)
     return x86_get_block(s);
 }
 void x86_invalidate_phys_page(uint64_t page);
+/* New s->jit_epoch (see X86TCG). */
+void x86_jit_epoch_bump(X86TCG *s);
 bool x86_page_has_code(uint64_t page);
 void x86_block_cache_flush(void);
 
@@ -464,6 +498,7 @@ typedef struct X86JitStats {
     uint64_t interp_blocks; /* ... of them interpreted */
     uint64_t loop_jit_runs; /* x86_jit_run() calls */
     uint64_t exits_stub;    /* ... that left by an unpatched direct jump */
+    uint64_t code_page_drops;   /* code pages written: their blocks dropped */
 } X86JitStats;
 extern X86JitStats x86_jit_stats;
 /* Translate @tb (sets tb->jit) or, when the cache is full, flush it all. */

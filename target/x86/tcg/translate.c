@@ -298,14 +298,7 @@ static void page_add_block(TCGBlock *tb)
     if (!first) {
         /* a new code page: writes to it must take the checked slow path */
         for (guint i = 0; i < x86_tcg_states->len; i++) {
-            X86TCG *o = g_ptr_array_index(x86_tcg_states, i);
-            for (int m = 0; m < 2; m++) {
-                for (int k = 0; k < TLB_SIZE; k++) {
-                    if (o->tlb[m][k].paddr == page) {
-                        o->tlb[m][k].tag_w = -1;
-                    }
-                }
-            }
+            x86_tlb_drop_writes(g_ptr_array_index(x86_tcg_states, i), page);
         }
     }
 }
@@ -329,6 +322,40 @@ static void hash_remove(TCGBlock *tb)
     }
 }
 
+/* Blocks are dropped: every jump cache and exit-site cache goes stale. */
+static void block_gen_bump(void)
+{
+    x86_block_gen++;
+    for (guint i = 0; x86_tcg_states && i < x86_tcg_states->len; i++) {
+        x86_jit_epoch_bump(g_ptr_array_index(x86_tcg_states, i));
+    }
+}
+
+/*
+ * The blocks of @page are dropped: forget the references the vCPUs hold
+ * to them (jump-cache entries, the jump left for patching, exit-site
+ * caches) instead of retiring every jump cache with x86_block_gen: a
+ * kernel writing data next to its code would otherwise empty them often.
+ */
+static void drop_page_refs(uint64_t page)
+{
+    for (guint i = 0; x86_tcg_states && i < x86_tcg_states->len; i++) {
+        X86TCG *o = g_ptr_array_index(x86_tcg_states, i);
+
+        for (int k = 0; k < X86_JC_SIZE; k++) {
+            if (o->jc[k].ppage == page) {
+                o->jc[k].lin = -1;
+                o->jc[k].tb = NULL;
+            }
+        }
+        if (o->chain_src && (o->chain_src->phys & ~0xfffULL) == page) {
+            o->chain_slot = NULL;
+            o->chain_src = NULL;
+        }
+        x86_jit_epoch_bump(o);
+    }
+}
+
 void x86_invalidate_phys_page(uint64_t page)
 {
     gpointer key = (gpointer)(uintptr_t)(page >> 12);
@@ -342,7 +369,8 @@ void x86_invalidate_phys_page(uint64_t page)
         return;
     }
     g_hash_table_remove(code_pages, key);
-    x86_block_gen++;
+    x86_jit_stats.code_page_drops++;
+    drop_page_refs(page);
     while (tb) {
         TCGBlock *next = tb->page_next;
         hash_remove(tb);
@@ -359,7 +387,7 @@ static gboolean flush_one(gpointer key, gpointer value, gpointer opaque)
 
 void x86_block_cache_flush(void)
 {
-    x86_block_gen++;
+    block_gen_bump();
     x86_jit_cache_reset();
     for (int i = 0; i < HTAB_SIZE; i++) {
         TCGBlock *tb = htab[i];
