@@ -8,6 +8,7 @@
 #include "qemu/osdep.h"
 #include "qemu/error-report.h"
 #include "accel/accel.h"
+#include "qapi/qapi-commands.h"
 #include "system/runstate.h"
 #include "gdbstub/internal.h"
 
@@ -343,6 +344,35 @@ static void read_features(GdbState *s, const char *p)
     gdb_send(s, out->str);
 }
 
+/* qRcmd,HEX: gdb's "monitor CMD" runs an HMP command; output as O packets. */
+static void monitor_command(GdbState *s, const char *hex)
+{
+    size_t n = strlen(hex) / 2;
+    g_autofree char *cmd = g_malloc0(n + 1);
+    g_autofree char *text = NULL;
+    Error *err = NULL;
+
+    if (!gdb_hex_decode(hex, n, (uint8_t *)cmd)) {
+        gdb_send(s, "E22");
+        return;
+    }
+    text = qmp_human_monitor_command(cmd, true, s->g_cpu, &err);
+    if (err) {
+        g_free(text);
+        text = g_strdup_printf("%s\n", error_get_pretty(err));
+        error_free(err);
+    }
+    for (size_t off = 0, len = strlen(text); off < len;) {
+        size_t chunk = MIN(len - off, GDB_MAX_PACKET / 2 - 8);
+        g_autoptr(GString) out = g_string_new("O");
+
+        gdb_hex_append(out, (const uint8_t *)text + off, chunk);
+        gdb_send(s, out->str);
+        off += chunk;
+    }
+    gdb_send(s, "OK");
+}
+
 static void query(GdbState *s, const char *p)
 {
     if (g_str_has_prefix(p, "qSupported")) {
@@ -361,6 +391,8 @@ static void query(GdbState *s, const char *p)
         gdb_send(s, "l");
     } else if (g_str_has_prefix(p, "qThreadExtraInfo,")) {
         thread_extra_info(s, p + 17);
+    } else if (g_str_has_prefix(p, "qRcmd,")) {
+        monitor_command(s, p + 6);
     } else if (!strcmp(p, "QStartNoAckMode")) {
         gdb_send(s, "OK");
         s->no_ack = true;

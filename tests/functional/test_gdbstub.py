@@ -233,6 +233,7 @@ class GdbStubTest(unittest.TestCase):
             'echo mem=', 'p/x *(unsigned int *)0x90000',
             'x/1xw 0xfffff000000',
             'info threads',
+            'monitor info status',
             'delete', 'continue'], self.elf)
         self.assertEqual(values(out, 'start'), [self.syms['_start']], out)
         self.assertEqual(values(out, 'hit'), [puthex], out)
@@ -245,6 +246,8 @@ class GdbStubTest(unittest.TestCase):
         self.assertEqual(values(out, 'mem'), [0xcafe1234], out)
         self.assertIn('Cannot access memory at address 0xfffff000000', out)
         self.assertRegex(out, r'\* 1\s+Thread 1 .*puthex32')
+        # qRcmd: HMP through gdb; a breakpoint stops the VM in "debug"
+        self.assertRegex(out, r'VM status: paused \(debug\)\r?\n')
         self.check_exit(out)
         self.assertIn('multiboot magic: 1234ABCD',
                       self.kemu.serial_text().replace('abcd', 'ABCD'))
