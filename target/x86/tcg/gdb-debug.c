@@ -45,13 +45,21 @@ static void update_active(void)
  * x86_debug_access(), which calls x86_gdb_watch_access().  The vCPUs
  * re-read x86_gdb_watch_mask() (x86_debug_update) when they resume.
  */
-static int insert_watchpoint(int type, uint64_t addr, uint64_t len)
+static int find_watchpoint(int type, uint64_t addr, uint64_t len)
 {
     for (int i = 0; i < nr_watchpoints; i++) {
         Watchpoint *w = &watchpoints[i];
         if (w->addr == addr && w->len == len && w->type == type) {
-            return 0;
+            return i;
         }
+    }
+    return -1;
+}
+
+static int insert_watchpoint(int type, uint64_t addr, uint64_t len)
+{
+    if (find_watchpoint(type, addr, len) >= 0) {
+        return 0;
     }
     if (nr_watchpoints == GDB_MAX_WATCHPOINTS || !len) {
         return -ENOSPC;
@@ -63,15 +71,14 @@ static int insert_watchpoint(int type, uint64_t addr, uint64_t len)
 
 static int remove_watchpoint(int type, uint64_t addr, uint64_t len)
 {
-    for (int i = 0; i < nr_watchpoints; i++) {
-        Watchpoint *w = &watchpoints[i];
-        if (w->addr == addr && w->len == len && w->type == type) {
-            *w = watchpoints[--nr_watchpoints];
-            update_active();
-            return 0;
-        }
+    int i = find_watchpoint(type, addr, len);
+
+    if (i < 0) {
+        return -ENOENT;
     }
-    return -ENOENT;
+    watchpoints[i] = watchpoints[--nr_watchpoints];
+    update_active();
+    return 0;
 }
 
 uint8_t x86_gdb_watch_mask(void)
@@ -106,6 +113,16 @@ void x86_gdb_watch_access(X86TCG *s, uint64_t lin, int size, bool write)
     }
 }
 
+static int find_breakpoint(uint64_t lin)
+{
+    for (int i = 0; i < nr_breakpoints; i++) {
+        if (breakpoints[i] == lin) {
+            return i;
+        }
+    }
+    return -1;
+}
+
 int x86_gdb_insert_breakpoint(int type, uint64_t addr, uint64_t len)
 {
     if (type >= Z_WATCH_WRITE && type <= Z_WATCH_ACCESS) {
@@ -114,10 +131,8 @@ int x86_gdb_insert_breakpoint(int type, uint64_t addr, uint64_t len)
     if (type != Z_SW_BREAK && type != Z_HW_BREAK) {
         return -ENOSYS;
     }
-    for (int i = 0; i < nr_breakpoints; i++) {
-        if (breakpoints[i] == addr) {
-            return 0;
-        }
+    if (find_breakpoint(addr) >= 0) {
+        return 0;
     }
     if (nr_breakpoints == GDB_MAX_BREAKPOINTS) {
         return -ENOSPC;
@@ -129,20 +144,21 @@ int x86_gdb_insert_breakpoint(int type, uint64_t addr, uint64_t len)
 
 int x86_gdb_remove_breakpoint(int type, uint64_t addr, uint64_t len)
 {
+    int i;
+
     if (type >= Z_WATCH_WRITE && type <= Z_WATCH_ACCESS) {
         return remove_watchpoint(type, addr, len);
     }
     if (type != Z_SW_BREAK && type != Z_HW_BREAK) {
         return -ENOSYS;
     }
-    for (int i = 0; i < nr_breakpoints; i++) {
-        if (breakpoints[i] == addr) {
-            breakpoints[i] = breakpoints[--nr_breakpoints];
-            update_active();
-            return 0;
-        }
+    i = find_breakpoint(addr);
+    if (i < 0) {
+        return -ENOENT;
     }
-    return -ENOENT;
+    breakpoints[i] = breakpoints[--nr_breakpoints];
+    update_active();
+    return 0;
 }
 
 void x86_gdb_remove_all_breakpoints(void)
@@ -165,18 +181,7 @@ void x86_gdb_set_single_step(X86CPU *cpu, bool on)
     update_active();
 }
 
-/* A breakpoint at @lin? */
-static bool breakpoint_at(uint64_t lin)
-{
-    for (int i = 0; i < nr_breakpoints; i++) {
-        if (breakpoints[i] == lin) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* ... strictly inside (@lo, @hi)? */
+/* A breakpoint strictly inside (@lo, @hi)? */
 static bool breakpoint_in(uint64_t lo, uint64_t hi)
 {
     for (int i = 0; i < nr_breakpoints; i++) {
@@ -230,7 +235,7 @@ int x86_gdb_before_block(X86TCG *s)
         /* the instruction ran (or raised an exception and RIP is its handler) */
         return stop(s, lin, GDB_STOP_STEP);
     }
-    if (!resuming && breakpoint_at(lin)) {
+    if (!resuming && find_breakpoint(lin) >= 0) {
         return stop(s, lin, GDB_STOP_BREAKPOINT);
     }
     tb = x86_next_block(s);
