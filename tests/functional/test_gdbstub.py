@@ -353,6 +353,24 @@ class GdbStubTest(unittest.TestCase):
         self.check_exit(out)
         self.assertIn('shared counter: 00002710', self.kemu.serial_text())
 
+    @unittest.skipUnless(os.access('/dev/kvm', os.R_OK | os.W_OK),
+                         'no /dev/kvm')
+    def test_kvm_says_not_supported(self):
+        """Under KVM: registers and memory, no breakpoints (said clearly)."""
+        target = self.start(['-accel', 'kvm'])
+        out = run_gdb(target, ['echo pc=', 'p/x $pc', 'x/1xb $pc',
+                               'break puthex32', 'continue', 'delete',
+                               'detach'], self.elf)
+        self.assertEqual(values(out, 'pc'), [self.syms['_start']], out)
+        self.assertRegex(out, r'<_start>:\s+0xbc')     # mov $..., %esp
+        self.assertIn('Cannot insert breakpoint 1.', out)
+        status, err = self.kemu.wait()
+        self.assertIn('gdbstub: breakpoints and single-step are not '
+                      'supported with KVM yet', err)
+        self.assertEqual(status, EXIT_PASS, err)
+        # gdb's fallback would have patched int3 into the guest: it did not
+        self.assertIn('multiboot magic: 2badb002', self.kemu.serial_text())
+
     def test_kill(self):
         target = self.start()
         out = run_gdb(target, ['stepi', 'kill'], self.elf)
