@@ -285,14 +285,20 @@ static int run(X86TCG *s, int64_t budget, bool poll)
                 return TCG_EXIT_REQUEST;
             }
             if (__atomic_load_n(&cpu->interrupt_request, __ATOMIC_RELAXED)) {
-                int r;
                 /*
                  * The jump left unpatched stays patchable: an interrupt
                  * delivered here changes RIP, and x86_jit_run() patches only
                  * a jump to the block at the RIP it left with.  (A pending
                  * IRQ with IF = 0 used to keep every chain unpatched.)
                  */
-                r = process_interrupts(s);
+                int r = -1;
+
+                if (unlikely(s->gdb_step) && !env->init_received) {
+                    /* gdb steps with interrupts held (QEMU's SSTEP_NOIRQ) */
+                    env->halted = false;
+                } else {
+                    r = process_interrupts(s);
+                }
                 if (r >= 0) {
                     return r;
                 }
