@@ -10,6 +10,7 @@
 #include "qemu/json-writer.h"
 #include "qapi/qapi-commands.h"
 #include "hw/qdev-core.h"
+#include "system/gdbstub.h"
 #include "hmp-internal.h"
 #include "readline.h"
 
@@ -378,4 +379,22 @@ void hmp_chardev_remove_completion(ReadLineState *rs, int nb_args,
     }
     readline_set_completion_index(rs, strlen(str));
     chardev_foreach(complete_chardev_label, a);
+}
+
+void hmp_gdbserver(Monitor *mon, const HMPArgs *args)
+{
+    const char *device = hmp_arg_has(args, "device") ?
+                         hmp_arg_str(args, "device") : "tcp::1234";
+    Error *err = NULL;
+
+    if (!gdbserver_start(device, &err)) {
+        error_free(err);
+        monitor_printf(mon, "Could not open gdbserver on device '%s'\n",
+                       device);
+    } else if (!strcmp(device, "none")) {
+        monitor_printf(mon, "Disabled gdbserver\n");
+    } else {
+        monitor_printf(mon, "Waiting for gdb connection on device '%s'\n",
+                       device);
+    }
 }

@@ -99,6 +99,8 @@ HMPHandler hmp_screendump, hmp_sendkey, hmp_mouse_move, hmp_mouse_button,
 /* Network (hmp-cmds-net.c). */
 HMPHandler hmp_info_network, hmp_set_link, hmp_hostfwd_add,
            hmp_hostfwd_remove, hmp_netdev_add, hmp_netdev_del;
+/* The gdb stub (hmp-cmds.c). */
+HMPHandler hmp_gdbserver;
 /* "help log": the log items (hmp-cmds.c). */
 void hmp_print_log_items(Monitor *mon);
 

@@ -22,6 +22,7 @@ HEADER_LAYER = {
     # services every layer above util may call (QEMU's sysemu/ headers).
     'system/runstate.h': 'services', 'system/cpus.h': 'services',
     'system/system.h': 'services', 'system/': 'system',
+    'system/gdbstub.h': 'services', 'gdbstub/': 'gdbstub',
 }
 BASE = {'util', 'config', 'qapi'}
 # Source folder prefix -> layers it may include (besides its own folder's
@@ -54,6 +55,9 @@ ALLOWED = {
     'accel/': BASE | {'qom', 'exec', 'hwcore', 'target', 'accel', 'services',
                       'hw'},
     'system/': None, 'tests/': None, 'include/': None,
+    # The gdb stub reads CPU state and guest memory, listens on a chardev.
+    'gdbstub/': BASE | {'qom', 'exec', 'chardev', 'target', 'accel',
+                        'services', 'gdbstub'},
 }
 FORBIDDEN_PAIRS = [('target/x86/kvm/', 'tcg'), ('target/x86/tcg/', 'kvm'),
                    ('accel/kvm/', 'tcg/'), ('accel/tcg/', 'kvm/')]

@@ -18,7 +18,7 @@ typedef enum KemuOptId {
     OPT_LOGFILE, OPT_L, OPT_RTC, OPT_BOOT, OPT_DRIVE, OPT_HDA, OPT_CDROM,
     OPT_HDB, OPT_HDC, OPT_HDD, OPT_SNAPSHOT, OPT_BLOCKDEV,
     OPT_NETDEV, OPT_VNC, OPT_QMP_PRETTY, OPT_MON, OPT_NIC, OPT_NET,
-    OPT_FULL_SCREEN,
+    OPT_FULL_SCREEN, OPT_GDB, OPT_GDB_DEFAULT,
 } KemuOptId;
 
 typedef struct KemuOptDef {
@@ -54,6 +54,8 @@ static const KemuOptDef kemu_options[] = {
     { "display", true, OPT_DISPLAY },
     { "vga", true, OPT_VGA },
     { "S", false, OPT_S },
+    { "gdb", true, OPT_GDB },
+    { "s", false, OPT_GDB_DEFAULT },
     { "name", true, OPT_NAME },
     { "uuid", true, OPT_UUID },
     { "no-reboot", false, OPT_NO_REBOOT },
@@ -149,6 +151,7 @@ void kemu_config_free(KemuConfig *cfg)
         &cfg->initrd, &cfg->append, &cfg->bios, &cfg->display, &cfg->vga,
         &cfg->name, &cfg->uuid, &cfg->pidfile, &cfg->log_items, &cfg->log_file,
         &cfg->bios_dir, &cfg->rtc, &cfg->boot, &cfg->hda, &cfg->vnc,
+        &cfg->gdbstub_dev,
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(arrays); i++) {
@@ -694,6 +697,12 @@ static bool handle_option(KemuConfig *cfg, const KemuOptDef *def,
         return parse_vga(cfg, arg, errp);
     case OPT_S:
         cfg->start_paused = true;
+        return true;
+    case OPT_GDB:
+        set_string(&cfg->gdbstub_dev, arg);
+        return true;
+    case OPT_GDB_DEFAULT:
+        set_string(&cfg->gdbstub_dev, "tcp::1234");
         return true;
     case OPT_NAME:
         return parse_name(cfg, arg, errp);

@@ -16,6 +16,7 @@
 #include "net/net.h"
 #include "system/cmdline.h"
 #include "system/cpus.h"
+#include "system/gdbstub.h"
 #include "system/runstate.h"
 #include "system/startup.h"
 
@@ -111,12 +112,16 @@ int main(int argc, char **argv)
     memory_system_init();
     build_machine(&cfg);
     qemu_system_reset(SHUTDOWN_CAUSE_NONE);
+    if (cfg.gdbstub_dev && !gdbserver_start(cfg.gdbstub_dev, &err)) {
+        startup_fail(err);
+    }
     os_daemonize_done();
     if (!cfg.start_paused) {
         vm_start();
     }
 
     status = run_main_loop();
+    gdb_exit(status);
     teardown();
     bql_unlock();
     kemu_config_free(&cfg);

@@ -172,6 +172,10 @@ static const AccelOps tcg_ops = {
     .get_state = tcg_get_state,
     .put_state = tcg_put_state,
     .info_jit = tcg_info_jit,
+    .insert_breakpoint = x86_gdb_insert_breakpoint,
+    .remove_breakpoint = x86_gdb_remove_breakpoint,
+    .remove_all_breakpoints = x86_gdb_remove_all_breakpoints,
+    .set_single_step = x86_gdb_set_single_step,
     .filter_cpu_model = tcg_filter_cpu_model,
 };
 

@@ -39,6 +39,17 @@ typedef struct AccelOps {
     void (*destroy)(void);
     /* HMP "info jit": the translator's state (NULL: not a translating accelerator). */
     void (*info_jit)(GString *out);
+    /*
+     * gdb stub (gdbstub/): breakpoints of GDB's Z/z types (0 software,
+     * 1 hardware: both "stop before executing @addr"), kept by the
+     * accelerator without patching guest memory, and single-stepping one
+     * vCPU.  0 or -errno.  NULL: the accelerator cannot debug guests.
+     * Called with the BQL held and the vCPUs stopped.
+     */
+    int (*insert_breakpoint)(int type, uint64_t addr, uint64_t len);
+    int (*remove_breakpoint)(int type, uint64_t addr, uint64_t len);
+    void (*remove_all_breakpoints)(void);
+    void (*set_single_step)(X86CPU *cpu, bool on);
 } AccelOps;
 
 /* Register an accelerator (from a constructor). */

@@ -85,6 +85,7 @@ typedef struct KemuConfig {
     char *display;               /* -display type ("none"), NULL: default */
     char *vga;
     bool start_paused;           /* -S */
+    char *gdbstub_dev;           /* -gdb dev, -s (tcp::1234) */
     char *name;
     char *uuid;             /* -uuid, lower case */
     bool debug_threads;

@@ -52,6 +52,7 @@ void x86_debug_update(X86TCG *s)
         }
     }
     s->dbg_io = io;
+    watch |= x86_gdb_watch_mask();      /* gdb's watchpoints (gdb-debug.c) */
     if (watch || s->dbg_watch) {
         /* the TLB gives pages with a breakpoint no read/write tags */
         s->dbg_watch = watch;
@@ -64,6 +65,9 @@ void x86_debug_update(X86TCG *s)
 
 bool x86_debug_watch_page(X86TCG *s, uint64_t page)
 {
+    if ((s->dbg_watch & X86_GDB_WATCH_BIT) && x86_gdb_watch_page(page)) {
+        return true;
+    }
     for (int i = 0; i < 4; i++) {
         if (s->dbg_watch & (1 << i)) {
             int len = bp_len(s->env->dr[7], i);
@@ -88,6 +92,9 @@ void x86_debug_access(X86TCG *s, uint64_t lin, int size, bool write)
                 s->dbg_hits |= 1 << i;
             }
         }
+    }
+    if (s->dbg_watch & X86_GDB_WATCH_BIT) {
+        x86_gdb_watch_access(s, lin, size, write);
     }
 }
 

@@ -270,7 +270,7 @@ static int run(X86TCG *s, int64_t budget, bool poll)
     TCGBlock *tb;
 
     /* lockstep compares block by block: no chaining */
-    s->jit_insn_end = x86_jit_lockstep ? 0 : end;
+    s->jit_insn_end = (x86_jit_lockstep || x86_gdb_active) ? 0 : end;
     s->chain_slot = NULL;
     if (setjmp(s->jb)) {
         s->chain_slot = NULL;
@@ -285,14 +285,20 @@ static int run(X86TCG *s, int64_t budget, bool poll)
                 return TCG_EXIT_REQUEST;
             }
             if (__atomic_load_n(&cpu->interrupt_request, __ATOMIC_RELAXED)) {
-                int r;
                 /*
                  * The jump left unpatched stays patchable: an interrupt
                  * delivered here changes RIP, and x86_jit_run() patches only
                  * a jump to the block at the RIP it left with.  (A pending
                  * IRQ with IF = 0 used to keep every chain unpatched.)
                  */
-                r = process_interrupts(s);
+                int r = -1;
+
+                if (unlikely(s->gdb_step) && !env->init_received) {
+                    /* gdb steps with interrupts held (QEMU's SSTEP_NOIRQ) */
+                    env->halted = false;
+                } else {
+                    r = process_interrupts(s);
+                }
                 if (r >= 0) {
                     return r;
                 }
@@ -317,7 +323,18 @@ static int run(X86TCG *s, int64_t budget, bool poll)
             /* RF only suppresses instruction breakpoints: none enabled */
             env->eflags &= ~(uint64_t)RF_MASK;
         }
-        if (unlikely(!s->jit_insn_end) && !x86_jit_lockstep) {
+        /* gdb breakpoints or single-step: every block ends in the loop */
+        if (unlikely(x86_gdb_active)) {
+            int r = x86_gdb_before_block(s);
+
+            if (r == X86_GDB_STOP) {
+                return TCG_EXIT_REQUEST;
+            }
+            if (r == X86_GDB_RAN_INSN) {
+                s->chain_slot = NULL;
+                continue;
+            }
+        } else if (unlikely(!s->jit_insn_end) && !x86_jit_lockstep) {
             s->jit_insn_end = end;      /* debug stepping is over */
         }
         tb = x86_next_block(s);

@@ -188,6 +188,14 @@ struct X86TCG {
     bool dbg_movss;         /* the instruction loaded SS (MOV/POP SS) */
     bool dbg_shadow;        /* ... so the next one reports its traps */
     uint32_t dbg_deferred;  /* DR6 bits held over the MOV SS shadow */
+    /* gdb stub (gdb-debug.c) */
+    bool gdb_step;          /* stop after one instruction */
+    bool gdb_stepped;       /* ... which has run */
+    bool gdb_resume_valid;  /* resuming at gdb_resume_lin: skip its breakpoint */
+    uint64_t gdb_resume_lin;
+    bool gdb_watch_hit;     /* the instruction touched a gdb watchpoint */
+    int gdb_watch_type;     /* ... of this Z type */
+    uint64_t gdb_watch_addr;
     /* statistics */
     uint64_t insn_count;
     uint32_t last_tpr;
@@ -443,6 +451,27 @@ uint64_t x86_read_dr(X86TCG *s, int n);
 void x86_write_dr(X86TCG *s, int n, uint64_t v);
 /* One instruction under the handler protocol; true when the block ends. */
 bool x86_interp_insn(X86TCG *s, const TCGInsn *d);
+
+/* ---- gdb stub breakpoints and single-step (gdb-debug.c) ---- */
+/* Nonzero while gdb has a breakpoint set or a vCPU single-steps. */
+extern int x86_gdb_active;
+enum { X86_GDB_RUN_BLOCK, X86_GDB_RAN_INSN, X86_GDB_STOP };
+/*
+ * Before the next block (x86_gdb_active only): X86_GDB_STOP when the vCPU
+ * stopped for gdb, X86_GDB_RAN_INSN when it ran one instruction itself,
+ * X86_GDB_RUN_BLOCK when the next block holds no breakpoint.
+ */
+int x86_gdb_before_block(X86TCG *s);
+/* AccelOps hooks (see accel/accel.h). */
+int x86_gdb_insert_breakpoint(int type, uint64_t addr, uint64_t len);
+int x86_gdb_remove_breakpoint(int type, uint64_t addr, uint64_t len);
+void x86_gdb_remove_all_breakpoints(void);
+void x86_gdb_set_single_step(X86CPU *cpu, bool on);
+/* Watchpoints, through debug.c's data-breakpoint path: */
+#define X86_GDB_WATCH_BIT 0x10  /* in s->dbg_watch (bits 0-3 are DR0-DR3) */
+uint8_t x86_gdb_watch_mask(void);
+bool x86_gdb_watch_page(uint64_t page);
+void x86_gdb_watch_access(X86TCG *s, uint64_t lin, int size, bool write);
 
 /* ---- translator (jit.c) ---- */
 /*
