@@ -14,6 +14,12 @@ extern const BlockDriver bdrv_qcow2;
 void blockdev_register_chain(BlockDriverState *bs, const char *name);
 void blockdev_unregister_chain(BlockDriverState *bs);
 
+/*
+ * Take permission bits @perm (file-lock.h) more on the "file" node @bs,
+ * as a format that needs them does; 0 or -EAGAIN with QEMU's lock error.
+ */
+int bdrv_file_add_perm(BlockDriverState *bs, uint64_t perm, Error **errp);
+
 /* Size of the buffer given to probe functions. */
 #define BLOCK_PROBE_BUF_SIZE 2048
 

@@ -6,6 +6,7 @@
 #include "qemu/osdep.h"
 #include "qemu/error-report.h"
 #include "block-int.h"
+#include "file-lock.h"
 
 static const BlockDriver *const block_drivers[] = {
     &bdrv_file, &bdrv_raw, &bdrv_qcow2,
@@ -149,9 +150,9 @@ static BlockDriverState *bdrv_open_depth(const char *filename,
     }
     BlockDriverState *file = bdrv_open_file(filename, flags, &local);
     if (!file) {
-        error_setg(errp, "Could not open '%s': %s", filename,
-                   error_get_pretty(local));
-        error_free(local);
+        /* Prepend, so a lock error keeps its "Is another process" hint. */
+        error_prepend(&local, "Could not open '%s': ", filename);
+        error_propagate(errp, local);
         return NULL;
     }
     if (drv == &bdrv_file) {
@@ -170,6 +171,12 @@ static BlockDriverState *bdrv_open_depth(const char *filename,
         goto fail;
     }
     bs->probed = probed;
+    /* A writable qcow2 image grows its file, so it holds "resize" as QEMU. */
+    if (drv == &bdrv_qcow2 && (flags & BDRV_O_RDWR) &&
+        bdrv_file_add_perm(file, FILE_PERM_RESIZE, errp) < 0) {
+        bdrv_unref(bs);
+        return NULL;
+    }
     if (!(flags & BDRV_O_NO_BACKING) && bs->backing_file[0]) {
         /* The backing file is opened read-only, as QEMU does. */
         if (bdrv_open_backing(bs, flags & ~BDRV_O_RDWR, depth, errp) < 0) {

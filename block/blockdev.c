@@ -154,6 +154,13 @@ static BlockDriverState *snapshot_overlay(BlockDriverState *bs, int flags,
     return top;
 }
 
+/* The file driver's locking=on|off|auto: true when locks are taken. */
+static bool parse_locking(const char *v, bool *on)
+{
+    *on = !v || !strcmp(v, "on") || !strcmp(v, "auto");
+    return *on || !strcmp(v, "off");
+}
+
 static bool parse_cache(const char *mode, DriveInfo *d, Error **errp)
 {
     static const struct {
@@ -298,6 +305,12 @@ static DriveInfo *drive_new_opts(QemuOpts *opts, bool global_snapshot,
         error_propagate(errp, err);
         goto fail;
     }
+    bool locking;
+    if (!parse_locking(qemu_opt_get(opts, "file.locking"), &locking)) {
+        error_setg(errp, "invalid parameter value: %s",
+                   qemu_opt_get(opts, "file.locking"));
+        goto fail;
+    }
     d->serial = g_strdup(qemu_opt_get(opts, "serial"));
     const char *file = qemu_opt_get(opts, "file");
     const char *format = qemu_opt_get(opts, "format");
@@ -343,7 +356,8 @@ static DriveInfo *drive_new_opts(QemuOpts *opts, bool global_snapshot,
         int flags = (ro ? 0 : BDRV_O_RDWR) |
                     (d->direct ? BDRV_O_NOCACHE : 0) |
                     (d->no_flush || snapshot ? BDRV_O_NO_FLUSH : 0) |
-                    (d->writeback ? 0 : BDRV_O_WRITETHROUGH);
+                    (d->writeback ? 0 : BDRV_O_WRITETHROUGH) |
+                    (locking ? 0 : BDRV_O_NO_LOCK);
         if (snapshot) {
             /* The overlay takes the writes; the image stays read-only. */
             flags &= ~(BDRV_O_RDWR | BDRV_O_WRITETHROUGH | BDRV_O_NOCACHE);
@@ -357,8 +371,19 @@ static DriveInfo *drive_new_opts(QemuOpts *opts, bool global_snapshot,
             g_autofree char *twice = g_strdup_printf(
                 "Could not open '%s': Could not open '%s': ", file, file);
             const char *msg = error_get_pretty(local);
+            g_autofree char *once = g_strdup_printf("Could not open '%s': "
+                                                    "Failed to get ", file);
             if (g_str_has_prefix(msg, twice)) {
                 error_setg(errp, "%s", msg + strlen(twice) / 2);
+                error_free(local);
+            } else if (g_str_has_prefix(msg, once)) {
+                /* QEMU finds lock conflicts after opening: no prefix. */
+                const char *hint = error_get_hint(local);
+                error_setg(errp, "%s", msg + strlen(once) -
+                           strlen("Failed to get "));
+                if (hint) {
+                    error_append_hint(errp, "%s", hint);
+                }
                 error_free(local);
             } else {
                 error_propagate(errp, local);
@@ -510,6 +535,13 @@ static BlockDriverState *blockdev_open_opts(QemuOpts *opts, bool root,
             return NULL;
         }
         qemu_opt_get(opts, "aio");
+        bool locking;
+        if (!parse_locking(qemu_opt_get(opts, "locking"), &locking)) {
+            error_setg(errp, "Parameter '%slocking' does not accept value "
+                       "'%s'", prefix, qemu_opt_get(opts, "locking"));
+            return NULL;
+        }
+        flags |= locking ? 0 : BDRV_O_NO_LOCK;
         if (!check_unused(opts, prefix, errp)) {
             return NULL;
         }

@@ -6,6 +6,7 @@
  */
 #include "qemu/osdep.h"
 #include "block-int.h"
+#include "file-lock.h"
 #include <sys/ioctl.h>
 #include <linux/fs.h>
 
@@ -16,6 +17,9 @@ typedef struct BDRVFileState {
     int fd;
     bool direct;
     int64_t size;          /* cached; files only grow through us */
+    bool locking;
+    uint64_t perm;         /* permissions held (file-lock.h) */
+    uint64_t shared;       /* permissions others may hold */
 } BDRVFileState;
 
 static int64_t file_query_size(int fd)
@@ -60,6 +64,22 @@ static int file_open(BlockDriverState *bs, GHashTable *opts, int flags,
         error_setg(errp, "'%s' is not a file", bs->filename);
         return -EISDIR;
     }
+    s->locking = !(flags & BDRV_O_NO_LOCK);
+    if (s->locking) {
+        /* QEMU's defaults: readers share reading, nobody shares writing. */
+        uint64_t perm = ((flags & BDRV_O_NO_IO) ? 0
+                                                : FILE_PERM_CONSISTENT_READ) |
+                        ((flags & BDRV_O_RDWR) ? FILE_PERM_WRITE : 0);
+        uint64_t shared = (flags & BDRV_O_FORCE_SHARE) ? FILE_PERM_ALL
+            : FILE_PERM_ALL & ~(FILE_PERM_WRITE | FILE_PERM_RESIZE);
+        int ret = file_lock_apply(s->fd, perm, shared, bs->filename, errp);
+        if (ret < 0) {
+            close(s->fd);   /* drops every lock this description took */
+            return ret;
+        }
+        s->perm = perm;
+        s->shared = shared;
+    }
     s->size = file_query_size(s->fd);
     if (s->size < 0) {
         int err = -s->size;
@@ -68,6 +88,22 @@ static int file_open(BlockDriverState *bs, GHashTable *opts, int flags,
                          bs->filename);
         return -err;
     }
+    return 0;
+}
+
+int bdrv_file_add_perm(BlockDriverState *bs, uint64_t perm, Error **errp)
+{
+    BDRVFileState *s = bs->opaque;
+    if (!s->locking || (s->perm & perm) == perm) {
+        return 0;
+    }
+    int ret = file_lock_apply(s->fd, s->perm | perm, s->shared, bs->filename,
+                              errp);
+    if (ret < 0) {
+        file_lock_apply(s->fd, s->perm, s->shared, bs->filename, NULL);
+        return ret;
+    }
+    s->perm |= perm;
     return 0;
 }
 

@@ -181,6 +181,7 @@ int img_info(int argc, char **argv)
     const char *fmt = NULL;
     OutputFormat ofmt = OFMT_HUMAN;
     bool chain = false;
+    int share = 0;
     int opt;
     while ((opt = getopt_long(argc, argv, "hf:U", longopts, NULL)) != -1) {
         switch (opt) {
@@ -191,7 +192,7 @@ int img_info(int argc, char **argv)
             }
             break;
         case 'B': chain = true; break;
-        case 'U': break;
+        case 'U': share = BDRV_O_FORCE_SHARE; break;
         default:
             return 1;
         }
@@ -217,7 +218,8 @@ int img_info(int argc, char **argv)
             break;
         }
         g_hash_table_add(seen, g_strdup(filename));
-        BlockDriverState *bs = img_open(filename, fmt, BDRV_O_NO_BACKING);
+        BlockDriverState *bs = img_open(filename, fmt, BDRV_O_NO_BACKING |
+                                         BDRV_O_NO_IO | share);
         if (!bs) {
             ret = 1;
             break;
@@ -342,7 +344,7 @@ int img_check(int argc, char **argv)
     };
     const char *fmt = NULL;
     OutputFormat ofmt = OFMT_HUMAN;
-    int fix = 0, opt;
+    int fix = 0, share = 0, opt;
     bool quiet = false;
     while ((opt = getopt_long(argc, argv, "hf:r:qU", longopts, NULL)) != -1) {
         switch (opt) {
@@ -364,7 +366,7 @@ int img_check(int argc, char **argv)
             }
             break;
         case 'q': quiet = true; break;
-        case 'U': break;
+        case 'U': share = BDRV_O_FORCE_SHARE; break;
         default:
             return 1;
         }
@@ -375,7 +377,7 @@ int img_check(int argc, char **argv)
     }
     const char *filename = argv[optind];
     BlockDriverState *bs = img_open(filename, fmt, BDRV_O_CHECK |
-                                    BDRV_O_NO_BACKING |
+                                    BDRV_O_NO_BACKING | share |
                                     (fix ? BDRV_O_RDWR : 0));
     if (!bs) {
         return 1;
@@ -508,6 +510,7 @@ int img_map(int argc, char **argv)
     };
     const char *fmt = NULL;
     OutputFormat ofmt = OFMT_HUMAN;
+    int share = 0;
     int opt;
     while ((opt = getopt_long(argc, argv, "hf:U", longopts, NULL)) != -1) {
         switch (opt) {
@@ -517,7 +520,7 @@ int img_map(int argc, char **argv)
                 return 1;
             }
             break;
-        case 'U': break;
+        case 'U': share = BDRV_O_FORCE_SHARE; break;
         default:
             return 1;
         }
@@ -526,7 +529,7 @@ int img_map(int argc, char **argv)
         error_report("Expecting one image file name");
         return 1;
     }
-    BlockDriverState *bs = img_open(argv[optind], fmt, 0);
+    BlockDriverState *bs = img_open(argv[optind], fmt, share);
     if (!bs) {
         return 1;
     }

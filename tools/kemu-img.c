@@ -235,9 +235,9 @@ static int img_convert(int argc, char **argv)
     const char *in_fmt = NULL, *out_fmt = "raw";
     ImgCreateOpts c = { 0 };
     bool progress = false, compress = false, quiet = false;
-    int opt, ret = 1;
+    int opt, ret = 1, share = 0;
     g_autofree char *opts = NULL;
-    while ((opt = getopt(argc, argv, "hf:O:o:B:pcqn")) != -1) {
+    while ((opt = getopt(argc, argv, "hf:O:o:B:pcqnU")) != -1) {
         switch (opt) {
         case 'f': in_fmt = optarg; break;
         case 'O': out_fmt = optarg; break;
@@ -247,6 +247,7 @@ static int img_convert(int argc, char **argv)
         case 'c': compress = true; break;
         case 'q': quiet = true; break;
         case 'n': break;
+        case 'U': share = BDRV_O_FORCE_SHARE; break;
         default:
             return 1;
         }
@@ -266,7 +267,7 @@ static int img_convert(int argc, char **argv)
         error_report("Compression not supported for this file format");
         goto out_opts;
     }
-    BlockDriverState *in = img_open(src, in_fmt, 0);
+    BlockDriverState *in = img_open(src, in_fmt, share);
     if (!in) {
         goto out_opts;
     }
@@ -391,13 +392,14 @@ static int img_compare(int argc, char **argv)
 {
     const char *fmt1 = NULL, *fmt2 = NULL;
     bool strict = false;
-    int opt, ret = 2;
-    while ((opt = getopt(argc, argv, "hf:F:spq")) != -1) {
+    int opt, ret = 2, share = 0;
+    while ((opt = getopt(argc, argv, "hf:F:spqU")) != -1) {
         switch (opt) {
         case 'f': fmt1 = optarg; break;
         case 'F': fmt2 = optarg; break;
         case 's': strict = true; break;
         case 'p': case 'q': break;
+        case 'U': share = BDRV_O_FORCE_SHARE; break;
         default:
             return 2;
         }
@@ -409,11 +411,11 @@ static int img_compare(int argc, char **argv)
     if (!fmt2) {
         fmt2 = fmt1;
     }
-    BlockDriverState *a = img_open(argv[optind], fmt1, 0);
+    BlockDriverState *a = img_open(argv[optind], fmt1, share);
     if (!a) {
         return 2;
     }
-    BlockDriverState *b = img_open(argv[optind + 1], fmt2, 0);
+    BlockDriverState *b = img_open(argv[optind + 1], fmt2, share);
     if (!b) {
         bdrv_unref(a);
         return 2;

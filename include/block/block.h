@@ -19,6 +19,9 @@
 #define BDRV_O_NO_BACKING 0x0400  /* do not open the backing file */
 #define BDRV_O_CHECK      0x1000  /* open for check: tolerate dirty/corrupt */
 #define BDRV_O_WRITETHROUGH 0x2000 /* flush after every write */
+#define BDRV_O_NO_IO      0x4000  /* metadata only (info): hold no read lock */
+#define BDRV_O_FORCE_SHARE 0x8000 /* -U: let others write and resize */
+#define BDRV_O_NO_LOCK    0x10000 /* file.locking=off */
 
 typedef struct BlockDriver BlockDriver;
 typedef struct BlockDriverState BlockDriverState;
