@@ -15,10 +15,12 @@ void blockdev_register_chain(BlockDriverState *bs, const char *name);
 void blockdev_unregister_chain(BlockDriverState *bs);
 
 /*
- * Take permission bits @perm (file-lock.h) more on the "file" node @bs,
- * as a format that needs them does; 0 or -EAGAIN with QEMU's lock error.
+ * Take permission bits @perm (file-lock.h) more and stop sharing @unshare
+ * on the "file" node @bs, as a format over it does; 0 or -EAGAIN with
+ * QEMU's lock error.
  */
-int bdrv_file_add_perm(BlockDriverState *bs, uint64_t perm, Error **errp);
+int bdrv_file_add_perm(BlockDriverState *bs, uint64_t perm,
+                       uint64_t unshare, Error **errp);
 
 /* Size of the buffer given to probe functions. */
 #define BLOCK_PROBE_BUF_SIZE 2048

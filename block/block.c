@@ -131,6 +131,19 @@ BlockDriverState *bdrv_open_format(BlockDriverState *file,
         bdrv_free(bs);
         return NULL;
     }
+    /*
+     * As QEMU's formats: qcow2 lets nobody else change its file under it,
+     * and a writable one grows its file; raw passes its user's through.
+     */
+    if (drv == &bdrv_qcow2 && file->drv == &bdrv_file &&
+        bdrv_file_add_perm(file, bs->read_only ? 0 : FILE_PERM_RESIZE,
+                           (flags & BDRV_O_FORCE_SHARE) ? 0 :
+                           FILE_PERM_WRITE | FILE_PERM_RESIZE, errp) < 0) {
+        drv->close(bs);
+        bs->file = NULL;
+        bdrv_free(bs);
+        return NULL;
+    }
     return bs;
 }
 
@@ -171,12 +184,6 @@ static BlockDriverState *bdrv_open_depth(const char *filename,
         goto fail;
     }
     bs->probed = probed;
-    /* A writable qcow2 image grows its file, so it holds "resize" as QEMU. */
-    if (drv == &bdrv_qcow2 && (flags & BDRV_O_RDWR) &&
-        bdrv_file_add_perm(file, FILE_PERM_RESIZE, errp) < 0) {
-        bdrv_unref(bs);
-        return NULL;
-    }
     if (!(flags & BDRV_O_NO_BACKING) && bs->backing_file[0]) {
         /* The backing file is opened read-only, as QEMU does. */
         if (bdrv_open_backing(bs, flags & ~BDRV_O_RDWR, depth, errp) < 0) {
@@ -187,9 +194,8 @@ static BlockDriverState *bdrv_open_depth(const char *filename,
     return bs;
 
 fail:
-    error_setg(errp, "Could not open '%s': %s", filename,
-               error_get_pretty(local));
-    error_free(local);
+    error_prepend(&local, "Could not open '%s': ", filename);
+    error_propagate(errp, local);
     bdrv_unref(file);
     return NULL;
 }

@@ -357,7 +357,7 @@ static DriveInfo *drive_new_opts(QemuOpts *opts, bool global_snapshot,
                     (d->direct ? BDRV_O_NOCACHE : 0) |
                     (d->no_flush || snapshot ? BDRV_O_NO_FLUSH : 0) |
                     (d->writeback ? 0 : BDRV_O_WRITETHROUGH) |
-                    (locking ? 0 : BDRV_O_NO_LOCK);
+                    (locking ? 0 : BDRV_O_NO_LOCK) | BDRV_O_DEVICE;
         if (snapshot) {
             /* The overlay takes the writes; the image stays read-only. */
             flags &= ~(BDRV_O_RDWR | BDRV_O_WRITETHROUGH | BDRV_O_NOCACHE);
@@ -541,7 +541,7 @@ static BlockDriverState *blockdev_open_opts(QemuOpts *opts, bool root,
                        "'%s'", prefix, qemu_opt_get(opts, "locking"));
             return NULL;
         }
-        flags |= locking ? 0 : BDRV_O_NO_LOCK;
+        flags |= (locking ? 0 : BDRV_O_NO_LOCK) | BDRV_O_DEVICE;
         if (!check_unused(opts, prefix, errp)) {
             return NULL;
         }

@@ -66,12 +66,17 @@ static int file_open(BlockDriverState *bs, GHashTable *opts, int flags,
     }
     s->locking = !(flags & BDRV_O_NO_LOCK);
     if (s->locking) {
-        /* QEMU's defaults: readers share reading, nobody shares writing. */
+        /*
+         * QEMU's user-level permissions: a guest device lets nobody else
+         * write, the tools share all; formats add theirs (add_perm).
+         */
         uint64_t perm = ((flags & BDRV_O_NO_IO) ? 0
                                                 : FILE_PERM_CONSISTENT_READ) |
                         ((flags & BDRV_O_RDWR) ? FILE_PERM_WRITE : 0);
-        uint64_t shared = (flags & BDRV_O_FORCE_SHARE) ? FILE_PERM_ALL
-            : FILE_PERM_ALL & ~(FILE_PERM_WRITE | FILE_PERM_RESIZE);
+        uint64_t shared = FILE_PERM_ALL;
+        if ((flags & BDRV_O_DEVICE) && !(flags & BDRV_O_FORCE_SHARE)) {
+            shared &= ~FILE_PERM_WRITE;
+        }
         int ret = file_lock_apply(s->fd, perm, shared, bs->filename, errp);
         if (ret < 0) {
             close(s->fd);   /* drops every lock this description took */
@@ -91,19 +96,22 @@ static int file_open(BlockDriverState *bs, GHashTable *opts, int flags,
     return 0;
 }
 
-int bdrv_file_add_perm(BlockDriverState *bs, uint64_t perm, Error **errp)
+int bdrv_file_add_perm(BlockDriverState *bs, uint64_t perm,
+                       uint64_t unshare, Error **errp)
 {
     BDRVFileState *s = bs->opaque;
-    if (!s->locking || (s->perm & perm) == perm) {
+    if (!s->locking ||
+        ((s->perm & perm) == perm && !(s->shared & unshare))) {
         return 0;
     }
-    int ret = file_lock_apply(s->fd, s->perm | perm, s->shared, bs->filename,
-                              errp);
+    int ret = file_lock_apply(s->fd, s->perm | perm, s->shared & ~unshare,
+                              bs->filename, errp);
     if (ret < 0) {
         file_lock_apply(s->fd, s->perm, s->shared, bs->filename, NULL);
         return ret;
     }
     s->perm |= perm;
+    s->shared &= ~unshare;
     return 0;
 }
 

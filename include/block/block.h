@@ -22,6 +22,7 @@
 #define BDRV_O_NO_IO      0x4000  /* metadata only (info): hold no read lock */
 #define BDRV_O_FORCE_SHARE 0x8000 /* -U: let others write and resize */
 #define BDRV_O_NO_LOCK    0x10000 /* file.locking=off */
+#define BDRV_O_DEVICE     0x20000 /* a VM's image: others may not write */
 
 typedef struct BlockDriver BlockDriver;
 typedef struct BlockDriverState BlockDriverState;
