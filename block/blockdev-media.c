@@ -56,7 +56,7 @@ bool blockdev_change_medium(const char *device, const char *filename,
         error_setg(errp, "Device '%s' is not removable", device);
         return false;
     }
-    int flags = d->is_cdrom ? 0 : BDRV_O_RDWR;
+    int flags = (d->is_cdrom ? 0 : BDRV_O_RDWR) | BDRV_O_DEVICE;
     BlockDriverState *bs = bdrv_open(filename, format, NULL, flags, errp);
     if (!bs) {
         return false;

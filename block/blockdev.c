@@ -541,7 +541,11 @@ static BlockDriverState *blockdev_open_opts(QemuOpts *opts, bool root,
                        "'%s'", prefix, qemu_opt_get(opts, "locking"));
             return NULL;
         }
-        flags |= (locking ? 0 : BDRV_O_NO_LOCK) | BDRV_O_DEVICE;
+        /*
+         * No BDRV_O_DEVICE: QEMU's nodes take the device's "others may not
+         * write" only once one attaches; kemu nodes share, formats aside.
+         */
+        flags |= locking ? 0 : BDRV_O_NO_LOCK;
         if (!check_unused(opts, prefix, errp)) {
             return NULL;
         }

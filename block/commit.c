@@ -30,9 +30,14 @@ static int64_t layers_status(BlockDriverState *top, BlockDriverState *base,
 
 int bdrv_commit(BlockDriverState *top, BlockDriverState *base)
 {
+    /*
+     * A second, writable description of our own backing file: unlocked,
+     * as its read-only twin's locks conflict with it and keep others out.
+     */
     BlockDriverState *w = bdrv_open(base->filename,
                                     bdrv_get_format_name(base), NULL,
-                                    BDRV_O_RDWR | BDRV_O_NO_BACKING, NULL);
+                                    BDRV_O_RDWR | BDRV_O_NO_BACKING |
+                                    BDRV_O_NO_LOCK, NULL);
     if (!w) {
         return -EIO;
     }

@@ -151,7 +151,11 @@ class Drives(unittest.TestCase):
     def test_legacy_options_and_modes(self):
         kemu_img('create', '-f', 'qcow2', '-b', 'disk0.qcow2', '-F', 'qcow2',
                  os.path.join(self.tmp, 'top.qcow2'))
-        vm = Vm(self.tmp, ['-hda', 'top.qcow2', '-cdrom', 'disk1.raw',
+        # The CD-ROM is a copy: QEMU's locks refuse one file both
+        # read-only and read-write.
+        shutil.copy(os.path.join(self.tmp, 'disk1.raw'),
+                    os.path.join(self.tmp, 'cd.raw'))
+        vm = Vm(self.tmp, ['-hda', 'top.qcow2', '-cdrom', 'cd.raw',
                            '-hdb', 'disk1.raw',
                            '-drive', 'if=none,id=x,file=disk0.qcow2,'
                            'cache=unsafe,readonly=on',
@@ -166,7 +170,7 @@ class Drives(unittest.TestCase):
                              '    Cache mode:       writeback\n'
                              '    Backing file:     disk0.qcow2 (chain '
                              'depth: 1)\n\n'
-                             'ide1-cd0 (#N): disk1.raw (raw, read-only)\n'
+                             'ide1-cd0 (#N): cd.raw (raw, read-only)\n'
                              '    Attached to: IDE\n'
                              '    Removable device: not locked, tray closed\n'
                              '    Cache mode:       writeback\n\n'
@@ -225,11 +229,19 @@ class Drives(unittest.TestCase):
                              r'    Attached to:      /machine/unattached/'
                              r'device\[\d+\]\n'
                              r'    Removable device: not locked, tray open\n$')
+            # another image: ide0-hd0's lock keeps disk0.qcow2 to itself
+            kemu_img('create', '-f', 'qcow2',
+                     os.path.join(self.tmp, 'cd.qcow2'), '1M')
             r = vm.execute('blockdev-change-medium', device='ide1-cd0',
                            filename='disk0.qcow2', format='qcow2')
+            self.assertEqual(r['error']['desc'], "Could not open "
+                             "'disk0.qcow2': Failed to get shared \"write\" "
+                             "lock")
+            r = vm.execute('blockdev-change-medium', device='ide1-cd0',
+                           filename='cd.qcow2', format='qcow2')
             self.assertEqual(r, {'return': {}})
             text = vm.hmp('info block ide1-cd0').replace('\r\n', '\n')
-            self.assertRegex(text, r'^ide1-cd0 \(#block\d+\): disk0.qcow2 '
+            self.assertRegex(text, r'^ide1-cd0 \(#block\d+\): cd.qcow2 '
                              r'\(qcow2, read-only\)\n    Attached to: .*\n'
                              r'    Removable device: not locked, tray closed\n')
             r = vm.execute('eject', device='nope')
