@@ -22,6 +22,12 @@ void blockdev_unregister_chain(BlockDriverState *bs);
 int bdrv_file_add_perm(BlockDriverState *bs, uint64_t perm,
                        uint64_t unshare, Error **errp);
 
+/*
+ * QEMU finds lock conflicts after opening, so the system (not qemu-img)
+ * reports them without "Could not open '@filename': ": strip it there.
+ */
+void bdrv_unwrap_lock_error(Error **errp, const char *filename);
+
 /* Size of the buffer given to probe functions. */
 #define BLOCK_PROBE_BUF_SIZE 2048
 

@@ -235,6 +235,28 @@ BlockDriverState *bdrv_open(const char *filename, const char *format,
     return bdrv_open_depth(filename, format, opts, flags, 0, errp);
 }
 
+void bdrv_unwrap_lock_error(Error **errp, const char *filename)
+{
+    if (!errp || !*errp) {
+        return;
+    }
+    g_autofree char *prefix = g_strdup_printf("Could not open '%s': ",
+                                              filename);
+    const char *msg = error_get_pretty(*errp);
+    if (!g_str_has_prefix(msg, prefix) ||
+        !g_str_has_prefix(msg + strlen(prefix), "Failed to get ")) {
+        return;
+    }
+    Error *local = *errp;
+    const char *hint = error_get_hint(local);
+    *errp = NULL;
+    error_setg(errp, "%s", msg + strlen(prefix));
+    if (hint) {
+        error_append_hint(errp, "%s", hint);
+    }
+    error_free(local);
+}
+
 int64_t bdrv_getlength(BlockDriverState *bs)
 {
     return bs->drv->get_length(bs);

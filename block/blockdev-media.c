@@ -57,8 +57,11 @@ bool blockdev_change_medium(const char *device, const char *filename,
         return false;
     }
     int flags = (d->is_cdrom ? 0 : BDRV_O_RDWR) | BDRV_O_DEVICE;
-    BlockDriverState *bs = bdrv_open(filename, format, NULL, flags, errp);
+    Error *local = NULL;
+    BlockDriverState *bs = bdrv_open(filename, format, NULL, flags, &local);
     if (!bs) {
+        bdrv_unwrap_lock_error(&local, filename);
+        error_propagate(errp, local);
         return false;
     }
     if (d->blk) {

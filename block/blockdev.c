@@ -371,21 +371,11 @@ static DriveInfo *drive_new_opts(QemuOpts *opts, bool global_snapshot,
             g_autofree char *twice = g_strdup_printf(
                 "Could not open '%s': Could not open '%s': ", file, file);
             const char *msg = error_get_pretty(local);
-            g_autofree char *once = g_strdup_printf("Could not open '%s': "
-                                                    "Failed to get ", file);
             if (g_str_has_prefix(msg, twice)) {
                 error_setg(errp, "%s", msg + strlen(twice) / 2);
                 error_free(local);
-            } else if (g_str_has_prefix(msg, once)) {
-                /* QEMU finds lock conflicts after opening: no prefix. */
-                const char *hint = error_get_hint(local);
-                error_setg(errp, "%s", msg + strlen(once) -
-                           strlen("Failed to get "));
-                if (hint) {
-                    error_append_hint(errp, "%s", hint);
-                }
-                error_free(local);
             } else {
+                bdrv_unwrap_lock_error(&local, file);
                 error_propagate(errp, local);
             }
             goto fail;

@@ -234,9 +234,8 @@ class Drives(unittest.TestCase):
                      os.path.join(self.tmp, 'cd.qcow2'), '1M')
             r = vm.execute('blockdev-change-medium', device='ide1-cd0',
                            filename='disk0.qcow2', format='qcow2')
-            self.assertEqual(r['error']['desc'], "Could not open "
-                             "'disk0.qcow2': Failed to get shared \"write\" "
-                             "lock")
+            self.assertEqual(r['error']['desc'],
+                             'Failed to get shared "write" lock')
             r = vm.execute('blockdev-change-medium', device='ide1-cd0',
                            filename='cd.qcow2', format='qcow2')
             self.assertEqual(r, {'return': {}})
