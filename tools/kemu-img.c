@@ -230,6 +230,12 @@ out:
     return ret;
 }
 
+/* --force-share, QEMU's long name of -U, for commands without others. */
+static const struct option share_longopts[] = {
+    { "force-share", no_argument, NULL, 'U' },
+    { NULL, 0, NULL, 0 },
+};
+
 static int img_convert(int argc, char **argv)
 {
     const char *in_fmt = NULL, *out_fmt = "raw";
@@ -237,7 +243,8 @@ static int img_convert(int argc, char **argv)
     bool progress = false, compress = false, quiet = false;
     int opt, ret = 1, share = 0;
     g_autofree char *opts = NULL;
-    while ((opt = getopt(argc, argv, "hf:O:o:B:pcqnU")) != -1) {
+    while ((opt = getopt_long(argc, argv, "hf:O:o:B:pcqnU", share_longopts,
+                              NULL)) != -1) {
         switch (opt) {
         case 'f': in_fmt = optarg; break;
         case 'O': out_fmt = optarg; break;
@@ -393,7 +400,8 @@ static int img_compare(int argc, char **argv)
     const char *fmt1 = NULL, *fmt2 = NULL;
     bool strict = false;
     int opt, ret = 2, share = 0;
-    while ((opt = getopt(argc, argv, "hf:F:spqU")) != -1) {
+    while ((opt = getopt_long(argc, argv, "hf:F:spqU", share_longopts,
+                              NULL)) != -1) {
         switch (opt) {
         case 'f': fmt1 = optarg; break;
         case 'F': fmt2 = optarg; break;

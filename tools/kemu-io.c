@@ -98,12 +98,13 @@ int main(int argc, char **argv)
     GPtrArray *cmds = g_ptr_array_new();
     int flags = BDRV_O_RDWR, opt, ret = 0;
     error_set_progname("kemu-io");
-    while ((opt = getopt(argc, argv, "f:c:rn")) != -1) {
+    while ((opt = getopt(argc, argv, "f:c:rnU")) != -1) {
         switch (opt) {
         case 'f': fmt = optarg; break;
         case 'c': g_ptr_array_add(cmds, optarg); break;
         case 'r': flags &= ~BDRV_O_RDWR; break;
         case 'n': flags |= BDRV_O_NOCACHE; break;
+        case 'U': flags |= BDRV_O_FORCE_SHARE; break;
         default:
             return 1;
         }

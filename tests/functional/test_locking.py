@@ -176,8 +176,15 @@ class LockingTest(unittest.TestCase):
                              (2 if cmd[0] == 'compare' else 1, msg), cmd)
             self.assertEqual(self.img(kemu_img(), *cmd[:1], '-U', *cmd[1:],
                                       'x.qcow2', *out), (0, ''), cmd)
-        self.assertEqual(self.img(kemu_img(), 'info', '--force-share',
-                                  'x.qcow2'), (0, ''))
+        for cmd in (['info'], ['compare', 'x.qcow2'], ['convert', 'z.raw']):
+            self.assertEqual(self.img(kemu_img(), cmd[0], '--force-share',
+                                      'x.qcow2', *cmd[1:]), (0, ''), cmd)
+        kemu_io = os.path.join(BUILD, 'kemu-io')
+        self.assertEqual(self.img(kemu_io, '-r', '-c', 'read 0 512',
+                                  'x.qcow2'), (1, msg.replace('kemu-img',
+                                                              'kemu-io')))
+        self.assertEqual(self.img(kemu_io, '-r', '-U', '-c', 'read 0 512',
+                                  'x.qcow2')[0], 0)
 
     def test_locking_off(self):
         drive = 'file=x.qcow2,if=virtio,file.locking=off'
