@@ -161,6 +161,11 @@ static BlockDriverState *bdrv_open_depth(const char *filename,
             return NULL;
         }
     }
+    if ((flags & BDRV_O_FORCE_SHARE) && (flags & BDRV_O_RDWR)) {
+        error_setg(errp, "Could not open '%s': force-share=on can only be "
+                   "used with read-only images", filename);
+        return NULL;
+    }
     BlockDriverState *file = bdrv_open_file(filename, flags, &local);
     if (!file) {
         /* Prepend, so a lock error keeps its "Is another process" hint. */

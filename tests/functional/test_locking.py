@@ -179,6 +179,11 @@ class LockingTest(unittest.TestCase):
         for cmd in (['info'], ['compare', 'x.qcow2'], ['convert', 'z.raw']):
             self.assertEqual(self.img(kemu_img(), cmd[0], '--force-share',
                                       'x.qcow2', *cmd[1:]), (0, ''), cmd)
+        self.assertEqual(self.img(kemu_img(), 'check', '-U', '-r', 'all',
+                                  'x.qcow2'),
+                         (1, "kemu-img: Could not open 'x.qcow2': "
+                          "force-share=on can only be used with read-only "
+                          "images\n"))
         kemu_io = os.path.join(BUILD, 'kemu-io')
         self.assertEqual(self.img(kemu_io, '-r', '-c', 'read 0 512',
                                   'x.qcow2'), (1, msg.replace('kemu-img',
@@ -198,6 +203,16 @@ class LockingTest(unittest.TestCase):
         self.assertEqual(self.try_vm(kemu(), d),
                          (1, 'kemu-system-x86_64: -drive %s: invalid '
                           'parameter value: maybe\n' % d))
+
+    def test_same_image_twice_in_one_vm(self):
+        drive = 'file=x.qcow2,if=virtio'
+        p = subprocess.run(vm_cmd(kemu(), drive) + ['-drive', drive],
+                           cwd=self.tmp, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           timeout=20)
+        self.assertEqual((p.returncode, p.stderr.decode()),
+                         (1, self.lock_error('kemu-system-x86_64', drive,
+                                             False)))
 
     @unittest.skipUnless(QEMU, 'qemu-system-x86_64 not installed')
     def test_qemu_and_kemu(self):
