@@ -164,6 +164,7 @@ struct Emit {
      */
     bool cc_reads;          /* reads them (or may: helper, slow path, exit) */
     bool cc_kills;          /* overwrites all of them on every path */
+    bool cc_co_only;        /* writes only CF and OF (rotate by imm) */
     bool cc_dead;           /* skip this instruction's lazy-flag stores */
     /*
      * The lazy flags hold an ADD, SUB or LOGIC result of this block
@@ -1573,8 +1574,10 @@ static bool gen_rotate(Emit *c, const TCGInsn *d)
         return false;
     }
     c->cc_kills = true;
+    c->cc_co_only = true;
     c->cc_known = 0;
     if (c->cc_dead) {
+        /* CF/OF dead: the other flags stay in the previous lazy state */
         c->flags_live = 0;
         ld_greg(c, RAX, ot, d->rm, d->rex);
         op_rr(c, hsz, 0xc1, op, RAX); e8(c, cnt);
@@ -2306,7 +2309,7 @@ static void alloc_regs(Emit *c, const TCGBlock *tb)
  * NULL when it did not fit.
  */
 static uint8_t *emit_block(TCGBlock *tb, const bool *dead, bool *reads,
-                           bool *kills, uint64_t *n_inline)
+                           bool *kills, bool *co_only, uint64_t *n_inline)
 {
     Emit c = {
         .p = cache_ptr, .end = cache_ptr + JIT_MAX_BLOCK_CODE,
@@ -2327,7 +2330,7 @@ static uint8_t *emit_block(TCGBlock *tb, const bool *dead, bool *reads,
         const TCGInsn *d = &tb->insns[i];
         bool last = i + 1 == tb->ninsns;
 
-        c.cc_reads = c.cc_kills = false;
+        c.cc_reads = c.cc_kills = c.cc_co_only = false;
         c.cc_dead = dead && dead[i];
         if (last && (gen_branch(&c, d) || gen_callret32(&c, d))) {
             (*n_inline)++;
@@ -2345,6 +2348,7 @@ static uint8_t *emit_block(TCGBlock *tb, const bool *dead, bool *reads,
         if (reads) {
             reads[i] = c.cc_reads;
             kills[i] = c.cc_kills;
+            co_only[i] = c.cc_co_only;
         }
     }
     return c.overflow ? NULL : c.p;
@@ -2358,31 +2362,41 @@ static uint8_t *emit_block(TCGBlock *tb, const bool *dead, bool *reads,
  * second.  Both passes make the same choices, so the host-flag tracking
  * (flags_live) is the same in both.
  */
+enum { CC_LIVE_CO = 1, CC_LIVE_SZAP = 2, CC_LIVE_ALL = 3 };
+
 static bool translate(TCGBlock *tb)
 {
     uint8_t *start = cache_ptr, *end;
     bool reads[TCG_BLOCK_MAX_INSNS], kills[TCG_BLOCK_MAX_INSNS];
-    bool dead[TCG_BLOCK_MAX_INSNS];
-    bool any_dead = false, next_kills = false;
+    bool co_only[TCG_BLOCK_MAX_INSNS], dead[TCG_BLOCK_MAX_INSNS];
+    bool any_dead = false;
+    unsigned live = CC_LIVE_ALL;    /* after instruction i */
     uint64_t n_inline;
 
     if (cache_base + JIT_CACHE_SIZE - cache_ptr < JIT_MAX_BLOCK_CODE) {
         return false;
     }
-    end = emit_block(tb, NULL, reads, kills, &n_inline);
+    end = emit_block(tb, NULL, reads, kills, co_only, &n_inline);
     if (end) {
-        /* backwards: is the next instruction that touches them a kill? */
+        /*
+         * Backwards: which flags can still be read after instruction i?
+         * A rotate by an immediate writes only CF and OF: it is dead when
+         * CF/OF are, and then leaves the others to the previous state
+         * (SHA-256's ROR chains: ror, ror, xor).
+         */
         for (int i = (int)tb->ninsns - 1; i >= 0; i--) {
-            dead[i] = i + 1 < (int)tb->ninsns && next_kills;
+            dead[i] = co_only[i] ? !(live & CC_LIVE_CO) : !live;
             any_dead |= dead[i];
-            if (reads[i]) {
-                next_kills = false;
+            if (co_only[i] && dead[i]) {
+                live &= ~CC_LIVE_CO;
+            } else if (reads[i]) {
+                live = CC_LIVE_ALL;
             } else if (kills[i]) {
-                next_kills = true;
+                live = 0;
             }
         }
         if (any_dead && x86_jit_cc_liveness) {
-            end = emit_block(tb, dead, NULL, NULL, &n_inline);
+            end = emit_block(tb, dead, NULL, NULL, NULL, &n_inline);
         }
     }
     if (!end) {
