@@ -746,7 +746,11 @@ static void emit_tlb_probe(Emit *c, int sz, bool write, uint8_t **miss1,
     op_rr(c, 8, 0xc1, 5, RDX); e8(c, 12);           /* shr rdx, 12 */
     op_rr(c, 4, 0x81, 4, RDX); e32(c, TLB_SIZE - 1); /* and edx, mask */
     op_rr(c, 4, 0x6b, RDX, RDX); e8(c, sizeof(TLBEntry)); /* imul */
-    op_rr(c, 8, 0x89, RAX, RCX);                    /* mov rcx, rax */
+    /*
+     * rcx = the page of the operand's last byte: an access that crosses
+     * into the next page (or wraps) misses the tag of rax's page.
+     */
+    op_mem(c, 8, 0x8d, RCX, RAX, -1, sz - 1);       /* lea rcx, [rax+sz-1] */
     op_rr(c, 8, 0x81, 4, RCX); e32(c, (uint32_t)-4096); /* and rcx, ~fff */
     /* cmp rcx, [r14 + rdx + tag] */
     rex(c, true, RCX, RDX, TLB_REG, false);
@@ -754,12 +758,6 @@ static void emit_tlb_probe(Emit *c, int sz, bool write, uint8_t **miss1,
     modrm_mem(c, RCX, TLB_REG, RDX, tag);
     *miss1 = jcc32(c, CC_NE_);
     *miss2 = NULL;
-    if (sz > 1) {
-        op_rr(c, 4, 0x89, RAX, RCX);                /* mov ecx, eax */
-        op_rr(c, 4, 0x81, 4, RCX); e32(c, 0xfff);   /* and ecx, 0xfff */
-        op_rr(c, 4, 0x81, 7, RCX); e32(c, 4096 - sz); /* cmp ecx, .. */
-        *miss2 = jcc32(c, CC_A_);
-    }
     /* add rax, [r14 + rdx + addend] */
     rex(c, true, RAX, RDX, TLB_REG, false);
     e8(c, 0x03);
