@@ -2008,6 +2008,19 @@ static bool gen_movx(Emit *c, const TCGInsn *d)
     return true;
 }
 
+/* 0F C8+r BSWAP r32/r64 (16-bit is undefined: the handler) */
+static bool gen_bswap(Emit *c, const TCGInsn *d)
+{
+    if (d->ot < 2) {
+        return false;
+    }
+    ld_greg(c, RAX, d->ot, d->rm, 1);
+    rex(c, d->ot == 3, 0, 0, RAX, false);
+    e8(c, 0x0f); e8(c, 0xc8 | (RAX & 7));               /* bswap (no flags) */
+    st_greg(c, RAX, d->ot, d->rm, 1);
+    return true;
+}
+
 static bool gen_inline(Emit *c, const TCGInsn *d)
 {
     if (d->map == 0) {
@@ -2059,6 +2072,8 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
             return gen_cmov(c, d);
         case 0x90 ... 0x9f:
             return gen_setcc(c, d);
+        case 0xc8 ... 0xcf:
+            return gen_bswap(c, d);
         default:
             return false;
         }
