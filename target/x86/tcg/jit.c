@@ -164,6 +164,7 @@ struct Emit {
      */
     bool cc_reads;          /* reads them (or may: helper, slow path, exit) */
     bool cc_kills;          /* overwrites all of them on every path */
+    bool cc_co_only;        /* writes only CF and OF (rotate by imm) */
     bool cc_dead;           /* skip this instruction's lazy-flag stores */
     /*
      * The lazy flags hold an ADD, SUB or LOGIC result of this block
@@ -745,7 +746,11 @@ static void emit_tlb_probe(Emit *c, int sz, bool write, uint8_t **miss1,
     op_rr(c, 8, 0xc1, 5, RDX); e8(c, 12);           /* shr rdx, 12 */
     op_rr(c, 4, 0x81, 4, RDX); e32(c, TLB_SIZE - 1); /* and edx, mask */
     op_rr(c, 4, 0x6b, RDX, RDX); e8(c, sizeof(TLBEntry)); /* imul */
-    op_rr(c, 8, 0x89, RAX, RCX);                    /* mov rcx, rax */
+    /*
+     * rcx = the page of the operand's last byte: an access that crosses
+     * into the next page (or wraps) misses the tag of rax's page.
+     */
+    op_mem(c, 8, 0x8d, RCX, RAX, -1, sz - 1);       /* lea rcx, [rax+sz-1] */
     op_rr(c, 8, 0x81, 4, RCX); e32(c, (uint32_t)-4096); /* and rcx, ~fff */
     /* cmp rcx, [r14 + rdx + tag] */
     rex(c, true, RCX, RDX, TLB_REG, false);
@@ -753,12 +758,6 @@ static void emit_tlb_probe(Emit *c, int sz, bool write, uint8_t **miss1,
     modrm_mem(c, RCX, TLB_REG, RDX, tag);
     *miss1 = jcc32(c, CC_NE_);
     *miss2 = NULL;
-    if (sz > 1) {
-        op_rr(c, 4, 0x89, RAX, RCX);                /* mov ecx, eax */
-        op_rr(c, 4, 0x81, 4, RCX); e32(c, 0xfff);   /* and ecx, 0xfff */
-        op_rr(c, 4, 0x81, 7, RCX); e32(c, 4096 - sz); /* cmp ecx, .. */
-        *miss2 = jcc32(c, CC_A_);
-    }
     /* add rax, [r14 + rdx + addend] */
     rex(c, true, RAX, RDX, TLB_REG, false);
     e8(c, 0x03);
@@ -1573,8 +1572,10 @@ static bool gen_rotate(Emit *c, const TCGInsn *d)
         return false;
     }
     c->cc_kills = true;
+    c->cc_co_only = true;
     c->cc_known = 0;
     if (c->cc_dead) {
+        /* CF/OF dead: the other flags stay in the previous lazy state */
         c->flags_live = 0;
         ld_greg(c, RAX, ot, d->rm, d->rex);
         op_rr(c, hsz, 0xc1, op, RAX); e8(c, cnt);
@@ -2007,6 +2008,19 @@ static bool gen_movx(Emit *c, const TCGInsn *d)
     return true;
 }
 
+/* 0F C8+r BSWAP r32/r64 (16-bit is undefined: the handler) */
+static bool gen_bswap(Emit *c, const TCGInsn *d)
+{
+    if (d->ot < 2) {
+        return false;
+    }
+    ld_greg(c, RAX, d->ot, d->rm, 1);
+    rex(c, d->ot == 3, 0, 0, RAX, false);
+    e8(c, 0x0f); e8(c, 0xc8 | (RAX & 7));               /* bswap (no flags) */
+    st_greg(c, RAX, d->ot, d->rm, 1);
+    return true;
+}
+
 static bool gen_inline(Emit *c, const TCGInsn *d)
 {
     if (d->map == 0) {
@@ -2058,6 +2072,8 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
             return gen_cmov(c, d);
         case 0x90 ... 0x9f:
             return gen_setcc(c, d);
+        case 0xc8 ... 0xcf:
+            return gen_bswap(c, d);
         default:
             return false;
         }
@@ -2306,7 +2322,7 @@ static void alloc_regs(Emit *c, const TCGBlock *tb)
  * NULL when it did not fit.
  */
 static uint8_t *emit_block(TCGBlock *tb, const bool *dead, bool *reads,
-                           bool *kills, uint64_t *n_inline)
+                           bool *kills, bool *co_only, uint64_t *n_inline)
 {
     Emit c = {
         .p = cache_ptr, .end = cache_ptr + JIT_MAX_BLOCK_CODE,
@@ -2327,7 +2343,7 @@ static uint8_t *emit_block(TCGBlock *tb, const bool *dead, bool *reads,
         const TCGInsn *d = &tb->insns[i];
         bool last = i + 1 == tb->ninsns;
 
-        c.cc_reads = c.cc_kills = false;
+        c.cc_reads = c.cc_kills = c.cc_co_only = false;
         c.cc_dead = dead && dead[i];
         if (last && (gen_branch(&c, d) || gen_callret32(&c, d))) {
             (*n_inline)++;
@@ -2345,6 +2361,7 @@ static uint8_t *emit_block(TCGBlock *tb, const bool *dead, bool *reads,
         if (reads) {
             reads[i] = c.cc_reads;
             kills[i] = c.cc_kills;
+            co_only[i] = c.cc_co_only;
         }
     }
     return c.overflow ? NULL : c.p;
@@ -2358,31 +2375,41 @@ static uint8_t *emit_block(TCGBlock *tb, const bool *dead, bool *reads,
  * second.  Both passes make the same choices, so the host-flag tracking
  * (flags_live) is the same in both.
  */
+enum { CC_LIVE_CO = 1, CC_LIVE_SZAP = 2, CC_LIVE_ALL = 3 };
+
 static bool translate(TCGBlock *tb)
 {
     uint8_t *start = cache_ptr, *end;
     bool reads[TCG_BLOCK_MAX_INSNS], kills[TCG_BLOCK_MAX_INSNS];
-    bool dead[TCG_BLOCK_MAX_INSNS];
-    bool any_dead = false, next_kills = false;
+    bool co_only[TCG_BLOCK_MAX_INSNS], dead[TCG_BLOCK_MAX_INSNS];
+    bool any_dead = false;
+    unsigned live = CC_LIVE_ALL;    /* after instruction i */
     uint64_t n_inline;
 
     if (cache_base + JIT_CACHE_SIZE - cache_ptr < JIT_MAX_BLOCK_CODE) {
         return false;
     }
-    end = emit_block(tb, NULL, reads, kills, &n_inline);
+    end = emit_block(tb, NULL, reads, kills, co_only, &n_inline);
     if (end) {
-        /* backwards: is the next instruction that touches them a kill? */
+        /*
+         * Backwards: which flags can still be read after instruction i?
+         * A rotate by an immediate writes only CF and OF: it is dead when
+         * CF/OF are, and then leaves the others to the previous state
+         * (SHA-256's ROR chains: ror, ror, xor).
+         */
         for (int i = (int)tb->ninsns - 1; i >= 0; i--) {
-            dead[i] = i + 1 < (int)tb->ninsns && next_kills;
+            dead[i] = co_only[i] ? !(live & CC_LIVE_CO) : !live;
             any_dead |= dead[i];
-            if (reads[i]) {
-                next_kills = false;
+            if (co_only[i] && dead[i]) {
+                live &= ~CC_LIVE_CO;
+            } else if (reads[i]) {
+                live = CC_LIVE_ALL;
             } else if (kills[i]) {
-                next_kills = true;
+                live = 0;
             }
         }
         if (any_dead && x86_jit_cc_liveness) {
-            end = emit_block(tb, dead, NULL, NULL, &n_inline);
+            end = emit_block(tb, dead, NULL, NULL, NULL, &n_inline);
         }
     }
     if (!end) {

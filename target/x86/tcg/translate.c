@@ -322,12 +322,20 @@ static void hash_remove(TCGBlock *tb)
     }
 }
 
-/* Blocks are dropped: every jump cache and exit-site cache goes stale. */
+/*
+ * Blocks are dropped: every jump cache and exit-site cache goes stale, and
+ * no vCPU may keep pointing at a dropped block as the source of its last
+ * jump (drop_page_refs reads it; the blocks are freed soon).
+ */
 static void block_gen_bump(void)
 {
     x86_block_gen++;
     for (guint i = 0; x86_tcg_states && i < x86_tcg_states->len; i++) {
-        x86_jit_epoch_bump(g_ptr_array_index(x86_tcg_states, i));
+        X86TCG *o = g_ptr_array_index(x86_tcg_states, i);
+
+        o->chain_slot = NULL;
+        o->chain_src = NULL;
+        x86_jit_epoch_bump(o);
     }
 }
 
