@@ -6,6 +6,7 @@ kemu next to QEMU's TCG with the same kernel, initramfs, -m and -smp.
 
 Prints one line per emulator: median and all wall times in seconds, then
 the ratio kemu/QEMU of the medians.  Each run is killed at the marker.
+BENCH_BOOT_NODEFAULTS=1 adds -nodefaults to both (issue 9's setting).
 """
 import os
 import shutil
@@ -41,6 +42,9 @@ def main():
               '-kernel', os.path.join(guest, 'vmlinuz'),
               '-initrd', os.path.join(guest, 'initrd.gz'),
               '-append', 'console=ttyS0 kemu.test=poweroff']
+    # BENCH_BOOT_NODEFAULTS=1: without the default VGA and NIC, as issue 9 asks
+    if os.environ.get('BENCH_BOOT_NODEFAULTS') == '1':
+        common.append('-nodefaults')
     emulators = [('kemu', [kemu, '-accel', 'tcg'])]
     qemu = shutil.which('qemu-system-x86_64')
     if qemu:
