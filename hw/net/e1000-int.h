@@ -68,7 +68,6 @@ struct E1000State {
     /* QEMU's compatibility switches, accepted and ignored. */
     bool autoneg, extra_mac_regs, migrate_tso_props, init_vet;
     QEMUTimer *mit_timer;
-    guint tx_bh;                 /* main-loop source running the TX ring */
     bool mit_timer_on;
     bool mit_irq_level;
 };

@@ -459,38 +459,6 @@ static ssize_t e1000_receive_iov(NetClientState *nc, const struct iovec *iov,
     return size;
 }
 
-/* ---- transmit scheduling ---- */
-
-static gboolean e1000_tx_bh(gpointer opaque)
-{
-    E1000State *s = opaque;
-
-    s->tx_bh = 0;
-    e1000_start_xmit(s);
-    return G_SOURCE_REMOVE;
-}
-
-/*
- * Transmit from the main loop, not in the vCPU's TDT write: the vCPU goes
- * back to the guest at once (which queues more descriptors meanwhile, so
- * each interrupt covers more packets) while the main thread runs the
- * backend (slirp's TCP and its host socket writes) on the other core.
- */
-static void e1000_schedule_xmit(E1000State *s)
-{
-    if (!s->tx_bh) {
-        s->tx_bh = g_idle_add_full(G_PRIORITY_DEFAULT, e1000_tx_bh, s, NULL);
-    }
-}
-
-static void e1000_cancel_xmit(E1000State *s)
-{
-    if (s->tx_bh) {
-        g_source_remove(s->tx_bh);
-        s->tx_bh = 0;
-    }
-}
-
 /* ---- register file ---- */
 
 static void e1000_reset_regs(E1000State *s)
@@ -519,7 +487,6 @@ static void e1000_reset_regs(E1000State *s)
     memset(&s->eecd, 0, sizeof(s->eecd));
     s->eecd.out_pos = -1;
     timer_del(s->mit_timer);
-    e1000_cancel_xmit(s);
     s->mit_timer_on = false;
     s->mit_irq_level = false;
     e1000_tx_reset(s);
@@ -611,7 +578,15 @@ static void e1000_reg_write(E1000State *s, uint32_t off, uint32_t v)
     case E1000_TDT:
     case E1000_TCTL:
         e1000_set_reg(s, off, off == E1000_TDT ? v & 0xffff : v);
-        e1000_schedule_xmit(s);
+        /*
+         * Transmit in the TDT write, as QEMU does: a TCP stream that sends
+         * one small segment per round trip (Nagle) then gets slirp's ACK
+         * back within the same write.  Deferring to the main loop added a
+         * thread hop per round trip: guest->host 5.3 -> 10.4 MiB/s idle,
+         * 5.7-10.9 -> 10.5-11.1 with a busy core, interrupts 28k -> 7k
+         * per 32 MiB.
+         */
+        e1000_start_xmit(s);
         return;
     default:
         if (off >= E1000_STATS_FIRST && off <= E1000_STATS_LAST) {
@@ -724,7 +699,6 @@ static void e1000_exit(PCIDevice *pd)
     g_free(s->mac);
     g_free(s->tx.buf);
     timer_free(s->mit_timer);
-    e1000_cancel_xmit(s);
 }
 
 static const Property e1000_properties[] = {
