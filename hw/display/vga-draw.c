@@ -270,6 +270,22 @@ static void draw_line_256(VGACommonState *s, uint32_t *d, uint32_t addr,
     }
 }
 
+/*
+ * Line @y is @dirty: report runs of dirty lines as one rectangle.  *@y0 is
+ * the first line of the open run (-1: none); the callers' loops go one line
+ * past the end, clean, to close the last run.
+ */
+static void report_dirty_run(VGACommonState *s, bool dirty, int y, int width,
+                             int *y0)
+{
+    if (dirty && *y0 < 0) {
+        *y0 = y;
+    } else if (!dirty && *y0 >= 0) {
+        dpy_gfx_update(s->con, 0, *y0, width, y - *y0);
+        *y0 = -1;
+    }
+}
+
 static void vga_draw_graphic(VGACommonState *s)
 {
     int width = (s->cr[1] + 1) * 8;
@@ -323,13 +339,7 @@ static void vga_draw_graphic(VGACommonState *s)
                 }
             }
         }
-        /* report runs of dirty lines as one rectangle */
-        if (dirty && y0 < 0) {
-            y0 = y;
-        } else if (!dirty && y0 >= 0) {
-            dpy_gfx_update(s->con, 0, y0, width, y - y0);
-            y0 = -1;
-        }
+        report_dirty_run(s, dirty, y, width, &y0);
     }
     s->full_update = false;
 }
@@ -402,12 +412,7 @@ static void vga_draw_vbe(VGACommonState *s)
                 }
             }
         }
-        if (dirty && y0 < 0) {
-            y0 = y;
-        } else if (!dirty && y0 >= 0) {
-            dpy_gfx_update(s->con, 0, y0, width, y - y0);
-            y0 = -1;
-        }
+        report_dirty_run(s, dirty, y, width, &y0);
     }
     s->full_update = false;
 }
