@@ -14,55 +14,15 @@ the data.  Also -drive werror=/rerror= parse errors with QEMU's texts.
 (Passes with qemu-system-x86_64 7.2 as KEMU_BINARY too.)
 """
 import hashlib
-import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_linux import Guest, build_guest, qmp_connect  # noqa: E402
-
-
-class Qmp:
-    def __init__(self, sock, f):
-        self.sock, self.f = sock, f
-        self.events = []
-
-    def _read(self):
-        msg = json.loads(self.f.readline())
-        if 'event' in msg:
-            self.events.append(msg)
-        return msg
-
-    def execute(self, cmd, **args):
-        msg = {'execute': cmd}
-        if args:
-            msg['arguments'] = args
-        self.f.write(json.dumps(msg) + '\n')
-        self.f.flush()
-        while True:
-            r = self._read()
-            if 'return' in r or 'error' in r:
-                return r
-
-    def wait_event(self, name, timeout):
-        end = time.monotonic() + timeout
-        while True:
-            for e in self.events:
-                if e['event'] == name:
-                    return e
-            left = end - time.monotonic()
-            if left <= 0:
-                return None
-            self.sock.settimeout(left)
-            try:
-                self._read()
-            except (socket.timeout, OSError, ValueError):
-                return None
+from test_linux import Guest, Qmp, build_guest, qmp_connect  # noqa: E402
 
 
 def check_parse_errors(kemu, failures):

@@ -206,21 +206,52 @@ def qmp_connect(path, timeout):
     try:
         greeting = json.loads(f.readline())
     except (OSError, ValueError):
-        s.close()
+        q.sock.close()
         return None
     if 'QMP' not in greeting:
-        s.close()
+        q.sock.close()
         return None
     return s, f
 
 
-def qmp_execute(f, cmd):
-    f.write(json.dumps({'execute': cmd}) + '\n')
-    f.flush()
-    while True:
-        msg = json.loads(f.readline())
-        if 'return' in msg or 'error' in msg:
-            return msg
+class Qmp:
+    """A QMP connection from qmp_connect: commands, and the events seen."""
+
+    def __init__(self, sock, f):
+        self.sock, self.f = sock, f
+        self.events = []
+
+    def _read(self):
+        msg = json.loads(self.f.readline())
+        if 'event' in msg:
+            self.events.append(msg)
+        return msg
+
+    def execute(self, cmd, **args):
+        msg = {'execute': cmd}
+        if args:
+            msg['arguments'] = args
+        self.f.write(json.dumps(msg) + '\n')
+        self.f.flush()
+        while True:
+            r = self._read()
+            if 'return' in r or 'error' in r:
+                return r
+
+    def wait_event(self, name, timeout):
+        end = time.monotonic() + timeout
+        while True:
+            for e in self.events:
+                if e['event'] == name:
+                    return e
+            left = end - time.monotonic()
+            if left <= 0:
+                return None
+            self.sock.settimeout(left)
+            try:
+                self._read()
+            except (socket.timeout, OSError, ValueError):
+                return None
 
 
 def scenario_powerdown(kemu, guest_dir):
@@ -233,21 +264,21 @@ def scenario_powerdown(kemu, guest_dir):
             g.kill()
             print('\n'.join(g.output()[-5:]))
             fail(g, 'no QMP greeting on -qmp unix:...,server=on,wait=off')
-        s, f = conn
+        q = Qmp(*conn)
         if g.wait_for('GUEST-POWERBUTTON-READY') is None:
             g.kill()
             fail(g, 'the guest did not get ready for the power button')
-        s.settimeout(30)
-        reply = qmp_execute(f, 'qmp_capabilities')
+        q.sock.settimeout(30)
+        reply = q.execute('qmp_capabilities')
         if 'return' not in reply:
             g.kill()
             fail(g, 'qmp_capabilities: %r' % reply)
-        reply = qmp_execute(f, 'system_powerdown')
+        reply = q.execute('system_powerdown')
         if 'return' not in reply:
             g.kill()
             fail(g, 'system_powerdown: %r' % reply)
         rc = g.wait_exit()
-        s.close()
+        q.sock.close()
         if rc != 0:
             fail(g, 'exit status %r after system_powerdown' % rc)
         expect_lines(g, ['GUEST-POWERBUTTON-PRESSED', 'reboot: Power down'])
@@ -323,9 +354,7 @@ class Terminal:
 
 def scenario_shell(kemu, guest_dir):
     src = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..')
-    env_dir = os.environ.get('KEMU_GUEST_DIR')
-    if env_dir is None:
-        os.environ['KEMU_GUEST_DIR'] = guest_dir
+    os.environ.setdefault('KEMU_GUEST_DIR', guest_dir)
     t = Terminal(['bash', 'scripts/run-linux.sh',
                   os.path.dirname(os.path.abspath(kemu))], src)
     if not t.wait_for('kemu test guest: busybox shell', BOOT_TIMEOUT):
