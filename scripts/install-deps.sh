@@ -8,7 +8,7 @@ PACKAGES=(
     libglib2.0-dev libpixman-1-dev libsdl2-dev libslirp-dev
     libvncserver-dev zlib1g-dev libjson-glib-dev liblzma-dev libcapstone-dev
     libpng-dev console-setup-linux
-    binutils socat bc time kmod
+    binutils socat bc time kmod gdb iproute2 util-linux
     vncsnapshot libjpeg-turbo-progs xvfb x11-apps xdotool
     matchbox-window-manager x11-utils
     qemu-system-x86 qemu-utils seabios
