@@ -97,7 +97,7 @@ HMPHandler hmp_eject, hmp_change, hmp_commit, hmp_info_blockstats;
 HMPHandler hmp_screendump, hmp_sendkey, hmp_mouse_move, hmp_mouse_button,
            hmp_info_vnc, hmp_set_password, hmp_change_vnc;
 /* Network (hmp-cmds-net.c). */
-HMPHandler hmp_info_network, hmp_set_link, hmp_hostfwd_add,
+HMPHandler hmp_info_network, hmp_info_usernet, hmp_set_link, hmp_hostfwd_add,
            hmp_hostfwd_remove, hmp_netdev_add, hmp_netdev_del;
 /* The gdb stub (hmp-cmds.c). */
 HMPHandler hmp_gdbserver;

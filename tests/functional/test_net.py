@@ -22,6 +22,7 @@ import hashlib
 import http.server
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -174,6 +175,7 @@ HMP_SESSION = [
     'hostfwd_add tcp:127.0.0.1:{port}-:22',
     'hostfwd_add n1 tcp::{port2}-:80',
     'hostfwd_add n1 tcp::{port2}-:80',
+    'info usernet',
     'hostfwd_remove n1 tcp::{port2}',
     'hostfwd_remove n1 tcp::{port2}',
     'hostfwd_remove n1 bad',
@@ -254,7 +256,6 @@ def default_nic_session(binary, tmp, name):
 
 def normalize_ids(text):
     """Generated ids carry two random digits: #net1XX -> #net1NN."""
-    import re
     return re.sub(r'#net(\d+)\d\d', r'#net\1NN', text)
 
 
@@ -287,6 +288,14 @@ def scenario_host(kemu):
                  'n0: index=0,type=user,net=10.0.2.0,restrict=off\r\n'
                  'n1: index=0,type=user,net=192.168.76.0,restrict=on\r\n',
                  'info network text')
+        usernet = [t for l, t in got if l == 'info usernet'][0]
+        check('Hub -1 (n1):\r\n  Protocol[State]    FD  Source Address  '
+              'Port   Dest. Address  Port RecvQ SendQ\r\n' in usernet and
+              re.search(r'TCP\[HOST_FORWARD\] +\d+ +\* +%d +192\.168\.76\.15 '
+                        r'+80 ' % ports['port2'], usernet) and
+              re.search(r'TCP\[HOST_FORWARD\] +\d+ +127\.0\.0\.1 +%d '
+                        % ports['port'], usernet),
+              'info usernet lists the hostfwd rules: %r' % usernet)
         if QEMU:
             qports = {k: free_port() for k in ports}
             ref, _ = hmp_session(QEMU, tmp, 'qemu', qports)
@@ -324,6 +333,8 @@ def scenario_host(kemu):
 def anonymize(text, ports):
     for name, port in ports.items():
         text = text.replace(str(port), '{%s}' % name)
+    # info usernet: the host socket's file descriptor number.
+    text = re.sub(r'(\[[A-Z_0-9]+\]) +\d+ ', r'\1 FD ', text)
     return normalize_ids(text)
 
 
