@@ -18,7 +18,12 @@ struct BlockBackend {
     int in_flight;        /* under the BQL */
     GCond drained;        /* in_flight reached 0; waited on with the BQL */
     int refcnt;
+    void (*resize_cb)(void *opaque);  /* the device's: the size changed */
+    void *resize_opaque;
 };
+
+/* Every backend, so that resizing a node can tell the devices on it. */
+static GList *backends;
 
 typedef enum BlkReqType {
     BLK_REQ_READ,
@@ -111,6 +116,7 @@ BlockBackend *blk_new(BlockDriverState *bs, const char *name)
     blk->refcnt = 1;
     g_mutex_init(&blk->lock);
     g_cond_init(&blk->drained);
+    backends = g_list_prepend(backends, blk);
     return blk;
 }
 
@@ -121,6 +127,7 @@ void blk_unref(BlockBackend *blk)
     }
     blk_drain(blk);
     bdrv_flush(blk->bs);
+    backends = g_list_remove(backends, blk);
     blk->bs->backends--;
     bdrv_unref(blk->bs);
     g_mutex_clear(&blk->lock);
@@ -281,6 +288,37 @@ void blk_aio_pwrite_zeroes(BlockBackend *blk, uint64_t offset, uint64_t bytes,
                            BlockCompletionFunc *cb, void *opaque)
 {
     blk_submit(blk, BLK_REQ_ZEROES, offset, bytes, NULL, 0, cb, opaque);
+}
+
+void blk_set_resize_cb(BlockBackend *blk, void (*cb)(void *opaque),
+                       void *opaque)
+{
+    blk->resize_cb = cb;
+    blk->resize_opaque = opaque;
+}
+
+int bdrv_resize(BlockDriverState *bs, uint64_t size, Error **errp)
+{
+    int ret;
+
+    /* No request may run on the chain while its metadata changes. */
+    for (GList *l = backends; l; l = l->next) {
+        BlockBackend *blk = l->data;
+        if (blk->bs == bs) {
+            blk_drain(blk);
+        }
+    }
+    ret = bdrv_truncate(bs, size, errp);
+    if (ret < 0) {
+        return ret;
+    }
+    for (GList *l = backends; l; l = l->next) {
+        BlockBackend *blk = l->data;
+        if (blk->bs == bs && blk->resize_cb) {
+            blk->resize_cb(blk->resize_opaque);
+        }
+    }
+    return 0;
 }
 
 /* Called with the BQL held (completions need it, so it is released while

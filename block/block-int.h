@@ -10,6 +10,9 @@ extern const BlockDriver bdrv_file;
 extern const BlockDriver bdrv_raw;
 extern const BlockDriver bdrv_qcow2;
 
+/* The format node whose "file" child @bs is, or NULL (blockdev.c). */
+BlockDriverState *bdrv_find_file_parent(BlockDriverState *bs);
+
 /* Node names of a chain (blockdev.c): "#blockN" when @name is NULL. */
 void blockdev_register_chain(BlockDriverState *bs, const char *name);
 void blockdev_unregister_chain(BlockDriverState *bs);

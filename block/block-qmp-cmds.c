@@ -144,6 +144,14 @@ void qmp_eject(bool has_device, const char *device, bool has_id,
     blockdev_eject(has_device ? device : id, has_force && force, errp);
 }
 
+void qmp_block_resize(bool has_device, const char *device,
+                      bool has_node_name, const char *node_name,
+                      int64_t size, Error **errp)
+{
+    blockdev_resize(has_device ? device : NULL,
+                    has_node_name ? node_name : NULL, size, errp);
+}
+
 void qmp_blockdev_change_medium(bool has_device, const char *device,
                                 bool has_id, const char *id,
                                 const char *filename, bool has_format,

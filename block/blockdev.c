@@ -55,6 +55,23 @@ BlockDriverState *bdrv_find_node(const char *name)
     return nodes ? g_hash_table_lookup(nodes, name) : NULL;
 }
 
+BlockDriverState *bdrv_find_file_parent(BlockDriverState *bs)
+{
+    GHashTableIter it;
+    gpointer node;
+
+    if (!nodes) {
+        return NULL;
+    }
+    g_hash_table_iter_init(&it, nodes);
+    while (g_hash_table_iter_next(&it, NULL, &node)) {
+        if (((BlockDriverState *)node)->file == bs) {
+            return node;
+        }
+    }
+    return NULL;
+}
+
 GList *drive_list(void)
 {
     return drives;

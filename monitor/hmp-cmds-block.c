@@ -1,6 +1,6 @@
 /*
  * HMP block commands: "info block" (QEMU 7.2's text over
- * qmp_query_block()), eject, change and commit.
+ * qmp_query_block()), block_resize, eject, change and commit.
  */
 #include "qemu/osdep.h"
 #include "qapi/qapi-commands.h"
@@ -60,6 +60,15 @@ void hmp_info_block(Monitor *mon, const HMPArgs *args)
         print_block_info(mon, l->value);
     }
     qapi_free_BlockInfoList(list);
+}
+
+void hmp_block_resize(Monitor *mon, const HMPArgs *args)
+{
+    Error *err = NULL;
+
+    qmp_block_resize(true, hmp_arg_str(args, "device"), false, NULL,
+                     hmp_arg_int(args, "size", 0), &err);
+    hmp_handle_error(mon, err);
 }
 
 void hmp_eject(Monitor *mon, const HMPArgs *args)

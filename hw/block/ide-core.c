@@ -728,6 +728,19 @@ void ide_bus_set_dma(IDEBus *bus, const IDEDMAOps *ops, void *opaque)
     bus->dma_opaque = opaque;
 }
 
+void ide_drive_update_size(IDEState *s)
+{
+    int64_t len = s->blk ? blk_getlength(s->blk) : 0;
+
+    s->nb_sectors = len > 0 ? len / IDE_SECTOR_SIZE : 0;
+}
+
+/* block_resize: IDENTIFY reports the new LBA count (the guest is not told). */
+static void ide_resize_cb(void *opaque)
+{
+    ide_drive_update_size(opaque);
+}
+
 void ide_drive_attach(IDEBus *bus, int unit, BlockBackend *blk, bool cdrom,
                       const char *serial)
 {
@@ -741,12 +754,15 @@ void ide_drive_attach(IDEBus *bus, int unit, BlockBackend *blk, bool cdrom,
         snprintf(s->serial, sizeof(s->serial), "QM%05d",
                  drive_serial_counter++);
     }
-    int64_t len = blk ? blk_getlength(blk) : 0;
-    s->nb_sectors = len > 0 ? len / IDE_SECTOR_SIZE : 0;
-    /* QEMU's translation-free geometry guess: 16 heads, 63 sectors. */
+    ide_drive_update_size(s);
+    /* QEMU's translation-free geometry guess: 16 heads, 63 sectors; it
+     * stays when the medium changes size, as in QEMU. */
     s->heads = 16;
     s->sectors = 63;
     s->cylinders = MIN(MAX(s->nb_sectors / (16 * 63), 1), 16383);
+    if (blk && !cdrom) {
+        blk_set_resize_cb(blk, ide_resize_cb, s);
+    }
     s->media_changed = cdrom && blk;
     ide_drive_soft_reset(s);
 }

@@ -240,8 +240,7 @@ static void piix_ide_media_changed(void *opaque, BlockBackend *blk)
 {
     IDEState *ide = opaque;
     ide->blk = blk;
-    int64_t len = blk ? blk_getlength(blk) : 0;
-    ide->nb_sectors = len > 0 ? len / IDE_SECTOR_SIZE : 0;
+    ide_drive_update_size(ide);
     ide->media_changed = true;
 }
 

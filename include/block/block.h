@@ -256,4 +256,13 @@ void blk_get_stats(BlockBackend *blk, BlockAcctStats *out);
 /* Wait until every request issued on @blk has completed (BQL held). */
 void blk_drain(BlockBackend *blk);
 
+/* The device on @blk learns of size changes (block_resize) through @cb. */
+void blk_set_resize_cb(BlockBackend *blk, void (*cb)(void *opaque),
+                       void *opaque);
+/*
+ * block_resize: truncate @bs to @size with the requests of every backend
+ * on it drained, then tell their devices.  0 or -errno with @errp set.
+ */
+int bdrv_resize(BlockDriverState *bs, uint64_t size, Error **errp);
+
 #endif

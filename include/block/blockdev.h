@@ -77,6 +77,9 @@ BlockBackend *blockdev_get_backend(const char *name, DriveInfo **dinfo);
 bool blockdev_eject(const char *device, bool force, Error **errp);
 bool blockdev_change_medium(const char *device, const char *filename,
                             const char *format, Error **errp);
+/* block_resize: @device (a drive) or else @node_name to @size bytes. */
+bool blockdev_resize(const char *device, const char *node_name,
+                     int64_t size, Error **errp);
 /* Copy what the top image holds into its backing file ("all": every drive). */
 bool blockdev_commit(const char *device, Error **errp);
 /* Flush and close everything (at exit). */

@@ -8,7 +8,8 @@ IDE CD-ROM, a qcow2 virtio disk (if=virtio) and a raw one (if=none and
 -device virtio-blk-pci): the guest prints the pattern the host wrote in each first
 sector and writes its own at 1 MiB; after power-off the host reads the
 images back (qemu-img convert when available, else kemu-img) and runs
-`qemu-img check` on the qcow2.
+`qemu-img check` on the qcow2.  In between, QMP block_resize grows the
+raw virtio disk and the guest sees its new size.
 """
 import os
 import shutil
@@ -17,7 +18,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_linux import Guest, build_guest  # noqa: E402
+from test_linux import Guest, Qmp, build_guest, qmp_connect  # noqa: E402
 
 
 def main():
@@ -39,8 +40,10 @@ def main():
                             path], check=True)
             os.unlink(raw)
             disks[name] = (path, fmt)
+        sock = os.path.join(tmp, 'qmp.sock')
         g = Guest(kemu, guest_dir, 'kemu.test=disk',
-                  ['-drive', 'file=%s,format=qcow2,if=ide,index=0' %
+                  ['-qmp', 'unix:%s,server=on,wait=off' % sock,
+                   '-drive', 'file=%s,format=qcow2,if=ide,index=0' %
                    disks['d0.qcow2'][0],
                    '-drive', 'file=%s,format=raw,if=ide,index=1' %
                    disks['d1.raw'][0],
@@ -51,7 +54,13 @@ def main():
                    '-drive', 'file=%s,format=raw,if=none,id=vd1' %
                    disks['v1.raw'][0],
                    '-device', 'virtio-blk-pci,drive=vd1,serial=kemu-vd1'])
+        conn = qmp_connect(sock, 30)
+        q = Qmp(*conn) if conn else None
         ok = g.wait_for('GUEST-DISK-DONE') is not None
+        resized = None
+        if ok and q:
+            q.execute('qmp_capabilities')
+            resized = q.execute('block_resize', device='vd1', size=12 << 20)
         rc = g.wait_exit()
         out = '\n'.join(l for l in g.lines if l)
         print(out[-3000:])
@@ -74,6 +83,10 @@ def main():
         if 'GUEST-DISK-SERIAL %s kemu-vd1' % names.get('KEMU-HOST-v1.raw') \
                 not in out:
             failures.append('v1.raw: serial kemu-vd1 not seen')
+        if resized != {'return': {}} or 'GUEST-DISK-RESIZED %s %d' % (
+                names.get('KEMU-HOST-v1.raw'), (12 << 20) // 512) not in out:
+            failures.append('block_resize of vd1 to 12 MiB (%r) not seen by '
+                            'the guest' % resized)
         for name in ('d0.qcow2', 'd1.raw', 'v0.qcow2', 'v1.raw'):
             path, fmt = disks[name]
             dev = names.get(('KEMU-HOST-%-6s' % name[:6])[:16], '?')

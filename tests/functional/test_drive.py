@@ -36,10 +36,10 @@ def digest(path):
 class Vm:
     count = 0
 
-    def __init__(self, tmp, args, env=None):
+    def __init__(self, tmp, args, env=None, binary=None):
         Vm.count += 1
         self.sock_path = os.path.join(tmp, 'qmp%d.sock' % Vm.count)
-        cmd = [os.path.join(BUILD, PROG), '-accel', 'tcg', '-m', '64',
+        cmd = [binary or os.path.join(BUILD, PROG), '-accel', 'tcg', '-m', '64',
                '-nodefaults', '-display', 'none', '-S',
                '-qmp', 'unix:%s,server=on,wait=off' % self.sock_path,
                '-monitor', 'stdio'] + args
@@ -252,6 +252,70 @@ class Drives(unittest.TestCase):
                              "Device 'foo' not found\r\n")
         finally:
             self.assertEqual(vm.quit()[0], 0)
+
+    RESIZE_ARGS = ['-drive', 'file=r.raw,format=raw,if=virtio,id=d0',
+                   '-drive', 'file=ro.raw,format=raw,if=virtio,readonly=on,'
+                   'id=d1',
+                   '-drive', 'file=cd.iso,format=raw,media=cdrom,id=cd',
+                   '-blockdev', 'driver=file,filename=r2.qcow2,node-name=f1',
+                   '-blockdev', 'driver=qcow2,file=f1,node-name=q1',
+                   '-drive', 'file=i.raw,format=raw,if=ide,id=h0']
+    RESIZE_QMP = [{'device': 'd0', 'size': 2 << 20},
+                  {'device': 'nope', 'size': 1 << 20},
+                  {'size': 1 << 20},
+                  {'device': 'd0', 'node-name': 'x', 'size': 3 << 20},
+                  {'device': 'd0', 'size': -1},
+                  {'device': 'd1', 'size': 2 << 20},
+                  {'device': 'cd', 'size': 2 << 20},
+                  {'node-name': 'q1', 'size': 4 << 20},
+                  {'node-name': 'f1', 'size': 8 << 20},
+                  {'device': 'h0', 'size': 5 << 20}]
+    RESIZE_HMP = ['block_resize d0 7M', 'block_resize d0 1.5',
+                  'block_resize', 'block_resize d0',
+                  'block_resize nope 1M', 'block_resize d0 -1',
+                  'block_resize d0 abc', 'block_resize cd 1M']
+
+    def resize_session(self, binary, name):
+        """block_resize over QMP and HMP: (transcript, sizes, file size)."""
+        tmp = os.path.join(self.tmp, name)
+        os.mkdir(tmp)
+        for f in ('r.raw', 'ro.raw', 'cd.iso', 'i.raw'):
+            with open(os.path.join(tmp, f), 'wb') as fh:
+                fh.truncate(1 << 20)
+        kemu_img('create', '-f', 'qcow2', os.path.join(tmp, 'r2.qcow2'), '1M')
+        vm = Vm(tmp, self.RESIZE_ARGS, binary=binary)
+        out = []
+        try:
+            for a in self.RESIZE_QMP:
+                out.append((json.dumps(a), vm.execute('block_resize', **a)))
+            for line in self.RESIZE_HMP:
+                out.append((line, vm.hmp(line)))
+            sizes = {b['device']: b['inserted']['image']['virtual-size']
+                     for b in vm.execute('query-block')['return']
+                     if 'inserted' in b}
+        finally:
+            vm.quit()
+        text = re.sub(r'#block\d+', '#blockN', json.dumps(out, indent=1))
+        return text, sizes, os.path.getsize(os.path.join(tmp, 'r.raw'))
+
+    def test_block_resize(self):
+        text, sizes, size = self.resize_session(None, 'kemu')
+        print(text)
+        # 1.5 without a suffix is MiB, as in QEMU's HMP.
+        self.assertEqual(size, 3 << 19)
+        self.assertEqual(sizes['d0'], 3 << 19)
+        self.assertEqual(sizes['h0'], 5 << 20)
+        self.assertEqual(sizes['d1'], 1 << 20)
+        self.assertIn('Image is read-only', text)
+        self.assertIn("Cannot find device='nope' nor node-name=''", text)
+        self.assertIn('invalid size', text)
+        qemu = shutil.which('qemu-system-x86_64')
+        if not qemu:
+            print('note: qemu-system-x86_64 not installed, no comparison')
+            return
+        qtext, qsizes, qsize = self.resize_session(qemu, 'qemu')
+        self.assertEqual(text, qtext)
+        self.assertEqual(sizes, qsizes)
 
     def test_blockstats(self):
         vm = Vm(self.tmp, ['-drive', 'file=disk0.qcow2,format=qcow2,if=ide,'

@@ -217,6 +217,12 @@ void qmp_eject(bool has_device, const char *device, bool has_id,
 {
 }
 
+void qmp_block_resize(bool has_device, const char *device,
+                      bool has_node_name, const char *node_name,
+                      int64_t size, Error **errp)
+{
+}
+
 void qmp_blockdev_change_medium(bool has_device, const char *device,
                                 bool has_id, const char *id,
                                 const char *filename, bool has_format,
