@@ -116,7 +116,7 @@ BlockBackend *blk_new(BlockDriverState *bs, const char *name)
     blk->refcnt = 1;
     g_mutex_init(&blk->lock);
     g_cond_init(&blk->drained);
-    backends = g_list_prepend(backends, blk);
+    backends = g_list_append(backends, blk);
     return blk;
 }
 
@@ -297,17 +297,27 @@ void blk_set_resize_cb(BlockBackend *blk, void (*cb)(void *opaque),
     blk->resize_opaque = opaque;
 }
 
-int bdrv_resize(BlockDriverState *bs, uint64_t size, Error **errp)
+GList *blk_all(void)
 {
-    int ret;
+    return backends;
+}
 
-    /* No request may run on the chain while its metadata changes. */
+void bdrv_drain_backends(BlockDriverState *bs)
+{
     for (GList *l = backends; l; l = l->next) {
         BlockBackend *blk = l->data;
         if (blk->bs == bs) {
             blk_drain(blk);
         }
     }
+}
+
+int bdrv_resize(BlockDriverState *bs, uint64_t size, Error **errp)
+{
+    int ret;
+
+    /* No request may run on the chain while its metadata changes. */
+    bdrv_drain_backends(bs);
     ret = bdrv_truncate(bs, size, errp);
     if (ret < 0) {
         return ret;

@@ -72,6 +72,11 @@ BlockDriverState *bdrv_find_file_parent(BlockDriverState *bs)
     return NULL;
 }
 
+GList *blockdev_monitor_nodes(void)
+{
+    return blockdev_roots;
+}
+
 GList *drive_list(void)
 {
     return drives;

@@ -1,6 +1,7 @@
 /*
  * HMP block commands: "info block" (QEMU 7.2's text over
- * qmp_query_block()), block_resize, eject, change and commit.
+ * qmp_query_block()), block_resize, internal snapshots of a drive and
+ * "info snapshots", eject, change and commit.
  */
 #include "qemu/osdep.h"
 #include "qapi/qapi-commands.h"
@@ -69,6 +70,34 @@ void hmp_block_resize(Monitor *mon, const HMPArgs *args)
     qmp_block_resize(true, hmp_arg_str(args, "device"), false, NULL,
                      hmp_arg_int(args, "size", 0), &err);
     hmp_handle_error(mon, err);
+}
+
+void hmp_snapshot_blkdev_internal(Monitor *mon, const HMPArgs *args)
+{
+    Error *err = NULL;
+
+    qmp_blockdev_snapshot_internal_sync(hmp_arg_str(args, "device"),
+                                        hmp_arg_str(args, "name"), &err);
+    hmp_handle_error(mon, err);
+}
+
+void hmp_snapshot_delete_blkdev_internal(Monitor *mon, const HMPArgs *args)
+{
+    Error *err = NULL;
+    const char *id = hmp_arg_has(args, "id") ? hmp_arg_str(args, "id") : NULL;
+
+    qapi_free_SnapshotInfo(qmp_blockdev_snapshot_delete_internal_sync(
+        hmp_arg_str(args, "device"), id != NULL, id, true,
+        hmp_arg_str(args, "name"), &err));
+    hmp_handle_error(mon, err);
+}
+
+void hmp_info_snapshots(Monitor *mon, const HMPArgs *args)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    blockdev_info_snapshots(out);
+    monitor_puts(mon, out->str);
 }
 
 void hmp_eject(Monitor *mon, const HMPArgs *args)

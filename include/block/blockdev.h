@@ -69,6 +69,8 @@ DriveInfo *drive_get(BlockInterfaceType type, int bus, int unit);
 DriveInfo *drive_get_by_id(const char *id);
 /* Drives in creation order (of DriveInfo *). */
 GList *drive_list(void);
+/* The nodes -blockdev and blockdev-add made (of BlockDriverState *). */
+GList *blockdev_monitor_nodes(void);
 /* A named node: from -blockdev, or the root of a drive. */
 BlockDriverState *bdrv_find_node(const char *node_name);
 /* A backend for -device ...,drive=NAME (a drive id or a node name). */
@@ -80,6 +82,20 @@ bool blockdev_change_medium(const char *device, const char *filename,
 /* block_resize: @device (a drive) or else @node_name to @size bytes. */
 bool blockdev_resize(const char *device, const char *node_name,
                      int64_t size, Error **errp);
+/*
+ * Internal snapshots of one running drive or node (QMP
+ * blockdev-snapshot-internal-sync / -delete-internal-sync, HMP
+ * snapshot_blkdev_internal / snapshot_delete_blkdev_internal): no VM
+ * state, the VM clock at the time, no icount.  Delete fills @deleted.
+ */
+bool blockdev_snapshot_internal(const char *device, const char *name,
+                                Error **errp);
+bool blockdev_snapshot_delete_internal(const char *device, const char *id,
+                                       const char *name,
+                                       BdrvSnapshotInfo *deleted,
+                                       Error **errp);
+/* HMP "info snapshots": QEMU 7.2's text into @out. */
+void blockdev_info_snapshots(GString *out);
 /* Copy what the top image holds into its backing file ("all": every drive). */
 bool blockdev_commit(const char *device, Error **errp);
 /* Flush and close everything (at exit). */

@@ -46,13 +46,20 @@ class Vm:
         self.proc = subprocess.Popen(cmd, cwd=tmp, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, env=env)
+        # The socket file appears at bind(), before listen(): retry.
         for _ in range(200):
-            if os.path.exists(self.sock_path) or self.proc.poll() is not None:
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock.settimeout(20)
+            try:
+                self.sock.connect(self.sock_path)
                 break
-            time.sleep(0.05)
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(20)
-        self.sock.connect(self.sock_path)
+            except OSError:
+                self.sock.close()
+                if self.proc.poll() is not None:
+                    raise
+                time.sleep(0.05)
+        else:
+            raise RuntimeError('no QMP socket at ' + self.sock_path)
         self.buf = b''
         self.recv()
         self.execute('qmp_capabilities')
@@ -316,6 +323,91 @@ class Drives(unittest.TestCase):
         qtext, qsizes, qsize = self.resize_session(qemu, 'qemu')
         self.assertEqual(text, qtext)
         self.assertEqual(sizes, qsizes)
+
+    SNAP_SESSIONS = [
+        ([], ['info snapshots', 'snapshot_blkdev_internal d0 a']),
+        (['-drive', 'file=r.raw,format=raw,if=virtio'], ['info snapshots']),
+        (['-drive', 'file=s0.qcow2,format=qcow2,if=virtio,id=d0',
+          '-drive', 'file=s1.qcow2,format=qcow2,if=ide,id=d1',
+          '-drive', 'file=r.raw,format=raw,if=virtio,id=d2',
+          '-drive', 'file=s2.qcow2,format=qcow2,if=virtio,readonly=on,id=d3'],
+         ['info snapshots', 'snapshot_blkdev_internal d0 snap1',
+          'info snapshots', 'snapshot_blkdev_internal d1 snap1',
+          'snapshot_blkdev_internal d2 x', 'snapshot_blkdev_internal d3 x',
+          'snapshot_blkdev_internal d0 snap1',
+          'snapshot_blkdev_internal nope a', 'snapshot_blkdev_internal d0',
+          'info snapshots', 'snapshot_delete_blkdev_internal d0 snap1',
+          'snapshot_delete_blkdev_internal d0 snap1',
+          'snapshot_delete_blkdev_internal d1 snap1 2', 'info snapshots',
+          {'device': 'd0', 'name': 'q'}, {'device': 'd0', 'name': ''},
+          {'delete': 1, 'device': 'd0', 'name': 'q'},
+          {'delete': 1, 'device': 'd0', 'id': '1'},
+          {'delete': 1, 'device': 'd0'}, {'device': 'd1', 'name': 'keep'}]),
+        (['-blockdev', 'driver=file,filename=s0.qcow2,node-name=f0',
+          '-blockdev', 'driver=qcow2,file=f0,node-name=q0',
+          '-device', 'virtio-blk-pci,drive=q0,id=vb',
+          '-blockdev', 'driver=file,filename=s2.qcow2,node-name=f2',
+          '-blockdev', 'driver=qcow2,file=f2,node-name=q2'],
+         [{'device': 'q0', 'name': 'n1'}, {'device': 'vb', 'name': 'n2'},
+          {'device': 'f0', 'name': 'n2'}, 'info snapshots',
+          'snapshot_blkdev_internal q2 n1', 'snapshot_blkdev_internal q2 n3',
+          'info snapshots', 'snapshot_delete_blkdev_internal q0 n1 1',
+          'info snapshots']),
+    ]
+
+    def snapshot_sessions(self, binary, name):
+        """Internal snapshots of running drives over HMP and QMP."""
+        tmp = os.path.join(self.tmp, name)
+        os.mkdir(tmp)
+        for f in ('s0.qcow2', 's1.qcow2', 's2.qcow2'):
+            kemu_img('create', '-f', 'qcow2', os.path.join(tmp, f), '16M')
+        with open(os.path.join(tmp, 'r.raw'), 'wb') as fh:
+            fh.truncate(1 << 20)
+        out = []
+        for args, cmds in self.SNAP_SESSIONS:
+            vm = Vm(tmp, args, binary=binary)
+            try:
+                for c in cmds:
+                    if isinstance(c, str):
+                        out.append((c, vm.hmp(c)))
+                        continue
+                    a = dict(c)
+                    cmd = 'blockdev-snapshot-internal-sync'
+                    if a.pop('delete', 0):
+                        cmd = 'blockdev-snapshot-delete-internal-sync'
+                    out.append((cmd + json.dumps(a),
+                                vm.execute(cmd, **a)))
+            finally:
+                vm.quit()
+        text = json.dumps(out, indent=1)
+        text = re.sub(r'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d', 'DATE', text)
+        text = re.sub(r'"date-(n?)sec": \d+', r'"date-\1sec": N', text)
+        return text, tmp
+
+    def test_internal_snapshots(self):
+        text, tmp = self.snapshot_sessions(None, 'kemu')
+        print(text)
+        self.assertIn("Snapshot with name 'snap1' already exists on device "
+                      "'d0'", text)
+        self.assertIn("Block format 'raw' used by device 'd2' does not "
+                      "support internal snapshots", text)
+        self.assertIn('List of partial (non-loadable) snapshots on', text)
+        # What the monitor made is in the image: qemu-img's view.
+        tool = shutil.which('qemu-img') or os.path.join(BUILD, 'kemu-img')
+        listing = subprocess.run([tool, 'snapshot', '-l',
+                                  os.path.join(tmp, 's1.qcow2')],
+                                 stdout=subprocess.PIPE,
+                                 universal_newlines=True).stdout
+        self.assertRegex(listing, r'\n2 +keep +0 B ')
+        if shutil.which('qemu-img'):
+            for f in ('s0.qcow2', 's1.qcow2', 's2.qcow2'):
+                subprocess.run(['qemu-img', 'check', os.path.join(tmp, f)],
+                               check=True, stdout=subprocess.DEVNULL)
+        qemu = shutil.which('qemu-system-x86_64')
+        if not qemu:
+            print('note: qemu-system-x86_64 not installed, no comparison')
+            return
+        self.assertEqual(text, self.snapshot_sessions(qemu, 'qemu')[0])
 
     def test_blockstats(self):
         vm = Vm(self.tmp, ['-drive', 'file=disk0.qcow2,format=qcow2,if=ide,'

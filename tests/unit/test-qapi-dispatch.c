@@ -223,6 +223,18 @@ void qmp_block_resize(bool has_device, const char *device,
 {
 }
 
+void qmp_blockdev_snapshot_internal_sync(const char *device,
+                                         const char *name, Error **errp)
+{
+}
+
+SnapshotInfo *qmp_blockdev_snapshot_delete_internal_sync(
+    const char *device, bool has_id, const char *id, bool has_name,
+    const char *name, Error **errp)
+{
+    return NULL;
+}
+
 void qmp_blockdev_change_medium(bool has_device, const char *device,
                                 bool has_id, const char *id,
                                 const char *filename, bool has_format,
