@@ -312,6 +312,26 @@ void bdrv_drain_backends(BlockDriverState *bs)
     }
 }
 
+int bdrv_replace_in_backends(BlockDriverState *old, BlockDriverState *new)
+{
+    int n = 0;
+
+    for (GList *l = backends; l; l = l->next) {
+        BlockBackend *blk = l->data;
+        if (blk->bs == old) {
+            g_mutex_lock(&blk->lock);
+            bdrv_ref(new);
+            new->backends++;
+            blk->bs = new;
+            old->backends--;
+            bdrv_unref(old);
+            g_mutex_unlock(&blk->lock);
+            n++;
+        }
+    }
+    return n;
+}
+
 int bdrv_resize(BlockDriverState *bs, uint64_t size, Error **errp)
 {
     int ret;

@@ -158,6 +158,25 @@ void qmp_block_resize(bool has_device, const char *device,
                     has_node_name ? node_name : NULL, size, errp);
 }
 
+void qmp_blockdev_snapshot_sync(bool has_device, const char *device,
+                                bool has_node_name, const char *node_name,
+                                const char *snapshot_file,
+                                bool has_snapshot_node_name,
+                                const char *snapshot_node_name,
+                                bool has_format, const char *format,
+                                bool has_mode, NewImageMode mode,
+                                Error **errp)
+{
+    blockdev_snapshot_external(has_device ? device : NULL,
+                               has_node_name ? node_name : NULL,
+                               snapshot_file,
+                               has_snapshot_node_name ? snapshot_node_name
+                                                      : NULL,
+                               has_format ? format : NULL,
+                               has_mode && mode == NEW_IMAGE_MODE_EXISTING,
+                               errp);
+}
+
 void qmp_blockdev_snapshot_internal_sync(const char *device,
                                          const char *name, Error **errp)
 {

@@ -9,28 +9,6 @@
 #include "block/blockdev.h"
 #include "block-int.h"
 
-/* QEMU's bdrv_lookup_bs: the drive named @device first, then the node. */
-static BlockDriverState *lookup(const char *device, const char *node_name,
-                                DriveInfo **drive, Error **errp)
-{
-    DriveInfo *d = device ? drive_get_by_id(device) : NULL;
-
-    *drive = d;
-    if (d) {
-        if (!d->blk) {
-            error_setg(errp, "Device '%s' has no medium", device);
-            return NULL;
-        }
-        return blk_bs(d->blk);
-    }
-    BlockDriverState *bs = node_name ? bdrv_find_node(node_name) : NULL;
-    if (!bs) {
-        error_setg(errp, "Cannot find device='%s' nor node-name='%s'",
-                   device ? device : "", node_name ? node_name : "");
-    }
-    return bs;
-}
-
 static const char *node_name_of(BlockDriverState *bs)
 {
     return bs->node_name ? bs->node_name : "";
@@ -51,8 +29,7 @@ static DriveInfo *cdrom_on(BlockDriverState *bs)
 bool blockdev_resize(const char *device, const char *node_name,
                      int64_t size, Error **errp)
 {
-    DriveInfo *d;
-    BlockDriverState *bs = lookup(device, node_name, &d, errp);
+    BlockDriverState *bs = blockdev_lookup_bs(device, node_name, errp);
     BlockDriverState *parent;
     DriveInfo *cd;
 

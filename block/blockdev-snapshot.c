@@ -228,3 +228,106 @@ void blockdev_info_snapshots(GString *out)
         g_free(lists[i]);
     }
 }
+
+/* The "file" node under @bs (itself for a file node). */
+static BlockDriverState *file_node(BlockDriverState *bs)
+{
+    return bs->drv == &bdrv_file ? bs : bs->file;
+}
+
+/* A new qcow2 overlay @file over @bs (mode=absolute-paths). */
+static bool create_overlay(BlockDriverState *bs, const char *file,
+                           Error **errp)
+{
+    BlockCreateOpts o = {
+        .size = bdrv_getlength(bs),
+        .backing_file = bs->filename,
+        .backing_fmt = bdrv_get_format_name(bs),
+    };
+
+    if (!strcmp(file, bs->filename)) {
+        /* QEMU's message carries its own "Error: " prefix. */
+        error_setg(errp, "Error: Trying to create an image with the same "
+                   "filename as the backing file");
+        return false;
+    }
+    return bdrv_create("qcow2", file, &o, errp) == 0;
+}
+
+bool blockdev_snapshot_external(const char *device, const char *node_name,
+                                const char *file, const char *overlay_name,
+                                const char *format, bool existing,
+                                Error **errp)
+{
+    BlockDriverState *bs = blockdev_lookup_bs(device, node_name, errp);
+    const int keep = BDRV_O_RDWR | BDRV_O_NOCACHE | BDRV_O_NO_FLUSH |
+                     BDRV_O_WRITETHROUGH | BDRV_O_NO_LOCK | BDRV_O_DEVICE;
+    BlockDriverState *top;
+    Error *local = NULL;
+
+    if (!bs) {
+        return false;
+    }
+    if (node_name && !overlay_name) {
+        error_setg(errp, "New overlay node-name missing");
+        return false;
+    }
+    if (overlay_name && blockdev_lookup_bs(overlay_name, overlay_name, NULL)) {
+        error_setg(errp, "New overlay node-name already in use");
+        return false;
+    }
+    /* kemu's formats: raw cannot have a backing file, qcow2 can. */
+    format = format ? format : "qcow2";
+    if (!strcmp(format, "raw")) {
+        error_setg(errp, "Backing file not supported for file format 'raw'");
+        return false;
+    }
+    if (strcmp(format, "qcow2")) {
+        error_setg(errp, "Unknown file format '%s'", format);
+        return false;
+    }
+    if (!existing && !create_overlay(bs, file, errp)) {
+        return false;
+    }
+    top = bdrv_open(file, "qcow2", NULL,
+                    (bs->open_flags & keep) | BDRV_O_NO_BACKING, &local);
+    if (!top) {
+        /* "Could not open 'F': Could not open 'F': why": QEMU says it once. */
+        g_autofree char *twice = g_strdup_printf(
+            "Could not open '%s': Could not open '%s': ", file, file);
+        const char *msg = error_get_pretty(local);
+        if (g_str_has_prefix(msg, twice)) {
+            error_setg(errp, "%s", msg + strlen(twice) / 2);
+            error_free(local);
+        } else {
+            bdrv_unwrap_lock_error(&local, file);
+            error_propagate(errp, local);
+        }
+        return false;
+    }
+    /* The old top keeps its data for the overlay and takes no writes. */
+    bdrv_drain_backends(bs);
+    bdrv_flush(bs);
+    bdrv_ref(bs);
+    top->backing = bs;
+    if (!top->backing_file[0]) {
+        g_strlcpy(top->backing_file, bs->filename, sizeof(top->backing_file));
+        g_strlcpy(top->backing_format, bdrv_get_format_name(bs),
+                  sizeof(top->backing_format));
+    }
+    g_free(top->full_backing_filename);
+    top->full_backing_filename = g_strdup(bs->filename);
+    bs->read_only = true;
+    if (file_node(bs)) {
+        file_node(bs)->read_only = true;
+        bdrv_file_drop_write_perm(file_node(bs));
+    }
+    blockdev_register_node(top, overlay_name);
+    blockdev_register_node(top->file, NULL);
+    if (bdrv_replace_in_backends(bs, top) > 0) {
+        bdrv_unref(top);         /* the backends hold it now */
+    } else {
+        blockdev_add_monitor_node(top);
+    }
+    return true;
+}

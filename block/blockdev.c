@@ -55,6 +55,36 @@ BlockDriverState *bdrv_find_node(const char *name)
     return nodes ? g_hash_table_lookup(nodes, name) : NULL;
 }
 
+BlockDriverState *blockdev_lookup_bs(const char *device, const char *node_name,
+                                     Error **errp)
+{
+    DriveInfo *d = device ? drive_get_by_id(device) : NULL;
+
+    if (d) {
+        if (!d->blk) {
+            error_setg(errp, "Device '%s' has no medium", device);
+            return NULL;
+        }
+        return blk_bs(d->blk);
+    }
+    BlockDriverState *bs = node_name ? bdrv_find_node(node_name) : NULL;
+    if (!bs) {
+        error_setg(errp, "Cannot find device='%s' nor node-name='%s'",
+                   device ? device : "", node_name ? node_name : "");
+    }
+    return bs;
+}
+
+void blockdev_register_node(BlockDriverState *bs, const char *name)
+{
+    register_node(bs, name);
+}
+
+void blockdev_add_monitor_node(BlockDriverState *bs)
+{
+    blockdev_roots = g_list_append(blockdev_roots, bs);
+}
+
 BlockDriverState *bdrv_find_file_parent(BlockDriverState *bs)
 {
     GHashTableIter it;

@@ -72,6 +72,26 @@ void hmp_block_resize(Monitor *mon, const HMPArgs *args)
     hmp_handle_error(mon, err);
 }
 
+void hmp_snapshot_blkdev(Monitor *mon, const HMPArgs *args)
+{
+    Error *err = NULL;
+
+    if (!hmp_arg_has(args, "snapshot-file")) {
+        /* QEMU has no snapshot without a file; its QMP error says so. */
+        error_setg(&err, "Parameter 'snapshot-file' is missing");
+    } else {
+        const char *fmt = hmp_arg_has(args, "format")
+                          ? hmp_arg_str(args, "format") : NULL;
+        qmp_blockdev_snapshot_sync(true, hmp_arg_str(args, "device"), false,
+                                   NULL, hmp_arg_str(args, "snapshot-file"),
+                                   false, NULL, fmt != NULL, fmt, true,
+                                   hmp_arg_bool(args, "reuse")
+                                   ? NEW_IMAGE_MODE_EXISTING
+                                   : NEW_IMAGE_MODE_ABSOLUTE_PATHS, &err);
+    }
+    hmp_handle_error(mon, err);
+}
+
 void hmp_snapshot_blkdev_internal(Monitor *mon, const HMPArgs *args)
 {
     Error *err = NULL;

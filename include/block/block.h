@@ -273,6 +273,11 @@ void blk_drain(BlockBackend *blk);
 GList *blk_all(void);
 /* Wait for the requests of every backend on @bs (BQL held). */
 void bdrv_drain_backends(BlockDriverState *bs);
+/*
+ * Every backend on @old (drained) now works on @new, which takes their
+ * references to @old; returns how many moved.
+ */
+int bdrv_replace_in_backends(BlockDriverState *old, BlockDriverState *new);
 /* The device on @blk learns of size changes (block_resize) through @cb. */
 void blk_set_resize_cb(BlockBackend *blk, void (*cb)(void *opaque),
                        void *opaque);

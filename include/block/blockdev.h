@@ -94,6 +94,15 @@ bool blockdev_snapshot_delete_internal(const char *device, const char *id,
                                        const char *name,
                                        BdrvSnapshotInfo *deleted,
                                        Error **errp);
+/*
+ * External snapshot (QMP blockdev-snapshot-sync, HMP snapshot_blkdev): a
+ * qcow2 overlay @file (created unless @existing) becomes the top of
+ * @device / @node_name's chain; the old top turns read-only backing.
+ */
+bool blockdev_snapshot_external(const char *device, const char *node_name,
+                                const char *file, const char *overlay_name,
+                                const char *format, bool existing,
+                                Error **errp);
 /* HMP "info snapshots": QEMU 7.2's text into @out. */
 void blockdev_info_snapshots(GString *out);
 /* Copy what the top image holds into its backing file ("all": every drive). */

@@ -8,8 +8,11 @@ IDE CD-ROM, a qcow2 virtio disk (if=virtio) and a raw one (if=none and
 -device virtio-blk-pci): the guest prints the pattern the host wrote in each first
 sector and writes its own at 1 MiB; after power-off the host reads the
 images back (qemu-img convert when available, else kemu-img) and runs
-`qemu-img check` on the qcow2.  In between, QMP block_resize grows the
-raw virtio disk and the guest sees its new size.
+`qemu-img check` on the qcow2.  Before the guest starts (-S), HMP
+snapshot_blkdev puts an overlay over the qcow2 virtio disk: the guest's
+writes land there and the base image keeps the host's data only.  After
+the guest's writes, QMP block_resize grows the raw virtio disk and the
+guest sees its new size.
 """
 import os
 import shutil
@@ -41,8 +44,9 @@ def main():
             os.unlink(raw)
             disks[name] = (path, fmt)
         sock = os.path.join(tmp, 'qmp.sock')
+        overlay = os.path.join(tmp, 'v0-overlay.qcow2')
         g = Guest(kemu, guest_dir, 'kemu.test=disk',
-                  ['-qmp', 'unix:%s,server=on,wait=off' % sock,
+                  ['-S', '-qmp', 'unix:%s,server=on,wait=off' % sock,
                    '-drive', 'file=%s,format=qcow2,if=ide,index=0' %
                    disks['d0.qcow2'][0],
                    '-drive', 'file=%s,format=raw,if=ide,index=1' %
@@ -56,10 +60,15 @@ def main():
                    '-device', 'virtio-blk-pci,drive=vd1,serial=kemu-vd1'])
         conn = qmp_connect(sock, 30)
         q = Qmp(*conn) if conn else None
+        snap = None
+        if q:
+            q.execute('qmp_capabilities')
+            snap = q.execute('human-monitor-command', **{
+                'command-line': 'snapshot_blkdev virtio0 ' + overlay})
+            q.execute('cont')
         ok = g.wait_for('GUEST-DISK-DONE') is not None
         resized = None
         if ok and q:
-            q.execute('qmp_capabilities')
             resized = q.execute('block_resize', device='vd1', size=12 << 20)
         rc = g.wait_exit()
         out = '\n'.join(l for l in g.lines if l)
@@ -87,8 +96,15 @@ def main():
                 names.get('KEMU-HOST-v1.raw'), (12 << 20) // 512) not in out:
             failures.append('block_resize of vd1 to 12 MiB (%r) not seen by '
                             'the guest' % resized)
-        for name in ('d0.qcow2', 'd1.raw', 'v0.qcow2', 'v1.raw'):
-            path, fmt = disks[name]
+        if snap != {'return': ''}:
+            failures.append('snapshot_blkdev: %r' % snap)
+        # The overlay holds the guest's writes to v0; v0.qcow2 keeps the
+        # host's sector 0 and nothing at 1 MiB.
+        disks['v0-overlay'] = (overlay, 'qcow2')
+        images = [('d0.qcow2', 'd0.qcow2'), ('d1.raw', 'd1.raw'),
+                  ('v0.qcow2', 'v0-overlay'), ('v1.raw', 'v1.raw')]
+        for name, image in images:
+            path, fmt = disks[image]
             dev = names.get(('KEMU-HOST-%-6s' % name[:6])[:16], '?')
             back = path + '.back'
             tool = shutil.which('qemu-img') or img_tool
@@ -99,8 +115,19 @@ def main():
                 data = f.read(16)
             want = ('KEMU-GUEST-%s\n' % dev).encode()
             if not data.startswith(want):
-                failures.append('%s: guest pattern missing (%r)' % (name,
+                failures.append('%s: guest pattern missing (%r)' % (image,
                                                                    data))
+            if image == 'v0-overlay':
+                base = disks['v0.qcow2'][0]
+                subprocess.run([tool, 'convert', '-f', 'qcow2', '-O', 'raw',
+                                base, back], check=True)
+                with open(back, 'rb') as f:
+                    host = f.read(16)
+                    f.seek(1024 * 1024)
+                    data = f.read(16)
+                if data.strip(b'\0') or not host.startswith(b'KEMU-HOST'):
+                    failures.append('v0.qcow2 under the overlay changed: '
+                                    '%r %r' % (host, data))
             if fmt == 'qcow2' and shutil.which('qemu-img'):
                 p = subprocess.run(['qemu-img', 'check', path],
                                    stdout=subprocess.PIPE,

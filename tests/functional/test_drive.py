@@ -409,6 +409,82 @@ class Drives(unittest.TestCase):
             return
         self.assertEqual(text, self.snapshot_sessions(qemu, 'qemu')[0])
 
+    EXT_ARGS = ['-drive', 'file=s0.qcow2,format=qcow2,if=virtio,id=d0',
+                '-drive', 'file=r.raw,format=raw,if=ide,id=d1',
+                '-drive', 'file=cd.iso,format=raw,media=cdrom,id=cd']
+    EXT_CMDS = ['snapshot_blkdev d0 ov1.qcow2', 'info block',
+                'snapshot_blkdev d0 ov1.qcow2',
+                'snapshot_blkdev d1 ovr.qcow2 qcow2',
+                'snapshot_blkdev d1 ovr2.raw raw', 'snapshot_blkdev d0',
+                'snapshot_blkdev -n d0 nonexist.qcow2',
+                'snapshot_blkdev nope x.qcow2', 'snapshot_blkdev cd c.qcow2',
+                {'device': 'd0', 'snapshot-file': 'ov3.qcow2',
+                 'snapshot-node-name': 's3'},
+                {'snapshot-file': 'ov4.qcow2'},
+                {'node-name': 's3', 'snapshot-file': 'ov5.qcow2',
+                 'snapshot-node-name': 's3'},
+                {'node-name': 's3', 'snapshot-file': 'ex.qcow2',
+                 'mode': 'existing'},
+                {'device': 'd0', 'snapshot-file': 'x.qcow2',
+                 'snapshot-node-name': 'd1'},
+                {'node-name': 's3', 'snapshot-file': 'ex.qcow2',
+                 'snapshot-node-name': 'e1', 'mode': 'existing'},
+                'info block', 'query-block']
+
+    def external_session(self, binary, name):
+        """snapshot_blkdev / blockdev-snapshot-sync: the transcript, and
+        whether qemu-img could check the old top while the VM ran."""
+        tmp = os.path.join(self.tmp, name)
+        os.mkdir(tmp)
+        kemu_img('create', '-f', 'qcow2', os.path.join(tmp, 's0.qcow2'),
+                 '16M')
+        # ex.qcow2 names ov3.qcow2 (made by the session) as its backing.
+        kemu_img('create', '-f', 'qcow2', os.path.join(tmp, 'ov3.qcow2'),
+                 '16M')
+        kemu_img('create', '-f', 'qcow2', '-b', 'ov3.qcow2', '-F', 'qcow2',
+                 os.path.join(tmp, 'ex.qcow2'), '16M')
+        for f in ('r.raw', 'cd.iso'):
+            with open(os.path.join(tmp, f), 'wb') as fh:
+                fh.truncate(1 << 20)
+        vm = Vm(tmp, self.EXT_ARGS, binary=binary)
+        out = []
+        try:
+            for c in self.EXT_CMDS:
+                if isinstance(c, dict):
+                    out.append((json.dumps(c), vm.execute(
+                        'blockdev-snapshot-sync', **c)))
+                elif c == 'query-block':
+                    out.append((c, vm.execute(c)))
+                else:
+                    out.append((c, vm.hmp(c)))
+            # The old tops are backing files now: others may read them.
+            tool = shutil.which('qemu-img') or os.path.join(BUILD,
+                                                            'kemu-img')
+            readable = subprocess.run([tool, 'check', 's0.qcow2'], cwd=tmp,
+                                      stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL).returncode
+        finally:
+            vm.quit()
+        text = json.dumps(out, indent=1)
+        text = re.sub(r'#block\d+', '#blockN', text)
+        text = re.sub(r'"actual-size": \d+', '"actual-size": N', text)
+        text = re.sub(r'(Attached to: +|"qdev": ")/machine/[^"\\]*',
+                      r'\1QOM', text)
+        return text, readable
+
+    def test_external_snapshot(self):
+        text, readable = self.external_session(None, 'kemu')
+        print(text)
+        self.assertEqual(readable, 0)
+        self.assertIn('Backing file:     s0.qcow2 (chain depth: 1)', text)
+        self.assertIn('Backing file:     ov3.qcow2 (chain depth: 3)', text)
+        qemu = shutil.which('qemu-system-x86_64')
+        if not qemu:
+            print('note: qemu-system-x86_64 not installed, no comparison')
+            return
+        self.assertEqual((text, readable),
+                         self.external_session(qemu, 'qemu'))
+
     def test_blockstats(self):
         vm = Vm(self.tmp, ['-drive', 'file=disk0.qcow2,format=qcow2,if=ide,'
                            'index=0'])

@@ -223,6 +223,17 @@ void qmp_block_resize(bool has_device, const char *device,
 {
 }
 
+void qmp_blockdev_snapshot_sync(bool has_device, const char *device,
+                                bool has_node_name, const char *node_name,
+                                const char *snapshot_file,
+                                bool has_snapshot_node_name,
+                                const char *snapshot_node_name,
+                                bool has_format, const char *format,
+                                bool has_mode, NewImageMode mode,
+                                Error **errp)
+{
+}
+
 void qmp_blockdev_snapshot_internal_sync(const char *device,
                                          const char *name, Error **errp)
 {
