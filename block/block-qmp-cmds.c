@@ -120,7 +120,7 @@ BlockInfoList *qmp_query_block(Error **errp)
         BlockInfo *info = g_new0(BlockInfo, 1);
         info->device = g_strdup(d->id);
         info->type = g_strdup("unknown");
-        info->removable = d->is_cdrom || d->type == IF_NONE;
+        info->removable = drive_is_removable(d);
         info->has_qdev = d->qdev != NULL;
         info->qdev = g_strdup(d->qdev);
         if (info->removable) {

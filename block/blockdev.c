@@ -123,6 +123,14 @@ DriveInfo *drive_get(BlockInterfaceType type, int bus, int unit)
     return NULL;
 }
 
+bool drive_is_removable(DriveInfo *d)
+{
+    if (d->qdev) {
+        return d->dev_removable;
+    }
+    return d->is_cdrom || d->type == IF_NONE;
+}
+
 DriveInfo *drive_get_by_id(const char *id)
 {
     for (GList *l = drives; l; l = l->next) {

@@ -107,7 +107,7 @@ static void ide_identify(IDEState *s)
     put_le16(p, 22, 4);
     ide_padstr(buf, "2.5+", 8);
     memcpy(p + 46, buf, 8);
-    ide_padstr(buf, "QEMU HARDDISK", 40);
+    ide_padstr(buf, s->model[0] ? s->model : "QEMU HARDDISK", 40);
     memcpy(p + 54, buf, 40);
     put_le16(p, 47, 0x8000 | 16);          /* READ/WRITE MULTIPLE up to 16 */
     put_le16(p, 48, 1);

@@ -37,6 +37,7 @@ typedef struct DriveInfo {
     bool direct;
     bool no_flush;
     char *qdev;                /* QOM path of the device using it, or NULL */
+    bool dev_removable;        /* that device takes media changes (a CD) */
     char *serial;
     bool claimed;              /* a device model took it */
     bool tray_open;
@@ -66,6 +67,8 @@ BlockDriverState *blockdev_add_opts(QemuOpts *opts, Error **errp);
 bool blockdev_del(const char *node_name, Error **errp);
 
 DriveInfo *drive_get(BlockInterfaceType type, int bus, int unit);
+/* QEMU's removable media: a CD-ROM device, or no device yet on if=none. */
+bool drive_is_removable(DriveInfo *d);
 DriveInfo *drive_get_by_id(const char *id);
 /* Drives in creation order (of DriveInfo *). */
 GList *drive_list(void);

@@ -3,7 +3,8 @@
 
     test_disk.py KEMU_BINARY GUEST_BUILDER BUILD_DIR
 
-One boot (-accel tcg, kemu.test=disk) with a qcow2 and a raw IDE disk, an
+One boot (-accel tcg, kemu.test=disk) with a qcow2 and a raw IDE disk (the
+second as -device ide-hd), an
 IDE CD-ROM, a qcow2 virtio disk (if=virtio) and a raw one (if=none and
 -device virtio-blk-pci): the guest prints the pattern the host wrote in each first
 sector and writes its own at 1 MiB; after power-off the host reads the
@@ -49,8 +50,9 @@ def main():
                   ['-S', '-qmp', 'unix:%s,server=on,wait=off' % sock,
                    '-drive', 'file=%s,format=qcow2,if=ide,index=0' %
                    disks['d0.qcow2'][0],
-                   '-drive', 'file=%s,format=raw,if=ide,index=1' %
+                   '-drive', 'file=%s,format=raw,if=none,id=h1' %
                    disks['d1.raw'][0],
+                   '-device', 'ide-hd,drive=h1,bus=ide.0,unit=1',
                    '-drive', 'file=%s,format=raw,if=ide,index=2,media=cdrom'
                    % disks['cd.iso'][0],
                    '-drive', 'file=%s,format=qcow2,if=virtio' %

@@ -597,6 +597,75 @@ class Drives(unittest.TestCase):
                 self.tmp, 'disk0.qcow2')], check=True,
                 stdout=subprocess.DEVNULL)
 
+    IDE_ERRORS = [
+        (['-device', 'ide-hd'], '-device ide-hd: No drive specified'),
+        (['-drive', 'if=none,id=x,file=disk1.raw,format=raw',
+          '-device', 'ide-hd,drive=x,unit=2'],
+         "-device ide-hd,drive=x,unit=2: Can't create IDE unit 2, bus "
+         "supports only 2 units"),
+        (['-drive', 'if=none,id=x,file=disk1.raw,format=raw',
+          '-hda', 'disk0.qcow2', '-device', 'ide-hd,drive=x,bus=ide.0,unit=0'],
+         '-device ide-hd,drive=x,bus=ide.0,unit=0: IDE unit 0 is in use'),
+        (['-drive', 'if=none,id=x,file=disk1.raw,format=raw',
+          '-device', 'ide-hd,drive=x', '-device', 'ide-cd,drive=x'],
+         "-device ide-cd,drive=x: Drive 'x' is already in use by another "
+         "device"),
+        (['-drive', 'if=none,id=x,file=disk1.raw,format=raw,readonly=on',
+          '-device', 'ide-hd,drive=x'],
+         '-device ide-hd,drive=x: Block node is read-only'),
+        (['-device', 'ide-hd,drive=nope'],
+         "-device ide-hd,drive=nope: Property 'ide-hd.drive' can't find "
+         "value 'nope'"),
+        (['-drive', 'if=none,id=x', '-device', 'ide-hd,drive=x'],
+         '-device ide-hd,drive=x: Device needs media, but drive is empty'),
+        (['-drive', 'if=none,id=x,file=disk1.raw,format=raw',
+          '-device', 'ide-hd,drive=x,bus=pci.0'],
+         "-device ide-hd,drive=x,bus=pci.0: Device 'ide-hd' can't go on PCI "
+         "bus"),
+    ]
+
+    def test_ide_devices(self):
+        """-device ide-hd / ide-cd as QEMU: units, buses, errors, and the
+        if=ide drives as devices of their own."""
+        for args, msg in self.IDE_ERRORS:
+            rc, err = run_fail(self.tmp, args)
+            self.assertEqual((rc, err), (1, '%s: %s\n' % (PROG, msg)), args)
+        with open(os.path.join(self.tmp, 'cd.iso'), 'wb') as f:
+            f.truncate(1 << 20)
+        args = ['-drive', 'file=disk1.raw,format=raw,if=none,id=x',
+                '-device', 'ide-hd,drive=x,bus=ide.0,unit=1,serial=S1',
+                '-hda', 'disk0.qcow2', '-cdrom', 'cd.iso',
+                '-drive', 'if=none,id=z', '-device', 'ide-cd,drive=z,id=cd2']
+        vm = Vm(self.tmp, args)
+        try:
+            info = re.sub(r'#block\d+', '#blockN', vm.hmp('info block'))
+            qtree = vm.hmp('info qtree').replace('\r\n', '\n')
+            eject = vm.hmp('eject x')
+        finally:
+            vm.quit()
+        self.assertEqual(info.replace('\r\n', '\n'),
+                         'x (#blockN): disk1.raw (raw)\n'
+                         '    Attached to:      /machine/peripheral-anon/'
+                         'device[0]\n'
+                         '    Cache mode:       writeback\n\n'
+                         'ide0-hd0 (#blockN): disk0.qcow2 (qcow2)\n'
+                         '    Attached to:      /machine/unattached/'
+                         'device[18]\n'
+                         '    Cache mode:       writeback\n\n'
+                         'ide1-cd0 (#blockN): cd.iso (raw, read-only)\n'
+                         '    Attached to:      /machine/unattached/'
+                         'device[19]\n'
+                         '    Removable device: not locked, tray closed\n'
+                         '    Cache mode:       writeback\n\n'
+                         'z: [not inserted]\n'
+                         '    Attached to:      cd2\n'
+                         '    Removable device: not locked, tray closed\n')
+        # Newest first, as QEMU prints them.
+        self.assertRegex(qtree, r'bus: ide\.1\n +type IDE\n +dev: ide-cd, '
+                         r'id "cd2"\n +drive = "z"(.*\n)+ +bus: ide\.0\n '
+                         r'+type IDE\n +dev: ide-hd, id ""\n +drive = "x"')
+        self.assertEqual(eject, "Error: Device 'x' is not removable\r\n")
+
     def test_errors(self):
         for args, msg in [
                 (['-drive', 'file=nothere,format=raw'],
@@ -618,8 +687,8 @@ class Drives(unittest.TestCase):
                  'type does not support if=ide,bus=4,unit=1'),
                 (['-drive', 'file=disk1.raw,format=raw,index=0', '-hda',
                   'disk0.qcow2'],
-                 '-drive file=disk1.raw,format=raw,index=0: drive with '
-                 'bus=0, unit=0 (index=0) exists'),
+                 '-hda disk0.qcow2: drive with bus=0, unit=0 (index=0) '
+                 'exists'),
                 (['-blockdev', 'driver=qcow2,file=nope,node-name=x'],
                  "-blockdev driver=qcow2,file=nope,node-name=x: Cannot find "
                  "device='nope' nor node-name='nope'")]:

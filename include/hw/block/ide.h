@@ -59,6 +59,7 @@ struct IDEState {
     bool present;
     bool is_cdrom;
     char serial[21];
+    char model[41];             /* IDENTIFY model; "" for QEMU's default */
     uint64_t nb_sectors;        /* 512-byte sectors */
     int cylinders, heads, sectors;
 
