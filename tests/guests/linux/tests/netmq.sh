@@ -5,12 +5,7 @@
 # queues the driver set up, then moves data both ways from each CPU (the
 # driver maps CPU i to transmit queue i; tap answers a flow on the queue it
 # came from) and the per-queue interrupts before and after.
-modprobe virtio_pci 2>/dev/null
-modprobe virtio_net 2>/dev/null
-for i in $(seq 50); do
-    [ -e /sys/class/net/eth0 ] && break
-    sleep 0.2
-done
+. /tests/eth0.sh
 echo "GUEST-MQ-QUEUES $(ls /sys/class/net/eth0/queues | tr '\n' ' ')"
 echo "GUEST-MQ-CPUS $(nproc)"
 ip link set lo up
