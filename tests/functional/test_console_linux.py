@@ -45,7 +45,7 @@ class ConsoleGuest(test_vga.VGAGuest):
                      '-initrd', os.path.join(guest, 'initrd.gz'),
                      # /dev/console is the last one: init's markers go to
                      # the serial port
-                     '-append', 'console=tty0 console=ttyS0 '
+                     '-append', 'console=tty0 console=ttyS0 no_timer_check '
                      'kemu.test=console'] + list(extra), env)
 
 

@@ -35,7 +35,7 @@ class TestVGALinux(unittest.TestCase):
              '-qmp', 'unix:%s,server=on,wait=off' % sock,
              '-kernel', os.path.join(guest, 'vmlinuz'),
              '-initrd', os.path.join(guest, 'initrd.gz'),
-             '-append', 'console=ttyS0 kemu.test=vga'],
+             '-append', 'console=ttyS0 no_timer_check kemu.test=vga'],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             q = test_vga.qmp_connect(sock, p)
