@@ -547,6 +547,37 @@ static void ld_greg(Emit *c, int h, int ot, int r, int rexb)
     }
 }
 
+/* The cached guest register @r was written in its host register. */
+static void greg_written(Emit *c, int r)
+{
+    op_mem(c, 8, 0x89, hreg(c, r), ENV_REG, -1, ENV_OFF(regs) + 8 * r);
+}
+
+/*
+ * Host register of guest register @r for a 32/64-bit operand when it is
+ * cached, else -1.  Its upper half is not zero for a 32-bit value: use
+ * it with 32-bit host operations only.
+ */
+static int hreg_ot(const Emit *c, int ot, int r)
+{
+    return ot >= 2 ? hreg(c, r) : -1;
+}
+
+/*
+ * Host register holding guest register @r for a 32/64-bit source operand:
+ * its cache register, or @scratch loaded from env.
+ */
+static int greg_src(Emit *c, int ot, int r, int rexb, int scratch)
+{
+    int h = hreg_ot(c, ot, r);
+
+    if (h >= 0) {
+        return h;
+    }
+    ld_greg(c, scratch, ot, r, rexb);
+    return scratch;
+}
+
 /* guest register = host @h (32-bit writes zero-extend: @h must be too) */
 static void st_greg(Emit *c, int h, int ot, int r, int rexb)
 {
@@ -554,6 +585,17 @@ static void st_greg(Emit *c, int h, int ot, int r, int rexb)
     bool high = is_high_byte(ot, r, rexb);
     int hr = hreg(c, high ? r - 4 : r);
 
+    if (hr >= 0 && ot >= 2) {
+        /*
+         * A 32-bit move zero-extends, so @h's upper half may be anything
+         * (mov edx, edx clears it).
+         */
+        if (h != hr || ot == 2) {
+            op_rr(c, ot == 3 ? 8 : 4, 0x89, h, hr);
+        }
+        greg_written(c, r);
+        return;
+    }
     switch (ot) {
     case 0: op_mem(c, 1, 0x88, h, ENV_REG, -1, off); break;
     case 1: op_mem(c, 2, 0x89, h, ENV_REG, -1, off); break;
@@ -584,7 +626,7 @@ static void add_greg_imm(Emit *c, int r, int32_t v)
         return;
     }
     op_mem(c, 8, 0x8d, hr, hr, -1, v);                  /* lea */
-    op_mem(c, 8, 0x89, hr, ENV_REG, -1, ENV_OFF(regs) + 8 * r);
+    greg_written(c, r);
 }
 
 /* mov r32, r32: zero-extend the low half (for ot 2 results) */
@@ -917,6 +959,11 @@ static bool gen_mov(Emit *c, const TCGInsn *d)
     if (d->map != 0 || (d->prefix & PREFIX_LOCK)) {
         return false;
     }
+    if (d->b >= 0xb0 && d->b <= 0xbf && hreg_ot(c, ot, d->rm) >= 0) {
+        mov_imm64(c, hreg(c, d->rm), d->imm & ot_mask(ot));
+        greg_written(c, d->rm);
+        return true;
+    }
     if (d->b >= 0xb0 && d->b <= 0xbf) {
         mov_imm64(c, RAX, d->imm & ot_mask(ot));
         st_greg(c, RAX, ot, d->rm, d->rex);
@@ -943,6 +990,18 @@ static bool gen_mov(Emit *c, const TCGInsn *d)
         return false;
     }
     if (d->mod == 3) {
+        int dr = d->b & 2 ? d->reg : d->rm, sr = d->b & 2 ? d->rm : d->reg;
+
+        if (hreg_ot(c, ot, dr) >= 0) {
+            /* into a cached register: from its source's host register */
+            if (hreg_ot(c, ot, sr) >= 0) {
+                st_greg(c, hreg(c, sr), ot, dr, d->rex);
+            } else {
+                ld_greg(c, hreg(c, dr), ot, sr, d->rex);
+                greg_written(c, dr);
+            }
+            return true;
+        }
         if (d->b & 2) {
             ld_greg(c, RAX, ot, d->rm, d->rex);
             st_greg(c, RAX, ot, d->reg, d->rex);
@@ -966,6 +1025,41 @@ static bool gen_mov(Emit *c, const TCGInsn *d)
     return true;
 }
 
+/*
+ * LEA with 64-bit addressing into a cached register: one host LEA on the
+ * host registers of base and index (rcx, rdx when not cached).
+ */
+static bool emit_lea_direct(Emit *c, const TCGInsn *d)
+{
+    int hd = hreg_ot(c, d->ot, d->reg), hb, hx, mod;
+
+    if (hd < 0 || d->aflag != 3 || d->base < 0 || d->base >= 16 ||
+        !fits32(d->disp)) {
+        return false;
+    }
+    hb = greg_src(c, 3, d->base, 1, RCX);
+    hx = d->index >= 0 ? greg_src(c, 3, d->index, 1, RDX) : -1;
+    if (hx < 0) {
+        op_mem(c, d->ot == 3 ? 8 : 4, 0x8d, hd, hb, -1, d->disp);
+        greg_written(c, d->reg);
+        return true;
+    }
+    /* lea hd, [hb + hx * scale + disp] (32-bit: the low half, zero-ext) */
+    mod = d->disp == 0 && (hb & 7) != RBP ? 0
+          : (int64_t)d->disp == (int8_t)d->disp ? 1 : 2;
+    rex(c, d->ot == 3, hd, hx, hb, false);
+    e8(c, 0x8d);
+    e8(c, mod << 6 | (hd & 7) << 3 | 4);
+    e8(c, d->scale << 6 | (hx & 7) << 3 | (hb & 7));
+    if (mod == 1) {
+        e8(c, d->disp);
+    } else if (mod == 2) {
+        e32(c, d->disp);
+    }
+    greg_written(c, d->reg);
+    return true;
+}
+
 /* 8D LEA */
 static bool gen_lea(Emit *c, const TCGInsn *d)
 {
@@ -973,6 +1067,9 @@ static bool gen_lea(Emit *c, const TCGInsn *d)
 
     if (d->mod == 3 || d->ot < 1 || !ea_inline(c, d)) {
         return false;
+    }
+    if (emit_lea_direct(c, d)) {
+        return true;
     }
     t = *d;
     t.seg = R_DS;           /* LEA ignores the segment */
@@ -1131,6 +1228,67 @@ static void emit_flags_from_lazy(Emit *c)
 
 static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op);
 
+/*
+ * ALU op (0-7, 8 = TEST) of 32/64 bits whose destination, guest register
+ * @r, is cached: done on its host register, with source host register
+ * @src (any upper half) or, when @src < 0, the immediate @imm.  Lazy flags
+ * and host flags as emit_alu_core() leaves them; CMP/TEST with live lazy
+ * flags compute their result in rdx.
+ */
+static void emit_alu_direct(Emit *c, int op, int ot, int r, int src,
+                            uint64_t imm)
+{
+    int hd = hreg(c, r), hsz = 1 << ot, hop = op == 8 ? 4 : op;
+    bool logic = hop == 1 || hop == 4 || hop == 6;
+    bool nowrite = op == 7 || op == 8;
+    int cc_op = logic ? CC_OP_LOGIC : op == 0 ? CC_OP_ADD : CC_OP_SUB;
+    int64_t v = ot == 3 ? (int64_t)imm : (int32_t)imm;
+    int dst = hd;
+
+    c->cc_kills = true;
+    if (!c->cc_dead) {
+        if (!logic) {
+            op_mem(c, 8, 0x89, hd, S_REG, -1, S_OFF(cc_src1));
+            if (src >= 0) {
+                op_mem(c, 8, 0x89, src, S_REG, -1, S_OFF(cc_src2));
+            } else {
+                op_mem(c, 8, 0xc7, 0, S_REG, -1, S_OFF(cc_src2));
+                e32(c, v);      /* (only the low ot bits are read) */
+            }
+        }
+        st_s32(c, S_OFF(cc_op), cc_op);
+        st_s8(c, S_OFF(cc_ot), ot);
+        if (nowrite) {
+            /* the result goes to cc_res: SUB / AND in rdx */
+            op_rr(c, 8, 0x89, hd, RDX);
+            dst = RDX;
+            hop = op == 7 ? 5 : 4;
+        }
+    }
+    if (src >= 0) {
+        /* (CMP and TEST on the register itself when nothing is stored) */
+        op_rr(c, hsz, dst == hd && op == 8 ? 0x85 : alu_host_opc(hop),
+              src, dst);
+    } else if (dst == hd && op == 8) {
+        op_rr(c, hsz, 0xf7, 0, dst);                    /* test r, imm32 */
+        e32(c, v);
+    } else if (v == (int8_t)v) {
+        op_rr(c, hsz, 0x83, hop, dst);
+        e8(c, v);
+    } else {
+        op_rr(c, hsz, 0x81, hop, dst);
+        e32(c, v);
+    }
+    if (!c->cc_dead) {
+        op_mem(c, 8, 0x89, dst, S_REG, -1, S_OFF(cc_res));
+    }
+    if (!nowrite) {
+        greg_written(c, r);
+    }
+    c->flags_live = 1 + (op == 0 ? 1 : logic ? 2 : 0);
+    c->cc_known = cc_op | ot << 4;
+}
+
 /* 00-3D (not ADC/SBB), 80/81/83 with a register destination, 84/85/A8/A9 */
 static bool gen_alu(Emit *c, const TCGInsn *d)
 {
@@ -1183,6 +1341,23 @@ static bool gen_alu(Emit *c, const TCGInsn *d)
     if (mem_src) {
         emit_ea(c, d);
         emit_load(c, d, 1 << ot);
+    }
+    if (op != 2 && op != 3 && ot >= 2) {
+        /* destination (first operand) cached: operate on it in place */
+        int dr = form <= 1 || form == 8 || (form == 10 && !mem_src) ? d->rm
+                 : form == 4 || form == 5 || form == 9 ? R_EAX : d->reg;
+        int sr = form <= 1 || form == 10 ? d->reg : d->rm;
+        int aop = form >= 9 ? 8 : op;
+
+        if (hreg(c, dr) >= 0) {
+            if (form == 8 || form == 9 || form == 4 || form == 5) {
+                emit_alu_direct(c, aop, ot, dr, -1, d->imm & ot_mask(ot));
+            } else {
+                emit_alu_direct(c, aop, ot, dr, mem_src ? RAX
+                                : greg_src(c, ot, sr, d->rex, RCX), 0);
+            }
+            return true;
+        }
     }
     switch (form) {
     case 0:
@@ -1508,6 +1683,15 @@ static bool gen_shift(Emit *c, const TCGInsn *d)
             return false;
         }
     }
+    if (!by_cl && c->cc_dead && hreg(c, d->rm) >= 0) {
+        /* flags dead: shift the cached register in place */
+        c->flags_live = 0;
+        c->cc_kills = true;
+        c->cc_known = 0;
+        op_rr(c, hsz, 0xc1, op, hreg(c, d->rm)); e8(c, cnt);
+        greg_written(c, d->rm);
+        return true;
+    }
     ld_greg(c, RAX, ot, d->rm, d->rex);
     op_rr(c, 8, 0x89, RAX, R11);                        /* r11 = a */
     c->flags_live = 0;
@@ -1574,6 +1758,12 @@ static bool gen_rotate(Emit *c, const TCGInsn *d)
     c->cc_kills = true;
     c->cc_co_only = true;
     c->cc_known = 0;
+    if (c->cc_dead && hreg(c, d->rm) >= 0) {
+        c->flags_live = 0;
+        op_rr(c, hsz, 0xc1, op, hreg(c, d->rm)); e8(c, cnt);
+        greg_written(c, d->rm);
+        return true;
+    }
     if (c->cc_dead) {
         /* CF/OF dead: the other flags stay in the previous lazy state */
         c->flags_live = 0;
@@ -1917,7 +2107,7 @@ static bool gen_cmov(Emit *c, const TCGInsn *d)
 /* FE/FF /0 /1 on a register, 40-4F outside 64-bit mode: INC/DEC */
 static bool gen_incdec(Emit *c, const TCGInsn *d)
 {
-    int ot = d->ot, r, rexb;
+    int ot = d->ot, r, rexb, h;
     bool dec;
 
     if (d->prefix & PREFIX_LOCK) {
@@ -1939,9 +2129,13 @@ static bool gen_incdec(Emit *c, const TCGInsn *d)
     c->cc_known = 0;
     /* (a dead one still sets the host CF: a SETcc may use the host flags) */
     emit_carry_in(c);
-    ld_greg(c, RAX, ot, r, rexb);
+    /* a cached 32/64-bit register counts in place */
+    h = hreg_ot(c, ot, r) >= 0 ? hreg(c, r) : RAX;
+    if (h == RAX) {
+        ld_greg(c, RAX, ot, r, rexb);
+    }
     if (!c->cc_dead) {
-        op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_src1));
+        op_mem(c, 8, 0x89, h, S_REG, -1, S_OFF(cc_src1));
         op_mem(c, 8, 0xc7, 0, S_REG, -1, S_OFF(cc_src2));
         e32(c, 1);
         op_mem(c, 8, 0x89, R13, S_REG, -1, S_OFF(cc_aux));
@@ -1950,14 +2144,18 @@ static bool gen_incdec(Emit *c, const TCGInsn *d)
     }
     emit_carry_restore(c);
     /* at the guest's width: the host flags are exact */
-    op_rr(c, 1 << ot, ot == 0 ? 0xfe : 0xff, dec ? 1 : 0, RAX);
+    op_rr(c, 1 << ot, ot == 0 ? 0xfe : 0xff, dec ? 1 : 0, h);
     if (ot < 2) {
         mask_ot(c, RAX, ot);
     }
     if (!c->cc_dead) {
-        op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
+        op_mem(c, 8, 0x89, h, S_REG, -1, S_OFF(cc_res));
     }
-    st_greg(c, RAX, ot, r, rexb);
+    if (h == RAX) {
+        st_greg(c, h, ot, r, rexb);
+    } else {
+        greg_written(c, r);     /* (a 32-bit INC/DEC zero-extends) */
+    }
     c->flags_live = 1;
     return true;
 }
