@@ -174,11 +174,16 @@ struct Emit {
     int cc_known;
     /*
      * Guest register r is cached in host register hreg1[r] - 1 (0: not
-     * cached) for the whole block, write-through: env->regs stays exact,
-     * so exits, slow paths and exceptions need nothing; reads come from
-     * the host register, reloaded after calls (see alloc_regs()).
+     * cached) for the whole block (see alloc_regs()), write-back: bit r of
+     * dirty says env->regs[r] may be stale.  Every exit, helper call and
+     * slow path stores the dirty ones first (emit_flush()), so whatever
+     * leaves the block or looks at env (exceptions included) sees exact
+     * registers; after a call the host registers are reloaded from env.
+     * A store on a side path leaves the bits set (the main path did not
+     * store), which only costs a redundant store later.
      */
     uint8_t hreg1[16];
+    uint16_t dirty;
 };
 
 static inline void e8(Emit *c, uint8_t b)
@@ -321,6 +326,17 @@ static bool hreg_callee_saved(int h)
     return h == R12 || h == R15;
 }
 
+/* Store the cached guest registers env->regs may hold stale copies of. */
+static void emit_flush(Emit *c)
+{
+    for (int r = 0; r < 16; r++) {
+        if (c->dirty >> r & 1) {
+            op_mem(c, 8, 0x89, hreg(c, r), ENV_REG, -1,
+                   ENV_OFF(regs) + 8 * r);
+        }
+    }
+}
+
 /* Reload the cached guest registers (@all: also the callee-saved ones). */
 static void emit_reload(Emit *c, bool all)
 {
@@ -405,6 +421,7 @@ static void emit_dispatch_site(Emit *c, bool poll)
     int n = 0;
     JitSite *site;
 
+    emit_flush(c);
     if (!sites || n_sites >= JIT_MAX_SITES) {
         emit_dispatch(c);
         return;
@@ -475,6 +492,7 @@ static void st_s32(Emit *c, int32_t off, uint32_t v)
 static void emit_sync(Emit *c)
 {
     c->cc_reads = true;     /* a helper or exit may read the lazy flags */
+    emit_flush(c);
     add_mem64_imm(c, ENV_REG, ENV_OFF(rip), c->pend_rip);
     add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt);
 }
@@ -524,12 +542,29 @@ static bool is_high_byte(int ot, int r, int rexb)
     return ot == 0 && r >= 4 && r < 8 && !rexb;
 }
 
+/* The cached guest register @r was written in its host register. */
+static void greg_written(Emit *c, int r)
+{
+    c->dirty |= 1u << r;
+}
+
+/* env->regs[@r] exact (AH..BH go through env) */
+static void greg_to_env(Emit *c, int r)
+{
+    if (c->dirty >> r & 1) {
+        op_mem(c, 8, 0x89, hreg(c, r), ENV_REG, -1, ENV_OFF(regs) + 8 * r);
+    }
+}
+
 /* host @h = zero-extended guest register */
 static void ld_greg(Emit *c, int h, int ot, int r, int rexb)
 {
     int32_t off = greg_off(ot, r, rexb);
     int hr = hreg(c, r);
 
+    if (is_high_byte(ot, r, rexb)) {
+        greg_to_env(c, r - 4);
+    }
     if (hr >= 0 && !is_high_byte(ot, r, rexb)) {
         switch (ot) {
         case 0: movzx_rr(c, h, hr, 1); break;
@@ -545,12 +580,6 @@ static void ld_greg(Emit *c, int h, int ot, int r, int rexb)
     case 2: op_mem(c, 4, 0x8b, h, ENV_REG, -1, off); break;
     default: op_mem(c, 8, 0x8b, h, ENV_REG, -1, off); break;
     }
-}
-
-/* The cached guest register @r was written in its host register. */
-static void greg_written(Emit *c, int r)
-{
-    op_mem(c, 8, 0x89, hreg(c, r), ENV_REG, -1, ENV_OFF(regs) + 8 * r);
 }
 
 /*
@@ -596,23 +625,22 @@ static void st_greg(Emit *c, int h, int ot, int r, int rexb)
         greg_written(c, r);
         return;
     }
+    if (hr >= 0 && !high) {
+        op_rr(c, 1 << ot, ot == 0 ? 0x88 : 0x89, h, hr);
+        greg_written(c, r);
+        return;
+    }
+    if (hr >= 0) {
+        greg_to_env(c, r - 4);
+    }
     switch (ot) {
     case 0: op_mem(c, 1, 0x88, h, ENV_REG, -1, off); break;
     case 1: op_mem(c, 2, 0x89, h, ENV_REG, -1, off); break;
     default: op_mem(c, 8, 0x89, h, ENV_REG, -1, off); break;
     }
-    if (hr < 0) {
-        return;
-    }
-    if (high) {
+    if (hr >= 0) {
         /* AH..BH: rare; the cached copy is reloaded whole */
         op_mem(c, 8, 0x8b, hr, ENV_REG, -1, ENV_OFF(regs) + 8 * (r - 4));
-        return;
-    }
-    switch (ot) {
-    case 0: op_rr(c, 1, 0x88, h, hr); break;
-    case 1: op_rr(c, 2, 0x89, h, hr); break;
-    default: op_rr(c, 8, 0x89, h, hr); break;
     }
 }
 
@@ -900,6 +928,7 @@ static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
     mov_imm64(c, RSI, (uintptr_t)d);
     call_abs(c, (const void *)(uintptr_t)d->fn);
     emit_reload(c, true);   /* the handler may write guest registers */
+    c->dirty = 0;
     /* env->rip = s->next_rip */
     op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(next_rip));
     op_mem(c, 8, 0x89, RAX, ENV_REG, -1, ENV_OFF(rip));
@@ -1458,7 +1487,11 @@ static void emit_chain_exit(Emit *c)
 
     uint8_t *x[4];
     int n = 0;
+    uint16_t dirty = c->dirty;
 
+    /* every path out of here leaves the block */
+    emit_flush(c);
+    c->dirty = 0;
     emit_poll(c, x, &n);
     slot = jmp32(c);
     /* slot + 4: target of a jump to another page (x86_jit_run) */
@@ -1473,6 +1506,7 @@ static void emit_chain_exit(Emit *c)
     }
     patch_here(c, x3);
     jmp_to(c, c->exit_label);
+    c->dirty = dirty;
 }
 
 /*
@@ -1786,6 +1820,7 @@ static bool gen_rotate(Emit *c, const TCGInsn *d)
         op_rr(c, 4, 0x81, 4, R13); e32(c, keep);
     } else {
         c->cc_reads = true;
+        emit_flush(c);      /* (call_abs reloads from env) */
         op_rr(c, 8, 0x89, S_REG, RDI);
         call_abs(c, (const void *)(uintptr_t)x86_compute_eflags);
         op_rr(c, 4, 0x81, 4, RAX); e32(c, ~(uint32_t)(CC_C | CC_O));
@@ -2551,6 +2586,7 @@ static uint8_t *emit_block(TCGBlock *tb, const bool *dead, bool *reads,
             if (last) {
                 /* block cut at a page end or its size limit: fall through */
                 emit_sync(&c);
+                c.dirty = 0;
                 emit_chain_exit(&c);
             }
         } else {
