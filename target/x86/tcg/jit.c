@@ -607,6 +607,16 @@ static int greg_src(Emit *c, int ot, int r, int rexb, int scratch)
     return scratch;
 }
 
+/* Host register holding the value of guest register @r to store. */
+static int store_src(Emit *c, int ot, int r, int rexb)
+{
+    if (hreg(c, r) >= 0 && !is_high_byte(ot, r, rexb)) {
+        return hreg(c, r);
+    }
+    ld_greg(c, R11, ot, r, rexb);
+    return R11;
+}
+
 /* guest register = host @h (32-bit writes zero-extend: @h must be too) */
 static void st_greg(Emit *c, int h, int ot, int r, int rexb)
 {
@@ -873,8 +883,11 @@ static void emit_load(Emit *c, const TCGInsn *d, int sz)
     patch_here(c, done);
 }
 
-/* Store r8 (@sz bytes) to the operand address in rax (see emit_ea). */
-static void emit_store(Emit *c, const TCGInsn *d, int sz)
+/*
+ * Store host register @v (@sz bytes; a cache register or r11) to the
+ * operand address in rax (see emit_ea).
+ */
+static void emit_store(Emit *c, const TCGInsn *d, int sz, int v)
 {
     uint8_t *m1, *m2, *done, *segslow = NULL, *done2 = NULL;
     int seg = d->seg;
@@ -883,20 +896,26 @@ static void emit_store(Emit *c, const TCGInsn *d, int sz)
         emit_seg_check(c, seg, sz, &segslow);
     }
     emit_tlb_probe(c, sz, true, &m1, &m2);
-    op_mem(c, sz, sz == 1 ? 0x88 : 0x89, R8, RAX, -1, 0);
+    op_mem(c, sz, sz == 1 ? 0x88 : 0x89, v, RAX, -1, 0);
     done = jmp32(c);
     patch_here(c, m1);
     patch_here(c, m2);
+    if (v != R11) {
+        op_rr(c, 8, 0x89, v, R11);  /* (emit_slow_enter clobbers rsi, rdi) */
+    }
     emit_slow_enter(c, d);
     mov_imm64(c, RDX, sz);
-    op_rr(c, 8, 0x89, R8, RCX);
+    op_rr(c, 8, 0x89, R11, RCX);
     call_abs(c, x86_st_slow);
     if (segslow) {
         done2 = jmp32(c);
         patch_here(c, segslow);
+        if (v != R11) {
+            op_rr(c, 8, 0x89, v, R11);
+        }
         emit_slow_enter(c, d);
         mov_imm64(c, RDX, seg << 8 | sz);
-        op_rr(c, 8, 0x89, R8, RCX);
+        op_rr(c, 8, 0x89, R11, RCX);
         call_abs(c, jit_st_seg);
         patch_here(c, done2);
     }
@@ -1011,8 +1030,8 @@ static bool gen_mov(Emit *c, const TCGInsn *d)
             return false;
         }
         emit_ea(c, d);
-        mov_imm64(c, R8, d->imm & ot_mask(ot));
-        emit_store(c, d, sz);
+        mov_imm64(c, R11, d->imm & ot_mask(ot));
+        emit_store(c, d, sz, R11);
         return true;
     }
     if (d->b < 0x88 || d->b > 0x8b) {
@@ -1048,8 +1067,7 @@ static bool gen_mov(Emit *c, const TCGInsn *d)
         emit_load(c, d, sz);
         st_greg(c, RAX, ot, d->reg, d->rex);
     } else {
-        ld_greg(c, R8, ot, d->reg, d->rex);
-        emit_store(c, d, sz);
+        emit_store(c, d, sz, store_src(c, ot, d->reg, d->rex));
     }
     return true;
 }
@@ -1117,10 +1135,11 @@ static bool gen_pushpop(Emit *c, const TCGInsn *d)
         return false;
     }
     if (d->b < 0x58) {
-        ld_greg(c, R8, 3, d->rm, 1);
+        int v = store_src(c, 3, d->rm, 1);
+
         ld_greg(c, RAX, 3, R_ESP, 0);
         op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
-        emit_store(c, d, 8);
+        emit_store(c, d, 8, v);
         add_greg_imm(c, R_ESP, -8);
     } else {
         ld_greg(c, RAX, 3, R_ESP, 0);
@@ -1544,12 +1563,12 @@ static bool gen_callret32(Emit *c, const TCGInsn *d)
         op_mem(c, 4, 0x8b, RDX, ENV_REG, -1, cs_limit);
         op_rr(c, 8, 0x39, RDX, R13);                    /* cmp r13, rdx */
         h2 = jcc32(c, CC_A_);
-        op_mem(c, 4, 0x8b, R8, ENV_REG, -1, ENV_OFF(rip));
-        op_rr(c, 4, 0x81, 0, R8);
-        e32(c, (uint32_t)nt);                           /* r8d = return */
+        op_mem(c, 4, 0x8b, R11, ENV_REG, -1, ENV_OFF(rip));
+        op_rr(c, 4, 0x81, 0, R11);
+        e32(c, (uint32_t)nt);                           /* r11d = return */
         ld_greg(c, RAX, 2, R_ESP, 0);
         op_rr(c, 4, 0x83, 5, RAX); e8(c, 4);            /* sub eax, 4 */
-        emit_store(c, &st, 4);
+        emit_store(c, &st, 4, R11);
         ld_greg(c, RAX, 2, R_ESP, 0);
         op_rr(c, 4, 0x83, 5, RAX); e8(c, 4);
     } else {
@@ -1611,11 +1630,11 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
     }
     if (d->map == 0 && d->b == 0xe8 && d->ot == 3 && c->mode == 2) {
         /* CALL rel: push the return address, then a direct jump */
-        op_mem(c, 8, 0x8b, R8, ENV_REG, -1, ENV_OFF(rip));
-        op_mem(c, 8, 0x8d, R8, R8, -1, nt);
+        op_mem(c, 8, 0x8b, R11, ENV_REG, -1, ENV_OFF(rip));
+        op_mem(c, 8, 0x8d, R11, R11, -1, nt);
         ld_greg(c, RAX, 3, R_ESP, 0);
         op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
-        emit_store(c, d, 8);
+        emit_store(c, d, 8, R11);
         add_greg_imm(c, R_ESP, -8);
     } else if (d->map == 0 && (d->b == 0xe9 || d->b == 0xeb)) {
         /* JMP rel */
@@ -1735,7 +1754,7 @@ static bool gen_shift(Emit *c, const TCGInsn *d)
         ld_greg(c, RCX, 0, R_ECX, 0);
         op_rr(c, 4, 0x83, 4, RCX); e8(c, mask);         /* and ecx, mask */
         zero = jcc32(c, CC_E_);
-        op_rr(c, 4, 0x89, RCX, R8);                     /* r8d = count */
+        op_rr(c, 4, 0x89, RCX, R13);                    /* r13d = count */
         op_rr(c, hsz, 0xd3, op, RAX);                   /* shift rax, cl */
     } else {
         op_rr(c, hsz, 0xc1, op, RAX);
@@ -1755,7 +1774,7 @@ static bool gen_shift(Emit *c, const TCGInsn *d)
         if (op == 5 && (by_cl || cnt == 1)) {
             /* SHR by 1: OF = MSB(a) */
             if (by_cl) {
-                op_rr(c, 4, 0x83, 7, R8); e8(c, 1);     /* cmp r8d, 1 */
+                op_rr(c, 4, 0x83, 7, R13); e8(c, 1);    /* cmp r13d, 1 */
                 of0 = jcc32(c, CC_NE_);
             }
             op_rr(c, 8, 0x89, R11, RCX);
@@ -2523,7 +2542,7 @@ static uint32_t insn_regs(const TCGInsn *d)
  */
 static void alloc_regs(Emit *c, const TCGBlock *tb)
 {
-    static const int hosts[] = { R12, R15, R10, R9, RSI, RDI };
+    static const int hosts[] = { R12, R15, R10, R9, RSI, RDI, R8 };
     int uses[16] = { 0 };
 
     memset(c->hreg1, 0, sizeof(c->hreg1));
