@@ -184,6 +184,18 @@ struct Emit {
      */
     uint8_t hreg1[16];
     uint16_t dirty;
+    /*
+     * Deferred lazy flags: the last flag producer was emit_alu_direct()
+     * (op, ot, destination register, source register or immediate) and
+     * the registers it names are unchanged since, so a load or store's
+     * slow path can store its lazy-flag fields from them
+     * (emit_cc_materialise()) and does not count as a read of the
+     * fields: a producer read only by such slow paths is dead.
+     * pend_need: its own stores were skipped.
+     */
+    bool pend_valid, pend_need, pend_set;
+    int pend_op, pend_ot, pend_dr, pend_sr;
+    uint64_t pend_imm;
 };
 
 static inline void e8(Emit *c, uint8_t b)
@@ -488,13 +500,19 @@ static void st_s32(Emit *c, int32_t off, uint32_t v)
 
 /* ---- state synchronisation ---- */
 
-/* Store the pending RIP advance and instruction count. */
-static void emit_sync(Emit *c)
+/* Store the dirty registers, the pending RIP advance and count. */
+static void emit_sync_state(Emit *c)
 {
-    c->cc_reads = true;     /* a helper or exit may read the lazy flags */
     emit_flush(c);
     add_mem64_imm(c, ENV_REG, ENV_OFF(rip), c->pend_rip);
     add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt);
+}
+
+/* ... before a helper or an exit, which may read the lazy flags */
+static void emit_sync(Emit *c)
+{
+    c->cc_reads = true;
+    emit_sync_state(c);
 }
 
 /* Undo emit_sync on a path that continues in the block. */
@@ -546,6 +564,9 @@ static bool is_high_byte(int ot, int r, int rexb)
 static void greg_written(Emit *c, int r)
 {
     c->dirty |= 1u << r;
+    if (r == c->pend_dr || r == c->pend_sr) {
+        c->pend_valid = false;
+    }
 }
 
 /* env->regs[@r] exact (AH..BH go through env) */
@@ -642,6 +663,7 @@ static void st_greg(Emit *c, int h, int ot, int r, int rexb)
     }
     if (hr >= 0) {
         greg_to_env(c, r - 4);
+        greg_written(c, r - 4);     /* (reloaded below: same value) */
     }
     switch (ot) {
     case 0: op_mem(c, 1, 0x88, h, ENV_REG, -1, off); break;
@@ -777,10 +799,22 @@ static void emit_seg_check(Emit *c, int seg, int sz, uint8_t **slow)
            seg_off(seg) + (int32_t)offsetof(SegmentCache, base));
 }
 
-/* Slow-path preamble: exact RIP/count and next_rip, rdi = s, rsi = rax. */
-static void emit_slow_enter(Emit *c, const TCGInsn *d)
+static void emit_cc_materialise(Emit *c);
+
+/*
+ * Slow-path preamble: exact RIP/count and next_rip, rdi = s, rsi = rax.
+ * @mem: of a load or store (whose lazy flags may be deferred).
+ */
+static void emit_slow_enter(Emit *c, const TCGInsn *d, bool mem)
 {
-    emit_sync(c);
+    if (mem && c->pend_valid) {
+        if (c->pend_need) {
+            emit_cc_materialise(c);
+        }
+        emit_sync_state(c);
+    } else {
+        emit_sync(c);
+    }
     op_mem(c, 8, 0x8b, RCX, ENV_REG, -1, ENV_OFF(rip));
     op_mem(c, 8, 0x8d, RCX, RCX, -1, d->len);
     op_mem(c, 8, 0x89, RCX, S_REG, -1, S_OFF(next_rip));
@@ -866,7 +900,7 @@ static void emit_load(Emit *c, const TCGInsn *d, int sz)
     done = jmp32(c);
     patch_here(c, m1);
     patch_here(c, m2);
-    emit_slow_enter(c, d);
+    emit_slow_enter(c, d, true);
     mov_imm64(c, RDX, sz);
     mov_imm64(c, RCX, ACC_R);
     call_abs(c, x86_ld_slow);
@@ -874,7 +908,7 @@ static void emit_load(Emit *c, const TCGInsn *d, int sz)
     if (segslow) {
         done2 = jmp32(c);
         patch_here(c, segslow);
-        emit_slow_enter(c, d);
+        emit_slow_enter(c, d, true);
         mov_imm64(c, RDX, seg << 8 | sz);
         call_abs(c, jit_ld_seg);
         emit_unsync(c);
@@ -903,7 +937,7 @@ static void emit_store(Emit *c, const TCGInsn *d, int sz, int v)
     if (v != R11) {
         op_rr(c, 8, 0x89, v, R11);  /* (emit_slow_enter clobbers rsi, rdi) */
     }
-    emit_slow_enter(c, d);
+    emit_slow_enter(c, d, true);
     mov_imm64(c, RDX, sz);
     op_rr(c, 8, 0x89, R11, RCX);
     call_abs(c, x86_st_slow);
@@ -913,7 +947,7 @@ static void emit_store(Emit *c, const TCGInsn *d, int sz, int v)
         if (v != R11) {
             op_rr(c, 8, 0x89, v, R11);
         }
-        emit_slow_enter(c, d);
+        emit_slow_enter(c, d, true);
         mov_imm64(c, RDX, seg << 8 | sz);
         op_rr(c, 8, 0x89, R11, RCX);
         call_abs(c, jit_st_seg);
@@ -932,6 +966,7 @@ static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
     uint8_t *noshadow, *cont;
 
     c->cc_known = 0;
+    c->pend_valid = false;
 
     emit_sync(c);
     c->pend_rip = 0;
@@ -1284,7 +1319,7 @@ static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op);
  * flags compute their result in rdx.
  */
 static void emit_alu_direct(Emit *c, int op, int ot, int r, int src,
-                            uint64_t imm)
+                            uint64_t imm, int sr)
 {
     int hd = hreg(c, r), hsz = 1 << ot, hop = op == 8 ? 4 : op;
     bool logic = hop == 1 || hop == 4 || hop == 6;
@@ -1335,6 +1370,65 @@ static void emit_alu_direct(Emit *c, int op, int ot, int r, int src,
     }
     c->flags_live = 1 + (op == 0 ? 1 : logic ? 2 : 0);
     c->cc_known = cc_op | ot << 4;
+    /*
+     * Deferrable: AND/OR/XOR (the result is all they store), or the
+     * source is an immediate or another cached register.
+     */
+    c->pend_set = true;
+    c->pend_valid = (logic && op != 8) || src < 0 ||
+                    (sr >= 0 && hreg_ot(c, ot, sr) == src &&
+                     (nowrite || sr != r));
+    c->pend_need = c->cc_dead;
+    c->pend_op = op;
+    c->pend_ot = ot;
+    c->pend_dr = r;
+    c->pend_sr = src < 0 || (logic && op != 8) ? -1 : sr;  /* (logic: res) */
+    c->pend_imm = imm;
+}
+
+/*
+ * The lazy-flag fields of the deferred producer, from its registers
+ * (emit_alu_direct: the result is in the destination; SUB/ADD's first
+ * operand is result +/- source).  Clobbers rcx, rdx and the host flags.
+ */
+static void emit_cc_materialise(Emit *c)
+{
+    int op = c->pend_op, ot = c->pend_ot, hd = hreg(c, c->pend_dr);
+    int src = c->pend_sr >= 0 ? hreg(c, c->pend_sr) : -1;
+    int64_t v = ot == 3 ? (int64_t)c->pend_imm : (int32_t)c->pend_imm;
+    bool logic = op == 1 || op == 4 || op == 6 || op == 8;
+
+    st_s32(c, S_OFF(cc_op), logic ? CC_OP_LOGIC : op == 0 ? CC_OP_ADD
+                                                          : CC_OP_SUB);
+    st_s8(c, S_OFF(cc_ot), ot);
+    if (logic && op != 8) {
+        op_mem(c, 8, 0x89, hd, S_REG, -1, S_OFF(cc_res));
+        return;
+    }
+    /* rdx = hd (op) source: TEST's result, CMP's result, ADD/SUB's src1 */
+    op_rr(c, 8, 0x89, hd, RDX);
+    if (src >= 0) {
+        op_rr(c, 8, op == 8 ? 0x21 : op == 5 ? 0x01 : 0x29, src, RDX);
+        if (op != 8) {
+            op_mem(c, 8, 0x89, src, S_REG, -1, S_OFF(cc_src2));
+        }
+    } else {
+        op_rr(c, 8, 0x81, op == 8 ? 4 : op == 5 ? 0 : 5, RDX);
+        e32(c, v);
+        if (op != 8) {
+            op_mem(c, 8, 0xc7, 0, S_REG, -1, S_OFF(cc_src2));
+            e32(c, v);
+        }
+    }
+    if (op == 8 || op == 7) {
+        op_mem(c, 8, 0x89, RDX, S_REG, -1, S_OFF(cc_res));
+        if (op == 7) {
+            op_mem(c, 8, 0x89, hd, S_REG, -1, S_OFF(cc_src1));
+        }
+    } else {
+        op_mem(c, 8, 0x89, RDX, S_REG, -1, S_OFF(cc_src1));
+        op_mem(c, 8, 0x89, hd, S_REG, -1, S_OFF(cc_res));
+    }
 }
 
 /* 00-3D (not ADC/SBB), 80/81/83 with a register destination, 84/85/A8/A9 */
@@ -1399,10 +1493,12 @@ static bool gen_alu(Emit *c, const TCGInsn *d)
 
         if (hreg(c, dr) >= 0) {
             if (form == 8 || form == 9 || form == 4 || form == 5) {
-                emit_alu_direct(c, aop, ot, dr, -1, d->imm & ot_mask(ot));
+                emit_alu_direct(c, aop, ot, dr, -1, d->imm & ot_mask(ot),
+                                -1);
             } else {
                 emit_alu_direct(c, aop, ot, dr, mem_src ? RAX
-                                : greg_src(c, ot, sr, d->rex, RCX), 0);
+                                : greg_src(c, ot, sr, d->rex, RCX), 0,
+                                mem_src ? -1 : sr);
             }
             return true;
         }
@@ -2025,7 +2121,8 @@ static void emit_host_load(Emit *c, int dst, int base, int sz)
 static void emit_handler_slow(Emit *c, const TCGInsn *d)
 {
     c->cc_known = 0;
-    emit_slow_enter(c, d);
+    c->pend_valid = false;
+    emit_slow_enter(c, d, false);
     mov_imm64(c, RSI, (uintptr_t)d);
     call_abs(c, (const void *)(uintptr_t)d->fn);
     emit_reload(c, true);
@@ -2595,7 +2692,7 @@ static uint8_t *emit_block(TCGBlock *tb, const bool *dead, bool *reads,
         const TCGInsn *d = &tb->insns[i];
         bool last = i + 1 == tb->ninsns;
 
-        c.cc_reads = c.cc_kills = c.cc_co_only = false;
+        c.cc_reads = c.cc_kills = c.cc_co_only = c.pend_set = false;
         c.cc_dead = dead && dead[i];
         if (last && (gen_branch(&c, d) || gen_callret32(&c, d))) {
             (*n_inline)++;
@@ -2610,6 +2707,9 @@ static uint8_t *emit_block(TCGBlock *tb, const bool *dead, bool *reads,
             }
         } else {
             emit_call_handler(&c, d, last);
+        }
+        if (c.cc_kills && !c.pend_set) {
+            c.pend_valid = false;       /* another producer */
         }
         if (reads) {
             reads[i] = c.cc_reads;
