@@ -10,8 +10,9 @@
  * consumers.  env->rip and insn_count are exact at every helper call,
  * slow path and exit, so helpers may longjmp out.  Direct jumps within a
  * page are chained; other exits call a dispatcher that probes the jump
- * cache and jump to what it returns.  Not done: guest registers kept in
- * host registers across instructions.
+ * cache and jump to what it returns.  The guest registers a block uses
+ * most live in host registers, written back at exits, calls and slow
+ * paths (see Emit.hreg1).
  */
 #include "qemu/osdep.h"
 #include <sys/mman.h>
