@@ -10,8 +10,9 @@
  * consumers.  env->rip and insn_count are exact at every helper call,
  * slow path and exit, so helpers may longjmp out.  Direct jumps within a
  * page are chained; other exits call a dispatcher that probes the jump
- * cache and jump to what it returns.  Not done: guest registers kept in
- * host registers across instructions.
+ * cache and jump to what it returns.  The guest registers a block uses
+ * most live in host registers, written back at exits, calls and slow
+ * paths (see Emit.hreg1).
  */
 #include "qemu/osdep.h"
 #include <sys/mman.h>
@@ -174,11 +175,28 @@ struct Emit {
     int cc_known;
     /*
      * Guest register r is cached in host register hreg1[r] - 1 (0: not
-     * cached) for the whole block, write-through: env->regs stays exact,
-     * so exits, slow paths and exceptions need nothing; reads come from
-     * the host register, reloaded after calls (see alloc_regs()).
+     * cached) for the whole block (see alloc_regs()), write-back: bit r of
+     * dirty says env->regs[r] may be stale.  Every exit, helper call and
+     * slow path stores the dirty ones first (emit_flush()), so whatever
+     * leaves the block or looks at env (exceptions included) sees exact
+     * registers; after a call the host registers are reloaded from env.
+     * A store on a side path leaves the bits set (the main path did not
+     * store), which only costs a redundant store later.
      */
     uint8_t hreg1[16];
+    uint16_t dirty;
+    /*
+     * Deferred lazy flags: the last flag producer was emit_alu_direct()
+     * (op, ot, destination register, source register or immediate) and
+     * the registers it names are unchanged since, so a load or store's
+     * slow path can store its lazy-flag fields from them
+     * (emit_cc_materialise()) and does not count as a read of the
+     * fields: a producer read only by such slow paths is dead.
+     * pend_need: its own stores were skipped.
+     */
+    bool pend_valid, pend_need, pend_set;
+    int pend_op, pend_ot, pend_dr, pend_sr;
+    uint64_t pend_imm;
 };
 
 static inline void e8(Emit *c, uint8_t b)
@@ -321,6 +339,17 @@ static bool hreg_callee_saved(int h)
     return h == R12 || h == R15;
 }
 
+/* Store the cached guest registers env->regs may hold stale copies of. */
+static void emit_flush(Emit *c)
+{
+    for (int r = 0; r < 16; r++) {
+        if (c->dirty >> r & 1) {
+            op_mem(c, 8, 0x89, hreg(c, r), ENV_REG, -1,
+                   ENV_OFF(regs) + 8 * r);
+        }
+    }
+}
+
 /* Reload the cached guest registers (@all: also the callee-saved ones). */
 static void emit_reload(Emit *c, bool all)
 {
@@ -405,6 +434,7 @@ static void emit_dispatch_site(Emit *c, bool poll)
     int n = 0;
     JitSite *site;
 
+    emit_flush(c);
     if (!sites || n_sites >= JIT_MAX_SITES) {
         emit_dispatch(c);
         return;
@@ -471,12 +501,19 @@ static void st_s32(Emit *c, int32_t off, uint32_t v)
 
 /* ---- state synchronisation ---- */
 
-/* Store the pending RIP advance and instruction count. */
-static void emit_sync(Emit *c)
+/* Store the dirty registers, the pending RIP advance and count. */
+static void emit_sync_state(Emit *c)
 {
-    c->cc_reads = true;     /* a helper or exit may read the lazy flags */
+    emit_flush(c);
     add_mem64_imm(c, ENV_REG, ENV_OFF(rip), c->pend_rip);
     add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt);
+}
+
+/* ... before a helper or an exit, which may read the lazy flags */
+static void emit_sync(Emit *c)
+{
+    c->cc_reads = true;
+    emit_sync_state(c);
 }
 
 /* Undo emit_sync on a path that continues in the block. */
@@ -524,12 +561,32 @@ static bool is_high_byte(int ot, int r, int rexb)
     return ot == 0 && r >= 4 && r < 8 && !rexb;
 }
 
+/* The cached guest register @r was written in its host register. */
+static void greg_written(Emit *c, int r)
+{
+    c->dirty |= 1u << r;
+    if (r == c->pend_dr || r == c->pend_sr) {
+        c->pend_valid = false;
+    }
+}
+
+/* env->regs[@r] exact (AH..BH go through env) */
+static void greg_to_env(Emit *c, int r)
+{
+    if (c->dirty >> r & 1) {
+        op_mem(c, 8, 0x89, hreg(c, r), ENV_REG, -1, ENV_OFF(regs) + 8 * r);
+    }
+}
+
 /* host @h = zero-extended guest register */
 static void ld_greg(Emit *c, int h, int ot, int r, int rexb)
 {
     int32_t off = greg_off(ot, r, rexb);
     int hr = hreg(c, r);
 
+    if (is_high_byte(ot, r, rexb)) {
+        greg_to_env(c, r - 4);
+    }
     if (hr >= 0 && !is_high_byte(ot, r, rexb)) {
         switch (ot) {
         case 0: movzx_rr(c, h, hr, 1); break;
@@ -547,6 +604,41 @@ static void ld_greg(Emit *c, int h, int ot, int r, int rexb)
     }
 }
 
+/*
+ * Host register of guest register @r for a 32/64-bit operand when it is
+ * cached, else -1.  Its upper half is not zero for a 32-bit value: use
+ * it with 32-bit host operations only.
+ */
+static int hreg_ot(const Emit *c, int ot, int r)
+{
+    return ot >= 2 ? hreg(c, r) : -1;
+}
+
+/*
+ * Host register holding guest register @r for a 32/64-bit source operand:
+ * its cache register, or @scratch loaded from env.
+ */
+static int greg_src(Emit *c, int ot, int r, int rexb, int scratch)
+{
+    int h = hreg_ot(c, ot, r);
+
+    if (h >= 0) {
+        return h;
+    }
+    ld_greg(c, scratch, ot, r, rexb);
+    return scratch;
+}
+
+/* Host register holding the value of guest register @r to store. */
+static int store_src(Emit *c, int ot, int r, int rexb)
+{
+    if (hreg(c, r) >= 0 && !is_high_byte(ot, r, rexb)) {
+        return hreg(c, r);
+    }
+    ld_greg(c, R11, ot, r, rexb);
+    return R11;
+}
+
 /* guest register = host @h (32-bit writes zero-extend: @h must be too) */
 static void st_greg(Emit *c, int h, int ot, int r, int rexb)
 {
@@ -554,23 +646,34 @@ static void st_greg(Emit *c, int h, int ot, int r, int rexb)
     bool high = is_high_byte(ot, r, rexb);
     int hr = hreg(c, high ? r - 4 : r);
 
+    if (hr >= 0 && ot >= 2) {
+        /*
+         * A 32-bit move zero-extends, so @h's upper half may be anything
+         * (mov edx, edx clears it).
+         */
+        if (h != hr || ot == 2) {
+            op_rr(c, ot == 3 ? 8 : 4, 0x89, h, hr);
+        }
+        greg_written(c, r);
+        return;
+    }
+    if (hr >= 0 && !high) {
+        op_rr(c, 1 << ot, ot == 0 ? 0x88 : 0x89, h, hr);
+        greg_written(c, r);
+        return;
+    }
+    if (hr >= 0) {
+        greg_to_env(c, r - 4);
+        greg_written(c, r - 4);     /* (reloaded below: same value) */
+    }
     switch (ot) {
     case 0: op_mem(c, 1, 0x88, h, ENV_REG, -1, off); break;
     case 1: op_mem(c, 2, 0x89, h, ENV_REG, -1, off); break;
     default: op_mem(c, 8, 0x89, h, ENV_REG, -1, off); break;
     }
-    if (hr < 0) {
-        return;
-    }
-    if (high) {
+    if (hr >= 0) {
         /* AH..BH: rare; the cached copy is reloaded whole */
         op_mem(c, 8, 0x8b, hr, ENV_REG, -1, ENV_OFF(regs) + 8 * (r - 4));
-        return;
-    }
-    switch (ot) {
-    case 0: op_rr(c, 1, 0x88, h, hr); break;
-    case 1: op_rr(c, 2, 0x89, h, hr); break;
-    default: op_rr(c, 8, 0x89, h, hr); break;
     }
 }
 
@@ -584,7 +687,7 @@ static void add_greg_imm(Emit *c, int r, int32_t v)
         return;
     }
     op_mem(c, 8, 0x8d, hr, hr, -1, v);                  /* lea */
-    op_mem(c, 8, 0x89, hr, ENV_REG, -1, ENV_OFF(regs) + 8 * r);
+    greg_written(c, r);
 }
 
 /* mov r32, r32: zero-extend the low half (for ot 2 results) */
@@ -697,10 +800,22 @@ static void emit_seg_check(Emit *c, int seg, int sz, uint8_t **slow)
            seg_off(seg) + (int32_t)offsetof(SegmentCache, base));
 }
 
-/* Slow-path preamble: exact RIP/count and next_rip, rdi = s, rsi = rax. */
-static void emit_slow_enter(Emit *c, const TCGInsn *d)
+static void emit_cc_materialise(Emit *c);
+
+/*
+ * Slow-path preamble: exact RIP/count and next_rip, rdi = s, rsi = rax.
+ * @mem: of a load or store (whose lazy flags may be deferred).
+ */
+static void emit_slow_enter(Emit *c, const TCGInsn *d, bool mem)
 {
-    emit_sync(c);
+    if (mem && c->pend_valid) {
+        if (c->pend_need) {
+            emit_cc_materialise(c);
+        }
+        emit_sync_state(c);
+    } else {
+        emit_sync(c);
+    }
     op_mem(c, 8, 0x8b, RCX, ENV_REG, -1, ENV_OFF(rip));
     op_mem(c, 8, 0x8d, RCX, RCX, -1, d->len);
     op_mem(c, 8, 0x89, RCX, S_REG, -1, S_OFF(next_rip));
@@ -786,7 +901,7 @@ static void emit_load(Emit *c, const TCGInsn *d, int sz)
     done = jmp32(c);
     patch_here(c, m1);
     patch_here(c, m2);
-    emit_slow_enter(c, d);
+    emit_slow_enter(c, d, true);
     mov_imm64(c, RDX, sz);
     mov_imm64(c, RCX, ACC_R);
     call_abs(c, x86_ld_slow);
@@ -794,7 +909,7 @@ static void emit_load(Emit *c, const TCGInsn *d, int sz)
     if (segslow) {
         done2 = jmp32(c);
         patch_here(c, segslow);
-        emit_slow_enter(c, d);
+        emit_slow_enter(c, d, true);
         mov_imm64(c, RDX, seg << 8 | sz);
         call_abs(c, jit_ld_seg);
         emit_unsync(c);
@@ -803,8 +918,11 @@ static void emit_load(Emit *c, const TCGInsn *d, int sz)
     patch_here(c, done);
 }
 
-/* Store r8 (@sz bytes) to the operand address in rax (see emit_ea). */
-static void emit_store(Emit *c, const TCGInsn *d, int sz)
+/*
+ * Store host register @v (@sz bytes; a cache register or r11) to the
+ * operand address in rax (see emit_ea).
+ */
+static void emit_store(Emit *c, const TCGInsn *d, int sz, int v)
 {
     uint8_t *m1, *m2, *done, *segslow = NULL, *done2 = NULL;
     int seg = d->seg;
@@ -813,20 +931,26 @@ static void emit_store(Emit *c, const TCGInsn *d, int sz)
         emit_seg_check(c, seg, sz, &segslow);
     }
     emit_tlb_probe(c, sz, true, &m1, &m2);
-    op_mem(c, sz, sz == 1 ? 0x88 : 0x89, R8, RAX, -1, 0);
+    op_mem(c, sz, sz == 1 ? 0x88 : 0x89, v, RAX, -1, 0);
     done = jmp32(c);
     patch_here(c, m1);
     patch_here(c, m2);
-    emit_slow_enter(c, d);
+    if (v != R11) {
+        op_rr(c, 8, 0x89, v, R11);  /* (emit_slow_enter clobbers rsi, rdi) */
+    }
+    emit_slow_enter(c, d, true);
     mov_imm64(c, RDX, sz);
-    op_rr(c, 8, 0x89, R8, RCX);
+    op_rr(c, 8, 0x89, R11, RCX);
     call_abs(c, x86_st_slow);
     if (segslow) {
         done2 = jmp32(c);
         patch_here(c, segslow);
-        emit_slow_enter(c, d);
+        if (v != R11) {
+            op_rr(c, 8, 0x89, v, R11);
+        }
+        emit_slow_enter(c, d, true);
         mov_imm64(c, RDX, seg << 8 | sz);
-        op_rr(c, 8, 0x89, R8, RCX);
+        op_rr(c, 8, 0x89, R11, RCX);
         call_abs(c, jit_st_seg);
         patch_here(c, done2);
     }
@@ -843,6 +967,7 @@ static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
     uint8_t *noshadow, *cont;
 
     c->cc_known = 0;
+    c->pend_valid = false;
 
     emit_sync(c);
     c->pend_rip = 0;
@@ -858,6 +983,7 @@ static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
     mov_imm64(c, RSI, (uintptr_t)d);
     call_abs(c, (const void *)(uintptr_t)d->fn);
     emit_reload(c, true);   /* the handler may write guest registers */
+    c->dirty = 0;
     /* env->rip = s->next_rip */
     op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(next_rip));
     op_mem(c, 8, 0x89, RAX, ENV_REG, -1, ENV_OFF(rip));
@@ -917,6 +1043,11 @@ static bool gen_mov(Emit *c, const TCGInsn *d)
     if (d->map != 0 || (d->prefix & PREFIX_LOCK)) {
         return false;
     }
+    if (d->b >= 0xb0 && d->b <= 0xbf && hreg_ot(c, ot, d->rm) >= 0) {
+        mov_imm64(c, hreg(c, d->rm), d->imm & ot_mask(ot));
+        greg_written(c, d->rm);
+        return true;
+    }
     if (d->b >= 0xb0 && d->b <= 0xbf) {
         mov_imm64(c, RAX, d->imm & ot_mask(ot));
         st_greg(c, RAX, ot, d->rm, d->rex);
@@ -935,14 +1066,26 @@ static bool gen_mov(Emit *c, const TCGInsn *d)
             return false;
         }
         emit_ea(c, d);
-        mov_imm64(c, R8, d->imm & ot_mask(ot));
-        emit_store(c, d, sz);
+        mov_imm64(c, R11, d->imm & ot_mask(ot));
+        emit_store(c, d, sz, R11);
         return true;
     }
     if (d->b < 0x88 || d->b > 0x8b) {
         return false;
     }
     if (d->mod == 3) {
+        int dr = d->b & 2 ? d->reg : d->rm, sr = d->b & 2 ? d->rm : d->reg;
+
+        if (hreg_ot(c, ot, dr) >= 0) {
+            /* into a cached register: from its source's host register */
+            if (hreg_ot(c, ot, sr) >= 0) {
+                st_greg(c, hreg(c, sr), ot, dr, d->rex);
+            } else {
+                ld_greg(c, hreg(c, dr), ot, sr, d->rex);
+                greg_written(c, dr);
+            }
+            return true;
+        }
         if (d->b & 2) {
             ld_greg(c, RAX, ot, d->rm, d->rex);
             st_greg(c, RAX, ot, d->reg, d->rex);
@@ -960,9 +1103,43 @@ static bool gen_mov(Emit *c, const TCGInsn *d)
         emit_load(c, d, sz);
         st_greg(c, RAX, ot, d->reg, d->rex);
     } else {
-        ld_greg(c, R8, ot, d->reg, d->rex);
-        emit_store(c, d, sz);
+        emit_store(c, d, sz, store_src(c, ot, d->reg, d->rex));
     }
+    return true;
+}
+
+/*
+ * LEA with 64-bit addressing into a cached register: one host LEA on the
+ * host registers of base and index (rcx, rdx when not cached).
+ */
+static bool emit_lea_direct(Emit *c, const TCGInsn *d)
+{
+    int hd = hreg_ot(c, d->ot, d->reg), hb, hx, mod;
+
+    if (hd < 0 || d->aflag != 3 || d->base < 0 || d->base >= 16 ||
+        !fits32(d->disp)) {
+        return false;
+    }
+    hb = greg_src(c, 3, d->base, 1, RCX);
+    hx = d->index >= 0 ? greg_src(c, 3, d->index, 1, RDX) : -1;
+    if (hx < 0) {
+        op_mem(c, d->ot == 3 ? 8 : 4, 0x8d, hd, hb, -1, d->disp);
+        greg_written(c, d->reg);
+        return true;
+    }
+    /* lea hd, [hb + hx * scale + disp] (32-bit: the low half, zero-ext) */
+    mod = d->disp == 0 && (hb & 7) != RBP ? 0
+          : (int64_t)d->disp == (int8_t)d->disp ? 1 : 2;
+    rex(c, d->ot == 3, hd, hx, hb, false);
+    e8(c, 0x8d);
+    e8(c, mod << 6 | (hd & 7) << 3 | 4);
+    e8(c, d->scale << 6 | (hx & 7) << 3 | (hb & 7));
+    if (mod == 1) {
+        e8(c, d->disp);
+    } else if (mod == 2) {
+        e32(c, d->disp);
+    }
+    greg_written(c, d->reg);
     return true;
 }
 
@@ -973,6 +1150,9 @@ static bool gen_lea(Emit *c, const TCGInsn *d)
 
     if (d->mod == 3 || d->ot < 1 || !ea_inline(c, d)) {
         return false;
+    }
+    if (emit_lea_direct(c, d)) {
+        return true;
     }
     t = *d;
     t.seg = R_DS;           /* LEA ignores the segment */
@@ -991,10 +1171,11 @@ static bool gen_pushpop(Emit *c, const TCGInsn *d)
         return false;
     }
     if (d->b < 0x58) {
-        ld_greg(c, R8, 3, d->rm, 1);
+        int v = store_src(c, 3, d->rm, 1);
+
         ld_greg(c, RAX, 3, R_ESP, 0);
         op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
-        emit_store(c, d, 8);
+        emit_store(c, d, 8, v);
         add_greg_imm(c, R_ESP, -8);
     } else {
         ld_greg(c, RAX, 3, R_ESP, 0);
@@ -1131,6 +1312,126 @@ static void emit_flags_from_lazy(Emit *c)
 
 static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op);
 
+/*
+ * ALU op (0-7, 8 = TEST) of 32/64 bits whose destination, guest register
+ * @r, is cached: done on its host register, with source host register
+ * @src (any upper half) or, when @src < 0, the immediate @imm.  Lazy flags
+ * and host flags as emit_alu_core() leaves them; CMP/TEST with live lazy
+ * flags compute their result in rdx.
+ */
+static void emit_alu_direct(Emit *c, int op, int ot, int r, int src,
+                            uint64_t imm, int sr)
+{
+    int hd = hreg(c, r), hsz = 1 << ot, hop = op == 8 ? 4 : op;
+    bool logic = hop == 1 || hop == 4 || hop == 6;
+    bool nowrite = op == 7 || op == 8;
+    int cc_op = logic ? CC_OP_LOGIC : op == 0 ? CC_OP_ADD : CC_OP_SUB;
+    int64_t v = ot == 3 ? (int64_t)imm : (int32_t)imm;
+    int dst = hd;
+
+    c->cc_kills = true;
+    if (!c->cc_dead) {
+        if (!logic) {
+            op_mem(c, 8, 0x89, hd, S_REG, -1, S_OFF(cc_src1));
+            if (src >= 0) {
+                op_mem(c, 8, 0x89, src, S_REG, -1, S_OFF(cc_src2));
+            } else {
+                op_mem(c, 8, 0xc7, 0, S_REG, -1, S_OFF(cc_src2));
+                e32(c, v);      /* (only the low ot bits are read) */
+            }
+        }
+        st_s32(c, S_OFF(cc_op), cc_op);
+        st_s8(c, S_OFF(cc_ot), ot);
+        if (nowrite) {
+            /* the result goes to cc_res: SUB / AND in rdx */
+            op_rr(c, 8, 0x89, hd, RDX);
+            dst = RDX;
+            hop = op == 7 ? 5 : 4;
+        }
+    }
+    if (src >= 0) {
+        /* (CMP and TEST on the register itself when nothing is stored) */
+        op_rr(c, hsz, dst == hd && op == 8 ? 0x85 : alu_host_opc(hop),
+              src, dst);
+    } else if (dst == hd && op == 8) {
+        op_rr(c, hsz, 0xf7, 0, dst);                    /* test r, imm32 */
+        e32(c, v);
+    } else if (v == (int8_t)v) {
+        op_rr(c, hsz, 0x83, hop, dst);
+        e8(c, v);
+    } else {
+        op_rr(c, hsz, 0x81, hop, dst);
+        e32(c, v);
+    }
+    if (!c->cc_dead) {
+        op_mem(c, 8, 0x89, dst, S_REG, -1, S_OFF(cc_res));
+    }
+    if (!nowrite) {
+        greg_written(c, r);
+    }
+    c->flags_live = 1 + (op == 0 ? 1 : logic ? 2 : 0);
+    c->cc_known = cc_op | ot << 4;
+    /*
+     * Deferrable: AND/OR/XOR (the result is all they store), or the
+     * source is an immediate or another cached register.
+     */
+    c->pend_set = true;
+    c->pend_valid = (logic && op != 8) || src < 0 ||
+                    (sr >= 0 && hreg_ot(c, ot, sr) == src &&
+                     (nowrite || sr != r));
+    c->pend_need = c->cc_dead;
+    c->pend_op = op;
+    c->pend_ot = ot;
+    c->pend_dr = r;
+    c->pend_sr = src < 0 || (logic && op != 8) ? -1 : sr;  /* (logic: res) */
+    c->pend_imm = imm;
+}
+
+/*
+ * The lazy-flag fields of the deferred producer, from its registers
+ * (emit_alu_direct: the result is in the destination; SUB/ADD's first
+ * operand is result +/- source).  Clobbers rcx, rdx and the host flags.
+ */
+static void emit_cc_materialise(Emit *c)
+{
+    int op = c->pend_op, ot = c->pend_ot, hd = hreg(c, c->pend_dr);
+    int src = c->pend_sr >= 0 ? hreg(c, c->pend_sr) : -1;
+    int64_t v = ot == 3 ? (int64_t)c->pend_imm : (int32_t)c->pend_imm;
+    bool logic = op == 1 || op == 4 || op == 6 || op == 8;
+
+    st_s32(c, S_OFF(cc_op), logic ? CC_OP_LOGIC : op == 0 ? CC_OP_ADD
+                                                          : CC_OP_SUB);
+    st_s8(c, S_OFF(cc_ot), ot);
+    if (logic && op != 8) {
+        op_mem(c, 8, 0x89, hd, S_REG, -1, S_OFF(cc_res));
+        return;
+    }
+    /* rdx = hd (op) source: TEST's result, CMP's result, ADD/SUB's src1 */
+    op_rr(c, 8, 0x89, hd, RDX);
+    if (src >= 0) {
+        op_rr(c, 8, op == 8 ? 0x21 : op == 5 ? 0x01 : 0x29, src, RDX);
+        if (op != 8) {
+            op_mem(c, 8, 0x89, src, S_REG, -1, S_OFF(cc_src2));
+        }
+    } else {
+        op_rr(c, 8, 0x81, op == 8 ? 4 : op == 5 ? 0 : 5, RDX);
+        e32(c, v);
+        if (op != 8) {
+            op_mem(c, 8, 0xc7, 0, S_REG, -1, S_OFF(cc_src2));
+            e32(c, v);
+        }
+    }
+    if (op == 8 || op == 7) {
+        op_mem(c, 8, 0x89, RDX, S_REG, -1, S_OFF(cc_res));
+        if (op == 7) {
+            op_mem(c, 8, 0x89, hd, S_REG, -1, S_OFF(cc_src1));
+        }
+    } else {
+        op_mem(c, 8, 0x89, RDX, S_REG, -1, S_OFF(cc_src1));
+        op_mem(c, 8, 0x89, hd, S_REG, -1, S_OFF(cc_res));
+    }
+}
+
 /* 00-3D (not ADC/SBB), 80/81/83 with a register destination, 84/85/A8/A9 */
 static bool gen_alu(Emit *c, const TCGInsn *d)
 {
@@ -1183,6 +1484,25 @@ static bool gen_alu(Emit *c, const TCGInsn *d)
     if (mem_src) {
         emit_ea(c, d);
         emit_load(c, d, 1 << ot);
+    }
+    if (op != 2 && op != 3 && ot >= 2) {
+        /* destination (first operand) cached: operate on it in place */
+        int dr = form <= 1 || form == 8 || (form == 10 && !mem_src) ? d->rm
+                 : form == 4 || form == 5 || form == 9 ? R_EAX : d->reg;
+        int sr = form <= 1 || form == 10 ? d->reg : d->rm;
+        int aop = form >= 9 ? 8 : op;
+
+        if (hreg(c, dr) >= 0) {
+            if (form == 8 || form == 9 || form == 4 || form == 5) {
+                emit_alu_direct(c, aop, ot, dr, -1, d->imm & ot_mask(ot),
+                                -1);
+            } else {
+                emit_alu_direct(c, aop, ot, dr, mem_src ? RAX
+                                : greg_src(c, ot, sr, d->rex, RCX), 0,
+                                mem_src ? -1 : sr);
+            }
+            return true;
+        }
     }
     switch (form) {
     case 0:
@@ -1283,7 +1603,11 @@ static void emit_chain_exit(Emit *c)
 
     uint8_t *x[4];
     int n = 0;
+    uint16_t dirty = c->dirty;
 
+    /* every path out of here leaves the block */
+    emit_flush(c);
+    c->dirty = 0;
     emit_poll(c, x, &n);
     slot = jmp32(c);
     /* slot + 4: target of a jump to another page (x86_jit_run) */
@@ -1298,6 +1622,7 @@ static void emit_chain_exit(Emit *c)
     }
     patch_here(c, x3);
     jmp_to(c, c->exit_label);
+    c->dirty = dirty;
 }
 
 /*
@@ -1335,12 +1660,12 @@ static bool gen_callret32(Emit *c, const TCGInsn *d)
         op_mem(c, 4, 0x8b, RDX, ENV_REG, -1, cs_limit);
         op_rr(c, 8, 0x39, RDX, R13);                    /* cmp r13, rdx */
         h2 = jcc32(c, CC_A_);
-        op_mem(c, 4, 0x8b, R8, ENV_REG, -1, ENV_OFF(rip));
-        op_rr(c, 4, 0x81, 0, R8);
-        e32(c, (uint32_t)nt);                           /* r8d = return */
+        op_mem(c, 4, 0x8b, R11, ENV_REG, -1, ENV_OFF(rip));
+        op_rr(c, 4, 0x81, 0, R11);
+        e32(c, (uint32_t)nt);                           /* r11d = return */
         ld_greg(c, RAX, 2, R_ESP, 0);
         op_rr(c, 4, 0x83, 5, RAX); e8(c, 4);            /* sub eax, 4 */
-        emit_store(c, &st, 4);
+        emit_store(c, &st, 4, R11);
         ld_greg(c, RAX, 2, R_ESP, 0);
         op_rr(c, 4, 0x83, 5, RAX); e8(c, 4);
     } else {
@@ -1402,11 +1727,11 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
     }
     if (d->map == 0 && d->b == 0xe8 && d->ot == 3 && c->mode == 2) {
         /* CALL rel: push the return address, then a direct jump */
-        op_mem(c, 8, 0x8b, R8, ENV_REG, -1, ENV_OFF(rip));
-        op_mem(c, 8, 0x8d, R8, R8, -1, nt);
+        op_mem(c, 8, 0x8b, R11, ENV_REG, -1, ENV_OFF(rip));
+        op_mem(c, 8, 0x8d, R11, R11, -1, nt);
         ld_greg(c, RAX, 3, R_ESP, 0);
         op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
-        emit_store(c, d, 8);
+        emit_store(c, d, 8, R11);
         add_greg_imm(c, R_ESP, -8);
     } else if (d->map == 0 && (d->b == 0xe9 || d->b == 0xeb)) {
         /* JMP rel */
@@ -1508,6 +1833,15 @@ static bool gen_shift(Emit *c, const TCGInsn *d)
             return false;
         }
     }
+    if (!by_cl && c->cc_dead && hreg(c, d->rm) >= 0) {
+        /* flags dead: shift the cached register in place */
+        c->flags_live = 0;
+        c->cc_kills = true;
+        c->cc_known = 0;
+        op_rr(c, hsz, 0xc1, op, hreg(c, d->rm)); e8(c, cnt);
+        greg_written(c, d->rm);
+        return true;
+    }
     ld_greg(c, RAX, ot, d->rm, d->rex);
     op_rr(c, 8, 0x89, RAX, R11);                        /* r11 = a */
     c->flags_live = 0;
@@ -1517,7 +1851,7 @@ static bool gen_shift(Emit *c, const TCGInsn *d)
         ld_greg(c, RCX, 0, R_ECX, 0);
         op_rr(c, 4, 0x83, 4, RCX); e8(c, mask);         /* and ecx, mask */
         zero = jcc32(c, CC_E_);
-        op_rr(c, 4, 0x89, RCX, R8);                     /* r8d = count */
+        op_rr(c, 4, 0x89, RCX, R13);                    /* r13d = count */
         op_rr(c, hsz, 0xd3, op, RAX);                   /* shift rax, cl */
     } else {
         op_rr(c, hsz, 0xc1, op, RAX);
@@ -1537,7 +1871,7 @@ static bool gen_shift(Emit *c, const TCGInsn *d)
         if (op == 5 && (by_cl || cnt == 1)) {
             /* SHR by 1: OF = MSB(a) */
             if (by_cl) {
-                op_rr(c, 4, 0x83, 7, R8); e8(c, 1);     /* cmp r8d, 1 */
+                op_rr(c, 4, 0x83, 7, R13); e8(c, 1);    /* cmp r13d, 1 */
                 of0 = jcc32(c, CC_NE_);
             }
             op_rr(c, 8, 0x89, R11, RCX);
@@ -1574,6 +1908,12 @@ static bool gen_rotate(Emit *c, const TCGInsn *d)
     c->cc_kills = true;
     c->cc_co_only = true;
     c->cc_known = 0;
+    if (c->cc_dead && hreg(c, d->rm) >= 0) {
+        c->flags_live = 0;
+        op_rr(c, hsz, 0xc1, op, hreg(c, d->rm)); e8(c, cnt);
+        greg_written(c, d->rm);
+        return true;
+    }
     if (c->cc_dead) {
         /* CF/OF dead: the other flags stay in the previous lazy state */
         c->flags_live = 0;
@@ -1596,6 +1936,7 @@ static bool gen_rotate(Emit *c, const TCGInsn *d)
         op_rr(c, 4, 0x81, 4, R13); e32(c, keep);
     } else {
         c->cc_reads = true;
+        emit_flush(c);      /* (call_abs reloads from env) */
         op_rr(c, 8, 0x89, S_REG, RDI);
         call_abs(c, (const void *)(uintptr_t)x86_compute_eflags);
         op_rr(c, 4, 0x81, 4, RAX); e32(c, ~(uint32_t)(CC_C | CC_O));
@@ -1781,7 +2122,8 @@ static void emit_host_load(Emit *c, int dst, int base, int sz)
 static void emit_handler_slow(Emit *c, const TCGInsn *d)
 {
     c->cc_known = 0;
-    emit_slow_enter(c, d);
+    c->pend_valid = false;
+    emit_slow_enter(c, d, false);
     mov_imm64(c, RSI, (uintptr_t)d);
     call_abs(c, (const void *)(uintptr_t)d->fn);
     emit_reload(c, true);
@@ -1917,7 +2259,7 @@ static bool gen_cmov(Emit *c, const TCGInsn *d)
 /* FE/FF /0 /1 on a register, 40-4F outside 64-bit mode: INC/DEC */
 static bool gen_incdec(Emit *c, const TCGInsn *d)
 {
-    int ot = d->ot, r, rexb;
+    int ot = d->ot, r, rexb, h;
     bool dec;
 
     if (d->prefix & PREFIX_LOCK) {
@@ -1939,9 +2281,13 @@ static bool gen_incdec(Emit *c, const TCGInsn *d)
     c->cc_known = 0;
     /* (a dead one still sets the host CF: a SETcc may use the host flags) */
     emit_carry_in(c);
-    ld_greg(c, RAX, ot, r, rexb);
+    /* a cached 32/64-bit register counts in place */
+    h = hreg_ot(c, ot, r) >= 0 ? hreg(c, r) : RAX;
+    if (h == RAX) {
+        ld_greg(c, RAX, ot, r, rexb);
+    }
     if (!c->cc_dead) {
-        op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_src1));
+        op_mem(c, 8, 0x89, h, S_REG, -1, S_OFF(cc_src1));
         op_mem(c, 8, 0xc7, 0, S_REG, -1, S_OFF(cc_src2));
         e32(c, 1);
         op_mem(c, 8, 0x89, R13, S_REG, -1, S_OFF(cc_aux));
@@ -1950,14 +2296,18 @@ static bool gen_incdec(Emit *c, const TCGInsn *d)
     }
     emit_carry_restore(c);
     /* at the guest's width: the host flags are exact */
-    op_rr(c, 1 << ot, ot == 0 ? 0xfe : 0xff, dec ? 1 : 0, RAX);
+    op_rr(c, 1 << ot, ot == 0 ? 0xfe : 0xff, dec ? 1 : 0, h);
     if (ot < 2) {
         mask_ot(c, RAX, ot);
     }
     if (!c->cc_dead) {
-        op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
+        op_mem(c, 8, 0x89, h, S_REG, -1, S_OFF(cc_res));
     }
-    st_greg(c, RAX, ot, r, rexb);
+    if (h == RAX) {
+        st_greg(c, h, ot, r, rexb);
+    } else {
+        greg_written(c, r);     /* (a 32-bit INC/DEC zero-extends) */
+    }
     c->flags_live = 1;
     return true;
 }
@@ -2290,7 +2640,7 @@ static uint32_t insn_regs(const TCGInsn *d)
  */
 static void alloc_regs(Emit *c, const TCGBlock *tb)
 {
-    static const int hosts[] = { R12, R15, R10, R9, RSI, RDI };
+    static const int hosts[] = { R12, R15, R10, R9, RSI, RDI, R8 };
     int uses[16] = { 0 };
 
     memset(c->hreg1, 0, sizeof(c->hreg1));
@@ -2343,7 +2693,7 @@ static uint8_t *emit_block(TCGBlock *tb, const bool *dead, bool *reads,
         const TCGInsn *d = &tb->insns[i];
         bool last = i + 1 == tb->ninsns;
 
-        c.cc_reads = c.cc_kills = c.cc_co_only = false;
+        c.cc_reads = c.cc_kills = c.cc_co_only = c.pend_set = false;
         c.cc_dead = dead && dead[i];
         if (last && (gen_branch(&c, d) || gen_callret32(&c, d))) {
             (*n_inline)++;
@@ -2353,10 +2703,14 @@ static uint8_t *emit_block(TCGBlock *tb, const bool *dead, bool *reads,
             if (last) {
                 /* block cut at a page end or its size limit: fall through */
                 emit_sync(&c);
+                c.dirty = 0;
                 emit_chain_exit(&c);
             }
         } else {
             emit_call_handler(&c, d, last);
+        }
+        if (c.cc_kills && !c.pend_set) {
+            c.pend_valid = false;       /* another producer */
         }
         if (reads) {
             reads[i] = c.cc_reads;
