@@ -543,3 +543,37 @@ int bdrv_create(const char *format, const char *filename,
     }
     return drv->create(filename, o, errp);
 }
+
+int bdrv_snapshot_load_tmp(BlockDriverState *bs, const char *id,
+                           const char *name, Error **errp)
+{
+    if (!bs->drv->snapshot_load_tmp) {
+        error_setg(errp, "Block format '%s' used by device '' does not "
+                   "support temporarily loading internal snapshots",
+                   bs->drv->format_name);
+        return -ENOTSUP;
+    }
+    return bs->drv->snapshot_load_tmp(bs, id, name, errp);
+}
+
+bool bdrv_parse_cache_mode(const char *mode, int *flags)
+{
+    static const struct {
+        const char *name;
+        int flags;
+    } modes[] = {
+        { "writeback", 0 },
+        { "none", BDRV_O_NOCACHE },
+        { "off", BDRV_O_NOCACHE },
+        { "writethrough", BDRV_O_WRITETHROUGH },
+        { "unsafe", BDRV_O_NO_FLUSH },
+        { "directsync", BDRV_O_NOCACHE | BDRV_O_WRITETHROUGH },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
+        if (!strcmp(mode, modes[i].name)) {
+            *flags = modes[i].flags;
+            return true;
+        }
+    }
+    return false;
+}

@@ -593,6 +593,51 @@ static void qcow2_create_set_ref(uint8_t *block, uint32_t order, uint64_t idx)
     }
 }
 
+/*
+ * Metadata through the driver, then the data ranges in the file: extended
+ * to cover them (metadata), allocated (falloc) or written (full).
+ */
+static int qcow2_create_preallocate(const char *filename,
+                                    const BlockCreateOpts *o, Error **errp)
+{
+    BlockDriverState *bs = bdrv_open(filename, "qcow2", NULL,
+                                     BDRV_O_RDWR | BDRV_O_NO_BACKING, errp);
+    if (!bs) {
+        return -EIO;
+    }
+    g_autoptr(GArray) runs = g_array_new(false, false, sizeof(uint64_t));
+    int ret = qcow2_preallocate(bs, 0, o->size,
+                                o->prealloc != PREALLOC_MODE_METADATA, runs);
+    bdrv_unref(bs);
+    if (ret < 0) {
+        error_setg_errno(errp, -ret, "Could not preallocate metadata");
+        return ret;
+    }
+    int fd = open(filename, O_RDWR | O_CLOEXEC);
+    if (fd < 0) {
+        ret = -errno;
+        error_setg_errno(errp, errno, "Could not open '%s'", filename);
+        return ret;
+    }
+    struct stat st;
+    uint64_t end = fstat(fd, &st) == 0 ? st.st_size : 0;
+    for (guint i = 0; i + 1 < runs->len && ret == 0; i += 2) {
+        uint64_t off = g_array_index(runs, uint64_t, i);
+        uint64_t len = g_array_index(runs, uint64_t, i + 1);
+        end = MAX(end, off + len);
+        ret = raw_file_preallocate(fd, off, len, o->prealloc);
+    }
+    if (ret == 0 && ftruncate(fd, end) < 0) {
+        ret = -errno;
+    }
+    close(fd);
+    if (ret < 0) {
+        error_setg_errno(errp, -ret, "Could not preallocate data for the new "
+                         "file");
+    }
+    return ret;
+}
+
 static int qcow2_create(const char *filename, const BlockCreateOpts *o,
                         Error **errp)
 {
@@ -615,13 +660,18 @@ static int qcow2_create(const char *filename, const BlockCreateOpts *o,
     }
     if (version == 2 && refbits != 16) {
         error_setg(errp, "Different refcount widths than 16 bits require "
-                   "compatibility level 1.1 or above (use compat=1.1 or "
+                   "compatibility level 1.1 or above (use version=v3 or "
                    "greater)");
         return -EINVAL;
     }
     if (version == 2 && o->lazy_refcounts) {
         error_setg(errp, "Lazy refcounts only supported with compatibility "
-                   "level 1.1 and above (use compat=1.1 or greater)");
+                   "level 1.1 and above (use version=v3 or greater)");
+        return -EINVAL;
+    }
+    if (o->backing_file && o->prealloc != PREALLOC_MODE_OFF) {
+        error_setg(errp, "Backing file and preallocation can only be used at "
+                   "the same time if extended_l2 is on");
         return -EINVAL;
     }
     if (o->backing_file && strlen(o->backing_file) > 1023) {
@@ -708,6 +758,9 @@ static int qcow2_create(const char *filename, const BlockCreateOpts *o,
         error_setg_errno(errp, errno, "Could not write qcow2 header");
     }
     close(fd);
+    if (ret == 0 && o->prealloc != PREALLOC_MODE_OFF) {
+        ret = qcow2_create_preallocate(filename, o, errp);
+    }
     return ret;
 }
 
@@ -736,5 +789,6 @@ const BlockDriver bdrv_qcow2 = {
     .snapshot_goto = qcow2_snapshot_goto,
     .snapshot_delete = qcow2_snapshot_delete,
     .snapshot_list = qcow2_snapshot_list,
+    .snapshot_load_tmp = qcow2_snapshot_load_tmp,
     .is_dirty = qcow2_is_dirty,
 };

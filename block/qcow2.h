@@ -250,6 +250,16 @@ int qcow2_zero_or_discard(BlockDriverState *bs, uint64_t offset,
 int qcow2_write_compressed(BlockDriverState *bs, uint64_t offset,
                            uint64_t bytes, const void *buf);
 int qcow2_grow_l1_table(BlockDriverState *bs, uint32_t min_size);
+/*
+ * Preallocation of [@offset, @offset+@bytes): data clusters for the
+ * unallocated entries, laid out as QEMU does: each L2 table followed by
+ * its clusters (metadata), or all data in one run and the tables after
+ * it (@data_first: falloc, full).  The data is whatever the file holds
+ * there (zeroes past its end).  Appends each host range as two uint64_t
+ * (offset, length) to @runs.
+ */
+int qcow2_preallocate(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                      bool data_first, GArray *runs);
 int qcow2_block_status(BlockDriverState *bs, uint64_t offset,
                        uint64_t bytes, uint64_t *pnum, uint64_t *map);
 
@@ -263,6 +273,8 @@ int qcow2_snapshot_goto(BlockDriverState *bs, const char *name,
 int qcow2_snapshot_delete(BlockDriverState *bs, const char *name,
                           Error **errp);
 int qcow2_snapshot_list(BlockDriverState *bs, BdrvSnapshotInfo **list);
+int qcow2_snapshot_load_tmp(BlockDriverState *bs, const char *id,
+                            const char *name, Error **errp);
 /* qcow2-backing.c: rewrite the header with a new backing file name. */
 int qcow2_change_backing_file(BlockDriverState *bs, const char *file,
                               const char *fmt, Error **errp);

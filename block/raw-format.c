@@ -122,7 +122,7 @@ static int raw_create(const char *filename, const BlockCreateOpts *o,
                       Error **errp)
 {
     return raw_file_create(filename, QEMU_ALIGN_UP(o->size, BDRV_SECTOR_SIZE),
-                           errp);
+                           o->prealloc, errp);
 }
 
 const BlockDriver bdrv_raw = {

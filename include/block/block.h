@@ -64,9 +64,18 @@ typedef struct BdrvSnapshotInfo {
 #define BDRV_BLOCK_ALLOCATED  0x10  /* decided by this layer (not backing) */
 #define BDRV_BLOCK_COMPRESSED 0x20
 
+/* preallocation= of image creation (QEMU's PreallocMode). */
+typedef enum BlockPreallocMode {
+    PREALLOC_MODE_OFF,
+    PREALLOC_MODE_METADATA,     /* qcow2: tables and clusters, no data */
+    PREALLOC_MODE_FALLOC,       /* ... and the file space allocated */
+    PREALLOC_MODE_FULL,         /* ... and written with zeroes */
+} BlockPreallocMode;
+
 /* Options for image creation (kemu-img create, -snapshot overlays). */
 typedef struct BlockCreateOpts {
     uint64_t size;
+    BlockPreallocMode prealloc;
     uint32_t cluster_size;       /* 0: default */
     int compat;                  /* qcow2 version: 2 or 3 (0: 3) */
     bool lazy_refcounts;
@@ -118,6 +127,9 @@ struct BlockDriver {
     int (*snapshot_delete)(BlockDriverState *bs, const char *name,
                            Error **errp);
     int (*snapshot_list)(BlockDriverState *bs, BdrvSnapshotInfo **list);
+    /* Read-only: show snapshot @id and/or @name instead of the image. */
+    int (*snapshot_load_tmp)(BlockDriverState *bs, const char *id,
+                             const char *name, Error **errp);
     bool (*is_dirty)(BlockDriverState *bs);
     /* Drop all data: the backing file shows through again. */
     int (*make_empty)(BlockDriverState *bs);
@@ -202,12 +214,28 @@ int bdrv_change_backing_file(BlockDriverState *bs, const char *file,
 int bdrv_create(const char *format, const char *filename,
                 const BlockCreateOpts *o, Error **errp);
 const char *bdrv_get_format_name(BlockDriverState *bs);
+/*
+ * bdrv_snapshot_load_tmp: a read-only @bs shows internal snapshot @id
+ * and/or @name (NULL: any) until closed; QEMU's errors.
+ */
+int bdrv_snapshot_load_tmp(BlockDriverState *bs, const char *id,
+                           const char *name, Error **errp);
+/*
+ * bdrv_parse_cache_mode: QEMU's cache= modes (writeback, none/off,
+ * writethrough, directsync, unsafe) as BDRV_O_NOCACHE, _WRITETHROUGH and
+ * _NO_FLUSH in *@flags; false for an unknown mode.
+ */
+bool bdrv_parse_cache_mode(const char *mode, int *flags);
 
 /* Relative backing names resolve against the directory of @base. */
 char *bdrv_path_combine(const char *base, const char *name);
 
 /* file-posix helpers shared by drivers and tools. */
-int raw_file_create(const char *filename, uint64_t size, Error **errp);
+int raw_file_create(const char *filename, uint64_t size,
+                    BlockPreallocMode prealloc, Error **errp);
+/* Allocate (falloc) or write zeroes to (full) [@off, @off+@len) of @fd. */
+int raw_file_preallocate(int fd, uint64_t off, uint64_t len,
+                         BlockPreallocMode prealloc);
 
 /* ---- Block backends: what a device or a monitor command holds. ---- */
 typedef struct BlockBackend BlockBackend;
