@@ -77,3 +77,23 @@ BlockDriverState *img_open(const char *filename, const char *fmt, int flags)
     return bs;
 }
 
+
+void img_progress_print(bool on, double pct)
+{
+    if (on) {
+        printf("    (%3.2f/100%%)\r", pct);
+        fflush(stdout);
+    }
+}
+
+int img_option_error(int opt, char **argv)
+{
+    /* getopt with a leading ':' in the option string: '?' or ':'. */
+    if (opt == ':') {
+        error_report("missing argument for option '%s'", argv[optind - 1]);
+    } else {
+        error_report("unrecognized option '%s'", argv[optind - 1]);
+    }
+    error_printf("Try 'kemu-img --help' for more information\n");
+    return 1;
+}
