@@ -521,6 +521,12 @@ static bool qcow2_is_dirty(BlockDriverState *bs)
     return !!(s->incompatible_features & QCOW2_INCOMPAT_DIRTY);
 }
 
+static bool qcow2_supports_persistent_dirty_bitmap(BlockDriverState *bs)
+{
+    BDRVQcow2State *s = bs->opaque;
+    return s->version >= 3;
+}
+
 /* "Format specific information" of qemu-img info, human and JSON. */
 static void qcow2_info_specific(BlockDriverState *bs, GString *human,
                                 GString *json, const char *ind)
@@ -791,4 +797,5 @@ const BlockDriver bdrv_qcow2 = {
     .snapshot_list = qcow2_snapshot_list,
     .snapshot_load_tmp = qcow2_snapshot_load_tmp,
     .is_dirty = qcow2_is_dirty,
+    .supports_persistent_dirty_bitmap = qcow2_supports_persistent_dirty_bitmap,
 };

@@ -217,49 +217,6 @@ int img_convert_copy(BlockDriverState *in, BlockDriverState *out,
     return ret;
 }
 
-/* -l: "ID_OR_NAME" or "snapshot.id=ID,snapshot.name=NAME". */
-static bool load_snapshot(BlockDriverState *bs, const char *param)
-{
-    Error *err = NULL;
-    g_autofree char *id = NULL, *name = NULL;
-    int ret;
-    if (strchr(param, '=')) {
-        g_auto(GStrv) parts = g_strsplit(param, ",", -1);
-        for (int i = 0; parts[i]; i++) {
-            char *eq = strchr(parts[i], '=');
-            if (eq) {
-                *eq = 0;
-            }
-            if (eq && !strcmp(parts[i], "snapshot.id")) {
-                g_free(id);
-                id = g_strdup(eq + 1);
-            } else if (eq && !strcmp(parts[i], "snapshot.name")) {
-                g_free(name);
-                name = g_strdup(eq + 1);
-            } else {
-                error_report("Invalid parameter '%s'", parts[i]);
-                error_report("Failed in parsing snapshot param '%s'", param);
-                return false;
-            }
-        }
-        ret = bdrv_snapshot_load_tmp(bs, id, name, &err);
-    } else {
-        /* An ID first, then a name, as QEMU. */
-        ret = bdrv_snapshot_load_tmp(bs, param, NULL, &err);
-        if (ret == -ENOENT) {
-            error_free(err);
-            err = NULL;
-            ret = bdrv_snapshot_load_tmp(bs, NULL, param, &err);
-        }
-    }
-    if (ret < 0) {
-        error_report("Failed to load snapshot: %s", error_get_pretty(err));
-        error_free(err);
-        return false;
-    }
-    return true;
-}
-
 typedef struct ConvertArgs {
     const char *in_fmt, *out_fmt, *snapshot;
     ImgCreateOpts c;
@@ -455,7 +412,7 @@ int img_convert(int argc, char **argv)
     in = g_new0(BlockDriverState *, nin);
     for (int i = 0; i < nin; i++) {
         in[i] = img_open(argv[optind + i], a.in_fmt, a.src_flags);
-        if (!in[i] || (a.snapshot && !load_snapshot(in[i], a.snapshot))) {
+        if (!in[i] || (a.snapshot && !img_load_snapshot(in[i], a.snapshot))) {
             goto out;
         }
         total += bdrv_getlength(in[i]);

@@ -7,21 +7,6 @@
 #include <getopt.h>
 #include "kemu-img.h"
 
-typedef enum { OFMT_HUMAN, OFMT_JSON } OutputFormat;
-
-static bool parse_output(const char *arg, OutputFormat *out)
-{
-    if (!strcmp(arg, "json")) {
-        *out = OFMT_JSON;
-    } else if (!strcmp(arg, "human")) {
-        *out = OFMT_HUMAN;
-    } else {
-        error_report("--output must be used with human or json as argument.");
-        return false;
-    }
-    return true;
-}
-
 static char *json_str(const char *s)
 {
     GString *g = g_string_new("\"");
@@ -187,7 +172,7 @@ int img_info(int argc, char **argv)
         switch (opt) {
         case 'f': fmt = optarg; break;
         case 'O':
-            if (!parse_output(optarg, &ofmt)) {
+            if (!img_parse_output(optarg, &ofmt)) {
                 return 1;
             }
             break;
@@ -361,7 +346,7 @@ int img_check(int argc, char **argv)
             }
             break;
         case 'O':
-            if (!parse_output(optarg, &ofmt)) {
+            if (!img_parse_output(optarg, &ofmt)) {
                 return 1;
             }
             break;
@@ -516,7 +501,7 @@ int img_map(int argc, char **argv)
         switch (opt) {
         case 'f': fmt = optarg; break;
         case 'O':
-            if (!parse_output(optarg, &ofmt)) {
+            if (!img_parse_output(optarg, &ofmt)) {
                 return 1;
             }
             break;

@@ -213,6 +213,7 @@ int main(int argc, char **argv)
         { "resize", img_resize }, { "snapshot", img_snapshot },
         { "map", img_map }, { "compare", img_compare },
         { "rebase", img_rebase }, { "commit", img_commit },
+        { "measure", img_measure },
     };
     error_set_progname("kemu-img");
     if (argc < 2) {

@@ -11,6 +11,14 @@
 char *img_size_to_str(uint64_t val);
 /* Parse "10G", "1.5M", "512": returns false on junk. */
 bool img_parse_size(const char *str, uint64_t *out);
+typedef enum { OFMT_HUMAN, OFMT_JSON } OutputFormat;
+/* --output=human|json, or qemu-img's error. */
+bool img_parse_output(const char *arg, OutputFormat *out);
+/*
+ * -l of convert and measure ("ID_OR_NAME" or "snapshot.id=ID,
+ * snapshot.name=NAME"): @bs shows that snapshot; false after the error.
+ */
+bool img_load_snapshot(BlockDriverState *bs, const char *param);
 /* Open for a subcommand; prints the error and returns NULL on failure. */
 BlockDriverState *img_open(const char *filename, const char *fmt, int flags);
 
@@ -63,6 +71,7 @@ int img_convert_copy(BlockDriverState *in, BlockDriverState *out,
 
 int img_create(int argc, char **argv);
 int img_convert(int argc, char **argv);
+int img_measure(int argc, char **argv);
 int img_info(int argc, char **argv);
 int img_rebase(int argc, char **argv);
 int img_commit(int argc, char **argv);

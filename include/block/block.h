@@ -131,6 +131,8 @@ struct BlockDriver {
     int (*snapshot_load_tmp)(BlockDriverState *bs, const char *id,
                              const char *name, Error **errp);
     bool (*is_dirty)(BlockDriverState *bs);
+    /* The format can hold persistent dirty bitmaps (qemu-img measure). */
+    bool (*supports_persistent_dirty_bitmap)(BlockDriverState *bs);
     /* Drop all data: the backing file shows through again. */
     int (*make_empty)(BlockDriverState *bs);
     /* Record @file (NULL: none) of format @fmt as the backing file. */

@@ -202,6 +202,58 @@ class Convert(Parity):
                   'x.raw')
 
 
+@unittest.skipUnless(HAVE_QEMU, 'qemu-img not installed')
+class Measure(Parity):
+    def test_sizes_and_options(self):
+        for size in ('0', '1', '1000', '1G', '10G', '1T', '100T', '1E'):
+            for opts in ([], ['-o', 'cluster_size=2M'],
+                         ['-o', 'cluster_size=512'],
+                         ['-o', 'refcount_bits=64,cluster_size=4k'],
+                         ['-o', 'extended_l2=on'],
+                         ['-o', 'preallocation=metadata']):
+                self.same('measure', '--size', size, '-O', 'qcow2', *opts)
+            self.same('measure', '--size', size)
+            self.same('measure', '--output=json', '--size', size, '-O', 'raw')
+
+    def test_images(self):
+        src = self.source()
+        self.assertOk(qimg('create', '-f', 'qcow2', '-b', 'src.qcow2', '-F',
+                           'qcow2', self.path('top.qcow2'), cwd=self.dir))
+        self.assertOk(qio('-c', 'write -P 7 7M 64k', self.path('top.qcow2')))
+        self.assertOk(qimg('convert', '-O', 'raw', src, self.path('s.raw')))
+        for img in ('src.qcow2', 'top.qcow2', 's.raw'):
+            for args in ([], ['-O', 'qcow2'], ['--output=json', '-O', 'qcow2'],
+                         ['-O', 'qcow2', '-o', 'compat=0.10'],
+                         ['-O', 'qcow2', '-o', 'backing_file=x'],
+                         ['-O', 'qcow2', '-o', 'preallocation=falloc'],
+                         ['-O', 'qcow2', '-o', 'cluster_size=4k']):
+                self.same('measure', *args, img)
+        self.same('measure', '-O', 'qcow2', '-l', 'snap1', 'src.qcow2')
+        self.same('measure', '-O', 'qcow2', '-f', 'raw', 'src.qcow2')
+        # the required size is enough for what convert writes
+        for opts in ('cluster_size=64k', 'cluster_size=4k'):
+            out = json.loads(kimg('measure', '--output=json', '-O', 'qcow2',
+                                  '-o', opts, src).stdout)
+            dst = self.path('d.qcow2')
+            self.assertOk(kimg('convert', '-O', 'qcow2', '-o', opts, src,
+                               dst))
+            self.assertLessEqual(os.path.getsize(dst), out['required'])
+
+    def test_errors(self):
+        self.source()
+        for args in ([], ['--size', '1G', 'src.qcow2'], ['-f', 'qcow2'],
+                     ['a', 'b'], ['--size', 'x'], ['--size', '-5'],
+                     ['--size', '1G', '-O', 'foo'], ['--output=xml'],
+                     ['-O', 'qcow2', '-l', 'nosnap', 'src.qcow2'],
+                     ['nothere']):
+            self.same('measure', *args)
+        for o in ('compat=bogus', 'compat=0.10,refcount_bits=8',
+                  'preallocation=bogus', 'lazy_refcounts=maybe',
+                  'refcount_bits=3', 'refcount_bits=abc', 'bad=1',
+                  'cluster_size=1000', 'extended_l2=on,cluster_size=4k'):
+            self.same('measure', '--size', '100M', '-O', 'qcow2', '-o', o)
+
+
 if __name__ == '__main__':
     test_img.BUILD = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)
