@@ -325,6 +325,24 @@ int raw_file_preallocate(int fd, uint64_t off, uint64_t len,
     return 0;
 }
 
+static int file_preallocate(BlockDriverState *bs, uint64_t offset,
+                            uint64_t bytes, BlockPreallocMode mode,
+                            Error **errp)
+{
+    BDRVFileState *s = bs->opaque;
+    if (mode == PREALLOC_MODE_METADATA) {
+        error_setg(errp, "Unsupported preallocation mode: metadata");
+        return -ENOTSUP;
+    }
+    int ret = raw_file_preallocate(s->fd, offset, bytes, mode);
+    if (ret < 0) {
+        error_setg_errno(errp, -ret, "Could not preallocate new data");
+        return ret;
+    }
+    s->size = MAX((uint64_t)s->size, offset + bytes);
+    return 0;
+}
+
 int raw_file_create(const char *filename, uint64_t size,
                     BlockPreallocMode prealloc, Error **errp)
 {
@@ -386,5 +404,6 @@ const BlockDriver bdrv_file = {
     .get_length = file_get_length,
     .get_allocated_size = file_get_allocated_size,
     .truncate = file_truncate,
+    .preallocate = file_preallocate,
     .create = file_create,
 };

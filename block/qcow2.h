@@ -200,6 +200,11 @@ void qcow2_signal_corruption(BlockDriverState *bs, const char *fmt, ...)
 int qcow2_write_header_field(BlockDriverState *bs, uint64_t off,
                              const void *buf, size_t len);
 int qcow2_mark_dirty(BlockDriverState *bs);
+/* A header extension at @p; returns the bytes used (padded to 8). */
+size_t qcow2_put_ext(uint8_t *p, uint32_t type, const void *data,
+                     uint32_t len);
+/* The feature name table extension QEMU writes into v3 headers. */
+size_t qcow2_put_feature_table(uint8_t *p);
 
 /* qcow2-refcount.c */
 int qcow2_refcount_init(BlockDriverState *bs, Error **errp);
@@ -278,5 +283,12 @@ int qcow2_snapshot_load_tmp(BlockDriverState *bs, const char *id,
 /* qcow2-backing.c: rewrite the header with a new backing file name. */
 int qcow2_change_backing_file(BlockDriverState *bs, const char *file,
                               const char *fmt, Error **errp);
+/*
+ * Rewrite the first cluster from the in-memory version, feature bits and
+ * refcount order, keeping the backing file and unknown extensions.
+ */
+int qcow2_update_header(BlockDriverState *bs, Error **errp);
+/* qcow2-amend.c */
+int qcow2_amend(BlockDriverState *bs, const BlockAmendOpts *o, Error **errp);
 
 #endif

@@ -84,6 +84,14 @@ typedef struct BlockCreateOpts {
     const char *backing_fmt;
 } BlockCreateOpts;
 
+/* kemu-img amend -o: what to change (0 / -1: keep). */
+typedef struct BlockAmendOpts {
+    int version;                 /* qcow2 compat: 2 or 3 */
+    int lazy_refcounts;          /* 0, 1, or -1 */
+    int refcount_bits;
+    uint64_t size;
+} BlockAmendOpts;
+
 struct BlockDriver {
     const char *format_name;
     size_t instance_size;
@@ -110,6 +118,9 @@ struct BlockDriver {
     /* Allocated bytes on the host (st_blocks). */
     int64_t (*get_allocated_size)(BlockDriverState *bs);
     int (*truncate)(BlockDriverState *bs, uint64_t size, Error **errp);
+    /* Allocate [offset, offset+bytes) as @mode says (after a truncate). */
+    int (*preallocate)(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                       BlockPreallocMode mode, Error **errp);
     /* Status of [offset, offset+bytes): returns flags, *pnum, *map. */
     int (*block_status)(BlockDriverState *bs, uint64_t offset,
                         uint64_t bytes, uint64_t *pnum, uint64_t *map);
@@ -135,6 +146,8 @@ struct BlockDriver {
     bool (*supports_persistent_dirty_bitmap)(BlockDriverState *bs);
     /* Drop all data: the backing file shows through again. */
     int (*make_empty)(BlockDriverState *bs);
+    int (*amend)(BlockDriverState *bs, const BlockAmendOpts *o,
+                 Error **errp);
     /* Record @file (NULL: none) of format @fmt as the backing file. */
     int (*change_backing_file)(BlockDriverState *bs, const char *file,
                                const char *fmt, Error **errp);
@@ -198,6 +211,13 @@ int bdrv_flush(BlockDriverState *bs);
 int64_t bdrv_getlength(BlockDriverState *bs);
 int64_t bdrv_get_allocated_file_size(BlockDriverState *bs);
 int bdrv_truncate(BlockDriverState *bs, uint64_t size, Error **errp);
+/*
+ * bdrv_preallocate: preallocation=@mode for [@offset, @offset+@bytes) of
+ * a writable image, as image creation and resize --preallocation do;
+ * QEMU's "Unsupported preallocation mode" where the driver cannot.
+ */
+int bdrv_preallocate(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                     BlockPreallocMode mode, Error **errp);
 int bdrv_block_status(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                       uint64_t *pnum, uint64_t *map);
 /*
@@ -215,6 +235,11 @@ int bdrv_change_backing_file(BlockDriverState *bs, const char *file,
                              const char *fmt, Error **errp);
 int bdrv_create(const char *format, const char *filename,
                 const BlockCreateOpts *o, Error **errp);
+/*
+ * bdrv_amend: change a writable image's format options in place (QEMU's
+ * bdrv_amend_options); -ENOTSUP with QEMU's message if the format cannot.
+ */
+int bdrv_amend(BlockDriverState *bs, const BlockAmendOpts *o, Error **errp);
 const char *bdrv_get_format_name(BlockDriverState *bs);
 /*
  * bdrv_snapshot_load_tmp: a read-only @bs shows internal snapshot @id
