@@ -86,12 +86,18 @@ static gint opt_cmp(gconstpointer a, gconstpointer b)
     return strcmp((*(ImgOptDesc **)a)->name, (*(ImgOptDesc **)b)->name);
 }
 
-void img_opts_help(const char *fmt, const char *filename)
+static void print_opt(const ImgOptDesc *d)
 {
     static const char *const types[] = {
         [OPT_SIZE] = "size", [OPT_NUM] = "num",
         [OPT_BOOL] = "bool (on/off)", [OPT_STR] = "str",
     };
+    g_autofree char *n = g_strdup_printf("%s=<%s>", d->name, types[d->type]);
+    printf("  %-22s - %s\n", n, d->help);
+}
+
+void img_opts_help(const char *fmt, const char *filename)
+{
     g_autoptr(GPtrArray) l = opt_list(fmt, filename != NULL);
     g_ptr_array_sort(l, opt_cmp);
     if (filename) {
@@ -100,15 +106,82 @@ void img_opts_help(const char *fmt, const char *filename)
         printf("Supported %s options:\n", fmt);
     }
     for (guint i = 0; i < l->len; i++) {
-        const ImgOptDesc *d = l->pdata[i];
-        g_autofree char *n = g_strdup_printf("%s=<%s>", d->name,
-                                             types[d->type]);
-        printf("  %-22s - %s\n", n, d->help);
+        print_opt(l->pdata[i]);
     }
     if (!filename) {
         printf("\nThe protocol level may support further options.\n"
                "Specify the target filename to include those options.\n");
     }
+}
+
+static const ImgOptDesc *find_opt(GPtrArray *l, const char *name)
+{
+    for (guint i = 0; i < l->len; i++) {
+        if (!strcmp(((ImgOptDesc *)l->pdata[i])->name, name)) {
+            return l->pdata[i];
+        }
+    }
+    return NULL;
+}
+
+/* qemu-img amend's list: the qcow2 options that can change in place. */
+static const char *const amend_names[] = {
+    "backing_file", "backing_fmt", "compat", "data_file", "data_file_raw",
+    "lazy_refcounts", "refcount_bits", "size", NULL,
+};
+
+static bool is_amend_opt(const char *name)
+{
+    return g_strv_contains(amend_names, name);
+}
+
+void img_amend_help(void)
+{
+    g_autoptr(GPtrArray) l = opt_list("qcow2", false);
+    g_ptr_array_sort(l, opt_cmp);
+    printf("Amend options for 'qcow2':\n");
+    for (guint i = 0; i < l->len; i++) {
+        const ImgOptDesc *d = l->pdata[i];
+        if (is_amend_opt(d->name)) {
+            print_opt(d);
+        }
+    }
+}
+
+bool img_amend_opts_check(const char *str)
+{
+    g_auto(GStrv) parts = g_strsplit(str, ",", -1);
+    for (int i = 0; parts[i]; i++) {
+        char *eq = strchr(parts[i], '=');
+        if (eq) {
+            *eq = 0;
+        }
+        if (parts[i][0] && !is_amend_opt(parts[i])) {
+            g_autoptr(GPtrArray) l = opt_list("qcow2", false);
+            error_report("Invalid parameter '%s'", parts[i]);
+            if (find_opt(l, parts[i])) {
+                error_printf("This option is only supported for image "
+                             "creation\n");
+            }
+            return false;
+        }
+    }
+    return true;
+}
+
+bool img_parse_prealloc(const char *str, BlockPreallocMode *mode)
+{
+    static const char *const modes[] = {
+        [PREALLOC_MODE_OFF] = "off", [PREALLOC_MODE_METADATA] = "metadata",
+        [PREALLOC_MODE_FALLOC] = "falloc", [PREALLOC_MODE_FULL] = "full",
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
+        if (!strcmp(str, modes[i])) {
+            *mode = i;
+            return true;
+        }
+    }
+    return false;
 }
 
 bool img_opts_is_help(const char *str)
@@ -131,16 +204,6 @@ void img_opts_append(ImgCreateOpts *c, const char *str)
     } else {
         g_string_append_printf(c->optstr, ",%s", str);
     }
-}
-
-static const ImgOptDesc *find_opt(GPtrArray *l, const char *name)
-{
-    for (guint i = 0; i < l->len; i++) {
-        if (!strcmp(((ImgOptDesc *)l->pdata[i])->name, name)) {
-            return l->pdata[i];
-        }
-    }
-    return NULL;
 }
 
 /* "k=v,k=v" into c->vals (as the Formatting line prints them). */
@@ -253,27 +316,15 @@ bool img_opts_to_block(const char *fmt, ImgCreateOpts *c, BlockCreateOpts *o)
     const char *v;
     memset(o, 0, sizeof(*o));
     o->size = (v = img_opt(c, "size")) ? g_ascii_strtoull(v, NULL, 10) : 0;
-    if ((v = img_opt(c, "preallocation"))) {
-        static const char *const modes[] = {
-            [PREALLOC_MODE_OFF] = "off", [PREALLOC_MODE_METADATA] = "metadata",
-            [PREALLOC_MODE_FALLOC] = "falloc", [PREALLOC_MODE_FULL] = "full",
-        };
-        int m = -1;
-        for (int i = 0; i < (int)ARRAY_SIZE(modes); i++) {
-            if (!strcmp(v, modes[i])) {
-                m = i;
-            }
-        }
-        if (m < 0 && qcow2) {
+    if ((v = img_opt(c, "preallocation")) &&
+        !img_parse_prealloc(v, &o->prealloc)) {
+        if (qcow2) {
             error_report("%sParameter 'preallocation' does not accept value "
                          "'%s'", pfx, v);
-            return false;
-        }
-        if (m < 0) {
+        } else {
             error_report("%sinvalid parameter value: %s", pfx, v);
-            return false;
         }
-        o->prealloc = m;
+        return false;
     }
     if (!qcow2) {
         return true;

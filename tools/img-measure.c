@@ -168,8 +168,8 @@ static bool measure(const char *fmt, ImgCreateOpts *c, BlockDriverState *in,
                     Measure *m)
 {
     const char *v = img_opt(c, "preallocation");
-    if (v && strcmp(v, "off") && strcmp(v, "metadata") &&
-        strcmp(v, "falloc") && strcmp(v, "full")) {
+    BlockPreallocMode mode;
+    if (v && !img_parse_prealloc(v, &mode)) {
         error_report("invalid parameter value: %s", v);
         return false;
     }

@@ -19,10 +19,12 @@ static const struct option share_longopts[] = {
 static int img_resize(int argc, char **argv)
 {
     const char *fmt = NULL;
-    bool shrink = false;
+    bool shrink = false, quiet = false;
+    BlockPreallocMode prealloc = PREALLOC_MODE_OFF;
     int ret = 1;
     static const struct option longopts[] = {
         { "shrink", no_argument, NULL, 's' },
+        { "preallocation", required_argument, NULL, 'P' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -36,7 +38,13 @@ static int img_resize(int argc, char **argv)
         switch (opt) {
         case 'f': fmt = optarg; break;
         case 's': shrink = true; break;
-        case 'q': break;
+        case 'q': quiet = true; break;
+        case 'P':
+            if (!img_parse_prealloc(optarg, &prealloc)) {
+                error_report("Invalid preallocation mode '%s'", optarg);
+                return 1;
+            }
+            break;
         default:
             return 1;
         }
@@ -68,8 +76,12 @@ static int img_resize(int argc, char **argv)
     }
     int64_t cur = bdrv_getlength(bs);
     uint64_t want = rel > 0 ? cur + n : rel < 0 ? cur - n : n;
-    if (rel < 0 && n > (uint64_t)cur) {
+    if ((rel < 0 && n >= (uint64_t)cur) || !want) {
         error_report("New image size must be positive");
+        goto out;
+    }
+    if (want < (uint64_t)cur && prealloc != PREALLOC_MODE_OFF) {
+        error_report("Preallocation can only be used for growing images");
         goto out;
     }
     if (want < (uint64_t)cur && !shrink) {
@@ -80,12 +92,20 @@ static int img_resize(int argc, char **argv)
         goto out;
     }
     Error *err = NULL;
-    if (bdrv_truncate(bs, want, &err) < 0) {
+    if (prealloc == PREALLOC_MODE_METADATA && !bs->drv->cluster_size) {
+        error_report("Unsupported preallocation mode: metadata");
+        goto out;
+    }
+    if (bdrv_truncate(bs, want, &err) < 0 ||
+        (want > (uint64_t)cur &&
+         bdrv_preallocate(bs, cur, want - cur, prealloc, &err) < 0)) {
         error_report("%s", error_get_pretty(err));
         error_free(err);
         goto out;
     }
-    printf("Image resized.\n");
+    if (!quiet) {
+        printf("Image resized.\n");
+    }
     ret = 0;
 out:
     bdrv_unref(bs);
@@ -213,7 +233,7 @@ int main(int argc, char **argv)
         { "resize", img_resize }, { "snapshot", img_snapshot },
         { "map", img_map }, { "compare", img_compare },
         { "rebase", img_rebase }, { "commit", img_commit },
-        { "measure", img_measure },
+        { "measure", img_measure }, { "amend", img_amend },
     };
     error_set_progname("kemu-img");
     if (argc < 2) {

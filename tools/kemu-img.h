@@ -33,6 +33,11 @@ void img_opts_append(ImgCreateOpts *c, const char *str);
 /* "help" or "?" among the options: print qemu-img's list instead. */
 bool img_opts_is_help(const char *str);
 void img_opts_help(const char *fmt, const char *filename);
+/* off, metadata, falloc or full. */
+bool img_parse_prealloc(const char *str, BlockPreallocMode *mode);
+/* amend -o help, and its check that only amendable options are given. */
+void img_amend_help(void);
+bool img_amend_opts_check(const char *str);
 /* Parse c->optstr for @fmt (qemu-img's messages after c->errpfx). */
 bool img_opts_parse(const char *fmt, ImgCreateOpts *c);
 const char *img_opt(ImgCreateOpts *c, const char *name);
@@ -72,6 +77,7 @@ int img_convert_copy(BlockDriverState *in, BlockDriverState *out,
 int img_create(int argc, char **argv);
 int img_convert(int argc, char **argv);
 int img_measure(int argc, char **argv);
+int img_amend(int argc, char **argv);
 int img_info(int argc, char **argv);
 int img_rebase(int argc, char **argv);
 int img_commit(int argc, char **argv);
