@@ -78,6 +78,7 @@ int img_create(int argc, char **argv);
 int img_convert(int argc, char **argv);
 int img_measure(int argc, char **argv);
 int img_amend(int argc, char **argv);
+int img_dd(int argc, char **argv);
 int img_info(int argc, char **argv);
 int img_rebase(int argc, char **argv);
 int img_commit(int argc, char **argv);

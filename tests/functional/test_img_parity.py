@@ -254,6 +254,42 @@ class Measure(Parity):
             self.same('measure', '--size', '100M', '-O', 'qcow2', '-o', o)
 
 
+@unittest.skipUnless(HAVE_QEMU, 'qemu-img not installed')
+class Dd(Parity):
+    def test_copies(self):
+        self.source()
+        for fmt in ('raw', 'qcow2'):
+            for ops in (['bs=64k', 'count=10', 'skip=2'], ['bs=1M'],
+                        ['bs=1000'], ['bs=1k', 'count=3', 'skip=1'],
+                        ['count=0'], ['bs=1M', 'count=100'], ['bs=3M'],
+                        ['bs=1000', 'count=7'], ['bs=64k', 'skip=3'],
+                        ['bs=1M', 'skip=100'], ['bs=1k', 'skip=8191'],
+                        ['bs=1k', 'skip=8192']):
+                args = ['-O', fmt, 'if=src.qcow2']
+                self.same('dd', *args, 'of=k.img', *ops)
+                self.assertOk(qimg('dd', *args, 'of=q.img', *ops,
+                                   cwd=self.dir))
+                k, q = self.path('k.img'), self.path('q.img')
+                self.assertEqual(os.path.getsize(k), os.path.getsize(q), ops)
+                self.same_image(fmt, k, q, msg=(fmt, ops))
+
+    def test_errors(self):
+        self.source()
+        for ops in (['if=src.qcow2'], ['of=x.raw'],
+                    ['if=src.qcow2', 'of=x.raw', 'bs=0'],
+                    ['if=src.qcow2', 'of=x.raw', 'bs=abc'],
+                    ['if=src.qcow2', 'of=x.raw', 'bs=2G'],
+                    ['if=src.qcow2', 'of=x.raw', 'count=abc'],
+                    ['if=src.qcow2', 'of=x.raw', 'skip=abc'],
+                    ['if=src.qcow2', 'of=x.raw', 'foo=1'],
+                    ['if=src.qcow2', 'of=x.raw', 'junk'],
+                    ['if=nothere', 'of=x.raw'],
+                    ['-O', 'foo', 'if=src.qcow2', 'of=x.raw'],
+                    ['-o', 'x', 'if=src.qcow2', 'of=x.raw'],
+                    ['if=src.qcow2', 'of=/nonexistent/x.raw']):
+            self.same('dd', *ops)
+
+
 def info_lines(img):
     """qemu-img info less what depends on the host or the clock."""
     return [line for line in qimg('info', img).stdout.splitlines()
