@@ -234,7 +234,7 @@ int main(int argc, char **argv)
         { "map", img_map }, { "compare", img_compare },
         { "rebase", img_rebase }, { "commit", img_commit },
         { "measure", img_measure }, { "amend", img_amend },
-        { "dd", img_dd },
+        { "dd", img_dd }, { "bench", img_bench },
     };
     error_set_progname("kemu-img");
     if (argc < 2) {

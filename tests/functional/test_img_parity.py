@@ -12,6 +12,7 @@ passes `qemu-img check` and reads as qemu-img's own result does
 """
 import json
 import os
+import re
 import shutil
 import sys
 import unittest
@@ -288,6 +289,43 @@ class Dd(Parity):
                     ['-o', 'x', 'if=src.qcow2', 'of=x.raw'],
                     ['if=src.qcow2', 'of=/nonexistent/x.raw']):
             self.same('dd', *ops)
+
+
+@unittest.skipUnless(HAVE_QEMU, 'qemu-img not installed')
+class Bench(Parity):
+    def test_bench(self):
+        img = self.path('b.qcow2')
+        self.assertOk(qimg('create', '-f', 'qcow2', img, '64M'))
+        for args in (['-c', 'x'], ['-c', '-1'], ['-d', 'x'],
+                     ['-s', '0', '-c', '10'], ['-s', 'x'], ['-S', 'x'],
+                     ['-o', 'x'], ['--pattern=x'], ['--pattern=300'],
+                     ['--flush-interval=x'], ['--flush-interval=2', '-d', '1'],
+                     ['--no-drain', '-c', '10'], ['-t', 'foo'], ['-i', 'foo'],
+                     ['-s', '1G', '-c', '1'], ['-o', '100M', '-c', '1'],
+                     ['-c', '3', '-s', '64k', '-S', '32M'],
+                     ['-w', '-c', '3', '-o', '63M', '-s', '2M'],
+                     ['-c', '2', '-U'], ['-c', '2', '-q'],
+                     ['-w', '-c', '130', '--flush-interval=64'],
+                     ['-w', '-c', '130', '--flush-interval=64', '-d', '128'],
+                     ['-c', '700', '-s', '64k', '-S', '32M'],
+                     ['-w', '-c', '100', '-n', '-o', '1M', '-S', '8k',
+                      '--pattern=7', '--flush-interval=10', '-d', '4'],
+                     ['-w', '-c', '100', '-i', 'native', '-t', 'none',
+                      '--pattern=7', '-d', '4'],
+                     ['-w', '-c', '1000', '-d', '4', '-t', 'none'], ['-Z'],
+                     ['-w', '-c', '16', '-o', '8M', '--pattern=9']):
+            q = qimg('bench', *args, 'b.qcow2', cwd=self.dir)
+            k = kimg('bench', *args, 'b.qcow2', cwd=self.dir)
+            timing = r'in [0-9.]+ seconds'
+            self.assertEqual(re.sub(timing, '', k.stdout),
+                             re.sub(timing, '', q.stdout), args)
+            self.assertEqual(k.stderr.replace('kemu-img', 'qemu-img'),
+                             q.stderr, args)
+            self.assertEqual(k.returncode, q.returncode, args)
+        # what the writes left is what qemu-img's left
+        self.check_clean(img)
+        p = qio('-c', 'read -P 0 0 4000k', '-c', 'read -P 9 8M 64k', img)
+        self.assertNotIn('fail', p.stdout)
 
 
 def info_lines(img):
