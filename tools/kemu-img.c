@@ -1,8 +1,8 @@
 /*
- * kemu-img: create, inspect, check, convert, resize, compare and
- * snapshot disk images, with qemu-img's options, output text and exit
- * statuses.  info/check/map live in img-info.c, snapshot in
- * img-snapshot.c.
+ * kemu-img: create, inspect, check, convert, resize, compare, amend,
+ * measure, copy (dd), benchmark and snapshot disk images, with qemu-img's
+ * options, output text and exit statuses.  This file has resize, compare
+ * and the command table; each other command has its img-*.c.
  */
 #include "qemu/osdep.h"
 #include "qemu/error-report.h"
@@ -206,20 +206,40 @@ static void help(void)
            "usage: kemu-img [standard options] command [command options]\n"
            "\n"
            "Command syntax:\n"
-           "  check [--output=ofmt] [-f fmt] [-r [leaks | all]] filename\n"
+           "  amend [-p] [-q] [-f fmt] [-t cache] -o options filename\n"
+           "  bench [-c count] [-d depth] [-f fmt] "
+           "[--flush-interval=flush_interval] [-i aio] [-n] [--no-drain] "
+           "[-o offset] [--pattern=pattern] [-q] [-s buffer_size] "
+           "[-S step_size] [-t cache] [-w] [-U] filename\n"
+           "  check [--output=ofmt] [-f fmt] [-r [leaks | all]] [-U] "
+           "filename\n"
            "  commit [-q] [-f fmt] [-b base] [-d] filename\n"
-           "  compare [-f fmt] [-F fmt] [-s] filename1 filename2\n"
-           "  convert [-c] [-p] [-f fmt] [-O output_fmt] [-o options] "
-           "[-B backing_file] filename output_filename\n"
-           "  create [-f fmt] [-b backing_file [-F backing_fmt]] [-o options] "
-           "filename [size]\n"
-           "  info [-f fmt] [--output=ofmt] [--backing-chain] filename\n"
-           "  map [-f fmt] [--output=ofmt] filename\n"
+           "  compare [-f fmt] [-F fmt] [-s] [-U] filename1 filename2\n"
+           "  convert [-U] [-C] [-c] [-p] [-q] [-n] [-W] [-f fmt] "
+           "[-t cache] [-T src_cache] [-O output_fmt] "
+           "[-B backing_file [-F backing_fmt]] [-o options] "
+           "[-l snapshot_param] [-S sparse_size] [-m num_coroutines] "
+           "[--target-is-zero] filename [filename2 [...]] "
+           "output_filename\n"
+           "  create [-q] [-f fmt] [-b backing_file [-F backing_fmt]] [-u] "
+           "[-o options] filename [size]\n"
+           "  dd [-U] [-f fmt] [-O output_fmt] [bs=block_size] "
+           "[count=blocks] [skip=blocks] if=input of=output\n"
+           "  info [-f fmt] [--output=ofmt] [--backing-chain] [-U] "
+           "filename\n"
+           "  map [-f fmt] [--output=ofmt] [-U] filename\n"
+           "  measure [--output=ofmt] [-O output_fmt] [-o options] "
+           "[--size N | [-f fmt] [-l snapshot_param] [-U] filename]\n"
            "  rebase [-f fmt] [-F backing_fmt] [-u] -b backing_file "
            "filename\n"
-           "  resize [-f fmt] [--shrink] filename [+ | -]size\n"
+           "  resize [-f fmt] [--preallocation=prealloc] [-q] [--shrink] "
+           "filename [+ | -]size\n"
            "  snapshot [-l | -a snapshot | -c snapshot | -d snapshot] "
-           "filename\n");
+           "filename\n"
+           "\n"
+           "'-o help' lists a format's options; '-S 0' (convert) writes a "
+           "fully allocated image;\n"
+           "'prealloc' is off, metadata (qcow2), falloc or full.\n");
 }
 
 int main(int argc, char **argv)
