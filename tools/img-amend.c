@@ -14,11 +14,8 @@ static bool amend_opts(ImgCreateOpts *c, BlockAmendOpts *o)
     const char *v;
     *o = (BlockAmendOpts) { .lazy_refcounts = -1 };
     if ((v = img_opt(c, "compat"))) {
-        if (!strcmp(v, "0.10") || !strcmp(v, "v2")) {
-            o->version = 2;
-        } else if (!strcmp(v, "1.1") || !strcmp(v, "v3")) {
-            o->version = 3;
-        } else {
+        o->version = img_parse_compat(v);
+        if (!o->version) {
             error_report("Unknown compatibility level %s", v);
             return false;
         }

@@ -21,10 +21,7 @@ typedef struct BenchArgs {
 static bool bench_size(const char *arg, const char *what, uint64_t *out)
 {
     if (!img_parse_size(arg, out) || *out > INT_MAX) {
-        error_report("Invalid %s specified. You may use k, M, G, T, P or E "
-                     "suffixes for", what);
-        error_report("kilobytes, megabytes, gigabytes, terabytes, petabytes "
-                     "and exabytes.");
+        img_size_error(what);
         return false;
     }
     return true;
@@ -108,10 +105,7 @@ int img_bench(int argc, char **argv)
             break;
         case 'o':
             if (!img_parse_size(optarg, &b.offset) || b.offset > INT64_MAX) {
-                error_report("Invalid offset specified. You may use k, M, G, "
-                             "T, P or E suffixes for");
-                error_report("kilobytes, megabytes, gigabytes, terabytes, "
-                             "petabytes and exabytes.");
+                img_size_error("offset");
                 return 1;
             }
             break;
@@ -149,8 +143,7 @@ int img_bench(int argc, char **argv)
             break;
         case OPT_NO_DRAIN: b.drain = false; break;
         case OPT_IMAGE_OPTS:
-            error_report("option '--image-opts' is not supported by kemu-img");
-            return 1;
+            return img_unsupported_option(argv);
         case 'h':
             printf("usage: kemu-img bench [-c count] [-d depth] [-f fmt] "
                    "[--flush-interval=flush_interval] [-i aio] [-n] "

@@ -78,6 +78,21 @@ BlockDriverState *img_open(const char *filename, const char *fmt, int flags)
 }
 
 
+int img_unsupported_option(char **argv)
+{
+    error_report("option '%s' is not supported by kemu-img",
+                 argv[optind - 1]);
+    return 1;
+}
+
+void img_size_error(const char *what)
+{
+    error_report("Invalid %s specified. You may use k, M, G, T, P or E "
+                 "suffixes for", what);
+    error_report("kilobytes, megabytes, gigabytes, terabytes, petabytes and "
+                 "exabytes.");
+}
+
 void img_progress_print(bool on, double pct)
 {
     if (on) {

@@ -267,11 +267,7 @@ static bool convert_parse(int argc, char **argv, ConvertArgs *a)
         case OPT_TARGET_IS_ZERO: a->target_is_zero = true; break;
         case 'S':
             if (!img_parse_size(optarg, &n)) {
-                error_report("Invalid buffer size for sparse output "
-                             "specified. You may use k, M, G, T, P or E "
-                             "suffixes for");
-                error_report("kilobytes, megabytes, gigabytes, terabytes, "
-                             "petabytes and exabytes.");
+                img_size_error("buffer size for sparse output");
                 return false;
             }
             if (n % BDRV_SECTOR_SIZE || n > 16 * MiB) {
@@ -306,8 +302,7 @@ static bool convert_parse(int argc, char **argv, ConvertArgs *a)
             break;
         case OPT_IMAGE_OPTS: case OPT_TARGET_IMAGE_OPTS: case OPT_SALVAGE:
         case OPT_BITMAPS: case OPT_OBJECT:
-            error_report("option '%s' is not supported by kemu-img",
-                         argv[optind - 1]);
+            img_unsupported_option(argv);
             return false;
         case 'h':
             printf("usage: kemu-img convert [-c] [-n] [-p] [-q] [-W] [-U] "

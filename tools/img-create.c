@@ -169,6 +169,14 @@ bool img_amend_opts_check(const char *str)
     return true;
 }
 
+int img_parse_compat(const char *str)
+{
+    if (!strcmp(str, "0.10") || !strcmp(str, "v2")) {
+        return 2;
+    }
+    return !strcmp(str, "1.1") || !strcmp(str, "v3") ? 3 : 0;
+}
+
 bool img_parse_prealloc(const char *str, BlockPreallocMode *mode)
 {
     static const char *const modes[] = {
@@ -330,11 +338,8 @@ bool img_opts_to_block(const char *fmt, ImgCreateOpts *c, BlockCreateOpts *o)
         return true;
     }
     if ((v = img_opt(c, "compat"))) {
-        if (!strcmp(v, "0.10") || !strcmp(v, "v2")) {
-            o->compat = 2;
-        } else if (!strcmp(v, "1.1") || !strcmp(v, "v3")) {
-            o->compat = 3;
-        } else {
+        o->compat = img_parse_compat(v);
+        if (!o->compat) {
             error_report("%sParameter 'version' does not accept value '%s'",
                          pfx, v);
             return false;

@@ -39,10 +39,7 @@ static bool dd_operand(const char *arg, DdArgs *d)
         return false;
     }
     if (!img_parse_size(v, &n) || n > INT64_MAX) {
-        error_report("Invalid %s specified. You may use k, M, G, T, P or E "
-                     "suffixes for", name);
-        error_report("kilobytes, megabytes, gigabytes, terabytes, petabytes "
-                     "and exabytes.");
+        img_size_error(name);
         return false;
     }
     if (!strcmp(name, "bs")) {

@@ -97,9 +97,8 @@ static bool measure_qcow2(ImgCreateOpts *c, BlockDriverState *in, Measure *m)
                                                    : 64 * KiB;
     int version = 3;
     if ((v = img_opt(c, "compat"))) {
-        if (!strcmp(v, "0.10") || !strcmp(v, "v2")) {
-            version = 2;
-        } else if (strcmp(v, "1.1") && strcmp(v, "v3")) {
+        version = img_parse_compat(v);
+        if (!version) {
             error_report("Invalid compatibility level: '%s'", v);
             return false;
         }
@@ -220,16 +219,12 @@ int img_measure(int argc, char **argv)
             break;
         case OPT_SIZE:
             if (!img_parse_size(optarg, &size) || size > INT64_MAX) {
-                error_report("Invalid image size specified. You may use k, M, "
-                             "G, T, P or E suffixes for");
-                error_report("kilobytes, megabytes, gigabytes, terabytes, "
-                             "petabytes and exabytes.");
+                img_size_error("image size");
                 goto out;
             }
             break;
         case OPT_IMAGE_OPTS: case OPT_OBJECT:
-            error_report("option '%s' is not supported by kemu-img",
-                         argv[optind - 1]);
+            img_unsupported_option(argv);
             goto out;
         case 'h':
             printf("usage: kemu-img measure [--output=ofmt] [-O output_fmt] "

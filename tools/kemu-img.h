@@ -33,6 +33,8 @@ void img_opts_append(ImgCreateOpts *c, const char *str);
 /* "help" or "?" among the options: print qemu-img's list instead. */
 bool img_opts_is_help(const char *str);
 void img_opts_help(const char *fmt, const char *filename);
+/* qcow2 compat= (0.10, v2, 1.1, v3) as a version: 2 or 3, 0 if bad. */
+int img_parse_compat(const char *str);
 /* off, metadata, falloc or full. */
 bool img_parse_prealloc(const char *str, BlockPreallocMode *mode);
 /* amend -o help, and its check that only amendable options are given. */
@@ -54,6 +56,10 @@ int img_create_image(const char *fmt, const char *filename, ImgCreateOpts *c,
  * "unrecognized option"/"missing argument" messages; returns 1.
  */
 int img_option_error(int opt, char **argv);
+/* An option of qemu-img's that kemu-img does not have; returns 1. */
+int img_unsupported_option(char **argv);
+/* "Invalid @what specified. You may use k, M, G, T, P or E suffixes..." */
+void img_size_error(const char *what);
 /* qemu-img's progress line "    (12.00/100%)" when @on. */
 void img_progress_print(bool on, double pct);
 
