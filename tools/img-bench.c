@@ -3,8 +3,8 @@
  * -s size, -S step, -o offset, -w, --pattern, --flush-interval, -t
  * cache, -f, -U) with its text and messages.  The block layer serialises
  * the requests of one image, so they run one after another; -d is shown
- * as given, -i/-n are checked as QEMU does and otherwise ignored.  Offsets wrap as QEMU's: modulo the image
- * size less one request.
+ * as given, -i/-n are checked as QEMU does and otherwise ignored.
+ * Offsets wrap as QEMU's: modulo the image size less one request.
  */
 #include "qemu/osdep.h"
 #include "qemu/error-report.h"

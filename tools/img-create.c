@@ -481,7 +481,7 @@ int img_create(int argc, char **argv)
     ImgCreateOpts c = { 0 };
     bool quiet = false;
     int opt, ret = 1;
-    while ((opt = getopt(argc, argv, "hf:o:b:F:uq")) != -1) {
+    while ((opt = getopt(argc, argv, ":hf:o:b:F:uq")) != -1) {
         switch (opt) {
         case 'f': fmt = optarg; break;
         case 'b': backing = optarg; break;
@@ -490,6 +490,7 @@ int img_create(int argc, char **argv)
         case 'q': quiet = true; break;
         case 'o': img_opts_append(&c, optarg); break;
         default:
+            img_option_error(opt, argv);
             goto out;
         }
     }

@@ -168,7 +168,7 @@ int img_info(int argc, char **argv)
     bool chain = false;
     int share = 0;
     int opt;
-    while ((opt = getopt_long(argc, argv, "hf:U", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":hf:U", longopts, NULL)) != -1) {
         switch (opt) {
         case 'f': fmt = optarg; break;
         case 'O':
@@ -179,7 +179,7 @@ int img_info(int argc, char **argv)
         case 'B': chain = true; break;
         case 'U': share = BDRV_O_FORCE_SHARE; break;
         default:
-            return 1;
+            return img_option_error(opt, argv);
         }
     }
     if (optind != argc - 1) {
@@ -331,7 +331,7 @@ int img_check(int argc, char **argv)
     OutputFormat ofmt = OFMT_HUMAN;
     int fix = 0, share = 0, opt;
     bool quiet = false;
-    while ((opt = getopt_long(argc, argv, "hf:r:qU", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":hf:r:qU", longopts, NULL)) != -1) {
         switch (opt) {
         case 'f': fmt = optarg; break;
         case 'r':
@@ -353,7 +353,7 @@ int img_check(int argc, char **argv)
         case 'q': quiet = true; break;
         case 'U': share = BDRV_O_FORCE_SHARE; break;
         default:
-            return 1;
+            return img_option_error(opt, argv);
         }
     }
     if (optind != argc - 1) {
@@ -497,7 +497,7 @@ int img_map(int argc, char **argv)
     OutputFormat ofmt = OFMT_HUMAN;
     int share = 0;
     int opt;
-    while ((opt = getopt_long(argc, argv, "hf:U", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":hf:U", longopts, NULL)) != -1) {
         switch (opt) {
         case 'f': fmt = optarg; break;
         case 'O':
@@ -507,7 +507,7 @@ int img_map(int argc, char **argv)
             break;
         case 'U': share = BDRV_O_FORCE_SHARE; break;
         default:
-            return 1;
+            return img_option_error(opt, argv);
         }
     }
     if (optind != argc - 1) {

@@ -29,7 +29,7 @@ static uint64_t refcount_metadata_size(uint64_t clusters, uint64_t cs,
     return (blocks + table) * cs;
 }
 
-/* Header, L1, L2 and refcount metadata of a fully allocated image, plus data. */
+/* Header, L1, L2 and refcount metadata of a full image, plus the data. */
 static uint64_t qcow2_prealloc_size(uint64_t size, uint64_t cs,
                                     int refcount_order, uint64_t l2e)
 {
@@ -154,7 +154,8 @@ static bool measure_qcow2(ImgCreateOpts *c, BlockDriverState *in, Measure *m)
                      !strcmp(prealloc, "falloc"))) {
         required = vsize;
     }
-    m->fully_allocated = qcow2_prealloc_size(vsize, cs, __builtin_ctzll(refbits), l2e);
+    m->fully_allocated = qcow2_prealloc_size(vsize, cs,
+                                             __builtin_ctzll(refbits), l2e);
     /* The metadata of the full image stays counted (QEMU overestimates). */
     m->required = m->fully_allocated - vsize + required;
     m->has_bitmaps = version >= 3 && in &&

@@ -34,7 +34,7 @@ static int img_resize(int argc, char **argv)
         argv[argc - 1][0] = '~';
     }
     int opt;
-    while ((opt = getopt_long(argc, argv, "hf:q", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":hf:q", longopts, NULL)) != -1) {
         switch (opt) {
         case 'f': fmt = optarg; break;
         case 's': shrink = true; break;
@@ -46,7 +46,7 @@ static int img_resize(int argc, char **argv)
             }
             break;
         default:
-            return 1;
+            return img_option_error(opt, argv);
         }
     }
     if (argc - optind != 2) {
@@ -117,7 +117,7 @@ static int img_compare(int argc, char **argv)
     const char *fmt1 = NULL, *fmt2 = NULL;
     bool strict = false;
     int opt, ret = 2, share = 0;
-    while ((opt = getopt_long(argc, argv, "hf:F:spqU", share_longopts,
+    while ((opt = getopt_long(argc, argv, ":hf:F:spqU", share_longopts,
                               NULL)) != -1) {
         switch (opt) {
         case 'f': fmt1 = optarg; break;
@@ -126,7 +126,7 @@ static int img_compare(int argc, char **argv)
         case 'p': case 'q': break;
         case 'U': share = BDRV_O_FORCE_SHARE; break;
         default:
-            return 2;
+            return img_option_error(opt, argv);
         }
     }
     if (argc - optind != 2) {

@@ -328,6 +328,16 @@ class Bench(Parity):
         self.assertNotIn('fail', p.stdout)
 
 
+@unittest.skipUnless(HAVE_QEMU, 'qemu-img not installed')
+class OptionErrors(Parity):
+    def test_unknown_and_missing(self):
+        # (qemu-img measure prints its whole help and exits 0 instead)
+        for cmd in ('create', 'convert', 'info', 'check', 'map', 'compare',
+                    'commit', 'rebase', 'amend', 'dd', 'bench'):
+            self.same(cmd, '-Z', 'x')
+            self.same(cmd, 'x', '-f')
+
+
 def info_lines(img):
     """qemu-img info less what depends on the host or the clock."""
     return [line for line in qimg('info', img).stdout.splitlines()
