@@ -2,8 +2,8 @@
  * qcow2 amend (kemu-img amend -o), in QEMU 7.2's order: upgrade to v3,
  * lazy refcounts on or off, new size, and last the downgrade to v2, which
  * first turns zero clusters (v3 only) into unallocated clusters or, over
- * a backing file, into allocated clusters of zeroes.  Changing the
- * refcount width is not supported.
+ * a backing file, into allocated clusters of zeroes.  A new refcount
+ * width rebuilds the refcount structures (qcow2-refcount.c).
  */
 #include "qemu/osdep.h"
 #include "qcow2.h"
@@ -157,8 +157,11 @@ int qcow2_amend(BlockDriverState *bs, const BlockAmendOpts *o, Error **errp)
                        "greater)");
             return -EINVAL;
         }
-        error_setg(errp, "Changing the refcount width is not supported");
-        return -ENOTSUP;
+        ret = qcow2_change_refcount_order(bs, ctz32(o->refcount_bits),
+                                          errp);
+        if (ret < 0) {
+            return ret;
+        }
     }
     bool lazy = s->compatible_features & QCOW2_COMPAT_LAZY_REFCOUNTS;
     if (o->lazy_refcounts >= 0 && o->lazy_refcounts != lazy) {

@@ -34,6 +34,9 @@ static int qcow2_write_first_cluster(BlockDriverState *bs, const char *file,
     uint32_t hlen = s->version < 3 ? QCOW2_V2_HEADER_SIZE
                     : MAX(s->header_length, QCOW2_V3_HEADER_SIZE + 8);
     memcpy(hdr, old, QCOW2_V2_HEADER_SIZE);
+    qcow2_st64(hdr + QCOW2_HDR_REFTABLE_OFFSET, s->refcount_table_offset);
+    qcow2_st32(hdr + QCOW2_HDR_REFTABLE_OFFSET + 8,
+               s->refcount_table_clusters);
     if (s->version >= 3) {
         memcpy(hdr + QCOW2_V2_HEADER_SIZE, old + QCOW2_V2_HEADER_SIZE,
                s->header_length - QCOW2_V2_HEADER_SIZE);

@@ -223,6 +223,8 @@ int qcow2_update_refcounts_for_l1(BlockDriverState *bs, const uint64_t *l1,
                                   uint32_t l1_size, int delta);
 int qcow2_fix_copied_flags(BlockDriverState *bs);
 int qcow2_check(BlockDriverState *bs, BdrvCheckResult *res, int fix);
+int qcow2_change_refcount_order(BlockDriverState *bs, int order,
+                                Error **errp);
 bool qcow2_overlaps_metadata(BlockDriverState *bs, uint64_t offset,
                              uint64_t size);
 

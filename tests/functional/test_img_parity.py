@@ -399,6 +399,9 @@ class Amend(TwoImages):
                       'lazy_refcounts=off', 'lazy_refcounts=on,compat=1.1',
                       'size=1M', 'size=8M', 'size=1000', 'compat=0.10,size=8M',
                       'refcount_bits=16', 'refcount_bits=3', 'compat=bogus',
+                      'refcount_bits=8', 'refcount_bits=64', 'refcount_bits=1',
+                      'compat=0.10,refcount_bits=16',
+                      'compat=1.1,refcount_bits=4',
                       'cluster_size=4k', 'preallocation=full', 'foo=1',
                       'nocow=on', 'lazy_refcounts=maybe', 'data_file=x',
                       'backing_fmt=raw'):
@@ -424,6 +427,18 @@ class Amend(TwoImages):
         self.assertNotIn('fail', p.stdout)
         p = qio('-c', 'read -P 0 0 64k', '-c', 'read -P 1 64k 960k', k)
         self.assertNotIn('fail', p.stdout)
+
+    def test_refcount_width_many_blocks(self):
+        img = self.path('k.qcow2')
+        self.assertOk(kimg('create', '-f', 'qcow2', '-o', 'cluster_size=512',
+                           img, '64M'))
+        self.assertOk(qio('-c', 'write -P 3 0 20M', img))
+        for bits in ('1', '64', '16'):
+            self.assertOk(kimg('amend', '-o', 'refcount_bits=' + bits, img))
+            self.check_clean(img)
+            self.assertIn('refcount bits: ' + bits, qimg('info', img).stdout)
+            p = qio('-c', 'read -P 3 0 20M', '-c', 'read -P 0 20M 44M', img)
+            self.assertNotIn('fail', p.stdout)
 
     def test_errors(self):
         self.pair('v3')
