@@ -63,12 +63,18 @@ class Runner:
                                      stdout=subprocess.DEVNULL,
                                      stderr=subprocess.PIPE)
         deadline = time.time() + 20
+        last, same = None, 0
         while time.time() < deadline and self.proc.poll() is None:
             if not expect_locks:
                 time.sleep(1)   # nothing to see: give it time to open
                 break
-            if locked_bytes(os.path.join(tmp, image)):
+            # QEMU locks at open, then narrows sharing when the device is
+            # realized: ready once the set has stayed the same a while.
+            held = locked_bytes(os.path.join(tmp, image))
+            same = same + 1 if held and held == last else 0
+            if same >= 4:
                 break
+            last = held
             time.sleep(0.05)
         if self.proc.poll() is not None:
             raise AssertionError('runner exited: %s' %
