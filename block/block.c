@@ -486,6 +486,27 @@ int bdrv_truncate(BlockDriverState *bs, uint64_t size, Error **errp)
     return bs->drv->truncate(bs, size, errp);
 }
 
+int bdrv_preallocate(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                     BlockPreallocMode mode, Error **errp)
+{
+    static const char *const names[] = {
+        [PREALLOC_MODE_METADATA] = "metadata",
+        [PREALLOC_MODE_FALLOC] = "falloc", [PREALLOC_MODE_FULL] = "full",
+    };
+    if (mode == PREALLOC_MODE_OFF) {
+        return 0;
+    }
+    if (bs->read_only) {
+        error_setg(errp, "Image is read-only");
+        return -EACCES;
+    }
+    if (!bs->drv->preallocate) {
+        error_setg(errp, "Unsupported preallocation mode: %s", names[mode]);
+        return -ENOTSUP;
+    }
+    return bs->drv->preallocate(bs, offset, bytes, mode, errp);
+}
+
 int bdrv_block_status(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                       uint64_t *pnum, uint64_t *map)
 {
@@ -542,4 +563,52 @@ int bdrv_create(const char *format, const char *filename,
         return -ENOTSUP;
     }
     return drv->create(filename, o, errp);
+}
+
+int bdrv_amend(BlockDriverState *bs, const BlockAmendOpts *o, Error **errp)
+{
+    if (!bs->drv->amend) {
+        error_setg(errp, "Format driver '%s' does not support option "
+                   "amendment", bs->drv->format_name);
+        return -ENOTSUP;
+    }
+    if (bs->read_only) {
+        error_setg(errp, "Image is read-only");
+        return -EACCES;
+    }
+    return bs->drv->amend(bs, o, errp);
+}
+
+int bdrv_snapshot_load_tmp(BlockDriverState *bs, const char *id,
+                           const char *name, Error **errp)
+{
+    if (!bs->drv->snapshot_load_tmp) {
+        error_setg(errp, "Block format '%s' used by device '' does not "
+                   "support temporarily loading internal snapshots",
+                   bs->drv->format_name);
+        return -ENOTSUP;
+    }
+    return bs->drv->snapshot_load_tmp(bs, id, name, errp);
+}
+
+bool bdrv_parse_cache_mode(const char *mode, int *flags)
+{
+    static const struct {
+        const char *name;
+        int flags;
+    } modes[] = {
+        { "writeback", 0 },
+        { "none", BDRV_O_NOCACHE },
+        { "off", BDRV_O_NOCACHE },
+        { "writethrough", BDRV_O_WRITETHROUGH },
+        { "unsafe", BDRV_O_NO_FLUSH },
+        { "directsync", BDRV_O_NOCACHE | BDRV_O_WRITETHROUGH },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
+        if (!strcmp(mode, modes[i].name)) {
+            *flags = modes[i].flags;
+            return true;
+        }
+    }
+    return false;
 }

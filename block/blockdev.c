@@ -223,27 +223,15 @@ static bool parse_locking(const char *v, bool *on)
 
 static bool parse_cache(const char *mode, DriveInfo *d, Error **errp)
 {
-    static const struct {
-        const char *name;
-        bool writeback, direct, no_flush;
-    } modes[] = {
-        { "writeback", true, false, false },
-        { "none", true, true, false },
-        { "off", true, true, false },
-        { "writethrough", false, false, false },
-        { "unsafe", true, false, true },
-        { "directsync", false, true, false },
-    };
-    for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
-        if (!strcmp(mode, modes[i].name)) {
-            d->writeback = modes[i].writeback;
-            d->direct = modes[i].direct;
-            d->no_flush = modes[i].no_flush;
-            return true;
-        }
+    int f;
+    if (!bdrv_parse_cache_mode(mode, &f)) {
+        error_setg(errp, "invalid cache option");
+        return false;
     }
-    error_setg(errp, "invalid cache option");
-    return false;
+    d->writeback = !(f & BDRV_O_WRITETHROUGH);
+    d->direct = f & BDRV_O_NOCACHE;
+    d->no_flush = f & BDRV_O_NO_FLUSH;
+    return true;
 }
 
 /* QEMU's parse_block_error_action(). */

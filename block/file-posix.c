@@ -315,13 +315,66 @@ static int file_truncate(BlockDriverState *bs, uint64_t size, Error **errp)
     return 0;
 }
 
-int raw_file_create(const char *filename, uint64_t size, Error **errp)
+int raw_file_preallocate(int fd, uint64_t off, uint64_t len,
+                         BlockPreallocMode prealloc)
+{
+    if (prealloc == PREALLOC_MODE_FALLOC) {
+        int err = len ? posix_fallocate(fd, off, len) : 0;
+        return -err;
+    }
+    if (prealloc != PREALLOC_MODE_FULL) {
+        return 0;
+    }
+    const uint64_t chunk = 1 * MiB;
+    g_autofree void *zero = g_malloc0(chunk);
+    for (uint64_t at = 0; at < len; at += chunk) {
+        int ret = file_do_pwrite(fd, off + at, MIN(chunk, len - at), zero);
+        if (ret < 0) {
+            return ret;
+        }
+    }
+    return 0;
+}
+
+static int file_preallocate(BlockDriverState *bs, uint64_t offset,
+                            uint64_t bytes, BlockPreallocMode mode,
+                            Error **errp)
+{
+    BDRVFileState *s = bs->opaque;
+    if (mode == PREALLOC_MODE_METADATA) {
+        error_setg(errp, "Unsupported preallocation mode: metadata");
+        return -ENOTSUP;
+    }
+    int ret = raw_file_preallocate(s->fd, offset, bytes, mode);
+    if (ret < 0) {
+        error_setg_errno(errp, -ret, "Could not preallocate new data");
+        return ret;
+    }
+    s->size = MAX((uint64_t)s->size, offset + bytes);
+    return 0;
+}
+
+int raw_file_create(const char *filename, uint64_t size,
+                    BlockPreallocMode prealloc, Error **errp)
 {
     int fd = open(filename, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
         int err = errno;
         error_setg_errno(errp, err, "Could not create '%s'", filename);
         return -err;
+    }
+    /* As QEMU, the empty file stays behind. */
+    if (prealloc == PREALLOC_MODE_METADATA) {
+        close(fd);
+        error_setg(errp, "Unsupported preallocation mode: metadata");
+        return -ENOTSUP;
+    }
+    int ret = raw_file_preallocate(fd, 0, size, prealloc);
+    if (ret < 0) {
+        close(fd);
+        error_setg_errno(errp, -ret, "Could not preallocate data for the new "
+                         "file");
+        return ret;
     }
     if (ftruncate(fd, size) < 0) {
         int err = errno;
@@ -331,7 +384,8 @@ int raw_file_create(const char *filename, uint64_t size, Error **errp)
     }
     /* QEMU allocates the first block so alignment probing can read it. */
     static const uint8_t zero[4096];
-    if (size && pwrite(fd, zero, MIN(size, sizeof(zero)), 0) < 0) {
+    if (size && prealloc == PREALLOC_MODE_OFF &&
+        pwrite(fd, zero, MIN(size, sizeof(zero)), 0) < 0) {
         int err = errno;
         close(fd);
         error_setg_errno(errp, err, "Could not write to '%s'", filename);
@@ -344,7 +398,7 @@ int raw_file_create(const char *filename, uint64_t size, Error **errp)
 static int file_create(const char *filename, const BlockCreateOpts *o,
                        Error **errp)
 {
-    return raw_file_create(filename, o->size, errp);
+    return raw_file_create(filename, o->size, o->prealloc, errp);
 }
 
 const BlockDriver bdrv_file = {
@@ -361,5 +415,6 @@ const BlockDriver bdrv_file = {
     .get_length = file_get_length,
     .get_allocated_size = file_get_allocated_size,
     .truncate = file_truncate,
+    .preallocate = file_preallocate,
     .create = file_create,
 };

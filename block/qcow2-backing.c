@@ -1,14 +1,16 @@
 /*
- * qcow2: point an image at another backing file (kemu-img rebase), as
- * QEMU's qcow2_change_backing_file: the first cluster is rebuilt with the
- * header, the backing format extension (when given), the other header
- * extensions as they were, the end marker and the new name.
+ * qcow2: rewrite the first cluster, as QEMU's qcow2_update_header, for a
+ * new backing file (kemu-img rebase) or a new version, feature bits or
+ * refcount order (kemu-img amend): the header from the in-memory state,
+ * the backing format extension (when there is one), the feature name
+ * table (v3), the other extensions as they were, the end marker and the
+ * backing file name.
  */
 #include "qemu/osdep.h"
 #include "qcow2.h"
 
-int qcow2_change_backing_file(BlockDriverState *bs, const char *file,
-                              const char *fmt, Error **errp)
+static int qcow2_write_first_cluster(BlockDriverState *bs, const char *file,
+                                     const char *fmt, Error **errp)
 {
     BDRVQcow2State *s = bs->opaque;
     size_t cs = s->cluster_size, name_len = file ? strlen(file) : 0;
@@ -28,14 +30,30 @@ int qcow2_change_backing_file(BlockDriverState *bs, const char *file,
     if (old_off > s->header_length && old_off < ext_end) {
         ext_end = old_off;
     }
-    memcpy(hdr, old, s->header_length);
-    size_t off = s->header_length;
+    /* v3 headers grow to QEMU's 112 bytes (with the compression type). */
+    uint32_t hlen = s->version < 3 ? QCOW2_V2_HEADER_SIZE
+                    : MAX(s->header_length, QCOW2_V3_HEADER_SIZE + 8);
+    memcpy(hdr, old, QCOW2_V2_HEADER_SIZE);
+    qcow2_st64(hdr + QCOW2_HDR_REFTABLE_OFFSET, s->refcount_table_offset);
+    qcow2_st32(hdr + QCOW2_HDR_REFTABLE_OFFSET + 8,
+               s->refcount_table_clusters);
+    if (s->version >= 3) {
+        memcpy(hdr + QCOW2_V2_HEADER_SIZE, old + QCOW2_V2_HEADER_SIZE,
+               s->header_length - QCOW2_V2_HEADER_SIZE);
+        qcow2_st64(hdr + 72, s->incompatible_features);
+        qcow2_st64(hdr + 80, s->compatible_features);
+        qcow2_st64(hdr + 88, s->autoclear_features);
+        qcow2_st32(hdr + 96, s->refcount_order);
+        qcow2_st32(hdr + 100, hlen);
+    }
+    qcow2_st32(hdr + 4, s->version);
+    size_t off = hlen;
     if (fmt && fmt[0] && file) {
-        size_t n = strlen(fmt);
-        qcow2_st32(hdr + off, QCOW2_EXT_BACKING_FORMAT);
-        qcow2_st32(hdr + off + 4, n);
-        memcpy(hdr + off + 8, fmt, n);
-        off += 8 + QEMU_ALIGN_UP(n, 8);
+        off += qcow2_put_ext(hdr + off, QCOW2_EXT_BACKING_FORMAT, fmt,
+                             strlen(fmt));
+    }
+    if (s->version >= 3) {
+        off += qcow2_put_feature_table(hdr + off);
     }
     for (uint64_t p = s->header_length; p + 8 <= ext_end;) {
         uint32_t type = qcow2_be32(old + p);
@@ -44,7 +62,8 @@ int qcow2_change_backing_file(BlockDriverState *bs, const char *file,
         if (type == QCOW2_EXT_END || len > ext_end - p - 8) {
             break;
         }
-        if (type != QCOW2_EXT_BACKING_FORMAT) {
+        if (type != QCOW2_EXT_BACKING_FORMAT &&
+            type != QCOW2_EXT_FEATURE_TABLE) {
             if (off + n + 8 > cs) {
                 error_setg(errp, "Header extensions too large");
                 return -ENOSPC;
@@ -70,8 +89,26 @@ int qcow2_change_backing_file(BlockDriverState *bs, const char *file,
         error_setg_errno(errp, -ret, "Could not write qcow2 header");
         return ret;
     }
-    g_strlcpy(bs->backing_file, file ? file : "", sizeof(bs->backing_file));
-    g_strlcpy(bs->backing_format, file && fmt ? fmt : "",
-              sizeof(bs->backing_format));
+    s->header_length = hlen;
     return 0;
+}
+
+int qcow2_change_backing_file(BlockDriverState *bs, const char *file,
+                              const char *fmt, Error **errp)
+{
+    int ret = qcow2_write_first_cluster(bs, file, fmt, errp);
+    if (ret == 0) {
+        g_strlcpy(bs->backing_file, file ? file : "",
+                  sizeof(bs->backing_file));
+        g_strlcpy(bs->backing_format, file && fmt ? fmt : "",
+                  sizeof(bs->backing_format));
+    }
+    return ret;
+}
+
+int qcow2_update_header(BlockDriverState *bs, Error **errp)
+{
+    return qcow2_write_first_cluster(bs, bs->backing_file[0] ?
+                                     bs->backing_file : NULL,
+                                     bs->backing_format, errp);
 }

@@ -650,6 +650,72 @@ int qcow2_grow_l1_table(BlockDriverState *bs, uint32_t min_size)
     return 0;
 }
 
+int qcow2_preallocate(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                      bool data_first, GArray *runs)
+{
+    BDRVQcow2State *s = bs->opaque;
+    uint64_t end = offset + bytes;
+    int64_t area = 0;               /* data_first: the next free cluster */
+    uint64_t area_left = 0;
+    offset -= offset & (s->cluster_size - 1);
+    if (data_first && offset < end) {
+        area_left = DIV_ROUND_UP(end - offset, s->cluster_size);
+        area = qcow2_alloc_clusters(bs, area_left << s->cluster_bits);
+        if (area < 0) {
+            return area;
+        }
+        uint64_t run[2] = { area, area_left << s->cluster_bits };
+        g_array_append_vals(runs, run, 2);
+    }
+    int ret = 0;
+    while (offset < end && ret == 0) {
+        uint64_t l2_offset, *table;
+        ret = ensure_l2(bs, offset >> (s->l2_bits + s->cluster_bits),
+                        &l2_offset);
+        uint32_t idx = (offset >> s->cluster_bits) & (s->l2_size - 1);
+        uint32_t k = MIN(s->l2_size - idx,
+                         DIV_ROUND_UP(end - offset, s->cluster_size));
+        for (uint32_t i = 0; i < k && ret == 0;) {
+            ret = qcow2_l2_load(bs, l2_offset, &table);
+            uint32_t n = 0;
+            while (ret == 0 && i + n < k &&
+                   qcow2_cluster_type(s, table[idx + i + n]) ==
+                   QCOW2_CLUSTER_UNALLOCATED) {
+                n++;
+            }
+            if (ret < 0 || !n) {
+                i++;
+                continue;
+            }
+            uint64_t len = (uint64_t)n << s->cluster_bits;
+            int64_t host = area;
+            if (!data_first) {
+                host = qcow2_alloc_clusters(bs, len);
+                uint64_t run[2] = { host, len };
+                g_array_append_vals(runs, run, 2);
+            }
+            ret = host < 0 ? host : qcow2_l2_load(bs, l2_offset, &table);
+            if (ret < 0) {
+                break;
+            }
+            area += len;
+            area_left -= data_first ? n : 0;
+            for (uint32_t j = 0; j < n; j++) {
+                table[idx + i + j] = (host + ((uint64_t)j << s->cluster_bits)) |
+                                     QCOW_OFLAG_COPIED;
+            }
+            ret = l2_write_entries(bs, l2_offset, table, idx + i, n);
+            i += n;
+        }
+        offset += (uint64_t)k << s->cluster_bits;
+    }
+    if (data_first && area_left) {
+        /* Clusters that were allocated already did not need theirs. */
+        qcow2_free_clusters(bs, area, area_left << s->cluster_bits);
+    }
+    return ret;
+}
+
 int qcow2_block_status(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                        uint64_t *pnum, uint64_t *map)
 {

@@ -70,10 +70,10 @@ static uint64_t rb_get(BDRVQcow2State *s, const uint8_t *b, uint64_t i)
 }
 
 /* Set entry @i and return the byte range that changed. */
-static void rb_set(BDRVQcow2State *s, uint8_t *b, uint64_t i, uint64_t v,
-                   uint64_t *first, uint64_t *len)
+/* Entry @i of a block of @bits-wide entries; *first, *len: bytes changed. */
+static void rb_set_bits(uint32_t bits, uint8_t *b, uint64_t i, uint64_t v,
+                        uint64_t *first, uint64_t *len)
 {
-    uint32_t bits = s->refcount_bits;
     if (bits < 8) {
         uint32_t shift = (i * bits) % 8;
         uint8_t mask = ((1u << bits) - 1) << shift;
@@ -89,6 +89,12 @@ static void rb_set(BDRVQcow2State *s, uint8_t *b, uint64_t i, uint64_t v,
     }
     *first = i * (bits / 8);
     *len = bits / 8;
+}
+
+static void rb_set(BDRVQcow2State *s, uint8_t *b, uint64_t i, uint64_t v,
+                   uint64_t *first, uint64_t *len)
+{
+    rb_set_bits(s->refcount_bits, b, i, v, first, len);
 }
 
 /* Refcount block offset for table index @rt, validated; 0 if none. */
@@ -622,4 +628,104 @@ bool qcow2_overlaps_metadata(BlockDriverState *bs, uint64_t off,
         }
     }
     return false;
+}
+
+/*
+ * New refcount structures of @order-bit entries, written past the end of
+ * the file: blocks, then the table; the header switches to them in one
+ * write and the old ones become free clusters (QEMU rewrites in place;
+ * the result reads the same).  Every refcount must fit the new width.
+ */
+int qcow2_change_refcount_order(BlockDriverState *bs, int order, Error **errp)
+{
+    BDRVQcow2State *s = bs->opaque;
+    uint32_t bits = 1u << order;
+    uint64_t max = bits == 64 ? UINT64_MAX : (1ULL << bits) - 1;
+    int64_t flen = bdrv_getlength(bs->file);
+    uint64_t nb = DIV_ROUND_UP((uint64_t)MAX(flen, 0), s->cluster_size);
+    if (flen < 0 || nb > (1ULL << 27)) {
+        error_setg(errp, "Image too large to change the refcount width");
+        return flen < 0 ? flen : -EFBIG;
+    }
+    g_autofree uint64_t *ref = g_new0(uint64_t, nb + 1);
+    for (uint64_t c = 0; c < nb; c++) {
+        int ret = qcow2_get_refcount(bs, c, &ref[c]);
+        if (ret < 0) {
+            error_setg_errno(errp, -ret, "Failed to read the refcounts");
+            return ret;
+        }
+    }
+    /* The old structures are dropped: they count no more. */
+    for (uint64_t i = 0; i < s->refcount_table_size; i++) {
+        uint64_t c = (s->refcount_table[i] & REFT_OFFSET_MASK) >>
+                     s->cluster_bits;
+        if (c && c < nb && ref[c]) {
+            ref[c]--;
+        }
+    }
+    for (uint64_t i = 0; i < s->refcount_table_clusters; i++) {
+        uint64_t c = (s->refcount_table_offset >> s->cluster_bits) + i;
+        if (c < nb && ref[c]) {
+            ref[c]--;
+        }
+    }
+    for (uint64_t c = 0; c < nb; c++) {
+        if (ref[c] > max) {
+            error_setg(errp, "Cannot decrease refcount entry width to %u "
+                       "bits: Cluster at offset %#" PRIx64 " has a refcount "
+                       "of %" PRIu64, bits, c << s->cluster_bits, ref[c]);
+            return -EINVAL;
+        }
+    }
+    /* Blocks and table covering the image and themselves, at its end. */
+    uint64_t per_block = (uint64_t)s->cluster_size * 8 / bits;
+    uint64_t per_table = s->cluster_size / 8, blocks = 0, table = 0, n;
+    do {
+        n = blocks + table;
+        blocks = DIV_ROUND_UP(nb + blocks + table, per_block);
+        table = DIV_ROUND_UP(blocks, per_table);
+    } while (blocks + table != n);
+    uint64_t total = nb + blocks + table;
+    g_autofree uint8_t *b = g_malloc(s->cluster_size);
+    g_autofree uint8_t *raw = g_malloc0(table * s->cluster_size);
+    for (uint64_t k = 0; k < blocks; k++) {
+        uint64_t first, len;
+        memset(b, 0, s->cluster_size);
+        for (uint64_t i = 0; i < per_block; i++) {
+            uint64_t c = k * per_block + i;
+            uint64_t v = c < nb ? ref[c] : c < total ? 1 : 0;
+            rb_set_bits(bits, b, i, v, &first, &len);
+        }
+        uint64_t off = (nb + k) << s->cluster_bits;
+        int ret = bdrv_pwrite(bs->file, off, s->cluster_size, b);
+        if (ret < 0) {
+            error_setg_errno(errp, -ret, "Failed to write refcount blocks");
+            return ret;
+        }
+        qcow2_st64(raw + k * 8, off);
+    }
+    uint64_t table_off = (nb + blocks) << s->cluster_bits;
+    int ret = bdrv_pwrite(bs->file, table_off, table * s->cluster_size, raw);
+    if (ret == 0) {
+        ret = bdrv_flush(bs->file);
+    }
+    if (ret < 0) {
+        error_setg_errno(errp, -ret, "Failed to write the refcount table");
+        return ret;
+    }
+    g_free(s->refcount_table);
+    s->refcount_table = g_new0(uint64_t, table * per_table);
+    for (uint64_t k = 0; k < blocks; k++) {
+        s->refcount_table[k] = (nb + k) << s->cluster_bits;
+    }
+    s->refcount_table_size = table * per_table;
+    s->refcount_table_offset = table_off;
+    s->refcount_table_clusters = table;
+    s->refcount_order = order;
+    s->refcount_bits = bits;
+    s->refcount_max = max;
+    s->refcount_block_bits = s->cluster_bits + 3 - order;
+    s->free_cluster_index = 0;
+    qcow2_cache_invalidate(bs);
+    return qcow2_update_header(bs, errp);
 }

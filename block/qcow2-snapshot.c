@@ -356,3 +356,50 @@ int qcow2_snapshot_list(BlockDriverState *bs, BdrvSnapshotInfo **list)
     *list = l;
     return s->nb_snapshots;
 }
+
+/*
+ * Read-only view of a snapshot (qemu-img convert -l): its L1 table and
+ * size replace the active ones in memory only.  @id and @name as QEMU's
+ * snapshot.id/snapshot.name; either may be NULL, not both.
+ */
+int qcow2_snapshot_load_tmp(BlockDriverState *bs, const char *id,
+                            const char *name, Error **errp)
+{
+    BDRVQcow2State *s = bs->opaque;
+    Qcow2Snapshot *sn = NULL;
+    if (!bs->read_only) {
+        error_setg(errp, "Device is not readonly");
+        return -EINVAL;
+    }
+    for (uint32_t i = 0; i < s->nb_snapshots && !sn; i++) {
+        if ((!id || !strcmp(s->snapshots[i].id_str, id)) &&
+            (!name || !strcmp(s->snapshots[i].name, name))) {
+            sn = &s->snapshots[i];
+        }
+    }
+    if (!sn) {
+        error_setg(errp, "Can't find snapshot");
+        return -ENOENT;
+    }
+    if (sn->l1_size > QCOW_MAX_L1_SIZE / 8) {
+        error_setg(errp, "Snapshot L1 table too large");
+        return -EFBIG;
+    }
+    uint64_t *l1 = g_new0(uint64_t, MAX(sn->l1_size, 1));
+    int ret = bdrv_pread(bs->file, sn->l1_table_offset, sn->l1_size * 8ULL,
+                         l1);
+    if (ret < 0) {
+        g_free(l1);
+        error_setg_errno(errp, -ret, "Failed to load snapshot L1 table");
+        return ret;
+    }
+    for (uint32_t k = 0; k < sn->l1_size; k++) {
+        l1[k] = qcow2_be64((uint8_t *)&l1[k]);
+    }
+    g_free(s->l1_table);
+    s->l1_table = l1;
+    s->l1_size = sn->l1_size;
+    s->l1_table_offset = sn->l1_table_offset;
+    s->size = sn->disk_size;
+    return 0;
+}

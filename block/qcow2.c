@@ -479,30 +479,83 @@ static int qcow2_make_empty(BlockDriverState *bs)
     return ret < 0 ? ret : qcow2_zero_or_discard(bs, 0, s->size, QCOW2_UNMAP);
 }
 
+/*
+ * Shrinking, as QEMU: the clusters past the new end are freed, then the
+ * L2 tables no longer needed, then the file loses its unused tail.
+ */
+static int qcow2_shrink(BlockDriverState *bs, uint64_t size, Error **errp)
+{
+    BDRVQcow2State *s = bs->opaque;
+    uint64_t start = qcow2_align(s, size);
+    int ret = start < s->size
+              ? qcow2_zero_or_discard(bs, start, s->size - start, QCOW2_UNMAP)
+              : 0;
+    if (ret < 0) {
+        error_setg_errno(errp, -ret, "Failed to discard cropped clusters");
+        return ret;
+    }
+    uint64_t l2_cover = (uint64_t)s->cluster_size << s->l2_bits;
+    static const uint8_t zero[8];
+    for (uint64_t i = DIV_ROUND_UP(size, l2_cover); i < s->l1_size; i++) {
+        uint64_t l2 = s->l1_table[i] & L1E_OFFSET_MASK;
+        if (!l2) {
+            continue;
+        }
+        ret = bdrv_pwrite(bs->file, s->l1_table_offset + i * 8, 8, zero);
+        if (ret < 0) {
+            error_setg_errno(errp, -ret, "Failed to reduce the number of L2 "
+                             "tables");
+            return ret;
+        }
+        s->l1_table[i] = 0;
+        qcow2_free_clusters(bs, l2, s->cluster_size);
+    }
+    qcow2_cache_invalidate(bs);
+    /* The last cluster still in use ends the file. */
+    int64_t flen = bdrv_getlength(bs->file);
+    uint64_t last = DIV_ROUND_UP(MAX(flen, 0), s->cluster_size);
+    while (last > 1) {
+        uint64_t rc;
+        if (qcow2_get_refcount(bs, last - 1, &rc) < 0 || rc) {
+            break;
+        }
+        last--;
+    }
+    if ((last << s->cluster_bits) < (uint64_t)flen) {
+        Error *local = NULL;
+        if (bdrv_truncate(bs->file, last << s->cluster_bits, &local) < 0) {
+            warn_report("Failed to truncate the tail of the image: %s",
+                        error_get_pretty(local));
+            error_free(local);
+        }
+    }
+    return 0;
+}
+
 static int qcow2_truncate(BlockDriverState *bs, uint64_t size, Error **errp)
 {
     BDRVQcow2State *s = bs->opaque;
     uint8_t b[8];
-    if (size < s->size) {
-        error_setg(errp, "qcow2 doesn't support shrinking images yet");
-        return -ENOTSUP;
-    }
-    if (s->nb_snapshots) {
-        error_setg(errp, "Can't resize an image which has snapshots");
-        return -ENOTSUP;
-    }
     if (size % BDRV_SECTOR_SIZE) {
         error_setg(errp, "The new size must be a multiple of 512");
         return -EINVAL;
+    }
+    if (s->nb_snapshots && s->version < 3) {
+        error_setg(errp, "Can't resize a v2 image which has snapshots");
+        return -ENOTSUP;
     }
     uint64_t l2_cover = (uint64_t)s->cluster_size << s->l2_bits;
     if (size > (uint64_t)QCOW_MAX_L1_SIZE / 8 * l2_cover) {
         error_setg(errp, "Image is too big");
         return -EFBIG;
     }
-    int ret = qcow2_grow_l1_table(bs, DIV_ROUND_UP(size, l2_cover));
+    int ret = size < s->size
+              ? qcow2_shrink(bs, size, errp)
+              : qcow2_grow_l1_table(bs, DIV_ROUND_UP(size, l2_cover));
     if (ret < 0) {
-        error_setg_errno(errp, -ret, "Failed to grow the L1 table");
+        if (size >= s->size) {
+            error_setg_errno(errp, -ret, "Failed to grow the L1 table");
+        }
         return ret;
     }
     qcow2_st64(b, size);
@@ -519,6 +572,12 @@ static bool qcow2_is_dirty(BlockDriverState *bs)
 {
     BDRVQcow2State *s = bs->opaque;
     return !!(s->incompatible_features & QCOW2_INCOMPAT_DIRTY);
+}
+
+static bool qcow2_supports_persistent_dirty_bitmap(BlockDriverState *bs)
+{
+    BDRVQcow2State *s = bs->opaque;
+    return s->version >= 3;
 }
 
 /* "Format specific information" of qemu-img info, human and JSON. */
@@ -572,13 +631,24 @@ static const struct {
     { 2, 1, "raw external data" },
 };
 
-static size_t qcow2_put_ext(uint8_t *p, uint32_t type, const void *data,
-                            uint32_t len)
+size_t qcow2_put_ext(uint8_t *p, uint32_t type, const void *data,
+                     uint32_t len)
 {
     qcow2_st32(p, type);
     qcow2_st32(p + 4, len);
     memcpy(p + 8, data, len);
     return 8 + QEMU_ALIGN_UP(len, 8);
+}
+
+size_t qcow2_put_feature_table(uint8_t *p)
+{
+    uint8_t table[ARRAY_SIZE(qcow2_feature_names) * 48] = { 0 };
+    for (size_t i = 0; i < ARRAY_SIZE(qcow2_feature_names); i++) {
+        table[i * 48] = qcow2_feature_names[i].type;
+        table[i * 48 + 1] = qcow2_feature_names[i].bit;
+        strncpy((char *)table + i * 48 + 2, qcow2_feature_names[i].name, 46);
+    }
+    return qcow2_put_ext(p, QCOW2_EXT_FEATURE_TABLE, table, sizeof(table));
 }
 
 /* Writes refcount entry @idx = 1 in a block of @order-bit entries. */
@@ -591,6 +661,50 @@ static void qcow2_create_set_ref(uint8_t *block, uint32_t order, uint64_t idx)
     } else {
         block[idx * bits / 8] |= 1u << ((idx * bits) % 8);
     }
+}
+
+/*
+ * Tables and clusters through qcow2_preallocate, then the data ranges in
+ * the file: covered by it (metadata), allocated (falloc) or written (full).
+ */
+static int qcow2_do_preallocate(BlockDriverState *bs, uint64_t offset,
+                                uint64_t bytes, BlockPreallocMode mode,
+                                Error **errp)
+{
+    g_autoptr(GArray) runs = g_array_new(false, false, sizeof(uint64_t));
+    int ret = qcow2_preallocate(bs, offset, bytes,
+                                mode != PREALLOC_MODE_METADATA, runs);
+    if (ret < 0) {
+        error_setg_errno(errp, -ret, "Could not preallocate metadata");
+        return ret;
+    }
+    int64_t flen = bdrv_getlength(bs->file);
+    uint64_t end = MAX(flen, 0);
+    for (guint i = 0; i + 1 < runs->len && ret == 0; i += 2) {
+        uint64_t off = g_array_index(runs, uint64_t, i);
+        uint64_t len = g_array_index(runs, uint64_t, i + 1);
+        end = MAX(end, off + len);
+        if (mode != PREALLOC_MODE_METADATA) {
+            ret = bdrv_preallocate(bs->file, off, len, mode, errp);
+        }
+    }
+    if (ret == 0 && end > (uint64_t)MAX(flen, 0)) {
+        ret = bdrv_truncate(bs->file, end, errp);
+    }
+    return ret;
+}
+
+static int qcow2_create_preallocate(const char *filename,
+                                    const BlockCreateOpts *o, Error **errp)
+{
+    BlockDriverState *bs = bdrv_open(filename, "qcow2", NULL,
+                                     BDRV_O_RDWR | BDRV_O_NO_BACKING, errp);
+    if (!bs) {
+        return -EIO;
+    }
+    int ret = qcow2_do_preallocate(bs, 0, o->size, o->prealloc, errp);
+    bdrv_unref(bs);
+    return ret;
 }
 
 static int qcow2_create(const char *filename, const BlockCreateOpts *o,
@@ -615,13 +729,18 @@ static int qcow2_create(const char *filename, const BlockCreateOpts *o,
     }
     if (version == 2 && refbits != 16) {
         error_setg(errp, "Different refcount widths than 16 bits require "
-                   "compatibility level 1.1 or above (use compat=1.1 or "
+                   "compatibility level 1.1 or above (use version=v3 or "
                    "greater)");
         return -EINVAL;
     }
     if (version == 2 && o->lazy_refcounts) {
         error_setg(errp, "Lazy refcounts only supported with compatibility "
-                   "level 1.1 and above (use compat=1.1 or greater)");
+                   "level 1.1 and above (use version=v3 or greater)");
+        return -EINVAL;
+    }
+    if (o->backing_file && o->prealloc != PREALLOC_MODE_OFF) {
+        error_setg(errp, "Backing file and preallocation can only be used at "
+                   "the same time if extended_l2 is on");
         return -EINVAL;
     }
     if (o->backing_file && strlen(o->backing_file) > 1023) {
@@ -667,15 +786,7 @@ static int qcow2_create(const char *filename, const BlockCreateOpts *o,
                              strlen(o->backing_fmt));
     }
     if (version >= 3) {
-        uint8_t table[ARRAY_SIZE(qcow2_feature_names) * 48] = { 0 };
-        for (size_t i = 0; i < ARRAY_SIZE(qcow2_feature_names); i++) {
-            table[i * 48] = qcow2_feature_names[i].type;
-            table[i * 48 + 1] = qcow2_feature_names[i].bit;
-            strncpy((char *)table + i * 48 + 2, qcow2_feature_names[i].name,
-                    46);
-        }
-        off += qcow2_put_ext(h + off, QCOW2_EXT_FEATURE_TABLE, table,
-                             sizeof(table));
+        off += qcow2_put_feature_table(h + off);
     }
     off += 8;    /* end of extensions */
     if (o->backing_file) {
@@ -708,6 +819,9 @@ static int qcow2_create(const char *filename, const BlockCreateOpts *o,
         error_setg_errno(errp, errno, "Could not write qcow2 header");
     }
     close(fd);
+    if (ret == 0 && o->prealloc != PREALLOC_MODE_OFF) {
+        ret = qcow2_create_preallocate(filename, o, errp);
+    }
     return ret;
 }
 
@@ -725,7 +839,9 @@ const BlockDriver bdrv_qcow2 = {
     .flush = qcow2_flush,
     .get_length = qcow2_get_length,
     .truncate = qcow2_truncate,
+    .preallocate = qcow2_do_preallocate,
     .change_backing_file = qcow2_change_backing_file,
+    .amend = qcow2_amend,
     .make_empty = qcow2_make_empty,
     .block_status = qcow2_block_status,
     .check = qcow2_check,
@@ -736,5 +852,7 @@ const BlockDriver bdrv_qcow2 = {
     .snapshot_goto = qcow2_snapshot_goto,
     .snapshot_delete = qcow2_snapshot_delete,
     .snapshot_list = qcow2_snapshot_list,
+    .snapshot_load_tmp = qcow2_snapshot_load_tmp,
     .is_dirty = qcow2_is_dirty,
+    .supports_persistent_dirty_bitmap = qcow2_supports_persistent_dirty_bitmap,
 };

@@ -200,6 +200,11 @@ void qcow2_signal_corruption(BlockDriverState *bs, const char *fmt, ...)
 int qcow2_write_header_field(BlockDriverState *bs, uint64_t off,
                              const void *buf, size_t len);
 int qcow2_mark_dirty(BlockDriverState *bs);
+/* A header extension at @p; returns the bytes used (padded to 8). */
+size_t qcow2_put_ext(uint8_t *p, uint32_t type, const void *data,
+                     uint32_t len);
+/* The feature name table extension QEMU writes into v3 headers. */
+size_t qcow2_put_feature_table(uint8_t *p);
 
 /* qcow2-refcount.c */
 int qcow2_refcount_init(BlockDriverState *bs, Error **errp);
@@ -218,6 +223,8 @@ int qcow2_update_refcounts_for_l1(BlockDriverState *bs, const uint64_t *l1,
                                   uint32_t l1_size, int delta);
 int qcow2_fix_copied_flags(BlockDriverState *bs);
 int qcow2_check(BlockDriverState *bs, BdrvCheckResult *res, int fix);
+int qcow2_change_refcount_order(BlockDriverState *bs, int order,
+                                Error **errp);
 bool qcow2_overlaps_metadata(BlockDriverState *bs, uint64_t offset,
                              uint64_t size);
 
@@ -250,6 +257,16 @@ int qcow2_zero_or_discard(BlockDriverState *bs, uint64_t offset,
 int qcow2_write_compressed(BlockDriverState *bs, uint64_t offset,
                            uint64_t bytes, const void *buf);
 int qcow2_grow_l1_table(BlockDriverState *bs, uint32_t min_size);
+/*
+ * Preallocation of [@offset, @offset+@bytes): data clusters for the
+ * unallocated entries, laid out as QEMU does: each L2 table followed by
+ * its clusters (metadata), or all data in one run and the tables after
+ * it (@data_first: falloc, full).  The data is whatever the file holds
+ * there (zeroes past its end).  Appends each host range as two uint64_t
+ * (offset, length) to @runs.
+ */
+int qcow2_preallocate(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                      bool data_first, GArray *runs);
 int qcow2_block_status(BlockDriverState *bs, uint64_t offset,
                        uint64_t bytes, uint64_t *pnum, uint64_t *map);
 
@@ -264,8 +281,17 @@ int qcow2_snapshot_goto(BlockDriverState *bs, const char *name,
 int qcow2_snapshot_delete(BlockDriverState *bs, const char *name,
                           Error **errp);
 int qcow2_snapshot_list(BlockDriverState *bs, BdrvSnapshotInfo **list);
+int qcow2_snapshot_load_tmp(BlockDriverState *bs, const char *id,
+                            const char *name, Error **errp);
 /* qcow2-backing.c: rewrite the header with a new backing file name. */
 int qcow2_change_backing_file(BlockDriverState *bs, const char *file,
                               const char *fmt, Error **errp);
+/*
+ * Rewrite the first cluster from the in-memory version, feature bits and
+ * refcount order, keeping the backing file and unknown extensions.
+ */
+int qcow2_update_header(BlockDriverState *bs, Error **errp);
+/* qcow2-amend.c */
+int qcow2_amend(BlockDriverState *bs, const BlockAmendOpts *o, Error **errp);
 
 #endif

@@ -108,6 +108,14 @@ static int raw_truncate(BlockDriverState *bs, uint64_t size, Error **errp)
     return bs->file->drv->truncate(bs->file, size, errp);
 }
 
+static int raw_preallocate(BlockDriverState *bs, uint64_t offset,
+                           uint64_t bytes, BlockPreallocMode mode,
+                           Error **errp)
+{
+    BDRVRawState *s = bs->opaque;
+    return bdrv_preallocate(bs->file, s->offset + offset, bytes, mode, errp);
+}
+
 static int raw_block_status(BlockDriverState *bs, uint64_t offset,
                             uint64_t bytes, uint64_t *pnum, uint64_t *map)
 {
@@ -122,7 +130,7 @@ static int raw_create(const char *filename, const BlockCreateOpts *o,
                       Error **errp)
 {
     return raw_file_create(filename, QEMU_ALIGN_UP(o->size, BDRV_SECTOR_SIZE),
-                           errp);
+                           o->prealloc, errp);
 }
 
 const BlockDriver bdrv_raw = {
@@ -135,6 +143,7 @@ const BlockDriver bdrv_raw = {
     .pdiscard = raw_pdiscard,
     .get_length = raw_get_length,
     .truncate = raw_truncate,
+    .preallocate = raw_preallocate,
     .block_status = raw_block_status,
     .create = raw_create,
 };

@@ -28,7 +28,7 @@ int img_commit(int argc, char **argv)
     const char *fmt = NULL, *base_name = NULL;
     bool quiet = false, drop = false;
     int opt, ret = 1;
-    while ((opt = getopt(argc, argv, "hf:b:dpqt:r")) != -1) {
+    while ((opt = getopt(argc, argv, ":hf:b:dpqt:r")) != -1) {
         switch (opt) {
         case 'f': fmt = optarg; break;
         case 'b': base_name = optarg; drop = true; break;
@@ -36,7 +36,7 @@ int img_commit(int argc, char **argv)
         case 'q': quiet = true; break;
         case 'p': case 't': case 'r': break;
         default:
-            return 1;
+            return img_option_error(opt, argv);
         }
     }
     if (argc - optind != 1) {

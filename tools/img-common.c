@@ -67,3 +67,94 @@ BlockDriverState *img_open(const char *filename, const char *fmt, int flags)
     return bs;
 }
 
+
+int img_unsupported_option(char **argv)
+{
+    error_report("option '%s' is not supported by kemu-img",
+                 argv[optind - 1]);
+    return 1;
+}
+
+void img_size_error(const char *what)
+{
+    error_report("Invalid %s specified. You may use k, M, G, T, P or E "
+                 "suffixes for", what);
+    error_report("kilobytes, megabytes, gigabytes, terabytes, petabytes and "
+                 "exabytes.");
+}
+
+void img_progress_print(bool on, double pct)
+{
+    if (on) {
+        printf("    (%3.2f/100%%)\r", pct);
+        fflush(stdout);
+    }
+}
+
+int img_option_error(int opt, char **argv)
+{
+    /* getopt with a leading ':' in the option string: '?' or ':'. */
+    if (opt == ':') {
+        error_report("missing argument for option '%s'", argv[optind - 1]);
+    } else {
+        error_report("unrecognized option '%s'", argv[optind - 1]);
+    }
+    error_printf("Try 'kemu-img --help' for more information\n");
+    return 1;
+}
+
+bool img_parse_output(const char *arg, OutputFormat *out)
+{
+    if (!strcmp(arg, "json")) {
+        *out = OFMT_JSON;
+    } else if (!strcmp(arg, "human")) {
+        *out = OFMT_HUMAN;
+    } else {
+        error_report("--output must be used with human or json as argument.");
+        return false;
+    }
+    return true;
+}
+
+/* -l: "ID_OR_NAME" or "snapshot.id=ID,snapshot.name=NAME" (QEMU's). */
+bool img_load_snapshot(BlockDriverState *bs, const char *param)
+{
+    Error *err = NULL;
+    g_autofree char *id = NULL, *name = NULL;
+    int ret;
+    if (strchr(param, '=')) {
+        g_auto(GStrv) parts = g_strsplit(param, ",", -1);
+        for (int i = 0; parts[i]; i++) {
+            char *eq = strchr(parts[i], '=');
+            if (eq) {
+                *eq = 0;
+            }
+            if (eq && !strcmp(parts[i], "snapshot.id")) {
+                g_free(id);
+                id = g_strdup(eq + 1);
+            } else if (eq && !strcmp(parts[i], "snapshot.name")) {
+                g_free(name);
+                name = g_strdup(eq + 1);
+            } else {
+                error_report("Invalid parameter '%s'", parts[i]);
+                error_report("Failed in parsing snapshot param '%s'", param);
+                return false;
+            }
+        }
+        ret = bdrv_snapshot_load_tmp(bs, id, name, &err);
+    } else {
+        /* An ID first, then a name, as QEMU. */
+        ret = bdrv_snapshot_load_tmp(bs, param, NULL, &err);
+        if (ret == -ENOENT) {
+            error_free(err);
+            err = NULL;
+            ret = bdrv_snapshot_load_tmp(bs, NULL, param, &err);
+        }
+    }
+    if (ret < 0) {
+        error_report("Failed to load snapshot: %s", error_get_pretty(err));
+        error_free(err);
+        return false;
+    }
+    return true;
+}

@@ -7,21 +7,6 @@
 #include <getopt.h>
 #include "kemu-img.h"
 
-typedef enum { OFMT_HUMAN, OFMT_JSON } OutputFormat;
-
-static bool parse_output(const char *arg, OutputFormat *out)
-{
-    if (!strcmp(arg, "json")) {
-        *out = OFMT_JSON;
-    } else if (!strcmp(arg, "human")) {
-        *out = OFMT_HUMAN;
-    } else {
-        error_report("--output must be used with human or json as argument.");
-        return false;
-    }
-    return true;
-}
-
 static char *json_str(const char *s)
 {
     GString *g = g_string_new("\"");
@@ -183,18 +168,18 @@ int img_info(int argc, char **argv)
     bool chain = false;
     int share = 0;
     int opt;
-    while ((opt = getopt_long(argc, argv, "hf:U", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":hf:U", longopts, NULL)) != -1) {
         switch (opt) {
         case 'f': fmt = optarg; break;
         case 'O':
-            if (!parse_output(optarg, &ofmt)) {
+            if (!img_parse_output(optarg, &ofmt)) {
                 return 1;
             }
             break;
         case 'B': chain = true; break;
         case 'U': share = BDRV_O_FORCE_SHARE; break;
         default:
-            return 1;
+            return img_option_error(opt, argv);
         }
     }
     if (optind != argc - 1) {
@@ -346,7 +331,7 @@ int img_check(int argc, char **argv)
     OutputFormat ofmt = OFMT_HUMAN;
     int fix = 0, share = 0, opt;
     bool quiet = false;
-    while ((opt = getopt_long(argc, argv, "hf:r:qU", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":hf:r:qU", longopts, NULL)) != -1) {
         switch (opt) {
         case 'f': fmt = optarg; break;
         case 'r':
@@ -361,14 +346,14 @@ int img_check(int argc, char **argv)
             }
             break;
         case 'O':
-            if (!parse_output(optarg, &ofmt)) {
+            if (!img_parse_output(optarg, &ofmt)) {
                 return 1;
             }
             break;
         case 'q': quiet = true; break;
         case 'U': share = BDRV_O_FORCE_SHARE; break;
         default:
-            return 1;
+            return img_option_error(opt, argv);
         }
     }
     if (optind != argc - 1) {
@@ -512,17 +497,17 @@ int img_map(int argc, char **argv)
     OutputFormat ofmt = OFMT_HUMAN;
     int share = 0;
     int opt;
-    while ((opt = getopt_long(argc, argv, "hf:U", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":hf:U", longopts, NULL)) != -1) {
         switch (opt) {
         case 'f': fmt = optarg; break;
         case 'O':
-            if (!parse_output(optarg, &ofmt)) {
+            if (!img_parse_output(optarg, &ofmt)) {
                 return 1;
             }
             break;
         case 'U': share = BDRV_O_FORCE_SHARE; break;
         default:
-            return 1;
+            return img_option_error(opt, argv);
         }
     }
     if (optind != argc - 1) {

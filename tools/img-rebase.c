@@ -65,7 +65,7 @@ int img_rebase(int argc, char **argv)
     const char *fmt = NULL, *base_fmt = NULL, *base_name = NULL;
     bool unsafe = false;
     int opt, ret = 1;
-    while ((opt = getopt(argc, argv, "hf:F:b:upqt:T:U")) != -1) {
+    while ((opt = getopt(argc, argv, ":hf:F:b:upqt:T:U")) != -1) {
         switch (opt) {
         case 'f': fmt = optarg; break;
         case 'F': base_fmt = optarg; break;
@@ -73,7 +73,7 @@ int img_rebase(int argc, char **argv)
         case 'u': unsafe = true; break;
         case 'p': case 'q': case 't': case 'T': case 'U': break;
         default:
-            return 1;
+            return img_option_error(opt, argv);
         }
     }
     if (argc - optind != 1) {

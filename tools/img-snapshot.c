@@ -28,7 +28,7 @@ int img_snapshot(int argc, char **argv)
     const char *name = NULL, *fmt = NULL;
     char action = 0;
     int opt;
-    while ((opt = getopt(argc, argv, "hla:c:d:f:qU")) != -1) {
+    while ((opt = getopt(argc, argv, ":hla:c:d:f:qU")) != -1) {
         switch (opt) {
         case 'l': case 'a': case 'c': case 'd':
             if (action) {
@@ -41,7 +41,7 @@ int img_snapshot(int argc, char **argv)
         case 'f': fmt = optarg; break;
         case 'q': case 'U': break;
         default:
-            return 1;
+            return img_option_error(opt, argv);
         }
     }
     if (optind != argc - 1) {

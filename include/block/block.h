@@ -64,9 +64,18 @@ typedef struct BdrvSnapshotInfo {
 #define BDRV_BLOCK_ALLOCATED  0x10  /* decided by this layer (not backing) */
 #define BDRV_BLOCK_COMPRESSED 0x20
 
+/* preallocation= of image creation (QEMU's PreallocMode). */
+typedef enum BlockPreallocMode {
+    PREALLOC_MODE_OFF,
+    PREALLOC_MODE_METADATA,     /* qcow2: tables and clusters, no data */
+    PREALLOC_MODE_FALLOC,       /* ... and the file space allocated */
+    PREALLOC_MODE_FULL,         /* ... and written with zeroes */
+} BlockPreallocMode;
+
 /* Options for image creation (kemu-img create, -snapshot overlays). */
 typedef struct BlockCreateOpts {
     uint64_t size;
+    BlockPreallocMode prealloc;
     uint32_t cluster_size;       /* 0: default */
     int compat;                  /* qcow2 version: 2 or 3 (0: 3) */
     bool lazy_refcounts;
@@ -74,6 +83,14 @@ typedef struct BlockCreateOpts {
     const char *backing_file;
     const char *backing_fmt;
 } BlockCreateOpts;
+
+/* kemu-img amend -o: what to change (0 / -1: keep). */
+typedef struct BlockAmendOpts {
+    int version;                 /* qcow2 compat: 2 or 3 */
+    int lazy_refcounts;          /* 0, 1, or -1 */
+    int refcount_bits;
+    uint64_t size;
+} BlockAmendOpts;
 
 struct BlockDriver {
     const char *format_name;
@@ -101,6 +118,9 @@ struct BlockDriver {
     /* Allocated bytes on the host (st_blocks). */
     int64_t (*get_allocated_size)(BlockDriverState *bs);
     int (*truncate)(BlockDriverState *bs, uint64_t size, Error **errp);
+    /* Allocate [offset, offset+bytes) as @mode says (after a truncate). */
+    int (*preallocate)(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                       BlockPreallocMode mode, Error **errp);
     /* Status of [offset, offset+bytes): returns flags, *pnum, *map. */
     int (*block_status)(BlockDriverState *bs, uint64_t offset,
                         uint64_t bytes, uint64_t *pnum, uint64_t *map);
@@ -120,9 +140,16 @@ struct BlockDriver {
     int (*snapshot_delete)(BlockDriverState *bs, const char *name,
                            Error **errp);
     int (*snapshot_list)(BlockDriverState *bs, BdrvSnapshotInfo **list);
+    /* Read-only: show snapshot @id and/or @name instead of the image. */
+    int (*snapshot_load_tmp)(BlockDriverState *bs, const char *id,
+                             const char *name, Error **errp);
     bool (*is_dirty)(BlockDriverState *bs);
+    /* The format can hold persistent dirty bitmaps (qemu-img measure). */
+    bool (*supports_persistent_dirty_bitmap)(BlockDriverState *bs);
     /* Drop all data: the backing file shows through again. */
     int (*make_empty)(BlockDriverState *bs);
+    int (*amend)(BlockDriverState *bs, const BlockAmendOpts *o,
+                 Error **errp);
     /* Record @file (NULL: none) of format @fmt as the backing file. */
     int (*change_backing_file)(BlockDriverState *bs, const char *file,
                                const char *fmt, Error **errp);
@@ -186,6 +213,13 @@ int bdrv_flush(BlockDriverState *bs);
 int64_t bdrv_getlength(BlockDriverState *bs);
 int64_t bdrv_get_allocated_file_size(BlockDriverState *bs);
 int bdrv_truncate(BlockDriverState *bs, uint64_t size, Error **errp);
+/*
+ * bdrv_preallocate: preallocation=@mode for [@offset, @offset+@bytes) of
+ * a writable image, as image creation and resize --preallocation do;
+ * QEMU's "Unsupported preallocation mode" where the driver cannot.
+ */
+int bdrv_preallocate(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
+                     BlockPreallocMode mode, Error **errp);
 int bdrv_block_status(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                       uint64_t *pnum, uint64_t *map);
 /*
@@ -203,7 +237,24 @@ int bdrv_change_backing_file(BlockDriverState *bs, const char *file,
                              const char *fmt, Error **errp);
 int bdrv_create(const char *format, const char *filename,
                 const BlockCreateOpts *o, Error **errp);
+/*
+ * bdrv_amend: change a writable image's format options in place (QEMU's
+ * bdrv_amend_options); -ENOTSUP with QEMU's message if the format cannot.
+ */
+int bdrv_amend(BlockDriverState *bs, const BlockAmendOpts *o, Error **errp);
 const char *bdrv_get_format_name(BlockDriverState *bs);
+/*
+ * bdrv_snapshot_load_tmp: a read-only @bs shows internal snapshot @id
+ * and/or @name (NULL: any) until closed; QEMU's errors.
+ */
+int bdrv_snapshot_load_tmp(BlockDriverState *bs, const char *id,
+                           const char *name, Error **errp);
+/*
+ * bdrv_parse_cache_mode: QEMU's cache= modes (writeback, none/off,
+ * writethrough, directsync, unsafe) as BDRV_O_NOCACHE, _WRITETHROUGH and
+ * _NO_FLUSH in *@flags; false for an unknown mode.
+ */
+bool bdrv_parse_cache_mode(const char *mode, int *flags);
 
 /*
  * Internal snapshots (block/snapshot.c).  bdrv_snapshot_dump appends one
@@ -220,7 +271,11 @@ void bdrv_snapshot_info_clear(BdrvSnapshotInfo *sn);
 char *bdrv_path_combine(const char *base, const char *name);
 
 /* file-posix helpers shared by drivers and tools. */
-int raw_file_create(const char *filename, uint64_t size, Error **errp);
+int raw_file_create(const char *filename, uint64_t size,
+                    BlockPreallocMode prealloc, Error **errp);
+/* Allocate (falloc) or write zeroes to (full) [@off, @off+@len) of @fd. */
+int raw_file_preallocate(int fd, uint64_t off, uint64_t len,
+                         BlockPreallocMode prealloc);
 
 /* ---- Block backends: what a device or a monitor command holds. ---- */
 typedef struct BlockBackend BlockBackend;

@@ -55,8 +55,7 @@ def vm_cmd(prog, drive):
 
 
 class Runner:
-    """A paused VM on an image; ready once its locks are visible and
-    steady."""
+    """A paused VM on an image; ready once its locks are visible."""
 
     def __init__(self, tmp, prog, drive, image, expect_locks=True):
         self.proc = subprocess.Popen(vm_cmd(prog, drive), cwd=tmp,
@@ -69,13 +68,13 @@ class Runner:
             if not expect_locks:
                 time.sleep(1)   # nothing to see: give it time to open
                 break
-            # QEMU takes its locks in steps (open, then the device's
-            # permissions): ready when the set stops changing.
+            # QEMU locks at open, then narrows sharing when the device is
+            # realized: ready once the set has stayed the same a while.
             held = locked_bytes(os.path.join(tmp, image))
             same = same + 1 if held and held == last else 0
-            last = held
-            if same >= 5:
+            if same >= 4:
                 break
+            last = held
             time.sleep(0.05)
         if self.proc.poll() is not None:
             raise AssertionError('runner exited: %s' %
