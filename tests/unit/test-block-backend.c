@@ -158,6 +158,89 @@ static void test_length_after_growing_write(void)
     unlink(path);
 }
 
+/* Fills @n bytes at @p with a pattern that depends on the offset @at. */
+static void pattern(uint8_t *p, size_t n, uint64_t at)
+{
+    for (size_t i = 0; i < n; i++) {
+        p[i] = (uint8_t)((at + i) * 7 + ((at + i) >> 9));
+    }
+}
+
+/*
+ * raw (with an offset) over file: vectors of odd-sized elements go
+ * straight to preadv/pwritev and land where the same bytes written flat
+ * would; reading past the end of the file gives zeroes.
+ */
+static void test_vectored_io(void)
+{
+    g_autofree char *path = make_image("kemu-test-blk-vec.img", 256 * KiB);
+    Error *err = NULL;
+    GHashTable *opts = g_hash_table_new(g_str_hash, g_str_equal);
+    g_hash_table_insert(opts, "offset", "4096");
+    BlockDriverState *bs = bdrv_open(path, "raw", opts, BDRV_O_RDWR, &err);
+    g_hash_table_unref(opts);
+    g_assert_nonnull(bs);
+    static uint8_t src[3 * 4096], dst[3 * 4096], flat[3 * 4096];
+    static const size_t lens[] = { 1, 4095, 512, 3000, 4680 };
+    struct iovec iov[G_N_ELEMENTS(lens)];
+    size_t at = 0;
+
+    pattern(src, sizeof(src), 0);
+    for (size_t i = 0; i < G_N_ELEMENTS(lens); i++) {
+        iov[i] = (struct iovec) { src + at, lens[i] };
+        at += lens[i];
+    }
+    g_assert_cmpint(at, ==, sizeof(src));
+    g_assert_cmpint(bdrv_pwritev(bs, 8192, iov, G_N_ELEMENTS(lens)), ==, 0);
+    g_assert_cmpint(bdrv_pread(bs->file, 4096 + 8192, sizeof(flat), flat),
+                    ==, 0);
+    g_assert_cmpmem(flat, sizeof(flat), src, sizeof(src));
+
+    at = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(lens); i++) {
+        iov[G_N_ELEMENTS(lens) - 1 - i] = (struct iovec) { dst + at, lens[i] };
+        at += lens[i];
+    }
+    g_assert_cmpint(bdrv_preadv(bs, 8192, iov, G_N_ELEMENTS(lens)), ==, 0);
+    /* The elements are in reverse order in memory, in order on disk. */
+    at = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(lens); i++) {
+        uint8_t want[4680];
+        pattern(want, iov[i].iov_len, at);
+        g_assert_cmpmem(iov[i].iov_base, iov[i].iov_len, want,
+                        iov[i].iov_len);
+        at += iov[i].iov_len;
+    }
+
+    /* The file node reads zeroes past its end (the last 4 KiB here). */
+    memset(dst, 0xff, sizeof(dst));
+    struct iovec tail[2] = { { dst, 4096 }, { dst + 4096, 4096 } };
+    g_assert_cmpint(bdrv_preadv(bs->file, 256 * KiB - 4096, tail, 2), ==, 0);
+    for (size_t i = 0; i < 8192; i++) {
+        g_assert_cmpint(dst[i], ==, 0);
+    }
+    bdrv_unref(bs);
+    unlink(path);
+}
+
+/* A vectored write must not turn a probed raw image into a qcow2 one. */
+static void test_vectored_probed_raw(void)
+{
+    g_autofree char *path = make_image("kemu-test-blk-probe.img", 64 * KiB);
+    Error *err = NULL;
+    BlockDriverState *bs = bdrv_open(path, NULL, NULL, BDRV_O_RDWR, &err);
+    g_assert_nonnull(bs);
+    g_assert_true(bs->probed);
+    uint8_t magic[512] = { 'Q', 'F', 'I', 0xfb, 0, 0, 0, 3 };
+    uint8_t rest[512] = { 0 };
+    struct iovec iov[2] = { { magic, 4 }, { magic + 4, 508 } };
+    g_assert_cmpint(bdrv_pwritev(bs, 0, iov, 2), ==, -EPERM);
+    iov[1] = (struct iovec) { rest, 512 };
+    g_assert_cmpint(bdrv_pwritev(bs, 4096, iov, 2), ==, 0);
+    bdrv_unref(bs);
+    unlink(path);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -165,5 +248,8 @@ int main(int argc, char **argv)
                     test_length_while_busy);
     g_test_add_func("/block-backend/length-after-growing-write",
                     test_length_after_growing_write);
+    g_test_add_func("/block-backend/vectored-io", test_vectored_io);
+    g_test_add_func("/block-backend/vectored-probed-raw",
+                    test_vectored_probed_raw);
     return g_test_run();
 }
