@@ -305,6 +305,27 @@ static void test_atapi(void)
 }
 
 /*
+ * Issue DMA command @cmd and start the engine as a vCPU does, with the
+ * BQL; command @overtake (0: none) follows before the request can
+ * complete.  Waits for the request; returns the count of done() calls
+ * before the wait (a synchronous transfer is done by then).
+ */
+static int dma_command(IDEBus *bus, BlockBackend *blk, uint8_t cmd,
+                       uint8_t overtake)
+{
+    bql_lock();
+    ide_ioport_write(bus, 7, cmd);
+    ide_dma_run(bus);
+    int before = dma_done_count;
+    if (overtake) {
+        ide_ioport_write(bus, 7, overtake);
+    }
+    blk_drain(blk);
+    bql_unlock();
+    return before;
+}
+
+/*
  * Mapped DMA runs in the worker pool: the command completes (IRQ, status,
  * engine done) when the request does; a command issued meanwhile wins.
  */
@@ -326,12 +347,8 @@ static void test_ata_dma_async(void)
         dma_mem[i] = i / 512 + 0x80;
     }
     setup_lba(&bus, 300, 24, false);
-    bql_lock();
-    ide_ioport_write(&bus, 7, 0xca);
-    ide_dma_run(&bus);
+    dma_command(&bus, blk, 0xca, 0);
     g_assert_cmpint(map_calls, ==, 1);
-    blk_drain(blk);
-    bql_unlock();
     g_assert_cmpint(dma_done_count, ==, 1);
     g_assert_false(dma_done_error);
     g_assert_cmpint(irq_level, ==, 1);
@@ -341,11 +358,7 @@ static void test_ata_dma_async(void)
     /* READ DMA EXT of 25 sectors from 299: the last piece is partial */
     memset(dma_mem, 0, sizeof(dma_mem));
     setup_lba(&bus, 299, 25, true);
-    bql_lock();
-    ide_ioport_write(&bus, 7, 0x25);
-    ide_dma_run(&bus);
-    blk_drain(blk);
-    bql_unlock();
+    dma_command(&bus, blk, 0x25, 0);
     g_assert_cmpint(dma_done_count, ==, 2);
     g_assert_cmpint(unmapped_to_guest, ==, 25 * 512);
     g_assert_cmpint(dma_mem[0], ==, 299 & 0xff);
@@ -359,12 +372,7 @@ static void test_ata_dma_async(void)
      * BQL, held here until the drain) must leave the new command alone.
      */
     setup_lba(&bus, 0, 8, false);
-    bql_lock();
-    ide_ioport_write(&bus, 7, 0xc8);
-    ide_dma_run(&bus);
-    ide_ioport_write(&bus, 7, 0xec);
-    blk_drain(blk);
-    bql_unlock();
+    dma_command(&bus, blk, 0xc8, 0xec);
     g_assert_cmpint(dma_done_count, ==, 2);
     g_assert_cmphex(ide_status_read(&bus), ==, 0x58);
     uint8_t id[512];
@@ -373,12 +381,7 @@ static void test_ata_dma_async(void)
 
     /* A table that does not map goes through rw(), synchronously */
     setup_lba(&bus, 0, (sizeof(dma_mem) / 512) + 8, true);
-    bql_lock();
-    ide_ioport_write(&bus, 7, 0x25);
-    ide_dma_run(&bus);
-    g_assert_cmpint(dma_done_count, ==, 3);
-    blk_drain(blk);
-    bql_unlock();
+    g_assert_cmpint(dma_command(&bus, blk, 0x25, 0), ==, 3);
     g_assert_cmpint(map_calls, ==, 4);
     g_assert_cmpint(dma_done_count, ==, 3);
     g_assert_false(dma_done_error);
