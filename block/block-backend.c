@@ -26,7 +26,12 @@ struct BlockBackend {
     int in_flight;        /* under the BQL */
     GCond drained;        /* in_flight reached 0; waited on with the BQL */
     int refcnt;
+    void (*resize_cb)(void *opaque);  /* the device's: the size changed */
+    void *resize_opaque;
 };
+
+/* Every backend, so that resizing a node can tell the devices on it. */
+static GList *backends;
 
 typedef enum BlkReqType {
     BLK_REQ_READ,
@@ -120,6 +125,7 @@ BlockBackend *blk_new(BlockDriverState *bs, const char *name)
     blk->length = bdrv_getlength(bs);
     g_mutex_init(&blk->lock);
     g_cond_init(&blk->drained);
+    backends = g_list_append(backends, blk);
     return blk;
 }
 
@@ -130,6 +136,7 @@ void blk_unref(BlockBackend *blk)
     }
     blk_drain(blk);
     bdrv_flush(blk->bs);
+    backends = g_list_remove(backends, blk);
     blk->bs->backends--;
     bdrv_unref(blk->bs);
     g_mutex_clear(&blk->lock);
@@ -297,6 +304,67 @@ void blk_aio_pwrite_zeroes(BlockBackend *blk, uint64_t offset, uint64_t bytes,
                            BlockCompletionFunc *cb, void *opaque)
 {
     blk_submit(blk, BLK_REQ_ZEROES, offset, bytes, NULL, 0, cb, opaque);
+}
+
+void blk_set_resize_cb(BlockBackend *blk, void (*cb)(void *opaque),
+                       void *opaque)
+{
+    blk->resize_cb = cb;
+    blk->resize_opaque = opaque;
+}
+
+GList *blk_all(void)
+{
+    return backends;
+}
+
+void bdrv_drain_backends(BlockDriverState *bs)
+{
+    for (GList *l = backends; l; l = l->next) {
+        BlockBackend *blk = l->data;
+        if (blk->bs == bs) {
+            blk_drain(blk);
+        }
+    }
+}
+
+int bdrv_replace_in_backends(BlockDriverState *old, BlockDriverState *new)
+{
+    int n = 0;
+
+    for (GList *l = backends; l; l = l->next) {
+        BlockBackend *blk = l->data;
+        if (blk->bs == old) {
+            g_mutex_lock(&blk->lock);
+            bdrv_ref(new);
+            new->backends++;
+            blk->bs = new;
+            old->backends--;
+            bdrv_unref(old);
+            g_mutex_unlock(&blk->lock);
+            n++;
+        }
+    }
+    return n;
+}
+
+int bdrv_resize(BlockDriverState *bs, uint64_t size, Error **errp)
+{
+    int ret;
+
+    /* No request may run on the chain while its metadata changes. */
+    bdrv_drain_backends(bs);
+    ret = bdrv_truncate(bs, size, errp);
+    if (ret < 0) {
+        return ret;
+    }
+    for (GList *l = backends; l; l = l->next) {
+        BlockBackend *blk = l->data;
+        if (blk->bs == bs && blk->resize_cb) {
+            blk->resize_cb(blk->resize_opaque);
+        }
+    }
+    return 0;
 }
 
 /* Called with the BQL held (completions need it, so it is released while

@@ -10,6 +10,16 @@ extern const BlockDriver bdrv_file;
 extern const BlockDriver bdrv_raw;
 extern const BlockDriver bdrv_qcow2;
 
+/* QEMU's bdrv_lookup_bs: the drive named @device, else the node (blockdev.c). */
+BlockDriverState *blockdev_lookup_bs(const char *device, const char *node_name,
+                                     Error **errp);
+/* Name one new node (NULL: "#blockN"), without touching its children. */
+void blockdev_register_node(BlockDriverState *bs, const char *name);
+/* The monitor holds @bs's reference, as for -blockdev. */
+void blockdev_add_monitor_node(BlockDriverState *bs);
+/* The format node whose "file" child @bs is, or NULL (blockdev.c). */
+BlockDriverState *bdrv_find_file_parent(BlockDriverState *bs);
+
 /* Node names of a chain (blockdev.c): "#blockN" when @name is NULL. */
 void blockdev_register_chain(BlockDriverState *bs, const char *name);
 void blockdev_unregister_chain(BlockDriverState *bs);
@@ -21,6 +31,9 @@ void blockdev_unregister_chain(BlockDriverState *bs);
  */
 int bdrv_file_add_perm(BlockDriverState *bs, uint64_t perm,
                        uint64_t unshare, Error **errp);
+
+/* The "file" node @bs keeps reading only: its write and resize locks go. */
+void bdrv_file_drop_write_perm(BlockDriverState *bs);
 
 /*
  * QEMU finds lock conflicts after opening, so the system (not qemu-img)

@@ -24,6 +24,22 @@ static ImageInfoSpecific *qcow2_specific(BlockDriverState *bs)
     return spec;
 }
 
+/* QAPI's SnapshotInfo; takes @sn's strings. */
+static SnapshotInfo *snapshot_info(BdrvSnapshotInfo *sn)
+{
+    SnapshotInfo *si = g_new0(SnapshotInfo, 1);
+    si->id = sn->id_str;
+    si->name = sn->name;
+    si->vm_state_size = sn->vm_state_size;
+    si->date_sec = sn->date_sec;
+    si->date_nsec = sn->date_nsec;
+    si->vm_clock_sec = sn->vm_clock_nsec / 1000000000;
+    si->vm_clock_nsec = sn->vm_clock_nsec % 1000000000;
+    si->has_icount = sn->icount != UINT64_MAX;
+    si->icount = sn->icount;
+    return si;
+}
+
 static ImageInfo *image_info(BlockDriverState *bs)
 {
     ImageInfo *info = g_new0(ImageInfo, 1);
@@ -54,18 +70,8 @@ static ImageInfo *image_info(BlockDriverState *bs)
     int n = bs->drv->snapshot_list ? bs->drv->snapshot_list(bs, &sn) : 0;
     SnapshotInfoList **tail = &info->snapshots;
     for (int i = 0; i < n; i++) {
-        SnapshotInfo *si = g_new0(SnapshotInfo, 1);
-        si->id = sn[i].id_str;
-        si->name = sn[i].name;
-        si->vm_state_size = sn[i].vm_state_size;
-        si->date_sec = sn[i].date_sec;
-        si->date_nsec = sn[i].date_nsec;
-        si->vm_clock_sec = sn[i].vm_clock_nsec / 1000000000;
-        si->vm_clock_nsec = sn[i].vm_clock_nsec % 1000000000;
-        si->has_icount = sn[i].icount != UINT64_MAX;
-        si->icount = sn[i].icount;
         *tail = g_new0(SnapshotInfoList, 1);
-        (*tail)->value = si;
+        (*tail)->value = snapshot_info(&sn[i]);
         tail = &(*tail)->next;
     }
     info->has_snapshots = n > 0;
@@ -114,7 +120,7 @@ BlockInfoList *qmp_query_block(Error **errp)
         BlockInfo *info = g_new0(BlockInfo, 1);
         info->device = g_strdup(d->id);
         info->type = g_strdup("unknown");
-        info->removable = d->is_cdrom || d->type == IF_NONE;
+        info->removable = drive_is_removable(d);
         info->has_qdev = d->qdev != NULL;
         info->qdev = g_strdup(d->qdev);
         if (info->removable) {
@@ -142,6 +148,53 @@ void qmp_eject(bool has_device, const char *device, bool has_id,
         return;
     }
     blockdev_eject(has_device ? device : id, has_force && force, errp);
+}
+
+void qmp_block_resize(bool has_device, const char *device,
+                      bool has_node_name, const char *node_name,
+                      int64_t size, Error **errp)
+{
+    blockdev_resize(has_device ? device : NULL,
+                    has_node_name ? node_name : NULL, size, errp);
+}
+
+void qmp_blockdev_snapshot_sync(bool has_device, const char *device,
+                                bool has_node_name, const char *node_name,
+                                const char *snapshot_file,
+                                bool has_snapshot_node_name,
+                                const char *snapshot_node_name,
+                                bool has_format, const char *format,
+                                bool has_mode, NewImageMode mode,
+                                Error **errp)
+{
+    blockdev_snapshot_external(has_device ? device : NULL,
+                               has_node_name ? node_name : NULL,
+                               snapshot_file,
+                               has_snapshot_node_name ? snapshot_node_name
+                                                      : NULL,
+                               has_format ? format : NULL,
+                               has_mode && mode == NEW_IMAGE_MODE_EXISTING,
+                               errp);
+}
+
+void qmp_blockdev_snapshot_internal_sync(const char *device,
+                                         const char *name, Error **errp)
+{
+    blockdev_snapshot_internal(device, name, errp);
+}
+
+SnapshotInfo *qmp_blockdev_snapshot_delete_internal_sync(
+    const char *device, bool has_id, const char *id, bool has_name,
+    const char *name, Error **errp)
+{
+    BdrvSnapshotInfo sn;
+
+    if (!blockdev_snapshot_delete_internal(device, has_id ? id : NULL,
+                                           has_name ? name : NULL, &sn,
+                                           errp)) {
+        return NULL;
+    }
+    return snapshot_info(&sn);
 }
 
 void qmp_blockdev_change_medium(bool has_device, const char *device,

@@ -30,7 +30,7 @@ bool blockdev_eject(const char *device, bool force, Error **errp)
     if (!d) {
         return false;
     }
-    if (!d->is_cdrom && d->type != IF_NONE) {
+    if (!drive_is_removable(d)) {
         error_setg(errp, "Device '%s' is not removable", device);
         return false;
     }
@@ -52,7 +52,7 @@ bool blockdev_change_medium(const char *device, const char *filename,
     if (!d) {
         return false;
     }
-    if (!d->is_cdrom && d->type != IF_NONE) {
+    if (!drive_is_removable(d)) {
         error_setg(errp, "Device '%s' is not removable", device);
         return false;
     }

@@ -55,6 +55,58 @@ BlockDriverState *bdrv_find_node(const char *name)
     return nodes ? g_hash_table_lookup(nodes, name) : NULL;
 }
 
+BlockDriverState *blockdev_lookup_bs(const char *device, const char *node_name,
+                                     Error **errp)
+{
+    DriveInfo *d = device ? drive_get_by_id(device) : NULL;
+
+    if (d) {
+        if (!d->blk) {
+            error_setg(errp, "Device '%s' has no medium", device);
+            return NULL;
+        }
+        return blk_bs(d->blk);
+    }
+    BlockDriverState *bs = node_name ? bdrv_find_node(node_name) : NULL;
+    if (!bs) {
+        error_setg(errp, "Cannot find device='%s' nor node-name='%s'",
+                   device ? device : "", node_name ? node_name : "");
+    }
+    return bs;
+}
+
+void blockdev_register_node(BlockDriverState *bs, const char *name)
+{
+    register_node(bs, name);
+}
+
+void blockdev_add_monitor_node(BlockDriverState *bs)
+{
+    blockdev_roots = g_list_append(blockdev_roots, bs);
+}
+
+BlockDriverState *bdrv_find_file_parent(BlockDriverState *bs)
+{
+    GHashTableIter it;
+    gpointer node;
+
+    if (!nodes) {
+        return NULL;
+    }
+    g_hash_table_iter_init(&it, nodes);
+    while (g_hash_table_iter_next(&it, NULL, &node)) {
+        if (((BlockDriverState *)node)->file == bs) {
+            return node;
+        }
+    }
+    return NULL;
+}
+
+GList *blockdev_monitor_nodes(void)
+{
+    return blockdev_roots;
+}
+
 GList *drive_list(void)
 {
     return drives;
@@ -69,6 +121,14 @@ DriveInfo *drive_get(BlockInterfaceType type, int bus, int unit)
         }
     }
     return NULL;
+}
+
+bool drive_is_removable(DriveInfo *d)
+{
+    if (d->qdev) {
+        return d->dev_removable;
+    }
+    return d->is_cdrom || d->type == IF_NONE;
 }
 
 DriveInfo *drive_get_by_id(const char *id)

@@ -115,6 +115,17 @@ int bdrv_file_add_perm(BlockDriverState *bs, uint64_t perm,
     return 0;
 }
 
+void bdrv_file_drop_write_perm(BlockDriverState *bs)
+{
+    BDRVFileState *s = bs->opaque;
+    uint64_t perm = s->perm & FILE_PERM_CONSISTENT_READ;
+
+    if (s->locking && perm != s->perm &&
+        file_lock_apply(s->fd, perm, s->shared, bs->filename, NULL) == 0) {
+        s->perm = perm;
+    }
+}
+
 static void file_close(BlockDriverState *bs)
 {
     BDRVFileState *s = bs->opaque;

@@ -191,6 +191,7 @@ static int find_snapshot(BDRVQcow2State *s, const char *name)
 }
 
 int qcow2_snapshot_create(BlockDriverState *bs, const char *name,
+                          uint64_t vm_clock_nsec, uint64_t icount,
                           Error **errp)
 {
     BDRVQcow2State *s = bs->opaque;
@@ -236,7 +237,8 @@ int qcow2_snapshot_create(BlockDriverState *bs, const char *name,
         .disk_size = s->size,
         .date_sec = now / G_USEC_PER_SEC,
         .date_nsec = (now % G_USEC_PER_SEC) * 1000,
-        .icount = 0,           /* qemu-img writes 0, not "absent" */
+        .vm_clock_nsec = vm_clock_nsec,
+        .icount = icount,
         .extra_data_size = QCOW2_SN_EXTRA,
     };
     s->nb_snapshots++;

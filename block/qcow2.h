@@ -257,6 +257,7 @@ int qcow2_block_status(BlockDriverState *bs, uint64_t offset,
 int qcow2_read_snapshots(BlockDriverState *bs, Error **errp);
 void qcow2_free_snapshots(BlockDriverState *bs);
 int qcow2_snapshot_create(BlockDriverState *bs, const char *name,
+                          uint64_t vm_clock_nsec, uint64_t icount,
                           Error **errp);
 int qcow2_snapshot_goto(BlockDriverState *bs, const char *name,
                         Error **errp);

@@ -4,6 +4,7 @@
  * values the command handlers read.
  */
 #include "qemu/osdep.h"
+#include "qemu/option.h"
 #include "hmp-internal.h"
 
 /* ---- parsed arguments ---- */
@@ -318,6 +319,23 @@ HMPArgs *hmp_parse_arguments(Monitor *mon, const char **endp,
                     goto fail;
                 }
                 val *= MiB;
+            }
+            hmp_args_put(args, key, NULL, val);
+            break;
+        }
+        case 'o': {
+            /* A size; a bare number is in MiB (QEMU's qemu_strtosz_MiB). */
+            g_autofree char *str = NULL;
+            uint64_t val;
+
+            if (optional_absent(&p, &typestr)) {
+                break;
+            }
+            str = hmp_get_str(mon, &p);
+            if (!str || !qemu_strtosz_full(str, 'M', &val, NULL, NULL) ||
+                val > INT64_MAX) {
+                monitor_printf(mon, "invalid size\n");
+                goto fail;
             }
             hmp_args_put(args, key, NULL, val);
             break;

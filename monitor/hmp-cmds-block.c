@@ -1,6 +1,7 @@
 /*
  * HMP block commands: "info block" (QEMU 7.2's text over
- * qmp_query_block()), eject, change and commit.
+ * qmp_query_block()), block_resize, internal snapshots of a drive and
+ * "info snapshots", eject, change and commit.
  */
 #include "qemu/osdep.h"
 #include "qapi/qapi-commands.h"
@@ -60,6 +61,63 @@ void hmp_info_block(Monitor *mon, const HMPArgs *args)
         print_block_info(mon, l->value);
     }
     qapi_free_BlockInfoList(list);
+}
+
+void hmp_block_resize(Monitor *mon, const HMPArgs *args)
+{
+    Error *err = NULL;
+
+    qmp_block_resize(true, hmp_arg_str(args, "device"), false, NULL,
+                     hmp_arg_int(args, "size", 0), &err);
+    hmp_handle_error(mon, err);
+}
+
+void hmp_snapshot_blkdev(Monitor *mon, const HMPArgs *args)
+{
+    Error *err = NULL;
+
+    if (!hmp_arg_has(args, "snapshot-file")) {
+        /* QEMU has no snapshot without a file; its QMP error says so. */
+        error_setg(&err, "Parameter 'snapshot-file' is missing");
+    } else {
+        const char *fmt = hmp_arg_has(args, "format")
+                          ? hmp_arg_str(args, "format") : NULL;
+        qmp_blockdev_snapshot_sync(true, hmp_arg_str(args, "device"), false,
+                                   NULL, hmp_arg_str(args, "snapshot-file"),
+                                   false, NULL, fmt != NULL, fmt, true,
+                                   hmp_arg_bool(args, "reuse")
+                                   ? NEW_IMAGE_MODE_EXISTING
+                                   : NEW_IMAGE_MODE_ABSOLUTE_PATHS, &err);
+    }
+    hmp_handle_error(mon, err);
+}
+
+void hmp_snapshot_blkdev_internal(Monitor *mon, const HMPArgs *args)
+{
+    Error *err = NULL;
+
+    qmp_blockdev_snapshot_internal_sync(hmp_arg_str(args, "device"),
+                                        hmp_arg_str(args, "name"), &err);
+    hmp_handle_error(mon, err);
+}
+
+void hmp_snapshot_delete_blkdev_internal(Monitor *mon, const HMPArgs *args)
+{
+    Error *err = NULL;
+    const char *id = hmp_arg_has(args, "id") ? hmp_arg_str(args, "id") : NULL;
+
+    qapi_free_SnapshotInfo(qmp_blockdev_snapshot_delete_internal_sync(
+        hmp_arg_str(args, "device"), id != NULL, id, true,
+        hmp_arg_str(args, "name"), &err));
+    hmp_handle_error(mon, err);
+}
+
+void hmp_info_snapshots(Monitor *mon, const HMPArgs *args)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    blockdev_info_snapshots(out);
+    monitor_puts(mon, out->str);
 }
 
 void hmp_eject(Monitor *mon, const HMPArgs *args)

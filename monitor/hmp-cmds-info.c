@@ -348,7 +348,9 @@ static void qtree_print_dev(Monitor *mon, DeviceState *dev, int indent)
         BUS_GET_CLASS(dev->parent_bus)->print_dev(dev, out, indent);
         monitor_puts(mon, out->str);
     }
-    for (GSList *l = dev->child_buses; l; l = l->next) {
+    /* QEMU keeps a device's buses newest first (ide.1 before ide.0). */
+    g_autoptr(GSList) buses = g_slist_reverse(g_slist_copy(dev->child_buses));
+    for (GSList *l = buses; l; l = l->next) {
         qtree_print_bus(mon, l->data, indent);
     }
 }

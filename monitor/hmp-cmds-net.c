@@ -1,5 +1,5 @@
 /*
- * HMP commands of the network layer: info network, set_link,
+ * HMP commands of the network layer: info network, info usernet, set_link,
  * hostfwd_add/hostfwd_remove, netdev_add/netdev_del.  Texts are QEMU
  * 7.2's; the work is done in net/.
  */
@@ -13,6 +13,14 @@ void hmp_info_network(Monitor *mon, const HMPArgs *args)
     g_autoptr(GString) out = g_string_new(NULL);
 
     net_format_info_network(out);
+    monitor_puts(mon, out->str);
+}
+
+void hmp_info_usernet(Monitor *mon, const HMPArgs *args)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    net_slirp_info_usernet(out);
     monitor_puts(mon, out->str);
 }
 

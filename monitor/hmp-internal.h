@@ -92,12 +92,14 @@ HMPHandler hmp_info_version, hmp_info_name, hmp_info_status, hmp_info_kvm,
            hmp_info_qom_tree, hmp_info_mtree, hmp_info_chardev,
            hmp_info_uuid, hmp_info_history, hmp_info_mem, hmp_info_tlb,
            hmp_info_iothreads, hmp_info_pic, hmp_info_block;
-HMPHandler hmp_eject, hmp_change, hmp_commit, hmp_info_blockstats;
+HMPHandler hmp_block_resize, hmp_snapshot_blkdev, hmp_snapshot_blkdev_internal,
+           hmp_snapshot_delete_blkdev_internal, hmp_info_snapshots, hmp_eject, hmp_change, hmp_commit,
+           hmp_info_blockstats;
 /* Display and input (hmp-cmds-ui.c). */
 HMPHandler hmp_screendump, hmp_sendkey, hmp_mouse_move, hmp_mouse_button,
            hmp_info_vnc, hmp_set_password, hmp_change_vnc;
 /* Network (hmp-cmds-net.c). */
-HMPHandler hmp_info_network, hmp_set_link, hmp_hostfwd_add,
+HMPHandler hmp_info_network, hmp_info_usernet, hmp_set_link, hmp_hostfwd_add,
            hmp_hostfwd_remove, hmp_netdev_add, hmp_netdev_del;
 /* The gdb stub (hmp-cmds.c). */
 HMPHandler hmp_gdbserver;

@@ -140,6 +140,10 @@ RxFilterInfoList *qmp_query_rx_filter(bool has_name, const char *name,
             }
             continue;
         }
+        /* The filter is the NIC's, not per queue: queue 0 answers. */
+        if (nc->queue_index != 0) {
+            continue;
+        }
         /* The next change is worth an event again. */
         nc->rxfilter_notify_enabled = true;
         e = g_new0(RxFilterInfoList, 1);

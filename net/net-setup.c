@@ -120,12 +120,23 @@ static bool check_new_id(const char *id, Error **errp)
     return true;
 }
 
+/* Every queue of the new backend @id is a netdev. */
+static void mark_netdev(const char *id)
+{
+    NetClientState *ncs[NET_MAX_QUEUES];
+    int n = qemu_find_net_clients_except(id, ncs, NET_CLIENT_DRIVER_NIC,
+                                         NET_MAX_QUEUES);
+
+    for (int i = 0; i < MIN(n, NET_MAX_QUEUES); i++) {
+        ncs[i]->is_netdev = true;
+    }
+}
+
 /* -netdev / netdev_add: an unpeered backend named by its id. */
 static bool netdev_add_opts(QemuOpts *opts, Error **errp)
 {
     const NetBackend *be;
     const char *id;
-    NetClientState *nc;
 
     if (qemu_opts_has_help(opts)) {
         print_backend_help();
@@ -143,11 +154,10 @@ static bool netdev_add_opts(QemuOpts *opts, Error **errp)
     if (!check_new_id(id, errp)) {
         return false;
     }
-    nc = be->init(opts, id, NULL, errp);
-    if (!nc) {
+    if (!be->init(opts, id, NULL, errp)) {
         return false;
     }
-    nc->is_netdev = true;
+    mark_netdev(id);
     return true;
 }
 
@@ -178,7 +188,7 @@ bool net_netdev_del(const char *id, Error **errp)
         return false;
     }
     /* A NIC left without its backend drops what it sends, as in QEMU. */
-    qemu_del_net_client(nc);
+    qemu_del_netdev_clients(id);
     return true;
 }
 
@@ -203,7 +213,6 @@ static bool nic_add(QemuOpts *opts, Error **errp)
     g_autofree char *id = NULL;
     NICInfo *ni;
     MACAddr mac = { { 0 } };
-    NetClientState *nc;
 
     if (type && !strcmp(type, "none")) {
         return true;        /* only suppresses the default NIC */
@@ -221,11 +230,10 @@ static bool nic_add(QemuOpts *opts, Error **errp)
     } else {
         id = generate_id();
     }
-    nc = be->init(opts, id, NULL, errp);
-    if (!nc) {
+    if (!be->init(opts, id, NULL, errp)) {
         return false;
     }
-    nc->is_netdev = true;
+    mark_netdev(id);
     ni = nic_info_new();
     ni->model = g_strdup(qemu_opt_get(opts, "model"));
     ni->macaddr = mac;

@@ -141,6 +141,34 @@ NetClientState *qemu_find_net_client(const char *name)
     return NULL;
 }
 
+int qemu_find_net_clients_except(const char *id, NetClientState **ncs,
+                                 NetClientDriver except, int max)
+{
+    GPtrArray *all = net_clients();
+    int n = 0;
+
+    for (guint i = 0; i < all->len; i++) {
+        NetClientState *nc = g_ptr_array_index(all, i);
+
+        if (nc->info->type != except && !strcmp(nc->name, id)) {
+            if (n < max) {
+                ncs[n] = nc;
+            }
+            n++;
+        }
+    }
+    return n;
+}
+
+void qemu_del_netdev_clients(const char *id)
+{
+    NetClientState *nc;
+
+    while ((nc = qemu_find_netdev(id))) {
+        qemu_del_net_client(nc);
+    }
+}
+
 bool qemu_can_send_packet(NetClientState *sender)
 {
     NetClientState *peer = sender->peer;
@@ -217,12 +245,21 @@ static void set_link_one(NetClientState *nc, bool up)
 
 bool net_set_link(const char *name, bool up, Error **errp)
 {
-    NetClientState *nc = qemu_find_net_client(name);
+    NetClientState *ncs[NET_MAX_QUEUES];
+    int n = MIN(qemu_find_net_clients_except(name, ncs,
+                                             NET_CLIENT_DRIVER__MAX,
+                                             NET_MAX_QUEUES),
+                NET_MAX_QUEUES);
+    NetClientState *nc = ncs[0];
 
-    if (!nc) {
+    if (!n) {
         error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND, "Device '%s' not found",
                   name);
         return false;
+    }
+    /* Every queue goes down; the first one's callback tells the device. */
+    for (int i = 1; i < n; i++) {
+        ncs[i]->link_down = !up;
     }
     set_link_one(nc, up);
     /*
@@ -230,6 +267,11 @@ bool net_set_link(const char *name, bool up, Error **errp)
      * backend, or a hub port's peer, keeps its own state, as in QEMU.
      */
     if (nc->peer && nc->peer->info->type == NET_CLIENT_DRIVER_NIC) {
+        for (int i = 1; i < n; i++) {
+            if (ncs[i]->peer) {
+                ncs[i]->peer->link_down = !up;
+            }
+        }
         set_link_one(nc->peer, up);
     }
     return true;

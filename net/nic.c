@@ -83,6 +83,9 @@ void qemu_format_nic_info_str(NetClientState *nc, const uint8_t mac[6])
 bool qemu_nic_conf_resolve(NICConf *conf, const char *typename,
                            Error **errp)
 {
+    NetClientState *peers[NET_MAX_QUEUES];
+    int queues = 0;
+
     memset(&conf->macaddr, 0, sizeof(conf->macaddr));
     if (conf->mac_str && !net_parse_macaddr(&conf->macaddr, conf->mac_str)) {
         error_setg(errp, "Property '%s.mac' doesn't take value '%s'",
@@ -90,20 +93,36 @@ bool qemu_nic_conf_resolve(NICConf *conf, const char *typename,
         return false;
     }
     conf->peer = NULL;
+    g_clear_pointer(&conf->peers, g_free);
+    conf->queues = 0;
     if (conf->netdev_id) {
-        NetClientState *peer = qemu_find_netdev(conf->netdev_id);
-
-        if (!peer) {
+        queues = qemu_find_net_clients_except(conf->netdev_id, peers,
+                                              NET_CLIENT_DRIVER_NIC,
+                                              NET_MAX_QUEUES);
+        if (!queues) {
             error_setg(errp, "Property '%s.netdev' can't find value '%s'",
                        typename, conf->netdev_id);
             return false;
         }
-        if (peer->peer) {
-            error_setg(errp, "Property '%s.netdev' can't take value '%s', "
-                       "it's in use", typename, conf->netdev_id);
+        if (queues > NET_MAX_QUEUES) {
+            error_setg(errp, "queues of backend '%s'(%d) exceeds QEMU "
+                       "limitation(%d)", conf->netdev_id, queues,
+                       NET_MAX_QUEUES);
             return false;
         }
-        conf->peer = peer;
+        for (int i = 0; i < queues; i++) {
+            if (peers[i]->peer) {
+                error_setg(errp, "Property '%s.netdev' can't take value "
+                           "'%s', it's in use", typename, conf->netdev_id);
+                return false;
+            }
+        }
+        for (int i = 0; i < queues; i++) {
+            peers[i]->queue_index = i;
+        }
+        conf->peer = peers[0];
+        conf->peers = g_memdup2(peers, queues * sizeof(peers[0]));
+        conf->queues = queues;
     }
     qemu_macaddr_default_if_unset(&conf->macaddr);
     return true;
@@ -112,19 +131,37 @@ bool qemu_nic_conf_resolve(NICConf *conf, const char *typename,
 NICState *qemu_new_nic(const NetClientInfo *info, NICConf *conf,
                        const char *model, const char *name, void *opaque)
 {
-    NICState *nic;
+    unsigned n = MAX(conf->queues, 1);
+    NICState **queues = g_new(NICState *, n);
 
     g_assert(info->type == NET_CLIENT_DRIVER_NIC);
     g_assert(info->size == sizeof(NICState));
-    nic = (NICState *)qemu_new_net_client(info, conf->peer, model, name);
-    nic->conf = conf;
-    nic->opaque = opaque;
-    qemu_format_nic_info_str(&nic->nc, conf->macaddr.a);
-    return nic;
+    for (unsigned i = 0; i < n; i++) {
+        NICState *nic = (NICState *)qemu_new_net_client(
+            info, conf->queues ? conf->peers[i] : NULL, model, name);
+
+        nic->nc.queue_index = i;
+        nic->conf = conf;
+        nic->opaque = opaque;
+        nic->queues = queues;
+        nic->nqueues = n;
+        queues[i] = nic;
+    }
+    /* QEMU gives only the first queue the model and MAC text. */
+    qemu_format_nic_info_str(&queues[0]->nc, conf->macaddr.a);
+    return queues[0];
 }
 
 void qemu_del_nic(NICState *nic)
 {
+    NICState **queues = nic->queues;
+    unsigned n = nic->nqueues;
+
     qemu_macaddr_release(&nic->conf->macaddr);
-    qemu_del_net_client(&nic->nc);
+    g_clear_pointer(&nic->conf->peers, g_free);
+    nic->conf->queues = 0;
+    for (unsigned i = n; i > 0; i--) {
+        qemu_del_net_client(&queues[i - 1]->nc);
+    }
+    g_free(queues);
 }

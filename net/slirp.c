@@ -11,6 +11,7 @@
 #include "qemu/main-loop.h"
 #include "net/net-setup.h"
 #include "clients.h"
+#include "hub.h"
 #include "slirp-loop.h"
 #include "slirp-fwd.h"
 #include <arpa/inet.h>
@@ -371,7 +372,20 @@ const NetBackend net_backend_user = {
     .init = net_init_user,
 };
 
-/* ---- monitor: hostfwd_add / hostfwd_remove ---- */
+/* ---- monitor: info usernet, hostfwd_add / hostfwd_remove ---- */
+
+void net_slirp_info_usernet(GString *out)
+{
+    for (guint i = 0; slirp_stacks && i < slirp_stacks->len; i++) {
+        SlirpState *s = g_ptr_array_index(slirp_stacks, i);
+        g_autofree char *table = slirp_connection_info(s->slirp);
+        int hub = -1;
+
+        net_hub_id_for_client(&s->nc, &hub);
+        g_string_append_printf(out, "Hub %d (%s):\n%s", hub, s->nc.name,
+                               table);
+    }
+}
 
 /* QEMU's slirp_lookup: a named user netdev, or the first one. */
 static SlirpState *slirp_lookup(const char *id, GString *out)

@@ -3,7 +3,10 @@
  * fd=, script=/downscript= (default /etc/qemu-ifup and /etc/qemu-ifdown,
  * "no" for none; run with the interface name, the downscript at exit) and
  * vnet_hdr=on|off (frames carry a virtio_net_hdr; added or stripped here
- * for NICs that do not use it).  Not modelled: queues, vhost, helper, br.
+ * for NICs that do not use it), queues=N (IFF_MULTI_QUEUE: N fds on one
+ * interface, each a client of its own) and fds=A:B:... (passed queue
+ * fds).  A queue the NIC disabled is detached (TUNSETQUEUE) and not read.
+ * Not modelled: vhost, helper, br.
  */
 #include "qemu/osdep.h"
 #include "qemu/error-report.h"
@@ -28,6 +31,7 @@ typedef struct TAPState {
     char *downscript;
     guint read_watch, write_watch;
     bool read_paused;            /* the peer queued a packet: wait */
+    bool enabled;                /* attached queue (multiqueue) */
     int host_vnet_hdr_len;       /* 0, or the header the fd carries */
     bool using_vnet_hdr;         /* the NIC gives and takes the header */
     uint8_t buf[NET_MAX_FRAME + TAP_VNET_HDR_LEN + 2];
@@ -76,6 +80,13 @@ static gboolean tap_readable(gint fd, GIOCondition cond, gpointer opaque)
 
 static void tap_update_read(TAPState *s)
 {
+    if (!s->enabled) {
+        if (s->read_watch) {
+            g_source_remove(s->read_watch);
+            s->read_watch = 0;
+        }
+        return;
+    }
     if (!s->read_paused && !s->read_watch && s->fd >= 0) {
         s->read_watch = g_unix_fd_add(s->fd, G_IO_IN, tap_readable, s);
     }
@@ -159,6 +170,26 @@ static void tap_using_vnet_hdr(NetClientState *nc, bool enable)
     ((TAPState *)nc)->using_vnet_hdr = enable;
 }
 
+/* Attach or detach this queue of a multiqueue tap (QEMU's tap_enable). */
+static void tap_set_queue_enabled(NetClientState *nc, bool enable)
+{
+    TAPState *s = (TAPState *)nc;
+    struct ifreq ifr = { 0 };
+
+    if (s->enabled == enable) {
+        return;
+    }
+    ifr.ifr_flags = enable ? IFF_ATTACH_QUEUE : IFF_DETACH_QUEUE;
+    if (ioctl(s->fd, TUNSETQUEUE, &ifr) < 0) {
+        /* A single-queue tap: nothing to detach, keep reading. */
+        error_report("could not %s queue: %s",
+                     enable ? "enable" : "disable", strerror(errno));
+        return;
+    }
+    s->enabled = enable;
+    tap_update_read(s);
+}
+
 static void tap_cleanup(NetClientState *nc)
 {
     TAPState *s = (TAPState *)nc;
@@ -187,11 +218,15 @@ static const NetClientInfo tap_info = {
     .cleanup = tap_cleanup,
     .has_vnet_hdr = tap_has_vnet_hdr,
     .using_vnet_hdr = tap_using_vnet_hdr,
+    .set_queue_enabled = tap_set_queue_enabled,
 };
 
-/* Open /dev/net/tun as @ifname (a kernel-chosen name if empty). */
+/*
+ * Open /dev/net/tun as @ifname (a kernel-chosen name if empty); with
+ * @mq_required a queue of a multiqueue interface.
+ */
 static int tap_open(char *ifname, size_t size, int *vnet_hdr,
-                    bool vnet_hdr_required, Error **errp)
+                    bool vnet_hdr_required, bool mq_required, Error **errp)
 {
     struct ifreq ifr = { 0 };
     unsigned features = 0;
@@ -216,6 +251,15 @@ static int tap_open(char *ifname, size_t size, int *vnet_hdr,
         }
         *vnet_hdr = 0;
     }
+    if (mq_required) {
+        if (!(features & IFF_MULTI_QUEUE)) {
+            error_setg(errp, "multiqueue required, but no kernel support "
+                       "for IFF_MULTI_QUEUE available");
+            close(fd);
+            return -1;
+        }
+        ifr.ifr_flags |= IFF_MULTI_QUEUE;
+    }
     if (ifname[0]) {
         g_strlcpy(ifr.ifr_name, ifname, IFNAMSIZ);
     }
@@ -235,17 +279,166 @@ static int tap_open(char *ifname, size_t size, int *vnet_hdr,
     return fd;
 }
 
+/* One queue: a client for @fd, reading at once. */
+static TAPState *tap_new_queue(NetClientState *peer, const char *name,
+                               int fd, int vnet_hdr, const char *ifname)
+{
+    TAPState *s = (TAPState *)qemu_new_net_client(&tap_info, peer, "tap",
+                                                  name);
+
+    s->fd = fd;
+    s->enabled = true;
+    g_strlcpy(s->ifname, ifname, sizeof(s->ifname));
+    s->host_vnet_hdr_len = vnet_hdr ? TAP_VNET_HDR_LEN : 0;
+    tap_update_read(s);
+    return s;
+}
+
+/* Whether the tap fd carries virtio_net_hdr (QEMU's tap_probe_vnet_hdr). */
+static int tap_probe_vnet_hdr(int fd, Error **errp)
+{
+    struct ifreq ifr = { 0 };
+
+    if (ioctl(fd, TUNGETIFF, &ifr) != 0) {
+        error_setg_errno(errp, errno, "Unable to query TUNGETIFF on FD %d",
+                         fd);
+        return -1;
+    }
+    return !!(ifr.ifr_flags & IFF_VNET_HDR);
+}
+
+/*
+ * A passed fd (fd=N, an element of fds=): a number, open, made
+ * non-blocking; its header mode is what its creator chose.  Returns the
+ * fd, or -1.
+ */
+static int tap_take_fd(const char *str, const char *name, int *vnet_hdr,
+                       Error **errp)
+{
+    uint64_t v;
+    int fd, flags;
+
+    if (!qemu_strtou64(str, &v) || v > INT_MAX) {
+        error_setg(errp, "Invalid file descriptor number '%s'", str);
+        return -1;
+    }
+    fd = v;
+    flags = fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+        error_setg_errno(errp, errno, "%s: Can't use file descriptor %d",
+                         name, fd);
+        return -1;
+    }
+    *vnet_hdr = tap_probe_vnet_hdr(fd, errp);
+    return *vnet_hdr < 0 ? -1 : fd;
+}
+
+/* fds=A:B:...: one queue per fd, all with the same header mode. */
+static NetClientState *tap_init_fds(const char *fds, const char *name,
+                                    Error **errp)
+{
+    g_auto(GStrv) list = g_strsplit(fds, ":", -1);
+    NetClientState *first = NULL;
+    int first_hdr = 0;
+
+    if (!list[0]) {
+        error_setg(errp, "Invalid file descriptor number ''");
+        return NULL;
+    }
+    /* A trailing ':' ends the list, as in QEMU. */
+    for (int i = 0; list[i] && (i == 0 || list[i][0] || list[i + 1]);
+         i++) {
+        int vnet_hdr, fd = tap_take_fd(list[i], name, &vnet_hdr, errp);
+        TAPState *s;
+
+        if (fd < 0) {
+            goto fail;
+        }
+        if (i == 0) {
+            first_hdr = vnet_hdr;
+        } else if (vnet_hdr != first_hdr) {
+            error_setg(errp, "vnet_hdr not consistent across given tap fds");
+            goto fail;
+        }
+        s = tap_new_queue(NULL, name, fd, vnet_hdr, "");
+        snprintf(s->nc.info_str, sizeof(s->nc.info_str), "fd=%d", fd);
+        first = first ? first : &s->nc;
+    }
+    return first;
+
+fail:
+    qemu_del_netdev_clients(name);
+    return NULL;
+}
+
+/*
+ * ifname=/script=/downscript=/vnet_hdr=/queues=: open @queues fds on one
+ * interface; the scripts run for the first queue only, as in QEMU.
+ */
+static NetClientState *tap_init_open(QemuOpts *opts, const char *name,
+                                     NetClientState *peer, int vnet_hdr,
+                                     bool vnet_req, unsigned queues,
+                                     Error **errp)
+{
+    const char *ifname = qemu_opt_get(opts, "ifname");
+    const char *script = qemu_opt_get(opts, "script");
+    const char *downscript = qemu_opt_get(opts, "downscript");
+    char ifbuf[IFNAMSIZ] = "";
+    NetClientState *first = NULL;
+
+    if (!script) {
+        script = TAP_DEFAULT_SCRIPT;
+    }
+    if (!downscript) {
+        downscript = TAP_DEFAULT_DOWNSCRIPT;
+    }
+    if (ifname) {
+        g_strlcpy(ifbuf, ifname, sizeof(ifbuf));
+    }
+    for (unsigned i = 0; i < queues; i++) {
+        /* Later queues join the interface the first one created. */
+        int fd = tap_open(ifbuf, sizeof(ifbuf), &vnet_hdr, vnet_req,
+                          queues > 1, errp);
+        const char *up = i ? "no" : script, *down = i ? "no" : downscript;
+        TAPState *s;
+
+        if (fd < 0) {
+            goto fail;
+        }
+        if (strcmp(up, "no") && !run_script(up, ifbuf, fd, errp)) {
+            close(fd);
+            goto fail;
+        }
+        s = tap_new_queue(peer, name, fd, vnet_hdr, ifbuf);
+        snprintf(s->nc.info_str, sizeof(s->nc.info_str),
+                 "ifname=%s,script=%s,downscript=%s", ifbuf, up, down);
+        if (strcmp(down, "no")) {
+            s->downscript = g_strdup(down);
+        }
+        first = first ? first : &s->nc;
+    }
+    return first;
+
+fail:
+    if (first) {
+        qemu_del_netdev_clients(name);
+    }
+    return NULL;
+}
+
 static NetClientState *net_init_tap(QemuOpts *opts, const char *name,
                                     NetClientState *peer, Error **errp)
 {
     const char *fdstr = qemu_opt_get(opts, "fd");
-    const char *ifname = qemu_opt_get(opts, "ifname");
-    const char *script = qemu_opt_get(opts, "script");
-    const char *downscript = qemu_opt_get(opts, "downscript");
+    const char *fds = qemu_opt_get(opts, "fds");
+    const char *qstr = qemu_opt_get(opts, "queues");
     const char *vh = qemu_opt_get(opts, "vnet_hdr");
-    char ifbuf[IFNAMSIZ] = "";
+    bool has_open_opts = qemu_opt_get(opts, "ifname") ||
+                         qemu_opt_get(opts, "script") ||
+                         qemu_opt_get(opts, "downscript") || vh;
     bool vnet_req = false;
     int vnet_hdr = 1, fd;
+    uint64_t queues = 1;
     TAPState *s;
 
     if (vh) {
@@ -254,64 +447,51 @@ static NetClientState *net_init_tap(QemuOpts *opts, const char *name,
         }
         vnet_hdr = vnet_req;
     }
+    if (qstr && !qemu_strtou64(qstr, &queues)) {
+        error_setg(errp, "Parameter 'queues' expects a uint64 value");
+        return NULL;
+    }
+    /* QEMU asserts on queues=0; an error is kinder. */
+    if (qstr && (queues < 1 || queues > NET_MAX_QUEUES)) {
+        error_setg(errp, "Parameter 'queues' expects a value between 1 and "
+                   "%d", NET_MAX_QUEUES);
+        return NULL;
+    }
+    /* The hubs of -net have one port per backend. */
+    if (peer && (qstr || fds)) {
+        error_setg(errp, "Multiqueue tap cannot be used with hubs");
+        return NULL;
+    }
     if (fdstr) {
-        uint64_t v;
-
-        if (ifname || script || downscript || vh) {
+        if (has_open_opts || qstr || fds) {
             error_setg(errp, "ifname=, script=, downscript=, vnet_hdr=, "
                        "helper=, queues=, fds=, and vhostfds= are invalid "
                        "with fd=");
             return NULL;
         }
-        if (!qemu_strtou64(fdstr, &v) || v > INT_MAX ||
-            fcntl((int)v, F_GETFD) < 0) {
-            error_setg(errp, "Invalid file descriptor %s", fdstr);
-            return NULL;
-        }
-        fd = v;
-        fcntl(fd, F_SETFL, O_NONBLOCK);
-        /* A passed fd: its header mode is whatever its creator chose. */
-        vnet_hdr = 0;
-    } else {
-        if (ifname) {
-            g_strlcpy(ifbuf, ifname, sizeof(ifbuf));
-        }
-        fd = tap_open(ifbuf, sizeof(ifbuf), &vnet_hdr, vnet_req, errp);
+        fd = tap_take_fd(fdstr, name, &vnet_hdr, errp);
         if (fd < 0) {
             return NULL;
         }
-        if (!script) {
-            script = TAP_DEFAULT_SCRIPT;
-        }
-        if (!downscript) {
-            downscript = TAP_DEFAULT_DOWNSCRIPT;
-        }
-        if (strcmp(script, "no") && !run_script(script, ifbuf, fd, errp)) {
-            close(fd);
+        s = tap_new_queue(peer, name, fd, vnet_hdr, "");
+        snprintf(s->nc.info_str, sizeof(s->nc.info_str), "fd=%d", fd);
+        return &s->nc;
+    }
+    if (fds) {
+        if (has_open_opts || qstr) {
+            error_setg(errp, "ifname=, script=, downscript=, vnet_hdr=, "
+                       "helper=, queues=, and vhostfd= are invalid with "
+                       "fds=");
             return NULL;
         }
+        return tap_init_fds(fds, name, errp);
     }
-
-    s = (TAPState *)qemu_new_net_client(&tap_info, peer, "tap", name);
-    s->fd = fd;
-    g_strlcpy(s->ifname, ifbuf, sizeof(s->ifname));
-    s->host_vnet_hdr_len = vnet_hdr ? TAP_VNET_HDR_LEN : 0;
-    if (fdstr) {
-        snprintf(s->nc.info_str, sizeof(s->nc.info_str), "fd=%d", fd);
-    } else {
-        snprintf(s->nc.info_str, sizeof(s->nc.info_str),
-                 "ifname=%s,script=%s,downscript=%s", ifbuf, script,
-                 downscript);
-        if (strcmp(downscript, "no")) {
-            s->downscript = g_strdup(downscript);
-        }
-    }
-    tap_update_read(s);
-    return &s->nc;
+    return tap_init_open(opts, name, peer, vnet_hdr, vnet_req, queues, errp);
 }
 
 static const char *const tap_keys[] = {
-    "fd", "ifname", "script", "downscript", "vnet_hdr", NULL,
+    "fd", "fds", "ifname", "script", "downscript", "vnet_hdr", "queues",
+    NULL,
 };
 
 const NetBackend net_backend_tap = {

@@ -150,7 +150,7 @@ void kemu_config_free(KemuConfig *cfg)
         &cfg->machine_type, &cfg->smp, &cfg->cpu_model, &cfg->kernel,
         &cfg->initrd, &cfg->append, &cfg->bios, &cfg->display, &cfg->vga,
         &cfg->name, &cfg->uuid, &cfg->pidfile, &cfg->log_items, &cfg->log_file,
-        &cfg->bios_dir, &cfg->rtc, &cfg->boot, &cfg->hda, &cfg->vnc,
+        &cfg->bios_dir, &cfg->rtc, &cfg->boot, &cfg->vnc,
         &cfg->gdbstub_dev,
     };
 
@@ -746,7 +746,7 @@ static bool handle_option(KemuConfig *cfg, const KemuOptDef *def,
     case OPT_BOOT:
         return parse_boot(cfg, arg, errp);
     case OPT_HDA:
-        set_string(&cfg->hda, arg);
+        add_opt_arg(cfg->drives, "-hda", arg);
         return true;
     case OPT_DRIVE:
         add_opt_arg(cfg->drives, "-drive", arg);
@@ -797,7 +797,7 @@ bool kemu_parse_args(int argc, char **argv, KemuConfig *cfg, Error **errp)
         if (word[0] != '-' || word[1] == '\0') {
             /* A bare word is the disk image of IDE hard disk 0. */
             loc_set_cmdline(word, NULL);
-            set_string(&cfg->hda, word);
+            add_opt_arg(cfg->drives, "-hda", word);
             i++;
             continue;
         }

@@ -1,6 +1,6 @@
 /*
- * Drives from the command line: -hda..-hdd, -cdrom, -drive and -blockdev
- * in command-line order (-hda / a bare image name first), opened before
+ * Drives from the command line: -hda..-hdd (or a bare image name), -cdrom,
+ * -drive and -blockdev in command-line order, as QEMU, opened before
  * the machine so its devices can find them; closed and flushed at exit.
  */
 #include "qemu/osdep.h"
@@ -17,12 +17,6 @@ void startup_create_drives(const KemuConfig *cfg)
 {
     Error *err = NULL;
 
-    if (cfg->hda) {
-        loc_set_cmdline("-hda", cfg->hda);
-        if (!drive_new_legacy(cfg->hda, 0, false, cfg->snapshot, &err)) {
-            startup_fail(err);
-        }
-    }
     for (guint i = 0; i < cfg->drives->len; i++) {
         KemuOptArg *a = g_ptr_array_index(cfg->drives, i);
         bool ok;
@@ -35,7 +29,7 @@ void startup_create_drives(const KemuConfig *cfg)
         } else if (!strcmp(a->opt, "-cdrom")) {
             ok = drive_new_legacy(a->arg, 2, true, cfg->snapshot, &err);
         } else {
-            /* -hdb, -hdc, -hdd: IDE indexes 1, 2, 3 */
+            /* -hda, -hdb, -hdc, -hdd: IDE indexes 0, 1, 2, 3 */
             ok = drive_new_legacy(a->arg, a->opt[3] - 'a', false,
                                   cfg->snapshot, &err);
         }

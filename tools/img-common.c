@@ -4,23 +4,13 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/error-report.h"
+#include "qemu/option.h"
 #include <math.h>
 #include "kemu-img.h"
 
 char *img_size_to_str(uint64_t val)
 {
-    static const char *const suffixes[] = {
-        "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB",
-    };
-    int i = 0;
-    /* Pick the unit that keeps the value below 1000 of it. */
-    frexp(val / (1000.0 / 1024.0), &i);
-    i = (i - 1) / 10;
-    if (i < 0) {
-        i = 0;
-    }
-    uint64_t div = 1ULL << (i * 10);
-    return g_strdup_printf("%0.3g %s", (double)val / div, suffixes[i]);
+    return size_to_str(val);
 }
 
 bool img_parse_size(const char *str, uint64_t *out)

@@ -4,40 +4,21 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/error-report.h"
-#include <time.h>
 #include "kemu-img.h"
 
 void img_dump_snapshots(BlockDriverState *bs, GString *out)
 {
     BdrvSnapshotInfo *sn = NULL;
     int n = bs->drv->snapshot_list ? bs->drv->snapshot_list(bs, &sn) : 0;
-    if (n <= 0) {
-        g_free(sn);
-        return;
+    if (n > 0) {
+        g_string_append(out, "Snapshot list:\n");
+        bdrv_snapshot_dump(out, NULL);
+        g_string_append_c(out, '\n');
     }
-    g_string_append_printf(out, "Snapshot list:\n%-9s %-17s %7s%20s%13s%11s\n",
-                           "ID", "TAG", "VM SIZE", "DATE", "VM CLOCK",
-                           "ICOUNT");
     for (int i = 0; i < n; i++) {
-        time_t t = sn[i].date_sec;
-        struct tm tm;
-        char date[32], clock[32], icount[24] = "";
-        localtime_r(&t, &tm);
-        strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", &tm);
-        uint64_t secs = sn[i].vm_clock_nsec / 1000000000;
-        snprintf(clock, sizeof(clock), "%02d:%02d:%02d.%03d",
-                 (int)(secs / 3600), (int)((secs / 60) % 60),
-                 (int)(secs % 60),
-                 (int)((sn[i].vm_clock_nsec / 1000000) % 1000));
-        if (sn[i].icount != UINT64_MAX) {
-            snprintf(icount, sizeof(icount), "%" PRIu64, sn[i].icount);
-        }
-        g_autofree char *size = img_size_to_str(sn[i].vm_state_size);
-        g_string_append_printf(out, "%-9s %-17s %7s%20s%13s%11s\n",
-                               sn[i].id_str, sn[i].name, size, date, clock,
-                               icount);
-        g_free(sn[i].id_str);
-        g_free(sn[i].name);
+        bdrv_snapshot_dump(out, &sn[i]);
+        g_string_append_c(out, '\n');
+        bdrv_snapshot_info_clear(&sn[i]);
     }
     g_free(sn);
 }
@@ -92,7 +73,8 @@ int img_snapshot(int argc, char **argv)
             error_report("Could not create snapshot '%s': Operation not "
                          "supported", name);
             ret = 1;
-        } else if (bs->drv->snapshot_create(bs, name, &err) < 0) {
+        } else if (/* qemu-img writes icount 0, not "absent" */
+                   bs->drv->snapshot_create(bs, name, 0, 0, &err) < 0) {
             error_report("Could not create snapshot '%s': %s", name,
                          error_get_pretty(err));
             ret = 1;

@@ -6,6 +6,7 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/option.h"
+#include <math.h>
 
 static int suffix_shift(char c)
 {
@@ -167,6 +168,22 @@ bool qemu_parse_bool(const char *name, const char *value, bool *out,
     }
     error_setg(errp, "Parameter '%s' expects 'on' or 'off'", name);
     return false;
+}
+
+char *size_to_str(uint64_t val)
+{
+    static const char *const suffixes[] = {
+        "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB",
+    };
+    int i = 0;
+    /* Pick the unit that keeps the value below 1000 of it. */
+    frexp(val / (1000.0 / 1024.0), &i);
+    i = (i - 1) / 10;
+    if (i < 0) {
+        i = 0;
+    }
+    uint64_t div = 1ULL << (i * 10);
+    return g_strdup_printf("%0.3g %s", (double)val / div, suffixes[i]);
 }
 
 bool qemu_strtou64(const char *str, uint64_t *result)

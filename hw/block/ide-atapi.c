@@ -65,7 +65,7 @@ void ide_atapi_identify(IDEState *s)
     ide_padstr((char *)p + 20, s->serial, 20);
     ide_padstr(buf, "2.5+", 8);
     memcpy(p + 46, buf, 8);
-    ide_padstr(buf, "QEMU DVD-ROM", 40);
+    ide_padstr(buf, s->model[0] ? s->model : "QEMU DVD-ROM", 40);
     memcpy(p + 54, buf, 40);
     p[96] = 1;                                  /* word 48 */
     p[99] = (1 << 1) | (1 << 0);                /* word 49: LBA, DMA */

@@ -109,7 +109,7 @@ static void ide_identify(IDEState *s)
     put_le16(p, 22, 4);
     ide_padstr(buf, "2.5+", 8);
     memcpy(p + 46, buf, 8);
-    ide_padstr(buf, "QEMU HARDDISK", 40);
+    ide_padstr(buf, s->model[0] ? s->model : "QEMU HARDDISK", 40);
     memcpy(p + 54, buf, 40);
     put_le16(p, 47, 0x8000 | 16);          /* READ/WRITE MULTIPLE up to 16 */
     put_le16(p, 48, 1);
@@ -818,6 +818,19 @@ void ide_bus_set_dma(IDEBus *bus, const IDEDMAOps *ops, void *opaque)
     bus->dma_opaque = opaque;
 }
 
+void ide_drive_update_size(IDEState *s)
+{
+    int64_t len = s->blk ? blk_getlength(s->blk) : 0;
+
+    s->nb_sectors = len > 0 ? len / IDE_SECTOR_SIZE : 0;
+}
+
+/* block_resize: IDENTIFY reports the new LBA count (the guest is not told). */
+static void ide_resize_cb(void *opaque)
+{
+    ide_drive_update_size(opaque);
+}
+
 void ide_drive_attach(IDEBus *bus, int unit, BlockBackend *blk, bool cdrom,
                       const char *serial)
 {
@@ -831,12 +844,15 @@ void ide_drive_attach(IDEBus *bus, int unit, BlockBackend *blk, bool cdrom,
         snprintf(s->serial, sizeof(s->serial), "QM%05d",
                  drive_serial_counter++);
     }
-    int64_t len = blk ? blk_getlength(blk) : 0;
-    s->nb_sectors = len > 0 ? len / IDE_SECTOR_SIZE : 0;
-    /* QEMU's translation-free geometry guess: 16 heads, 63 sectors. */
+    ide_drive_update_size(s);
+    /* QEMU's translation-free geometry guess: 16 heads, 63 sectors; it
+     * stays when the medium changes size, as in QEMU. */
     s->heads = 16;
     s->sectors = 63;
     s->cylinders = MIN(MAX(s->nb_sectors / (16 * 63), 1), 16383);
+    if (blk && !cdrom) {
+        blk_set_resize_cb(blk, ide_resize_cb, s);
+    }
     s->media_changed = cdrom && blk;
     ide_drive_soft_reset(s);
 }

@@ -19,7 +19,9 @@ bool pc_init_drives(PCIBus *bus, Error **errp)
             continue;
         }
         DeviceState *dev = qdev_new("virtio-blk-pci");
-        if (!object_property_set_str(OBJECT(dev), "drive", d->id, errp) ||
+        /* QEMU adds a -device for the drive: /machine/peripheral-anon. */
+        if (!qdev_set_id(dev, NULL, errp) ||
+            !object_property_set_str(OBJECT(dev), "drive", d->id, errp) ||
             !qdev_realize_and_unref(dev, BUS(bus), errp)) {
             object_unparent(OBJECT(dev));
             return false;

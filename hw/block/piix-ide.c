@@ -12,6 +12,7 @@
 #include "hw/pci/pci.h"
 #include "hw/isa/isa.h"
 #include "hw/block/ide.h"
+#include "hw/block/ide-dev.h"
 #include "hw/block/piix-ide.h"
 #include "block/blockdev.h"
 
@@ -47,6 +48,7 @@ typedef struct BMDMAState {
 struct PIIXIDEState {
     PCIDevice parent_obj;
     BMDMAState bm[2];
+    BusState *qbus[2];           /* ide.0, ide.1: the drive devices */
     MemoryRegion bmdma_io;
 };
 
@@ -290,16 +292,6 @@ static const MemoryRegionOps piix_ctrl_ops = {
     .impl = { .min_access_size = 1, .max_access_size = 1 },
 };
 
-/* eject / change on a CD-ROM drive: the guest sees a new medium. */
-static void piix_ide_media_changed(void *opaque, BlockBackend *blk)
-{
-    IDEState *ide = opaque;
-    ide->blk = blk;
-    int64_t len = blk ? blk_getlength(blk) : 0;
-    ide->nb_sectors = len > 0 ? len / IDE_SECTOR_SIZE : 0;
-    ide->media_changed = true;
-}
-
 static void piix_ide_reset(DeviceState *dev)
 {
     PIIXIDEState *s = PIIX3_IDE(dev);
@@ -339,19 +331,7 @@ static void piix_ide_realize(PCIDevice *d, Error **errp)
                               "ide", 1);
         memory_region_add_subregion(get_system_io(), ctrl_base[i],
                                     &bm->ctrl_io);
-        for (int unit = 0; unit < 2; unit++) {
-            DriveInfo *di = drive_get(IF_IDE, i, unit);
-            if (di) {
-                ide_drive_attach(&bm->bus, unit, di->blk, di->is_cdrom,
-                                 di->serial);
-                bm->bus.ifs[unit].dinfo = di;
-                di->claimed = true;
-                di->media_changed = piix_ide_media_changed;
-                di->media_opaque = &bm->bus.ifs[unit];
-                g_free(di->qdev);
-                di->qdev = object_get_canonical_path(OBJECT(s));
-            }
-        }
+        s->qbus[i] = ide_qbus_new(DEVICE(s), &bm->bus);
     }
 }
 
@@ -386,5 +366,18 @@ type_init(piix_ide_register_types)
 
 PCIDevice *piix3_ide_init(PCIBus *bus, Error **errp)
 {
-    return pci_create_simple(bus, PCI_DEVFN(1, 1), TYPE_PIIX3_IDE, errp);
+    PCIDevice *d = pci_create_simple(bus, PCI_DEVFN(1, 1), TYPE_PIIX3_IDE,
+                                     errp);
+    PIIXIDEState *s = d ? PIIX3_IDE(d) : NULL;
+
+    /* The if=ide drives, each as QEMU's pc makes them: an IDE device. */
+    for (int i = 0; s && i < 2; i++) {
+        for (int unit = 0; unit < 2; unit++) {
+            DriveInfo *di = drive_get(IF_IDE, i, unit);
+            if (di && !ide_create_drive(s->qbus[i], di, errp)) {
+                return NULL;
+            }
+        }
+    }
+    return d;
 }

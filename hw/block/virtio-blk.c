@@ -120,6 +120,12 @@ static void virtio_blk_get_config(VirtIODevice *vdev, uint8_t *config)
     config[56] = 1;                              /* write_zeroes_may_unmap */
 }
 
+/* block_resize: the capacity is read from the backend; tell the driver. */
+static void virtio_blk_resize(void *opaque)
+{
+    virtio_notify_config(VIRTIO_DEVICE(opaque));
+}
+
 static void virtio_blk_set_config(VirtIODevice *vdev, const uint8_t *config)
 {
     VirtIOBlock *s = VIRTIO_BLK(vdev);
@@ -184,6 +190,7 @@ static void virtio_blk_realize(DeviceState *dev, Error **errp)
     } else {
         s->own_blk = true;
     }
+    blk_set_resize_cb(s->blk, virtio_blk_resize, s);
     s->wce = 1;
     vdev->name = "virtio-blk";
     virtio_init(vdev, VIRTIO_ID_BLOCK, VIRTIO_BLK_CONFIG_SIZE);
@@ -201,6 +208,7 @@ static void virtio_blk_unrealize(DeviceState *dev)
     if (s->blk) {
         blk_drain(s->blk);
         blk_flush(s->blk);
+        blk_set_resize_cb(s->blk, NULL, NULL);
     }
     if (s->dinfo) {
         s->dinfo->claimed = false;

@@ -60,7 +60,15 @@ typedef struct BusFind {
     const char *typename;
     const char *name;
     BusState *found;
+    BusState *full;          /* a match with no room left (by type) */
 } BusFind;
+
+static bool bus_is_full(BusState *bus)
+{
+    BusClass *bc = BUS_GET_CLASS(bus);
+
+    return bc->max_dev && bus->num_children >= bc->max_dev;
+}
 
 static int bus_find_one(Object *obj, void *opaque)
 {
@@ -70,8 +78,14 @@ static int bus_find_one(Object *obj, void *opaque)
     if (!bus) {
         return 0;
     }
-    if ((f->typename && object_dynamic_cast(obj, f->typename)) ||
-        (f->name && g_str_equal(bus->name, f->name))) {
+    if (f->typename && object_dynamic_cast(obj, f->typename)) {
+        /* QEMU's qbus_find_recursive: the first bus with room. */
+        if (!bus_is_full(bus)) {
+            f->found = bus;
+            return 1;
+        }
+        f->full = f->full ? f->full : bus;
+    } else if (f->name && g_str_equal(bus->name, f->name)) {
         f->found = bus;
         return 1;
     }
@@ -83,7 +97,7 @@ BusState *qbus_find_by_type(const char *typename)
     BusFind f = { .typename = typename };
 
     object_child_foreach_recursive(object_get_root(), bus_find_one, &f);
-    return f.found;
+    return f.found ? f.found : f.full;
 }
 
 BusState *qbus_find_by_name(const char *name)

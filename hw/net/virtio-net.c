@@ -7,8 +7,10 @@
  * host_tso4, host_tso6, guest_csum): the driver's partial checksums and
  * TSO frames are completed in software (net/offload.c; whole frames to a
  * peer that takes them), received frames with good checksums are marked
- * DATA_VALID so the guest does not checksum them again.  Not modelled:
- * multiqueue, VLAN filtering, UFO, ECN.
+ * DATA_VALID so the guest does not checksum them again.  Multiqueue
+ * (property mq, 5.1.6.5.5): one queue pair per queue of the netdev,
+ * VQ_PAIRS_SET chooses how many are active.  Not modelled: RSS, VLAN
+ * filtering, UFO, ECN.
  */
 #include "qemu/osdep.h"
 #include "qemu/log.h"
@@ -33,6 +35,7 @@
 #define VIRTIO_NET_F_STATUS         16
 #define VIRTIO_NET_F_CTRL_VQ        17
 #define VIRTIO_NET_F_CTRL_RX        18
+#define VIRTIO_NET_F_MQ             22
 #define VIRTIO_NET_F_CTRL_MAC_ADDR  23
 
 #define VIRTIO_NET_S_LINK_UP        1
@@ -58,6 +61,10 @@
 #define VIRTIO_NET_CTRL_MAC         1
 #define VIRTIO_NET_CTRL_MAC_TABLE_SET 0
 #define VIRTIO_NET_CTRL_MAC_ADDR_SET  1
+#define VIRTIO_NET_CTRL_MQ          4
+#define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET 0
+#define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN 1
+#define VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX 0x8000
 
 #define VIRTIO_NET_QUEUE_SIZE       256
 #define VIRTIO_NET_CONFIG_SIZE      10   /* mac, status, max_virtqueue_pairs */
@@ -67,18 +74,30 @@
 /* TX chains handled per kick before yielding to the rest of the VM. */
 #define TX_BURST                    256
 
+/* Queue pair i: receiveq i is virtqueue 2i, transmitq i is 2i + 1. */
+typedef struct VirtIONetQueue {
+    struct VirtIONet *n;
+    NetClientState *nc;              /* the NIC's client for this pair */
+    VirtQueue *rx_vq, *tx_vq;
+    bool tx_waiting;                 /* a packet is queued at the peer */
+    guint tx_bh;                     /* main-loop source flushing tx */
+    QEMUTimer *tx_notify_timer;      /* deferred transmit interrupt */
+} VirtIONetQueue;
+
 typedef struct VirtIONet {
     VirtIODevice parent_obj;
-    VirtQueue *rx_vq, *tx_vq, *ctrl_vq;
+    VirtIONetQueue *vqs;             /* max_queue_pairs of them */
+    VirtQueue *ctrl_vq;              /* the last queue */
+    unsigned max_queue_pairs;        /* the netdev's queues */
+    unsigned curr_queue_pairs;       /* active pairs: VQ_PAIRS_SET, 1 */
+    bool multiqueue;                 /* the driver took VIRTIO_NET_F_MQ */
     NICConf conf;
     NICState *nic;
     bool mrg_rxbuf_prop;
     bool csum_prop, host_tso4_prop, host_tso6_prop, guest_csum_prop;
+    bool mq_prop;
     uint8_t *tx_buf;                 /* NET_MAX_FRAME: offloaded frames */
     size_t hdr_len;                  /* what the driver negotiated */
-    bool tx_waiting;                 /* a packet is queued at the peer */
-    guint tx_bh;                     /* main-loop source flushing tx */
-    QEMUTimer *tx_notify_timer;      /* deferred transmit interrupt */
     uint16_t status;
     /* rx mode and filters (control queue) */
     bool promisc, allmulti, alluni, nomulti, nouni, nobcast;
@@ -91,6 +110,19 @@ typedef struct VirtIONet {
 } VirtIONet;
 
 #define VIRTIO_NET(obj) OBJECT_CHECK(VirtIONet, (obj), TYPE_VIRTIO_NET)
+
+/* The queue pair of a NIC client (queue i of the NIC is pair i). */
+static VirtIONetQueue *virtio_net_get_subqueue(NetClientState *nc)
+{
+    VirtIONet *n = qemu_get_nic_opaque(nc);
+
+    return &n->vqs[nc->queue_index];
+}
+
+static bool virtio_net_queue_active(VirtIONetQueue *q)
+{
+    return q - q->n->vqs < q->n->curr_queue_pairs;
+}
 
 /* The proxy (virtio-net-pci): QEMU names the NIC after it. */
 static DeviceState *virtio_net_proxy(VirtIONet *n)
@@ -117,8 +149,8 @@ static void virtio_net_get_config(VirtIODevice *vdev, uint8_t *config)
     memcpy(config, n->mac, 6);
     config[6] = n->status;
     config[7] = n->status >> 8;
-    config[8] = 1;                   /* max_virtqueue_pairs */
-    config[9] = 0;
+    config[8] = n->max_queue_pairs;  /* max_virtqueue_pairs */
+    config[9] = n->max_queue_pairs >> 8;
 }
 
 static void virtio_net_set_config(VirtIODevice *vdev, const uint8_t *config)
@@ -154,16 +186,17 @@ static void virtio_net_set_link_status(NetClientState *nc)
 static bool virtio_net_can_receive(NetClientState *nc)
 {
     VirtIONet *n = qemu_get_nic_opaque(nc);
+    VirtIONetQueue *q = virtio_net_get_subqueue(nc);
     VirtIODevice *vdev = VIRTIO_DEVICE(n);
 
     if (!(vdev->status & VIRTIO_CONFIG_S_DRIVER_OK) ||
-        !virtio_queue_ready(n->rx_vq)) {
+        !virtio_net_queue_active(q) || !virtio_queue_ready(q->rx_vq)) {
         return false;
     }
-    if (virtio_queue_empty(n->rx_vq)) {
+    if (virtio_queue_empty(q->rx_vq)) {
         /* Ask for a kick when buffers come, then flush the queue. */
-        virtio_queue_set_notification(n->rx_vq, 1);
-        return !virtio_queue_empty(n->rx_vq);
+        virtio_queue_set_notification(q->rx_vq, 1);
+        return !virtio_queue_empty(q->rx_vq);
     }
     return true;
 }
@@ -210,6 +243,7 @@ static ssize_t virtio_net_receive_iov(NetClientState *nc,
                                       const struct iovec *iov, int iovcnt)
 {
     VirtIONet *n = qemu_get_nic_opaque(nc);
+    VirtIONetQueue *q = virtio_net_get_subqueue(nc);
     VirtIODevice *vdev = VIRTIO_DEVICE(n);
     size_t size = net_iov_size(iov, iovcnt), done = 0;
     bool mrg = virtio_vdev_has_feature(vdev, VIRTIO_NET_F_MRG_RXBUF);
@@ -226,15 +260,15 @@ static ssize_t virtio_net_receive_iov(NetClientState *nc,
         !virtio_net_accept(n, dst)) {
         return size;                 /* filtered: consumed */
     }
-    virtqueue_get_avail_bytes(n->rx_vq, &in_bytes, NULL,
+    virtqueue_get_avail_bytes(q->rx_vq, &in_bytes, NULL,
                               size + n->hdr_len, 0);
     if (in_bytes < size + n->hdr_len) {
         /* Not enough room yet: wait for the driver's next buffers. */
-        virtio_queue_set_notification(n->rx_vq, 1);
+        virtio_queue_set_notification(q->rx_vq, 1);
         return 0;
     }
     while ((done < size || count == 0) && count < VIRTQUEUE_MAX_SIZE) {
-        VirtQueueElement *e = virtqueue_pop(n->rx_vq, sizeof(*e));
+        VirtQueueElement *e = virtqueue_pop(q->rx_vq, sizeof(*e));
         size_t off = 0, room, len;
 
         if (!e) {
@@ -289,26 +323,43 @@ static ssize_t virtio_net_receive_iov(NetClientState *nc,
     hdr[11] = count >> 8;
     iov_from_buf(elems[0]->in_sg, elems[0]->in_num, 0, hdr, n->hdr_len);
     for (unsigned i = 0; i < count; i++) {
-        virtqueue_fill(n->rx_vq, elems[i], lens[i], i);
+        virtqueue_fill(q->rx_vq, elems[i], lens[i], i);
         g_free(elems[i]);
     }
-    virtqueue_flush(n->rx_vq, count);
-    virtio_notify(vdev, n->rx_vq);
+    virtqueue_flush(q->rx_vq, count);
+    virtio_notify(vdev, q->rx_vq);
     return size;
+}
+
+static void virtio_net_handle_ctrl(VirtIODevice *vdev, VirtQueue *vq);
+
+/* The control queue: the last one with VIRTIO_NET_F_MQ, else 2 (5.1.2). */
+static VirtQueue *virtio_net_ctrl_vq(VirtIONet *n)
+{
+    return n->multiqueue ? n->ctrl_vq : virtio_get_queue(VIRTIO_DEVICE(n), 2);
 }
 
 static void virtio_net_handle_rx(VirtIODevice *vdev, VirtQueue *vq)
 {
     VirtIONet *n = VIRTIO_NET(vdev);
+    VirtIONetQueue *q = &n->vqs[virtio_queue_get_index(vq) / 2];
 
+    /* receiveq2's slot, with several pairs but no VIRTIO_NET_F_MQ */
+    if (vq == virtio_net_ctrl_vq(n)) {
+        virtio_net_handle_ctrl(vdev, vq);
+        return;
+    }
+    if (!virtio_net_queue_active(q)) {
+        return;
+    }
     /* New buffers: deliver what waited for them. */
     virtio_queue_set_notification(vq, 0);
-    qemu_flush_queued_packets(qemu_get_queue(n->nic));
+    qemu_flush_queued_packets(q->nc);
 }
 
 /* ---- transmit ---- */
 
-static void virtio_net_flush_tx(VirtIONet *n);
+static void virtio_net_flush_tx(VirtIONetQueue *q);
 
 /*
  * The transmit interrupt waits TX_NOTIFY_DELAY_NS: Linux's receive poll
@@ -321,29 +372,28 @@ static void virtio_net_flush_tx(VirtIONet *n);
 
 static void virtio_net_tx_notify(void *opaque)
 {
-    VirtIONet *n = opaque;
+    VirtIONetQueue *q = opaque;
 
-    virtio_notify(VIRTIO_DEVICE(n), n->tx_vq);
+    virtio_notify(VIRTIO_DEVICE(q->n), q->tx_vq);
 }
 static gboolean virtio_net_tx_bh(gpointer opaque);
 
 static void virtio_net_tx_complete(NetClientState *nc, ssize_t len)
 {
-    VirtIONet *n = qemu_get_nic_opaque(nc);
+    VirtIONetQueue *q = virtio_net_get_subqueue(nc);
 
-    n->tx_waiting = false;
-    if (!n->tx_bh) {
-        n->tx_bh = g_idle_add(virtio_net_tx_bh, n);
+    q->tx_waiting = false;
+    if (!q->tx_bh) {
+        q->tx_bh = g_idle_add(virtio_net_tx_bh, q);
     }
 }
 
 static void tx_segment_out(void *opaque, uint8_t *frame, size_t len)
 {
-    VirtIONet *n = opaque;
+    VirtIONetQueue *q = opaque;
 
-    if (!qemu_send_packet_async(qemu_get_queue(n->nic), frame, len,
-                                virtio_net_tx_complete)) {
-        n->tx_waiting = true;
+    if (!qemu_send_packet_async(q->nc, frame, len, virtio_net_tx_complete)) {
+        q->tx_waiting = true;
     }
 }
 
@@ -351,9 +401,10 @@ static void tx_segment_out(void *opaque, uint8_t *frame, size_t len)
  * A frame whose header asks for a checksum or segmentation: copied out
  * of the guest's buffers, completed, sent (segments one by one).
  */
-static void virtio_net_tx_offload(VirtIONet *n, const uint8_t *hdr,
+static void virtio_net_tx_offload(VirtIONetQueue *q, const uint8_t *hdr,
                                   const struct iovec *sg, unsigned cnt)
 {
+    VirtIONet *n = q->n;
     VirtIODevice *vdev = VIRTIO_DEVICE(n);
     size_t len = net_iov_size(sg, cnt);
     uint8_t gso = hdr[1] & ~VIRTIO_NET_HDR_GSO_ECN;
@@ -371,7 +422,7 @@ static void virtio_net_tx_offload(VirtIONet *n, const uint8_t *hdr,
         if (hdr[0] & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
             net_checksum_insert(buf, len, start + off, start, len);
         }
-        tx_segment_out(n, buf, len);
+        tx_segment_out(q, buf, len);
         return;
     }
     if ((gso == VIRTIO_NET_HDR_GSO_TCPV4 &&
@@ -388,9 +439,8 @@ static void virtio_net_tx_offload(VirtIONet *n, const uint8_t *hdr,
         t.hdr_len = start + 12 < len ? start + (buf[start + 12] >> 4) * 4
                                      : len + 1;
         if (net_tso_valid(&t, len)) {
-            net_tso_send(buf, len, &t,
-                         qemu_peer_takes_tso_frames(qemu_get_queue(n->nic)),
-                         tx_segment_out, n);
+            net_tso_send(buf, len, &t, qemu_peer_takes_tso_frames(q->nc),
+                         tx_segment_out, q);
             return;
         }
     }
@@ -398,17 +448,19 @@ static void virtio_net_tx_offload(VirtIONet *n, const uint8_t *hdr,
                   "frame (type %u, csum_start %zu) dropped\n", hdr[1], start);
 }
 
-static void virtio_net_flush_tx(VirtIONet *n)
+static void virtio_net_flush_tx(VirtIONetQueue *q)
 {
+    VirtIONet *n = q->n;
     VirtIODevice *vdev = VIRTIO_DEVICE(n);
-    NetClientState *nc = qemu_get_queue(n->nic);
+    NetClientState *nc = q->nc;
     bool pushed = false;
 
-    if (!(vdev->status & VIRTIO_CONFIG_S_DRIVER_OK) || n->tx_waiting) {
+    if (!(vdev->status & VIRTIO_CONFIG_S_DRIVER_OK) || q->tx_waiting ||
+        !virtio_net_queue_active(q)) {
         return;
     }
     for (int burst = 0; burst < TX_BURST; burst++) {
-        VirtQueueElement *e = virtqueue_pop(n->tx_vq, sizeof(*e));
+        VirtQueueElement *e = virtqueue_pop(q->tx_vq, sizeof(*e));
         struct iovec sg[VIRTQUEUE_MAX_SIZE];
         uint8_t hdr[VIRTIO_NET_HDR_MRG_LEN] = { 0 };
         unsigned cnt = 0;
@@ -437,21 +489,21 @@ static void virtio_net_flush_tx(VirtIONet *n)
         }
         if ((hdr[0] & VIRTIO_NET_HDR_F_NEEDS_CSUM) ||
             hdr[1] != VIRTIO_NET_HDR_GSO_NONE) {
-            virtio_net_tx_offload(n, hdr, sg, cnt);
+            virtio_net_tx_offload(q, hdr, sg, cnt);
         } else if (!qemu_sendv_packet_async(nc, sg, cnt,
                                             virtio_net_tx_complete)) {
-            n->tx_waiting = true;    /* queued at a busy peer */
+            q->tx_waiting = true;    /* queued at a busy peer */
         }
         /* Sent or copied into the peer's queue: the buffers are free. */
-        virtqueue_push(n->tx_vq, e, 0);
+        virtqueue_push(q->tx_vq, e, 0);
         g_free(e);
         pushed = true;
-        if (n->tx_waiting) {
+        if (q->tx_waiting) {
             break;                   /* resume from the sent callback */
         }
     }
-    if (pushed && !timer_pending(n->tx_notify_timer)) {
-        timer_mod_ns(n->tx_notify_timer,
+    if (pushed && !timer_pending(q->tx_notify_timer)) {
+        timer_mod_ns(q->tx_notify_timer,
                      qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + TX_NOTIFY_DELAY_NS);
     }
 }
@@ -463,18 +515,21 @@ static void virtio_net_flush_tx(VirtIONet *n)
  */
 static gboolean virtio_net_tx_bh(gpointer opaque)
 {
-    VirtIONet *n = opaque;
+    VirtIONetQueue *q = opaque;
 
-    n->tx_bh = 0;
-    virtio_net_flush_tx(n);
-    if (n->tx_waiting) {
+    q->tx_bh = 0;
+    if (!virtio_net_queue_active(q)) {
+        return G_SOURCE_REMOVE;      /* VQ_PAIRS_SET restarts it */
+    }
+    virtio_net_flush_tx(q);
+    if (q->tx_waiting) {
         return G_SOURCE_REMOVE;      /* the sent callback resumes */
     }
-    virtio_queue_set_notification(n->tx_vq, 1);
+    virtio_queue_set_notification(q->tx_vq, 1);
     /* Chains added before notifications came back on. */
-    if (!virtio_queue_empty(n->tx_vq)) {
-        virtio_queue_set_notification(n->tx_vq, 0);
-        n->tx_bh = g_idle_add(virtio_net_tx_bh, n);
+    if (!virtio_queue_empty(q->tx_vq)) {
+        virtio_queue_set_notification(q->tx_vq, 0);
+        q->tx_bh = g_idle_add(virtio_net_tx_bh, q);
     }
     return G_SOURCE_REMOVE;
 }
@@ -482,10 +537,50 @@ static gboolean virtio_net_tx_bh(gpointer opaque)
 static void virtio_net_handle_tx(VirtIODevice *vdev, VirtQueue *vq)
 {
     VirtIONet *n = VIRTIO_NET(vdev);
+    VirtIONetQueue *q = &n->vqs[virtio_queue_get_index(vq) / 2];
 
-    if (!n->tx_bh) {
+    if (!q->tx_bh && virtio_net_queue_active(q)) {
         virtio_queue_set_notification(vq, 0);
-        n->tx_bh = g_idle_add(virtio_net_tx_bh, n);
+        q->tx_bh = g_idle_add(virtio_net_tx_bh, q);
+    }
+}
+
+/* ---- queue pairs ---- */
+
+static void virtio_net_tx_stop(VirtIONetQueue *q)
+{
+    if (q->tx_bh) {
+        g_source_remove(q->tx_bh);
+        q->tx_bh = 0;
+    }
+}
+
+/*
+ * Pairs below curr_queue_pairs take traffic; the backend's queues of the
+ * others are detached (tap: TUNSETQUEUE), so the host steers nothing to
+ * them, as QEMU's peer_detach.
+ */
+static void virtio_net_set_queue_pairs(VirtIONet *n)
+{
+    for (unsigned i = 0; i < n->max_queue_pairs; i++) {
+        NetClientState *peer = n->vqs[i].nc->peer;
+        bool on = i < n->curr_queue_pairs;
+
+        if (peer && peer->info->set_queue_enabled) {
+            peer->info->set_queue_enabled(peer, on);
+        }
+        if (!on) {
+            virtio_net_tx_stop(&n->vqs[i]);
+        }
+    }
+}
+
+/* Deliver what waited for the guest and send what it queued, per pair. */
+static void virtio_net_start_queues(VirtIONet *n)
+{
+    for (unsigned i = 0; i < n->curr_queue_pairs; i++) {
+        qemu_flush_queued_packets(n->vqs[i].nc);
+        virtio_net_flush_tx(&n->vqs[i]);
     }
 }
 
@@ -568,11 +663,38 @@ static uint8_t ctrl_mac(VirtIONet *n, uint8_t cmd, const uint8_t *data,
     return VIRTIO_NET_ERR;
 }
 
+/* VQ_PAIRS_SET (5.1.6.5.5): le16 virtqueue_pairs, at most the maximum. */
+static uint8_t ctrl_mq(VirtIONet *n, uint8_t cmd, const uint8_t *data,
+                       size_t len)
+{
+    unsigned pairs;
+
+    if (cmd != VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET || len < 2 ||
+        !n->multiqueue) {
+        return VIRTIO_NET_ERR;
+    }
+    pairs = data[0] | data[1] << 8;
+    if (pairs < VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN ||
+        pairs > VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX ||
+        pairs > n->max_queue_pairs) {
+        qemu_log_mask(LOG_GUEST_ERROR, "virtio-net: %u queue pairs asked, "
+                      "%u exist\n", pairs, n->max_queue_pairs);
+        return VIRTIO_NET_ERR;
+    }
+    n->curr_queue_pairs = pairs;
+    virtio_net_set_queue_pairs(n);
+    virtio_net_start_queues(n);
+    return VIRTIO_NET_OK;
+}
+
 static void virtio_net_handle_ctrl(VirtIODevice *vdev, VirtQueue *vq)
 {
     VirtIONet *n = VIRTIO_NET(vdev);
     VirtQueueElement *e;
 
+    if (vq != virtio_net_ctrl_vq(n)) {
+        return;     /* the last queue, without VIRTIO_NET_F_MQ: unused */
+    }
     while ((e = virtqueue_pop(vq, sizeof(*e)))) {
         size_t len = iov_size(e->out_sg, e->out_num);
         g_autofree uint8_t *buf = NULL;
@@ -589,6 +711,8 @@ static void virtio_net_handle_ctrl(VirtIODevice *vdev, VirtQueue *vq)
             status = ctrl_rx(n, buf[1], buf + 2, len - 2);
         } else if (buf[0] == VIRTIO_NET_CTRL_MAC) {
             status = ctrl_mac(n, buf[1], buf + 2, len - 2);
+        } else if (buf[0] == VIRTIO_NET_CTRL_MQ) {
+            status = ctrl_mq(n, buf[1], buf + 2, len - 2);
         }
         iov_from_buf(e->in_sg, e->in_num, 0, &status, 1);
         virtqueue_push(vq, e, 1);
@@ -680,6 +804,10 @@ static uint64_t virtio_net_get_features(VirtIODevice *vdev, uint64_t f,
     if (n->mrg_rxbuf_prop) {
         virtio_add_feature(&f, VIRTIO_NET_F_MRG_RXBUF);
     }
+    /* Offered with one pair too (max_virtqueue_pairs 1), as QEMU does. */
+    if (n->mq_prop) {
+        virtio_add_feature(&f, VIRTIO_NET_F_MQ);
+    }
     return f;
 }
 
@@ -690,6 +818,11 @@ static void virtio_net_set_features(VirtIODevice *vdev, uint64_t val)
     n->hdr_len = (virtio_has_feature(val, VIRTIO_NET_F_MRG_RXBUF) ||
                   virtio_has_feature(val, VIRTIO_F_VERSION_1))
                  ? VIRTIO_NET_HDR_MRG_LEN : VIRTIO_NET_HDR_LEN;
+    n->multiqueue = virtio_has_feature(val, VIRTIO_NET_F_MQ);
+    if (!n->multiqueue && n->curr_queue_pairs != 1) {
+        n->curr_queue_pairs = 1;
+        virtio_net_set_queue_pairs(n);
+    }
 }
 
 static void virtio_net_set_status(VirtIODevice *vdev, uint8_t val)
@@ -697,8 +830,7 @@ static void virtio_net_set_status(VirtIODevice *vdev, uint8_t val)
     VirtIONet *n = VIRTIO_NET(vdev);
 
     if (val & VIRTIO_CONFIG_S_DRIVER_OK) {
-        qemu_flush_queued_packets(qemu_get_queue(n->nic));
-        virtio_net_flush_tx(n);
+        virtio_net_start_queues(n);
     }
 }
 
@@ -712,20 +844,20 @@ static void virtio_net_reset(VirtIODevice *vdev)
     memset(&n->mac_table, 0, sizeof(n->mac_table));
     memcpy(n->mac, n->conf.macaddr.a, 6);
     n->hdr_len = VIRTIO_NET_HDR_LEN;
-    n->tx_waiting = false;
-    if (n->tx_bh) {
-        g_source_remove(n->tx_bh);
-        n->tx_bh = 0;
-    }
-    if (n->tx_notify_timer) {
-        timer_del(n->tx_notify_timer);
-    }
-    if (n->tx_vq) {
-        virtio_queue_set_notification(n->tx_vq, 1);
+    n->multiqueue = false;
+    n->curr_queue_pairs = 1;
+    for (unsigned i = 0; i < n->max_queue_pairs; i++) {
+        VirtIONetQueue *q = &n->vqs[i];
+
+        q->tx_waiting = false;
+        virtio_net_tx_stop(q);
+        timer_del(q->tx_notify_timer);
+        virtio_queue_set_notification(q->tx_vq, 1);
+        qemu_purge_queued_packets(q->nc);
     }
     if (n->nic) {
         qemu_format_nic_info_str(qemu_get_queue(n->nic), n->mac);
-        qemu_purge_queued_packets(qemu_get_queue(n->nic));
+        virtio_net_set_queue_pairs(n);
     }
 }
 
@@ -748,17 +880,33 @@ static void virtio_net_realize(DeviceState *dev, Error **errp)
     if (!qemu_nic_conf_resolve(&n->conf, model, errp)) {
         return;
     }
+    n->max_queue_pairs = MAX(n->conf.queues, 1);
+    if (n->max_queue_pairs * 2 + 1 > VIRTIO_QUEUE_MAX) {
+        error_setg(errp, "Invalid number of queue pairs (= %u), must be a "
+                   "positive integer less than %d.", n->max_queue_pairs,
+                   (VIRTIO_QUEUE_MAX - 1) / 2);
+        g_clear_pointer(&n->conf.peers, g_free);
+        n->conf.queues = 0;
+        return;
+    }
     vdev->name = "virtio-net";
     virtio_init(vdev, VIRTIO_ID_NET, VIRTIO_NET_CONFIG_SIZE);
-    n->rx_vq = virtio_add_queue(vdev, VIRTIO_NET_QUEUE_SIZE,
-                                virtio_net_handle_rx);
-    n->tx_vq = virtio_add_queue(vdev, VIRTIO_NET_QUEUE_SIZE,
-                                virtio_net_handle_tx);
-    n->ctrl_vq = virtio_add_queue(vdev, 64, virtio_net_handle_ctrl);
     n->nic = qemu_new_nic(&virtio_net_info, &n->conf, model, proxy->id, n);
+    n->vqs = g_new0(VirtIONetQueue, n->max_queue_pairs);
+    for (unsigned i = 0; i < n->max_queue_pairs; i++) {
+        VirtIONetQueue *q = &n->vqs[i];
+
+        q->n = n;
+        q->nc = qemu_get_subqueue(n->nic, i);
+        q->rx_vq = virtio_add_queue(vdev, VIRTIO_NET_QUEUE_SIZE,
+                                    virtio_net_handle_rx);
+        q->tx_vq = virtio_add_queue(vdev, VIRTIO_NET_QUEUE_SIZE,
+                                    virtio_net_handle_tx);
+        q->tx_notify_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
+                                          virtio_net_tx_notify, q);
+    }
+    n->ctrl_vq = virtio_add_queue(vdev, 64, virtio_net_handle_ctrl);
     n->tx_buf = g_malloc(NET_MAX_FRAME);
-    n->tx_notify_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
-                                      virtio_net_tx_notify, n);
     n->status = qemu_get_queue(n->nic)->link_down ? 0 : VIRTIO_NET_S_LINK_UP;
     virtio_net_reset(vdev);
 }
@@ -768,19 +916,19 @@ static void virtio_net_unrealize(DeviceState *dev)
     VirtIONet *n = VIRTIO_NET(dev);
     VirtIODevice *vdev = VIRTIO_DEVICE(dev);
 
-    if (n->tx_bh) {
-        g_source_remove(n->tx_bh);
-        n->tx_bh = 0;
+    for (unsigned i = 0; i < n->max_queue_pairs; i++) {
+        virtio_net_tx_stop(&n->vqs[i]);
+        timer_free(n->vqs[i].tx_notify_timer);
     }
     qemu_del_nic(n->nic);
     n->nic = NULL;
     g_free(n->tx_buf);
     n->tx_buf = NULL;
-    timer_free(n->tx_notify_timer);
-    n->tx_notify_timer = NULL;
-    virtio_del_queue(vdev, 2);
-    virtio_del_queue(vdev, 1);
-    virtio_del_queue(vdev, 0);
+    for (int i = n->max_queue_pairs * 2; i >= 0; i--) {
+        virtio_del_queue(vdev, i);
+    }
+    g_clear_pointer(&n->vqs, g_free);
+    n->max_queue_pairs = 0;
     virtio_cleanup(vdev);
 }
 
@@ -791,6 +939,7 @@ static const Property virtio_net_properties[] = {
     DEFINE_PROP_BOOL("host_tso4", VirtIONet, host_tso4_prop, true),
     DEFINE_PROP_BOOL("host_tso6", VirtIONet, host_tso6_prop, true),
     DEFINE_PROP_BOOL("guest_csum", VirtIONet, guest_csum_prop, true),
+    DEFINE_PROP_BOOL("mq", VirtIONet, mq_prop, false),
     DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -827,17 +976,24 @@ static void virtio_net_pci_class_init(ObjectClass *klass, void *data)
     set_bit_category(dc, DEVICE_CATEGORY_NETWORK);
 }
 
-static void virtio_net_pci_instance_init(Object *obj)
+static void virtio_net_pci_realize(VirtIOPCIProxy *proxy, Error **errp)
 {
-    /* rx, tx, ctrl and config: QEMU's default of 3 vectors. */
-    ((VirtIOPCIProxy *)obj)->nvectors = 3;
+    VirtIONet *n = VIRTIO_NET(proxy->vdev);
+    int queues = n->conf.netdev_id ?
+        qemu_find_net_clients_except(n->conf.netdev_id, NULL,
+                                     NET_CLIENT_DRIVER_NIC, 0) : 0;
+
+    /* QEMU 7.2's default: rx and tx of each pair, control and config. */
+    if (proxy->nvectors == VIRTIO_PCI_NVECTORS_UNSPECIFIED) {
+        proxy->nvectors = 2 * MIN(MAX(queues, 1), NET_MAX_QUEUES) + 2;
+    }
 }
 
 static const VirtioPCIDeviceTypeInfo virtio_net_pci_info = {
     .generic_name = "virtio-net-pci",
     .vdev_type = TYPE_VIRTIO_NET,
     .class_init = virtio_net_pci_class_init,
-    .instance_init = virtio_net_pci_instance_init,
+    .realize = virtio_net_pci_realize,
 };
 
 static void virtio_net_register_types(void)

@@ -31,7 +31,6 @@
 #define VIRTIO_PCI_DEVICE_OFF       0x2000
 #define VIRTIO_PCI_NOTIFY_OFF       0x3000
 #define VIRTIO_PCI_NOTIFY_MULT      4
-#define VIRTIO_PCI_NVECTORS_UNSPECIFIED UINT32_MAX
 #define VIRTIO_PCI_NVECTORS_DEFAULT 2
 
 /* Common configuration structure (4.1.4.3) */
@@ -647,11 +646,20 @@ static void virtio_pci_device_unplugged(DeviceState *dev)
 static void virtio_pci_realize(PCIDevice *d, Error **errp)
 {
     VirtIOPCIProxy *proxy = VIRTIO_PCI(d);
+    VirtioPCIClass *k = VIRTIO_PCI_GET_CLASS(d);
+    Error *err = NULL;
 
     if (!proxy->vdev) {
         error_setg(errp, "%s has no virtio device",
                    object_get_typename(OBJECT(d)));
         return;
+    }
+    if (k->realize) {
+        k->realize(proxy, &err);
+        if (err) {
+            error_propagate(errp, err);
+            return;
+        }
     }
     /* Realizing the device plugs it: virtio_pci_device_plugged() */
     qdev_realize(DEVICE(proxy->vdev), BUS(proxy->bus), errp);
@@ -757,6 +765,7 @@ static void virtio_pci_concrete_class_init(ObjectClass *klass, void *data)
 
     VIRTIO_PCI_CLASS(klass)->vdev_type = t->vdev_type;
     VIRTIO_PCI_CLASS(klass)->instance_init = t->instance_init;
+    VIRTIO_PCI_CLASS(klass)->realize = t->realize;
     if (t->class_init) {
         t->class_init(klass, NULL);
     }

@@ -120,7 +120,9 @@ struct BlockDriver {
     /* Appends "format-specific" info to a JSON-ish key/value list. */
     void (*info_specific)(BlockDriverState *bs, GString *human,
                           GString *json, const char *indent);
+    /* @icount UINT64_MAX: none recorded (QEMU's -1). */
     int (*snapshot_create)(BlockDriverState *bs, const char *name,
+                           uint64_t vm_clock_nsec, uint64_t icount,
                            Error **errp);
     int (*snapshot_goto)(BlockDriverState *bs, const char *name,
                          Error **errp);
@@ -212,6 +214,17 @@ int bdrv_create(const char *format, const char *filename,
                 const BlockCreateOpts *o, Error **errp);
 const char *bdrv_get_format_name(BlockDriverState *bs);
 
+/*
+ * Internal snapshots (block/snapshot.c).  bdrv_snapshot_dump appends one
+ * row of QEMU's snapshot table (@sn NULL: the header), without newline.
+ * bdrv_snapshot_find: the snapshot with @id and/or @name (NULL: any);
+ * the caller frees *@out with bdrv_snapshot_info_clear.
+ */
+void bdrv_snapshot_dump(GString *out, const BdrvSnapshotInfo *sn);
+bool bdrv_snapshot_find(BlockDriverState *bs, const char *id,
+                        const char *name, BdrvSnapshotInfo *out);
+void bdrv_snapshot_info_clear(BdrvSnapshotInfo *sn);
+
 /* Relative backing names resolve against the directory of @base. */
 char *bdrv_path_combine(const char *base, const char *name);
 
@@ -264,5 +277,23 @@ void blk_get_stats(BlockBackend *blk, BlockAcctStats *out);
 
 /* Wait until every request issued on @blk has completed (BQL held). */
 void blk_drain(BlockBackend *blk);
+
+/* Every backend, in creation order (of BlockBackend *). */
+GList *blk_all(void);
+/* Wait for the requests of every backend on @bs (BQL held). */
+void bdrv_drain_backends(BlockDriverState *bs);
+/*
+ * Every backend on @old (drained) now works on @new, which takes their
+ * references to @old; returns how many moved.
+ */
+int bdrv_replace_in_backends(BlockDriverState *old, BlockDriverState *new);
+/* The device on @blk learns of size changes (block_resize) through @cb. */
+void blk_set_resize_cb(BlockBackend *blk, void (*cb)(void *opaque),
+                       void *opaque);
+/*
+ * block_resize: truncate @bs to @size with the requests of every backend
+ * on it drained, then tell their devices.  0 or -errno with @errp set.
+ */
+int bdrv_resize(BlockDriverState *bs, uint64_t size, Error **errp);
 
 #endif

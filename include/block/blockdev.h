@@ -37,6 +37,7 @@ typedef struct DriveInfo {
     bool direct;
     bool no_flush;
     char *qdev;                /* QOM path of the device using it, or NULL */
+    bool dev_removable;        /* that device takes media changes (a CD) */
     char *serial;
     bool claimed;              /* a device model took it */
     bool tray_open;
@@ -66,9 +67,13 @@ BlockDriverState *blockdev_add_opts(QemuOpts *opts, Error **errp);
 bool blockdev_del(const char *node_name, Error **errp);
 
 DriveInfo *drive_get(BlockInterfaceType type, int bus, int unit);
+/* QEMU's removable media: a CD-ROM device, or no device yet on if=none. */
+bool drive_is_removable(DriveInfo *d);
 DriveInfo *drive_get_by_id(const char *id);
 /* Drives in creation order (of DriveInfo *). */
 GList *drive_list(void);
+/* The nodes -blockdev and blockdev-add made (of BlockDriverState *). */
+GList *blockdev_monitor_nodes(void);
 /* A named node: from -blockdev, or the root of a drive. */
 BlockDriverState *bdrv_find_node(const char *node_name);
 /* A backend for -device ...,drive=NAME (a drive id or a node name). */
@@ -77,6 +82,32 @@ BlockBackend *blockdev_get_backend(const char *name, DriveInfo **dinfo);
 bool blockdev_eject(const char *device, bool force, Error **errp);
 bool blockdev_change_medium(const char *device, const char *filename,
                             const char *format, Error **errp);
+/* block_resize: @device (a drive) or else @node_name to @size bytes. */
+bool blockdev_resize(const char *device, const char *node_name,
+                     int64_t size, Error **errp);
+/*
+ * Internal snapshots of one running drive or node (QMP
+ * blockdev-snapshot-internal-sync / -delete-internal-sync, HMP
+ * snapshot_blkdev_internal / snapshot_delete_blkdev_internal): no VM
+ * state, the VM clock at the time, no icount.  Delete fills @deleted.
+ */
+bool blockdev_snapshot_internal(const char *device, const char *name,
+                                Error **errp);
+bool blockdev_snapshot_delete_internal(const char *device, const char *id,
+                                       const char *name,
+                                       BdrvSnapshotInfo *deleted,
+                                       Error **errp);
+/*
+ * External snapshot (QMP blockdev-snapshot-sync, HMP snapshot_blkdev): a
+ * qcow2 overlay @file (created unless @existing) becomes the top of
+ * @device / @node_name's chain; the old top turns read-only backing.
+ */
+bool blockdev_snapshot_external(const char *device, const char *node_name,
+                                const char *file, const char *overlay_name,
+                                const char *format, bool existing,
+                                Error **errp);
+/* HMP "info snapshots": QEMU 7.2's text into @out. */
+void blockdev_info_snapshots(GString *out);
 /* Copy what the top image holds into its backing file ("all": every drive). */
 bool blockdev_commit(const char *device, Error **errp);
 /* Flush and close everything (at exit). */

@@ -214,7 +214,8 @@ DeviceState *qdev_find_by_id(const char *id);
 /* Create a bus of @typename named @name (NULL: "<type>.<n>") provided by @parent. */
 BusState *qbus_new(const char *typename, DeviceState *parent,
                    const char *name);
-/* First bus of @typename anywhere in the tree (for -device without bus=). */
+/* First bus of @typename anywhere in the tree with room for a device (else
+ * the first full one), for -device without bus=. */
 BusState *qbus_find_by_type(const char *typename);
 BusState *qbus_find_by_name(const char *name);
 

@@ -38,6 +38,9 @@ NICInfo *net_nic_info(unsigned i);
 /* Text of HMP "info network". */
 void net_format_info_network(GString *out);
 
+/* "info usernet": each user netdev's hub and libslirp's connection table. */
+void net_slirp_info_usernet(GString *out);
+
 /*
  * User networking (net/slirp.c).  @netdev NULL: the first user netdev.
  * Results print as QEMU's HMP texts into @out.

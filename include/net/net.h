@@ -18,6 +18,8 @@
 #include <sys/uio.h>
 
 #define NET_MAX_FRAME (64 * KiB + 64)
+/* Queues of one multiqueue netdev or NIC (QEMU's MAX_QUEUE_NUM). */
+#define NET_MAX_QUEUES 1024
 
 typedef struct NetClientState NetClientState;
 typedef struct NetQueue NetQueue;
@@ -66,6 +68,11 @@ typedef struct NetClientInfo {
     bool takes_tso_frames;
     /* NICs with a receive filter: query-rx-filter's answer. */
     RxFilterInfo *(*query_rx_filter)(NetClientState *nc);
+    /*
+     * Multiqueue backends (tap): the NIC's queue peered with @nc was
+     * enabled or disabled by the guest; a disabled queue takes no traffic.
+     */
+    void (*set_queue_enabled)(NetClientState *nc, bool enable);
 } NetClientInfo;
 
 struct NetClientState {
@@ -73,9 +80,11 @@ struct NetClientState {
     NetClientState *peer;
     NetQueue *incoming_queue;
     char *model;                 /* "e1000", "user", "tap", "hub" */
-    char *name;                  /* the netdev id, or "model.N" */
+    /* the netdev id, or "model.N"; the queues of a multiqueue netdev
+     * (tap,queues=N) are N clients with the same name */
+    char *name;
     char info_str[256];          /* info network's text after "type=T," */
-    unsigned queue_index;
+    unsigned queue_index;        /* set when a NIC claims the queue */
     bool link_down;
     bool receive_disabled;       /* receive_iov returned 0 */
     bool is_netdev;              /* created by -netdev / netdev_add */
@@ -99,6 +108,15 @@ GPtrArray *net_clients(void);
 NetClientState *qemu_find_netdev(const char *id);
 /* Any client (netdev or NIC) called @name. */
 NetClientState *qemu_find_net_client(const char *name);
+/*
+ * Up to @max clients called @id (the queues of one netdev or NIC) whose
+ * type is not @except (NET_CLIENT_DRIVER__MAX: any), in creation order,
+ * into @ncs; returns how many there are.
+ */
+int qemu_find_net_clients_except(const char *id, NetClientState **ncs,
+                                 NetClientDriver except, int max);
+/* Delete every client called @id that is not a NIC (a netdev's queues). */
+void qemu_del_netdev_clients(const char *id);
 
 /* ---- sending ---- */
 

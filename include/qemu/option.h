@@ -77,6 +77,8 @@ static inline bool qemu_strtosz(const char *str, uint64_t *result,
 /* "on"/"off"/"yes"/"no"/"true"/"false"; error "Parameter 'NAME' expects 'on' or 'off'". */
 bool qemu_parse_bool(const char *name, const char *value, bool *out,
                      Error **errp);
+/* QEMU's size_to_str(): "1.5 GiB", three significant digits. */
+char *size_to_str(uint64_t val);
 /* Decimal, 0x hex or 0 octal unsigned number; false on garbage or overflow. */
 bool qemu_strtou64(const char *str, uint64_t *result);
 bool qemu_strtoi64(const char *str, int64_t *result);

@@ -96,7 +96,6 @@ typedef struct KemuConfig {
     char *log_file;              /* -D */
     char *bios_dir;              /* -L */
     char *rtc, *boot;
-    char *hda;                   /* positional disk image, -hda */
     GPtrArray *drives;           /* KemuOptArg *: -drive, -cdrom, -hdb..-hdd,
                                     -blockdev (raw) */
     bool snapshot;               /* -snapshot */

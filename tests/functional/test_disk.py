@@ -3,12 +3,17 @@
 
     test_disk.py KEMU_BINARY GUEST_BUILDER BUILD_DIR
 
-One boot (-accel tcg, kemu.test=disk) with a qcow2 and a raw IDE disk, an
+One boot (-accel tcg, kemu.test=disk) with a qcow2 and a raw IDE disk (the
+second as -device ide-hd), an
 IDE CD-ROM, a qcow2 virtio disk (if=virtio) and a raw one (if=none and
 -device virtio-blk-pci): the guest prints the pattern the host wrote in each first
 sector and writes its own at 1 MiB; after power-off the host reads the
 images back (qemu-img convert when available, else kemu-img) and runs
-`qemu-img check` on the qcow2.
+`qemu-img check` on the qcow2.  Before the guest starts (-S), HMP
+snapshot_blkdev puts an overlay over the qcow2 virtio disk: the guest's
+writes land there and the base image keeps the host's data only.  After
+the guest's writes, QMP block_resize grows the raw virtio disk and the
+guest sees its new size.
 """
 import os
 import shutil
@@ -17,7 +22,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_linux import Guest, build_guest  # noqa: E402
+from test_linux import Guest, Qmp, build_guest, qmp_connect  # noqa: E402
 
 
 def main():
@@ -39,11 +44,15 @@ def main():
                             path], check=True)
             os.unlink(raw)
             disks[name] = (path, fmt)
+        sock = os.path.join(tmp, 'qmp.sock')
+        overlay = os.path.join(tmp, 'v0-overlay.qcow2')
         g = Guest(kemu, guest_dir, 'kemu.test=disk',
-                  ['-drive', 'file=%s,format=qcow2,if=ide,index=0' %
+                  ['-S', '-qmp', 'unix:%s,server=on,wait=off' % sock,
+                   '-drive', 'file=%s,format=qcow2,if=ide,index=0' %
                    disks['d0.qcow2'][0],
-                   '-drive', 'file=%s,format=raw,if=ide,index=1' %
+                   '-drive', 'file=%s,format=raw,if=none,id=h1' %
                    disks['d1.raw'][0],
+                   '-device', 'ide-hd,drive=h1,bus=ide.0,unit=1',
                    '-drive', 'file=%s,format=raw,if=ide,index=2,media=cdrom'
                    % disks['cd.iso'][0],
                    '-drive', 'file=%s,format=qcow2,if=virtio' %
@@ -51,7 +60,18 @@ def main():
                    '-drive', 'file=%s,format=raw,if=none,id=vd1' %
                    disks['v1.raw'][0],
                    '-device', 'virtio-blk-pci,drive=vd1,serial=kemu-vd1'])
+        conn = qmp_connect(sock, 30)
+        q = Qmp(*conn) if conn else None
+        snap = None
+        if q:
+            q.execute('qmp_capabilities')
+            snap = q.execute('human-monitor-command', **{
+                'command-line': 'snapshot_blkdev virtio0 ' + overlay})
+            q.execute('cont')
         ok = g.wait_for('GUEST-DISK-DONE') is not None
+        resized = None
+        if ok and q:
+            resized = q.execute('block_resize', device='vd1', size=12 << 20)
         rc = g.wait_exit()
         out = '\n'.join(l for l in g.lines if l)
         print(out[-3000:])
@@ -74,8 +94,19 @@ def main():
         if 'GUEST-DISK-SERIAL %s kemu-vd1' % names.get('KEMU-HOST-v1.raw') \
                 not in out:
             failures.append('v1.raw: serial kemu-vd1 not seen')
-        for name in ('d0.qcow2', 'd1.raw', 'v0.qcow2', 'v1.raw'):
-            path, fmt = disks[name]
+        if resized != {'return': {}} or 'GUEST-DISK-RESIZED %s %d' % (
+                names.get('KEMU-HOST-v1.raw'), (12 << 20) // 512) not in out:
+            failures.append('block_resize of vd1 to 12 MiB (%r) not seen by '
+                            'the guest' % resized)
+        if snap != {'return': ''}:
+            failures.append('snapshot_blkdev: %r' % snap)
+        # The overlay holds the guest's writes to v0; v0.qcow2 keeps the
+        # host's sector 0 and nothing at 1 MiB.
+        disks['v0-overlay'] = (overlay, 'qcow2')
+        images = [('d0.qcow2', 'd0.qcow2'), ('d1.raw', 'd1.raw'),
+                  ('v0.qcow2', 'v0-overlay'), ('v1.raw', 'v1.raw')]
+        for name, image in images:
+            path, fmt = disks[image]
             dev = names.get(('KEMU-HOST-%-6s' % name[:6])[:16], '?')
             back = path + '.back'
             tool = shutil.which('qemu-img') or img_tool
@@ -86,8 +117,19 @@ def main():
                 data = f.read(16)
             want = ('KEMU-GUEST-%s\n' % dev).encode()
             if not data.startswith(want):
-                failures.append('%s: guest pattern missing (%r)' % (name,
+                failures.append('%s: guest pattern missing (%r)' % (image,
                                                                    data))
+            if image == 'v0-overlay':
+                base = disks['v0.qcow2'][0]
+                subprocess.run([tool, 'convert', '-f', 'qcow2', '-O', 'raw',
+                                base, back], check=True)
+                with open(back, 'rb') as f:
+                    host = f.read(16)
+                    f.seek(1024 * 1024)
+                    data = f.read(16)
+                if data.strip(b'\0') or not host.startswith(b'KEMU-HOST'):
+                    failures.append('v0.qcow2 under the overlay changed: '
+                                    '%r %r' % (host, data))
             if fmt == 'qcow2' and shutil.which('qemu-img'):
                 p = subprocess.run(['qemu-img', 'check', path],
                                    stdout=subprocess.PIPE,

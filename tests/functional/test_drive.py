@@ -36,23 +36,30 @@ def digest(path):
 class Vm:
     count = 0
 
-    def __init__(self, tmp, args, env=None):
+    def __init__(self, tmp, args, env=None, binary=None):
         Vm.count += 1
         self.sock_path = os.path.join(tmp, 'qmp%d.sock' % Vm.count)
-        cmd = [os.path.join(BUILD, PROG), '-accel', 'tcg', '-m', '64',
+        cmd = [binary or os.path.join(BUILD, PROG), '-accel', 'tcg', '-m', '64',
                '-nodefaults', '-display', 'none', '-S',
                '-qmp', 'unix:%s,server=on,wait=off' % self.sock_path,
                '-monitor', 'stdio'] + args
         self.proc = subprocess.Popen(cmd, cwd=tmp, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, env=env)
+        # The socket file appears at bind(), before listen(): retry.
         for _ in range(200):
-            if os.path.exists(self.sock_path) or self.proc.poll() is not None:
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock.settimeout(20)
+            try:
+                self.sock.connect(self.sock_path)
                 break
-            time.sleep(0.05)
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.settimeout(20)
-        self.sock.connect(self.sock_path)
+            except OSError:
+                self.sock.close()
+                if self.proc.poll() is not None:
+                    raise
+                time.sleep(0.05)
+        else:
+            raise RuntimeError('no QMP socket at ' + self.sock_path)
         self.buf = b''
         self.recv()
         self.execute('qmp_capabilities')
@@ -253,6 +260,231 @@ class Drives(unittest.TestCase):
         finally:
             self.assertEqual(vm.quit()[0], 0)
 
+    RESIZE_ARGS = ['-drive', 'file=r.raw,format=raw,if=virtio,id=d0',
+                   '-drive', 'file=ro.raw,format=raw,if=virtio,readonly=on,'
+                   'id=d1',
+                   '-drive', 'file=cd.iso,format=raw,media=cdrom,id=cd',
+                   '-blockdev', 'driver=file,filename=r2.qcow2,node-name=f1',
+                   '-blockdev', 'driver=qcow2,file=f1,node-name=q1',
+                   '-drive', 'file=i.raw,format=raw,if=ide,id=h0']
+    RESIZE_QMP = [{'device': 'd0', 'size': 2 << 20},
+                  {'device': 'nope', 'size': 1 << 20},
+                  {'size': 1 << 20},
+                  {'device': 'd0', 'node-name': 'x', 'size': 3 << 20},
+                  {'device': 'd0', 'size': -1},
+                  {'device': 'd1', 'size': 2 << 20},
+                  {'device': 'cd', 'size': 2 << 20},
+                  {'node-name': 'q1', 'size': 4 << 20},
+                  {'node-name': 'f1', 'size': 8 << 20},
+                  {'device': 'h0', 'size': 5 << 20}]
+    RESIZE_HMP = ['block_resize d0 7M', 'block_resize d0 1.5',
+                  'block_resize', 'block_resize d0',
+                  'block_resize nope 1M', 'block_resize d0 -1',
+                  'block_resize d0 abc', 'block_resize cd 1M']
+
+    def resize_session(self, binary, name):
+        """block_resize over QMP and HMP: (transcript, sizes, file size)."""
+        tmp = os.path.join(self.tmp, name)
+        os.mkdir(tmp)
+        for f in ('r.raw', 'ro.raw', 'cd.iso', 'i.raw'):
+            with open(os.path.join(tmp, f), 'wb') as fh:
+                fh.truncate(1 << 20)
+        kemu_img('create', '-f', 'qcow2', os.path.join(tmp, 'r2.qcow2'), '1M')
+        vm = Vm(tmp, self.RESIZE_ARGS, binary=binary)
+        out = []
+        try:
+            for a in self.RESIZE_QMP:
+                out.append((json.dumps(a), vm.execute('block_resize', **a)))
+            for line in self.RESIZE_HMP:
+                out.append((line, vm.hmp(line)))
+            sizes = {b['device']: b['inserted']['image']['virtual-size']
+                     for b in vm.execute('query-block')['return']
+                     if 'inserted' in b}
+        finally:
+            vm.quit()
+        text = re.sub(r'#block\d+', '#blockN', json.dumps(out, indent=1))
+        return text, sizes, os.path.getsize(os.path.join(tmp, 'r.raw'))
+
+    def test_block_resize(self):
+        text, sizes, size = self.resize_session(None, 'kemu')
+        print(text)
+        # 1.5 without a suffix is MiB, as in QEMU's HMP.
+        self.assertEqual(size, 3 << 19)
+        self.assertEqual(sizes['d0'], 3 << 19)
+        self.assertEqual(sizes['h0'], 5 << 20)
+        self.assertEqual(sizes['d1'], 1 << 20)
+        self.assertIn('Image is read-only', text)
+        self.assertIn("Cannot find device='nope' nor node-name=''", text)
+        self.assertIn('invalid size', text)
+        qemu = shutil.which('qemu-system-x86_64')
+        if not qemu:
+            print('note: qemu-system-x86_64 not installed, no comparison')
+            return
+        qtext, qsizes, qsize = self.resize_session(qemu, 'qemu')
+        self.assertEqual(text, qtext)
+        self.assertEqual(sizes, qsizes)
+
+    SNAP_SESSIONS = [
+        ([], ['info snapshots', 'snapshot_blkdev_internal d0 a']),
+        (['-drive', 'file=r.raw,format=raw,if=virtio'], ['info snapshots']),
+        (['-drive', 'file=s0.qcow2,format=qcow2,if=virtio,id=d0',
+          '-drive', 'file=s1.qcow2,format=qcow2,if=ide,id=d1',
+          '-drive', 'file=r.raw,format=raw,if=virtio,id=d2',
+          '-drive', 'file=s2.qcow2,format=qcow2,if=virtio,readonly=on,id=d3'],
+         ['info snapshots', 'snapshot_blkdev_internal d0 snap1',
+          'info snapshots', 'snapshot_blkdev_internal d1 snap1',
+          'snapshot_blkdev_internal d2 x', 'snapshot_blkdev_internal d3 x',
+          'snapshot_blkdev_internal d0 snap1',
+          'snapshot_blkdev_internal nope a', 'snapshot_blkdev_internal d0',
+          'info snapshots', 'snapshot_delete_blkdev_internal d0 snap1',
+          'snapshot_delete_blkdev_internal d0 snap1',
+          'snapshot_delete_blkdev_internal d1 snap1 2', 'info snapshots',
+          {'device': 'd0', 'name': 'q'}, {'device': 'd0', 'name': ''},
+          {'delete': 1, 'device': 'd0', 'name': 'q'},
+          {'delete': 1, 'device': 'd0', 'id': '1'},
+          {'delete': 1, 'device': 'd0'}, {'device': 'd1', 'name': 'keep'}]),
+        (['-blockdev', 'driver=file,filename=s0.qcow2,node-name=f0',
+          '-blockdev', 'driver=qcow2,file=f0,node-name=q0',
+          '-device', 'virtio-blk-pci,drive=q0,id=vb',
+          '-blockdev', 'driver=file,filename=s2.qcow2,node-name=f2',
+          '-blockdev', 'driver=qcow2,file=f2,node-name=q2'],
+         [{'device': 'q0', 'name': 'n1'}, {'device': 'vb', 'name': 'n2'},
+          {'device': 'f0', 'name': 'n2'}, 'info snapshots',
+          'snapshot_blkdev_internal q2 n1', 'snapshot_blkdev_internal q2 n3',
+          'info snapshots', 'snapshot_delete_blkdev_internal q0 n1 1',
+          'info snapshots']),
+    ]
+
+    def snapshot_sessions(self, binary, name):
+        """Internal snapshots of running drives over HMP and QMP."""
+        tmp = os.path.join(self.tmp, name)
+        os.mkdir(tmp)
+        for f in ('s0.qcow2', 's1.qcow2', 's2.qcow2'):
+            kemu_img('create', '-f', 'qcow2', os.path.join(tmp, f), '16M')
+        with open(os.path.join(tmp, 'r.raw'), 'wb') as fh:
+            fh.truncate(1 << 20)
+        out = []
+        for args, cmds in self.SNAP_SESSIONS:
+            vm = Vm(tmp, args, binary=binary)
+            try:
+                for c in cmds:
+                    if isinstance(c, str):
+                        out.append((c, vm.hmp(c)))
+                        continue
+                    a = dict(c)
+                    cmd = 'blockdev-snapshot-internal-sync'
+                    if a.pop('delete', 0):
+                        cmd = 'blockdev-snapshot-delete-internal-sync'
+                    out.append((cmd + json.dumps(a),
+                                vm.execute(cmd, **a)))
+            finally:
+                vm.quit()
+        text = json.dumps(out, indent=1)
+        text = re.sub(r'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d', 'DATE', text)
+        text = re.sub(r'"date-(n?)sec": \d+', r'"date-\1sec": N', text)
+        return text, tmp
+
+    def test_internal_snapshots(self):
+        text, tmp = self.snapshot_sessions(None, 'kemu')
+        print(text)
+        self.assertIn("Snapshot with name 'snap1' already exists on device "
+                      "'d0'", text)
+        self.assertIn("Block format 'raw' used by device 'd2' does not "
+                      "support internal snapshots", text)
+        self.assertIn('List of partial (non-loadable) snapshots on', text)
+        # What the monitor made is in the image: qemu-img's view.
+        tool = shutil.which('qemu-img') or os.path.join(BUILD, 'kemu-img')
+        listing = subprocess.run([tool, 'snapshot', '-l',
+                                  os.path.join(tmp, 's1.qcow2')],
+                                 stdout=subprocess.PIPE,
+                                 universal_newlines=True).stdout
+        self.assertRegex(listing, r'\n2 +keep +0 B ')
+        if shutil.which('qemu-img'):
+            for f in ('s0.qcow2', 's1.qcow2', 's2.qcow2'):
+                subprocess.run(['qemu-img', 'check', os.path.join(tmp, f)],
+                               check=True, stdout=subprocess.DEVNULL)
+        qemu = shutil.which('qemu-system-x86_64')
+        if not qemu:
+            print('note: qemu-system-x86_64 not installed, no comparison')
+            return
+        self.assertEqual(text, self.snapshot_sessions(qemu, 'qemu')[0])
+
+    EXT_ARGS = ['-drive', 'file=s0.qcow2,format=qcow2,if=virtio,id=d0',
+                '-drive', 'file=r.raw,format=raw,if=ide,id=d1',
+                '-drive', 'file=cd.iso,format=raw,media=cdrom,id=cd']
+    EXT_CMDS = ['snapshot_blkdev d0 ov1.qcow2', 'info block',
+                'snapshot_blkdev d0 ov1.qcow2',
+                'snapshot_blkdev d1 ovr.qcow2 qcow2',
+                'snapshot_blkdev d1 ovr2.raw raw', 'snapshot_blkdev d0',
+                'snapshot_blkdev -n d0 nonexist.qcow2',
+                'snapshot_blkdev nope x.qcow2', 'snapshot_blkdev cd c.qcow2',
+                {'device': 'd0', 'snapshot-file': 'ov3.qcow2',
+                 'snapshot-node-name': 's3'},
+                {'snapshot-file': 'ov4.qcow2'},
+                {'node-name': 's3', 'snapshot-file': 'ov5.qcow2',
+                 'snapshot-node-name': 's3'},
+                {'node-name': 's3', 'snapshot-file': 'ex.qcow2',
+                 'mode': 'existing'},
+                {'device': 'd0', 'snapshot-file': 'x.qcow2',
+                 'snapshot-node-name': 'd1'},
+                {'node-name': 's3', 'snapshot-file': 'ex.qcow2',
+                 'snapshot-node-name': 'e1', 'mode': 'existing'},
+                'info block', 'query-block']
+
+    def external_session(self, binary, name):
+        """snapshot_blkdev / blockdev-snapshot-sync: the transcript, and
+        whether qemu-img could check the old top while the VM ran."""
+        tmp = os.path.join(self.tmp, name)
+        os.mkdir(tmp)
+        kemu_img('create', '-f', 'qcow2', os.path.join(tmp, 's0.qcow2'),
+                 '16M')
+        # ex.qcow2 names ov3.qcow2 (made by the session) as its backing.
+        kemu_img('create', '-f', 'qcow2', os.path.join(tmp, 'ov3.qcow2'),
+                 '16M')
+        kemu_img('create', '-f', 'qcow2', '-b', 'ov3.qcow2', '-F', 'qcow2',
+                 os.path.join(tmp, 'ex.qcow2'), '16M')
+        for f in ('r.raw', 'cd.iso'):
+            with open(os.path.join(tmp, f), 'wb') as fh:
+                fh.truncate(1 << 20)
+        vm = Vm(tmp, self.EXT_ARGS, binary=binary)
+        out = []
+        try:
+            for c in self.EXT_CMDS:
+                if isinstance(c, dict):
+                    out.append((json.dumps(c), vm.execute(
+                        'blockdev-snapshot-sync', **c)))
+                elif c == 'query-block':
+                    out.append((c, vm.execute(c)))
+                else:
+                    out.append((c, vm.hmp(c)))
+            # The old tops are backing files now: others may read them.
+            tool = shutil.which('qemu-img') or os.path.join(BUILD,
+                                                            'kemu-img')
+            readable = subprocess.run([tool, 'check', 's0.qcow2'], cwd=tmp,
+                                      stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL).returncode
+        finally:
+            vm.quit()
+        text = json.dumps(out, indent=1)
+        text = re.sub(r'#block\d+', '#blockN', text)
+        text = re.sub(r'"actual-size": \d+', '"actual-size": N', text)
+        text = re.sub(r'(Attached to: +|"qdev": ")/machine/[^"\\]*',
+                      r'\1QOM', text)
+        return text, readable
+
+    def test_external_snapshot(self):
+        text, readable = self.external_session(None, 'kemu')
+        print(text)
+        self.assertEqual(readable, 0)
+        self.assertIn('Backing file:     s0.qcow2 (chain depth: 1)', text)
+        self.assertIn('Backing file:     ov3.qcow2 (chain depth: 3)', text)
+        qemu = shutil.which('qemu-system-x86_64')
+        if not qemu:
+            print('note: qemu-system-x86_64 not installed, no comparison')
+            return
+        self.assertEqual((text, readable),
+                         self.external_session(qemu, 'qemu'))
+
     def test_blockstats(self):
         vm = Vm(self.tmp, ['-drive', 'file=disk0.qcow2,format=qcow2,if=ide,'
                            'index=0'])
@@ -365,6 +597,75 @@ class Drives(unittest.TestCase):
                 self.tmp, 'disk0.qcow2')], check=True,
                 stdout=subprocess.DEVNULL)
 
+    IDE_ERRORS = [
+        (['-device', 'ide-hd'], '-device ide-hd: No drive specified'),
+        (['-drive', 'if=none,id=x,file=disk1.raw,format=raw',
+          '-device', 'ide-hd,drive=x,unit=2'],
+         "-device ide-hd,drive=x,unit=2: Can't create IDE unit 2, bus "
+         "supports only 2 units"),
+        (['-drive', 'if=none,id=x,file=disk1.raw,format=raw',
+          '-hda', 'disk0.qcow2', '-device', 'ide-hd,drive=x,bus=ide.0,unit=0'],
+         '-device ide-hd,drive=x,bus=ide.0,unit=0: IDE unit 0 is in use'),
+        (['-drive', 'if=none,id=x,file=disk1.raw,format=raw',
+          '-device', 'ide-hd,drive=x', '-device', 'ide-cd,drive=x'],
+         "-device ide-cd,drive=x: Drive 'x' is already in use by another "
+         "device"),
+        (['-drive', 'if=none,id=x,file=disk1.raw,format=raw,readonly=on',
+          '-device', 'ide-hd,drive=x'],
+         '-device ide-hd,drive=x: Block node is read-only'),
+        (['-device', 'ide-hd,drive=nope'],
+         "-device ide-hd,drive=nope: Property 'ide-hd.drive' can't find "
+         "value 'nope'"),
+        (['-drive', 'if=none,id=x', '-device', 'ide-hd,drive=x'],
+         '-device ide-hd,drive=x: Device needs media, but drive is empty'),
+        (['-drive', 'if=none,id=x,file=disk1.raw,format=raw',
+          '-device', 'ide-hd,drive=x,bus=pci.0'],
+         "-device ide-hd,drive=x,bus=pci.0: Device 'ide-hd' can't go on PCI "
+         "bus"),
+    ]
+
+    def test_ide_devices(self):
+        """-device ide-hd / ide-cd as QEMU: units, buses, errors, and the
+        if=ide drives as devices of their own."""
+        for args, msg in self.IDE_ERRORS:
+            rc, err = run_fail(self.tmp, args)
+            self.assertEqual((rc, err), (1, '%s: %s\n' % (PROG, msg)), args)
+        with open(os.path.join(self.tmp, 'cd.iso'), 'wb') as f:
+            f.truncate(1 << 20)
+        args = ['-drive', 'file=disk1.raw,format=raw,if=none,id=x',
+                '-device', 'ide-hd,drive=x,bus=ide.0,unit=1,serial=S1',
+                '-hda', 'disk0.qcow2', '-cdrom', 'cd.iso',
+                '-drive', 'if=none,id=z', '-device', 'ide-cd,drive=z,id=cd2']
+        vm = Vm(self.tmp, args)
+        try:
+            info = re.sub(r'#block\d+', '#blockN', vm.hmp('info block'))
+            qtree = vm.hmp('info qtree').replace('\r\n', '\n')
+            eject = vm.hmp('eject x')
+        finally:
+            vm.quit()
+        self.assertEqual(info.replace('\r\n', '\n'),
+                         'x (#blockN): disk1.raw (raw)\n'
+                         '    Attached to:      /machine/peripheral-anon/'
+                         'device[0]\n'
+                         '    Cache mode:       writeback\n\n'
+                         'ide0-hd0 (#blockN): disk0.qcow2 (qcow2)\n'
+                         '    Attached to:      /machine/unattached/'
+                         'device[18]\n'
+                         '    Cache mode:       writeback\n\n'
+                         'ide1-cd0 (#blockN): cd.iso (raw, read-only)\n'
+                         '    Attached to:      /machine/unattached/'
+                         'device[19]\n'
+                         '    Removable device: not locked, tray closed\n'
+                         '    Cache mode:       writeback\n\n'
+                         'z: [not inserted]\n'
+                         '    Attached to:      cd2\n'
+                         '    Removable device: not locked, tray closed\n')
+        # Newest first, as QEMU prints them.
+        self.assertRegex(qtree, r'bus: ide\.1\n +type IDE\n +dev: ide-cd, '
+                         r'id "cd2"\n +drive = "z"(.*\n)+ +bus: ide\.0\n '
+                         r'+type IDE\n +dev: ide-hd, id ""\n +drive = "x"')
+        self.assertEqual(eject, "Error: Device 'x' is not removable\r\n")
+
     def test_errors(self):
         for args, msg in [
                 (['-drive', 'file=nothere,format=raw'],
@@ -386,8 +687,8 @@ class Drives(unittest.TestCase):
                  'type does not support if=ide,bus=4,unit=1'),
                 (['-drive', 'file=disk1.raw,format=raw,index=0', '-hda',
                   'disk0.qcow2'],
-                 '-drive file=disk1.raw,format=raw,index=0: drive with '
-                 'bus=0, unit=0 (index=0) exists'),
+                 '-hda disk0.qcow2: drive with bus=0, unit=0 (index=0) '
+                 'exists'),
                 (['-blockdev', 'driver=qcow2,file=nope,node-name=x'],
                  "-blockdev driver=qcow2,file=nope,node-name=x: Cannot find "
                  "device='nope' nor node-name='nope'")]:

@@ -189,7 +189,7 @@ def scenario_reboot(kemu, guest_dir):
 
 
 def qmp_connect(path, timeout):
-    """A connected QMP socket after capabilities negotiation, or None."""
+    """A connected QMP socket and its file after the greeting, or None."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -206,10 +206,10 @@ def qmp_connect(path, timeout):
     try:
         greeting = json.loads(f.readline())
     except (OSError, ValueError):
-        q.sock.close()
+        s.close()
         return None
     if 'QMP' not in greeting:
-        q.sock.close()
+        s.close()
         return None
     return s, f
 

@@ -55,7 +55,8 @@ def vm_cmd(prog, drive):
 
 
 class Runner:
-    """A paused VM on an image; ready once its locks are visible."""
+    """A paused VM on an image; ready once its locks are visible and
+    steady."""
 
     def __init__(self, tmp, prog, drive, image, expect_locks=True):
         self.proc = subprocess.Popen(vm_cmd(prog, drive), cwd=tmp,
@@ -63,11 +64,17 @@ class Runner:
                                      stdout=subprocess.DEVNULL,
                                      stderr=subprocess.PIPE)
         deadline = time.time() + 20
+        last, same = None, 0
         while time.time() < deadline and self.proc.poll() is None:
             if not expect_locks:
                 time.sleep(1)   # nothing to see: give it time to open
                 break
-            if locked_bytes(os.path.join(tmp, image)):
+            # QEMU takes its locks in steps (open, then the device's
+            # permissions): ready when the set stops changing.
+            held = locked_bytes(os.path.join(tmp, image))
+            same = same + 1 if held and held == last else 0
+            last = held
+            if same >= 5:
                 break
             time.sleep(0.05)
         if self.proc.poll() is not None:

@@ -4,6 +4,7 @@
     test_net.py KEMU_BINARY host          (suite functional: no guest)
     test_net.py KEMU_BINARY tap           (suite functional: root, netns)
     test_net.py KEMU_BINARY GUEST_BUILDER linux MODEL   (suite linux)
+    test_net.py KEMU_BINARY GUEST_BUILDER tap-mq        (suite linux: root)
 
 host: -netdev/-nic/-net errors as QEMU 7.2 prints them, "info network",
 set_link, hostfwd_add/hostfwd_remove and netdev_add/del over
@@ -11,6 +12,11 @@ human-monitor-command (also run on Debian's qemu-system-x86_64 when it is
 installed, and the texts compared), a hostfwd port accepting connections.
 tap: a tap netdev in a network namespace the test creates, its script=
 run with the interface name, traffic from the host reaching the tap fd.
+tap-mq: a 2-queue tap (queues=2, and fds= of two IFF_MULTI_QUEUE fds) and
+virtio-net-pci,mq=on: "info network" as QEMU's, the second tap queue
+detached until the driver asks for two pairs; a Linux guest with -smp 2
+sees rx-0/rx-1/tx-0/tx-1, moves data both ways from each CPU, and takes
+interrupts on all four queues.
 linux: a Linux guest with NIC MODEL (e1000, virtio-net-pci) gets
 10.0.2.20 by DHCP (dhcpstart=) with the hostname=, domainname= and dns=
 of -netdev user, fetches a file from an HTTP server on the host through
@@ -22,6 +28,7 @@ import hashlib
 import http.server
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -166,6 +173,31 @@ CLI_ERRORS = [
      "'on' or 'off'"),
     (['-netdev', 'hubport,id=h0'],
      "-netdev hubport,id=h0: Parameter 'hubid' is missing"),
+    # Multiqueue tap: rejected before /dev/net/tun is opened.
+    (['-net', 'tap,queues=2'],
+     "-net tap,queues=2: Multiqueue tap cannot be used with hubs"),
+    (['-netdev', 'tap,id=t0,queues=abc'],
+     "-netdev tap,id=t0,queues=abc: Parameter 'queues' expects a uint64 "
+     "value"),
+    # QEMU 7.2 asserts here; kemu says why.
+    (['-netdev', 'tap,id=t0,queues=0'],
+     "-netdev tap,id=t0,queues=0: Parameter 'queues' expects a value "
+     "between 1 and 1024"),
+    (['-netdev', 'tap,id=t0,fd=3,queues=2'],
+     "-netdev tap,id=t0,fd=3,queues=2: ifname=, script=, downscript=, "
+     "vnet_hdr=, helper=, queues=, fds=, and vhostfds= are invalid with "
+     "fd="),
+    (['-netdev', 'tap,id=t0,fds=3:4,queues=2'],
+     "-netdev tap,id=t0,fds=3:4,queues=2: ifname=, script=, downscript=, "
+     "vnet_hdr=, helper=, queues=, and vhostfd= are invalid with fds="),
+    (['-netdev', 'tap,id=t0,fds=foo'],
+     "-netdev tap,id=t0,fds=foo: Invalid file descriptor number 'foo'"),
+    (['-netdev', 'tap,id=t0,fds=0:1'],
+     "-netdev tap,id=t0,fds=0:1: Unable to query TUNGETIFF on FD 0: "
+     "Inappropriate ioctl for device"),
+    (['-netdev', 'tap,id=t0,fds=99'],
+     "-netdev tap,id=t0,fds=99: t0: Can't use file descriptor 99: Bad file "
+     "descriptor"),
 ]
 
 # One HMP session; each command's output as QEMU 7.2 prints it.
@@ -174,6 +206,7 @@ HMP_SESSION = [
     'hostfwd_add tcp:127.0.0.1:{port}-:22',
     'hostfwd_add n1 tcp::{port2}-:80',
     'hostfwd_add n1 tcp::{port2}-:80',
+    'info usernet',
     'hostfwd_remove n1 tcp::{port2}',
     'hostfwd_remove n1 tcp::{port2}',
     'hostfwd_remove n1 bad',
@@ -239,6 +272,17 @@ def nic_session(binary, tmp, name):
     return out
 
 
+def mq_user_session(binary, tmp, name):
+    """mq=on on a user netdev: one queue pair, QEMU's 4 vectors."""
+    vm = VM(binary, ['-netdev', 'user,id=u0', '-device',
+                     'virtio-net-pci,netdev=u0,mq=on', '-S'], tmp, name)
+    net = vm.qmp.hmp('info network')
+    vectors = [l.strip() for l in vm.qmp.hmp('info qtree').splitlines()
+               if l.strip().startswith(('vectors =', 'mq ='))]
+    vm.stop()
+    return net, vectors
+
+
 def default_nic_session(binary, tmp, name):
     """QEMU's default "-net nic -net user": no network option, no
     -nodefaults.  The PCI functions (not the BARs, which QEMU's firmware
@@ -254,7 +298,6 @@ def default_nic_session(binary, tmp, name):
 
 def normalize_ids(text):
     """Generated ids carry two random digits: #net1XX -> #net1NN."""
-    import re
     return re.sub(r'#net(\d+)\d\d', r'#net\1NN', text)
 
 
@@ -287,6 +330,14 @@ def scenario_host(kemu):
                  'n0: index=0,type=user,net=10.0.2.0,restrict=off\r\n'
                  'n1: index=0,type=user,net=192.168.76.0,restrict=on\r\n',
                  'info network text')
+        usernet = [t for l, t in got if l == 'info usernet'][0]
+        check('Hub -1 (n1):\r\n  Protocol[State]    FD  Source Address  '
+              'Port   Dest. Address  Port RecvQ SendQ\r\n' in usernet and
+              re.search(r'TCP\[HOST_FORWARD\] +\d+ +\* +%d +192\.168\.76\.15 '
+                        r'+80 ' % ports['port2'], usernet) and
+              re.search(r'TCP\[HOST_FORWARD\] +\d+ +127\.0\.0\.1 +%d '
+                        % ports['port'], usernet),
+              'info usernet lists the hostfwd rules: %r' % usernet)
         if QEMU:
             qports = {k: free_port() for k in ports}
             ref, _ = hmp_session(QEMU, tmp, 'qemu', qports)
@@ -309,6 +360,13 @@ def scenario_host(kemu):
             check_eq(funcs, qfuncs, 'same PCI functions as QEMU by default')
             check_eq(normalize_ids(net), normalize_ids(qnet),
                      'same default info network as QEMU')
+        mq = mq_user_session(kemu, tmp, 'kemu-mq')
+        check('vectors = 4 (0x4)' in mq[1] and 'mq = true' in mq[1] and
+              'index=1' not in mq[0],
+              'mq=on with user: one pair, 4 vectors: %r' % (mq,))
+        if QEMU:
+            check_eq(mq, mq_user_session(QEMU, tmp, 'qemu-mq'),
+                     'same as QEMU: mq=on with user')
         got = nic_session(kemu, tmp, 'kemu-nic')
         print(got[0][1], end='')
         check('virtio-net-pci.0: index=0,type=nic,model=virtio-net-pci,'
@@ -324,6 +382,8 @@ def scenario_host(kemu):
 def anonymize(text, ports):
     for name, port in ports.items():
         text = text.replace(str(port), '{%s}' % name)
+    # info usernet: the host socket's file descriptor number.
+    text = re.sub(r'(\[[A-Z_0-9]+\]) +\d+ ', r'\1 FD ', text)
     return normalize_ids(text)
 
 
@@ -338,8 +398,8 @@ def netns_run(ns, args, **kw):
     return subprocess.run(['ip', 'netns', 'exec', ns] + args, **kw)
 
 
-def scenario_tap(kemu):
-    """tap + hub + user: the namespace's kernel reaches slirp's gateway."""
+def in_netns(fn, *args):
+    """fn(*args, ns, tmp) in a network namespace made for it (root only)."""
     if os.geteuid() != 0 or not shutil.which('ip') or \
             not os.path.exists('/dev/net/tun'):
         print('SKIP: needs root, ip(8) and /dev/net/tun')
@@ -350,9 +410,14 @@ def scenario_tap(kemu):
         return SKIP
     try:
         with tempfile.TemporaryDirectory(prefix='kemu-tap-') as tmp:
-            return tap_in_netns(kemu, ns, tmp)
+            return fn(*args, ns, tmp)
     finally:
         subprocess.run(['ip', 'netns', 'del', ns])
+
+
+def scenario_tap(kemu):
+    """tap + hub + user: the namespace's kernel reaches slirp's gateway."""
+    return in_netns(tap_in_netns, kemu)
 
 
 def tap_in_netns(kemu, ns, tmp):
@@ -421,6 +486,166 @@ def tap_in_netns(kemu, ns, tmp):
     with open(log) as f:
         check(f.read().endswith('%s ktap0\n' % down),
               'downscript ran at exit')
+    return 0
+
+# Opens N queues of a multiqueue tap in the namespace and execs the
+# emulator with fds=A:B (the fds stay open across exec).
+MQ_FDS_LAUNCHER = """
+import fcntl, os, struct, sys
+TUNSETIFF, IFF_TAP, IFF_NO_PI = 0x400454ca, 0x2, 0x1000
+IFF_VNET_HDR, IFF_MULTI_QUEUE = 0x4000, 0x100
+fds = []
+for i in range(int(sys.argv[2])):
+    fd = os.open('/dev/net/tun', os.O_RDWR)
+    fcntl.ioctl(fd, TUNSETIFF, struct.pack('16sH', sys.argv[1].encode(),
+                IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE))
+    os.set_inheritable(fd, True)
+    fds.append(str(fd))
+args = [a.replace('@FDS@', ':'.join(fds)) for a in sys.argv[3:]]
+os.execv(args[0], args)
+"""
+
+# Host side of the guest's traffic: /payload over HTTP on 8000, a sink on
+# 8001 printing "SINK <sha256> <bytes>" per connection.
+MQ_SERVER = """
+import hashlib, http.server, os, socket, sys, threading
+os.chdir(sys.argv[1])
+httpd = http.server.ThreadingHTTPServer(('0.0.0.0', 8000),
+                                        http.server.SimpleHTTPRequestHandler)
+httpd.RequestHandlerClass.log_message = lambda *a: None
+threading.Thread(target=httpd.serve_forever, daemon=True).start()
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(('0.0.0.0', 8001))
+srv.listen(4)
+print('ready', flush=True)
+while True:
+    c, _ = srv.accept()
+    h, n = hashlib.sha256(), 0
+    while True:
+        b = c.recv(65536)
+        if not b:
+            break
+        h.update(b)
+        n += len(b)
+    c.close()
+    print('SINK %s %d' % (h.hexdigest(), n), flush=True)
+"""
+
+MQ_NIC = 'virtio-net-pci,netdev=n0,mq=on'
+
+
+def mq_info_session(argv, ns, tmp, name):
+    """-S with a 2-queue tap: info network and the tap's queues on the
+    host (the device detaches what the driver has not enabled)."""
+    qmp_path = os.path.join(tmp, name + '.qmp')
+    proc = subprocess.Popen(
+        argv + ['-accel', 'tcg', '-display', 'none', '-nodefaults', '-S',
+                '-qmp', 'unix:%s,server=on,wait=off' % qmp_path],
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT)
+    qmp = QMP(qmp_path)
+    info = qmp.hmp('info network')
+    queues = netns_run(ns, ['ls', '/sys/class/net/kmq0/queues'],
+                       stdout=subprocess.PIPE).stdout.decode().split()
+    qmp.execute('quit')
+    qmp.close()
+    proc.wait(10)
+    return info, queues
+
+
+def tap_mq_in_netns(kemu, builder, ns, tmp):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from test_linux import Guest, build_guest
+
+    netns_run(ns, ['ip', 'link', 'set', 'lo', 'up'], check=True)
+    tap = 'tap,id=n0,ifname=kmq0,script=no,downscript=no,queues=2'
+    want = ('virtio-net-pci.0: index=0,type=nic,model=virtio-net-pci,'
+            'macaddr=52:54:00:12:34:56\r\n'
+            ' \\ n0: index=0,type=tap,ifname=kmq0,script=no,downscript=no\r\n'
+            'virtio-net-pci.1: index=1,type=nic,\r\n'
+            ' \\ n0: index=1,type=tap,ifname=kmq0,script=no,downscript=no\r\n')
+    args = ['-netdev', tap, '-device', MQ_NIC]
+    info, queues = mq_info_session(['ip', 'netns', 'exec', ns, kemu] + args,
+                                   ns, tmp, 'kemu')
+    check_eq(info, want, 'info network: 2-queue tap and mq NIC')
+    check_eq(queues, ['rx-0', 'tx-0'],
+             'tap queue 1 detached before the driver enables it')
+    if QEMU:
+        qinfo, _ = mq_info_session(['ip', 'netns', 'exec', ns, QEMU] + args,
+                                   ns, tmp, 'qemu')
+        check_eq(info, qinfo, 'same as QEMU: info network, multiqueue')
+    launcher = [sys.executable, '-c', MQ_FDS_LAUNCHER, 'kmq0', '2']
+    info, queues = mq_info_session(
+        ['ip', 'netns', 'exec', ns] + launcher +
+        [kemu, '-netdev', 'tap,id=n0,fds=@FDS@', '-device', MQ_NIC],
+        ns, tmp, 'kemu-fds')
+    lines = info.splitlines()
+    check(len(lines) == 4 and ',fd=' in lines[1] and
+          lines[3].startswith(' \\ n0: index=1,type=tap,fd=') and
+          queues == ['rx-0', 'tx-0'], 'fds=A:B: two queues %r %r'
+          % (info, queues))
+
+    # The guest: traffic from each CPU through its own queue pair.
+    payload = os.urandom(4 << 20)
+    with open(os.path.join(tmp, 'payload'), 'wb') as f:
+        f.write(payload)
+    server = subprocess.Popen(['ip', 'netns', 'exec', ns, sys.executable,
+                               '-c', MQ_SERVER, tmp],
+                              stdout=subprocess.PIPE)
+    server.stdout.readline()
+    sinks = []
+    threading.Thread(target=lambda: sinks.extend(server.stdout),
+                     daemon=True).start()
+    wrapper = os.path.join(tmp, 'kemu-in-netns')
+    with open(wrapper, 'w') as f:
+        f.write('#!/bin/sh\nexec ip netns exec %s %s "$@"\n' % (ns, kemu))
+    os.chmod(wrapper, 0o755)
+    g = Guest(wrapper, build_guest(builder), 'kemu.test=netmq',
+              ['-smp', '2', '-netdev', tap, '-device', MQ_NIC + ',vectors=6'])
+    try:
+        line = g.wait_for('GUEST-MQ-QUEUES')
+        check(line is not None and
+              line.split()[1:] == ['rx-0', 'rx-1', 'tx-0', 'tx-1'],
+              'guest sees 2 rx and 2 tx queues: %s' % line)
+        queues = netns_run(ns, ['ls', '/sys/class/net/kmq0/queues'],
+                           stdout=subprocess.PIPE).stdout.decode().split()
+        check_eq(queues, ['rx-0', 'rx-1', 'tx-0', 'tx-1'],
+                 'the driver enabled 2 pairs: both tap queues attached')
+        netns_run(ns, ['ip', 'addr', 'add', '10.0.3.1/24', 'dev', 'kmq0'],
+                  check=True)
+        netns_run(ns, ['ip', 'link', 'set', 'kmq0', 'up'], check=True)
+        up = g.wait_for('GUEST-MQ-UP-SUM')
+        before = g.wait_for('GUEST-MQ-IRQS-BEFORE', 120)
+        for cpu in '01':
+            line = g.wait_for('GUEST-MQ-DOWN ' + cpu, 300)
+            check(field(line, 2) == hashlib.sha256(payload).hexdigest(),
+                  'host -> guest CPU %s: 4 MiB intact' % cpu)
+            check(g.wait_for('GUEST-MQ-UP ' + cpu, 300) is not None,
+                  'guest CPU %s -> host sent' % cpu)
+        after = g.wait_for('GUEST-MQ-IRQS-AFTER', 60)
+        time.sleep(1)
+        want_sink = 'SINK %s %d' % (field(up, 1), 4 << 20)
+        check([l.decode().strip() for l in sinks] == [want_sink] * 2,
+              'guest -> host from both CPUs: 4 MiB intact each (%r)'
+              % sinks)
+        deltas = {}
+        if before and after:
+            b = dict(w.split('=') for w in before.split()[1:])
+            a = dict(w.split('=') for w in after.split()[1:])
+            deltas = {k: int(a[k]) - int(b.get(k, 0)) for k in a}
+        print('guest interrupts per queue during the transfers: %r' % deltas)
+        check(sorted(deltas) == ['input.0', 'input.1', 'output.0',
+                                 'output.1'] and
+              all(v > 0 for v in deltas.values()),
+              'interrupts on both rx and both tx queues')
+        rc = g.wait_exit(60)
+        check(rc == 0, 'guest powered off (exit %r)' % rc)
+        if failures:
+            print('\n'.join(g.output()[-40:]))
+    finally:
+        g.kill()
+        server.kill()
     return 0
 
 
@@ -588,6 +813,9 @@ def main():
     elif scenario == 'linux' or (len(sys.argv) == 5 and
                                  sys.argv[3] == 'linux'):
         scenario_linux(kemu, sys.argv[2], sys.argv[4])
+    elif len(sys.argv) == 4 and sys.argv[3] == 'tap-mq':
+        if in_netns(tap_mq_in_netns, kemu, sys.argv[2]) == SKIP:
+            return SKIP
     elif scenario == 'tap':
         if scenario_tap(kemu) == SKIP:
             return SKIP

@@ -228,8 +228,12 @@ static void test_lists_and_flags(void)
     g_assert_cmpstr(cfg.rtc, ==, "base=utc");
     g_assert_cmpstr(cfg.boot, ==, "order=cd");
     g_assert_cmpstr(cfg.vga, ==, "std");
-    g_assert_cmpstr(cfg.hda, ==, "disk.img");
-    g_assert_cmpuint(cfg.drives->len, ==, 1);
+    /* The bare image is -hda, in command-line order with -drive. */
+    g_assert_cmpuint(cfg.drives->len, ==, 2);
+    g_assert_cmpstr(((KemuOptArg *)g_ptr_array_index(cfg.drives, 0))->opt,
+                    ==, "-hda");
+    g_assert_cmpstr(((KemuOptArg *)g_ptr_array_index(cfg.drives, 0))->arg,
+                    ==, "disk.img");
     g_assert_cmpuint(cfg.netdevs->len, ==, 1);
     g_assert_cmpstr(cfg.vnc, ==, ":1");
     kemu_config_free(&cfg);

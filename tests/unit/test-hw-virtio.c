@@ -5,7 +5,11 @@
  * indirect descriptors, used-ring updates, MSI-X and INTx notifications,
  * VIRTIO_F_EVENT_IDX suppression, rejection of malformed rings (device
  * broken, NEEDS_RESET, recovery by reset), and the legacy I/O interface.
- * The device is virtio-rng-pci, which fills device-writable buffers.
+ * The device is virtio-rng-pci, which fills device-writable buffers;
+ * then virtio-net-pci with mq=on on a two-queue backend: the queue layout,
+ * max_virtqueue_pairs, and VQ_PAIRS_SET on the control queue (good and bad
+ * values, the backend's queues enabled to match, the control queue at 2
+ * without VIRTIO_NET_F_MQ).
  */
 #include "qemu/osdep.h"
 #include "qemu/main-loop.h"
@@ -15,11 +19,13 @@
 #include "hw/pci-host/i440fx.h"
 #include "hw/isa/piix.h"
 #include "hw/virtio/virtio.h"
+#include "net/net.h"
 
 #define CFG_ENABLE      0x80000000u
 #define RAM_SIZE        (16 * MiB)
 #define MODERN_DEVFN    PCI_DEVFN(3, 0)
 #define LEGACY_DEVFN    PCI_DEVFN(4, 0)
+#define NET_DEVFN       PCI_DEVFN(5, 0)
 #define BAR4_ADDR       0xfe000000ULL
 #define MSIX_ADDR       0xfe100000ULL
 #define LEGACY_IO       0xc000
@@ -40,7 +46,7 @@ static int msi_count;
 static uint32_t msi_data;
 
 /* virtio_pci_cap offsets found by walking the capability list */
-static uint32_t common_off, notify_off, isr_off, notify_mult;
+static uint32_t common_off, notify_off, isr_off, notify_mult, device_off;
 
 /* DMA-write notifications (what a translator uses to drop code) */
 static hwaddr dma_addr[8], dma_len[8];
@@ -153,6 +159,8 @@ static void find_caps(uint8_t devfn)
             notify_mult = cfg_rd(devfn, p + 16, 4);
         } else if (type == 3) {
             isr_off = cfg_rd(devfn, p + 8, 4);
+        } else if (type == 4) {
+            device_off = cfg_rd(devfn, p + 8, 4);
         }
     }
     g_assert_cmphex(common_off, !=, ~0u);
@@ -160,11 +168,13 @@ static void find_caps(uint8_t devfn)
     g_assert_cmphex(isr_off, !=, ~0u);
 }
 
-/* Driver initialization (3.1.1) up to DRIVER_OK with queue 0 live. */
-static void modern_setup(bool event_idx)
+/*
+ * Driver initialization (3.1.1) up to DRIVER_OK: features @want (low word)
+ * and VERSION_1, @num_queues queues of which queue @q is made live.
+ */
+static void driver_setup(uint32_t want, int num_queues, int q)
 {
     uint64_t f;
-    uint32_t want;
 
     memset(ramp + DESC, 0, 0x3000);
     avail_idx = 0;
@@ -180,20 +190,18 @@ static void modern_setup(bool event_idx)
     g_assert_true(f & (1ULL << VIRTIO_F_VERSION_1));
     g_assert_true(f & (1ULL << VIRTIO_RING_F_INDIRECT_DESC));
     g_assert_true(f & (1ULL << VIRTIO_RING_F_EVENT_IDX));
-    want = 1u << VIRTIO_RING_F_INDIRECT_DESC;
-    if (event_idx) {
-        want |= 1u << VIRTIO_RING_F_EVENT_IDX;
-    }
+    g_assert_cmphex(f & want, ==, want);
     mwr(COMMON(0x08), 4, 0);
     mwr(COMMON(0x0c), 4, want);
     mwr(COMMON(0x08), 4, 1);
     mwr(COMMON(0x0c), 4, 1);                    /* VERSION_1 */
     mwr(COMMON(0x14), 1, 0x0b);                 /* + FEATURES_OK */
     g_assert_cmphex(mrd(COMMON(0x14), 1), ==, 0x0b);
-    g_assert_cmpint(mrd(COMMON(0x12), 2), ==, 1);   /* num_queues */
-    mwr(COMMON(0x16), 2, 0);
+    g_assert_cmpint(mrd(COMMON(0x12), 2), ==, num_queues);
+    mwr(COMMON(0x16), 2, q);
+    mwr(COMMON(0x18), 2, QSIZE);
     g_assert_cmpint(mrd(COMMON(0x18), 2), ==, QSIZE);
-    g_assert_cmpint(mrd(COMMON(0x1e), 2), ==, 0);
+    g_assert_cmpint(mrd(COMMON(0x1e), 2), ==, q);
     mwr(COMMON(0x20), 4, DESC);
     mwr(COMMON(0x24), 4, 0);
     mwr(COMMON(0x28), 4, AVAIL);
@@ -206,6 +214,13 @@ static void modern_setup(bool event_idx)
     mwr(COMMON(0x1c), 2, 1);
     g_assert_cmpint(mrd(COMMON(0x1c), 2), ==, 1);
     mwr(COMMON(0x14), 1, 0x0f);                 /* DRIVER_OK */
+}
+
+/* virtio-rng-pci: queue 0 live. */
+static void modern_setup(bool event_idx)
+{
+    driver_setup(1u << VIRTIO_RING_F_INDIRECT_DESC |
+                 (event_idx ? 1u << VIRTIO_RING_F_EVENT_IDX : 0), 1, 0);
 }
 
 static void setup_pci(uint8_t devfn)
@@ -461,6 +476,86 @@ static void test_iov(void)
     g_assert_cmpint(memcmp(b, "YZg", 3), ==, 0);
 }
 
+/* ---- virtio-net multiqueue ---- */
+
+#define NET_F_CTRL_VQ   17
+#define NET_F_CTRL_RX   18
+#define NET_F_MQ        22
+
+static bool backend_enabled[2];
+
+static ssize_t backend_receive(NetClientState *nc, const struct iovec *iov,
+                               int iovcnt)
+{
+    return net_iov_size(iov, iovcnt);
+}
+
+static void backend_set_queue_enabled(NetClientState *nc, bool enable)
+{
+    backend_enabled[nc->queue_index] = enable;
+}
+
+static const NetClientInfo backend_info = {
+    .type = NET_CLIENT_DRIVER_TAP,
+    .size = sizeof(NetClientState),
+    .receive_iov = backend_receive,
+    .set_queue_enabled = backend_set_queue_enabled,
+};
+
+/* One control command on queue @q: class, command, @data; the ack. */
+static uint8_t net_ctrl(int q, uint8_t cls, uint8_t cmd, const void *data,
+                        size_t len)
+{
+    uint16_t used = r16(USED + 2);
+
+    ramp[BUF] = cls;
+    ramp[BUF + 1] = cmd;
+    memcpy(ramp + BUF + 2, data, len);
+    ramp[BUF + 0x100] = 0xee;
+    set_desc(DESC, 0, BUF, 2 + len, VRING_DESC_F_NEXT, 1);
+    set_desc(DESC, 1, BUF + 0x100, 1, VRING_DESC_F_WRITE, 0);
+    make_avail(0);
+    kick(q);
+    g_assert_cmpint(r16(USED + 2), ==, used + 1);
+    return ramp[BUF + 0x100];
+}
+
+static void test_net_mq(void)
+{
+    static const uint8_t two[2] = { 2, 0 }, one[2] = { 1, 0 };
+    static const uint8_t zero[2] = { 0, 0 }, three[2] = { 3, 0 };
+    static const uint8_t huge[2] = { 0x01, 0x80 }, on = 1;
+    uint32_t mq = 1u << NET_F_CTRL_VQ | 1u << NET_F_MQ;
+
+    cfg_wr(MODERN_DEVFN, PCI_COMMAND, 0, 2);    /* the rng's BAR4 off */
+    setup_pci(NET_DEVFN);
+    find_caps(NET_DEVFN);
+    /* rx0 tx0 rx1 tx1 ctrl; max_virtqueue_pairs 2 */
+    driver_setup(mq, 5, 4);
+    g_assert_cmpint(mrd(BAR4_ADDR + device_off + 8, 2), ==, 2);
+    /* after reset one pair is active: the backend's queue 1 detached */
+    g_assert_true(backend_enabled[0]);
+    g_assert_false(backend_enabled[1]);
+    g_assert_cmpint(net_ctrl(4, 4, 0, two, 2), ==, 0);
+    g_assert_true(backend_enabled[1]);
+    g_assert_cmpint(net_ctrl(4, 4, 0, one, 2), ==, 0);
+    g_assert_false(backend_enabled[1]);
+    /* out of range, unknown command, too short: VIRTIO_NET_ERR */
+    g_assert_cmpint(net_ctrl(4, 4, 0, zero, 2), ==, 1);
+    g_assert_cmpint(net_ctrl(4, 4, 0, three, 2), ==, 1);
+    g_assert_cmpint(net_ctrl(4, 4, 0, huge, 2), ==, 1);
+    g_assert_cmpint(net_ctrl(4, 4, 1, two, 2), ==, 1);
+    g_assert_cmpint(net_ctrl(4, 4, 0, two, 1), ==, 1);
+    g_assert_false(backend_enabled[1]);
+    g_assert_cmphex(mrd(COMMON(0x14), 1), ==, 0x0f);   /* not broken */
+    /* without VIRTIO_NET_F_MQ the control queue is queue 2 (5.1.2) */
+    driver_setup(1u << NET_F_CTRL_VQ | 1u << NET_F_CTRL_RX, 5, 2);
+    g_assert_cmpint(net_ctrl(2, 4, 0, two, 2), ==, 1);
+    g_assert_cmpint(net_ctrl(2, 0, 0, &on, 1), ==, 0);  /* promisc */
+    g_assert_false(backend_enabled[1]);
+    cfg_wr(NET_DEVFN, PCI_COMMAND, 0, 2);
+}
+
 int main(int argc, char **argv)
 {
     PIIX3State *piix3;
@@ -490,6 +585,21 @@ int main(int argc, char **argv)
     g_assert_true(object_property_set_str(OBJECT(dev), "event_idx", "off",
                                           &error_abort));
     g_assert_true(qdev_realize_and_unref(dev, BUS(bus), &error_abort));
+    /* virtio-net-pci,mq=on on a backend with two queues */
+    for (int i = 0; i < 2; i++) {
+        qemu_new_net_client(&backend_info, NULL, "tap", "mq0");
+        backend_enabled[i] = true;
+    }
+    dev = qdev_new("virtio-net-pci");
+    PCI_DEVICE(dev)->devfn = NET_DEVFN;
+    g_assert_true(object_property_set_str(OBJECT(dev), "netdev", "mq0",
+                                          &error_abort));
+    g_assert_true(object_property_set_str(OBJECT(dev), "mq", "on",
+                                          &error_abort));
+    g_assert_true(qdev_realize_and_unref(dev, BUS(bus), &error_abort));
+    /* QEMU's default: two vectors per pair, control and config */
+    g_assert_cmpint(object_property_get_uint(OBJECT(dev), "vectors",
+                                             &error_abort), ==, 6);
 
     g_test_add_func("/virtio/pci-identity", test_identity);
     g_test_add_func("/virtio/ring-direct-chain", test_ring_direct_and_chain);
@@ -500,5 +610,6 @@ int main(int argc, char **argv)
     g_test_add_func("/virtio/intx-isr", test_intx_isr);
     g_test_add_func("/virtio/legacy", test_legacy);
     g_test_add_func("/virtio/iov", test_iov);
+    g_test_add_func("/virtio/net-mq", test_net_mq);
     return g_test_run();
 }

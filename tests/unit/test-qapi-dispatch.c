@@ -217,6 +217,35 @@ void qmp_eject(bool has_device, const char *device, bool has_id,
 {
 }
 
+void qmp_block_resize(bool has_device, const char *device,
+                      bool has_node_name, const char *node_name,
+                      int64_t size, Error **errp)
+{
+}
+
+void qmp_blockdev_snapshot_sync(bool has_device, const char *device,
+                                bool has_node_name, const char *node_name,
+                                const char *snapshot_file,
+                                bool has_snapshot_node_name,
+                                const char *snapshot_node_name,
+                                bool has_format, const char *format,
+                                bool has_mode, NewImageMode mode,
+                                Error **errp)
+{
+}
+
+void qmp_blockdev_snapshot_internal_sync(const char *device,
+                                         const char *name, Error **errp)
+{
+}
+
+SnapshotInfo *qmp_blockdev_snapshot_delete_internal_sync(
+    const char *device, bool has_id, const char *id, bool has_name,
+    const char *name, Error **errp)
+{
+    return NULL;
+}
+
 void qmp_blockdev_change_medium(bool has_device, const char *device,
                                 bool has_id, const char *id,
                                 const char *filename, bool has_format,

@@ -144,12 +144,12 @@ static void test_snapshots(void)
     create(p, 4 * MiB, 0, 3, 16, NULL);
     BlockDriverState *bs = open_img(p, BDRV_O_RDWR);
     g_assert_cmpint(bdrv_pwrite(bs, 65536, sizeof(a), a), ==, 0);
-    g_assert_cmpint(bs->drv->snapshot_create(bs, "one", &err), ==, 0);
+    g_assert_cmpint(bs->drv->snapshot_create(bs, "one", 0, 0, &err), ==, 0);
     assert_clean(bs);
     /* Copy-on-write: the snapshot keeps the old data. */
     g_assert_cmpint(bdrv_pwrite(bs, 65536 + 100, 1000, b), ==, 0);
     assert_clean(bs);
-    g_assert_cmpint(bs->drv->snapshot_create(bs, "two", &err), ==, 0);
+    g_assert_cmpint(bs->drv->snapshot_create(bs, "two", 0, 0, &err), ==, 0);
     g_assert_cmpint(bs->drv->snapshot_goto(bs, "one", &err), ==, 0);
     assert_clean(bs);
     g_assert_cmpint(bdrv_pread(bs, 65536, sizeof(got), got), ==, 0);

@@ -71,6 +71,7 @@ struct IDEState {
     bool present;
     bool is_cdrom;
     char serial[21];
+    char model[41];             /* IDENTIFY model; "" for QEMU's default */
     uint64_t nb_sectors;        /* 512-byte sectors */
     int cylinders, heads, sectors;
 
@@ -117,6 +118,8 @@ struct IDEBus {
 /* Set up @bus with @irq; drives attach with ide_drive_attach(). */
 void ide_bus_init(IDEBus *bus, IRQLine *irq);
 void ide_bus_set_dma(IDEBus *bus, const IDEDMAOps *ops, void *opaque);
+/* nb_sectors from the medium's current length. */
+void ide_drive_update_size(IDEState *s);
 void ide_drive_attach(IDEBus *bus, int unit, BlockBackend *blk, bool cdrom,
                       const char *serial);
 void ide_bus_reset(IDEBus *bus);

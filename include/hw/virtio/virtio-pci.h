@@ -16,6 +16,8 @@
 
 #define TYPE_VIRTIO_PCI     "virtio-pci"
 #define TYPE_VIRTIO_PCI_BUS "virtio-pci-bus"
+/* "vectors" not given: the device's default (QEMU's DEV_NVECTORS_UNSPECIFIED) */
+#define VIRTIO_PCI_NVECTORS_UNSPECIFIED UINT32_MAX
 
 OBJECT_DECLARE_TYPE(VirtIOPCIProxy, VirtioPCIClass, VIRTIO_PCI)
 
@@ -49,13 +51,16 @@ struct VirtioPCIClass {
     /* set by virtio_pci_types_register() */
     const char *vdev_type;
     void (*instance_init)(Object *obj);
+    void (*realize)(VirtIOPCIProxy *proxy, Error **errp);
 };
 
 /*
  * A concrete proxy type.  @instance_init runs after the device child is
  * created (it may set proxy->nvectors, e.g. queues + 1, as the default
  * of "vectors"; left alone, an unspecified count becomes 2);
- * @class_init after the proxy's (it sets PCIDeviceClass.class_id).
+ * @class_init after the proxy's (it sets PCIDeviceClass.class_id);
+ * @realize before the device is realized, with the properties set (it
+ * may choose the default "vectors" from them, as virtio-net's 2N+2).
  */
 typedef struct VirtioPCIDeviceTypeInfo {
     const char *generic_name;   /* "virtio-rng-pci" */
@@ -63,6 +68,7 @@ typedef struct VirtioPCIDeviceTypeInfo {
     size_t instance_size;       /* 0: sizeof(VirtIOPCIProxy) */
     void (*instance_init)(Object *obj);
     void (*class_init)(ObjectClass *klass, void *data);
+    void (*realize)(VirtIOPCIProxy *proxy, Error **errp);
 } VirtioPCIDeviceTypeInfo;
 
 void virtio_pci_types_register(const VirtioPCIDeviceTypeInfo *t);

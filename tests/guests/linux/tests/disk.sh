@@ -2,7 +2,9 @@
 # kemu.test=disk: the disks kemu gives the guest (IDE through ata_piix and
 # sd/sr, virtio-blk): print each one's size and the pattern the host wrote
 # in its first sector, write the guest's pattern at 1 MiB (hard disks),
-# flush, power off.  test_disk.py checks the images on the host.
+# flush; then wait for the host's block_resize of the disk with serial
+# kemu-vd1 (virtio-blk tells the driver through a config interrupt) and
+# print its new size; power off.  test_disk.py checks the images on the host.
 for m in ata_piix sd_mod sr_mod virtio_pci virtio_blk; do
     modprobe "$m" 2>/dev/null
 done
@@ -27,4 +29,14 @@ for dev in /sys/block/sd* /sys/block/vd* /sys/block/sr*; do
 done
 sync
 echo "GUEST-DISK-DONE"
+for dev in /sys/block/vd*; do
+    [ "$(cat $dev/serial 2>/dev/null)" = kemu-vd1 ] || continue
+    size=$(cat $dev/size)
+    n=0
+    while [ "$(cat $dev/size)" = "$size" ] && [ $n -lt 100 ]; do
+        sleep 0.2
+        n=$((n + 1))
+    done
+    echo "GUEST-DISK-RESIZED ${dev##*/} $(cat $dev/size)"
+done
 poweroff -f

@@ -13,17 +13,7 @@ for word in $(cat /proc/cmdline); do
     kemu.netmib=*) netmib=${word#kemu.netmib=} ;;
     esac
 done
-modprobe e1000 2>/dev/null
-modprobe virtio_pci 2>/dev/null
-modprobe virtio_net 2>/dev/null
-for i in $(seq 50); do
-    [ -e /sys/class/net/eth0 ] && break
-    sleep 0.2
-done
-if [ ! -e /sys/class/net/eth0 ]; then
-    echo "GUEST-NET-NO-ETH0"
-    poweroff -f
-fi
+. /tests/eth0.sh
 ip link set lo up
 ip link set eth0 up
 udhcpc -i eth0 -n -q -t 10 -T 1 -s /tests/udhcpc-script.sh >/dev/null 2>&1
