@@ -19,8 +19,8 @@ struct BlockBackend {
      * bdrv_getlength() as of the last request, read without the lock:
      * devices check every request's range against it, and waiting for
      * the lock would stall the vCPU behind the request in flight (a
-     * 64 MiB fdatasync holds it for tens of milliseconds).  Only
-     * requests on this backend change the length.
+     * 64 MiB fdatasync holds it for tens of milliseconds).  Writes on
+     * this backend, block_resize and a new top (snapshots) change it.
      */
     int64_t length;
     int in_flight;        /* under the BQL */
@@ -341,6 +341,7 @@ int bdrv_replace_in_backends(BlockDriverState *old, BlockDriverState *new)
             blk->bs = new;
             old->backends--;
             bdrv_unref(old);
+            blk_update_length(blk);
             g_mutex_unlock(&blk->lock);
             n++;
         }
@@ -360,7 +361,13 @@ int bdrv_resize(BlockDriverState *bs, uint64_t size, Error **errp)
     }
     for (GList *l = backends; l; l = l->next) {
         BlockBackend *blk = l->data;
-        if (blk->bs == bs && blk->resize_cb) {
+        if (blk->bs != bs) {
+            continue;
+        }
+        g_mutex_lock(&blk->lock);
+        blk_update_length(blk);
+        g_mutex_unlock(&blk->lock);
+        if (blk->resize_cb) {
             blk->resize_cb(blk->resize_opaque);
         }
     }

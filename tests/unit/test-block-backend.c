@@ -133,7 +133,8 @@ static void test_length_while_busy(void)
     unlink(path);
 }
 
-/* A write past the end of a file node grows it: the length follows. */
+/* A write past the end of a file node grows it, block_resize sets it:
+ * the length follows. */
 static void test_length_after_growing_write(void)
 {
     g_autofree char *path = make_image("kemu-test-blk-grow.img", 64 * KiB);
@@ -154,6 +155,11 @@ static void test_length_after_growing_write(void)
     g_assert_cmpint(blk_getlength(blk), ==, 128 * KiB + sizeof(data));
     g_assert_cmpint(blk_pwrite(blk, 256 * KiB, sizeof(data), data), ==, 0);
     g_assert_cmpint(blk_getlength(blk), ==, 256 * KiB + sizeof(data));
+    /* block_resize */
+    bql_lock();
+    g_assert_cmpint(bdrv_resize(bs, 1 * MiB, &err), ==, 0);
+    bql_unlock();
+    g_assert_cmpint(blk_getlength(blk), ==, 1 * MiB);
     blk_unref(blk);
     unlink(path);
 }
