@@ -342,9 +342,10 @@ int bdrv_pwrite(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
 }
 
 /*
- * Guests scatter requests over pages: a multi-element vector goes through
- * one bounce buffer, so a format driver sees one request (one cluster
- * allocation instead of one per page).
+ * Guests scatter requests over pages: drivers with vectored I/O (file,
+ * raw) take the vector as it is; for the others a multi-element vector
+ * goes through one bounce buffer, so a format driver sees one request
+ * (one cluster allocation instead of one per page).
  */
 #define BDRV_BOUNCE_MAX (16 * MiB)
 
@@ -361,6 +362,10 @@ int bdrv_preadv(BlockDriverState *bs, uint64_t offset,
                 const struct iovec *iov, int niov)
 {
     uint64_t total = iov_total(iov, niov);
+    if (bs->drv->preadv && niov <= IOV_MAX) {
+        int ret = bdrv_check_request(bs, offset, total);
+        return ret < 0 || !total ? ret : bs->drv->preadv(bs, offset, iov, niov);
+    }
     if (niov > 1 && total <= BDRV_BOUNCE_MAX) {
         g_autofree uint8_t *buf = g_try_malloc(total);
         if (buf) {
@@ -382,10 +387,35 @@ int bdrv_preadv(BlockDriverState *bs, uint64_t offset,
     return 0;
 }
 
+/*
+ * The vectored path skips what bdrv_pwrite checks on a copy: it is taken
+ * unless the write may turn a probed raw image into another format.
+ */
+static bool bdrv_can_pwritev(BlockDriverState *bs, uint64_t offset, int niov)
+{
+    return bs->drv->pwritev && niov <= IOV_MAX &&
+           !(bs->probed && bs->drv == &bdrv_raw &&
+             offset < BDRV_SECTOR_SIZE);
+}
+
 int bdrv_pwritev(BlockDriverState *bs, uint64_t offset,
                  const struct iovec *iov, int niov)
 {
     uint64_t total = iov_total(iov, niov);
+    if (bdrv_can_pwritev(bs, offset, niov)) {
+        if (bs->read_only) {
+            return -EACCES;
+        }
+        int ret = bdrv_check_request(bs, offset, total);
+        if (ret < 0 || !total) {
+            return ret;
+        }
+        ret = bs->drv->pwritev(bs, offset, iov, niov);
+        if (ret == 0 && (bs->open_flags & BDRV_O_WRITETHROUGH)) {
+            ret = bdrv_flush(bs);
+        }
+        return ret;
+    }
     if (niov > 1 && total <= BDRV_BOUNCE_MAX) {
         g_autofree uint8_t *buf = g_try_malloc(total);
         if (buf) {

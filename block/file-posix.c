@@ -1,7 +1,7 @@
 /*
  * Protocol driver "file": a POSIX regular file or block device.
- * pread/pwrite with EINTR and short-transfer loops; reads past the end
- * return zeroes; cache=none opens with O_DIRECT and bounces unaligned
+ * pread/pwrite and preadv/pwritev with EINTR and short-transfer loops;
+ * reads past the end return zeroes; cache=none opens with O_DIRECT and bounces unaligned
  * requests through an aligned buffer.
  */
 #include "qemu/osdep.h"
@@ -237,6 +237,109 @@ static int file_pwrite(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
     return ret;
 }
 
+/*
+ * preadv/pwritev straight into the caller's buffers; a short transfer
+ * (signal, end of file) continues on a copy of the rest of the vector.
+ */
+static int file_do_rwv(int fd, uint64_t offset, const struct iovec *iov,
+                       int niov, bool write)
+{
+    g_autofree struct iovec *rest = NULL;
+    while (niov) {
+        ssize_t n = write ? pwritev(fd, iov, niov, offset)
+                          : preadv(fd, iov, niov, offset);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            return -errno;
+        }
+        if (n == 0) {
+            if (write) {
+                return -ENOSPC;
+            }
+            for (int i = 0; i < niov; i++) {   /* past the end of the file */
+                memset(iov[i].iov_base, 0, iov[i].iov_len);
+            }
+            return 0;
+        }
+        offset += n;
+        while (niov && (size_t)n >= iov->iov_len) {
+            n -= iov->iov_len;
+            iov++;
+            niov--;
+        }
+        if (niov && n) {
+            if (!rest) {
+                rest = g_memdup2(iov, niov * sizeof(*iov));
+                iov = rest;
+            } else {
+                memmove(rest, iov, niov * sizeof(*iov));
+                iov = rest;
+            }
+            rest[0].iov_base = (uint8_t *)rest[0].iov_base + n;
+            rest[0].iov_len -= n;
+        }
+    }
+    return 0;
+}
+
+static bool file_iov_aligned(uint64_t offset, const struct iovec *iov,
+                             int niov)
+{
+    for (int i = 0; i < niov; i++) {
+        if (!file_aligned(offset, iov[i].iov_len, iov[i].iov_base)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* O_DIRECT with an unaligned element: one element at a time. */
+static int file_rwv_each(BlockDriverState *bs, uint64_t offset,
+                         const struct iovec *iov, int niov, bool write)
+{
+    for (int i = 0; i < niov; i++) {
+        int ret = write ? file_pwrite(bs, offset, iov[i].iov_len,
+                                      iov[i].iov_base)
+                        : file_pread(bs, offset, iov[i].iov_len,
+                                     iov[i].iov_base);
+        if (ret < 0) {
+            return ret;
+        }
+        offset += iov[i].iov_len;
+    }
+    return 0;
+}
+
+static int file_preadv(BlockDriverState *bs, uint64_t offset,
+                       const struct iovec *iov, int niov)
+{
+    BDRVFileState *s = bs->opaque;
+    if (s->direct && !file_iov_aligned(offset, iov, niov)) {
+        return file_rwv_each(bs, offset, iov, niov, false);
+    }
+    return file_do_rwv(s->fd, offset, iov, niov, false);
+}
+
+static int file_pwritev(BlockDriverState *bs, uint64_t offset,
+                        const struct iovec *iov, int niov)
+{
+    BDRVFileState *s = bs->opaque;
+    if (s->direct && !file_iov_aligned(offset, iov, niov)) {
+        return file_rwv_each(bs, offset, iov, niov, true);
+    }
+    int ret = file_do_rwv(s->fd, offset, iov, niov, true);
+    uint64_t end = offset;
+    for (int i = 0; i < niov; i++) {
+        end += iov[i].iov_len;
+    }
+    if (ret == 0 && end > (uint64_t)s->size) {
+        s->size = end;
+    }
+    return ret;
+}
+
 static int file_pdiscard(BlockDriverState *bs, uint64_t offset,
                          uint64_t bytes)
 {
@@ -409,6 +512,8 @@ const BlockDriver bdrv_file = {
     .close = file_close,
     .pread = file_pread,
     .pwrite = file_pwrite,
+    .preadv = file_preadv,
+    .pwritev = file_pwritev,
     .pdiscard = file_pdiscard,
     .flush = file_flush,
     .block_status = file_block_status,

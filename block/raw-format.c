@@ -79,6 +79,20 @@ static int raw_pwrite(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
     return bdrv_pwrite(bs->file, s->offset + offset, bytes, buf);
 }
 
+static int raw_preadv(BlockDriverState *bs, uint64_t offset,
+                      const struct iovec *iov, int niov)
+{
+    BDRVRawState *s = bs->opaque;
+    return bdrv_preadv(bs->file, s->offset + offset, iov, niov);
+}
+
+static int raw_pwritev(BlockDriverState *bs, uint64_t offset,
+                       const struct iovec *iov, int niov)
+{
+    BDRVRawState *s = bs->opaque;
+    return bdrv_pwritev(bs->file, s->offset + offset, iov, niov);
+}
+
 static int raw_pdiscard(BlockDriverState *bs, uint64_t offset,
                         uint64_t bytes)
 {
@@ -140,6 +154,8 @@ const BlockDriver bdrv_raw = {
     .open = raw_open,
     .pread = raw_pread,
     .pwrite = raw_pwrite,
+    .preadv = raw_preadv,
+    .pwritev = raw_pwritev,
     .pdiscard = raw_pdiscard,
     .get_length = raw_get_length,
     .truncate = raw_truncate,

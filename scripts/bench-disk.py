@@ -9,9 +9,11 @@ Boots the Linux test guest with kemu.test=diskbench
 cache) on a fresh 128 MiB raw image, as a virtio-blk disk and as an IDE
 disk, under kemu and (when installed) qemu-system-x86_64 -accel tcg with
 the same kernel, initrd and options.  Runs alternate between the two
-emulators so both see the same machine load.  Prints MiB/s, the median of
-RUNS (default 3) per cell, and the guest's CPU-only dd baseline (256 MiB
-/dev/zero -> /dev/null) that shows how fast each emulator's CPU is.
+emulators so both see the same machine load.  The guest times each phase
+with the kernel's nanosecond clock (/proc/uptime has 10 ms steps).
+Prints MiB/s, the median of RUNS (default 5) per cell, and the guest's
+CPU-only dd baseline (256 MiB /dev/zero -> /dev/null) that shows how fast
+each emulator's CPU is.
 """
 import os
 import re
@@ -64,7 +66,7 @@ def main():
         print(__doc__)
         return 2
     kemu, builder = sys.argv[1], sys.argv[2]
-    runs = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    runs = int(sys.argv[3]) if len(sys.argv) > 3 else 5
     gdir = guest_dir(builder)
     if not gdir:
         print('disk: the test guest could not be built (apt); skipped')

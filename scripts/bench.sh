@@ -72,5 +72,5 @@ best_time() {
     # kemu-img convert of a 1 GiB image next to qemu-img's.
     sh scripts/bench-img.sh "$build"
     # Guest sequential disk throughput, virtio-blk and IDE, next to QEMU's.
-    python3 scripts/bench-disk.py "$kemu" tests/guests/linux/build-linux-guest.sh "${BENCH_DISK_RUNS:-3}"
+    python3 scripts/bench-disk.py "$kemu" tests/guests/linux/build-linux-guest.sh "${BENCH_DISK_RUNS:-5}"
 } | tee "$out"

@@ -2,8 +2,10 @@
  * IDE bus and ATA drives (ATA/ATAPI-6, the subset PC guests use): task
  * file registers, PIO data transfer, READ/WRITE SECTORS/MULTIPLE/DMA with
  * 28- and 48-bit LBA (and CHS), IDENTIFY, FLUSH CACHE, SET FEATURES.
- * Block I/O is synchronous on the vCPU thread under the device lock
- * (the worker pool is for virtio-blk's queue); not modelled: timings,
+ * A DMA command whose PRD table maps into guest RAM runs in the block
+ * worker pool straight between the image and guest memory, and the guest
+ * keeps running meanwhile; PIO, FLUSH and other DMA are synchronous on
+ * the vCPU thread under the device lock.  Not modelled: timings,
  * security and SMART commands, overlapped/queued commands.
  */
 #include "qemu/osdep.h"
@@ -290,6 +292,89 @@ static void ide_sector_write_retry(void *opaque)
 
 static void ide_ata_dma_retry(void *opaque);
 
+/* Elements of a mapped PRD table (Linux's ata_piix uses up to 128). */
+#define IDE_DMA_MAX_IOV 512
+
+/* A DMA command running in the worker pool. */
+typedef struct IDEDMARequest {
+    IDEState *s;
+    uint32_t gen;
+    uint32_t sectors;
+    bool write;
+    int niov;
+    struct iovec iov[IDE_DMA_MAX_IOV];
+    uint64_t addr[IDE_DMA_MAX_IOV];
+} IDEDMARequest;
+
+/* In the worker, with the BQL: finish the command as ide_ata_dma does. */
+static void ide_ata_dma_aio_done(void *opaque, int ret)
+{
+    IDEDMARequest *r = opaque;
+    IDEState *s = r->s;
+    IDEBus *bus = s->bus;
+    bool error = false;
+
+    bus->dma_ops->unmap(bus->dma_opaque, r->iov, r->addr, r->niov,
+                        !r->write);
+    if (r->gen != s->dma_gen) {
+        g_free(r);              /* a new command or a reset came first */
+        return;
+    }
+    if (ret < 0) {
+        switch (block_error_action(s->blk, s->dinfo, !r->write, -ret,
+                                   ide_ata_dma_retry, s)) {
+        case BLOCK_ERROR_ACTION_STOP:
+            g_free(r);
+            return;             /* retried from the PRD table's start */
+        case BLOCK_ERROR_ACTION_IGNORE:
+            break;
+        default:
+            error = true;
+            break;
+        }
+    }
+    g_free(r);
+    if (error) {
+        ide_abort_command(s);
+    } else {
+        s->xfer_lba += s->xfer_left;
+        s->xfer_left = 0;
+        ide_set_sector(s, s->xfer_lba - 1);
+        ide_transfer_done(s);
+    }
+    bus->dma_ops->done(bus->dma_opaque, error);
+    ide_set_irq(bus);
+}
+
+/* Start the whole transfer in the worker pool; false: not mappable. */
+static bool ide_ata_dma_async(IDEState *s)
+{
+    IDEBus *bus = s->bus;
+    uint64_t bytes = (uint64_t)s->xfer_left * IDE_SECTOR_SIZE;
+
+    if (!bus->dma_ops->map || s->dma_fetched || !bytes || bytes > INT_MAX) {
+        return false;
+    }
+    IDEDMARequest *r = g_new(IDEDMARequest, 1);
+    r->niov = bus->dma_ops->map(bus->dma_opaque, bytes, !s->dma_write,
+                                r->iov, r->addr, IDE_DMA_MAX_IOV);
+    if (r->niov <= 0) {
+        g_free(r);
+        return false;
+    }
+    r->s = s;
+    r->gen = s->dma_gen;
+    r->write = s->dma_write;
+    if (r->write) {
+        blk_aio_pwritev(s->blk, s->xfer_lba * IDE_SECTOR_SIZE, r->iov,
+                        r->niov, ide_ata_dma_aio_done, r);
+    } else {
+        blk_aio_preadv(s->blk, s->xfer_lba * IDE_SECTOR_SIZE, r->iov,
+                       r->niov, ide_ata_dma_aio_done, r);
+    }
+    return true;
+}
+
 /*
  * DMA data phase, run when the controller's engine starts, and again
  * from where it failed when a werror/rerror=stop request is retried (a
@@ -299,6 +384,9 @@ static void ide_ata_dma(IDEState *s)
 {
     IDEBus *bus = s->bus;
     bool error = false;
+    if (ide_ata_dma_async(s)) {
+        return;
+    }
     while (s->xfer_left && !error) {
         uint32_t n = MIN(s->xfer_left, IDE_IO_BUFFER_SIZE / IDE_SECTOR_SIZE);
         int len = n * IDE_SECTOR_SIZE, ret = 0;
@@ -633,6 +721,7 @@ void ide_ioport_write(IDEBus *bus, uint32_t addr, uint32_t val)
         /* A new command ends any transfer and lowers the line. */
         irq_lower(bus->irq);
         ide_transfer_stop(s);
+        s->dma_gen++;
         if (bus->dma_pending == s) {
             bus->dma_pending = NULL;
         }
@@ -643,6 +732,7 @@ void ide_ioport_write(IDEBus *bus, uint32_t addr, uint32_t val)
 static void ide_drive_soft_reset(IDEState *s)
 {
     ide_transfer_stop(s);
+    s->dma_gen++;
     s->mult_sectors = 16;
     s->lba48 = false;
     s->select = 0xa0;

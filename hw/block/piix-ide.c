@@ -102,6 +102,59 @@ static int piix_bmdma_rw(void *opaque, uint8_t *buf, int len, bool to_guest)
     return done;
 }
 
+/* The PRD table from its start, mapped into guest RAM (IDEDMAOps.map). */
+static int piix_bmdma_map(void *opaque, int len, bool to_guest,
+                          struct iovec *iov, uint64_t *addr, int max)
+{
+    BMDMAState *bm = opaque;
+    PCIDevice *pci = PCI_DEVICE(bm->dev);
+    uint32_t prd = bm->prd_addr;
+    bool eot = false;
+    int n = 0;
+
+    if (!pci_bus_master_enabled(pci)) {
+        return -1;
+    }
+    /* Every entry adds an element: @max bounds the walk. */
+    while (len > 0 && !eot) {
+        uint8_t e[8];
+        if (pci_dma_read(pci, prd, e, 8) != MEMTX_OK) {
+            return -1;
+        }
+        prd += 8;
+        hwaddr a = e[0] | (e[1] << 8) | (e[2] << 16) |
+                   ((uint32_t)e[3] << 24);
+        uint32_t count = e[4] | (e[5] << 8);
+        count = MIN(count ? count : 0x10000, (uint32_t)len);
+        eot = e[7] & 0x80;
+        len -= count;
+        while (count) {
+            hwaddr l = count;
+            void *p = n < max ? address_space_map_ram(&address_space_memory,
+                                                      a, &l, to_guest)
+                              : NULL;
+            if (!p || !l) {
+                return -1;
+            }
+            iov[n] = (struct iovec) { p, l };
+            addr[n++] = a;
+            a += l;
+            count -= l;
+        }
+    }
+    return len ? -1 : n;
+}
+
+/* Written RAM may hold translated code: tell the memory listeners. */
+static void piix_bmdma_unmap(void *opaque, const struct iovec *iov,
+                             const uint64_t *addr, int niov, bool to_guest)
+{
+    for (int i = 0; to_guest && i < niov; i++) {
+        address_space_notify_dma_write(&address_space_memory, addr[i],
+                                       iov[i].iov_len);
+    }
+}
+
 static void piix_bmdma_done(void *opaque, bool error)
 {
     BMDMAState *bm = opaque;
@@ -114,6 +167,8 @@ static void piix_bmdma_done(void *opaque, bool error)
 static const IDEDMAOps piix_dma_ops = {
     .rw = piix_bmdma_rw,
     .done = piix_bmdma_done,
+    .map = piix_bmdma_map,
+    .unmap = piix_bmdma_unmap,
 };
 
 static void piix_bmdma_cmd_write(BMDMAState *bm, uint8_t val)

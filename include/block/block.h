@@ -107,6 +107,15 @@ struct BlockDriver {
                  void *buf);
     int (*pwrite)(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                   const void *buf);
+    /*
+     * Optional vectored I/O of @niov (<= IOV_MAX) elements, straight into
+     * the caller's buffers (guest RAM); without them bdrv_preadv and
+     * bdrv_pwritev bounce through one buffer.  Return 0 or -errno.
+     */
+    int (*preadv)(BlockDriverState *bs, uint64_t offset,
+                  const struct iovec *iov, int niov);
+    int (*pwritev)(BlockDriverState *bs, uint64_t offset,
+                   const struct iovec *iov, int niov);
     int (*pwrite_zeroes)(BlockDriverState *bs, uint64_t offset,
                          uint64_t bytes);
     int (*pdiscard)(BlockDriverState *bs, uint64_t offset, uint64_t bytes);

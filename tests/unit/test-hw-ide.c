@@ -4,6 +4,7 @@
  * packets (INQUIRY, READ CAPACITY, READ(10), sense) on a CD-ROM.
  */
 #include "qemu/osdep.h"
+#include "qemu/main-loop.h"
 #include "hw/block/ide.h"
 
 static int irq_level;
@@ -36,6 +37,42 @@ static void fake_dma_done(void *opaque, bool error)
 static const IDEDMAOps fake_dma = {
     .rw = fake_dma_rw,
     .done = fake_dma_done,
+};
+
+/* Zero-copy flavour: dma_mem as a PRD table of 4 KiB pieces. */
+static int map_calls, unmapped_to_guest;
+
+static int fake_dma_map(void *opaque, int len, bool to_guest,
+                        struct iovec *iov, uint64_t *addr, int max)
+{
+    int n = 0;
+    map_calls++;
+    if (len > (int)sizeof(dma_mem)) {
+        return -1;
+    }
+    for (int at = 0; at < len; at += 4096) {
+        if (n == max) {
+            return -1;
+        }
+        iov[n] = (struct iovec) { dma_mem + at, MIN(4096, len - at) };
+        addr[n++] = at;
+    }
+    return n;
+}
+
+static void fake_dma_unmap(void *opaque, const struct iovec *iov,
+                           const uint64_t *addr, int niov, bool to_guest)
+{
+    for (int i = 0; to_guest && i < niov; i++) {
+        unmapped_to_guest += iov[i].iov_len;
+    }
+}
+
+static const IDEDMAOps fake_dma_map_ops = {
+    .rw = fake_dma_rw,
+    .done = fake_dma_done,
+    .map = fake_dma_map,
+    .unmap = fake_dma_unmap,
 };
 
 static char *make_image(const char *name, uint64_t size, uint8_t fill)
@@ -267,10 +304,97 @@ static void test_atapi(void)
     irq_line_free(irq);
 }
 
+/*
+ * Issue DMA command @cmd and start the engine as a vCPU does, with the
+ * BQL; command @overtake (0: none) follows before the request can
+ * complete.  Waits for the request; returns the count of done() calls
+ * before the wait (a synchronous transfer is done by then).
+ */
+static int dma_command(IDEBus *bus, BlockBackend *blk, uint8_t cmd,
+                       uint8_t overtake)
+{
+    bql_lock();
+    ide_ioport_write(bus, 7, cmd);
+    ide_dma_run(bus);
+    int before = dma_done_count;
+    if (overtake) {
+        ide_ioport_write(bus, 7, overtake);
+    }
+    blk_drain(blk);
+    bql_unlock();
+    return before;
+}
+
+/*
+ * Mapped DMA runs in the worker pool: the command completes (IRQ, status,
+ * engine done) when the request does; a command issued meanwhile wins.
+ */
+static void test_ata_dma_async(void)
+{
+    g_autofree char *path = make_image("kemu-test-ide-aio.img", 4 * MiB, 0x5a);
+    BlockBackend *blk = open_blk(path, true);
+    IRQLine *irq = irq_line_new(test_irq, NULL, 0);
+    IDEBus bus;
+
+    ide_bus_init(&bus, irq);
+    ide_bus_set_dma(&bus, &fake_dma_map_ops, NULL);
+    ide_drive_attach(&bus, 0, blk, false, NULL);
+    ide_ioport_write(&bus, 6, 0xe0);
+    dma_done_count = map_calls = unmapped_to_guest = 0;
+
+    /* WRITE DMA of 24 sectors (3 pieces of 4 KiB) */
+    for (int i = 0; i < 24 * 512; i++) {
+        dma_mem[i] = i / 512 + 0x80;
+    }
+    setup_lba(&bus, 300, 24, false);
+    dma_command(&bus, blk, 0xca, 0);
+    g_assert_cmpint(map_calls, ==, 1);
+    g_assert_cmpint(dma_done_count, ==, 1);
+    g_assert_false(dma_done_error);
+    g_assert_cmpint(irq_level, ==, 1);
+    g_assert_cmphex(ide_ioport_read(&bus, 7), ==, 0x50);
+    g_assert_cmpint(ide_ioport_read(&bus, 3), ==, (300 + 23) & 0xff);
+
+    /* READ DMA EXT of 25 sectors from 299: the last piece is partial */
+    memset(dma_mem, 0, sizeof(dma_mem));
+    setup_lba(&bus, 299, 25, true);
+    dma_command(&bus, blk, 0x25, 0);
+    g_assert_cmpint(dma_done_count, ==, 2);
+    g_assert_cmpint(unmapped_to_guest, ==, 25 * 512);
+    g_assert_cmpint(dma_mem[0], ==, 299 & 0xff);
+    g_assert_cmpint(dma_mem[1], ==, 0x5a);
+    g_assert_cmpint(dma_mem[512], ==, 0x80);
+    g_assert_cmpint(dma_mem[25 * 512 - 1], ==, 0x80 + 23);
+    g_assert_cmphex(ide_ioport_read(&bus, 7), ==, 0x50);
+
+    /*
+     * A READ DMA overtaken by IDENTIFY: its completion (which needs the
+     * BQL, held here until the drain) must leave the new command alone.
+     */
+    setup_lba(&bus, 0, 8, false);
+    dma_command(&bus, blk, 0xc8, 0xec);
+    g_assert_cmpint(dma_done_count, ==, 2);
+    g_assert_cmphex(ide_status_read(&bus), ==, 0x58);
+    uint8_t id[512];
+    read_words(&bus, id, 512);
+    g_assert_cmphex(id[0], ==, 0x40);
+
+    /* A table that does not map goes through rw(), synchronously */
+    setup_lba(&bus, 0, (sizeof(dma_mem) / 512) + 8, true);
+    g_assert_cmpint(dma_command(&bus, blk, 0x25, 0), ==, 3);
+    g_assert_cmpint(map_calls, ==, 4);
+    g_assert_cmpint(dma_done_count, ==, 3);
+    g_assert_false(dma_done_error);
+    blk_unref(blk);
+    unlink(path);
+    irq_line_free(irq);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/ide/ata", test_ata);
     g_test_add_func("/ide/atapi", test_atapi);
+    g_test_add_func("/ide/ata-dma-async", test_ata_dma_async);
     return g_test_run();
 }

@@ -49,6 +49,18 @@ typedef struct IDEDMAOps {
     int (*rw)(void *opaque, uint8_t *buf, int len, bool to_guest);
     /* The command finished (error: the transfer failed). */
     void (*done)(void *opaque, bool error);
+    /*
+     * Optional zero-copy DMA: map the first @len bytes the current PRD
+     * table describes into at most @max host iovecs (@addr: their guest
+     * addresses), moving no data and leaving rw()'s walk untouched.
+     * Returns the element count, or -1 when the table is shorter, leaves
+     * RAM or needs more elements (the transfer then goes through rw()).
+     * unmap() is called once the data has moved.
+     */
+    int (*map)(void *opaque, int len, bool to_guest, struct iovec *iov,
+               uint64_t *addr, int max);
+    void (*unmap)(void *opaque, const struct iovec *iov,
+                  const uint64_t *addr, int niov, bool to_guest);
 } IDEDMAOps;
 
 struct IDEState {
@@ -81,6 +93,8 @@ struct IDEState {
     int xfer_block;             /* sectors per DRQ block */
     bool dma_write;
     int dma_fetched;            /* bytes of a failed DMA write in io_buffer */
+    uint32_t dma_gen;           /* bumped by a new command or a reset: the
+                                 * completion of an older DMA is dropped */
 
     /* ATAPI */
     uint8_t sense_key, asc;
