@@ -62,7 +62,7 @@ static char *make_image(const char *name, uint64_t size)
 {
     char *path = g_build_filename(g_get_tmp_dir(), name, NULL);
     Error *err = NULL;
-    g_assert_cmpint(raw_file_create(path, size, &err), ==, 0);
+    g_assert_cmpint(raw_file_create(path, size, PREALLOC_MODE_OFF, &err), ==, 0);
     return path;
 }
 
