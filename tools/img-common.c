@@ -8,11 +8,6 @@
 #include <math.h>
 #include "kemu-img.h"
 
-char *img_size_to_str(uint64_t val)
-{
-    return size_to_str(val);
-}
-
 bool img_parse_size(const char *str, uint64_t *out)
 {
     char *end;

@@ -5,6 +5,7 @@
 #include "qemu/osdep.h"
 #include "qemu/error-report.h"
 #include <getopt.h>
+#include "qemu/option.h"
 #include "kemu-img.h"
 
 static char *json_str(const char *s)
@@ -117,12 +118,12 @@ static void info_one(BlockDriverState *bs, const char *filename,
                                dirty ? "true" : "false", ind);
         return;
     }
-    g_autofree char *vs = img_size_to_str(vsize);
+    g_autofree char *vs = size_to_str(vsize);
     g_string_append_printf(out, "image: %s\nfile format: %s\n"
                            "virtual size: %s (%" PRId64 " bytes)\n",
                            filename, fmt, vs, vsize);
     if (actual >= 0) {
-        g_autofree char *as = img_size_to_str(actual);
+        g_autofree char *as = size_to_str(actual);
         g_string_append_printf(out, "disk size: %s\n", as);
     } else {
         g_string_append(out, "disk size: unavailable\n");

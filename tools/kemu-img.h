@@ -7,8 +7,6 @@
 #include "qemu/osdep.h"
 #include "block/block.h"
 
-/* QEMU's size_to_str(): three significant digits and a binary unit. */
-char *img_size_to_str(uint64_t val);
 /* Parse "10G", "1.5M", "512": returns false on junk. */
 bool img_parse_size(const char *str, uint64_t *out);
 typedef enum { OFMT_HUMAN, OFMT_JSON } OutputFormat;
