@@ -7,6 +7,7 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/main-loop.h"
+#include <poll.h>
 
 static GMutex bql;
 /* A per-thread flag: GMutex cannot say who owns it. */
@@ -48,6 +49,28 @@ void main_loop_wakeup(void)
     g_main_context_wakeup(NULL);
 }
 
+/* GLib's GPollFD is struct pollfd on POSIX hosts (g_poll is poll). */
+G_STATIC_ASSERT(sizeof(GPollFD) == sizeof(struct pollfd));
+
+/*
+ * GLib hands the poll function whole milliseconds, the timers' deadline
+ * rounded up: a NIC's 128-200 us interrupt window armed on the main
+ * thread fired a full millisecond later while the guest sat halted
+ * waiting for it.  A sooner timer deadline goes to ppoll in ns instead.
+ */
+static gint precise_poll(GPollFD *fds, guint nfds, gint timeout)
+{
+    int64_t ns = timers_deadline_ns();
+    struct timespec ts;
+
+    if (ns < 0 || (timeout >= 0 && ns >= (int64_t)timeout * 1000000)) {
+        return g_poll(fds, nfds, timeout);
+    }
+    ts.tv_sec = ns / 1000000000;
+    ts.tv_nsec = ns % 1000000000;
+    return ppoll((struct pollfd *)fds, nfds, &ts, NULL);
+}
+
 /*
  * Sleep without the BQL, so vCPU threads can reach devices while the main
  * thread waits for file descriptors or the next timer.
@@ -57,10 +80,10 @@ static gint bql_releasing_poll(GPollFD *fds, guint nfds, gint timeout)
     gint ret;
 
     if (!bql_held) {
-        return g_poll(fds, nfds, timeout);
+        return precise_poll(fds, nfds, timeout);
     }
     bql_unlock();
-    ret = g_poll(fds, nfds, timeout);
+    ret = precise_poll(fds, nfds, timeout);
     bql_lock();
     return ret;
 }

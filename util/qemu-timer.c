@@ -78,8 +78,7 @@ void qemu_clock_enable_virtual(bool enable)
     main_loop_wakeup();
 }
 
-/* ns until the earliest deadline over all running clocks; -1 if none. */
-static int64_t timers_deadline_ns(void)
+int64_t timers_deadline_ns(void)
 {
     int64_t best = -1;
     bool vrun = vclock_running();

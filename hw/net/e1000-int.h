@@ -70,6 +70,9 @@ struct E1000State {
     QEMUTimer *mit_timer;
     bool mit_timer_on;
     bool mit_irq_level;
+    bool in_xmit;                /* in the TDT write's transmit */
+    bool mit_long;               /* the window is E1000_XMIT_WINDOW long */
+    bool rx_wanted;              /* data, or a frame from outside, since */
 };
 
 static inline uint32_t e1000_reg(E1000State *s, uint32_t off)

@@ -82,6 +82,8 @@ typedef struct VirtIONetQueue {
     bool tx_waiting;                 /* a packet is queued at the peer */
     guint tx_bh;                     /* main-loop source flushing tx */
     QEMUTimer *tx_notify_timer;      /* deferred transmit interrupt */
+    bool rx_notify_held;             /* to notify when the window ends */
+    QEMUTimer *rx_window_timer;      /* receive interrupt window open */
 } VirtIONetQueue;
 
 typedef struct VirtIONet {
@@ -98,6 +100,7 @@ typedef struct VirtIONet {
     bool mq_prop;
     uint8_t *tx_buf;                 /* NET_MAX_FRAME: offloaded frames */
     size_t hdr_len;                  /* what the driver negotiated */
+    bool tx_flushing;                /* in virtio_net_flush_tx */
     uint16_t status;
     /* rx mode and filters (control queue) */
     bool promisc, allmulti, alluni, nomulti, nouni, nobcast;
@@ -239,6 +242,36 @@ static bool virtio_net_accept(VirtIONet *n, const uint8_t *dst)
     return false;
 }
 
+/*
+ * Receive interrupts in windows, as e1000's mitigation: the first one
+ * goes at once and opens a window of RX_WINDOW_NS; what arrives in it is
+ * notified when it closes.  Isolated packets (a ping, a SYN) keep their
+ * latency; a stream costs the guest one interrupt per window instead of
+ * one per ACK.
+ */
+#define RX_WINDOW_NS (200 * 1000)
+
+static void virtio_net_rx_notify(VirtIONetQueue *q)
+{
+    if (timer_pending(q->rx_window_timer)) {
+        q->rx_notify_held = true;
+        return;
+    }
+    q->rx_notify_held = false;
+    virtio_notify(VIRTIO_DEVICE(q->n), q->rx_vq);
+    timer_mod_ns(q->rx_window_timer,
+                 qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + RX_WINDOW_NS);
+}
+
+static void virtio_net_rx_window_end(void *opaque)
+{
+    VirtIONetQueue *q = opaque;
+
+    if (q->rx_notify_held) {
+        virtio_net_rx_notify(q);
+    }
+}
+
 static ssize_t virtio_net_receive_iov(NetClientState *nc,
                                       const struct iovec *iov, int iovcnt)
 {
@@ -327,7 +360,11 @@ static ssize_t virtio_net_receive_iov(NetClientState *nc,
         g_free(elems[i]);
     }
     virtqueue_flush(q->rx_vq, count);
-    virtio_notify(vdev, q->rx_vq);
+    if (n->tx_flushing) {
+        q->rx_notify_held = true;    /* notified after the burst */
+    } else {
+        virtio_net_rx_notify(q);
+    }
     return size;
 }
 
@@ -459,6 +496,12 @@ static void virtio_net_flush_tx(VirtIONetQueue *q)
         !virtio_net_queue_active(q)) {
         return;
     }
+    /*
+     * slirp answers each segment at once (an ACK into a receive queue):
+     * one receive interrupt after the burst, not one per ACK while the
+     * guest is still draining the last.
+     */
+    n->tx_flushing = true;
     for (int burst = 0; burst < TX_BURST; burst++) {
         VirtQueueElement *e = virtqueue_pop(q->tx_vq, sizeof(*e));
         struct iovec sg[VIRTQUEUE_MAX_SIZE];
@@ -500,6 +543,12 @@ static void virtio_net_flush_tx(VirtIONetQueue *q)
         pushed = true;
         if (q->tx_waiting) {
             break;                   /* resume from the sent callback */
+        }
+    }
+    n->tx_flushing = false;
+    for (unsigned i = 0; i < n->max_queue_pairs; i++) {
+        if (n->vqs[i].rx_notify_held) {
+            virtio_net_rx_notify(&n->vqs[i]);
         }
     }
     if (pushed && !timer_pending(q->tx_notify_timer)) {
@@ -844,14 +893,16 @@ static void virtio_net_reset(VirtIODevice *vdev)
     memset(&n->mac_table, 0, sizeof(n->mac_table));
     memcpy(n->mac, n->conf.macaddr.a, 6);
     n->hdr_len = VIRTIO_NET_HDR_LEN;
+    n->tx_flushing = false;
     n->multiqueue = false;
     n->curr_queue_pairs = 1;
     for (unsigned i = 0; i < n->max_queue_pairs; i++) {
         VirtIONetQueue *q = &n->vqs[i];
 
-        q->tx_waiting = false;
+        q->tx_waiting = q->rx_notify_held = false;
         virtio_net_tx_stop(q);
         timer_del(q->tx_notify_timer);
+        timer_del(q->rx_window_timer);
         virtio_queue_set_notification(q->tx_vq, 1);
         qemu_purge_queued_packets(q->nc);
     }
@@ -904,6 +955,8 @@ static void virtio_net_realize(DeviceState *dev, Error **errp)
                                     virtio_net_handle_tx);
         q->tx_notify_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
                                           virtio_net_tx_notify, q);
+        q->rx_window_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
+                                          virtio_net_rx_window_end, q);
     }
     n->ctrl_vq = virtio_add_queue(vdev, 64, virtio_net_handle_ctrl);
     n->tx_buf = g_malloc(NET_MAX_FRAME);
@@ -919,6 +972,7 @@ static void virtio_net_unrealize(DeviceState *dev)
     for (unsigned i = 0; i < n->max_queue_pairs; i++) {
         virtio_net_tx_stop(&n->vqs[i]);
         timer_free(n->vqs[i].tx_notify_timer);
+        timer_free(n->vqs[i].rx_window_timer);
     }
     qemu_del_nic(n->nic);
     n->nic = NULL;

@@ -70,5 +70,7 @@ int64_t timer_expire_time_ns(QEMUTimer *t);
  * returns ns until the next deadline (-1 if none).
  */
 int64_t timers_run_expired(void);
+/* ns until the earliest deadline over all running clocks; -1 if none. */
+int64_t timers_deadline_ns(void);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * Unit tests for util/qemu-timer.c and util/main-loop.c: clocks, the
  * virtual clock standing still while paused, timers firing from the GLib
- * main loop with the BQL held, ordering, re-arming and cross-thread arming.
+ * main loop with the BQL held, ordering, re-arming and cross-thread arming,
+ * sub-millisecond deadlines.
  */
 #include "qemu/osdep.h"
 #include "qemu/main-loop.h"
@@ -213,6 +214,31 @@ static void test_cross_thread(void)
     timer_free(t);
 }
 
+/*
+ * A sub-millisecond deadline wakes main_loop_wait on time: GLib's poll
+ * timeout alone is whole milliseconds, so 50 timers of 100 us took at
+ * least 50 ms.
+ */
+static void test_sub_ms(void)
+{
+    Fired f = { 0 };
+    QEMUTimer *t = timer_new_ns(QEMU_CLOCK_REALTIME, cb, &f);
+    int64_t start = qemu_clock_get_ns(QEMU_CLOCK_REALTIME);
+
+    bql_lock();
+    for (int i = 0; i < 50; i++) {
+        timer_mod_ns(t, qemu_clock_get_ns(QEMU_CLOCK_REALTIME) + 100000);
+        while (f.count <= i) {
+            main_loop_wait(false);
+        }
+    }
+    bql_unlock();
+    g_assert_cmpint(f.count, ==, 50);
+    g_assert_cmpint(f.at - start, >=, 50 * 100000);
+    g_assert_cmpint(f.at - start, <, 40 * 1000000);
+    timer_free(t);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -222,5 +248,6 @@ int main(int argc, char **argv)
     g_test_add_func("/timer/order-rearm", test_order_and_rearm);
     g_test_add_func("/timer/virtual-timer", test_virtual_timer);
     g_test_add_func("/timer/cross-thread", test_cross_thread);
+    g_test_add_func("/timer/sub-ms", test_sub_ms);
     return g_test_run();
 }
