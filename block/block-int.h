@@ -13,6 +13,8 @@ extern const BlockDriver bdrv_qcow2;
 /* QEMU's bdrv_lookup_bs: the drive named @device, else the node (blockdev.c). */
 BlockDriverState *blockdev_lookup_bs(const char *device, const char *node_name,
                                      Error **errp);
+/* bdrv_open's error @local for @file as the system reports it (blockdev.c). */
+void blockdev_open_error(Error **errp, Error *local, const char *file);
 /* Name one new node (NULL: "#blockN"), without touching its children. */
 void blockdev_register_node(BlockDriverState *bs, const char *name);
 /* The monitor holds @bs's reference, as for -blockdev. */

@@ -26,6 +26,17 @@ static DriveInfo *cdrom_on(BlockDriverState *bs)
     return NULL;
 }
 
+/* QEMU's permission error: @user (e.g. "node 'q1'") does not share resize. */
+static void resize_conflict(Error **errp, BlockDriverState *bs,
+                            const char *user, const char *role)
+{
+    error_setg(errp, "Permission conflict on node '%s': permissions 'resize' "
+               "are both required by an unnamed block device (uses node '%s' "
+               "as 'root' child) and unshared by %s (uses node '%s' as '%s' "
+               "child).", node_name_of(bs), node_name_of(bs), user,
+               node_name_of(bs), role);
+}
+
 bool blockdev_resize(const char *device, const char *node_name,
                      int64_t size, Error **errp)
 {
@@ -41,21 +52,14 @@ bool blockdev_resize(const char *device, const char *node_name,
         return false;
     }
     if ((cd = cdrom_on(bs))) {
-        error_setg(errp, "Permission conflict on node '%s': permissions "
-                   "'resize' are both required by an unnamed block device "
-                   "(uses node '%s' as 'root' child) and unshared by block "
-                   "device '%s' (uses node '%s' as 'root' child).",
-                   node_name_of(bs), node_name_of(bs), cd->id,
-                   node_name_of(bs));
+        g_autofree char *user = g_strdup_printf("block device '%s'", cd->id);
+        resize_conflict(errp, bs, user, "root");
         return false;
     }
     if ((parent = bdrv_find_file_parent(bs))) {
-        error_setg(errp, "Permission conflict on node '%s': permissions "
-                   "'resize' are both required by an unnamed block device "
-                   "(uses node '%s' as 'root' child) and unshared by node "
-                   "'%s' (uses node '%s' as 'file' child).",
-                   node_name_of(bs), node_name_of(bs), node_name_of(parent),
-                   node_name_of(bs));
+        g_autofree char *user = g_strdup_printf("node '%s'",
+                                                node_name_of(parent));
+        resize_conflict(errp, bs, user, "file");
         return false;
     }
     return bdrv_resize(bs, size, errp) == 0;

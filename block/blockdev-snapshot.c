@@ -292,17 +292,7 @@ bool blockdev_snapshot_external(const char *device, const char *node_name,
     top = bdrv_open(file, "qcow2", NULL,
                     (bs->open_flags & keep) | BDRV_O_NO_BACKING, &local);
     if (!top) {
-        /* "Could not open 'F': Could not open 'F': why": QEMU says it once. */
-        g_autofree char *twice = g_strdup_printf(
-            "Could not open '%s': Could not open '%s': ", file, file);
-        const char *msg = error_get_pretty(local);
-        if (g_str_has_prefix(msg, twice)) {
-            error_setg(errp, "%s", msg + strlen(twice) / 2);
-            error_free(local);
-        } else {
-            bdrv_unwrap_lock_error(&local, file);
-            error_propagate(errp, local);
-        }
+        blockdev_open_error(errp, local, file);
         return false;
     }
     /* The old top keeps its data for the overlay and takes no writes. */

@@ -75,6 +75,22 @@ BlockDriverState *blockdev_lookup_bs(const char *device, const char *node_name,
     return bs;
 }
 
+void blockdev_open_error(Error **errp, Error *local, const char *file)
+{
+    /* qemu-img says "Could not open" twice; the system, once. */
+    g_autofree char *twice = g_strdup_printf(
+        "Could not open '%s': Could not open '%s': ", file, file);
+    const char *msg = error_get_pretty(local);
+
+    if (g_str_has_prefix(msg, twice)) {
+        error_setg(errp, "%s", msg + strlen(twice) / 2);
+        error_free(local);
+    } else {
+        bdrv_unwrap_lock_error(&local, file);
+        error_propagate(errp, local);
+    }
+}
+
 void blockdev_register_node(BlockDriverState *bs, const char *name)
 {
     register_node(bs, name);
@@ -415,17 +431,7 @@ static DriveInfo *drive_new_opts(QemuOpts *opts, bool global_snapshot,
         Error *local = NULL;
         BlockDriverState *bs = bdrv_open(file, format, NULL, flags, &local);
         if (!bs) {
-            /* qemu-img says "Could not open" twice; the system, once. */
-            g_autofree char *twice = g_strdup_printf(
-                "Could not open '%s': Could not open '%s': ", file, file);
-            const char *msg = error_get_pretty(local);
-            if (g_str_has_prefix(msg, twice)) {
-                error_setg(errp, "%s", msg + strlen(twice) / 2);
-                error_free(local);
-            } else {
-                bdrv_unwrap_lock_error(&local, file);
-                error_propagate(errp, local);
-            }
+            blockdev_open_error(errp, local, file);
             goto fail;
         }
         if (bs->probed && !ro && !strcmp(bdrv_get_format_name(bs), "raw")) {
