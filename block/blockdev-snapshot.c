@@ -157,8 +157,9 @@ void blockdev_info_snapshots(GString *out)
     g_autoptr(GArray) disks = snapshot_disks();
     BlockDriverState *vmstate = NULL;
     g_autoptr(GPtrArray) global = g_ptr_array_new_with_free_func(g_free);
-    BdrvSnapshotInfo *lists[disks->len];
-    int counts[disks->len];
+    g_autofree BdrvSnapshotInfo **lists = g_new0(BdrvSnapshotInfo *,
+                                                 disks->len + 1);
+    g_autofree int *counts = g_new0(int, disks->len + 1);
     bool any = false;
 
     for (guint i = 0; i < disks->len; i++) {

@@ -66,7 +66,11 @@ class Vm:
 
     def recv(self):
         while b'\n' not in self.buf:
-            self.buf += self.sock.recv(65536)
+            data = self.sock.recv(65536)
+            if not data:
+                raise EOFError('QMP closed: %s' % self.proc.stderr.read()
+                               .decode(errors='replace')[-2000:])
+            self.buf += data
         line, self.buf = self.buf.split(b'\n', 1)
         return json.loads(line)
 
