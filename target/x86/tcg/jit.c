@@ -197,6 +197,13 @@ struct Emit {
     bool pend_valid, pend_need, pend_set;
     int pend_op, pend_ot, pend_dr, pend_sr;
     uint64_t pend_imm;
+    /*
+     * What the rest of the instruction does after its store, for a store
+     * whose slow path ends the block (emit_slow_block_end_check): add
+     * bend_rsp to RSP; RIP = r13 (bend_r13) instead of RIP + length.
+     */
+    int bend_rsp;
+    bool bend_r13;
 };
 
 static inline void e8(Emit *c, uint8_t b)
@@ -835,7 +842,12 @@ static void emit_slow_block_end_check(Emit *c, const TCGInsn *d)
     e8(c, 0);
     skip = jcc32(c, CC_E_);
     /* state is synced up to this instruction; finish it and leave */
-    add_mem64_imm(c, ENV_REG, ENV_OFF(rip), d->len);
+    add_mem64_imm(c, ENV_REG, ENV_OFF(regs) + 8 * R_ESP, c->bend_rsp);
+    if (c->bend_r13) {
+        op_mem(c, 8, 0x89, R13, ENV_REG, -1, ENV_OFF(rip));
+    } else {
+        add_mem64_imm(c, ENV_REG, ENV_OFF(rip), d->len);
+    }
     add_mem64_imm(c, S_REG, S_OFF(insn_count), 1);
     if (c->may_shadow) {
         st_s8(c, S_OFF(inhibit_irq), 0);
@@ -1175,7 +1187,9 @@ static bool gen_pushpop(Emit *c, const TCGInsn *d)
 
         ld_greg(c, RAX, 3, R_ESP, 0);
         op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
+        c->bend_rsp = -8;
         emit_store(c, d, 8, v);
+        c->bend_rsp = 0;
         add_greg_imm(c, R_ESP, -8);
     } else {
         ld_greg(c, RAX, 3, R_ESP, 0);
@@ -1696,6 +1710,46 @@ static bool gen_callret32(Emit *c, const TCGInsn *d)
     return true;
 }
 
+/*
+ * FF /2 CALL r/m64, FF /4 JMP r/m64 (64-bit mode: always 64-bit): the
+ * target loaded (register or TLB fast path), the return address pushed,
+ * then this site's target cache and the dispatcher, as RET.
+ */
+static bool gen_indirect(Emit *c, const TCGInsn *d, int64_t nt)
+{
+    int op = d->reg & 7;
+
+    if ((op != 2 && op != 4) || (d->mod != 3 && !ea_inline(c, d))) {
+        return false;
+    }
+    if (d->mod == 3) {
+        ld_greg(c, R13, 3, d->rm, d->rex);
+    } else {
+        emit_ea(c, d);
+        emit_load(c, d, 8);
+        op_rr(c, 8, 0x89, RAX, R13);    /* r13: callee-saved, kept */
+    }
+    if (op == 2) {
+        op_mem(c, 8, 0x8b, R11, ENV_REG, -1, ENV_OFF(rip));
+        op_mem(c, 8, 0x8d, R11, R11, -1, nt);
+        ld_greg(c, RAX, 3, R_ESP, 0);
+        op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
+        c->bend_rsp = -8;
+        c->bend_r13 = true;
+        emit_store(c, d, 8, R11);
+        c->bend_rsp = 0;
+        c->bend_r13 = false;
+        add_greg_imm(c, R_ESP, -8);
+    }
+    op_mem(c, 8, 0x89, R13, ENV_REG, -1, ENV_OFF(rip));
+    add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
+    if (c->may_shadow) {
+        st_s8(c, S_OFF(inhibit_irq), 0);
+    }
+    emit_dispatch_site(c, true);
+    return true;
+}
+
 static bool gen_branch(Emit *c, const TCGInsn *d)
 {
     uint8_t *taken = NULL;
@@ -1725,13 +1779,21 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
         emit_dispatch_site(c, true);
         return true;
     }
+    if (d->map == 0 && d->b == 0xff && c->mode == 2) {
+        return gen_indirect(c, d, nt);
+    }
     if (d->map == 0 && d->b == 0xe8 && d->ot == 3 && c->mode == 2) {
         /* CALL rel: push the return address, then a direct jump */
         op_mem(c, 8, 0x8b, R11, ENV_REG, -1, ENV_OFF(rip));
+        op_mem(c, 8, 0x8d, R13, R11, -1, t);    /* (for bend_r13) */
         op_mem(c, 8, 0x8d, R11, R11, -1, nt);
         ld_greg(c, RAX, 3, R_ESP, 0);
         op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
+        c->bend_rsp = -8;
+        c->bend_r13 = true;
         emit_store(c, d, 8, R11);
+        c->bend_rsp = 0;
+        c->bend_r13 = false;
         add_greg_imm(c, R_ESP, -8);
     } else if (d->map == 0 && (d->b == 0xe9 || d->b == 0xeb)) {
         /* JMP rel */
