@@ -2178,6 +2178,78 @@ static void emit_host_load(Emit *c, int dst, int base, int sz)
 }
 
 /*
+ * rax = operand address (emit_ea) -> r11 = its host address for reading
+ * and writing; the jumps to the slow path go to @slow[0..2].
+ */
+static void emit_rmw_probe(Emit *c, const TCGInsn *d, uint8_t **slow)
+{
+    int sz = 1 << d->ot;
+
+    slow[2] = NULL;
+    if (c->mode == 1) {
+        emit_seg_check(c, d->seg, sz, &slow[2]);
+    }
+    emit_tlb_probe(c, sz, true, &slow[0], &slow[1]);
+    op_rr(c, 8, 0x89, RAX, R11);                /* r11 = host address */
+}
+
+/* Out-of-line handler for the @slow jumps of emit_rmw_probe(). */
+static void emit_rmw_slow(Emit *c, const TCGInsn *d, uint8_t **slow)
+{
+    uint8_t *done = jmp32(c);
+
+    for (int i = 0; i < 3; i++) {
+        patch_here(c, slow[i]);
+    }
+    emit_handler_slow(c, d);
+    patch_here(c, done);
+    c->flags_live = 0;
+}
+
+/*
+ * 86/87 XCHG r/m, r; 90 NOP; 91-97 XCHG eAX, r.  (LOCK is implicit with
+ * a memory operand: one vCPU thread runs at a time, so a plain load and
+ * store are atomic for the guest, as in the handler.)
+ */
+static bool gen_xchg(Emit *c, const TCGInsn *d)
+{
+    int ot = d->ot, a, b;
+    uint8_t *slow[3];
+
+    if (d->b >= 0x90) {
+        if (d->rm == 0) {
+            /* NOP; PAUSE ends the block in the handler */
+            return !(d->prefix & PREFIX_REPZ);
+        }
+        a = R_EAX;
+        b = d->rm;
+    } else if (d->mod == 3) {
+        if (d->prefix & PREFIX_LOCK) {
+            return false;
+        }
+        a = d->rm;
+        b = d->reg;
+    } else {
+        if (!ea_inline(c, d)) {
+            return false;
+        }
+        emit_ea(c, d);
+        emit_rmw_probe(c, d, slow);
+        ld_greg(c, RCX, ot, d->reg, d->rex);
+        emit_host_load(c, RAX, R11, 1 << ot);
+        op_mem(c, 1 << ot, ot == 0 ? 0x88 : 0x89, RCX, R11, -1, 0);
+        st_greg(c, RAX, ot, d->reg, d->rex);
+        emit_rmw_slow(c, d, slow);
+        return true;
+    }
+    ld_greg(c, RAX, ot, a, d->b >= 0x90 ? 0 : d->rex);
+    ld_greg(c, RCX, ot, b, d->b >= 0x90 ? 0 : d->rex);
+    st_greg(c, RCX, ot, a, d->b >= 0x90 ? 0 : d->rex);
+    st_greg(c, RAX, ot, b, d->b >= 0x90 ? 0 : d->rex);
+    return true;
+}
+
+/*
  * Out-of-line path that runs the whole instruction through its handler
  * (a non-branching one), then rejoins the inline path.
  */
@@ -2202,7 +2274,7 @@ static void emit_handler_slow(Emit *c, const TCGInsn *d)
 static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op)
 {
     int ot = d->ot, sz = 1 << ot;
-    uint8_t *m1, *m2, *segslow = NULL, *done;
+    uint8_t *slow[3];
 
     if (!ea_inline(c, d)) {
         return false;
@@ -2214,11 +2286,7 @@ static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op)
     if (op == 7) {
         emit_load(c, d, sz);
     } else {
-        if (c->mode == 1) {
-            emit_seg_check(c, d->seg, sz, &segslow);
-        }
-        emit_tlb_probe(c, sz, true, &m1, &m2);
-        op_rr(c, 8, 0x89, RAX, R11);                /* r11 = host address */
+        emit_rmw_probe(c, d, slow);
         emit_host_load(c, RAX, R11, sz);
     }
     if (d->b < 0x40) {
@@ -2231,13 +2299,7 @@ static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op)
         return true;
     }
     op_mem(c, sz, sz == 1 ? 0x88 : 0x89, RAX, R11, -1, 0);
-    done = jmp32(c);
-    patch_here(c, m1);
-    patch_here(c, m2);
-    patch_here(c, segslow);
-    emit_handler_slow(c, d);
-    patch_here(c, done);
-    c->flags_live = 0;
+    emit_rmw_slow(c, d, slow);
     return true;
 }
 
@@ -2453,6 +2515,10 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
             return gen_alu(c, d);
         case 0x63:
             return gen_movx(c, d);
+        case 0x86:
+        case 0x87:
+        case 0x90 ... 0x97:
+            return gen_xchg(c, d);
         case 0x40 ... 0x4f:     /* (REX prefixes in 64-bit mode) */
         case 0xfe:
         case 0xff:
