@@ -2207,6 +2207,36 @@ static void emit_rmw_slow(Emit *c, const TCGInsn *d, uint8_t **slow)
 }
 
 /*
+ * 0F B0/B1 CMPXCHG r/m, r with a memory operand: CMP accumulator, value
+ * (lazy and host flags as SUB); equal: store r, else accumulator = value
+ * (the handler's write-back of the unchanged value is not needed on a
+ * RAM page the TLB maps for writing).
+ */
+static bool gen_cmpxchg(Emit *c, const TCGInsn *d)
+{
+    int ot = d->ot, sz = 1 << ot;
+    uint8_t *slow[3], *ne, *done;
+
+    if (d->mod == 3 || !ea_inline(c, d)) {
+        return false;
+    }
+    emit_ea(c, d);
+    emit_rmw_probe(c, d, slow);
+    emit_host_load(c, RCX, R11, sz);
+    ld_greg(c, RDX, ot, d->reg, d->rex);
+    ld_greg(c, RAX, ot, R_EAX, 0);
+    emit_alu_core(c, 7, ot);
+    ne = jcc32(c, CC_NE_);
+    op_mem(c, sz, sz == 1 ? 0x88 : 0x89, RDX, R11, -1, 0);
+    done = jmp32(c);
+    patch_here(c, ne);
+    st_greg(c, RCX, ot, R_EAX, 0);
+    patch_here(c, done);
+    emit_rmw_slow(c, d, slow);
+    return true;
+}
+
+/*
  * 86/87 XCHG r/m, r; 90 NOP; 91-97 XCHG eAX, r.  (LOCK is implicit with
  * a memory operand: one vCPU thread runs at a time, so a plain load and
  * store are atomic for the guest, as in the handler.)
@@ -2552,6 +2582,9 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
             return gen_setcc(c, d);
         case 0xc8 ... 0xcf:
             return gen_bswap(c, d);
+        case 0xb0:
+        case 0xb1:
+            return gen_cmpxchg(c, d);
         default:
             return false;
         }
