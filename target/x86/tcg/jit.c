@@ -29,6 +29,8 @@ int x86_jit_threshold = 10;
 static bool x86_jit_cc_liveness = true;
 static FILE *perf_map;      /* KEMU_JIT_PERFMAP=1: /tmp/perf-PID.map */
 X86JitStats x86_jit_stats;
+/* KEMU_JIT_STATS=1: handler calls from translated code, per opcode map/byte */
+static uint64_t (*handler_calls)[256];
 
 static uint8_t *cache_base, *cache_ptr;
 static uint8_t *cache_start;        /* after the dispatcher (kept on reset) */
@@ -973,6 +975,16 @@ static void emit_store(Emit *c, const TCGInsn *d, int sz, int v)
 
 /* ---- instructions ---- */
 
+/* KEMU_JIT_STATS=1: count a call of @d's handler (clobbers rax, flags) */
+static void emit_count_handler(Emit *c, const TCGInsn *d)
+{
+    if (handler_calls) {
+        mov_imm64(c, RAX, (uintptr_t)&handler_calls[MIN(d->map, 2)][d->b]);
+        op_mem(c, 8, 0xff, 0, RAX, -1, 0);      /* inc qword [rax] */
+        c->flags_live = 0;
+    }
+}
+
 /* The interpreter's protocol around one handler call. */
 static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
 {
@@ -982,6 +994,7 @@ static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
     c->pend_valid = false;
 
     emit_sync(c);
+    emit_count_handler(c, d);
     c->pend_rip = 0;
     c->pend_cnt = 0;
     /* s->next_rip = env->rip + len */
@@ -2288,6 +2301,7 @@ static void emit_handler_slow(Emit *c, const TCGInsn *d)
     c->cc_known = 0;
     c->pend_valid = false;
     emit_slow_enter(c, d, false);
+    emit_count_handler(c, d);
     mov_imm64(c, RSI, (uintptr_t)d);
     call_abs(c, (const void *)(uintptr_t)d->fn);
     emit_reload(c, true);
@@ -3051,6 +3065,24 @@ static void jit_print_stats(void)
             x86_jit_stats.interp_blocks, x86_jit_stats.exits_stub);
     fprintf(stderr, "jit: %" PRIu64 " code pages written (their blocks "
             "dropped)\n", x86_jit_stats.code_page_drops);
+    /* the ten opcodes whose handlers translated code called most */
+    for (int k = 0; k < 10 && handler_calls; k++) {
+        int best = -1;
+        for (int i = 0; i < 3 * 256; i++) {
+            if (handler_calls[i / 256][i % 256] &&
+                (best < 0 || handler_calls[i / 256][i % 256] >
+                             handler_calls[best / 256][best % 256])) {
+                best = i;
+            }
+        }
+        if (best < 0) {
+            break;
+        }
+        fprintf(stderr, "jit: handler calls, map %d opcode %02x: %" PRIu64
+                "\n", best / 256, best % 256,
+                handler_calls[best / 256][best % 256]);
+        handler_calls[best / 256][best % 256] = 0;
+    }
 }
 
 /*
@@ -3066,6 +3098,7 @@ static void __attribute__((constructor)) jit_env_init(void)
 
     if (st && *st && strcmp(st, "0")) {
         atexit(jit_print_stats);
+        handler_calls = calloc(3, sizeof(*handler_calls));
     }
 
     if ((t = getenv("KEMU_JIT_CC_LIVENESS")) && !strcmp(t, "0")) {
