@@ -2599,6 +2599,8 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
         case 0xb0:
         case 0xb1:
             return gen_cmpxchg(c, d);
+        case 0x18 ... 0x1f:
+            return true;        /* hint NOPs, NOP Ev: no access, no code */
         default:
             return false;
         }
