@@ -2425,35 +2425,9 @@ static bool gen_cmov(Emit *c, const TCGInsn *d)
 }
 
 /* FE/FF /0 /1 on a register, 40-4F outside 64-bit mode: INC/DEC */
-static bool gen_incdec(Emit *c, const TCGInsn *d)
+/* INC/DEC of host @h at the guest's width, lazy flags as do_incdec() */
+static void emit_incdec_core(Emit *c, int h, int ot, bool dec)
 {
-    int ot = d->ot, r, rexb, h;
-    bool dec;
-
-    if (d->prefix & PREFIX_LOCK) {
-        return false;
-    }
-    if (d->b >= 0x40 && d->b <= 0x4f) {
-        r = d->b & 7;
-        rexb = 0;
-        dec = d->b & 8;
-    } else {
-        if (d->mod != 3 || (d->reg & 7) > 1) {
-            return false;
-        }
-        r = d->rm;
-        rexb = d->rex;
-        dec = d->reg & 1;
-    }
-    c->cc_kills = true;
-    c->cc_known = 0;
-    /* (a dead one still sets the host CF: a SETcc may use the host flags) */
-    emit_carry_in(c);
-    /* a cached 32/64-bit register counts in place */
-    h = hreg_ot(c, ot, r) >= 0 ? hreg(c, r) : RAX;
-    if (h == RAX) {
-        ld_greg(c, RAX, ot, r, rexb);
-    }
     if (!c->cc_dead) {
         op_mem(c, 8, 0x89, h, S_REG, -1, S_OFF(cc_src1));
         op_mem(c, 8, 0xc7, 0, S_REG, -1, S_OFF(cc_src2));
@@ -2466,11 +2440,70 @@ static bool gen_incdec(Emit *c, const TCGInsn *d)
     /* at the guest's width: the host flags are exact */
     op_rr(c, 1 << ot, ot == 0 ? 0xfe : 0xff, dec ? 1 : 0, h);
     if (ot < 2) {
-        mask_ot(c, RAX, ot);
+        mask_ot(c, h, ot);
     }
     if (!c->cc_dead) {
         op_mem(c, 8, 0x89, h, S_REG, -1, S_OFF(cc_res));
     }
+}
+
+/*
+ * FE/FF /0 /1 INC/DEC of memory, through the TLB fast path (LOCK is a
+ * plain read-modify-write: one vCPU thread runs at a time).
+ */
+static bool gen_incdec_mem(Emit *c, const TCGInsn *d, bool dec)
+{
+    uint8_t *slow[3];
+    int sz = 1 << d->ot;
+
+    if (!ea_inline(c, d)) {
+        return false;
+    }
+    c->cc_kills = true;
+    c->cc_known = 0;
+    emit_carry_in(c);
+    emit_ea(c, d);
+    emit_rmw_probe(c, d, slow);
+    emit_host_load(c, RAX, R11, sz);
+    emit_incdec_core(c, RAX, d->ot, dec);
+    op_mem(c, sz, sz == 1 ? 0x88 : 0x89, RAX, R11, -1, 0);
+    emit_rmw_slow(c, d, slow);
+    return true;
+}
+
+static bool gen_incdec(Emit *c, const TCGInsn *d)
+{
+    int ot = d->ot, r, rexb, h;
+    bool dec;
+
+    if (d->b >= 0x40 && d->b <= 0x4f) {
+        r = d->b & 7;
+        rexb = 0;
+        dec = d->b & 8;
+    } else {
+        if ((d->reg & 7) > 1) {
+            return false;
+        }
+        if (d->mod != 3) {
+            return gen_incdec_mem(c, d, d->reg & 1);
+        }
+        r = d->rm;
+        rexb = d->rex;
+        dec = d->reg & 1;
+    }
+    if (d->prefix & PREFIX_LOCK) {
+        return false;
+    }
+    c->cc_kills = true;
+    c->cc_known = 0;
+    /* (a dead one still sets the host CF: a SETcc may use the host flags) */
+    emit_carry_in(c);
+    /* a cached 32/64-bit register counts in place */
+    h = hreg_ot(c, ot, r) >= 0 ? hreg(c, r) : RAX;
+    if (h == RAX) {
+        ld_greg(c, RAX, ot, r, rexb);
+    }
+    emit_incdec_core(c, h, ot, dec);
     if (h == RAX) {
         st_greg(c, h, ot, r, rexb);
     } else {
