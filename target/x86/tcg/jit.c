@@ -2220,6 +2220,33 @@ static void emit_rmw_slow(Emit *c, const TCGInsn *d, uint8_t **slow)
 }
 
 /*
+ * FA CLI in 64-bit mode (protected, no VM86): IF = 0 when CPL <= IOPL;
+ * otherwise the handler (#GP).  STI stays a handler call: it ends the
+ * block and opens the interrupt shadow.
+ */
+static bool gen_cli(Emit *c, const TCGInsn *d)
+{
+    uint8_t *slow, *done;
+
+    if (c->mode != 2) {
+        return false;
+    }
+    c->flags_live = 0;
+    op_mem(c, 4, 0x8b, RAX, ENV_REG, -1, ENV_OFF(eflags));
+    op_rr(c, 4, 0xc1, 5, RAX); e8(c, 12);               /* shr eax, 12 */
+    op_rr(c, 4, 0x83, 4, RAX); e8(c, 3);                /* and eax, 3 */
+    op_mem(c, 4, 0x39, RAX, S_REG, -1, S_OFF(cpl));     /* cmp cpl, eax */
+    slow = jcc32(c, CC_A_);
+    op_mem(c, 4, 0x81, 4, ENV_REG, -1, ENV_OFF(eflags));
+    e32(c, ~(uint32_t)IF_MASK);                         /* and */
+    done = jmp32(c);
+    patch_here(c, slow);
+    emit_handler_slow(c, d);
+    patch_here(c, done);
+    return true;
+}
+
+/*
  * 0F B0/B1 CMPXCHG r/m, r with a memory operand: CMP accumulator, value
  * (lazy and host flags as SUB); equal: store r, else accumulator = value
  * (the handler's write-back of the unchanged value is not needed on a
@@ -2596,6 +2623,8 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
         case 0x87:
         case 0x90 ... 0x97:
             return gen_xchg(c, d);
+        case 0xfa:
+            return gen_cli(c, d);
         case 0x40 ... 0x4f:     /* (REX prefixes in 64-bit mode) */
         case 0xfe:
         case 0xff:
