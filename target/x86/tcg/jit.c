@@ -2247,6 +2247,35 @@ static bool gen_cli(Emit *c, const TCGInsn *d)
 }
 
 /*
+ * 9C PUSHF with a 64-bit operand in 64-bit mode: x86_get_eflags()
+ * without VM and RF, pushed through the TLB fast path.
+ */
+static bool gen_pushf(Emit *c, const TCGInsn *d)
+{
+    if (c->mode != 2 || d->ot != 3) {
+        return false;
+    }
+    c->cc_reads = true;
+    c->flags_live = 0;
+    emit_flush(c);          /* (the call clobbers the cache registers) */
+    c->dirty = 0;
+    op_rr(c, 8, 0x89, S_REG, RDI);
+    call_abs(c, x86_compute_eflags);
+    op_mem(c, 8, 0x8b, R11, ENV_REG, -1, ENV_OFF(eflags));
+    op_rr(c, 8, 0x81, 4, R11);
+    e32(c, ~(uint32_t)(CC_ARITH | VM_MASK | RF_MASK));  /* and r11 */
+    op_rr(c, 8, 0x09, RAX, R11);                        /* or r11, rax */
+    op_rr(c, 8, 0x83, 1, R11); e8(c, 2);                /* or r11, 2 */
+    ld_greg(c, RAX, 3, R_ESP, 0);
+    op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
+    c->bend_rsp = -8;
+    emit_store(c, d, 8, R11);
+    c->bend_rsp = 0;
+    add_greg_imm(c, R_ESP, -8);
+    return true;
+}
+
+/*
  * 0F B0/B1 CMPXCHG r/m, r with a memory operand: CMP accumulator, value
  * (lazy and host flags as SUB); equal: store r, else accumulator = value
  * (the handler's write-back of the unchanged value is not needed on a
@@ -2623,6 +2652,8 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
         case 0x87:
         case 0x90 ... 0x97:
             return gen_xchg(c, d);
+        case 0x9c:
+            return gen_pushf(c, d);
         case 0xfa:
             return gen_cli(c, d);
         case 0x40 ... 0x4f:     /* (REX prefixes in 64-bit mode) */
