@@ -2275,6 +2275,21 @@ static bool gen_pushf(Emit *c, const TCGInsn *d)
     return true;
 }
 
+/* 98 CBW/CWDE/CDQE: eAX = sign-extended lower half */
+static bool gen_cbw(Emit *c, const TCGInsn *d)
+{
+    int ot = d->ot;
+
+    ld_greg(c, RAX, ot - 1, R_EAX, 0);
+    if (ot == 3) {
+        e8(c, 0x48); e8(c, 0x63); e8(c, 0xc0);          /* movsxd rax, eax */
+    } else {
+        e8(c, 0x0f); e8(c, ot == 2 ? 0xbf : 0xbe); e8(c, 0xc0); /* movsx */
+    }
+    st_greg(c, RAX, ot, R_EAX, 0);
+    return true;
+}
+
 /*
  * 0F B0/B1 CMPXCHG r/m, r with a memory operand: CMP accumulator, value
  * (lazy and host flags as SUB); equal: store r, else accumulator = value
@@ -2652,6 +2667,8 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
         case 0x87:
         case 0x90 ... 0x97:
             return gen_xchg(c, d);
+        case 0x98:
+            return gen_cbw(c, d);
         case 0x9c:
             return gen_pushf(c, d);
         case 0xfa:
