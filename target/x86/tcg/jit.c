@@ -2291,6 +2291,30 @@ static bool gen_cbw(Emit *c, const TCGInsn *d)
 }
 
 /*
+ * 0F C0/C1 XADD r/m, r with a memory operand (LOCK as in gen_xchg):
+ * memory = value + r with ADD's flags, r = the old value.
+ */
+static bool gen_xadd(Emit *c, const TCGInsn *d)
+{
+    uint8_t *slow[3];
+    int ot = d->ot, sz = 1 << ot;
+
+    if (d->mod == 3 || !ea_inline(c, d)) {
+        return false;
+    }
+    emit_ea(c, d);
+    emit_rmw_probe(c, d, slow);
+    emit_host_load(c, RAX, R11, sz);
+    ld_greg(c, RCX, ot, d->reg, d->rex);
+    op_rr(c, 8, 0x89, RAX, RDX);                        /* rdx = old */
+    emit_alu_core(c, 0, ot);
+    op_mem(c, sz, sz == 1 ? 0x88 : 0x89, RAX, R11, -1, 0);
+    st_greg(c, RDX, ot, d->reg, d->rex);
+    emit_rmw_slow(c, d, slow);
+    return true;
+}
+
+/*
  * 0F B0/B1 CMPXCHG r/m, r with a memory operand: CMP accumulator, value
  * (lazy and host flags as SUB); equal: store r, else accumulator = value
  * (the handler's write-back of the unchanged value is not needed on a
@@ -2709,6 +2733,9 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
         case 0xb0:
         case 0xb1:
             return gen_cmpxchg(c, d);
+        case 0xc0:
+        case 0xc1:
+            return gen_xadd(c, d);
         case 0x18 ... 0x1f:
             return true;        /* hint NOPs, NOP Ev: no access, no code */
         default:
