@@ -2275,6 +2275,26 @@ static bool gen_pushf(Emit *c, const TCGInsn *d)
     return true;
 }
 
+/* 8C MOV r/m, Sreg (ES..GS; the others #UD in the handler) */
+static bool gen_mov_from_seg(Emit *c, const TCGInsn *d)
+{
+    int sr = d->reg & 7, h = d->mod == 3 ? RAX : R11;
+
+    if (sr > R_GS || (d->mod != 3 && !ea_inline(c, d))) {
+        return false;
+    }
+    /* (a 16-bit selector: the 32-bit load zero-extends it) */
+    op0f_mem(c, false, 0xb7, h, ENV_REG,
+             seg_off(sr) + (int32_t)offsetof(SegmentCache, selector));
+    if (d->mod == 3) {
+        st_greg(c, RAX, d->ot, d->rm, d->rex);
+        return true;
+    }
+    emit_ea(c, d);
+    emit_store(c, d, 2, R11);
+    return true;
+}
+
 /* 98 CBW/CWDE/CDQE: eAX = sign-extended lower half */
 static bool gen_cbw(Emit *c, const TCGInsn *d)
 {
@@ -2693,6 +2713,8 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
             return gen_xchg(c, d);
         case 0x98:
             return gen_cbw(c, d);
+        case 0x8c:
+            return gen_mov_from_seg(c, d);
         case 0x9c:
             return gen_pushf(c, d);
         case 0xfa:
