@@ -2758,6 +2758,7 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
         case 0xc0:
         case 0xc1:
             return gen_xadd(c, d);
+        case 0x0d:              /* PREFETCH/PREFETCHW */
         case 0x18 ... 0x1f:
             return true;        /* hint NOPs, NOP Ev: no access, no code */
         default:
