@@ -1763,6 +1763,47 @@ static bool gen_indirect(Emit *c, const TCGInsn *d, int64_t nt)
     return true;
 }
 
+/* jump to the returned patch address unless CPL <= IOPL (clobbers rax) */
+static uint8_t *emit_iopl_check(Emit *c)
+{
+    c->flags_live = 0;
+    op_mem(c, 4, 0x8b, RAX, ENV_REG, -1, ENV_OFF(eflags));
+    op_rr(c, 4, 0xc1, 5, RAX); e8(c, 12);               /* shr eax, 12 */
+    op_rr(c, 4, 0x83, 4, RAX); e8(c, 3);                /* and eax, 3 */
+    op_mem(c, 4, 0x39, RAX, S_REG, -1, S_OFF(cpl));     /* cmp cpl, eax */
+    return jcc32(c, CC_A_);
+}
+
+/*
+ * FB STI closing a 64-bit block: IF = 1 when CPL <= IOPL (else the
+ * handler, #GP).  As after the handler, the block ends with block_end
+ * set and returns to the loop; if IF was clear, inhibit_irq is set and
+ * the loop runs the shadowed instruction alone.
+ */
+static bool gen_sti(Emit *c, const TCGInsn *d)
+{
+    uint8_t *slow;
+
+    if (c->mode != 2) {
+        return false;
+    }
+    slow = emit_iopl_check(c);
+    op_mem(c, 4, 0xf7, 0, ENV_REG, -1, ENV_OFF(eflags));
+    e32(c, IF_MASK);                                    /* test eflags, IF */
+    e8(c, 0x0f); e8(c, 0x94); e8(c, 0xc1);              /* sete cl */
+    op_mem(c, 1, 0x88, RCX, S_REG, -1, S_OFF(inhibit_irq));
+    op_mem(c, 4, 0x81, 1, ENV_REG, -1, ENV_OFF(eflags));
+    e32(c, IF_MASK);                                    /* or eflags, IF */
+    add_mem64_imm(c, ENV_REG, ENV_OFF(rip), c->pend_rip + d->len);
+    add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
+    st_s8(c, S_OFF(block_end), 1);
+    emit_flush(c);
+    jmp_to(c, c->exit_label);
+    patch_here(c, slow);
+    emit_call_handler(c, d, true);
+    return true;
+}
+
 static bool gen_branch(Emit *c, const TCGInsn *d)
 {
     uint8_t *taken = NULL;
@@ -1794,6 +1835,9 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
     }
     if (d->map == 0 && d->b == 0xff && c->mode == 2) {
         return gen_indirect(c, d, nt);
+    }
+    if (d->map == 0 && d->b == 0xfb) {
+        return gen_sti(c, d);
     }
     if (d->map == 0 && d->b == 0xe8 && d->ot == 3 && c->mode == 2) {
         /* CALL rel: push the return address, then a direct jump */
@@ -2231,12 +2275,7 @@ static bool gen_cli(Emit *c, const TCGInsn *d)
     if (c->mode != 2) {
         return false;
     }
-    c->flags_live = 0;
-    op_mem(c, 4, 0x8b, RAX, ENV_REG, -1, ENV_OFF(eflags));
-    op_rr(c, 4, 0xc1, 5, RAX); e8(c, 12);               /* shr eax, 12 */
-    op_rr(c, 4, 0x83, 4, RAX); e8(c, 3);                /* and eax, 3 */
-    op_mem(c, 4, 0x39, RAX, S_REG, -1, S_OFF(cpl));     /* cmp cpl, eax */
-    slow = jcc32(c, CC_A_);
+    slow = emit_iopl_check(c);
     op_mem(c, 4, 0x81, 4, ENV_REG, -1, ENV_OFF(eflags));
     e32(c, ~(uint32_t)IF_MASK);                         /* and */
     done = jmp32(c);
