@@ -1189,6 +1189,22 @@ static bool gen_lea(Emit *c, const TCGInsn *d)
     return true;
 }
 
+/*
+ * Push host register @v (64-bit mode, 8 bytes); @call: a CALL whose
+ * target is in r13 (what the store's block-end slow path completes).
+ */
+static void emit_push64(Emit *c, const TCGInsn *d, int v, bool call)
+{
+    ld_greg(c, RAX, 3, R_ESP, 0);
+    op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
+    c->bend_rsp = -8;
+    c->bend_r13 = call;
+    emit_store(c, d, 8, v);
+    c->bend_rsp = 0;
+    c->bend_r13 = false;
+    add_greg_imm(c, R_ESP, -8);
+}
+
 /* 50-57 / 58-5F in 64-bit mode, 64-bit operand */
 static bool gen_pushpop(Emit *c, const TCGInsn *d)
 {
@@ -1196,14 +1212,7 @@ static bool gen_pushpop(Emit *c, const TCGInsn *d)
         return false;
     }
     if (d->b < 0x58) {
-        int v = store_src(c, 3, d->rm, 1);
-
-        ld_greg(c, RAX, 3, R_ESP, 0);
-        op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
-        c->bend_rsp = -8;
-        emit_store(c, d, 8, v);
-        c->bend_rsp = 0;
-        add_greg_imm(c, R_ESP, -8);
+        emit_push64(c, d, store_src(c, 3, d->rm, 1), false);
     } else {
         ld_greg(c, RAX, 3, R_ESP, 0);
         emit_load(c, d, 8);
@@ -1745,14 +1754,7 @@ static bool gen_indirect(Emit *c, const TCGInsn *d, int64_t nt)
     if (op == 2) {
         op_mem(c, 8, 0x8b, R11, ENV_REG, -1, ENV_OFF(rip));
         op_mem(c, 8, 0x8d, R11, R11, -1, nt);
-        ld_greg(c, RAX, 3, R_ESP, 0);
-        op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
-        c->bend_rsp = -8;
-        c->bend_r13 = true;
-        emit_store(c, d, 8, R11);
-        c->bend_rsp = 0;
-        c->bend_r13 = false;
-        add_greg_imm(c, R_ESP, -8);
+        emit_push64(c, d, R11, true);
     }
     op_mem(c, 8, 0x89, R13, ENV_REG, -1, ENV_OFF(rip));
     add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
@@ -1844,14 +1846,7 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
         op_mem(c, 8, 0x8b, R11, ENV_REG, -1, ENV_OFF(rip));
         op_mem(c, 8, 0x8d, R13, R11, -1, t);    /* (for bend_r13) */
         op_mem(c, 8, 0x8d, R11, R11, -1, nt);
-        ld_greg(c, RAX, 3, R_ESP, 0);
-        op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
-        c->bend_rsp = -8;
-        c->bend_r13 = true;
-        emit_store(c, d, 8, R11);
-        c->bend_rsp = 0;
-        c->bend_r13 = false;
-        add_greg_imm(c, R_ESP, -8);
+        emit_push64(c, d, R11, true);
     } else if (d->map == 0 && (d->b == 0xe9 || d->b == 0xeb)) {
         /* JMP rel */
     } else if ((d->map == 0 && d->b >= 0x70 && d->b <= 0x7f) ||
@@ -2305,12 +2300,7 @@ static bool gen_pushf(Emit *c, const TCGInsn *d)
     e32(c, ~(uint32_t)(CC_ARITH | VM_MASK | RF_MASK));  /* and r11 */
     op_rr(c, 8, 0x09, RAX, R11);                        /* or r11, rax */
     op_rr(c, 8, 0x83, 1, R11); e8(c, 2);                /* or r11, 2 */
-    ld_greg(c, RAX, 3, R_ESP, 0);
-    op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
-    c->bend_rsp = -8;
-    emit_store(c, d, 8, R11);
-    c->bend_rsp = 0;
-    add_greg_imm(c, R_ESP, -8);
+    emit_push64(c, d, R11, false);
     return true;
 }
 
