@@ -2,8 +2,9 @@
  * Translator of the software CPU, first tier (issue 9): hot decoded blocks
  * become x86-64 host code.  Each guest instruction is either inline host
  * code (moves, LEA, PUSH/POP, the ALU group, INC/DEC, shifts, IMUL/MUL,
- * SETcc/CMOVcc, branches, loads and stores through the soft-TLB fast path
- * with the 32-bit segment-limit check) or a call of the interpreter's
+ * SETcc/CMOVcc, XCHG/CMPXCHG/XADD, CLI/STI/PUSHF, direct and indirect
+ * branches, loads and stores through the soft-TLB fast path with the
+ * 32-bit segment-limit check) or a call of the interpreter's
  * handler with the protocol of exec.c.  Lazy flags are written as the
  * interpreter writes them, except by a producer whose flags are dead
  * (translate(): two passes); host flags stay live from a producer to its
