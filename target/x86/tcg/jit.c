@@ -1733,6 +1733,17 @@ static bool gen_callret32(Emit *c, const TCGInsn *d)
     return true;
 }
 
+/* RIP = host @h, the instruction counted, then leave as RET does */
+static void emit_indirect_exit(Emit *c, int h)
+{
+    op_mem(c, 8, 0x89, h, ENV_REG, -1, ENV_OFF(rip));
+    add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
+    if (c->may_shadow) {
+        st_s8(c, S_OFF(inhibit_irq), 0);
+    }
+    emit_dispatch_site(c, true);
+}
+
 /*
  * FF /2 CALL r/m64, FF /4 JMP r/m64 (64-bit mode: always 64-bit): the
  * target loaded (register or TLB fast path), the return address pushed,
@@ -1757,12 +1768,7 @@ static bool gen_indirect(Emit *c, const TCGInsn *d, int64_t nt)
         op_mem(c, 8, 0x8d, R11, R11, -1, nt);
         emit_push64(c, d, R11, true);
     }
-    op_mem(c, 8, 0x89, R13, ENV_REG, -1, ENV_OFF(rip));
-    add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
-    if (c->may_shadow) {
-        st_s8(c, S_OFF(inhibit_irq), 0);
-    }
-    emit_dispatch_site(c, true);
+    emit_indirect_exit(c, R13);
     return true;
 }
 
@@ -1828,12 +1834,7 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
         ld_greg(c, RAX, 3, R_ESP, 0);
         emit_load(c, d, 8);
         add_greg_imm(c, R_ESP, 8);
-        op_mem(c, 8, 0x89, RAX, ENV_REG, -1, ENV_OFF(rip));
-        add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
-        if (c->may_shadow) {
-            st_s8(c, S_OFF(inhibit_irq), 0);
-        }
-        emit_dispatch_site(c, true);
+        emit_indirect_exit(c, RAX);
         return true;
     }
     if (d->map == 0 && d->b == 0xff && c->mode == 2) {
