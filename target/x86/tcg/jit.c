@@ -2,8 +2,9 @@
  * Translator of the software CPU, first tier (issue 9): hot decoded blocks
  * become x86-64 host code.  Each guest instruction is either inline host
  * code (moves, LEA, PUSH/POP, the ALU group, INC/DEC, shifts, IMUL/MUL,
- * SETcc/CMOVcc, branches, loads and stores through the soft-TLB fast path
- * with the 32-bit segment-limit check) or a call of the interpreter's
+ * SETcc/CMOVcc, XCHG/CMPXCHG/XADD, CLI/STI/PUSHF, direct and indirect
+ * branches, loads and stores through the soft-TLB fast path with the
+ * 32-bit segment-limit check) or a call of the interpreter's
  * handler with the protocol of exec.c.  Lazy flags are written as the
  * interpreter writes them, except by a producer whose flags are dead
  * (translate(): two passes); host flags stay live from a producer to its
@@ -29,6 +30,8 @@ int x86_jit_threshold = 10;
 static bool x86_jit_cc_liveness = true;
 static FILE *perf_map;      /* KEMU_JIT_PERFMAP=1: /tmp/perf-PID.map */
 X86JitStats x86_jit_stats;
+/* KEMU_JIT_STATS=1: handler calls from translated code, per opcode map/byte */
+static uint64_t (*handler_calls)[256];
 
 static uint8_t *cache_base, *cache_ptr;
 static uint8_t *cache_start;        /* after the dispatcher (kept on reset) */
@@ -197,6 +200,13 @@ struct Emit {
     bool pend_valid, pend_need, pend_set;
     int pend_op, pend_ot, pend_dr, pend_sr;
     uint64_t pend_imm;
+    /*
+     * What the rest of the instruction does after its store, for a store
+     * whose slow path ends the block (emit_slow_block_end_check): add
+     * bend_rsp to RSP; RIP = r13 (bend_r13) instead of RIP + length.
+     */
+    int bend_rsp;
+    bool bend_r13;
 };
 
 static inline void e8(Emit *c, uint8_t b)
@@ -835,7 +845,12 @@ static void emit_slow_block_end_check(Emit *c, const TCGInsn *d)
     e8(c, 0);
     skip = jcc32(c, CC_E_);
     /* state is synced up to this instruction; finish it and leave */
-    add_mem64_imm(c, ENV_REG, ENV_OFF(rip), d->len);
+    add_mem64_imm(c, ENV_REG, ENV_OFF(regs) + 8 * R_ESP, c->bend_rsp);
+    if (c->bend_r13) {
+        op_mem(c, 8, 0x89, R13, ENV_REG, -1, ENV_OFF(rip));
+    } else {
+        add_mem64_imm(c, ENV_REG, ENV_OFF(rip), d->len);
+    }
     add_mem64_imm(c, S_REG, S_OFF(insn_count), 1);
     if (c->may_shadow) {
         st_s8(c, S_OFF(inhibit_irq), 0);
@@ -961,6 +976,16 @@ static void emit_store(Emit *c, const TCGInsn *d, int sz, int v)
 
 /* ---- instructions ---- */
 
+/* KEMU_JIT_STATS=1: count a call of @d's handler (clobbers rax, flags) */
+static void emit_count_handler(Emit *c, const TCGInsn *d)
+{
+    if (handler_calls) {
+        mov_imm64(c, RAX, (uintptr_t)&handler_calls[MIN(d->map, 2)][d->b]);
+        op_mem(c, 8, 0xff, 0, RAX, -1, 0);      /* inc qword [rax] */
+        c->flags_live = 0;
+    }
+}
+
 /* The interpreter's protocol around one handler call. */
 static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
 {
@@ -970,6 +995,7 @@ static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
     c->pend_valid = false;
 
     emit_sync(c);
+    emit_count_handler(c, d);
     c->pend_rip = 0;
     c->pend_cnt = 0;
     /* s->next_rip = env->rip + len */
@@ -1164,6 +1190,22 @@ static bool gen_lea(Emit *c, const TCGInsn *d)
     return true;
 }
 
+/*
+ * Push host register @v (64-bit mode, 8 bytes); @call: a CALL whose
+ * target is in r13 (what the store's block-end slow path completes).
+ */
+static void emit_push64(Emit *c, const TCGInsn *d, int v, bool call)
+{
+    ld_greg(c, RAX, 3, R_ESP, 0);
+    op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
+    c->bend_rsp = -8;
+    c->bend_r13 = call;
+    emit_store(c, d, 8, v);
+    c->bend_rsp = 0;
+    c->bend_r13 = false;
+    add_greg_imm(c, R_ESP, -8);
+}
+
 /* 50-57 / 58-5F in 64-bit mode, 64-bit operand */
 static bool gen_pushpop(Emit *c, const TCGInsn *d)
 {
@@ -1171,12 +1213,7 @@ static bool gen_pushpop(Emit *c, const TCGInsn *d)
         return false;
     }
     if (d->b < 0x58) {
-        int v = store_src(c, 3, d->rm, 1);
-
-        ld_greg(c, RAX, 3, R_ESP, 0);
-        op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
-        emit_store(c, d, 8, v);
-        add_greg_imm(c, R_ESP, -8);
+        emit_push64(c, d, store_src(c, 3, d->rm, 1), false);
     } else {
         ld_greg(c, RAX, 3, R_ESP, 0);
         emit_load(c, d, 8);
@@ -1696,6 +1733,86 @@ static bool gen_callret32(Emit *c, const TCGInsn *d)
     return true;
 }
 
+/* RIP = host @h, the instruction counted, then leave as RET does */
+static void emit_indirect_exit(Emit *c, int h)
+{
+    op_mem(c, 8, 0x89, h, ENV_REG, -1, ENV_OFF(rip));
+    add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
+    if (c->may_shadow) {
+        st_s8(c, S_OFF(inhibit_irq), 0);
+    }
+    emit_dispatch_site(c, true);
+}
+
+/*
+ * FF /2 CALL r/m64, FF /4 JMP r/m64 (64-bit mode: always 64-bit): the
+ * target loaded (register or TLB fast path), the return address pushed,
+ * then this site's target cache and the dispatcher, as RET.
+ */
+static bool gen_indirect(Emit *c, const TCGInsn *d, int64_t nt)
+{
+    int op = d->reg & 7;
+
+    if ((op != 2 && op != 4) || (d->mod != 3 && !ea_inline(c, d))) {
+        return false;
+    }
+    if (d->mod == 3) {
+        ld_greg(c, R13, 3, d->rm, d->rex);
+    } else {
+        emit_ea(c, d);
+        emit_load(c, d, 8);
+        op_rr(c, 8, 0x89, RAX, R13);    /* r13: callee-saved, kept */
+    }
+    if (op == 2) {
+        op_mem(c, 8, 0x8b, R11, ENV_REG, -1, ENV_OFF(rip));
+        op_mem(c, 8, 0x8d, R11, R11, -1, nt);
+        emit_push64(c, d, R11, true);
+    }
+    emit_indirect_exit(c, R13);
+    return true;
+}
+
+/* jump to the returned patch address unless CPL <= IOPL (clobbers rax) */
+static uint8_t *emit_iopl_check(Emit *c)
+{
+    c->flags_live = 0;
+    op_mem(c, 4, 0x8b, RAX, ENV_REG, -1, ENV_OFF(eflags));
+    op_rr(c, 4, 0xc1, 5, RAX); e8(c, 12);               /* shr eax, 12 */
+    op_rr(c, 4, 0x83, 4, RAX); e8(c, 3);                /* and eax, 3 */
+    op_mem(c, 4, 0x39, RAX, S_REG, -1, S_OFF(cpl));     /* cmp cpl, eax */
+    return jcc32(c, CC_A_);
+}
+
+/*
+ * FB STI closing a 64-bit block: IF = 1 when CPL <= IOPL (else the
+ * handler, #GP).  As after the handler, the block ends with block_end
+ * set and returns to the loop; if IF was clear, inhibit_irq is set and
+ * the loop runs the shadowed instruction alone.
+ */
+static bool gen_sti(Emit *c, const TCGInsn *d)
+{
+    uint8_t *slow;
+
+    if (c->mode != 2) {
+        return false;
+    }
+    slow = emit_iopl_check(c);
+    op_mem(c, 4, 0xf7, 0, ENV_REG, -1, ENV_OFF(eflags));
+    e32(c, IF_MASK);                                    /* test eflags, IF */
+    e8(c, 0x0f); e8(c, 0x94); e8(c, 0xc1);              /* sete cl */
+    op_mem(c, 1, 0x88, RCX, S_REG, -1, S_OFF(inhibit_irq));
+    op_mem(c, 4, 0x81, 1, ENV_REG, -1, ENV_OFF(eflags));
+    e32(c, IF_MASK);                                    /* or eflags, IF */
+    add_mem64_imm(c, ENV_REG, ENV_OFF(rip), c->pend_rip + d->len);
+    add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
+    st_s8(c, S_OFF(block_end), 1);
+    emit_flush(c);
+    jmp_to(c, c->exit_label);
+    patch_here(c, slow);
+    emit_call_handler(c, d, true);
+    return true;
+}
+
 static bool gen_branch(Emit *c, const TCGInsn *d)
 {
     uint8_t *taken = NULL;
@@ -1717,22 +1834,21 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
         ld_greg(c, RAX, 3, R_ESP, 0);
         emit_load(c, d, 8);
         add_greg_imm(c, R_ESP, 8);
-        op_mem(c, 8, 0x89, RAX, ENV_REG, -1, ENV_OFF(rip));
-        add_mem64_imm(c, S_REG, S_OFF(insn_count), c->pend_cnt + 1);
-        if (c->may_shadow) {
-            st_s8(c, S_OFF(inhibit_irq), 0);
-        }
-        emit_dispatch_site(c, true);
+        emit_indirect_exit(c, RAX);
         return true;
+    }
+    if (d->map == 0 && d->b == 0xff && c->mode == 2) {
+        return gen_indirect(c, d, nt);
+    }
+    if (d->map == 0 && d->b == 0xfb) {
+        return gen_sti(c, d);
     }
     if (d->map == 0 && d->b == 0xe8 && d->ot == 3 && c->mode == 2) {
         /* CALL rel: push the return address, then a direct jump */
         op_mem(c, 8, 0x8b, R11, ENV_REG, -1, ENV_OFF(rip));
+        op_mem(c, 8, 0x8d, R13, R11, -1, t);    /* (for bend_r13) */
         op_mem(c, 8, 0x8d, R11, R11, -1, nt);
-        ld_greg(c, RAX, 3, R_ESP, 0);
-        op_mem(c, 8, 0x8d, RAX, RAX, -1, -8);
-        emit_store(c, d, 8, R11);
-        add_greg_imm(c, R_ESP, -8);
+        emit_push64(c, d, R11, true);
     } else if (d->map == 0 && (d->b == 0xe9 || d->b == 0xeb)) {
         /* JMP rel */
     } else if ((d->map == 0 && d->b >= 0x70 && d->b <= 0x7f) ||
@@ -2116,6 +2232,213 @@ static void emit_host_load(Emit *c, int dst, int base, int sz)
 }
 
 /*
+ * rax = operand address (emit_ea) -> r11 = its host address for reading
+ * and writing; the jumps to the slow path go to @slow[0..2].
+ */
+static void emit_rmw_probe(Emit *c, const TCGInsn *d, uint8_t **slow)
+{
+    int sz = 1 << d->ot;
+
+    slow[2] = NULL;
+    if (c->mode == 1) {
+        emit_seg_check(c, d->seg, sz, &slow[2]);
+    }
+    emit_tlb_probe(c, sz, true, &slow[0], &slow[1]);
+    op_rr(c, 8, 0x89, RAX, R11);                /* r11 = host address */
+}
+
+/* Out-of-line handler for the @slow jumps of emit_rmw_probe(). */
+static void emit_rmw_slow(Emit *c, const TCGInsn *d, uint8_t **slow)
+{
+    uint8_t *done = jmp32(c);
+
+    for (int i = 0; i < 3; i++) {
+        patch_here(c, slow[i]);
+    }
+    emit_handler_slow(c, d);
+    patch_here(c, done);
+    c->flags_live = 0;
+}
+
+/*
+ * FA CLI in 64-bit mode (protected, no VM86): IF = 0 when CPL <= IOPL;
+ * otherwise the handler (#GP).  STI stays a handler call: it ends the
+ * block and opens the interrupt shadow.
+ */
+static bool gen_cli(Emit *c, const TCGInsn *d)
+{
+    uint8_t *slow, *done;
+
+    if (c->mode != 2) {
+        return false;
+    }
+    slow = emit_iopl_check(c);
+    op_mem(c, 4, 0x81, 4, ENV_REG, -1, ENV_OFF(eflags));
+    e32(c, ~(uint32_t)IF_MASK);                         /* and */
+    done = jmp32(c);
+    patch_here(c, slow);
+    emit_handler_slow(c, d);
+    patch_here(c, done);
+    return true;
+}
+
+/*
+ * 9C PUSHF with a 64-bit operand in 64-bit mode: x86_get_eflags()
+ * without VM and RF, pushed through the TLB fast path.
+ */
+static bool gen_pushf(Emit *c, const TCGInsn *d)
+{
+    if (c->mode != 2 || d->ot != 3) {
+        return false;
+    }
+    c->cc_reads = true;
+    c->flags_live = 0;
+    emit_flush(c);          /* (the call clobbers the cache registers) */
+    c->dirty = 0;
+    op_rr(c, 8, 0x89, S_REG, RDI);
+    call_abs(c, x86_compute_eflags);
+    op_mem(c, 8, 0x8b, R11, ENV_REG, -1, ENV_OFF(eflags));
+    op_rr(c, 8, 0x81, 4, R11);
+    e32(c, ~(uint32_t)(CC_ARITH | VM_MASK | RF_MASK));  /* and r11 */
+    op_rr(c, 8, 0x09, RAX, R11);                        /* or r11, rax */
+    op_rr(c, 8, 0x83, 1, R11); e8(c, 2);                /* or r11, 2 */
+    emit_push64(c, d, R11, false);
+    return true;
+}
+
+/* 8C MOV r/m, Sreg (ES..GS; the others #UD in the handler) */
+static bool gen_mov_from_seg(Emit *c, const TCGInsn *d)
+{
+    int sr = d->reg & 7, h = d->mod == 3 ? RAX : R11;
+
+    if (sr > R_GS || (d->mod != 3 && !ea_inline(c, d))) {
+        return false;
+    }
+    /* (a 16-bit selector: the 32-bit load zero-extends it) */
+    op0f_mem(c, false, 0xb7, h, ENV_REG,
+             seg_off(sr) + (int32_t)offsetof(SegmentCache, selector));
+    if (d->mod == 3) {
+        st_greg(c, RAX, d->ot, d->rm, d->rex);
+        return true;
+    }
+    emit_ea(c, d);
+    emit_store(c, d, 2, R11);
+    return true;
+}
+
+/* 98 CBW/CWDE/CDQE: eAX = sign-extended lower half */
+static bool gen_cbw(Emit *c, const TCGInsn *d)
+{
+    int ot = d->ot;
+
+    ld_greg(c, RAX, ot - 1, R_EAX, 0);
+    if (ot == 3) {
+        e8(c, 0x48); e8(c, 0x63); e8(c, 0xc0);          /* movsxd rax, eax */
+    } else {
+        e8(c, 0x0f); e8(c, ot == 2 ? 0xbf : 0xbe); e8(c, 0xc0); /* movsx */
+    }
+    st_greg(c, RAX, ot, R_EAX, 0);
+    return true;
+}
+
+/*
+ * 0F C0/C1 XADD r/m, r with a memory operand (LOCK as in gen_xchg):
+ * memory = value + r with ADD's flags, r = the old value.
+ */
+static bool gen_xadd(Emit *c, const TCGInsn *d)
+{
+    uint8_t *slow[3];
+    int ot = d->ot, sz = 1 << ot;
+
+    if (d->mod == 3 || !ea_inline(c, d)) {
+        return false;
+    }
+    emit_ea(c, d);
+    emit_rmw_probe(c, d, slow);
+    emit_host_load(c, RAX, R11, sz);
+    ld_greg(c, RCX, ot, d->reg, d->rex);
+    op_rr(c, 8, 0x89, RAX, RDX);                        /* rdx = old */
+    emit_alu_core(c, 0, ot);
+    op_mem(c, sz, sz == 1 ? 0x88 : 0x89, RAX, R11, -1, 0);
+    st_greg(c, RDX, ot, d->reg, d->rex);
+    emit_rmw_slow(c, d, slow);
+    return true;
+}
+
+/*
+ * 0F B0/B1 CMPXCHG r/m, r with a memory operand: CMP accumulator, value
+ * (lazy and host flags as SUB); equal: store r, else accumulator = value
+ * (the handler's write-back of the unchanged value is not needed on a
+ * RAM page the TLB maps for writing).
+ */
+static bool gen_cmpxchg(Emit *c, const TCGInsn *d)
+{
+    int ot = d->ot, sz = 1 << ot;
+    uint8_t *slow[3], *ne, *done;
+
+    if (d->mod == 3 || !ea_inline(c, d)) {
+        return false;
+    }
+    emit_ea(c, d);
+    emit_rmw_probe(c, d, slow);
+    emit_host_load(c, RCX, R11, sz);
+    ld_greg(c, RDX, ot, d->reg, d->rex);
+    ld_greg(c, RAX, ot, R_EAX, 0);
+    emit_alu_core(c, 7, ot);
+    ne = jcc32(c, CC_NE_);
+    op_mem(c, sz, sz == 1 ? 0x88 : 0x89, RDX, R11, -1, 0);
+    done = jmp32(c);
+    patch_here(c, ne);
+    st_greg(c, RCX, ot, R_EAX, 0);
+    patch_here(c, done);
+    emit_rmw_slow(c, d, slow);
+    return true;
+}
+
+/*
+ * 86/87 XCHG r/m, r; 90 NOP; 91-97 XCHG eAX, r.  (LOCK is implicit with
+ * a memory operand: one vCPU thread runs at a time, so a plain load and
+ * store are atomic for the guest, as in the handler.)
+ */
+static bool gen_xchg(Emit *c, const TCGInsn *d)
+{
+    int ot = d->ot, a, b;
+    uint8_t *slow[3];
+
+    if (d->b >= 0x90) {
+        if (d->rm == 0) {
+            /* NOP; PAUSE ends the block in the handler */
+            return !(d->prefix & PREFIX_REPZ);
+        }
+        a = R_EAX;
+        b = d->rm;
+    } else if (d->mod == 3) {
+        if (d->prefix & PREFIX_LOCK) {
+            return false;
+        }
+        a = d->rm;
+        b = d->reg;
+    } else {
+        if (!ea_inline(c, d)) {
+            return false;
+        }
+        emit_ea(c, d);
+        emit_rmw_probe(c, d, slow);
+        ld_greg(c, RCX, ot, d->reg, d->rex);
+        emit_host_load(c, RAX, R11, 1 << ot);
+        op_mem(c, 1 << ot, ot == 0 ? 0x88 : 0x89, RCX, R11, -1, 0);
+        st_greg(c, RAX, ot, d->reg, d->rex);
+        emit_rmw_slow(c, d, slow);
+        return true;
+    }
+    ld_greg(c, RAX, ot, a, d->b >= 0x90 ? 0 : d->rex);
+    ld_greg(c, RCX, ot, b, d->b >= 0x90 ? 0 : d->rex);
+    st_greg(c, RCX, ot, a, d->b >= 0x90 ? 0 : d->rex);
+    st_greg(c, RAX, ot, b, d->b >= 0x90 ? 0 : d->rex);
+    return true;
+}
+
+/*
  * Out-of-line path that runs the whole instruction through its handler
  * (a non-branching one), then rejoins the inline path.
  */
@@ -2124,6 +2447,7 @@ static void emit_handler_slow(Emit *c, const TCGInsn *d)
     c->cc_known = 0;
     c->pend_valid = false;
     emit_slow_enter(c, d, false);
+    emit_count_handler(c, d);
     mov_imm64(c, RSI, (uintptr_t)d);
     call_abs(c, (const void *)(uintptr_t)d->fn);
     emit_reload(c, true);
@@ -2140,7 +2464,7 @@ static void emit_handler_slow(Emit *c, const TCGInsn *d)
 static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op)
 {
     int ot = d->ot, sz = 1 << ot;
-    uint8_t *m1, *m2, *segslow = NULL, *done;
+    uint8_t *slow[3];
 
     if (!ea_inline(c, d)) {
         return false;
@@ -2152,11 +2476,7 @@ static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op)
     if (op == 7) {
         emit_load(c, d, sz);
     } else {
-        if (c->mode == 1) {
-            emit_seg_check(c, d->seg, sz, &segslow);
-        }
-        emit_tlb_probe(c, sz, true, &m1, &m2);
-        op_rr(c, 8, 0x89, RAX, R11);                /* r11 = host address */
+        emit_rmw_probe(c, d, slow);
         emit_host_load(c, RAX, R11, sz);
     }
     if (d->b < 0x40) {
@@ -2169,13 +2489,7 @@ static bool gen_alu_mem(Emit *c, const TCGInsn *d, int op)
         return true;
     }
     op_mem(c, sz, sz == 1 ? 0x88 : 0x89, RAX, R11, -1, 0);
-    done = jmp32(c);
-    patch_here(c, m1);
-    patch_here(c, m2);
-    patch_here(c, segslow);
-    emit_handler_slow(c, d);
-    patch_here(c, done);
-    c->flags_live = 0;
+    emit_rmw_slow(c, d, slow);
     return true;
 }
 
@@ -2257,35 +2571,9 @@ static bool gen_cmov(Emit *c, const TCGInsn *d)
 }
 
 /* FE/FF /0 /1 on a register, 40-4F outside 64-bit mode: INC/DEC */
-static bool gen_incdec(Emit *c, const TCGInsn *d)
+/* INC/DEC of host @h at the guest's width, lazy flags as do_incdec() */
+static void emit_incdec_core(Emit *c, int h, int ot, bool dec)
 {
-    int ot = d->ot, r, rexb, h;
-    bool dec;
-
-    if (d->prefix & PREFIX_LOCK) {
-        return false;
-    }
-    if (d->b >= 0x40 && d->b <= 0x4f) {
-        r = d->b & 7;
-        rexb = 0;
-        dec = d->b & 8;
-    } else {
-        if (d->mod != 3 || (d->reg & 7) > 1) {
-            return false;
-        }
-        r = d->rm;
-        rexb = d->rex;
-        dec = d->reg & 1;
-    }
-    c->cc_kills = true;
-    c->cc_known = 0;
-    /* (a dead one still sets the host CF: a SETcc may use the host flags) */
-    emit_carry_in(c);
-    /* a cached 32/64-bit register counts in place */
-    h = hreg_ot(c, ot, r) >= 0 ? hreg(c, r) : RAX;
-    if (h == RAX) {
-        ld_greg(c, RAX, ot, r, rexb);
-    }
     if (!c->cc_dead) {
         op_mem(c, 8, 0x89, h, S_REG, -1, S_OFF(cc_src1));
         op_mem(c, 8, 0xc7, 0, S_REG, -1, S_OFF(cc_src2));
@@ -2298,11 +2586,70 @@ static bool gen_incdec(Emit *c, const TCGInsn *d)
     /* at the guest's width: the host flags are exact */
     op_rr(c, 1 << ot, ot == 0 ? 0xfe : 0xff, dec ? 1 : 0, h);
     if (ot < 2) {
-        mask_ot(c, RAX, ot);
+        mask_ot(c, h, ot);
     }
     if (!c->cc_dead) {
         op_mem(c, 8, 0x89, h, S_REG, -1, S_OFF(cc_res));
     }
+}
+
+/*
+ * FE/FF /0 /1 INC/DEC of memory, through the TLB fast path (LOCK is a
+ * plain read-modify-write: one vCPU thread runs at a time).
+ */
+static bool gen_incdec_mem(Emit *c, const TCGInsn *d, bool dec)
+{
+    uint8_t *slow[3];
+    int sz = 1 << d->ot;
+
+    if (!ea_inline(c, d)) {
+        return false;
+    }
+    c->cc_kills = true;
+    c->cc_known = 0;
+    emit_carry_in(c);
+    emit_ea(c, d);
+    emit_rmw_probe(c, d, slow);
+    emit_host_load(c, RAX, R11, sz);
+    emit_incdec_core(c, RAX, d->ot, dec);
+    op_mem(c, sz, sz == 1 ? 0x88 : 0x89, RAX, R11, -1, 0);
+    emit_rmw_slow(c, d, slow);
+    return true;
+}
+
+static bool gen_incdec(Emit *c, const TCGInsn *d)
+{
+    int ot = d->ot, r, rexb, h;
+    bool dec;
+
+    if (d->b >= 0x40 && d->b <= 0x4f) {
+        r = d->b & 7;
+        rexb = 0;
+        dec = d->b & 8;
+    } else {
+        if ((d->reg & 7) > 1) {
+            return false;
+        }
+        if (d->mod != 3) {
+            return gen_incdec_mem(c, d, d->reg & 1);
+        }
+        r = d->rm;
+        rexb = d->rex;
+        dec = d->reg & 1;
+    }
+    if (d->prefix & PREFIX_LOCK) {
+        return false;
+    }
+    c->cc_kills = true;
+    c->cc_known = 0;
+    /* (a dead one still sets the host CF: a SETcc may use the host flags) */
+    emit_carry_in(c);
+    /* a cached 32/64-bit register counts in place */
+    h = hreg_ot(c, ot, r) >= 0 ? hreg(c, r) : RAX;
+    if (h == RAX) {
+        ld_greg(c, RAX, ot, r, rexb);
+    }
+    emit_incdec_core(c, h, ot, dec);
     if (h == RAX) {
         st_greg(c, h, ot, r, rexb);
     } else {
@@ -2391,6 +2738,18 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
             return gen_alu(c, d);
         case 0x63:
             return gen_movx(c, d);
+        case 0x86:
+        case 0x87:
+        case 0x90 ... 0x97:
+            return gen_xchg(c, d);
+        case 0x98:
+            return gen_cbw(c, d);
+        case 0x8c:
+            return gen_mov_from_seg(c, d);
+        case 0x9c:
+            return gen_pushf(c, d);
+        case 0xfa:
+            return gen_cli(c, d);
         case 0x40 ... 0x4f:     /* (REX prefixes in 64-bit mode) */
         case 0xfe:
         case 0xff:
@@ -2424,6 +2783,15 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
             return gen_setcc(c, d);
         case 0xc8 ... 0xcf:
             return gen_bswap(c, d);
+        case 0xb0:
+        case 0xb1:
+            return gen_cmpxchg(c, d);
+        case 0xc0:
+        case 0xc1:
+            return gen_xadd(c, d);
+        case 0x0d:              /* PREFETCH/PREFETCHW */
+        case 0x18 ... 0x1f:
+            return true;        /* hint NOPs, NOP Ev: no access, no code */
         default:
             return false;
         }
@@ -2890,6 +3258,24 @@ static void jit_print_stats(void)
             x86_jit_stats.interp_blocks, x86_jit_stats.exits_stub);
     fprintf(stderr, "jit: %" PRIu64 " code pages written (their blocks "
             "dropped)\n", x86_jit_stats.code_page_drops);
+    /* the ten opcodes whose handlers translated code called most */
+    for (int k = 0; k < 10 && handler_calls; k++) {
+        int best = -1;
+        for (int i = 0; i < 3 * 256; i++) {
+            if (handler_calls[i / 256][i % 256] &&
+                (best < 0 || handler_calls[i / 256][i % 256] >
+                             handler_calls[best / 256][best % 256])) {
+                best = i;
+            }
+        }
+        if (best < 0) {
+            break;
+        }
+        fprintf(stderr, "jit: handler calls, map %d opcode %02x: %" PRIu64
+                "\n", best / 256, best % 256,
+                handler_calls[best / 256][best % 256]);
+        handler_calls[best / 256][best % 256] = 0;
+    }
 }
 
 /*
@@ -2905,6 +3291,7 @@ static void __attribute__((constructor)) jit_env_init(void)
 
     if (st && *st && strcmp(st, "0")) {
         atexit(jit_print_stats);
+        handler_calls = calloc(3, sizeof(*handler_calls));
     }
 
     if ((t = getenv("KEMU_JIT_CC_LIVENESS")) && !strcmp(t, "0")) {
