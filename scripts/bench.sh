@@ -72,5 +72,8 @@ best_time() {
     # kemu-img convert of a 1 GiB image next to qemu-img's.
     sh scripts/bench-img.sh "$build"
     # Guest sequential disk throughput, virtio-blk and IDE, next to QEMU's.
+    # The convert benchmark leaves GiBs of dirty pages: let the host write
+    # them back first, or the guests' disk runs compete with the writeback.
+    sync
     python3 scripts/bench-disk.py "$kemu" tests/guests/linux/build-linux-guest.sh "${BENCH_DISK_RUNS:-5}"
 } | tee "$out"
