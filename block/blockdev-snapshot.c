@@ -13,17 +13,9 @@
 /* QEMU's qmp_get_root_bs(@device): a drive, else a node, used as a root. */
 static BlockDriverState *root_bs(const char *device, Error **errp)
 {
-    DriveInfo *d = drive_get_by_id(device);
-    BlockDriverState *bs;
+    BlockDriverState *bs = blockdev_lookup_bs(device, device, errp);
 
-    if (d && !d->blk) {
-        error_setg(errp, "Device '%s' has no medium", device);
-        return NULL;
-    }
-    bs = d ? blk_bs(d->blk) : bdrv_find_node(device);
     if (!bs) {
-        error_setg(errp, "Cannot find device='%s' nor node-name='%s'",
-                   device, device);
         return NULL;
     }
     if (bdrv_find_file_parent(bs)) {

@@ -64,13 +64,7 @@ static int expand_zero_clusters_l1(BlockDriverState *bs, const uint64_t *l1,
                 ne = host | (l2_ref == 1 ? QCOW_OFLAG_COPIED : 0);
             }
             if (ret == 0) {
-                ret = qcow2_l2_load(bs, l2_off, &t);
-            }
-            if (ret == 0) {
-                uint8_t b[8];
-                t[j] = ne;
-                qcow2_st64(b, ne);
-                ret = bdrv_pwrite(bs->file, l2_off + j * 8ULL, 8, b);
+                ret = qcow2_l2_set_entry(bs, l2_off, j, ne);
             }
         }
         if (ret < 0) {

@@ -89,6 +89,19 @@ static int l2_write_entries(BlockDriverState *bs, uint64_t l2_offset,
     return bdrv_pwrite(bs->file, l2_offset + first * 8ULL, n * 8ULL, buf);
 }
 
+int qcow2_l2_set_entry(BlockDriverState *bs, uint64_t l2_offset, uint32_t idx,
+                       uint64_t value)
+{
+    uint64_t *table;
+    int ret = qcow2_l2_load(bs, l2_offset, &table);
+
+    if (ret < 0) {
+        return ret;
+    }
+    table[idx] = value;
+    return l2_write_entries(bs, l2_offset, table, idx, 1);
+}
+
 static int l1_write_entry(BlockDriverState *bs, uint32_t idx)
 {
     BDRVQcow2State *s = bs->opaque;

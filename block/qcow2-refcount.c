@@ -585,13 +585,7 @@ int qcow2_fix_copied_flags(BlockDriverState *bs)
             uint64_t w = (e & ~QCOW_OFLAG_COPIED) |
                          (rc == 1 ? QCOW_OFLAG_COPIED : 0);
             if (w != e) {
-                ret = qcow2_l2_load(bs, l2_off, &t);
-                if (ret < 0) {
-                    return ret;
-                }
-                t[j] = w;
-                qcow2_st64(b, w);
-                ret = bdrv_pwrite(bs->file, l2_off + j * 8ULL, 8, b);
+                ret = qcow2_l2_set_entry(bs, l2_off, j, w);
                 if (ret < 0) {
                     return ret;
                 }

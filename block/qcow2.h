@@ -232,6 +232,9 @@ bool qcow2_overlaps_metadata(BlockDriverState *bs, uint64_t offset,
 Qcow2ClusterType qcow2_cluster_type(BDRVQcow2State *s, uint64_t l2_entry);
 int qcow2_l2_load(BlockDriverState *bs, uint64_t l2_offset,
                   uint64_t **table);
+/* Entry @idx of the L2 table at @l2_offset becomes @value, cache and file. */
+int qcow2_l2_set_entry(BlockDriverState *bs, uint64_t l2_offset, uint32_t idx,
+                       uint64_t value);
 void qcow2_cache_invalidate(BlockDriverState *bs);
 int qcow2_get_l2_entry(BlockDriverState *bs, uint64_t guest_off,
                        uint64_t *l2_entry);
