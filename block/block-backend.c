@@ -382,3 +382,23 @@ void blk_drain(BlockBackend *blk)
         g_cond_wait(&blk->drained, bql_mutex());
     }
 }
+
+void bdrv_lock_backends(BlockDriverState *bs)
+{
+    for (GList *l = backends; l; l = l->next) {
+        BlockBackend *blk = l->data;
+        if (blk->bs == bs) {
+            g_mutex_lock(&blk->lock);
+        }
+    }
+}
+
+void bdrv_unlock_backends(BlockDriverState *bs)
+{
+    for (GList *l = backends; l; l = l->next) {
+        BlockBackend *blk = l->data;
+        if (blk->bs == bs) {
+            g_mutex_unlock(&blk->lock);
+        }
+    }
+}

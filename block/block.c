@@ -295,6 +295,17 @@ static int bdrv_check_request(BlockDriverState *bs, uint64_t offset,
     return 0;
 }
 
+/* A block job's hook sees every change to @bs before it happens. */
+static void bdrv_before_write(BlockDriverState *bs, uint64_t offset,
+                              uint64_t bytes)
+{
+    void (*hook)(void *, uint64_t, uint64_t) =
+        __atomic_load_n(&bs->before_write, __ATOMIC_ACQUIRE);
+    if (hook && bytes) {
+        hook(bs->before_write_opaque, offset, bytes);
+    }
+}
+
 int bdrv_pread(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                void *buf)
 {
@@ -334,6 +345,7 @@ int bdrv_pwrite(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
     if (bdrv_write_changes_format(bs, offset, bytes, buf)) {
         return -EPERM;
     }
+    bdrv_before_write(bs, offset, bytes);
     ret = bs->drv->pwrite(bs, offset, bytes, buf);
     if (ret == 0 && (bs->open_flags & BDRV_O_WRITETHROUGH)) {
         ret = bdrv_flush(bs);
@@ -410,6 +422,7 @@ int bdrv_pwritev(BlockDriverState *bs, uint64_t offset,
         if (ret < 0 || !total) {
             return ret;
         }
+        bdrv_before_write(bs, offset, total);
         ret = bs->drv->pwritev(bs, offset, iov, niov);
         if (ret == 0 && (bs->open_flags & BDRV_O_WRITETHROUGH)) {
             ret = bdrv_flush(bs);
@@ -446,6 +459,7 @@ int bdrv_pwrite_zeroes(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
     if (ret < 0) {
         return ret;
     }
+    bdrv_before_write(bs, offset, bytes);
     if (bs->drv->pwrite_zeroes) {
         return bs->drv->pwrite_zeroes(bs, offset, bytes);
     }
@@ -472,6 +486,7 @@ int bdrv_pdiscard(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
     if (ret < 0 || !bs->drv->pdiscard) {
         return ret;
     }
+    bdrv_before_write(bs, offset, bytes);
     return bs->drv->pdiscard(bs, offset, bytes);
 }
 

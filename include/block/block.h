@@ -179,6 +179,14 @@ struct BlockDriverState {
     char *full_backing_filename;
     int refcnt;
     int backends;                /* BlockBackends attached (a device) */
+    /*
+     * Block jobs: called before every write, discard and write-zeroes
+     * on this node, on the thread issuing it, with that request's backend
+     * lock held (mirror marks the range dirty, backup copies it first).
+     */
+    void (*before_write)(void *opaque, uint64_t offset, uint64_t bytes);
+    void *before_write_opaque;
+    struct BlockJob *job;        /* the block job holding this node */
 };
 
 /**
@@ -342,6 +350,12 @@ void bdrv_drain_backends(BlockDriverState *bs);
  * references to @old; returns how many moved.
  */
 int bdrv_replace_in_backends(BlockDriverState *old, BlockDriverState *new);
+/*
+ * Hold off the requests of every backend on @bs (block jobs copying a
+ * chunk of a node the guest writes to); BQL held, never nested.
+ */
+void bdrv_lock_backends(BlockDriverState *bs);
+void bdrv_unlock_backends(BlockDriverState *bs);
 /* The device on @blk learns of size changes (block_resize) through @cb. */
 void blk_set_resize_cb(BlockBackend *blk, void (*cb)(void *opaque),
                        void *opaque);
