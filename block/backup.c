@@ -77,6 +77,7 @@ static int backup_step(BlockJob *job)
                                  &n);
     if (found) {
         ret = backup_copy(s, off, n, s->buf);
+        job->transferred += n;
     }
     bdrv_unlock_backends(s->source);
     if (ret < 0) {
@@ -180,6 +181,8 @@ static void backup_start(BlockDriverState *bs, BlockDriverState *target,
                      __ATOMIC_RELEASE);
     bdrv_unlock_backends(bs);
     block_job_start(job);
+    /* QEMU drains the node to insert its copy-before-write filter. */
+    block_job_drained_pause(job);
 }
 
 void qmp_drive_backup(bool has_job_id, const char *job_id, const char *device,
@@ -199,7 +202,8 @@ void qmp_drive_backup(bool has_job_id, const char *job_id, const char *device,
                       NewImageMode mode, Error **errp)
 {
     BlockDriverState *bs = blockdev_lookup_bs(device, device, errp);
-    if (!bs || !bdrv_check_not_busy(bs, NULL, errp) ||
+    if (!bs || !block_job_check_root(bs, errp) ||
+        !bdrv_check_not_busy(bs, NULL, errp) ||
         !backup_check_sync(sync, has_bitmap, errp)) {
         return;
     }
@@ -237,7 +241,7 @@ void qmp_blockdev_backup(bool has_job_id, const char *job_id,
                          BackupPerf *x_perf, const char *target, Error **errp)
 {
     BlockDriverState *bs = blockdev_lookup_bs(device, device, errp);
-    if (!bs) {
+    if (!bs || !block_job_check_root(bs, errp)) {
         return;
     }
     BlockDriverState *t = blockdev_lookup_bs(target, target, errp);

@@ -38,6 +38,7 @@ static int commit_step(BlockJob *job)
         ret = bdrv_pread(s->top, job->offset, n, s->buf);
         if (ret == 0) {
             ret = bdrv_pwrite(s->twin, job->offset, n, s->buf);
+            job->transferred += n;
         }
     }
     bdrv_unlock_backends(s->root);

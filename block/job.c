@@ -310,17 +310,17 @@ static void job_tick(void *opaque)
     if (job->user_paused) {
         return;
     }
-    int64_t before = job->offset;
+    int64_t before = job->offset, sent = job->transferred;
     int ret = job->drv->step(job);
     if (ret != JOB_STEP_MORE) {
         job_finish(job, ret);
         return;
     }
-    int64_t copied = job->offset - before;
+    int64_t copied = job->transferred - sent;
     int64_t delay = 0;
     if (job->speed && copied) {
         delay = (int64_t)((double)copied * 1e9 / job->speed);
-    } else if (!copied) {
+    } else if (!copied && job->offset == before) {
         delay = JOB_IDLE_POLL_NS;
     }
     timer_mod_ns(job->timer, qemu_clock_get_ns(QEMU_CLOCK_REALTIME) + delay);
@@ -462,4 +462,21 @@ void block_job_cancel_all(void)
         }
         job_free(job);
     }
+}
+
+bool block_job_check_root(BlockDriverState *bs, Error **errp)
+{
+    if (bs->job && bs->job->bs == bs &&
+        (bs->job->drv->type == JOB_TYPE_MIRROR ||
+         (bs->job->drv->type == JOB_TYPE_COMMIT && bs->job->drv->complete))) {
+        error_setg(errp, "Need a root block node");
+        return false;
+    }
+    return true;
+}
+
+void block_job_drained_pause(BlockJob *job)
+{
+    job_set_status(job, JOB_STATUS_PAUSED);
+    job_set_status(job, JOB_STATUS_RUNNING);
 }

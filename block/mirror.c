@@ -70,6 +70,7 @@ static int mirror_step(BlockJob *job)
     }
     if (found) {
         job->offset += n;
+        job->transferred += n;
     }
     job->len = job->offset + job_bitmap_dirty_bytes(&s->dirty);
     if (!found && job->status == JOB_STATUS_RUNNING) {
@@ -273,7 +274,8 @@ void qmp_drive_mirror(bool has_job_id, const char *job_id, const char *device,
                       bool has_auto_dismiss, bool auto_dismiss, Error **errp)
 {
     BlockDriverState *bs = blockdev_lookup_bs(device, device, errp);
-    if (!bs || !mirror_check_args(sync, has_granularity, granularity, errp) ||
+    if (!bs || !block_job_check_root(bs, errp) ||
+        !mirror_check_args(sync, has_granularity, granularity, errp) ||
         !bdrv_check_not_busy(bs, NULL, errp)) {
         return;
     }
@@ -318,7 +320,7 @@ void qmp_blockdev_mirror(bool has_job_id, const char *job_id,
                          bool auto_dismiss, Error **errp)
 {
     BlockDriverState *bs = blockdev_lookup_bs(device, device, errp);
-    if (!bs) {
+    if (!bs || !block_job_check_root(bs, errp)) {
         return;
     }
     BlockDriverState *t = blockdev_lookup_bs(target, target, errp);

@@ -44,6 +44,7 @@ static int stream_step(BlockJob *job)
             ret = bdrv_pread(s->top, job->offset, n, s->buf);
             if (ret == 0) {
                 ret = bdrv_pwrite(s->top, job->offset, n, s->buf);
+                job->transferred += n;
             }
         }
     }

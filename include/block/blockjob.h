@@ -45,6 +45,7 @@ struct BlockJob {
     int64_t len;                /* progress total and done, bytes */
     int64_t offset;
     int64_t speed;              /* bytes/s, 0: unlimited */
+    int64_t transferred;        /* bytes actually copied: what speed limits */
     bool auto_finalize;
     bool auto_dismiss;
     bool user_paused;
@@ -97,6 +98,14 @@ bool block_job_dismiss(BlockJob *job, Error **errp);
  */
 bool bdrv_check_not_busy(BlockDriverState *bs, const char *name,
                          Error **errp);
+
+/*
+ * block_job_check_root: false with QEMU's "Need a root block node" when
+ * a mirror or active commit holds @bs (QEMU's filter node sits above it).
+ */
+bool block_job_check_root(BlockDriverState *bs, Error **errp);
+/* The job shows the "paused", "running" pair of QEMU's drained start. */
+void block_job_drained_pause(BlockJob *job);
 
 /* Cancel every job (at exit), waiting for none. */
 void block_job_cancel_all(void);
