@@ -203,7 +203,7 @@ void qmp_drive_backup(bool has_job_id, const char *job_id, const char *device,
 {
     BlockDriverState *bs = blockdev_lookup_bs(device, device, errp);
     if (!bs || !block_job_check_root(bs, errp) ||
-        !bdrv_check_not_busy(bs, NULL, errp) ||
+        !bdrv_check_not_busy(bs, device, errp) ||
         !backup_check_sync(sync, has_bitmap, errp)) {
         return;
     }

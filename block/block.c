@@ -657,3 +657,14 @@ bool bdrv_parse_cache_mode(const char *mode, int *flags)
     }
     return false;
 }
+
+bool bdrv_check_not_busy(BlockDriverState *bs, const char *name,
+                         Error **errp)
+{
+    if (!bs->job_type) {
+        return true;
+    }
+    error_setg(errp, "Node '%s' is busy: block device is in use by block "
+               "job: %s", name ? name : bs->node_name, bs->job_type);
+    return false;
+}

@@ -34,6 +34,9 @@ bool blockdev_eject(const char *device, bool force, Error **errp)
         error_setg(errp, "Device '%s' is not removable", device);
         return false;
     }
+    if (d->blk && !bdrv_check_not_busy(blk_bs(d->blk), device, errp)) {
+        return false;
+    }
     if (d->blk) {
         BlockBackend *old = d->blk;
         d->blk = NULL;
@@ -108,6 +111,9 @@ bool blockdev_commit(const char *device, Error **errp)
     DriveInfo *d = drive_get_by_id(device);
     if (!d || !d->blk) {
         error_setg(errp, "Device '%s' not found", device);
+        return false;
+    }
+    if (!bdrv_check_not_busy(blk_bs(d->blk), device, errp)) {
         return false;
     }
     return commit_one(d, errp) == 0;

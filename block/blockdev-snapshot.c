@@ -258,7 +258,7 @@ bool blockdev_snapshot_external(const char *device, const char *node_name,
     BlockDriverState *top;
     Error *local = NULL;
 
-    if (!bs) {
+    if (!bs || !bdrv_check_not_busy(bs, device ? device : node_name, errp)) {
         return false;
     }
     if (node_name && !overlay_name) {

@@ -72,18 +72,6 @@ static const char *bdrv_device_or_node_name(BlockDriverState *bs)
     return bs->node_name ? bs->node_name : "";
 }
 
-bool bdrv_check_not_busy(BlockDriverState *bs, const char *name,
-                         Error **errp)
-{
-    if (!bs->job) {
-        return true;
-    }
-    error_setg(errp, "Node '%s' is busy: block device is in use by block "
-               "job: %s", name ? name : bdrv_device_or_node_name(bs),
-               JobType_str(bs->job->drv->type));
-    return false;
-}
-
 BlockJob *block_job_find(const char *id)
 {
     for (GList *l = jobs; l; l = l->next) {
@@ -174,6 +162,7 @@ void block_job_hold_node(BlockJob *job, BlockDriverState *bs)
     }
     bdrv_ref(bs);
     bs->job = job;
+    bs->job_type = JobType_str(job->drv->type);
     job->held = g_slist_prepend(job->held, bs);
 }
 
@@ -182,6 +171,7 @@ static void job_release_nodes(BlockJob *job)
     for (GSList *l = job->held; l; l = l->next) {
         BlockDriverState *bs = l->data;
         bs->job = NULL;
+        bs->job_type = NULL;
         bdrv_unref(bs);
     }
     g_slist_free(job->held);

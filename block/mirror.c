@@ -276,7 +276,7 @@ void qmp_drive_mirror(bool has_job_id, const char *job_id, const char *device,
     BlockDriverState *bs = blockdev_lookup_bs(device, device, errp);
     if (!bs || !block_job_check_root(bs, errp) ||
         !mirror_check_args(sync, has_granularity, granularity, errp) ||
-        !bdrv_check_not_busy(bs, NULL, errp)) {
+        !bdrv_check_not_busy(bs, device, errp)) {
         return;
     }
     if (has_node_name && bdrv_find_node(node_name)) {

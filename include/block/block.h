@@ -187,6 +187,7 @@ struct BlockDriverState {
     void (*before_write)(void *opaque, uint64_t offset, uint64_t bytes);
     void *before_write_opaque;
     struct BlockJob *job;        /* the block job holding this node */
+    const char *job_type;        /* and its type ("mirror"), for errors */
 };
 
 /**
@@ -283,6 +284,13 @@ void bdrv_snapshot_dump(GString *out, const BdrvSnapshotInfo *sn);
 bool bdrv_snapshot_find(BlockDriverState *bs, const char *id,
                         const char *name, BdrvSnapshotInfo *out);
 void bdrv_snapshot_info_clear(BdrvSnapshotInfo *sn);
+
+/*
+ * bdrv_check_not_busy: false with QEMU's "Node '@name' is busy: block
+ * device is in use by block job: TYPE" while a block job holds @bs.
+ */
+bool bdrv_check_not_busy(BlockDriverState *bs, const char *name,
+                         Error **errp);
 
 /* Relative backing names resolve against the directory of @base. */
 char *bdrv_path_combine(const char *base, const char *name);

@@ -93,13 +93,6 @@ bool block_job_finalize(BlockJob *job, Error **errp);
 bool block_job_dismiss(BlockJob *job, Error **errp);
 
 /*
- * bdrv_check_not_busy: false with QEMU's "Node 'x' is busy: block device
- * is in use by block job: TYPE" if a job holds @bs.
- */
-bool bdrv_check_not_busy(BlockDriverState *bs, const char *name,
-                         Error **errp);
-
-/*
  * block_job_check_root: false with QEMU's "Need a root block node" when
  * a mirror or active commit holds @bs (QEMU's filter node sits above it).
  */
