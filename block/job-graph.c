@@ -143,8 +143,8 @@ BlockDriverState *bdrv_job_target_new(BlockDriverState *source,
         BlockDriverState *backing = sync == MIRROR_SYNC_MODE_NONE ? source :
                                     sync == MIRROR_SYNC_MODE_TOP ?
                                     source->backing : NULL;
-        g_autofree char *bname = backing ?
-            g_canonicalize_filename(backing->filename, NULL) : NULL;
+        /* QEMU names it as the source chain does (absolute-paths). */
+        const char *bname = backing ? backing->filename : NULL;
         BlockCreateOpts o = {
             .size = bdrv_getlength(source),
             .backing_file = bname,
