@@ -97,9 +97,7 @@ static void backup_clean(BlockJob *job)
     if (!s) {
         return;
     }
-    __atomic_store_n(&s->source->before_write, NULL, __ATOMIC_RELEASE);
-    bdrv_lock_backends(s->source);
-    bdrv_unlock_backends(s->source);
+    bdrv_clear_before_write(s->source);
     bdrv_flush(s->target);
     job_bitmap_destroy(&s->todo);
     bdrv_unref(s->target);
@@ -161,6 +159,11 @@ static void backup_start(BlockDriverState *bs, BlockDriverState *target,
     job->opaque = s;
     block_job_hold_node(job, target);
 
+    /*
+     * The hook first: it copies nothing until the map is filled, under
+     * the backends' locks; the point in time is when they are taken.
+     */
+    bdrv_set_before_write(bs, backup_before_write, s);
     bdrv_lock_backends(bs);
     for (int64_t off = 0; off < job->len;) {
         bool alloc = true;
@@ -176,9 +179,6 @@ static void backup_start(BlockDriverState *bs, BlockDriverState *target,
         }
         off += n;
     }
-    s->source->before_write_opaque = s;
-    __atomic_store_n(&s->source->before_write, backup_before_write,
-                     __ATOMIC_RELEASE);
     bdrv_unlock_backends(bs);
     block_job_start(job);
     /* QEMU drains the node to insert its copy-before-write filter. */

@@ -71,6 +71,16 @@ BlockDriverState *bdrv_job_target_new(BlockDriverState *source,
                                       bool existing, MirrorSyncMode sync,
                                       Error **errp);
 
+/*
+ * Install a block job's before_write @hook on @bs (no request of its
+ * backends runs meanwhile), or remove it and wait until no request is
+ * still inside it (job-graph.c).
+ */
+void bdrv_set_before_write(BlockDriverState *bs,
+                           void (*hook)(void *, uint64_t, uint64_t),
+                           void *opaque);
+void bdrv_clear_before_write(BlockDriverState *bs);
+
 /* Size of the buffer given to probe functions. */
 #define BLOCK_PROBE_BUF_SIZE 2048
 

@@ -161,3 +161,21 @@ BlockDriverState *bdrv_job_target_new(BlockDriverState *source,
     }
     return bs;
 }
+
+void bdrv_set_before_write(BlockDriverState *bs,
+                           void (*hook)(void *, uint64_t, uint64_t),
+                           void *opaque)
+{
+    bdrv_lock_backends(bs);
+    bs->before_write_opaque = opaque;
+    __atomic_store_n(&bs->before_write, hook, __ATOMIC_RELEASE);
+    bdrv_unlock_backends(bs);
+}
+
+void bdrv_clear_before_write(BlockDriverState *bs)
+{
+    __atomic_store_n(&bs->before_write, NULL, __ATOMIC_RELEASE);
+    /* A request past the check may still be in the hook: wait for it. */
+    bdrv_lock_backends(bs);
+    bdrv_unlock_backends(bs);
+}

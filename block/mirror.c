@@ -136,10 +136,7 @@ static void mirror_clean(BlockJob *job)
     if (!s) {
         return;
     }
-    __atomic_store_n(&s->source->before_write, NULL, __ATOMIC_RELEASE);
-    /* A request past the check may still be in the hook: wait for it. */
-    bdrv_lock_backends(s->source);
-    bdrv_unlock_backends(s->source);
+    bdrv_clear_before_write(s->source);
     job_bitmap_destroy(&s->dirty);
     bdrv_unref(s->target);
     g_free(s->node_name);
@@ -214,10 +211,8 @@ BlockJob *mirror_start(const MirrorStartArgs *a, Error **errp)
         }
     }
     /* Writes from now on are dirty; then what the chain already holds. */
+    bdrv_set_before_write(a->source, mirror_before_write, s);
     bdrv_lock_backends(a->source);
-    s->source->before_write_opaque = s;
-    __atomic_store_n(&s->source->before_write, mirror_before_write,
-                     __ATOMIC_RELEASE);
     int ret = 0;
     if (commit) {
         ret = mirror_mark_allocated(s, a->base);

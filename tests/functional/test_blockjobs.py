@@ -21,8 +21,10 @@ import tempfile
 import time
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_drive  # noqa: E402
+
 BUILD = None
-PROG = 'kemu-system-x86_64'
 MiB = 1024 * 1024
 
 
@@ -59,45 +61,12 @@ def backing_of(path):
     return json.loads(p.stdout).get('backing-filename')
 
 
-class Vm:
-    """kemu paused (-S) with a QMP socket; keeps the events it reads."""
-    count = 0
+class Vm(test_drive.Vm):
+    """test_drive's paused VM, keeping the events it reads."""
 
     def __init__(self, tmp, args):
-        Vm.count += 1
-        self.sock_path = os.path.join(tmp, 'qmp%d.sock' % Vm.count)
-        cmd = [os.path.join(BUILD, PROG), '-accel', 'tcg', '-m', '64',
-               '-nodefaults', '-display', 'none', '-S',
-               '-qmp', 'unix:%s,server=on,wait=off' % self.sock_path] + args
-        self.proc = subprocess.Popen(cmd, cwd=tmp, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE)
-        for _ in range(200):
-            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            self.sock.settimeout(30)
-            try:
-                self.sock.connect(self.sock_path)
-                break
-            except OSError:
-                self.sock.close()
-                if self.proc.poll() is not None:
-                    raise
-                time.sleep(0.05)
-        else:
-            raise RuntimeError('no QMP socket')
-        self.buf = b''
         self.events = []
-        self.recv()
-        self.execute('qmp_capabilities')
-
-    def recv(self):
-        while b'\n' not in self.buf:
-            data = self.sock.recv(65536)
-            if not data:
-                raise EOFError(self.proc.stderr.read().decode()[-2000:])
-            self.buf += data
-        line, self.buf = self.buf.split(b'\n', 1)
-        return json.loads(line)
+        test_drive.Vm.__init__(self, tmp, args)
 
     def execute(self, cmd, **args):
         msg = {'execute': cmd}
@@ -149,13 +118,6 @@ class Vm:
                                e['data']['id'] == job_id)]
         return out
 
-    def quit(self):
-        try:
-            self.execute('quit')
-        except (OSError, ValueError, EOFError):
-            pass
-        self.proc.communicate(timeout=30)
-        self.sock.close()
 
 
 def err(r):
@@ -533,7 +495,6 @@ def linux(kemu, builder):
     """A Linux guest writes both disks while the host backs up vda and
     mirrors vdb: the backup holds the disk as it was at the start, the
     mirror (pivoted while the guest writes) what the guest wrote last."""
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from test_linux import Guest, Qmp, build_guest, qmp_connect
     guest_dir = build_guest(builder)
     tmp = tempfile.mkdtemp(prefix='kemu-jobs-linux-')
@@ -611,7 +572,7 @@ def linux(kemu, builder):
 
 
 if __name__ == '__main__':
-    BUILD = os.path.abspath(sys.argv[1])
+    BUILD = test_drive.BUILD = os.path.abspath(sys.argv[1])
     if len(sys.argv) > 2 and sys.argv[2] == 'linux':
         sys.exit(linux(sys.argv[3], sys.argv[4]))
     unittest.main(argv=sys.argv[:1], verbosity=2)
