@@ -141,6 +141,10 @@ static bool backup_check_sync(MirrorSyncMode sync, bool has_bitmap,
 static void backup_start(BlockDriverState *bs, BlockDriverState *target,
                          const BackupArgs *a, Error **errp)
 {
+    if (bdrv_getlength(bs) != bdrv_getlength(target)) {
+        error_setg(errp, "Source and target image have different sizes");
+        return;
+    }
     BlockJob *job = block_job_create(&backup_job_driver, a->job_id, bs,
                                      a->speed, a->auto_finalize,
                                      a->auto_dismiss, errp);

@@ -45,6 +45,13 @@ static int mirror_step(BlockJob *job)
     int64_t off, n;
     int ret = 0;
 
+    if (bdrv_getlength(s->source) != bdrv_getlength(s->target)) {
+        /* QEMU fails the started job, not the command, before it counts. */
+        job->len = 0;
+        job->error = g_strdup("Source and target image have different "
+                              "sizes");
+        return -EINVAL;
+    }
     if (job->completing) {
         /* The last pass: nothing may write the source meanwhile. */
         bdrv_drain_backends(s->source);

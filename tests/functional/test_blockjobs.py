@@ -451,6 +451,29 @@ class Jobs(unittest.TestCase):
         self.assertEqual(compare(self.path('t.qcow2'),
                                  self.path('ref.qcow2'))[0], 0)
 
+    def test_size_mismatch(self):
+        self.chain()
+        kemu_img('create', '-f', 'raw', self.path('small.raw'), '1M')
+        vm = self.start()
+        self.assertEqual(err(vm.execute('drive-backup', device='drive0',
+                                        target='small.raw', format='raw',
+                                        sync='full', mode='existing')),
+                         ('GenericError', 'Source and target image have '
+                          'different sizes'))
+        self.assertEqual(vm.execute('drive-mirror', device='drive0',
+                                    target='small.raw', format='raw',
+                                    sync='full', mode='existing'),
+                         {'return': {}})
+        done = vm.wait_event('BLOCK_JOB_COMPLETED')
+        self.assertEqual(done['data'], {'device': 'drive0', 'len': 0,
+                                        'offset': 0, 'speed': 0,
+                                        'type': 'mirror', 'error':
+                                        'Source and target image have '
+                                        'different sizes'})
+        self.assertEqual(vm.statuses('drive0'),
+                         ['created', 'running', 'aborting', 'concluded',
+                          'null'])
+
     def test_backup(self):
         self.chain()
         vm = self.start()
