@@ -389,12 +389,20 @@ class Jobs(unittest.TestCase):
         self.assertEqual(err(vm.execute('drive-backup', device='drive0',
                                         target='x.qcow2', sync='full')),
                          ('GenericError', 'Need a root block node'))
+        # Paused while READY is "standby"; resumed, READY again.
+        self.assertEqual(vm.hmp('block_job_pause drive0'), '')
+        j = vm.execute('query-block-jobs')['return'][0]
+        self.assertEqual((j['status'], j['paused'], j['ready']),
+                         ('standby', True, True))
+        self.assertEqual(vm.hmp('block_job_resume drive0'), '')
+        self.assertEqual(vm.execute('query-jobs')['return'][0]['status'],
+                         'ready')
         self.assertEqual(vm.execute('block-job-cancel', device='drive0'),
                          {'return': {}})
         vm.wait_event('BLOCK_JOB_COMPLETED', type='mirror')
         self.assertEqual(vm.statuses('drive0'),
-                         ['created', 'running', 'ready', 'waiting',
-                          'pending', 'concluded', 'null'])
+                         ['created', 'running', 'ready', 'standby', 'ready',
+                          'waiting', 'pending', 'concluded', 'null'])
         img = vm.execute('query-block')['return'][0]['inserted']
         self.assertEqual(img['file'], 'top.qcow2')
         # Speed limit, then cancel before READY: CANCELLED.
