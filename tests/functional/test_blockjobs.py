@@ -68,21 +68,11 @@ class Vm(test_drive.Vm):
         self.events = []
         test_drive.Vm.__init__(self, tmp, args)
 
-    def execute(self, cmd, **args):
-        msg = {'execute': cmd}
-        if args:
-            msg['arguments'] = args
-        self.sock.sendall(json.dumps(msg).encode() + b'\n')
-        while True:
-            r = self.recv()
-            if 'event' in r:
-                self.events.append(r)
-            else:
-                return r
-
-    def hmp(self, line):
-        r = self.execute('human-monitor-command', **{'command-line': line})
-        return r.get('return', r)
+    def recv(self):
+        r = test_drive.Vm.recv(self)
+        if 'event' in r:
+            self.events.append(r)
+        return r
 
     def wait_event(self, name, timeout=30, **data):
         """The first event @name whose data has @data; taken off the list."""
@@ -99,7 +89,7 @@ class Vm(test_drive.Vm):
                                                         self.events))
             self.sock.settimeout(left)
             try:
-                self.events.append(self.recv())
+                self.recv()
             except socket.timeout:
                 pass
             self.sock.settimeout(30)
@@ -109,7 +99,7 @@ class Vm(test_drive.Vm):
         while not any(e['event'] == 'JOB_STATUS_CHANGE' and
                       e['data'] == {'id': job_id, 'status': until}
                       for e in self.events):
-            self.events.append(self.recv())
+            self.recv()
         out = [e['data']['status'] for e in self.events
                if e['event'] == 'JOB_STATUS_CHANGE' and
                e['data']['id'] == job_id]
