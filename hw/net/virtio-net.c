@@ -83,6 +83,8 @@ typedef struct VirtIONetQueue {
     guint tx_bh;                     /* main-loop source flushing tx */
     QEMUTimer *tx_notify_timer;      /* deferred transmit interrupt */
     bool rx_notify_held;             /* to notify when the window ends */
+    bool rx_wanted;                  /* a frame the guest waits for came */
+    bool rx_window_long;             /* the window is RX_ACK_WINDOW_NS */
     QEMUTimer *rx_window_timer;      /* receive interrupt window open */
 } VirtIONetQueue;
 
@@ -248,25 +250,55 @@ static bool virtio_net_accept(VirtIONet *n, const uint8_t *dst)
  * notified when it closes.  Isolated packets (a ping, a SYN) keep their
  * latency; a stream costs the guest one interrupt per window instead of
  * one per ACK.
+ *
+ * When nothing the guest waits for came since the last interrupt (only
+ * bare ACKs that slirp answered while the transmit burst ran), the
+ * guest is a running sender: the window is RX_ACK_WINDOW_NS, and on the
+ * software CPU the interrupts it saves are worth more than the ACKs'
+ * latency (the guest keeps sending from its window meanwhile).  Data, or
+ * any frame from outside a transmit burst, cuts it back to RX_WINDOW_NS.
  */
 #define RX_WINDOW_NS (200 * 1000)
+#define RX_ACK_WINDOW_NS (1000 * 1000)
+/* A bare TCP ACK with options fits; data frames are larger. */
+#define RX_ACK_MAX 128
 
 static void virtio_net_rx_notify(VirtIONetQueue *q)
 {
+    int64_t window;
+
     if (timer_pending(q->rx_window_timer)) {
         q->rx_notify_held = true;
         return;
     }
     q->rx_notify_held = false;
     virtio_notify(VIRTIO_DEVICE(q->n), q->rx_vq);
+    q->rx_window_long = !q->rx_wanted;
+    q->rx_wanted = false;
+    window = q->rx_window_long ? RX_ACK_WINDOW_NS : RX_WINDOW_NS;
     timer_mod_ns(q->rx_window_timer,
-                 qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + RX_WINDOW_NS);
+                 qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + window);
+}
+
+/* A frame the guest waits for: a long window ends RX_WINDOW_NS from now */
+static void virtio_net_rx_wanted(VirtIONetQueue *q)
+{
+    int64_t end = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + RX_WINDOW_NS;
+
+    q->rx_wanted = true;
+    if (q->rx_window_long && timer_pending(q->rx_window_timer)) {
+        q->rx_window_long = false;
+        if (timer_expire_time_ns(q->rx_window_timer) > end) {
+            timer_mod_ns(q->rx_window_timer, end);
+        }
+    }
 }
 
 static void virtio_net_rx_window_end(void *opaque)
 {
     VirtIONetQueue *q = opaque;
 
+    q->rx_window_long = false;
     if (q->rx_notify_held) {
         virtio_net_rx_notify(q);
     }
@@ -360,6 +392,9 @@ static ssize_t virtio_net_receive_iov(NetClientState *nc,
         g_free(elems[i]);
     }
     virtqueue_flush(q->rx_vq, count);
+    if (!n->tx_flushing || size > RX_ACK_MAX) {
+        virtio_net_rx_wanted(q);
+    }
     if (n->tx_flushing) {
         q->rx_notify_held = true;    /* notified after the burst */
     } else {
@@ -900,6 +935,7 @@ static void virtio_net_reset(VirtIODevice *vdev)
         VirtIONetQueue *q = &n->vqs[i];
 
         q->tx_waiting = q->rx_notify_held = false;
+        q->rx_wanted = q->rx_window_long = false;
         virtio_net_tx_stop(q);
         timer_del(q->tx_notify_timer);
         timer_del(q->rx_window_timer);
