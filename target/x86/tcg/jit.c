@@ -69,6 +69,8 @@ typedef struct JitSite {
 #define JIT_MAX_SITES (1 << 18)
 static JitSite *sites;
 static unsigned n_sites;
+/* bumped when the sites are reused: every X86TCG.jit_rsb is stale */
+static uint32_t rsb_gen;
 
 static uint64_t epoch_counter;
 
@@ -207,6 +209,7 @@ struct Emit {
      */
     int bend_rsp;
     bool bend_r13;
+    bool rsb_pop;           /* the exit being emitted is a RET's */
 };
 
 static inline void e8(Emit *c, uint8_t b)
@@ -431,6 +434,72 @@ static void emit_dispatch(Emit *c)
 static void emit_poll(Emit *c, uint8_t **x, int *n);
 static int32_t seg_off(int seg);
 
+/* KEMU_JIT_STATS=1: ++*@counter (clobbers host @h and the flags) */
+static void emit_count(Emit *c, uint64_t *counter, int h)
+{
+    if (handler_calls) {
+        mov_imm64(c, h, (uintptr_t)counter);
+        op_mem(c, 8, 0xff, 0, h, -1, 0);        /* inc qword [h] */
+        c->flags_live = 0;
+    }
+}
+
+/* ... of a call of @d's handler (clobbers rax) */
+static void emit_count_handler(Emit *c, const TCGInsn *d)
+{
+    emit_count(c, &handler_calls[MIN(d->map, 2)][d->b], RAX);
+}
+
+/*
+ * Return stack (X86TCG.jit_rsb, 64-bit mode).  CALL: push the return
+ * address nt bytes after env->rip, keyed with mmu_idx in bit 63 (a RET
+ * at another privilege never matches: canonical addresses differ in
+ * bits 48-63 together), and a site of its own that the RET fills.
+ * Clobbers rax, rcx, rdx and the host flags.
+ */
+static void emit_rsb_push(Emit *c, int64_t nt)
+{
+    JitSite *site;
+
+    if (!sites || n_sites >= JIT_MAX_SITES) {
+        return;
+    }
+    site = &sites[n_sites++];
+    c->flags_live = 0;
+    /* edx = top; top = (top + 1) % size */
+    op_mem(c, 4, 0x8b, RDX, S_REG, -1, S_OFF(jit_rsb_top));
+    op_mem(c, 4, 0x8d, RCX, RDX, -1, 1);                /* lea ecx */
+    op_rr(c, 4, 0x83, 4, RCX); e8(c, X86_JIT_RSB_SIZE - 1);
+    op_mem(c, 4, 0x89, RCX, S_REG, -1, S_OFF(jit_rsb_top));
+    op_rr(c, 4, 0xc1, 4, RDX); e8(c, 4);                /* shl edx, 4 */
+    rex(c, true, RDX, RDX, S_REG, false);       /* lea rdx, [rbx+rdx+rsb] */
+    e8(c, 0x8d);
+    modrm_mem(c, RDX, S_REG, RDX, S_OFF(jit_rsb));
+    /* key = (rip + nt) ^ mmu_idx << 63 */
+    op_mem(c, 8, 0x8b, RCX, ENV_REG, -1, ENV_OFF(rip));
+    op_mem(c, 8, 0x8d, RCX, RCX, -1, nt);
+    op_mem(c, 4, 0x8b, RAX, S_REG, -1, S_OFF(mmu_idx));
+    op_rr(c, 8, 0xc1, 4, RAX); e8(c, 63);               /* shl rax, 63 */
+    op_rr(c, 8, 0x31, RAX, RCX);                        /* xor rcx, rax */
+    op_mem(c, 8, 0x89, RCX, RDX, -1, 0);
+    mov_imm64(c, RCX, (uintptr_t)site);
+    op_mem(c, 8, 0x89, RCX, RDX, -1, 8);
+}
+
+/* RET: pop the top entry into r11 (clobbers rdx and the host flags) */
+static void emit_rsb_pop(Emit *c)
+{
+    c->flags_live = 0;
+    op_mem(c, 4, 0x8b, RDX, S_REG, -1, S_OFF(jit_rsb_top));
+    op_rr(c, 4, 0x83, 5, RDX); e8(c, 1);                /* sub edx, 1 */
+    op_rr(c, 4, 0x83, 4, RDX); e8(c, X86_JIT_RSB_SIZE - 1);
+    op_mem(c, 4, 0x89, RDX, S_REG, -1, S_OFF(jit_rsb_top));
+    op_rr(c, 4, 0xc1, 4, RDX); e8(c, 4);                /* shl edx, 4 */
+    rex(c, true, R11, RDX, S_REG, false);       /* lea r11, [rbx+rdx+rsb] */
+    e8(c, 0x8d);
+    modrm_mem(c, R11, S_REG, RDX, S_OFF(jit_rsb));
+}
+
 /*
  * emit_dispatch() behind this site's cache of its last target (JitSite),
  * for exits after inline code (the mode is the block's); @poll: end of
@@ -440,7 +509,7 @@ static int32_t seg_off(int seg);
  */
 static void emit_dispatch_site(Emit *c, bool poll)
 {
-    uint8_t *x[1] = { NULL }, *miss1, *miss2, *go;
+    uint8_t *x[1] = { NULL }, *miss1, *miss2, *go, *rsb_hit = NULL;
     int n = 0;
     JitSite *site;
 
@@ -450,6 +519,9 @@ static void emit_dispatch_site(Emit *c, bool poll)
         return;
     }
     site = &sites[n_sites++];
+    if (c->rsb_pop) {
+        emit_rsb_pop(c);        /* r11 = the entry (whatever happens next) */
+    }
     if (poll) {
         op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(insn_count));
         op_mem(c, 8, 0x3b, RAX, S_REG, -1, S_OFF(jit_insn_end));
@@ -459,7 +531,24 @@ static void emit_dispatch_site(Emit *c, bool poll)
     op_mem(c, c->mode == 2 ? 8 : 4, 0x8b, RAX, ENV_REG, -1, ENV_OFF(rip));
     op_mem(c, c->mode == 2 ? 8 : 4, 0x03, RAX, ENV_REG, -1,
            seg_off(R_CS) + (int32_t)offsetof(SegmentCache, base));
+    if (c->rsb_pop) {
+        /* the CALL's site when the entry names this return address */
+        uint8_t *nomatch;
+
+        op_mem(c, 4, 0x8b, RCX, S_REG, -1, S_OFF(mmu_idx));
+        op_rr(c, 8, 0xc1, 4, RCX); e8(c, 63);           /* shl rcx, 63 */
+        op_rr(c, 8, 0x31, RAX, RCX);                    /* xor rcx, rax */
+        op_mem(c, 8, 0x3b, RCX, R11, -1, 0);            /* cmp rcx, key */
+        nomatch = jcc32(c, CC_NE_);
+        emit_count(c, &x86_jit_stats.rsb_match, RCX);
+        op_mem(c, 8, 0x8b, R11, R11, -1, 8);            /* r11 = site */
+        op_rr(c, 8, 0x85, R11, R11);
+        rsb_hit = jcc32(c, CC_NE_);
+        patch_here(c, nomatch);
+        emit_count(c, &x86_jit_stats.rsb_nomatch, RCX);
+    }
     mov_imm64(c, R11, (uintptr_t)site);
+    patch_here(c, rsb_hit);
     op_mem(c, 8, 0x3b, RAX, R11, -1, offsetof(JitSite, lin));
     miss1 = jcc32(c, CC_NE_);
     op_mem(c, 8, 0x8b, RCX, S_REG, -1, S_OFF(jit_epoch));
@@ -472,13 +561,16 @@ static void emit_dispatch_site(Emit *c, bool poll)
     op_mem(c, 8, 0xff, 4, R11, -1, offsetof(JitSite, code));  /* jmp */
     patch_here(c, miss1);
     patch_here(c, miss2);
-    /* miss: the dispatcher; a block found (not the epilogue) is cached */
+    /*
+     * miss: the dispatcher (which leaves r11, the site, alone); a block
+     * found (not the epilogue) is cached
+     */
+    emit_count(c, &x86_jit_stats.site_miss, RCX);
     e8(c, 0xe8);
     e32(c, dispatch_code - (c->p + 4));
-    mov_imm64(c, R11, (uintptr_t)(dispatch_epilogue + exec_delta));
-    op_rr(c, 8, 0x39, R11, RCX);                        /* cmp rcx, r11 */
+    mov_imm64(c, RSI, (uintptr_t)(dispatch_epilogue + exec_delta));
+    op_rr(c, 8, 0x39, RSI, RCX);                        /* cmp rcx, rsi */
     go = jcc32(c, CC_E_);
-    mov_imm64(c, R11, (uintptr_t)site);
     op_mem(c, 8, 0x89, RAX, R11, -1, offsetof(JitSite, lin));
     op_mem(c, 8, 0x89, RCX, R11, -1, offsetof(JitSite, code));
     op_mem(c, 8, 0x89, RDX, R11, -1, offsetof(JitSite, tb));
@@ -976,15 +1068,6 @@ static void emit_store(Emit *c, const TCGInsn *d, int sz, int v)
 
 /* ---- instructions ---- */
 
-/* KEMU_JIT_STATS=1: count a call of @d's handler (clobbers rax, flags) */
-static void emit_count_handler(Emit *c, const TCGInsn *d)
-{
-    if (handler_calls) {
-        mov_imm64(c, RAX, (uintptr_t)&handler_calls[MIN(d->map, 2)][d->b]);
-        op_mem(c, 8, 0xff, 0, RAX, -1, 0);      /* inc qword [rax] */
-        c->flags_live = 0;
-    }
-}
 
 /* The interpreter's protocol around one handler call. */
 static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
@@ -1767,6 +1850,7 @@ static bool gen_indirect(Emit *c, const TCGInsn *d, int64_t nt)
         op_mem(c, 8, 0x8b, R11, ENV_REG, -1, ENV_OFF(rip));
         op_mem(c, 8, 0x8d, R11, R11, -1, nt);
         emit_push64(c, d, R11, true);
+        emit_rsb_push(c, nt);
     }
     emit_indirect_exit(c, R13);
     return true;
@@ -1834,7 +1918,9 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
         ld_greg(c, RAX, 3, R_ESP, 0);
         emit_load(c, d, 8);
         add_greg_imm(c, R_ESP, 8);
+        c->rsb_pop = true;
         emit_indirect_exit(c, RAX);
+        c->rsb_pop = false;
         return true;
     }
     if (d->map == 0 && d->b == 0xff && c->mode == 2) {
@@ -1849,6 +1935,7 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
         op_mem(c, 8, 0x8d, R13, R11, -1, t);    /* (for bend_r13) */
         op_mem(c, 8, 0x8d, R11, R11, -1, nt);
         emit_push64(c, d, R11, true);
+        emit_rsb_push(c, nt);
     } else if (d->map == 0 && (d->b == 0xe9 || d->b == 0xeb)) {
         /* JMP rel */
     } else if ((d->map == 0 && d->b >= 0x70 && d->b <= 0x7f) ||
@@ -2807,7 +2894,7 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
  * as x86_next_block() does and returns the successor's translated code in
  * rcx, or the epilogue (back to the loop in exec.c); the caller jumps.
  */
-static void emit_dispatcher(void)
+static void emit_dispatcher(void)     /* (leaves r8-r11 alone) */
 {
     Emit c = {
         .p = cache_ptr, .end = cache_base + JIT_CACHE_SIZE, .mode = 2,
@@ -3162,6 +3249,7 @@ void x86_jit_translate(TCGBlock *tb)
         cache_reset_pending = false;
         cache_ptr = cache_start;
         n_sites = 0;
+        rsb_gen++;
     }
     if (!translate(tb)) {
         /* full: drop every block (and so every translation) and restart */
@@ -3183,6 +3271,11 @@ void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin)
 {
     if (!s->code64) {
         lin = (uint32_t)lin;
+    }
+    if (unlikely(s->jit_rsb_gen != rsb_gen)) {
+        /* its sites belong to code that is gone */
+        memset(s->jit_rsb, 0, sizeof(s->jit_rsb));
+        s->jit_rsb_gen = rsb_gen;
     }
     if (s->chain_slot) {
         TCGBlock *src = s->chain_src;
@@ -3258,6 +3351,10 @@ static void jit_print_stats(void)
             x86_jit_stats.interp_blocks, x86_jit_stats.exits_stub);
     fprintf(stderr, "jit: %" PRIu64 " code pages written (their blocks "
             "dropped)\n", x86_jit_stats.code_page_drops);
+    fprintf(stderr, "jit: return stack %" PRIu64 " matched, %" PRIu64
+            " not; exit sites missed %" PRIu64 " times\n",
+            x86_jit_stats.rsb_match, x86_jit_stats.rsb_nomatch,
+            x86_jit_stats.site_miss);
     /* the ten opcodes whose handlers translated code called most */
     for (int k = 0; k < 10 && handler_calls; k++) {
         int best = -1;

@@ -96,6 +96,7 @@ typedef struct TLBEntry {
 } TLBEntry;
 
 #define X86_JC_BITS 14
+#define X86_JIT_RSB_SIZE 64     /* jit_rsb entries, a power of two */
 #define X86_JC_SIZE (1 << X86_JC_BITS)
 
 typedef struct X86JumpCacheEntry {
@@ -179,6 +180,20 @@ struct X86TCG {
      * under it (jit.c).
      */
     uint64_t jit_epoch;
+    /*
+     * Return stack of translated code (64-bit mode): a CALL pushes the
+     * return address (bit 63 flipped when mmu_idx is 1) and its exit-site
+     * cache; a RET pops the top and, when the address it really returns
+     * to matches, jumps through that cache (validated as any site) instead
+     * of the dispatcher.  A ring: overflow and unpaired CALL/RET only cost
+     * misses.  Dropped when the code cache restarts (jit_rsb_gen).
+     */
+    struct {
+        uint64_t key;
+        void *site;
+    } jit_rsb[X86_JIT_RSB_SIZE];
+    uint32_t jit_rsb_top;
+    uint32_t jit_rsb_gen;
     X86Lockstep *ls;        /* lockstep run in progress (jit-lockstep.c) */
     /* debug registers and single-step (debug.c) */
     uint8_t dbg_watch;      /* enabled data breakpoints (bit i: DRi) */
@@ -499,6 +514,9 @@ typedef struct X86JitStats {
     uint64_t loop_jit_runs; /* x86_jit_run() calls */
     uint64_t exits_stub;    /* ... that left by an unpatched direct jump */
     uint64_t code_page_drops;   /* code pages written: their blocks dropped */
+    uint64_t rsb_match;     /* RETs whose return-stack entry matched */
+    uint64_t rsb_nomatch;   /* ... did not (unpaired CALL/RET, overflow) */
+    uint64_t site_miss;     /* exit sites that called the dispatcher */
 } X86JitStats;
 extern X86JitStats x86_jit_stats;
 /* Translate @tb (sets tb->jit) or, when the cache is full, flush it all. */
