@@ -312,7 +312,10 @@ static void gen_shxd(Gen *g)
     }
 }
 
-/* BT BTS BTR BTC (register form only: memory forms address beyond) */
+/*
+ * BT BTS BTR BTC: register bit offsets on registers only (into memory
+ * they address beyond the operand); imm8 offsets on registers and memory.
+ */
 static void gen_bt(Gen *g)
 {
     int ot = 1 + pick(g, 3), op = pick(g, 4);
@@ -324,7 +327,7 @@ static void gen_bt(Gen *g)
         emit_op(g, ot, opc, 2, src_reg(g), rm);
     } else {
         static const uint8_t opc[2] = { 0x0f, 0xba };
-        emit_op(g, ot, opc, 2, 4 + op, rm);
+        emit_op(g, ot, opc, 2, 4 + op, rm_operand(g, op != 0));
         emit(g, pick(g, 256));
     }
 }

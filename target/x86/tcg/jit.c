@@ -2792,6 +2792,108 @@ static bool gen_movx(Emit *c, const TCGInsn *d)
     return true;
 }
 
+/*
+ * 0F A3/AB/B3/BB BT/BTS/BTR/BTC r/m, r (register destination) and 0F BA
+ * /4-/7 with imm8 (register or memory).  As bt_common(): CF = the bit,
+ * the other arithmetic flags kept (CC_OP_EFLAGS), so the guest flags are
+ * computed first (x86_compute_eflags(), into r13).  Even when the lazy
+ * flags it writes are dead, the host flags must be right: a consumer
+ * that used them did not count as a reader.  The memory forms go through the TLB fast
+ * path; misses and MMIO run the handler.  A register bit offset into
+ * memory (beyond the operand) stays a handler call.
+ */
+static bool gen_bt(Emit *c, const TCGInsn *d)
+{
+    static const uint8_t host_op[4] = { 0xa3, 0xab, 0xb3, 0xbb };
+    int ot = d->ot, op, sz = 1 << ot;
+    bool imm = d->b == 0xba, mem = d->mod != 3;
+    uint8_t *slow[3] = { NULL, NULL, NULL };
+
+    if (imm && (d->reg & 7) < 4) {
+        return false;
+    }
+    op = imm ? (d->reg & 7) - 4 : (d->b >> 3) & 3;
+    if (ot < 1 || (!imm && mem) || (mem && !ea_inline(c, d)) ||
+        ((d->prefix & PREFIX_LOCK) && (!mem || op == 0))) {
+        return false;
+    }
+    c->cc_reads = true;
+    c->cc_kills = true;
+    c->cc_known = 0;
+    c->pend_valid = false;
+    c->flags_live = 0;
+    emit_flush(c);          /* (the call clobbers the cache registers) */
+    c->dirty = 0;
+    op_rr(c, 8, 0x89, S_REG, RDI);
+    call_abs(c, x86_compute_eflags);
+    op_rr(c, 4, 0x89, RAX, R13);                        /* mov r13d, eax */
+    op_rr(c, 4, 0x83, 4, R13); e8(c, ~CC_C);            /* and r13d, ~CF */
+    /* rax = the operand (zero-extended), rcx = the bit offset */
+    if (mem) {
+        emit_ea(c, d);
+        if (op) {
+            emit_rmw_probe(c, d, slow);
+            emit_host_load(c, RAX, R11, sz);
+        } else {
+            emit_load(c, d, sz);
+        }
+    } else {
+        ld_greg(c, RAX, ot, d->rm, d->rex);
+    }
+    if (imm) {
+        mov_imm64(c, RCX, d->imm & ((8 << ot) - 1));
+    } else {
+        ld_greg(c, RCX, ot, d->reg, d->rex);
+        op_rr(c, 4, 0x83, 4, RCX); e8(c, (8 << ot) - 1);  /* and ecx */
+    }
+    /* bt/bts/btr/btc rax, rcx: the bit stays below the operand size */
+    rex(c, true, RCX, 0, RAX, false);
+    e8(c, 0x0f); e8(c, host_op[op]); e8(c, 0xc0 | (RCX & 7) << 3 | RAX);
+    e8(c, 0x0f); e8(c, 0x92); e8(c, 0xc1);              /* setc cl */
+    movzx_rr(c, RCX, RCX, 1);
+    op_rr(c, 4, 0x09, RCX, R13);                        /* or r13d, ecx */
+    if (op && mem) {
+        op_mem(c, sz, 0x89, RAX, R11, -1, 0);
+    } else if (op) {
+        st_greg(c, RAX, ot, d->rm, d->rex);
+    }
+    if (!c->cc_dead) {
+        /* env->eflags arithmetic bits = r13, cc_op = EFLAGS; host too */
+        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(eflags));
+        op_rr(c, 8, 0x81, 4, RAX); e32(c, ~(uint32_t)CC_ARITH);
+        op_rr(c, 8, 0x09, R13, RAX);                    /* or rax, r13 */
+        op_mem(c, 8, 0x89, RAX, ENV_REG, -1, ENV_OFF(eflags));
+        st_s32(c, S_OFF(cc_op), CC_OP_EFLAGS);
+    }
+    e8(c, 0x41); e8(c, 0x55);                           /* push r13 */
+    e8(c, 0x9d);                                        /* popfq */
+    c->flags_live = 1;
+    if (op && mem) {
+        emit_rmw_slow(c, d, slow);
+    }
+    return true;
+}
+
+/*
+ * 0F 31 RDTSC: a direct call of x86_rdtsc() (the interpreter's TSC: the
+ * virtual clock, CR4.TSD's #GP) without the handler protocol.
+ */
+static bool gen_rdtsc(Emit *c, const TCGInsn *d)
+{
+    if (d->prefix & PREFIX_LOCK) {
+        return false;
+    }
+    emit_slow_enter(c, d, true);        /* exact state: it may raise #GP */
+    call_abs(c, x86_rdtsc);
+    emit_unsync(c);
+    op_rr(c, 8, 0x89, RAX, RDX);                        /* mov rdx, rax */
+    op_rr(c, 8, 0xc1, 5, RDX); e8(c, 32);               /* shr rdx, 32 */
+    zext32(c, RAX);
+    st_greg(c, RAX, 3, R_EAX, 0);
+    st_greg(c, RDX, 3, R_EDX, 0);
+    return true;
+}
+
 /* 0F C8+r BSWAP r32/r64 (16-bit is undefined: the handler) */
 static bool gen_bswap(Emit *c, const TCGInsn *d)
 {
@@ -2870,6 +2972,14 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
             return gen_setcc(c, d);
         case 0xc8 ... 0xcf:
             return gen_bswap(c, d);
+        case 0x31:
+            return gen_rdtsc(c, d);
+        case 0xa3:
+        case 0xab:
+        case 0xb3:
+        case 0xbb:
+        case 0xba:
+            return gen_bt(c, d);
         case 0xb0:
         case 0xb1:
             return gen_cmpxchg(c, d);
