@@ -628,6 +628,7 @@ static void emit_unsync(Emit *c)
 /* r14 = &s->tlb[s->mmu_idx][0] */
 static void emit_tlb_base(Emit *c)
 {
+    G_STATIC_ASSERT(sizeof(TLBEntry) == 1 << TLB_ENTRY_BITS);
     op_mem(c, 4, 0x8b, RCX, S_REG, -1, S_OFF(mmu_idx));
     c->flags_live = 0;
     op_rr(c, 4, 0x69, RCX, RCX);            /* imul ecx, ecx, imm32 */
@@ -965,9 +966,9 @@ static void emit_tlb_probe(Emit *c, int sz, bool write, uint8_t **miss1,
 
     /* rdx = ((rax >> 12) & (TLB_SIZE - 1)) * sizeof(TLBEntry) */
     op_rr(c, 8, 0x89, RAX, RDX);                    /* mov rdx, rax */
-    op_rr(c, 8, 0xc1, 5, RDX); e8(c, 12);           /* shr rdx, 12 */
-    op_rr(c, 4, 0x81, 4, RDX); e32(c, TLB_SIZE - 1); /* and edx, mask */
-    op_rr(c, 4, 0x6b, RDX, RDX); e8(c, sizeof(TLBEntry)); /* imul */
+    op_rr(c, 8, 0xc1, 5, RDX); e8(c, 12 - TLB_ENTRY_BITS);  /* shr */
+    op_rr(c, 4, 0x81, 4, RDX);
+    e32(c, (TLB_SIZE - 1) << TLB_ENTRY_BITS);       /* and edx, mask */
     /*
      * rcx = the page of the operand's last byte: an access that crosses
      * into the next page (or wraps) misses the tag of rax's page.
@@ -3058,9 +3059,8 @@ static void emit_dispatcher(void)     /* (leaves r8-r11 alone) */
     /* (r14 is current: a handler ending a block recomputes it) */
     /* the TLB still maps the page, for execution, to the block's page */
     op_rr(&c, 8, 0x89, RAX, RSI);
-    op_rr(&c, 8, 0xc1, 5, RSI); e8(&c, 12);             /* shr rsi, 12 */
-    op_rr(&c, 4, 0x81, 4, RSI); e32(&c, TLB_SIZE - 1);
-    op_rr(&c, 4, 0x69, RSI, RSI); e32(&c, sizeof(TLBEntry));
+    op_rr(&c, 8, 0xc1, 5, RSI); e8(&c, 12 - TLB_ENTRY_BITS);
+    op_rr(&c, 4, 0x81, 4, RSI); e32(&c, (TLB_SIZE - 1) << TLB_ENTRY_BITS);
     op_rr(&c, 8, 0x89, RAX, RCX);
     op_rr(&c, 8, 0x81, 4, RCX); e32(&c, (uint32_t)-4096);
     rex(&c, true, RCX, RSI, TLB_REG, false);    /* cmp rcx, tag_x */

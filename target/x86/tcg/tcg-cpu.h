@@ -88,12 +88,18 @@ enum {
 #define TLB_SIZE (1 << TLB_BITS)
 #define TLB_USED_MAX 4096
 
+/*
+ * One cache line each (X86TCG is allocated line-aligned): a probe of
+ * translated code touches one line, and its index is a shift, no multiply.
+ */
 typedef struct TLBEntry {
     uint64_t tag_r, tag_w, tag_x;   /* linear page address, or -1 */
     uintptr_t addend;               /* host = linear + addend */
     uint64_t paddr;                 /* physical page */
     uint64_t global;                /* PTE.G with CR4.PGE: kept on CR3 loads */
-} TLBEntry;
+    uint64_t pad[2];
+} __attribute__((aligned(64))) TLBEntry;
+#define TLB_ENTRY_BITS 6            /* log2(sizeof(TLBEntry)) */
 
 #define X86_JC_BITS 14
 #define X86_JIT_RSB_SIZE 64     /* jit_rsb entries, a power of two */
