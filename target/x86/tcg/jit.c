@@ -1070,15 +1070,122 @@ static void emit_store(Emit *c, const TCGInsn *d, int sz, int v)
 /* ---- instructions ---- */
 
 
+/*
+ * rax = host address of the @write (else read) access of rdx bytes at
+ * linear rax, all within one page and a TLB hit; otherwise a jump
+ * appended to @slow.  Clobbers r8, r9.
+ */
+static void emit_tlb_probe_len(Emit *c, bool write, uint8_t **slow, int *n)
+{
+    int32_t tag = write ? offsetof(TLBEntry, tag_w) : offsetof(TLBEntry, tag_r);
+
+    rex(c, true, R8, RDX, RAX, false);          /* lea r8, [rax+rdx-1] */
+    e8(c, 0x8d);
+    modrm_mem(c, R8, RAX, RDX, -1);
+    op_rr(c, 8, 0x89, RAX, R9);
+    op_rr(c, 8, 0x31, R8, R9);                  /* xor r9, r8 */
+    op_rr(c, 8, 0xc1, 5, R9); e8(c, 12);        /* shr r9, 12: same page? */
+    slow[(*n)++] = jcc32(c, CC_NE_);
+    op_rr(c, 8, 0x89, RAX, R9);
+    op_rr(c, 8, 0xc1, 5, R9); e8(c, 12 - TLB_ENTRY_BITS);
+    op_rr(c, 4, 0x81, 4, R9); e32(c, (TLB_SIZE - 1) << TLB_ENTRY_BITS);
+    op_rr(c, 8, 0x89, RAX, R8);
+    op_rr(c, 8, 0x81, 4, R8); e32(c, (uint32_t)-4096);
+    rex(c, true, R8, R9, TLB_REG, false);       /* cmp r8, [r14+r9+tag] */
+    e8(c, 0x3b);
+    modrm_mem(c, R8, TLB_REG, R9, tag);
+    slow[(*n)++] = jcc32(c, CC_NE_);
+    rex(c, true, RAX, R9, TLB_REG, false);      /* add rax, addend */
+    e8(c, 0x03);
+    modrm_mem(c, RAX, TLB_REG, R9, offsetof(TLBEntry, addend));
+}
+
+/*
+ * REP MOVS / REP STOS with 64-bit addresses in 64-bit mode (state synced,
+ * before the handler call): when DF, TF and data breakpoints are clear,
+ * 1..4096 elements and source and destination each within one page that
+ * the TLB maps to RAM (writable: no code on it), one host REP MOVS/STOS
+ * of the same element size does the whole instruction (overlaps behave
+ * as the element-by-element guest semantics: so does the host's).
+ * Returns the jump to the point after the handler call, or NULL when the
+ * instruction has no fast path; otherwise falls through to the handler.
+ */
+static uint8_t *emit_string_fast(Emit *c, const TCGInsn *d)
+{
+    bool movs = (d->b & 0xfe) == 0xa4;
+    uint8_t *slow[8], *done;
+    int n = 0;
+
+    if (c->mode != 2 || d->map != 0 || d->aflag != 3 ||
+        ((d->b & 0xfe) != 0xa4 && (d->b & 0xfe) != 0xaa) ||
+        !(d->prefix & (PREFIX_REPZ | PREFIX_REPNZ)) ||
+        (d->prefix & PREFIX_LOCK) || (movs && d->seg != R_DS)) {
+        return NULL;
+    }
+    c->flags_live = 0;
+    op_mem(c, 4, 0xf7, 0, ENV_REG, -1, ENV_OFF(eflags));
+    e32(c, DF_MASK | TF_MASK);                          /* test */
+    slow[n++] = jcc32(c, CC_NE_);
+    op_mem(c, 1, 0x80, 7, S_REG, -1, S_OFF(dbg_watch));  /* cmp byte, 0 */
+    e8(c, 0);
+    slow[n++] = jcc32(c, CC_NE_);
+    /* rcx = count in 1..4096, rdx = bytes */
+    op_mem(c, 8, 0x8b, RCX, ENV_REG, -1, ENV_OFF(regs) + 8 * R_ECX);
+    op_mem(c, 8, 0x8d, RAX, RCX, -1, -1);
+    op_rr(c, 8, 0x81, 7, RAX); e32(c, 4095);            /* cmp rax, 4095 */
+    slow[n++] = jcc32(c, CC_A_);
+    op_rr(c, 8, 0x89, RCX, RDX);
+    if (d->ot) {
+        op_rr(c, 8, 0xc1, 4, RDX); e8(c, d->ot);        /* shl rdx, ot */
+    }
+    /* rdi = host destination, rsi = host source (cached registers!) */
+    op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(regs) + 8 * R_EDI);
+    emit_tlb_probe_len(c, true, slow, &n);
+    op_rr(c, 8, 0x89, RAX, RDI);
+    if (movs) {
+        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(regs) + 8 * R_ESI);
+        emit_tlb_probe_len(c, false, slow, &n);
+        op_rr(c, 8, 0x89, RAX, RSI);
+    } else {
+        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(regs) + 8 * R_EAX);
+    }
+    /* rep movs/stos at the guest's element size */
+    e8(c, 0xf3);
+    if (d->ot == 1) {
+        e8(c, 0x66);
+    } else if (d->ot == 3) {
+        e8(c, 0x48);
+    }
+    e8(c, d->b);
+    /* the guest registers as the handler leaves them */
+    op_mem(c, 8, 0x01, RDX, ENV_REG, -1, ENV_OFF(regs) + 8 * R_EDI);
+    if (movs) {
+        op_mem(c, 8, 0x01, RDX, ENV_REG, -1, ENV_OFF(regs) + 8 * R_ESI);
+    }
+    op_mem(c, 8, 0xc7, 0, ENV_REG, -1, ENV_OFF(regs) + 8 * R_ECX);
+    e32(c, 0);
+    add_mem64_imm(c, ENV_REG, ENV_OFF(rip), d->len);
+    if (c->may_shadow) {
+        st_s8(c, S_OFF(inhibit_irq), 0);    /* (what the handler path does) */
+    }
+    emit_reload(c, true);
+    done = jmp32(c);
+    for (int i = 0; i < n; i++) {
+        patch_here(c, slow[i]);
+    }
+    return done;
+}
+
 /* The interpreter's protocol around one handler call. */
 static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
 {
-    uint8_t *noshadow, *cont;
+    uint8_t *noshadow, *cont, *fast;
 
     c->cc_known = 0;
     c->pend_valid = false;
 
     emit_sync(c);
+    fast = emit_string_fast(c, d);
     emit_count_handler(c, d);
     c->pend_rip = 0;
     c->pend_cnt = 0;
@@ -1106,6 +1213,7 @@ static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
     op_mem(c, 1, 0x88, RAX, S_REG, -1, S_OFF(inhibit_irq));
     st_s8(c, S_OFF(inhibit_next), 0);
     patch_here(c, noshadow);
+    patch_here(c, fast);
     c->may_shadow = true;
     c->flags_live = 0;
     if (last) {
