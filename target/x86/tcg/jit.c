@@ -1398,11 +1398,26 @@ static void emit_push64(Emit *c, const TCGInsn *d, int v, bool call)
     add_greg_imm(c, R_ESP, -8);
 }
 
-/* 50-57 / 58-5F in 64-bit mode, 64-bit operand */
+/* 50-57 / 58-5F, 68/6A PUSH imm, C9 LEAVE in 64-bit mode, 64-bit operand */
 static bool gen_pushpop(Emit *c, const TCGInsn *d)
 {
-    if (c->mode != 2 || d->ot != 3) {
+    if (c->mode != 2 || d->ot != 3 || (d->prefix & PREFIX_LOCK)) {
         return false;
+    }
+    if (d->b == 0x68 || d->b == 0x6a) {
+        mov_imm64(c, R11, d->imm);      /* (sign-extended by the decoder) */
+        emit_push64(c, d, R11, false);
+        return true;
+    }
+    if (d->b == 0xc9) {
+        /* RBP = [RBP], RSP = old RBP + 8 (the load first: it may fault) */
+        ld_greg(c, RAX, 3, R_EBP, 0);
+        emit_load(c, d, 8);
+        ld_greg(c, RCX, 3, R_EBP, 0);
+        op_mem(c, 8, 0x8d, RCX, RCX, -1, 8);
+        st_greg(c, RCX, 3, R_ESP, 0);
+        st_greg(c, RAX, 3, R_EBP, 0);
+        return true;
     }
     if (d->b < 0x58) {
         emit_push64(c, d, store_src(c, 3, d->rm, 1), false);
@@ -2712,15 +2727,27 @@ static int emit_cond(Emit *c, int cc, bool keep_flags)
     return emit_cond(c, cc, keep_flags);
 }
 
-/* 0F 90-9F SETcc r8 */
+/* 0F 90-9F SETcc r/m8 */
 static bool gen_setcc(Emit *c, const TCGInsn *d)
 {
     int hcc;
 
-    if (d->mod != 3 || (d->prefix & PREFIX_LOCK)) {
+    if ((d->mod != 3 && !ea_inline(c, d)) || (d->prefix & PREFIX_LOCK)) {
         return false;
     }
     hcc = emit_cond(c, d->b & 15, true);
+    if (d->mod != 3) {
+        /* r11b = the condition, then the store (which clobbers flags) */
+        if (hcc < 0) {
+            rex(c, false, R13, 0, R13, false);
+            e8(c, 0x84); e8(c, 0xc0 | (R13 & 7) << 3 | (R13 & 7));
+            hcc = CC_NE_;
+        }
+        e8(c, 0x41); e8(c, 0x0f); e8(c, 0x90 | hcc); e8(c, 0xc3);
+        emit_ea(c, d);
+        emit_store(c, d, 1, R11);
+        return true;
+    }
     if (hcc < 0) {
         rex(c, false, R13, 0, R13, false);
         e8(c, 0x84); e8(c, 0xc0 | (R13 & 7) << 3 | (R13 & 7)); /* test */
@@ -2909,7 +2936,8 @@ static bool gen_movx(Emit *c, const TCGInsn *d)
  * flags it writes are dead, the host flags must be right: a consumer
  * that used them did not count as a reader.  The memory forms go through the TLB fast
  * path; misses and MMIO run the handler.  A register bit offset into
- * memory (beyond the operand) stays a handler call.
+ * memory (it addresses beyond the operand: the signed offset / width
+ * operands further) only with 64-bit addresses in 64-bit mode.
  */
 static bool gen_bt(Emit *c, const TCGInsn *d)
 {
@@ -2922,7 +2950,8 @@ static bool gen_bt(Emit *c, const TCGInsn *d)
         return false;
     }
     op = imm ? (d->reg & 7) - 4 : (d->b >> 3) & 3;
-    if (ot < 1 || (!imm && mem) || (mem && !ea_inline(c, d)) ||
+    if (ot < 1 || (!imm && mem && (c->mode != 2 || d->aflag != 3)) ||
+        (mem && !ea_inline(c, d)) ||
         ((d->prefix & PREFIX_LOCK) && (!mem || op == 0))) {
         return false;
     }
@@ -2940,6 +2969,18 @@ static bool gen_bt(Emit *c, const TCGInsn *d)
     /* rax = the operand (zero-extended), rcx = the bit offset */
     if (mem) {
         emit_ea(c, d);
+        if (!imm) {
+            /* rax += (sign-extended offset >> (3 + ot)) << ot */
+            ld_greg(c, RCX, ot, d->reg, d->rex);
+            if (ot == 1) {
+                e8(c, 0x48); e8(c, 0x0f); e8(c, 0xbf); e8(c, 0xc9);
+            } else if (ot == 2) {
+                e8(c, 0x48); e8(c, 0x63); e8(c, 0xc9);  /* movsxd rcx, ecx */
+            }
+            op_rr(c, 8, 0xc1, 7, RCX); e8(c, 3 + ot);   /* sar rcx */
+            op_rr(c, 8, 0xc1, 4, RCX); e8(c, ot);       /* shl rcx */
+            op_rr(c, 8, 0x01, RCX, RAX);                /* add rax, rcx */
+        }
         if (op) {
             emit_rmw_probe(c, d, slow);
             emit_host_load(c, RAX, R11, sz);
@@ -3028,6 +3069,9 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
         case 0x8d:
             return gen_lea(c, d);
         case 0x50 ... 0x5f:
+        case 0x68:
+        case 0x6a:
+        case 0xc9:
             return gen_pushpop(c, d);
         case 0x00 ... 0x3f:
         case 0x80 ... 0x85:
