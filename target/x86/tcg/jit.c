@@ -1101,9 +1101,10 @@ static void emit_tlb_probe_len(Emit *c, bool write, uint8_t **slow, int *n)
 }
 
 /*
- * REP MOVS / REP STOS with 64-bit addresses in 64-bit mode (state synced,
- * before the handler call): when DF, TF and data breakpoints are clear,
- * 1..4096 elements and source and destination each within one page that
+ * MOVS / STOS with 64-bit addresses in 64-bit mode (state synced, before
+ * the handler call): REP with RCX = 0 does nothing; otherwise when DF, TF
+ * and data breakpoints are clear, 1 (no REP) or 1..4096 (REP) elements
+ * and source and destination each within one page that
  * the TLB maps to RAM (writable: no code on it), one host REP MOVS/STOS
  * of the same element size does the whole instruction (overlaps behave
  * as the element-by-element guest semantics: so does the host's).
@@ -1113,16 +1114,22 @@ static void emit_tlb_probe_len(Emit *c, bool write, uint8_t **slow, int *n)
 static uint8_t *emit_string_fast(Emit *c, const TCGInsn *d)
 {
     bool movs = (d->b & 0xfe) == 0xa4;
-    uint8_t *slow[8], *done;
+    bool rep = d->prefix & (PREFIX_REPZ | PREFIX_REPNZ);
+    uint8_t *slow[8], *done, *zero = NULL;
     int n = 0;
 
     if (c->mode != 2 || d->map != 0 || d->aflag != 3 ||
         ((d->b & 0xfe) != 0xa4 && (d->b & 0xfe) != 0xaa) ||
-        !(d->prefix & (PREFIX_REPZ | PREFIX_REPNZ)) ||
         (d->prefix & PREFIX_LOCK) || (movs && d->seg != R_DS)) {
         return NULL;
     }
     c->flags_live = 0;
+    if (rep) {
+        /* RCX = 0: only RIP moves (Linux's memcpy tail after REP MOVSQ) */
+        op_mem(c, 8, 0x83, 7, ENV_REG, -1, ENV_OFF(regs) + 8 * R_ECX);
+        e8(c, 0);                                       /* cmp qword, 0 */
+        zero = jcc32(c, CC_E_);
+    }
     op_mem(c, 4, 0xf7, 0, ENV_REG, -1, ENV_OFF(eflags));
     e32(c, DF_MASK | TF_MASK);                          /* test */
     slow[n++] = jcc32(c, CC_NE_);
@@ -1130,10 +1137,14 @@ static uint8_t *emit_string_fast(Emit *c, const TCGInsn *d)
     e8(c, 0);
     slow[n++] = jcc32(c, CC_NE_);
     /* rcx = count in 1..4096, rdx = bytes */
-    op_mem(c, 8, 0x8b, RCX, ENV_REG, -1, ENV_OFF(regs) + 8 * R_ECX);
-    op_mem(c, 8, 0x8d, RAX, RCX, -1, -1);
-    op_rr(c, 8, 0x81, 7, RAX); e32(c, 4095);            /* cmp rax, 4095 */
-    slow[n++] = jcc32(c, CC_A_);
+    if (rep) {
+        op_mem(c, 8, 0x8b, RCX, ENV_REG, -1, ENV_OFF(regs) + 8 * R_ECX);
+        op_mem(c, 8, 0x8d, RAX, RCX, -1, -1);
+        op_rr(c, 8, 0x81, 7, RAX); e32(c, 4095);        /* cmp rax, 4095 */
+        slow[n++] = jcc32(c, CC_A_);
+    } else {
+        mov_imm64(c, RCX, 1);
+    }
     op_rr(c, 8, 0x89, RCX, RDX);
     if (d->ot) {
         op_rr(c, 8, 0xc1, 4, RDX); e8(c, d->ot);        /* shl rdx, ot */
@@ -1150,7 +1161,9 @@ static uint8_t *emit_string_fast(Emit *c, const TCGInsn *d)
         op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(regs) + 8 * R_EAX);
     }
     /* rep movs/stos at the guest's element size */
-    e8(c, 0xf3);
+    if (rep) {
+        e8(c, 0xf3);
+    }
     if (d->ot == 1) {
         e8(c, 0x66);
     } else if (d->ot == 3) {
@@ -1162,13 +1175,16 @@ static uint8_t *emit_string_fast(Emit *c, const TCGInsn *d)
     if (movs) {
         op_mem(c, 8, 0x01, RDX, ENV_REG, -1, ENV_OFF(regs) + 8 * R_ESI);
     }
-    op_mem(c, 8, 0xc7, 0, ENV_REG, -1, ENV_OFF(regs) + 8 * R_ECX);
-    e32(c, 0);
+    if (rep) {
+        op_mem(c, 8, 0xc7, 0, ENV_REG, -1, ENV_OFF(regs) + 8 * R_ECX);
+        e32(c, 0);
+    }
+    emit_reload(c, true);
+    patch_here(c, zero);
     add_mem64_imm(c, ENV_REG, ENV_OFF(rip), d->len);
     if (c->may_shadow) {
         st_s8(c, S_OFF(inhibit_irq), 0);    /* (what the handler path does) */
     }
-    emit_reload(c, true);
     done = jmp32(c);
     for (int i = 0; i < n; i++) {
         patch_here(c, slow[i]);
@@ -3025,6 +3041,65 @@ static bool gen_bt(Emit *c, const TCGInsn *d)
 }
 
 /*
+ * 0F A4/A5 SHLD, AC/AD SHRD r32/r64, r, imm8/CL (register destination):
+ * the host instruction; lazy flags as op_shld(): SF/ZF/PF of the result,
+ * CF, OF = MSB changed, AF clear (CC_OP_SZP).  The host's OF and AF are
+ * undefined past a count of 1, so the host flags are not kept.  A count
+ * of 0 (flags and, for 32 bits, the upper half kept) runs the handler.
+ */
+static bool gen_shxd(Emit *c, const TCGInsn *d)
+{
+    int ot = d->ot, mask = ot == 3 ? 63 : 31;
+    bool cl = d->b & 1;
+    uint8_t *zero = NULL, *done;
+
+    if (ot < 2 || d->mod != 3 || (d->prefix & PREFIX_LOCK) ||
+        (!cl && !(d->imm & mask))) {
+        return false;
+    }
+    if (cl) {
+        ld_greg(c, RCX, 2, R_ECX, 0);
+        op_rr(c, 4, 0x83, 4, RCX); e8(c, mask);         /* and ecx, mask */
+        zero = jcc32(c, CC_E_);
+    }
+    c->cc_kills = true;
+    c->cc_known = 0;
+    ld_greg(c, RAX, ot, d->rm, d->rex);
+    ld_greg(c, RDX, ot, d->reg, d->rex);
+    op_rr(c, 8, 0x89, RAX, R11);                        /* r11 = old */
+    /* shld/shrd rax, rdx, cl / imm8 */
+    rex(c, ot == 3, RDX, 0, RAX, false);
+    e8(c, 0x0f); e8(c, d->b); e8(c, 0xc0 | (RDX & 7) << 3 | RAX);
+    if (!cl) {
+        e8(c, d->imm & mask);
+    }
+    if (!c->cc_dead) {
+        /* ecx = CF | (MSB(old ^ result) ? OF : 0) */
+        e8(c, 0x0f); e8(c, 0x92); e8(c, 0xc1);          /* setc cl */
+        movzx_rr(c, RCX, RCX, 1);
+        op_rr(c, 8, 0x31, RAX, R11);                    /* xor r11, rax */
+        op_rr(c, 8, 0xc1, 5, R11); e8(c, (8 << ot) - 1);  /* shr r11 */
+        op_rr(c, 4, 0x83, 4, R11); e8(c, 1);            /* and r11d, 1 */
+        op_rr(c, 4, 0xc1, 4, R11); e8(c, 11);           /* shl r11d, 11 */
+        op_rr(c, 4, 0x09, R11, RCX);                    /* or ecx, r11d */
+        st_s32(c, S_OFF(cc_op), CC_OP_SZP);
+        st_s8(c, S_OFF(cc_ot), ot);
+        op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
+        op_mem(c, 8, 0x89, RCX, S_REG, -1, S_OFF(cc_aux));
+    }
+    st_greg(c, RAX, ot, d->rm, d->rex);
+    c->flags_live = 0;
+    if (zero) {
+        done = jmp32(c);
+        patch_here(c, zero);
+        emit_handler_slow(c, d);
+        patch_here(c, done);
+        c->flags_live = 0;
+    }
+    return true;
+}
+
+/*
  * 0F 31 RDTSC: a direct call of x86_rdtsc() (the interpreter's TSC: the
  * virtual clock, CR4.TSD's #GP) without the handler protocol.
  */
@@ -3133,6 +3208,11 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
         case 0xbb:
         case 0xba:
             return gen_bt(c, d);
+        case 0xa4:
+        case 0xa5:
+        case 0xac:
+        case 0xad:
+            return gen_shxd(c, d);
         case 0xb0:
         case 0xb1:
             return gen_cmpxchg(c, d);
