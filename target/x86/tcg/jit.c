@@ -451,6 +451,27 @@ static void emit_count_handler(Emit *c, const TCGInsn *d)
 }
 
 /*
+ * Host @h = &s->jit_rsb[(top + @move) % size] for a pop (@move -1), or
+ * the old top's entry for a push (@move 1); top moves by @move.
+ * Clobbers rcx, rdx and the host flags.
+ */
+static void emit_rsb_move(Emit *c, int h, int move)
+{
+    c->flags_live = 0;
+    op_mem(c, 4, 0x8b, RDX, S_REG, -1, S_OFF(jit_rsb_top));
+    op_mem(c, 4, 0x8d, RCX, RDX, -1, move);             /* lea ecx */
+    op_rr(c, 4, 0x83, 4, RCX); e8(c, X86_JIT_RSB_SIZE - 1);
+    op_mem(c, 4, 0x89, RCX, S_REG, -1, S_OFF(jit_rsb_top));
+    if (move < 0) {
+        op_rr(c, 4, 0x89, RCX, RDX);                    /* the new top's */
+    }
+    op_rr(c, 4, 0xc1, 4, RDX); e8(c, 4);                /* shl edx, 4 */
+    rex(c, true, h, RDX, S_REG, false);         /* lea h, [rbx+rdx+rsb] */
+    e8(c, 0x8d);
+    modrm_mem(c, h, S_REG, RDX, S_OFF(jit_rsb));
+}
+
+/*
  * Return stack (X86TCG.jit_rsb, 64-bit mode).  CALL: push the return
  * address nt bytes after env->rip, keyed with mmu_idx in bit 63 (a RET
  * at another privilege never matches: canonical addresses differ in
@@ -465,16 +486,7 @@ static void emit_rsb_push(Emit *c, int64_t nt)
         return;
     }
     site = &sites[n_sites++];
-    c->flags_live = 0;
-    /* edx = top; top = (top + 1) % size */
-    op_mem(c, 4, 0x8b, RDX, S_REG, -1, S_OFF(jit_rsb_top));
-    op_mem(c, 4, 0x8d, RCX, RDX, -1, 1);                /* lea ecx */
-    op_rr(c, 4, 0x83, 4, RCX); e8(c, X86_JIT_RSB_SIZE - 1);
-    op_mem(c, 4, 0x89, RCX, S_REG, -1, S_OFF(jit_rsb_top));
-    op_rr(c, 4, 0xc1, 4, RDX); e8(c, 4);                /* shl edx, 4 */
-    rex(c, true, RDX, RDX, S_REG, false);       /* lea rdx, [rbx+rdx+rsb] */
-    e8(c, 0x8d);
-    modrm_mem(c, RDX, S_REG, RDX, S_OFF(jit_rsb));
+    emit_rsb_move(c, RDX, 1);
     /* key = (rip + nt) ^ mmu_idx << 63 */
     op_mem(c, 8, 0x8b, RCX, ENV_REG, -1, ENV_OFF(rip));
     op_mem(c, 8, 0x8d, RCX, RCX, -1, nt);
@@ -484,20 +496,6 @@ static void emit_rsb_push(Emit *c, int64_t nt)
     op_mem(c, 8, 0x89, RCX, RDX, -1, 0);
     mov_imm64(c, RCX, (uintptr_t)site);
     op_mem(c, 8, 0x89, RCX, RDX, -1, 8);
-}
-
-/* RET: pop the top entry into r11 (clobbers rdx and the host flags) */
-static void emit_rsb_pop(Emit *c)
-{
-    c->flags_live = 0;
-    op_mem(c, 4, 0x8b, RDX, S_REG, -1, S_OFF(jit_rsb_top));
-    op_rr(c, 4, 0x83, 5, RDX); e8(c, 1);                /* sub edx, 1 */
-    op_rr(c, 4, 0x83, 4, RDX); e8(c, X86_JIT_RSB_SIZE - 1);
-    op_mem(c, 4, 0x89, RDX, S_REG, -1, S_OFF(jit_rsb_top));
-    op_rr(c, 4, 0xc1, 4, RDX); e8(c, 4);                /* shl edx, 4 */
-    rex(c, true, R11, RDX, S_REG, false);       /* lea r11, [rbx+rdx+rsb] */
-    e8(c, 0x8d);
-    modrm_mem(c, R11, S_REG, RDX, S_OFF(jit_rsb));
 }
 
 /*
@@ -520,7 +518,8 @@ static void emit_dispatch_site(Emit *c, bool poll)
     }
     site = &sites[n_sites++];
     if (c->rsb_pop) {
-        emit_rsb_pop(c);        /* r11 = the entry (whatever happens next) */
+        /* r11 = the top entry, popped whatever happens next */
+        emit_rsb_move(c, R11, -1);
     }
     if (poll) {
         op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(insn_count));
@@ -2513,17 +2512,23 @@ static bool gen_cli(Emit *c, const TCGInsn *d)
  * 9C PUSHF with a 64-bit operand in 64-bit mode: x86_get_eflags()
  * without VM and RF, pushed through the TLB fast path.
  */
-static bool gen_pushf(Emit *c, const TCGInsn *d)
+/* eax = the guest's arithmetic flags (x86_compute_eflags()) */
+static void emit_compute_eflags(Emit *c)
 {
-    if (c->mode != 2 || d->ot != 3) {
-        return false;
-    }
     c->cc_reads = true;
     c->flags_live = 0;
     emit_flush(c);          /* (the call clobbers the cache registers) */
     c->dirty = 0;
     op_rr(c, 8, 0x89, S_REG, RDI);
     call_abs(c, x86_compute_eflags);
+}
+
+static bool gen_pushf(Emit *c, const TCGInsn *d)
+{
+    if (c->mode != 2 || d->ot != 3) {
+        return false;
+    }
+    emit_compute_eflags(c);
     op_mem(c, 8, 0x8b, R11, ENV_REG, -1, ENV_OFF(eflags));
     op_rr(c, 8, 0x81, 4, R11);
     e32(c, ~(uint32_t)(CC_ARITH | VM_MASK | RF_MASK));  /* and r11 */
@@ -2971,15 +2976,10 @@ static bool gen_bt(Emit *c, const TCGInsn *d)
         ((d->prefix & PREFIX_LOCK) && (!mem || op == 0))) {
         return false;
     }
-    c->cc_reads = true;
     c->cc_kills = true;
     c->cc_known = 0;
     c->pend_valid = false;
-    c->flags_live = 0;
-    emit_flush(c);          /* (the call clobbers the cache registers) */
-    c->dirty = 0;
-    op_rr(c, 8, 0x89, S_REG, RDI);
-    call_abs(c, x86_compute_eflags);
+    emit_compute_eflags(c);
     op_rr(c, 4, 0x89, RAX, R13);                        /* mov r13d, eax */
     op_rr(c, 4, 0x83, 4, R13); e8(c, ~CC_C);            /* and r13d, ~CF */
     /* rax = the operand (zero-extended), rcx = the bit offset */
