@@ -1,8 +1,9 @@
 /*
  * Translator of the software CPU, first tier (issue 9): hot decoded blocks
  * become x86-64 host code.  Each guest instruction is either inline host
- * code (moves, LEA, PUSH/POP, the ALU group, INC/DEC, shifts, IMUL/MUL,
- * SETcc/CMOVcc, XCHG/CMPXCHG/XADD, CLI/STI/PUSHF, direct and indirect
+ * code (moves, LEA, PUSH/POP/PUSH imm/LEAVE, the ALU group, INC/DEC,
+ * shifts, SHLD/SHRD, BT*, IMUL/MUL, SETcc/CMOVcc, XCHG/CMPXCHG/XADD,
+ * CLI/STI/PUSHF, RDTSC, MOVS/STOS within a page, direct and indirect
  * branches, loads and stores through the soft-TLB fast path with the
  * 32-bit segment-limit check) or a call of the interpreter's
  * handler with the protocol of exec.c.  Lazy flags are written as the
@@ -11,7 +12,8 @@
  * consumers.  env->rip and insn_count are exact at every helper call,
  * slow path and exit, so helpers may longjmp out.  Direct jumps within a
  * page are chained; other exits call a dispatcher that probes the jump
- * cache and jump to what it returns.  The guest registers a block uses
+ * cache and jump to what it returns; a RET first tries the return stack
+ * its CALL pushed (X86TCG.jit_rsb).  The guest registers a block uses
  * most live in host registers, written back at exits, calls and slow
  * paths (see Emit.hreg1).
  */
