@@ -2952,15 +2952,15 @@ static bool gen_movx(Emit *c, const TCGInsn *d)
 }
 
 /*
- * 0F A3/AB/B3/BB BT/BTS/BTR/BTC r/m, r (register destination) and 0F BA
- * /4-/7 with imm8 (register or memory).  As bt_common(): CF = the bit,
- * the other arithmetic flags kept (CC_OP_EFLAGS), so the guest flags are
- * computed first (x86_compute_eflags(), into r13).  Even when the lazy
- * flags it writes are dead, the host flags must be right: a consumer
- * that used them did not count as a reader.  The memory forms go through the TLB fast
- * path; misses and MMIO run the handler.  A register bit offset into
- * memory (it addresses beyond the operand: the signed offset / width
- * operands further) only with 64-bit addresses in 64-bit mode.
+ * 0F A3/AB/B3/BB BT/BTS/BTR/BTC r/m, r and 0F BA /4-/7 with imm8.  As
+ * bt_common(): CF = the bit, the other arithmetic flags kept
+ * (CC_OP_EFLAGS), so the guest flags are computed first
+ * (x86_compute_eflags(), into r13).  Even when the lazy flags it writes
+ * are dead, the host flags must be right: a consumer that used them did
+ * not count as a reader.  The memory forms go through the TLB fast path;
+ * misses and MMIO run the handler.  A register bit offset into memory
+ * (it addresses beyond the operand: the signed offset / width operands
+ * further) only with 64-bit addresses in 64-bit mode.
  */
 static bool gen_bt(Emit *c, const TCGInsn *d)
 {
