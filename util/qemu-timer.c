@@ -26,10 +26,31 @@ struct QEMUTimer {
 static GMutex timer_lock;                   /* protects active_timers */
 static QEMUTimer *active_timers[NR_CLOCKS]; /* sorted by expire */
 
+/*
+ * The virtual clock's state: written under vclock_lock, read without it
+ * (RDTSC and every timer query read it): vclock_seq is odd while a write
+ * is in progress, and a reader retries when it changed meanwhile.
+ */
 static GMutex vclock_lock;
+static unsigned vclock_seq;
 static bool vclock_enabled;
 static int64_t vclock_offset;   /* virtual = realtime + offset while on */
 static int64_t vclock_frozen;   /* value while stopped */
+
+/* The virtual clock's fields, consistent with each other. */
+static void vclock_read(bool *on, int64_t *offset, int64_t *frozen)
+{
+    unsigned seq;
+
+    do {
+        seq = __atomic_load_n(&vclock_seq, __ATOMIC_ACQUIRE);
+        *on = __atomic_load_n(&vclock_enabled, __ATOMIC_RELAXED);
+        *offset = __atomic_load_n(&vclock_offset, __ATOMIC_RELAXED);
+        *frozen = __atomic_load_n(&vclock_frozen, __ATOMIC_RELAXED);
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    } while ((seq & 1) ||
+             seq != __atomic_load_n(&vclock_seq, __ATOMIC_RELAXED));
+}
 
 static int64_t realtime_ns(void)
 {
@@ -38,7 +59,8 @@ static int64_t realtime_ns(void)
 
 int64_t qemu_clock_get_ns(QEMUClockType type)
 {
-    int64_t now;
+    int64_t offset, frozen;
+    bool on;
 
     switch (type) {
     case QEMU_CLOCK_REALTIME:
@@ -46,33 +68,35 @@ int64_t qemu_clock_get_ns(QEMUClockType type)
     case QEMU_CLOCK_HOST:
         return g_get_real_time() * 1000;
     case QEMU_CLOCK_VIRTUAL:
-        g_mutex_lock(&vclock_lock);
-        now = vclock_enabled ? realtime_ns() + vclock_offset : vclock_frozen;
-        g_mutex_unlock(&vclock_lock);
-        return now;
+        vclock_read(&on, &offset, &frozen);
+        return on ? realtime_ns() + offset : frozen;
     }
     return realtime_ns();
 }
 
 static bool vclock_running(void)
 {
+    int64_t offset, frozen;
     bool on;
 
-    g_mutex_lock(&vclock_lock);
-    on = vclock_enabled;
-    g_mutex_unlock(&vclock_lock);
+    vclock_read(&on, &offset, &frozen);
     return on;
 }
 
 void qemu_clock_enable_virtual(bool enable)
 {
     g_mutex_lock(&vclock_lock);
+    __atomic_store_n(&vclock_seq, vclock_seq + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
     if (enable && !vclock_enabled) {
-        vclock_offset = vclock_frozen - realtime_ns();
+        __atomic_store_n(&vclock_offset, vclock_frozen - realtime_ns(),
+                         __ATOMIC_RELAXED);
     } else if (!enable && vclock_enabled) {
-        vclock_frozen = realtime_ns() + vclock_offset;
+        __atomic_store_n(&vclock_frozen, realtime_ns() + vclock_offset,
+                         __ATOMIC_RELAXED);
     }
-    vclock_enabled = enable;
+    __atomic_store_n(&vclock_enabled, enable, __ATOMIC_RELAXED);
+    __atomic_store_n(&vclock_seq, vclock_seq + 1, __ATOMIC_RELEASE);
     g_mutex_unlock(&vclock_lock);
     /* Deadlines of virtual timers just appeared or vanished. */
     main_loop_wakeup();

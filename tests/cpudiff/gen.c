@@ -312,19 +312,30 @@ static void gen_shxd(Gen *g)
     }
 }
 
-/* BT BTS BTR BTC (register form only: memory forms address beyond) */
+/*
+ * BT BTS BTR BTC: register bit offsets on registers, and into memory with
+ * a small offset in RCX (it addresses beyond the operand: 0..511 stays in
+ * the data page); imm8 offsets on registers and memory.
+ */
 static void gen_bt(Gen *g)
 {
     int ot = 1 + pick(g, 3), op = pick(g, 4);
     Operand rm = { .mem = false, .reg = op ? dest_reg(g) : src_reg(g) };
 
     flags_written(g, F_CF, F_OF | F_SF | F_AF | F_PF | F_ZF);
-    if (pick(g, 2)) {
+    if (pick(g, 4) == 0) {
+        uint8_t opc[2] = { 0x0f, 0xa3 + op * 8 };
+        Operand m = { .mem = true };
+
+        emit(g, 0xb9);                          /* mov $off, %ecx */
+        emit_imm(g, pick(g, 512), 4);
+        emit_op(g, ot, opc, 2, 1, m);
+    } else if (pick(g, 2)) {
         uint8_t opc[2] = { 0x0f, 0xa3 + op * 8 };
         emit_op(g, ot, opc, 2, src_reg(g), rm);
     } else {
         static const uint8_t opc[2] = { 0x0f, 0xba };
-        emit_op(g, ot, opc, 2, 4 + op, rm);
+        emit_op(g, ot, opc, 2, 4 + op, rm_operand(g, op != 0));
         emit(g, pick(g, 256));
     }
 }
@@ -464,11 +475,31 @@ static void gen_string(Gen *g)
     }                       /* with REP and RCX = 0 they keep the flags */
 }
 
-/* PUSH r / POP r (pops only into writable registers) */
+/*
+ * PUSH r / POP r (pops only into writable registers), PUSH imm8/imm32,
+ * MOV %rsp, %rbp + LEAVE
+ */
 static void gen_stack(Gen *g)
 {
     int r = pick(g, 2) ? src_reg(g) : dest_reg(g);
     bool pop = pick(g, 2);
+
+    switch (pick(g, 6)) {
+    case 0:
+        emit(g, 0x6a);
+        emit(g, rand_imm(g));
+        return;
+    case 1:
+        emit(g, 0x68);
+        emit_imm(g, rand_imm(g), 4);
+        return;
+    case 2:
+        emit(g, 0x48);                          /* mov %rsp, %rbp */
+        emit(g, 0x89);
+        emit(g, 0xe5);
+        emit(g, 0xc9);                          /* leave */
+        return;
+    }
 
     if (pop) {
         r = dest_reg(g);

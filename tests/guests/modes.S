@@ -116,6 +116,54 @@ long_mode:
     call puthex64
     call newline64
 
+    /*
+     * RDTSC in a loop (translated after its first runs): EDX:EAX never
+     * goes backwards and the upper halves of RAX and RDX are zero.
+     */
+    xor %r8d, %r8d
+    xor %r9d, %r9d
+    mov $300, %ecx
+1:  mov $-1, %rax
+    mov $-1, %rdx
+    rdtsc
+    mov %rax, %r10
+    or %rdx, %r10
+    shr $32, %r10
+    add %r10, %r9
+    shl $32, %rdx
+    or %rdx, %rax
+    cmp %r8, %rax
+    jae 2f
+    inc %r9
+2:  mov %rax, %r8
+    dec %ecx
+    jnz 1b
+    mov %r9, %rax
+    xor %r8d, %r8d              /* (no TSC value in a KVM error dump) */
+    xor %edx, %edx
+    lea msg_rdtsc(%rip), %rsi
+    call puts64
+    call puthex64
+    call newline64
+
+    /*
+     * CALL/RET pairs the translator predicts (its return stack): a
+     * recursion deeper than the stack, RETs reached by a JMP (Linux's
+     * return thunk) and a RET to a rewritten address (a retpoline), 20
+     * times so that the blocks get translated.
+     */
+    xor %eax, %eax
+    mov $20, %r12d
+3:  mov $100, %ecx
+    call rec64
+    call retpoline64
+    dec %r12d
+    jnz 3b
+    lea msg_calls(%rip), %rsi
+    call puts64
+    call puthex64
+    call newline64
+
     /* 64-bit IDT with vector 0x40 and an INT instruction. */
     lea handler64(%rip), %rax
     lea idt64(%rip), %rdi
@@ -136,6 +184,28 @@ long_mode:
     out %al, $DEBUG_EXIT_PORT
 5:  hlt
     jmp 5b
+
+/* rax = (rax + rcx) * 3 + 1 after the recursive call for rcx - 1 */
+rec64:
+    add %rcx, %rax
+    dec %ecx
+    jz 1f
+    call rec64
+1:  lea 1(%rax, %rax, 2), %rax
+    jmp return_thunk64
+return_thunk64:
+    ret
+
+/* returns through a RET whose return address was rewritten: rax += 7 */
+retpoline64:
+    call 1f
+2:  pause
+    jmp 2b
+1:  lea 3f(%rip), %r11
+    mov %r11, (%rsp)
+    ret
+3:  add $7, %rax
+    ret
 
 handler64:
     lea msg_int(%rip), %rsi
@@ -202,6 +272,8 @@ newline64:
 msg_long: .asciz "64-bit long mode\n"
 msg_rm_result: .asciz "real-mode mul result: "
 msg_calc: .asciz "64-bit arithmetic: "
+msg_rdtsc: .asciz "rdtsc errors: "
+msg_calls: .asciz "call/ret result: "
 msg_int: .asciz "interrupt 0x40 through the 64-bit IDT\n"
 msg_after_int: .asciz "returned from the interrupt\n"
 msg_nl: .asciz "\n"

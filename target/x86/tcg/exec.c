@@ -45,7 +45,13 @@ void x86_update_mode(X86TCG *s)
 
 X86TCG *x86_tcg_new(X86CPU *cpu)
 {
-    X86TCG *s = g_new0(X86TCG, 1);
+    X86TCG *s;
+
+    /* (its TLB entries are cache lines: see TLBEntry) */
+    if (posix_memalign((void **)&s, __alignof__(X86TCG), sizeof(*s))) {
+        g_error("out of memory for the software CPU state");
+    }
+    memset(s, 0, sizeof(*s));
 
     s->cpu = cpu;
     s->env = &cpu->env;
@@ -71,7 +77,7 @@ void x86_tcg_free(X86TCG *s)
     if (s->cpu && s->cpu->accel == s) {
         s->cpu->accel = NULL;
     }
-    g_free(s);
+    free(s);                /* (posix_memalign) */
 }
 
 void x86_tcg_sync_to_env(X86TCG *s)

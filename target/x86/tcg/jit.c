@@ -1,8 +1,9 @@
 /*
  * Translator of the software CPU, first tier (issue 9): hot decoded blocks
  * become x86-64 host code.  Each guest instruction is either inline host
- * code (moves, LEA, PUSH/POP, the ALU group, INC/DEC, shifts, IMUL/MUL,
- * SETcc/CMOVcc, XCHG/CMPXCHG/XADD, CLI/STI/PUSHF, direct and indirect
+ * code (moves, LEA, PUSH/POP/PUSH imm/LEAVE, the ALU group, INC/DEC,
+ * shifts, SHLD/SHRD, BT*, IMUL/MUL, SETcc/CMOVcc, XCHG/CMPXCHG/XADD,
+ * CLI/STI/PUSHF, RDTSC, MOVS/STOS within a page, direct and indirect
  * branches, loads and stores through the soft-TLB fast path with the
  * 32-bit segment-limit check) or a call of the interpreter's
  * handler with the protocol of exec.c.  Lazy flags are written as the
@@ -11,7 +12,8 @@
  * consumers.  env->rip and insn_count are exact at every helper call,
  * slow path and exit, so helpers may longjmp out.  Direct jumps within a
  * page are chained; other exits call a dispatcher that probes the jump
- * cache and jump to what it returns.  The guest registers a block uses
+ * cache and jump to what it returns; a RET first tries the return stack
+ * its CALL pushed (X86TCG.jit_rsb).  The guest registers a block uses
  * most live in host registers, written back at exits, calls and slow
  * paths (see Emit.hreg1).
  */
@@ -69,6 +71,8 @@ typedef struct JitSite {
 #define JIT_MAX_SITES (1 << 18)
 static JitSite *sites;
 static unsigned n_sites;
+/* bumped when the sites are reused: every X86TCG.jit_rsb is stale */
+static uint32_t rsb_gen;
 
 static uint64_t epoch_counter;
 
@@ -207,6 +211,7 @@ struct Emit {
      */
     int bend_rsp;
     bool bend_r13;
+    bool rsb_pop;           /* the exit being emitted is a RET's */
 };
 
 static inline void e8(Emit *c, uint8_t b)
@@ -431,6 +436,70 @@ static void emit_dispatch(Emit *c)
 static void emit_poll(Emit *c, uint8_t **x, int *n);
 static int32_t seg_off(int seg);
 
+/* KEMU_JIT_STATS=1: ++*@counter (clobbers host @h and the flags) */
+static void emit_count(Emit *c, uint64_t *counter, int h)
+{
+    if (handler_calls) {
+        mov_imm64(c, h, (uintptr_t)counter);
+        op_mem(c, 8, 0xff, 0, h, -1, 0);        /* inc qword [h] */
+        c->flags_live = 0;
+    }
+}
+
+/* ... of a call of @d's handler (clobbers rax) */
+static void emit_count_handler(Emit *c, const TCGInsn *d)
+{
+    emit_count(c, &handler_calls[MIN(d->map, 2)][d->b], RAX);
+}
+
+/*
+ * Host @h = &s->jit_rsb[(top + @move) % size] for a pop (@move -1), or
+ * the old top's entry for a push (@move 1); top moves by @move.
+ * Clobbers rcx, rdx and the host flags.
+ */
+static void emit_rsb_move(Emit *c, int h, int move)
+{
+    c->flags_live = 0;
+    op_mem(c, 4, 0x8b, RDX, S_REG, -1, S_OFF(jit_rsb_top));
+    op_mem(c, 4, 0x8d, RCX, RDX, -1, move);             /* lea ecx */
+    op_rr(c, 4, 0x83, 4, RCX); e8(c, X86_JIT_RSB_SIZE - 1);
+    op_mem(c, 4, 0x89, RCX, S_REG, -1, S_OFF(jit_rsb_top));
+    if (move < 0) {
+        op_rr(c, 4, 0x89, RCX, RDX);                    /* the new top's */
+    }
+    op_rr(c, 4, 0xc1, 4, RDX); e8(c, 4);                /* shl edx, 4 */
+    rex(c, true, h, RDX, S_REG, false);         /* lea h, [rbx+rdx+rsb] */
+    e8(c, 0x8d);
+    modrm_mem(c, h, S_REG, RDX, S_OFF(jit_rsb));
+}
+
+/*
+ * Return stack (X86TCG.jit_rsb, 64-bit mode).  CALL: push the return
+ * address nt bytes after env->rip, keyed with mmu_idx in bit 63 (a RET
+ * at another privilege never matches: canonical addresses differ in
+ * bits 48-63 together), and a site of its own that the RET fills.
+ * Clobbers rax, rcx, rdx and the host flags.
+ */
+static void emit_rsb_push(Emit *c, int64_t nt)
+{
+    JitSite *site;
+
+    if (!sites || n_sites >= JIT_MAX_SITES) {
+        return;
+    }
+    site = &sites[n_sites++];
+    emit_rsb_move(c, RDX, 1);
+    /* key = (rip + nt) ^ mmu_idx << 63 */
+    op_mem(c, 8, 0x8b, RCX, ENV_REG, -1, ENV_OFF(rip));
+    op_mem(c, 8, 0x8d, RCX, RCX, -1, nt);
+    op_mem(c, 4, 0x8b, RAX, S_REG, -1, S_OFF(mmu_idx));
+    op_rr(c, 8, 0xc1, 4, RAX); e8(c, 63);               /* shl rax, 63 */
+    op_rr(c, 8, 0x31, RAX, RCX);                        /* xor rcx, rax */
+    op_mem(c, 8, 0x89, RCX, RDX, -1, 0);
+    mov_imm64(c, RCX, (uintptr_t)site);
+    op_mem(c, 8, 0x89, RCX, RDX, -1, 8);
+}
+
 /*
  * emit_dispatch() behind this site's cache of its last target (JitSite),
  * for exits after inline code (the mode is the block's); @poll: end of
@@ -440,7 +509,7 @@ static int32_t seg_off(int seg);
  */
 static void emit_dispatch_site(Emit *c, bool poll)
 {
-    uint8_t *x[1] = { NULL }, *miss1, *miss2, *go;
+    uint8_t *x[1] = { NULL }, *miss1, *miss2, *go, *rsb_hit = NULL;
     int n = 0;
     JitSite *site;
 
@@ -450,6 +519,10 @@ static void emit_dispatch_site(Emit *c, bool poll)
         return;
     }
     site = &sites[n_sites++];
+    if (c->rsb_pop) {
+        /* r11 = the top entry, popped whatever happens next */
+        emit_rsb_move(c, R11, -1);
+    }
     if (poll) {
         op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(insn_count));
         op_mem(c, 8, 0x3b, RAX, S_REG, -1, S_OFF(jit_insn_end));
@@ -459,7 +532,24 @@ static void emit_dispatch_site(Emit *c, bool poll)
     op_mem(c, c->mode == 2 ? 8 : 4, 0x8b, RAX, ENV_REG, -1, ENV_OFF(rip));
     op_mem(c, c->mode == 2 ? 8 : 4, 0x03, RAX, ENV_REG, -1,
            seg_off(R_CS) + (int32_t)offsetof(SegmentCache, base));
+    if (c->rsb_pop) {
+        /* the CALL's site when the entry names this return address */
+        uint8_t *nomatch;
+
+        op_mem(c, 4, 0x8b, RCX, S_REG, -1, S_OFF(mmu_idx));
+        op_rr(c, 8, 0xc1, 4, RCX); e8(c, 63);           /* shl rcx, 63 */
+        op_rr(c, 8, 0x31, RAX, RCX);                    /* xor rcx, rax */
+        op_mem(c, 8, 0x3b, RCX, R11, -1, 0);            /* cmp rcx, key */
+        nomatch = jcc32(c, CC_NE_);
+        emit_count(c, &x86_jit_stats.rsb_match, RCX);
+        op_mem(c, 8, 0x8b, R11, R11, -1, 8);            /* r11 = site */
+        op_rr(c, 8, 0x85, R11, R11);
+        rsb_hit = jcc32(c, CC_NE_);
+        patch_here(c, nomatch);
+        emit_count(c, &x86_jit_stats.rsb_nomatch, RCX);
+    }
     mov_imm64(c, R11, (uintptr_t)site);
+    patch_here(c, rsb_hit);
     op_mem(c, 8, 0x3b, RAX, R11, -1, offsetof(JitSite, lin));
     miss1 = jcc32(c, CC_NE_);
     op_mem(c, 8, 0x8b, RCX, S_REG, -1, S_OFF(jit_epoch));
@@ -472,13 +562,16 @@ static void emit_dispatch_site(Emit *c, bool poll)
     op_mem(c, 8, 0xff, 4, R11, -1, offsetof(JitSite, code));  /* jmp */
     patch_here(c, miss1);
     patch_here(c, miss2);
-    /* miss: the dispatcher; a block found (not the epilogue) is cached */
+    /*
+     * miss: the dispatcher (which leaves r11, the site, alone); a block
+     * found (not the epilogue) is cached
+     */
+    emit_count(c, &x86_jit_stats.site_miss, RCX);
     e8(c, 0xe8);
     e32(c, dispatch_code - (c->p + 4));
-    mov_imm64(c, R11, (uintptr_t)(dispatch_epilogue + exec_delta));
-    op_rr(c, 8, 0x39, R11, RCX);                        /* cmp rcx, r11 */
+    mov_imm64(c, RSI, (uintptr_t)(dispatch_epilogue + exec_delta));
+    op_rr(c, 8, 0x39, RSI, RCX);                        /* cmp rcx, rsi */
     go = jcc32(c, CC_E_);
-    mov_imm64(c, R11, (uintptr_t)site);
     op_mem(c, 8, 0x89, RAX, R11, -1, offsetof(JitSite, lin));
     op_mem(c, 8, 0x89, RCX, R11, -1, offsetof(JitSite, code));
     op_mem(c, 8, 0x89, RDX, R11, -1, offsetof(JitSite, tb));
@@ -536,6 +629,7 @@ static void emit_unsync(Emit *c)
 /* r14 = &s->tlb[s->mmu_idx][0] */
 static void emit_tlb_base(Emit *c)
 {
+    G_STATIC_ASSERT(sizeof(TLBEntry) == 1 << TLB_ENTRY_BITS);
     op_mem(c, 4, 0x8b, RCX, S_REG, -1, S_OFF(mmu_idx));
     c->flags_live = 0;
     op_rr(c, 4, 0x69, RCX, RCX);            /* imul ecx, ecx, imm32 */
@@ -873,9 +967,9 @@ static void emit_tlb_probe(Emit *c, int sz, bool write, uint8_t **miss1,
 
     /* rdx = ((rax >> 12) & (TLB_SIZE - 1)) * sizeof(TLBEntry) */
     op_rr(c, 8, 0x89, RAX, RDX);                    /* mov rdx, rax */
-    op_rr(c, 8, 0xc1, 5, RDX); e8(c, 12);           /* shr rdx, 12 */
-    op_rr(c, 4, 0x81, 4, RDX); e32(c, TLB_SIZE - 1); /* and edx, mask */
-    op_rr(c, 4, 0x6b, RDX, RDX); e8(c, sizeof(TLBEntry)); /* imul */
+    op_rr(c, 8, 0xc1, 5, RDX); e8(c, 12 - TLB_ENTRY_BITS);  /* shr */
+    op_rr(c, 4, 0x81, 4, RDX);
+    e32(c, (TLB_SIZE - 1) << TLB_ENTRY_BITS);       /* and edx, mask */
     /*
      * rcx = the page of the operand's last byte: an access that crosses
      * into the next page (or wraps) misses the tag of rax's page.
@@ -976,25 +1070,139 @@ static void emit_store(Emit *c, const TCGInsn *d, int sz, int v)
 
 /* ---- instructions ---- */
 
-/* KEMU_JIT_STATS=1: count a call of @d's handler (clobbers rax, flags) */
-static void emit_count_handler(Emit *c, const TCGInsn *d)
+
+/*
+ * rax = host address of the @write (else read) access of rdx bytes at
+ * linear rax, all within one page and a TLB hit; otherwise a jump
+ * appended to @slow.  Clobbers r8, r9.
+ */
+static void emit_tlb_probe_len(Emit *c, bool write, uint8_t **slow, int *n)
 {
-    if (handler_calls) {
-        mov_imm64(c, RAX, (uintptr_t)&handler_calls[MIN(d->map, 2)][d->b]);
-        op_mem(c, 8, 0xff, 0, RAX, -1, 0);      /* inc qword [rax] */
-        c->flags_live = 0;
+    int32_t tag = write ? offsetof(TLBEntry, tag_w) : offsetof(TLBEntry, tag_r);
+
+    rex(c, true, R8, RDX, RAX, false);          /* lea r8, [rax+rdx-1] */
+    e8(c, 0x8d);
+    modrm_mem(c, R8, RAX, RDX, -1);
+    op_rr(c, 8, 0x89, RAX, R9);
+    op_rr(c, 8, 0x31, R8, R9);                  /* xor r9, r8 */
+    op_rr(c, 8, 0xc1, 5, R9); e8(c, 12);        /* shr r9, 12: same page? */
+    slow[(*n)++] = jcc32(c, CC_NE_);
+    op_rr(c, 8, 0x89, RAX, R9);
+    op_rr(c, 8, 0xc1, 5, R9); e8(c, 12 - TLB_ENTRY_BITS);
+    op_rr(c, 4, 0x81, 4, R9); e32(c, (TLB_SIZE - 1) << TLB_ENTRY_BITS);
+    op_rr(c, 8, 0x89, RAX, R8);
+    op_rr(c, 8, 0x81, 4, R8); e32(c, (uint32_t)-4096);
+    rex(c, true, R8, R9, TLB_REG, false);       /* cmp r8, [r14+r9+tag] */
+    e8(c, 0x3b);
+    modrm_mem(c, R8, TLB_REG, R9, tag);
+    slow[(*n)++] = jcc32(c, CC_NE_);
+    rex(c, true, RAX, R9, TLB_REG, false);      /* add rax, addend */
+    e8(c, 0x03);
+    modrm_mem(c, RAX, TLB_REG, R9, offsetof(TLBEntry, addend));
+}
+
+/*
+ * MOVS / STOS with 64-bit addresses in 64-bit mode (state synced, before
+ * the handler call): REP with RCX = 0 does nothing; otherwise when DF, TF
+ * and data breakpoints are clear, 1 (no REP) or 1..4096 (REP) elements
+ * and source and destination each within one page that
+ * the TLB maps to RAM (writable: no code on it), one host REP MOVS/STOS
+ * of the same element size does the whole instruction (overlaps behave
+ * as the element-by-element guest semantics: so does the host's).
+ * Returns the jump to the point after the handler call, or NULL when the
+ * instruction has no fast path; otherwise falls through to the handler.
+ */
+static uint8_t *emit_string_fast(Emit *c, const TCGInsn *d)
+{
+    bool movs = (d->b & 0xfe) == 0xa4;
+    bool rep = d->prefix & (PREFIX_REPZ | PREFIX_REPNZ);
+    uint8_t *slow[8], *done, *zero = NULL;
+    int n = 0;
+
+    if (c->mode != 2 || d->map != 0 || d->aflag != 3 ||
+        ((d->b & 0xfe) != 0xa4 && (d->b & 0xfe) != 0xaa) ||
+        (d->prefix & PREFIX_LOCK) || (movs && d->seg != R_DS)) {
+        return NULL;
     }
+    c->flags_live = 0;
+    if (rep) {
+        /* RCX = 0: only RIP moves (Linux's memcpy tail after REP MOVSQ) */
+        op_mem(c, 8, 0x83, 7, ENV_REG, -1, ENV_OFF(regs) + 8 * R_ECX);
+        e8(c, 0);                                       /* cmp qword, 0 */
+        zero = jcc32(c, CC_E_);
+    }
+    op_mem(c, 4, 0xf7, 0, ENV_REG, -1, ENV_OFF(eflags));
+    e32(c, DF_MASK | TF_MASK);                          /* test */
+    slow[n++] = jcc32(c, CC_NE_);
+    op_mem(c, 1, 0x80, 7, S_REG, -1, S_OFF(dbg_watch));  /* cmp byte, 0 */
+    e8(c, 0);
+    slow[n++] = jcc32(c, CC_NE_);
+    /* rcx = count in 1..4096, rdx = bytes */
+    if (rep) {
+        op_mem(c, 8, 0x8b, RCX, ENV_REG, -1, ENV_OFF(regs) + 8 * R_ECX);
+        op_mem(c, 8, 0x8d, RAX, RCX, -1, -1);
+        op_rr(c, 8, 0x81, 7, RAX); e32(c, 4095);        /* cmp rax, 4095 */
+        slow[n++] = jcc32(c, CC_A_);
+    } else {
+        mov_imm64(c, RCX, 1);
+    }
+    op_rr(c, 8, 0x89, RCX, RDX);
+    if (d->ot) {
+        op_rr(c, 8, 0xc1, 4, RDX); e8(c, d->ot);        /* shl rdx, ot */
+    }
+    /* rdi = host destination, rsi = host source (cached registers!) */
+    op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(regs) + 8 * R_EDI);
+    emit_tlb_probe_len(c, true, slow, &n);
+    op_rr(c, 8, 0x89, RAX, RDI);
+    if (movs) {
+        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(regs) + 8 * R_ESI);
+        emit_tlb_probe_len(c, false, slow, &n);
+        op_rr(c, 8, 0x89, RAX, RSI);
+    } else {
+        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(regs) + 8 * R_EAX);
+    }
+    /* rep movs/stos at the guest's element size */
+    if (rep) {
+        e8(c, 0xf3);
+    }
+    if (d->ot == 1) {
+        e8(c, 0x66);
+    } else if (d->ot == 3) {
+        e8(c, 0x48);
+    }
+    e8(c, d->b);
+    /* the guest registers as the handler leaves them */
+    op_mem(c, 8, 0x01, RDX, ENV_REG, -1, ENV_OFF(regs) + 8 * R_EDI);
+    if (movs) {
+        op_mem(c, 8, 0x01, RDX, ENV_REG, -1, ENV_OFF(regs) + 8 * R_ESI);
+    }
+    if (rep) {
+        op_mem(c, 8, 0xc7, 0, ENV_REG, -1, ENV_OFF(regs) + 8 * R_ECX);
+        e32(c, 0);
+    }
+    emit_reload(c, true);
+    patch_here(c, zero);
+    add_mem64_imm(c, ENV_REG, ENV_OFF(rip), d->len);
+    if (c->may_shadow) {
+        st_s8(c, S_OFF(inhibit_irq), 0);    /* (what the handler path does) */
+    }
+    done = jmp32(c);
+    for (int i = 0; i < n; i++) {
+        patch_here(c, slow[i]);
+    }
+    return done;
 }
 
 /* The interpreter's protocol around one handler call. */
 static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
 {
-    uint8_t *noshadow, *cont;
+    uint8_t *noshadow, *cont, *fast;
 
     c->cc_known = 0;
     c->pend_valid = false;
 
     emit_sync(c);
+    fast = emit_string_fast(c, d);
     emit_count_handler(c, d);
     c->pend_rip = 0;
     c->pend_cnt = 0;
@@ -1022,6 +1230,7 @@ static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
     op_mem(c, 1, 0x88, RAX, S_REG, -1, S_OFF(inhibit_irq));
     st_s8(c, S_OFF(inhibit_next), 0);
     patch_here(c, noshadow);
+    patch_here(c, fast);
     c->may_shadow = true;
     c->flags_live = 0;
     if (last) {
@@ -1206,11 +1415,26 @@ static void emit_push64(Emit *c, const TCGInsn *d, int v, bool call)
     add_greg_imm(c, R_ESP, -8);
 }
 
-/* 50-57 / 58-5F in 64-bit mode, 64-bit operand */
+/* 50-57 / 58-5F, 68/6A PUSH imm, C9 LEAVE in 64-bit mode, 64-bit operand */
 static bool gen_pushpop(Emit *c, const TCGInsn *d)
 {
-    if (c->mode != 2 || d->ot != 3) {
+    if (c->mode != 2 || d->ot != 3 || (d->prefix & PREFIX_LOCK)) {
         return false;
+    }
+    if (d->b == 0x68 || d->b == 0x6a) {
+        mov_imm64(c, R11, d->imm);      /* (sign-extended by the decoder) */
+        emit_push64(c, d, R11, false);
+        return true;
+    }
+    if (d->b == 0xc9) {
+        /* RBP = [RBP], RSP = old RBP + 8 (the load first: it may fault) */
+        ld_greg(c, RAX, 3, R_EBP, 0);
+        emit_load(c, d, 8);
+        ld_greg(c, RCX, 3, R_EBP, 0);
+        op_mem(c, 8, 0x8d, RCX, RCX, -1, 8);
+        st_greg(c, RCX, 3, R_ESP, 0);
+        st_greg(c, RAX, 3, R_EBP, 0);
+        return true;
     }
     if (d->b < 0x58) {
         emit_push64(c, d, store_src(c, 3, d->rm, 1), false);
@@ -1767,6 +1991,7 @@ static bool gen_indirect(Emit *c, const TCGInsn *d, int64_t nt)
         op_mem(c, 8, 0x8b, R11, ENV_REG, -1, ENV_OFF(rip));
         op_mem(c, 8, 0x8d, R11, R11, -1, nt);
         emit_push64(c, d, R11, true);
+        emit_rsb_push(c, nt);
     }
     emit_indirect_exit(c, R13);
     return true;
@@ -1834,7 +2059,9 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
         ld_greg(c, RAX, 3, R_ESP, 0);
         emit_load(c, d, 8);
         add_greg_imm(c, R_ESP, 8);
+        c->rsb_pop = true;
         emit_indirect_exit(c, RAX);
+        c->rsb_pop = false;
         return true;
     }
     if (d->map == 0 && d->b == 0xff && c->mode == 2) {
@@ -1849,6 +2076,7 @@ static bool gen_branch(Emit *c, const TCGInsn *d)
         op_mem(c, 8, 0x8d, R13, R11, -1, t);    /* (for bend_r13) */
         op_mem(c, 8, 0x8d, R11, R11, -1, nt);
         emit_push64(c, d, R11, true);
+        emit_rsb_push(c, nt);
     } else if (d->map == 0 && (d->b == 0xe9 || d->b == 0xeb)) {
         /* JMP rel */
     } else if ((d->map == 0 && d->b >= 0x70 && d->b <= 0x7f) ||
@@ -2286,17 +2514,23 @@ static bool gen_cli(Emit *c, const TCGInsn *d)
  * 9C PUSHF with a 64-bit operand in 64-bit mode: x86_get_eflags()
  * without VM and RF, pushed through the TLB fast path.
  */
-static bool gen_pushf(Emit *c, const TCGInsn *d)
+/* eax = the guest's arithmetic flags (x86_compute_eflags()) */
+static void emit_compute_eflags(Emit *c)
 {
-    if (c->mode != 2 || d->ot != 3) {
-        return false;
-    }
     c->cc_reads = true;
     c->flags_live = 0;
     emit_flush(c);          /* (the call clobbers the cache registers) */
     c->dirty = 0;
     op_rr(c, 8, 0x89, S_REG, RDI);
     call_abs(c, x86_compute_eflags);
+}
+
+static bool gen_pushf(Emit *c, const TCGInsn *d)
+{
+    if (c->mode != 2 || d->ot != 3) {
+        return false;
+    }
+    emit_compute_eflags(c);
     op_mem(c, 8, 0x8b, R11, ENV_REG, -1, ENV_OFF(eflags));
     op_rr(c, 8, 0x81, 4, R11);
     e32(c, ~(uint32_t)(CC_ARITH | VM_MASK | RF_MASK));  /* and r11 */
@@ -2516,15 +2750,27 @@ static int emit_cond(Emit *c, int cc, bool keep_flags)
     return emit_cond(c, cc, keep_flags);
 }
 
-/* 0F 90-9F SETcc r8 */
+/* 0F 90-9F SETcc r/m8 */
 static bool gen_setcc(Emit *c, const TCGInsn *d)
 {
     int hcc;
 
-    if (d->mod != 3 || (d->prefix & PREFIX_LOCK)) {
+    if ((d->mod != 3 && !ea_inline(c, d)) || (d->prefix & PREFIX_LOCK)) {
         return false;
     }
     hcc = emit_cond(c, d->b & 15, true);
+    if (d->mod != 3) {
+        /* r11b = the condition, then the store (which clobbers flags) */
+        if (hcc < 0) {
+            rex(c, false, R13, 0, R13, false);
+            e8(c, 0x84); e8(c, 0xc0 | (R13 & 7) << 3 | (R13 & 7));
+            hcc = CC_NE_;
+        }
+        e8(c, 0x41); e8(c, 0x0f); e8(c, 0x90 | hcc); e8(c, 0xc3);
+        emit_ea(c, d);
+        emit_store(c, d, 1, R11);
+        return true;
+    }
     if (hcc < 0) {
         rex(c, false, R13, 0, R13, false);
         e8(c, 0x84); e8(c, 0xc0 | (R13 & 7) << 3 | (R13 & 7)); /* test */
@@ -2705,6 +2951,176 @@ static bool gen_movx(Emit *c, const TCGInsn *d)
     return true;
 }
 
+/*
+ * 0F A3/AB/B3/BB BT/BTS/BTR/BTC r/m, r and 0F BA /4-/7 with imm8.  As
+ * bt_common(): CF = the bit, the other arithmetic flags kept
+ * (CC_OP_EFLAGS), so the guest flags are computed first
+ * (x86_compute_eflags(), into r13).  Even when the lazy flags it writes
+ * are dead, the host flags must be right: a consumer that used them did
+ * not count as a reader.  The memory forms go through the TLB fast path;
+ * misses and MMIO run the handler.  A register bit offset into memory
+ * (it addresses beyond the operand: the signed offset / width operands
+ * further) only with 64-bit addresses in 64-bit mode.
+ */
+static bool gen_bt(Emit *c, const TCGInsn *d)
+{
+    static const uint8_t host_op[4] = { 0xa3, 0xab, 0xb3, 0xbb };
+    int ot = d->ot, op, sz = 1 << ot;
+    bool imm = d->b == 0xba, mem = d->mod != 3;
+    uint8_t *slow[3] = { NULL, NULL, NULL };
+
+    if (imm && (d->reg & 7) < 4) {
+        return false;
+    }
+    op = imm ? (d->reg & 7) - 4 : (d->b >> 3) & 3;
+    if (ot < 1 || (!imm && mem && (c->mode != 2 || d->aflag != 3)) ||
+        (mem && !ea_inline(c, d)) ||
+        ((d->prefix & PREFIX_LOCK) && (!mem || op == 0))) {
+        return false;
+    }
+    c->cc_kills = true;
+    c->cc_known = 0;
+    c->pend_valid = false;
+    emit_compute_eflags(c);
+    op_rr(c, 4, 0x89, RAX, R13);                        /* mov r13d, eax */
+    op_rr(c, 4, 0x83, 4, R13); e8(c, ~CC_C);            /* and r13d, ~CF */
+    /* rax = the operand (zero-extended), rcx = the bit offset */
+    if (mem) {
+        emit_ea(c, d);
+        if (!imm) {
+            /* rax += (sign-extended offset >> (3 + ot)) << ot */
+            ld_greg(c, RCX, ot, d->reg, d->rex);
+            if (ot == 1) {
+                e8(c, 0x48); e8(c, 0x0f); e8(c, 0xbf); e8(c, 0xc9);
+            } else if (ot == 2) {
+                e8(c, 0x48); e8(c, 0x63); e8(c, 0xc9);  /* movsxd rcx, ecx */
+            }
+            op_rr(c, 8, 0xc1, 7, RCX); e8(c, 3 + ot);   /* sar rcx */
+            op_rr(c, 8, 0xc1, 4, RCX); e8(c, ot);       /* shl rcx */
+            op_rr(c, 8, 0x01, RCX, RAX);                /* add rax, rcx */
+        }
+        if (op) {
+            emit_rmw_probe(c, d, slow);
+            emit_host_load(c, RAX, R11, sz);
+        } else {
+            emit_load(c, d, sz);
+        }
+    } else {
+        ld_greg(c, RAX, ot, d->rm, d->rex);
+    }
+    if (imm) {
+        mov_imm64(c, RCX, d->imm & ((8 << ot) - 1));
+    } else {
+        ld_greg(c, RCX, ot, d->reg, d->rex);
+        op_rr(c, 4, 0x83, 4, RCX); e8(c, (8 << ot) - 1);  /* and ecx */
+    }
+    /* bt/bts/btr/btc rax, rcx: the bit stays below the operand size */
+    rex(c, true, RCX, 0, RAX, false);
+    e8(c, 0x0f); e8(c, host_op[op]); e8(c, 0xc0 | (RCX & 7) << 3 | RAX);
+    e8(c, 0x0f); e8(c, 0x92); e8(c, 0xc1);              /* setc cl */
+    movzx_rr(c, RCX, RCX, 1);
+    op_rr(c, 4, 0x09, RCX, R13);                        /* or r13d, ecx */
+    if (op && mem) {
+        op_mem(c, sz, 0x89, RAX, R11, -1, 0);
+    } else if (op) {
+        st_greg(c, RAX, ot, d->rm, d->rex);
+    }
+    if (!c->cc_dead) {
+        /* env->eflags arithmetic bits = r13, cc_op = EFLAGS; host too */
+        op_mem(c, 8, 0x8b, RAX, ENV_REG, -1, ENV_OFF(eflags));
+        op_rr(c, 8, 0x81, 4, RAX); e32(c, ~(uint32_t)CC_ARITH);
+        op_rr(c, 8, 0x09, R13, RAX);                    /* or rax, r13 */
+        op_mem(c, 8, 0x89, RAX, ENV_REG, -1, ENV_OFF(eflags));
+        st_s32(c, S_OFF(cc_op), CC_OP_EFLAGS);
+    }
+    e8(c, 0x41); e8(c, 0x55);                           /* push r13 */
+    e8(c, 0x9d);                                        /* popfq */
+    c->flags_live = 1;
+    if (op && mem) {
+        emit_rmw_slow(c, d, slow);
+    }
+    return true;
+}
+
+/*
+ * 0F A4/A5 SHLD, AC/AD SHRD r32/r64, r, imm8/CL (register destination):
+ * the host instruction; lazy flags as op_shld(): SF/ZF/PF of the result,
+ * CF, OF = MSB changed, AF clear (CC_OP_SZP).  The host's OF and AF are
+ * undefined past a count of 1, so the host flags are not kept.  A count
+ * of 0 (flags and, for 32 bits, the upper half kept) runs the handler.
+ */
+static bool gen_shxd(Emit *c, const TCGInsn *d)
+{
+    int ot = d->ot, mask = ot == 3 ? 63 : 31;
+    bool cl = d->b & 1;
+    uint8_t *zero = NULL, *done;
+
+    if (ot < 2 || d->mod != 3 || (d->prefix & PREFIX_LOCK) ||
+        (!cl && !(d->imm & mask))) {
+        return false;
+    }
+    if (cl) {
+        ld_greg(c, RCX, 2, R_ECX, 0);
+        op_rr(c, 4, 0x83, 4, RCX); e8(c, mask);         /* and ecx, mask */
+        zero = jcc32(c, CC_E_);
+    }
+    c->cc_kills = true;
+    c->cc_known = 0;
+    ld_greg(c, RAX, ot, d->rm, d->rex);
+    ld_greg(c, RDX, ot, d->reg, d->rex);
+    op_rr(c, 8, 0x89, RAX, R11);                        /* r11 = old */
+    /* shld/shrd rax, rdx, cl / imm8 */
+    rex(c, ot == 3, RDX, 0, RAX, false);
+    e8(c, 0x0f); e8(c, d->b); e8(c, 0xc0 | (RDX & 7) << 3 | RAX);
+    if (!cl) {
+        e8(c, d->imm & mask);
+    }
+    if (!c->cc_dead) {
+        /* ecx = CF | (MSB(old ^ result) ? OF : 0) */
+        e8(c, 0x0f); e8(c, 0x92); e8(c, 0xc1);          /* setc cl */
+        movzx_rr(c, RCX, RCX, 1);
+        op_rr(c, 8, 0x31, RAX, R11);                    /* xor r11, rax */
+        op_rr(c, 8, 0xc1, 5, R11); e8(c, (8 << ot) - 1);  /* shr r11 */
+        op_rr(c, 4, 0x83, 4, R11); e8(c, 1);            /* and r11d, 1 */
+        op_rr(c, 4, 0xc1, 4, R11); e8(c, 11);           /* shl r11d, 11 */
+        op_rr(c, 4, 0x09, R11, RCX);                    /* or ecx, r11d */
+        st_s32(c, S_OFF(cc_op), CC_OP_SZP);
+        st_s8(c, S_OFF(cc_ot), ot);
+        op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(cc_res));
+        op_mem(c, 8, 0x89, RCX, S_REG, -1, S_OFF(cc_aux));
+    }
+    st_greg(c, RAX, ot, d->rm, d->rex);
+    c->flags_live = 0;
+    if (zero) {
+        done = jmp32(c);
+        patch_here(c, zero);
+        emit_handler_slow(c, d);
+        patch_here(c, done);
+        c->flags_live = 0;
+    }
+    return true;
+}
+
+/*
+ * 0F 31 RDTSC: a direct call of x86_rdtsc() (the interpreter's TSC: the
+ * virtual clock, CR4.TSD's #GP) without the handler protocol.
+ */
+static bool gen_rdtsc(Emit *c, const TCGInsn *d)
+{
+    if (d->prefix & PREFIX_LOCK) {
+        return false;
+    }
+    emit_slow_enter(c, d, true);        /* exact state: it may raise #GP */
+    call_abs(c, x86_rdtsc);
+    emit_unsync(c);
+    op_rr(c, 8, 0x89, RAX, RDX);                        /* mov rdx, rax */
+    op_rr(c, 8, 0xc1, 5, RDX); e8(c, 32);               /* shr rdx, 32 */
+    zext32(c, RAX);
+    st_greg(c, RAX, 3, R_EAX, 0);
+    st_greg(c, RDX, 3, R_EDX, 0);
+    return true;
+}
+
 /* 0F C8+r BSWAP r32/r64 (16-bit is undefined: the handler) */
 static bool gen_bswap(Emit *c, const TCGInsn *d)
 {
@@ -2730,6 +3146,9 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
         case 0x8d:
             return gen_lea(c, d);
         case 0x50 ... 0x5f:
+        case 0x68:
+        case 0x6a:
+        case 0xc9:
             return gen_pushpop(c, d);
         case 0x00 ... 0x3f:
         case 0x80 ... 0x85:
@@ -2783,6 +3202,19 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
             return gen_setcc(c, d);
         case 0xc8 ... 0xcf:
             return gen_bswap(c, d);
+        case 0x31:
+            return gen_rdtsc(c, d);
+        case 0xa3:
+        case 0xab:
+        case 0xb3:
+        case 0xbb:
+        case 0xba:
+            return gen_bt(c, d);
+        case 0xa4:
+        case 0xa5:
+        case 0xac:
+        case 0xad:
+            return gen_shxd(c, d);
         case 0xb0:
         case 0xb1:
             return gen_cmpxchg(c, d);
@@ -2807,7 +3239,7 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
  * as x86_next_block() does and returns the successor's translated code in
  * rcx, or the epilogue (back to the loop in exec.c); the caller jumps.
  */
-static void emit_dispatcher(void)
+static void emit_dispatcher(void)     /* (leaves r8-r11 alone) */
 {
     Emit c = {
         .p = cache_ptr, .end = cache_base + JIT_CACHE_SIZE, .mode = 2,
@@ -2861,9 +3293,8 @@ static void emit_dispatcher(void)
     /* (r14 is current: a handler ending a block recomputes it) */
     /* the TLB still maps the page, for execution, to the block's page */
     op_rr(&c, 8, 0x89, RAX, RSI);
-    op_rr(&c, 8, 0xc1, 5, RSI); e8(&c, 12);             /* shr rsi, 12 */
-    op_rr(&c, 4, 0x81, 4, RSI); e32(&c, TLB_SIZE - 1);
-    op_rr(&c, 4, 0x69, RSI, RSI); e32(&c, sizeof(TLBEntry));
+    op_rr(&c, 8, 0xc1, 5, RSI); e8(&c, 12 - TLB_ENTRY_BITS);
+    op_rr(&c, 4, 0x81, 4, RSI); e32(&c, (TLB_SIZE - 1) << TLB_ENTRY_BITS);
     op_rr(&c, 8, 0x89, RAX, RCX);
     op_rr(&c, 8, 0x81, 4, RCX); e32(&c, (uint32_t)-4096);
     rex(&c, true, RCX, RSI, TLB_REG, false);    /* cmp rcx, tag_x */
@@ -3162,6 +3593,7 @@ void x86_jit_translate(TCGBlock *tb)
         cache_reset_pending = false;
         cache_ptr = cache_start;
         n_sites = 0;
+        rsb_gen++;
     }
     if (!translate(tb)) {
         /* full: drop every block (and so every translation) and restart */
@@ -3183,6 +3615,11 @@ void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin)
 {
     if (!s->code64) {
         lin = (uint32_t)lin;
+    }
+    if (unlikely(s->jit_rsb_gen != rsb_gen)) {
+        /* its sites belong to code that is gone */
+        memset(s->jit_rsb, 0, sizeof(s->jit_rsb));
+        s->jit_rsb_gen = rsb_gen;
     }
     if (s->chain_slot) {
         TCGBlock *src = s->chain_src;
@@ -3258,6 +3695,10 @@ static void jit_print_stats(void)
             x86_jit_stats.interp_blocks, x86_jit_stats.exits_stub);
     fprintf(stderr, "jit: %" PRIu64 " code pages written (their blocks "
             "dropped)\n", x86_jit_stats.code_page_drops);
+    fprintf(stderr, "jit: return stack %" PRIu64 " matched, %" PRIu64
+            " not; exit sites missed %" PRIu64 " times\n",
+            x86_jit_stats.rsb_match, x86_jit_stats.rsb_nomatch,
+            x86_jit_stats.site_miss);
     /* the ten opcodes whose handlers translated code called most */
     for (int k = 0; k < 10 && handler_calls; k++) {
         int best = -1;

@@ -88,14 +88,21 @@ enum {
 #define TLB_SIZE (1 << TLB_BITS)
 #define TLB_USED_MAX 4096
 
+/*
+ * One cache line each (X86TCG is allocated line-aligned): a probe of
+ * translated code touches one line, and its index is a shift, no multiply.
+ */
 typedef struct TLBEntry {
     uint64_t tag_r, tag_w, tag_x;   /* linear page address, or -1 */
     uintptr_t addend;               /* host = linear + addend */
     uint64_t paddr;                 /* physical page */
     uint64_t global;                /* PTE.G with CR4.PGE: kept on CR3 loads */
-} TLBEntry;
+    uint64_t pad[2];
+} __attribute__((aligned(64))) TLBEntry;
+#define TLB_ENTRY_BITS 6            /* log2(sizeof(TLBEntry)) */
 
 #define X86_JC_BITS 14
+#define X86_JIT_RSB_SIZE 64     /* jit_rsb entries, a power of two */
 #define X86_JC_SIZE (1 << X86_JC_BITS)
 
 typedef struct X86JumpCacheEntry {
@@ -179,6 +186,20 @@ struct X86TCG {
      * under it (jit.c).
      */
     uint64_t jit_epoch;
+    /*
+     * Return stack of translated code (64-bit mode): a CALL pushes the
+     * return address (bit 63 flipped when mmu_idx is 1) and its exit-site
+     * cache; a RET pops the top and, when the address it really returns
+     * to matches, jumps through that cache (validated as any site) instead
+     * of the dispatcher.  A ring: overflow and unpaired CALL/RET only cost
+     * misses.  Dropped when the code cache restarts (jit_rsb_gen).
+     */
+    struct {
+        uint64_t key;
+        void *site;
+    } jit_rsb[X86_JIT_RSB_SIZE];
+    uint32_t jit_rsb_top;
+    uint32_t jit_rsb_gen;
     X86Lockstep *ls;        /* lockstep run in progress (jit-lockstep.c) */
     /* debug registers and single-step (debug.c) */
     uint8_t dbg_watch;      /* enabled data breakpoints (bit i: DRi) */
@@ -499,6 +520,9 @@ typedef struct X86JitStats {
     uint64_t loop_jit_runs; /* x86_jit_run() calls */
     uint64_t exits_stub;    /* ... that left by an unpatched direct jump */
     uint64_t code_page_drops;   /* code pages written: their blocks dropped */
+    uint64_t rsb_match;     /* RETs whose return-stack entry matched */
+    uint64_t rsb_nomatch;   /* ... did not (unpaired CALL/RET, overflow) */
+    uint64_t site_miss;     /* exit sites that called the dispatcher */
 } X86JitStats;
 extern X86JitStats x86_jit_stats;
 /* Translate @tb (sets tb->jit) or, when the cache is full, flush it all. */
