@@ -98,18 +98,33 @@ void qemu_del_net_client(NetClientState *nc)
         /* Packets in flight either way between the pair are dropped. */
         qemu_net_queue_purge(peer->incoming_queue, nc);
         qemu_net_queue_purge(nc->incoming_queue, peer);
+    }
+    g_ptr_array_remove(net_clients(), nc);
+    if (!nc->deleted && nc->info->cleanup) {
+        nc->info->cleanup(nc);
+    }
+    if (peer && !nc->deleted && nc->info->type != NET_CLIENT_DRIVER_NIC &&
+        peer->info->type == NET_CLIENT_DRIVER_NIC) {
+        /* The NIC keeps its backend, as QEMU's, and loses its link. */
+        nc->deleted = true;
+        peer->link_down = true;
+        if (peer->info->link_status_changed) {
+            peer->info->link_status_changed(peer);
+        }
+        return;
+    }
+    if (peer) {
         peer->peer = NULL;
         nc->peer = NULL;
     }
     qemu_del_net_queue(nc->incoming_queue);
     nc->incoming_queue = NULL;
-    g_ptr_array_remove(net_clients(), nc);
-    if (nc->info->cleanup) {
-        nc->info->cleanup(nc);
-    }
     g_free(nc->name);
     g_free(nc->model);
     g_free(nc);
+    if (peer && peer->deleted) {
+        qemu_del_net_client(peer);   /* the NIC went: now its backend */
+    }
 }
 
 NetClientState *qemu_find_netdev(const char *id)
@@ -173,7 +188,7 @@ bool qemu_can_send_packet(NetClientState *sender)
 {
     NetClientState *peer = sender->peer;
 
-    if (!peer) {
+    if (!peer || peer->deleted) {
         return true;
     }
     if (peer->receive_disabled) {
@@ -186,7 +201,7 @@ ssize_t qemu_sendv_packet_async(NetClientState *sender,
                                 const struct iovec *iov, int iovcnt,
                                 NetPacketSent *sent_cb)
 {
-    if (sender->link_down || !sender->peer) {
+    if (sender->link_down || !sender->peer || sender->peer->deleted) {
         return net_iov_size(iov, iovcnt);
     }
     return qemu_net_queue_send_iov(sender->peer->incoming_queue, sender,

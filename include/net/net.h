@@ -88,6 +88,13 @@ struct NetClientState {
     bool link_down;
     bool receive_disabled;       /* receive_iov returned 0 */
     bool is_netdev;              /* created by -netdev / netdev_add */
+    /*
+     * netdev_del'd while a NIC used it (QEMU's peer_deleted): cleaned up
+     * and out of the client list, but still the NIC's peer (info network
+     * lists it under the NIC, what the NIC sends is dropped) until the
+     * NIC goes.
+     */
+    bool deleted;
     /* NIC_RX_FILTER_CHANGED is sent once, then again after a query. */
     bool rxfilter_notify_enabled;
 };
@@ -101,7 +108,10 @@ struct NetClientState {
 NetClientState *qemu_new_net_client(const NetClientInfo *info,
                                     NetClientState *peer, const char *model,
                                     const char *name);
-/* Unpeer, purge queues, call cleanup() and free. */
+/*
+ * Unpeer, purge queues, call cleanup() and free; a NIC's backend is only
+ * cleaned up and marked deleted, the NIC's link going down (see above).
+ */
 void qemu_del_net_client(NetClientState *nc);
 /* Every client in creation order (callers iterate, do not modify). */
 GPtrArray *net_clients(void);

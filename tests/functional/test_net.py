@@ -268,6 +268,12 @@ def nic_session(binary, tmp, name):
                                sort_keys=True)))
     vm.qmp.execute('set_link', name='vn', up=False)
     out.append(('info network after set_link', vm.qmp.hmp('info network')))
+    # netdev_del of a NIC's backend: QEMU keeps it listed under the NIC
+    # (cleaned up, the NIC unplugged from it) and the id free for a new one
+    for line in ('netdev_del n9', 'info network', 'netdev_add user,id=n9',
+                 'info network', 'netdev_del n9', 'netdev_del n9',
+                 'info network'):
+        out.append((line, vm.qmp.hmp(line)))
     vm.stop()
     return out
 
