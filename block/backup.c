@@ -5,7 +5,8 @@
  * target (copy-before-write, in the writer's request), so the target is
  * the disk as it was when the job started.  sync=none copies only
  * before writes and runs until cancelled, as QEMU's does.  Not modelled:
- * bitmaps, compress, x-perf, on-error actions.
+ * bitmaps, compress, x-perf; an error in
+ * copy-before-write is not reported (QEMU fails the guest's write).
  */
 #include "qemu/osdep.h"
 #include "qapi/qapi-commands.h"
@@ -25,8 +26,13 @@ typedef struct BackupJob {
     uint8_t *buf;                /* the job's; hooks allocate their own */
 } BackupJob;
 
-/* Copy [@off, @off+@n) of the source as it is now; 0 or -errno. */
-static int backup_copy(BackupJob *s, int64_t off, int64_t n, uint8_t *buf)
+/*
+ * Copy [@off, @off+@n) of the source as it is now; 0 or -errno.  @job:
+ * the job's own copy (its failure goes to the error policy), NULL from
+ * a guest write.
+ */
+static int backup_copy(BackupJob *s, BlockJob *job, int64_t off, int64_t n,
+                       uint8_t *buf)
 {
     bool alloc = true;
     if (s->zero_init) {
@@ -38,8 +44,7 @@ static int backup_copy(BackupJob *s, int64_t off, int64_t n, uint8_t *buf)
     if (!alloc) {
         return 0;
     }
-    int ret = bdrv_pread(s->source, off, n, buf);
-    return ret < 0 ? ret : bdrv_pwrite(s->target, off, n, buf);
+    return block_job_copy(job, s->source, s->target, off, n, buf);
 }
 
 static void backup_before_write(void *opaque, uint64_t offset, uint64_t bytes)
@@ -59,7 +64,7 @@ static void backup_before_write(void *opaque, uint64_t offset, uint64_t bytes)
         }
         /* A failed copy leaves a hole; the job reports nothing (QEMU
          * fails the write instead). */
-        backup_copy(s, off, n, buf);
+        backup_copy(s, NULL, off, n, buf);
     }
 }
 
@@ -76,8 +81,13 @@ static int backup_step(BlockJob *job)
     bool found = job_bitmap_take(&s->todo, job->offset, BACKUP_CHUNK, &off,
                                  &n);
     if (found) {
-        ret = backup_copy(s, off, n, s->buf);
-        job->transferred += n;
+        ret = backup_copy(s, job, off, n, s->buf);
+        if (ret < 0) {
+            /* Still to copy: "ignore" and "stop" try it again (QEMU's). */
+            job_bitmap_set(&s->todo, off, n, true);
+        } else {
+            job->transferred += n;
+        }
     }
     bdrv_unlock_backends(s->source);
     if (ret < 0) {
@@ -120,6 +130,8 @@ typedef struct BackupArgs {
     bool auto_finalize;
     bool auto_dismiss;
     bool zero_init;
+    BlockdevOnError on_source_error;
+    BlockdevOnError on_target_error;
 } BackupArgs;
 
 static bool backup_check_sync(MirrorSyncMode sync, bool has_bitmap,
@@ -161,6 +173,7 @@ static void backup_start(BlockDriverState *bs, BlockDriverState *target,
     job->len = bdrv_getlength(bs);
     job_bitmap_init(&s->todo, job->len, BACKUP_CLUSTER);
     job->opaque = s;
+    block_job_set_on_error(job, a->on_source_error, a->on_target_error);
     block_job_hold_node(job, target);
 
     /*
@@ -223,6 +236,8 @@ void qmp_drive_backup(bool has_job_id, const char *job_id, const char *device,
         .speed = has_speed ? speed : 0,
         .auto_finalize = !has_auto_finalize || auto_finalize,
         .auto_dismiss = !has_auto_dismiss || auto_dismiss,
+        .on_source_error = has_on_source_error ? on_source_error : BLOCKDEV_ON_ERROR_REPORT,
+        .on_target_error = has_on_target_error ? on_target_error : BLOCKDEV_ON_ERROR_REPORT,
         .zero_init = !existing && sync == MIRROR_SYNC_MODE_FULL,
     };
     backup_start(bs, t, &a, errp);
@@ -257,6 +272,8 @@ void qmp_blockdev_backup(bool has_job_id, const char *job_id,
         .speed = has_speed ? speed : 0,
         .auto_finalize = !has_auto_finalize || auto_finalize,
         .auto_dismiss = !has_auto_dismiss || auto_dismiss,
+        .on_source_error = has_on_source_error ? on_source_error : BLOCKDEV_ON_ERROR_REPORT,
+        .on_target_error = has_on_target_error ? on_target_error : BLOCKDEV_ON_ERROR_REPORT,
     };
     backup_start(bs, t, &a, errp);
 }

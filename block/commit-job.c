@@ -35,11 +35,8 @@ static int commit_step(BlockJob *job)
     if (n <= 0) {
         ret = n < 0 ? n : -EIO;
     } else if (alloc) {
-        ret = bdrv_pread(s->top, job->offset, n, s->buf);
-        if (ret == 0) {
-            ret = bdrv_pwrite(s->twin, job->offset, n, s->buf);
-            job->transferred += n;
-        }
+        ret = block_job_copy(job, s->top, s->twin, job->offset, n, s->buf);
+        job->transferred += ret == 0 ? n : 0;
     }
     bdrv_unlock_backends(s->root);
     if (ret < 0) {
@@ -179,10 +176,12 @@ void qmp_block_commit(bool has_job_id, const char *job_id, const char *device,
     int64_t sp = has_speed ? speed : 0;
     bool af = !has_auto_finalize || auto_finalize;
     bool ad = !has_auto_dismiss || auto_dismiss;
+    BlockdevOnError pol = has_on_error ? on_error : BLOCKDEV_ON_ERROR_REPORT;
     if (top_bs == bs) {
         MirrorStartArgs a = {
             .job_id = id, .source = bs, .target = twin, .base = base_bs,
             .speed = sp, .auto_finalize = af, .auto_dismiss = ad,
+            .on_source_error = pol, .on_target_error = pol,
         };
         mirror_start(&a, errp);
         bdrv_unref(twin);
@@ -201,6 +200,7 @@ void qmp_block_commit(bool has_job_id, const char *job_id, const char *device,
     s->twin = twin;
     s->buf = g_malloc(COMMIT_CHUNK);
     job->opaque = s;
+    block_job_set_on_error(job, pol, pol);
     job->len = bdrv_getlength(top_bs);
     for (BlockDriverState *b = top_bs; b; b = b->backing) {
         block_job_hold_node(job, b);

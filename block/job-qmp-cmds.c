@@ -43,7 +43,7 @@ BlockJobInfoList *qmp_query_block_jobs(Error **errp)
         info->busy = false;
         info->paused = job->user_paused;
         info->speed = job->speed;
-        info->io_status = BLOCK_DEVICE_IO_STATUS_OK;
+        info->io_status = job->iostatus;
         info->ready = job->status == JOB_STATUS_READY ||
                       job->status == JOB_STATUS_STANDBY;
         info->status = job->status;

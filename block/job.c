@@ -1,15 +1,16 @@
 /*
  * The block job layer: ids, QEMU 7.2's job state machine (created,
  * running, paused, ready, standby, waiting, pending, aborting, concluded,
- * null) with its verb table and events, the speed limit, and the timer
- * that steps each job on the main loop.  Not modelled: transactions,
- * BLOCK_JOB_ERROR actions other than "report".
+ * null) with its verb table and events, the speed limit, the timer
+ * that steps each job on the main loop and what it does with an error
+ * policy's action (block/job-error.c).  Not modelled: transactions.
  */
 #include "qemu/osdep.h"
 #include "qemu/main-loop.h"
 #include "qapi/qapi-events.h"
 #include "block/blockjob.h"
 #include "block/blockdev.h"
+#include "block/job-error.h"
 
 /* Every job, oldest first: query-jobs lists them in this order. */
 static GList *jobs;
@@ -289,6 +290,38 @@ static void job_finish(BlockJob *job, int ret)
     }
 }
 
+static bool job_pause_now(BlockJob *job);
+
+/*
+ * A step's copy failed with @ret: apply the policy.  Returns what the
+ * tick goes on with: @ret (report), JOB_STEP_MORE (ignore: retry, or
+ * skip the chunk and fail at the end as QEMU's stream) or 0 after
+ * pausing the job (stop).
+ */
+static int job_io_error(BlockJob *job, int ret, bool *stopped)
+{
+    BlockErrorAction action = block_job_error_action(job, -ret);
+
+    job->io_failed = false;
+    if (action == BLOCK_ERROR_ACTION_STOP) {
+        if (!job->user_paused) {
+            job_pause_now(job);
+        }
+        *stopped = true;
+        return JOB_STEP_MORE;
+    }
+    if (action == BLOCK_ERROR_ACTION_IGNORE) {
+        if (job->ignore_skip) {
+            job->offset += job->ignore_skip;
+            if (!job->deferred_ret) {
+                job->deferred_ret = ret;
+            }
+        }
+        return JOB_STEP_MORE;
+    }
+    return ret;
+}
+
 static void job_tick(void *opaque)
 {
     BlockJob *job = opaque;
@@ -301,7 +334,19 @@ static void job_tick(void *opaque)
         return;
     }
     int64_t before = job->offset, sent = job->transferred;
+    job->io_failed = false;
+    job->ignore_skip = 0;
     int ret = job->drv->step(job);
+    if (ret < 0 && job->io_failed && !job->completing) {
+        bool stopped = false;
+        ret = job_io_error(job, ret, &stopped);
+        if (stopped) {
+            return;
+        }
+    }
+    if (ret == JOB_STEP_DONE && job->deferred_ret) {
+        ret = job->deferred_ret;
+    }
     if (ret != JOB_STEP_MORE) {
         job_finish(job, ret);
         return;
@@ -335,6 +380,15 @@ bool block_job_set_speed(BlockJob *job, int64_t speed, Error **errp)
     return true;
 }
 
+static bool job_pause_now(BlockJob *job)
+{
+    job->user_paused = true;
+    timer_del(job->timer);
+    job_set_status(job, job_is_ready(job) ? JOB_STATUS_STANDBY
+                                          : JOB_STATUS_PAUSED);
+    return true;
+}
+
 bool block_job_pause(BlockJob *job, Error **errp)
 {
     if (!job_apply_verb(job, JOB_VERB_PAUSE, errp)) {
@@ -344,16 +398,13 @@ bool block_job_pause(BlockJob *job, Error **errp)
         error_setg(errp, "Job is already paused");
         return false;
     }
-    job->user_paused = true;
-    timer_del(job->timer);
-    job_set_status(job, job_is_ready(job) ? JOB_STATUS_STANDBY
-                                          : JOB_STATUS_PAUSED);
-    return true;
+    return job_pause_now(job);
 }
 
 static void job_unpause(BlockJob *job)
 {
     job->user_paused = false;
+    job->iostatus = BLOCK_DEVICE_IO_STATUS_OK;    /* QEMU resets it too */
     job_set_status(job, job->status == JOB_STATUS_STANDBY ? JOB_STATUS_READY
                                                           : JOB_STATUS_RUNNING);
     timer_mod_ns(job->timer, qemu_clock_get_ns(QEMU_CLOCK_REALTIME));

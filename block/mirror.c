@@ -24,6 +24,7 @@ typedef struct MirrorJob {
     JobBitmap dirty;
     int64_t cursor;
     uint8_t *buf;
+    BlockJob *job;
 } MirrorJob;
 
 static void mirror_before_write(void *opaque, uint64_t offset,
@@ -35,8 +36,12 @@ static void mirror_before_write(void *opaque, uint64_t offset,
 
 static int mirror_copy(MirrorJob *s, int64_t off, int64_t n)
 {
-    int ret = bdrv_pread(s->source, off, n, s->buf);
-    return ret < 0 ? ret : bdrv_pwrite(s->target, off, n, s->buf);
+    int ret = block_job_copy(s->job, s->source, s->target, off, n, s->buf);
+    if (ret < 0) {
+        /* Dirty again: "ignore" and "stop" copy it again (QEMU's). */
+        job_bitmap_set(&s->dirty, off, n, true);
+    }
+    return ret;
 }
 
 static int mirror_step(BlockJob *job)
@@ -209,6 +214,8 @@ BlockJob *mirror_start(const MirrorStartArgs *a, Error **errp)
     job_bitmap_init(&s->dirty, bdrv_getlength(a->source),
                     a->granularity ? a->granularity : (int64_t)(64 * KiB));
     job->opaque = s;
+    s->job = job;
+    block_job_set_on_error(job, a->on_source_error, a->on_target_error);
     block_job_hold_node(job, a->target);
     for (BlockDriverState *b = a->source->backing; commit && b;
          b = b->backing) {
@@ -300,6 +307,8 @@ void qmp_drive_mirror(bool has_job_id, const char *job_id, const char *device,
         .granularity = has_granularity ? granularity : 0,
         .auto_finalize = !has_auto_finalize || auto_finalize,
         .auto_dismiss = !has_auto_dismiss || auto_dismiss,
+        .on_source_error = has_on_source_error ? on_source_error : BLOCKDEV_ON_ERROR_REPORT,
+        .on_target_error = has_on_target_error ? on_target_error : BLOCKDEV_ON_ERROR_REPORT,
     };
     mirror_start(&a, errp);
     bdrv_unref(t);
@@ -340,6 +349,8 @@ void qmp_blockdev_mirror(bool has_job_id, const char *job_id,
         .granularity = has_granularity ? granularity : 0,
         .auto_finalize = !has_auto_finalize || auto_finalize,
         .auto_dismiss = !has_auto_dismiss || auto_dismiss,
+        .on_source_error = has_on_source_error ? on_source_error : BLOCKDEV_ON_ERROR_REPORT,
+        .on_target_error = has_on_target_error ? on_target_error : BLOCKDEV_ON_ERROR_REPORT,
     };
     mirror_start(&a, errp);
 }

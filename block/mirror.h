@@ -19,6 +19,8 @@ typedef struct MirrorStartArgs {
     int64_t granularity;
     bool auto_finalize;
     bool auto_dismiss;
+    BlockdevOnError on_source_error;
+    BlockdevOnError on_target_error;
 } MirrorStartArgs;
 
 BlockJob *mirror_start(const MirrorStartArgs *a, Error **errp);

@@ -2,7 +2,7 @@
  * block-stream: copy what the backing chain (down to an optional base)
  * holds into the active layer, a chunk per timer tick with the guest's
  * requests held off, then drop the streamed layers from the chain and
- * the image header.  Not modelled: bottom, filter nodes, on-error.
+ * the image header.  Not modelled: bottom, filter nodes.
  */
 #include "qemu/osdep.h"
 #include "qapi/qapi-commands.h"
@@ -41,11 +41,10 @@ static int stream_step(BlockJob *job)
         if (n <= 0) {
             ret = n < 0 ? n : -EIO;
         } else if (alloc) {
-            ret = bdrv_pread(s->top, job->offset, n, s->buf);
-            if (ret == 0) {
-                ret = bdrv_pwrite(s->top, job->offset, n, s->buf);
-                job->transferred += n;
-            }
+            ret = block_job_copy(job, s->top, s->top, job->offset, n,
+                                 s->buf);
+            job->transferred += ret == 0 ? n : 0;
+            job->ignore_skip = n;   /* QEMU's stream skips it on "ignore" */
         }
     }
     bdrv_unlock_backends(s->top);
@@ -149,6 +148,9 @@ void qmp_block_stream(bool has_job_id, const char *job_id, const char *device,
     s->base = base_bs;
     s->buf = g_malloc(STREAM_CHUNK);
     job->opaque = s;
+    if (has_on_error) {
+        block_job_set_on_error(job, on_error, on_error);
+    }
     /* Nothing to stream: QEMU reports a zero-length job. */
     job->len = bs->backing != base_bs ? bdrv_getlength(bs) : 0;
     for (BlockDriverState *b = bs->backing; b && b != base_bs;

@@ -53,6 +53,14 @@ struct BlockJob {
     bool force_cancel;          /* cancel after READY without completing */
     bool completing;            /* block-job-complete was accepted */
     int ret;                    /* result once the work is over */
+    /* Error policies (QEMU's on-error / on-source-error / -target-error). */
+    BlockdevOnError on_source_error;
+    BlockdevOnError on_target_error;
+    BlockDeviceIoStatus iostatus;   /* query-block-jobs io-status */
+    bool io_failed;             /* the step's error came from a copy */
+    bool io_failed_write;       /* ... and from its write */
+    int64_t ignore_skip;        /* bytes "ignore" skips (stream), 0: retry */
+    int deferred_ret;           /* an ignored error that fails it at the end */
     char *error;                /* message of a failed job */
     struct QEMUTimer *timer;
     GSList *held;               /* nodes marked busy (of BlockDriverState) */
@@ -70,6 +78,19 @@ BlockJob *block_job_create(const BlockJobDriver *drv, const char *job_id,
                            Error **errp);
 /* Hold @bs for the job: other jobs and blockdev-del see it busy. */
 void block_job_hold_node(BlockJob *job, BlockDriverState *bs);
+/* Set the error policies (report unless given; stream/commit: both). */
+void block_job_set_on_error(BlockJob *job, BlockdevOnError source,
+                            BlockdevOnError target);
+/*
+ * block_job_copy: read [@off, @off+@n) of @src into @buf and write it to
+ * @dst; 0 or -errno.  A failure is marked on @job (io_failed, and
+ * whether it was the write) so that the job applies its error policy;
+ * @job NULL: a copy outside the job's steps (copy-before-write).
+ */
+int block_job_copy(BlockJob *job, BlockDriverState *src,
+                   BlockDriverState *dst, int64_t off, int64_t n,
+                   uint8_t *buf);
+
 /* Start stepping (status "running"). */
 void block_job_start(BlockJob *job);
 /* A job that failed before it started: "created" -> "null", freed. */
