@@ -560,24 +560,44 @@ class ErrorPolicies(unittest.TestCase):
         out, vm.events = vm.events, []
         return collapse(out)
 
+    def setup(self, cmd):
+        """Images where @cmd writes 4 MiB to a 1 MiB tmpfs: a raw target
+        (drive-mirror, drive-backup), the base (block-commit of mid) or
+        the active layer (block-stream).  The drive and @cmd's args."""
+        self.mount('1M')
+        tmp = self.tmp
+        if cmd == 'block-commit':
+            kemu_img('create', '-f', 'qcow2', tmp + '/small/base.qcow2', '64M')
+            kemu_img('create', '-f', 'qcow2', '-b', 'small/base.qcow2', '-F',
+                     'qcow2', tmp + '/mid.qcow2')
+            kemu_io(tmp + '/mid.qcow2', 'write -P 7 0 4M')
+            kemu_img('create', '-f', 'qcow2', '-b', 'mid.qcow2', '-F',
+                     'qcow2', tmp + '/top.qcow2')
+            return 'top.qcow2', {'device': 'drive0', 'top': 'mid.qcow2'}
+        if cmd == 'block-stream':
+            kemu_img('create', '-f', 'qcow2', tmp + '/base.qcow2', '64M')
+            kemu_io(tmp + '/base.qcow2', 'write -P 7 0 4M')
+            kemu_img('create', '-f', 'qcow2', '-b', '../base.qcow2', '-F',
+                     'qcow2', tmp + '/small/top.qcow2')
+            return 'small/top.qcow2', {'device': 'drive0'}
+        kemu_img('create', '-f', 'qcow2', tmp + '/src.qcow2', '64M')
+        kemu_io(tmp + '/src.qcow2', 'write -P 7 0 4M')
+        return 'src.qcow2', {'device': 'drive0', 'target': 'small/t.raw',
+                             'format': 'raw', 'sync': 'full'}
+
     def run_case(self, binary, cmd, policy, remount=False):
-        """@cmd (drive-mirror, drive-backup) of a 4 MiB source to a raw
-        target on a 1 MiB tmpfs with on-target-error @policy; the trace:
+        """@cmd (see setup) with on-error / on-target-error @policy; the trace:
         events, query-block-jobs, then after block-job-resume (with the
         tmpfs made big enough when @remount) or a forced cancel."""
-        kemu_img('create', '-f', 'qcow2', os.path.join(self.tmp, 'src.qcow2'),
-                 '64M')
-        kemu_io(os.path.join(self.tmp, 'src.qcow2'), 'write -P 7 0 4M')
-        self.mount('1M')
+        drive, args = self.setup(cmd)
+        if policy:
+            args['on-error' if cmd.startswith('block-')
+                 else 'on-target-error'] = policy
         trace = []
         vm = None
         try:
-            vm = Vm(self.tmp, ['-drive', 'file=src.qcow2,if=virtio,'
-                               'id=drive0,format=qcow2'], binary=binary)
-            args = {'device': 'drive0', 'target': 'small/t.raw',
-                    'format': 'raw', 'sync': 'full'}
-            if policy:
-                args['on-target-error'] = policy
+            vm = Vm(self.tmp, ['-drive', 'file=%s,if=virtio,id=drive0,'
+                               'format=qcow2' % drive], binary=binary)
             trace.append(vm.execute(cmd, **args))
             trace += self.drain(vm, 1)
             jobs = vm.execute('query-block-jobs')['return']
@@ -603,7 +623,7 @@ class ErrorPolicies(unittest.TestCase):
                           if t[0] != 'BLOCK_JOB_ERROR']
             vm.quit()
             vm = None
-            if remount:
+            if remount and cmd.startswith('drive-'):
                 # Retried after the resume: the copy is whole.
                 trace.append(('compare', compare(
                     os.path.join(self.tmp, 'src.qcow2'),
@@ -664,6 +684,35 @@ class ErrorPolicies(unittest.TestCase):
         self.assertIn(('BLOCK_JOB_COMPLETED',
                        {'device': 'drive0', 'len': 64 * MiB, 'speed': 0,
                         'type': 'backup'}), t)
+
+    def test_commit_stop_resume(self):
+        t = self.case('block-commit', 'stop', remount=True)
+        self.assertIn(('BLOCK_JOB_ERROR', {'device': 'drive0',
+                                           'operation': 'write',
+                                           'action': 'stop'}), t)
+        self.assertIn(('BLOCK_JOB_COMPLETED',
+                       {'device': 'drive0', 'len': 64 * MiB, 'speed': 0,
+                        'type': 'commit'}), t)
+
+    def test_stream_report_stop(self):
+        # Stream copies on read: QEMU reports its write errors as "read".
+        t = self.case('block-stream', None)
+        self.assertIn(('BLOCK_JOB_ERROR', {'device': 'drive0',
+                                           'operation': 'read',
+                                           'action': 'report'}), t)
+        t = self.case('block-stream', 'stop', remount=True)
+        self.assertIn(('BLOCK_JOB_COMPLETED',
+                       {'device': 'drive0', 'len': 64 * MiB, 'speed': 0,
+                        'type': 'stream'}), t)
+        # "ignore" skips the chunk, and the job fails at its end.
+        t = self.case('block-stream', 'ignore')
+        self.assertEqual(t[-4:], [
+            ('BLOCK_JOB_COMPLETED', {'device': 'drive0', 'len': 64 * MiB,
+                                     'speed': 0, 'type': 'stream',
+                                     'error': 'No space left on device'}),
+            ('JOB_STATUS_CHANGE', {'status': 'concluded', 'id': 'drive0'}),
+            ('JOB_STATUS_CHANGE', {'status': 'null', 'id': 'drive0'}),
+            []])
 
 
 def linux(kemu, builder):
