@@ -4,7 +4,7 @@
  * to the source, copied to the target a chunk per tick; READY when the
  * map is empty, then block-job-complete copies the rest with the guest's
  * requests drained and pivots the device.  Not modelled: replaces,
- * write-blocking copy mode, on-error actions, unmap.
+ * write-blocking copy mode, unmap.
  */
 #include "qemu/osdep.h"
 #include "qapi/qapi-commands.h"

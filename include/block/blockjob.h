@@ -2,8 +2,8 @@
  * Block jobs (QEMU 7.2's job layer): background copies (stream, commit,
  * mirror, backup) that run on the main loop in chunks from a timer while
  * the guest keeps running.  The state machine, ids, events and verbs
- * are QEMU's (qapi/job.json); not modelled: transactions, on-error
- * actions other than "report", iothreads.
+ * are QEMU's (qapi/job.json), with its error policies (job-error.c);
+ * not modelled: transactions, iothreads.
  */
 #ifndef BLOCK_BLOCKJOB_H
 #define BLOCK_BLOCKJOB_H
