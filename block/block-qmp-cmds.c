@@ -6,6 +6,7 @@
 #include "qapi/qapi-commands.h"
 #include "block/blockdev.h"
 #include "qcow2.h"
+#include "block-qapi.h"
 
 static ImageInfoSpecific *qcow2_specific(BlockDriverState *bs)
 {
@@ -40,7 +41,7 @@ static SnapshotInfo *snapshot_info(BdrvSnapshotInfo *sn)
     return si;
 }
 
-static ImageInfo *image_info(BlockDriverState *bs)
+static ImageInfo *image_info(BlockDriverState *bs, bool flat)
 {
     ImageInfo *info = g_new0(ImageInfo, 1);
     info->filename = g_strdup(bs->filename);
@@ -80,16 +81,16 @@ static ImageInfo *image_info(BlockDriverState *bs)
         info->has_format_specific = true;
         info->format_specific = qcow2_specific(bs);
     }
-    if (bs->backing) {
+    if (bs->backing && !flat) {
         info->has_backing_image = true;
-        info->backing_image = image_info(bs->backing);
+        info->backing_image = image_info(bs->backing, false);
     }
     return info;
 }
 
-static BlockDeviceInfo *device_info(DriveInfo *d)
+BlockDeviceInfo *bdrv_block_device_info(DriveInfo *d, BlockDriverState *bs,
+                                        bool flat)
 {
-    BlockDriverState *bs = blk_bs(d->blk);
     BlockDeviceInfo *info = g_new0(BlockDeviceInfo, 1);
     info->file = g_strdup(bs->filename);
     info->has_node_name = bs->node_name != NULL;
@@ -104,11 +105,18 @@ static BlockDeviceInfo *device_info(DriveInfo *d)
         info->backing_file_depth++;
     }
     info->detect_zeroes = BLOCKDEV_DETECT_ZEROES_OPTIONS_OFF;
-    info->image = image_info(bs);
+    info->image = image_info(bs, flat);
     info->cache = g_new0(BlockdevCacheInfo, 1);
-    info->cache->writeback = d->writeback;
-    info->cache->direct = d->direct;
-    info->cache->no_flush = d->no_flush;
+    if (d) {
+        info->cache->writeback = d->writeback;
+        info->cache->direct = d->direct;
+        info->cache->no_flush = d->no_flush;
+    } else {
+        /* A node's own open flags (QEMU's bdrv_get_flags). */
+        info->cache->writeback = !(bs->open_flags & BDRV_O_WRITETHROUGH);
+        info->cache->direct = bs->open_flags & BDRV_O_NOCACHE;
+        info->cache->no_flush = bs->open_flags & BDRV_O_NO_FLUSH;
+    }
     return info;
 }
 
@@ -131,7 +139,7 @@ BlockInfoList *qmp_query_block(Error **errp)
         info->io_status = BLOCK_DEVICE_IO_STATUS_OK;
         if (d->blk) {
             info->has_inserted = true;
-            info->inserted = device_info(d);
+            info->inserted = bdrv_block_device_info(d, blk_bs(d->blk), false);
         }
         *tail = g_new0(BlockInfoList, 1);
         (*tail)->value = info;

@@ -12,13 +12,32 @@
 
 static GList *drives;            /* DriveInfo *, creation order */
 static GHashTable *nodes;        /* node-name -> BlockDriverState * */
+static GList *node_order;        /* the same nodes, in naming order */
 static GList *blockdev_roots;    /* -blockdev nodes we hold */
 static int node_counter = 100;
+
+/* Drop @bs's name from the table and the ordered list. */
+static void forget_node(BlockDriverState *bs)
+{
+    if (nodes && bs->node_name &&
+        g_hash_table_lookup(nodes, bs->node_name) == bs) {
+        g_hash_table_remove(nodes, bs->node_name);
+    }
+    node_order = g_list_remove(node_order, bs);
+}
+
+GList *bdrv_named_nodes(void)
+{
+    return node_order;
+}
 
 static void register_node(BlockDriverState *bs, const char *name)
 {
     if (!nodes) {
         nodes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    }
+    if (bs->node_name) {
+        forget_node(bs);
     }
     g_free(bs->node_name);
     if (name) {
@@ -29,25 +48,22 @@ static void register_node(BlockDriverState *bs, const char *name)
         bs->node_name = g_strdup_printf("#block%d", node_counter);
     }
     g_hash_table_insert(nodes, g_strdup(bs->node_name), bs);
+    node_order = g_list_append(node_order, bs);
 }
 
 void blockdev_unregister_chain(BlockDriverState *bs)
 {
     for (; bs && nodes; bs = bs->backing) {
-        if (bs->node_name) {
-            g_hash_table_remove(nodes, bs->node_name);
-        }
-        if (bs->file && bs->file->node_name) {
-            g_hash_table_remove(nodes, bs->file->node_name);
+        forget_node(bs);
+        if (bs->file) {
+            forget_node(bs->file);
         }
     }
 }
 
 static void unregister_node(BlockDriverState *bs)
 {
-    if (nodes && bs->node_name) {
-        g_hash_table_remove(nodes, bs->node_name);
-    }
+    forget_node(bs);
 }
 
 BlockDriverState *bdrv_find_node(const char *name)

