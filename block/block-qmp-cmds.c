@@ -129,13 +129,15 @@ BlockInfoList *qmp_query_block(Error **errp)
         info->device = g_strdup(d->id);
         info->type = g_strdup("unknown");
         info->removable = drive_is_removable(d);
+        info->locked = d->locked;
         info->has_qdev = d->qdev != NULL;
         info->qdev = g_strdup(d->qdev);
-        if (info->removable) {
+        /* QEMU: a tray and an I/O status only with a device. */
+        if (info->removable && d->qdev) {
             info->has_tray_open = true;
             info->tray_open = d->tray_open;
         }
-        info->has_io_status = d->blk || d->is_cdrom;
+        info->has_io_status = d->qdev != NULL;
         info->io_status = BLOCK_DEVICE_IO_STATUS_OK;
         if (d->blk) {
             info->has_inserted = true;
@@ -155,7 +157,8 @@ void qmp_eject(bool has_device, const char *device, bool has_id,
         error_setg(errp, "Either 'device' or 'id' must be set");
         return;
     }
-    blockdev_eject(has_device ? device : id, has_force && force, errp);
+    blockdev_eject(has_device ? device : NULL, has_id ? id : NULL,
+                   has_force && force, errp);
 }
 
 void qmp_block_resize(bool has_device, const char *device,
@@ -215,8 +218,34 @@ void qmp_blockdev_change_medium(bool has_device, const char *device,
         error_setg(errp, "Either 'device' or 'id' must be set");
         return;
     }
-    blockdev_change_medium(has_device ? device : id, filename,
-                           has_format ? format : NULL, errp);
+    blockdev_change_medium(has_device ? device : NULL, has_id ? id : NULL,
+                           filename, has_format ? format : NULL, errp);
+}
+
+void qmp_blockdev_open_tray(bool has_device, const char *device,
+                            bool has_id, const char *id, bool has_force,
+                            bool force, Error **errp)
+{
+    blockdev_open_tray(has_device ? device : NULL, has_id ? id : NULL,
+                       has_force && force, errp);
+}
+
+void qmp_blockdev_close_tray(bool has_device, const char *device,
+                             bool has_id, const char *id, Error **errp)
+{
+    blockdev_close_tray(has_device ? device : NULL, has_id ? id : NULL,
+                        errp);
+}
+
+void qmp_blockdev_remove_medium(const char *id, Error **errp)
+{
+    blockdev_remove_medium(id, errp);
+}
+
+void qmp_blockdev_insert_medium(const char *id, const char *node_name,
+                                Error **errp)
+{
+    blockdev_insert_medium(id, node_name, errp);
 }
 
 static BlockDeviceStats *device_stats(const BlockAcctStats *a)

@@ -163,11 +163,22 @@ bool drive_is_removable(DriveInfo *d)
     return d->is_cdrom || d->type == IF_NONE;
 }
 
+DriveInfo *drive_get_by_qdev(const char *id)
+{
+    for (GList *l = drives; l; l = l->next) {
+        DriveInfo *d = l->data;
+        if (d->qdev && !strcmp(d->qdev, id)) {
+            return d;
+        }
+    }
+    return NULL;
+}
+
 DriveInfo *drive_get_by_id(const char *id)
 {
     for (GList *l = drives; l; l = l->next) {
         DriveInfo *d = l->data;
-        if (!strcmp(d->id, id)) {
+        if (d->id[0] && !strcmp(d->id, id)) {
             return d;
         }
     }
@@ -480,6 +491,20 @@ fail:
     g_free(d->id);
     g_free(d->serial);
     return NULL;
+}
+
+DriveInfo *drive_new_anonymous(void)
+{
+    DriveInfo *d = g_new0(DriveInfo, 1);
+
+    d->id = g_strdup("");
+    d->type = IF_NONE;
+    d->is_cdrom = true;
+    d->writeback = true;
+    d->on_write_error = BLOCKDEV_ON_ERROR_ENOSPC;
+    d->on_read_error = BLOCKDEV_ON_ERROR_REPORT;
+    drives = g_list_append(drives, d);
+    return d;
 }
 
 DriveInfo *drive_new(const char *optstr, bool global_snapshot, Error **errp)

@@ -47,9 +47,15 @@ static void print_block_info(Monitor *mon, BlockInfo *info)
 {
     BlockDeviceInfo *ins = info->has_inserted ? info->inserted : NULL;
 
-    monitor_printf(mon, "%s", info->device);
-    if (ins && ins->has_node_name) {
-        monitor_printf(mon, " (%s)", ins->node_name);
+    if (info->device[0]) {
+        monitor_printf(mon, "%s", info->device);
+        if (ins && ins->has_node_name) {
+            monitor_printf(mon, " (%s)", ins->node_name);
+        }
+    } else {
+        /* An anonymous backend: QEMU names its node, else the device. */
+        monitor_printf(mon, "%s", ins && ins->has_node_name ? ins->node_name
+                       : info->has_qdev ? info->qdev : "<anonymous>");
     }
     if (ins) {
         print_node_line(mon, ins);

@@ -41,10 +41,13 @@ typedef struct DriveInfo {
     char *serial;
     bool claimed;              /* a device model took it */
     bool tray_open;
+    bool locked;               /* the guest prevents medium removal */
     BlockdevOnError on_read_error;     /* rerror=, default report */
     BlockdevOnError on_write_error;    /* werror=, default enospc */
     /* The device model's hook: the medium changed (blk may be NULL). */
     void (*media_changed)(void *opaque, BlockBackend *blk);
+    /* ... and its tray moved (it sends DEVICE_TRAY_MOVED). */
+    void (*tray_moved)(void *opaque, bool open);
     void *media_opaque;
 } DriveInfo;
 
@@ -53,6 +56,11 @@ typedef struct DriveInfo {
  * @global_snapshot: -snapshot was given.  Errors use QEMU's texts.
  */
 DriveInfo *drive_new(const char *optstr, bool global_snapshot, Error **errp);
+/*
+ * drive_new_anonymous: the empty drive of a CD-ROM device given no drive
+ * (QEMU's anonymous BlockBackend: device name "", media by id=).
+ */
+DriveInfo *drive_new_anonymous(void);
 /* -hda/-hdb/-hdc/-hdd (index 0..3) and -cdrom as QEMU rewrites them. */
 DriveInfo *drive_new_legacy(const char *file, int index, bool cdrom,
                             bool global_snapshot, Error **errp);
@@ -80,10 +88,29 @@ GList *bdrv_named_nodes(void);
 BlockDriverState *bdrv_find_node(const char *node_name);
 /* A backend for -device ...,drive=NAME (a drive id or a node name). */
 BlockBackend *blockdev_get_backend(const char *name, DriveInfo **dinfo);
-/* eject / change / commit (QMP eject, blockdev-change-medium; HMP). */
-bool blockdev_eject(const char *device, bool force, Error **errp);
-bool blockdev_change_medium(const char *device, const char *filename,
-                            const char *format, Error **errp);
+/* The drive a device (by id or QOM path) uses, or NULL. */
+DriveInfo *drive_get_by_qdev(const char *id);
+/*
+ * Removable media (QMP blockdev-open-tray, -close-tray, -remove-medium,
+ * -insert-medium; eject and blockdev-change-medium, HMP eject and
+ * change).  A drive is named by @device (drive name) or @id (device id
+ * or QOM path); QEMU's checks and messages; tray moves send
+ * DEVICE_TRAY_MOVED and the device sees the medium only with the tray
+ * closed.
+ */
+bool blockdev_open_tray(const char *device, const char *id, bool force,
+                        Error **errp);
+bool blockdev_close_tray(const char *device, const char *id, Error **errp);
+bool blockdev_remove_medium(const char *id, Error **errp);
+bool blockdev_insert_medium(const char *id, const char *node_name,
+                            Error **errp);
+bool blockdev_eject(const char *device, const char *id, bool force,
+                    Error **errp);
+bool blockdev_change_medium(const char *device, const char *id,
+                            const char *filename, const char *format,
+                            Error **errp);
+/* The guest moved the tray of @d's device (ATAPI START STOP UNIT). */
+void drive_set_tray(DriveInfo *d, bool open);
 /* block_resize: @device (a drive) or else @node_name to @size bytes. */
 bool blockdev_resize(const char *device, const char *node_name,
                      int64_t size, Error **errp);

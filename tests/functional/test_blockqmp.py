@@ -7,6 +7,7 @@ JSON shapes, events and error texts must agree.
 
     test_blockqmp.py BUILD_DIR
 """
+import json
 import os
 import re
 import shutil
@@ -40,6 +41,27 @@ def strip_events(r):
     return {k: v for k, v in r.items() if k != 'timestamp'}
 
 
+class EvVm(Vm):
+    """test_drive's Vm, keeping the events it reads."""
+
+    def recv(self):
+        r = Vm.recv(self)
+        if 'event' in r:
+            self.events = getattr(self, 'events', []) + [r]
+        return r
+
+    def take_events(self):
+        ev, self.events = getattr(self, 'events', []), []
+        return [(e['event'], e.get('data')) for e in ev]
+
+
+def normalize(v):
+    """QEMU's automatic names and QOM paths differ run to run."""
+    text = json.dumps(v, sort_keys=True)
+    text = re.sub(r'#block\d+', '#N', text)
+    return json.loads(re.sub(r'device\[\d+\]', 'device[N]', text))
+
+
 class Base(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix='kemu-blockqmp-')
@@ -57,7 +79,7 @@ class Base(unittest.TestCase):
         for binary in (None, QEMU):
             if binary is None and out:
                 break
-            vm = Vm(self.tmp, args, binary=binary)
+            vm = EvVm(self.tmp, args, binary=binary)
             try:
                 out.append(fn(vm))
             finally:
@@ -152,6 +174,74 @@ class NamedNodes(Base):
                       '    Cache mode:       writeback', blocks)
         if q:
             self.assertEqual(blocks, sorted(q.split('\n\n')))
+
+
+class Media(Base):
+    ARGS = ['-drive', 'file=d0.qcow2,format=qcow2,if=none,id=hd',
+            '-device', 'ide-hd,drive=hd,id=disk0,bus=ide.0,unit=0',
+            '-drive', 'file=cd.iso,format=raw,if=ide,index=2,media=cdrom',
+            '-drive', 'if=none,id=nn,file=d1.raw,format=raw',
+            '-blockdev', 'driver=file,filename=cd2.iso,node-name=f1,'
+            'read-only=on',
+            '-blockdev', 'driver=raw,file=f1,node-name=r1,read-only=on',
+            '-device', 'ide-cd,id=cd1,bus=ide.1,unit=1']
+    STEPS = [
+        ('blockdev-open-tray', {'device': 'hd'}),
+        ('blockdev-open-tray', {'device': 'nosuch'}),
+        ('blockdev-open-tray', {}),
+        ('blockdev-open-tray', {'device': 'ide1-cd0', 'id': 'cd1'}),
+        ('blockdev-open-tray', {'id': 'cd1'}),
+        ('blockdev-open-tray', {'id': 'nosuch'}),
+        ('blockdev-close-tray', {'id': 'cd1'}),
+        ('blockdev-remove-medium', {'id': 'cd1'}),
+        ('blockdev-remove-medium', {'device': 'ide1-cd0'}),
+        ('blockdev-open-tray', {'device': 'ide1-cd0'}),
+        ('blockdev-open-tray', {'device': 'ide1-cd0'}),
+        ('blockdev-insert-medium', {'id': 'cd1', 'node-name': 'nosuch'}),
+        ('blockdev-close-tray', {'id': 'cd1'}),
+        ('blockdev-insert-medium', {'id': 'cd1', 'node-name': 'r1'}),
+        ('blockdev-open-tray', {'id': 'cd1', 'force': True}),
+        ('blockdev-insert-medium', {'id': 'cd1', 'node-name': 'r1'}),
+        ('blockdev-insert-medium', {'id': 'cd1', 'node-name': 'r1'}),
+        ('blockdev-insert-medium', {'id': 'disk0', 'node-name': 'r1'}),
+        ('blockdev-remove-medium', {'id': 'disk0'}),
+        ('blockdev-open-tray', {'id': 'disk0'}),
+        ('blockdev-close-tray', {'id': 'cd1'}),
+        ('blockdev-remove-medium', {'id': 'cd1'}),
+        ('blockdev-open-tray', {'id': 'cd1'}),
+        ('blockdev-remove-medium', {'id': 'cd1'}),
+        ('blockdev-remove-medium', {'id': 'cd1'}),
+        ('blockdev-open-tray', {'device': 'nn'}),
+        ('blockdev-close-tray', {'device': 'nn'}),
+        ('eject', {'device': 'ide1-cd0'}),
+        ('blockdev-change-medium', {'id': 'cd1', 'filename': 'cd.iso',
+                                    'format': 'raw'}),
+        ('eject', {'id': 'cd1'}),
+        ('blockdev-close-tray', {'id': 'cd1'}),
+        ('query-block', {}),
+    ]
+
+    def test_tray_and_medium(self):
+        def run(vm):
+            out = []
+            for cmd, args in self.STEPS:
+                r = vm.execute(cmd, **args)
+                out.append((cmd, args, r, vm.take_events()))
+            out.append(vm.hmp('info block').replace('\r\n', '\n'))
+            return normalize(out)
+        k, q = self.both(self.ARGS, run)
+        events = [e for step in k[:-1] for e in step[3]]
+        self.assertEqual(len(events), 9)
+        self.assertEqual(events[0], ['DEVICE_TRAY_MOVED', {
+            'device': '', 'id': 'cd1', 'tray-open': True}])
+        self.assertEqual(k[-2][2]['return'][3]['device'], '')
+        self.assertIn('cd1: [not inserted]\n    Attached to:      cd1\n'
+                      '    Removable device: not locked, tray closed\n',
+                      k[-1])
+        if q:
+            self.maxDiff = None
+            for got, want in zip(k, q):
+                self.assertEqual(got, want)
 
 
 if __name__ == '__main__':

@@ -845,3 +845,23 @@ XDbgBlockGraph *qmp_x_debug_query_block_graph(Error **errp)
 {
     return g_new0(XDbgBlockGraph, 1);
 }
+
+void qmp_blockdev_open_tray(bool has_device, const char *device,
+                            bool has_id, const char *id, bool has_force,
+                            bool force, Error **errp)
+{
+}
+
+void qmp_blockdev_close_tray(bool has_device, const char *device,
+                             bool has_id, const char *id, Error **errp)
+{
+}
+
+void qmp_blockdev_remove_medium(const char *id, Error **errp)
+{
+}
+
+void qmp_blockdev_insert_medium(const char *id, const char *node_name,
+                                Error **errp)
+{
+}
