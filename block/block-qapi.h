@@ -16,4 +16,7 @@
 BlockDeviceInfo *bdrv_block_device_info(DriveInfo *d, BlockDriverState *bs,
                                         bool flat);
 
+/* The I/O limits of @blk (may be NULL) into @info, as QEMU reports them. */
+void bdrv_throttle_info(BlockDeviceInfo *info, BlockBackend *blk);
+
 #endif

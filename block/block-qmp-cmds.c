@@ -111,6 +111,7 @@ BlockDeviceInfo *bdrv_block_device_info(DriveInfo *d, BlockDriverState *bs,
         info->cache->writeback = d->writeback;
         info->cache->direct = d->direct;
         info->cache->no_flush = d->no_flush;
+        bdrv_throttle_info(info, d->blk);
     } else {
         /* A node's own open flags (QEMU's bdrv_get_flags). */
         info->cache->writeback = !(bs->open_flags & BDRV_O_WRITETHROUGH);

@@ -20,9 +20,8 @@ static DriveInfo *find_drive(const char *device, Error **errp)
     return d;
 }
 
-/* QEMU's qmp_get_blk: by drive name, or by the device's id / QOM path. */
-static DriveInfo *find_media_drive(const char *device, const char *id,
-                                   Error **errp)
+DriveInfo *blockdev_find_drive(const char *device, const char *id,
+                               Error **errp)
 {
     if (!device == !id) {
         error_setg(errp, "Need exactly one of 'device' and 'id'");
@@ -87,7 +86,7 @@ static void drop_medium(DriveInfo *d)
 bool blockdev_open_tray(const char *device, const char *id, bool force,
                         Error **errp)
 {
-    DriveInfo *d = find_media_drive(device, id, errp);
+    DriveInfo *d = blockdev_find_drive(device, id, errp);
     if (!d) {
         return false;
     }
@@ -114,7 +113,7 @@ bool blockdev_open_tray(const char *device, const char *id, bool force,
 
 bool blockdev_close_tray(const char *device, const char *id, Error **errp)
 {
-    DriveInfo *d = find_media_drive(device, id, errp);
+    DriveInfo *d = blockdev_find_drive(device, id, errp);
     if (!d) {
         return false;
     }
@@ -145,7 +144,7 @@ static bool remove_medium(DriveInfo *d, const char *name, Error **errp)
 
 bool blockdev_remove_medium(const char *id, Error **errp)
 {
-    DriveInfo *d = find_media_drive(NULL, id, errp);
+    DriveInfo *d = blockdev_find_drive(NULL, id, errp);
     return d && remove_medium(d, id, errp);
 }
 
@@ -182,7 +181,7 @@ bool blockdev_insert_medium(const char *id, const char *node_name,
         error_setg(errp, "Node '%s' is already in use", node_name);
         return false;
     }
-    DriveInfo *d = find_media_drive(NULL, id, errp);
+    DriveInfo *d = blockdev_find_drive(NULL, id, errp);
     return d && insert_medium(d, bs, errp);
 }
 
@@ -207,7 +206,7 @@ bool blockdev_change_medium(const char *device, const char *id,
                             Error **errp)
 {
     const char *name = device ? device : id;
-    DriveInfo *d = find_media_drive(device, id, errp);
+    DriveInfo *d = blockdev_find_drive(device, id, errp);
     if (!d) {
         return false;
     }

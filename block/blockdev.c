@@ -8,6 +8,7 @@
 #include "qemu/error-report.h"
 #include "qemu/option.h"
 #include "block/blockdev.h"
+#include "qemu/throttle.h"
 #include "block-int.h"
 
 static GList *drives;            /* DriveInfo *, creation order */
@@ -414,6 +415,11 @@ static DriveInfo *drive_new_opts(QemuOpts *opts, bool global_snapshot,
          !parse_on_error(v, true, &d->on_read_error, errp))) {
         goto fail;
     }
+    ThrottleConfig throttle;
+    g_autofree char *throttle_group = NULL;
+    if (!blockdev_throttle_parse(opts, &throttle, &throttle_group, errp)) {
+        goto fail;
+    }
     /* Accepted and not acted on (QEMU defaults apply). */
     static const char *const ignored[] = {
         "aio", "discard", "detect-zeroes", "copy-on-read",
@@ -480,6 +486,10 @@ static DriveInfo *drive_new_opts(QemuOpts *opts, bool global_snapshot,
         }
         blockdev_register_chain(bs, node_name);
         d->blk = blk_new(bs, d->id);
+        if (throttle_enabled(&throttle)) {
+            blk_set_io_limits(d->blk, &throttle, throttle_group,
+                              &error_abort);
+        }
     } else if (!d->is_cdrom && d->type != IF_NONE) {
         error_setg(errp, "A block device must be specified for \"file\"");
         goto fail;

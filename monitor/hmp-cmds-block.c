@@ -235,3 +235,21 @@ void hmp_info_blockstats(Monitor *mon, const HMPArgs *args)
     }
     qapi_free_BlockStatsList(list);
 }
+
+void hmp_block_set_io_throttle(Monitor *mon, const HMPArgs *args)
+{
+    Error *err = NULL;
+    BlockIOThrottle a = {
+        .has_device = true,
+        .device = (char *)hmp_arg_str(args, "device"),
+        .bps = hmp_arg_int(args, "bps", 0),
+        .bps_rd = hmp_arg_int(args, "bps_rd", 0),
+        .bps_wr = hmp_arg_int(args, "bps_wr", 0),
+        .iops = hmp_arg_int(args, "iops", 0),
+        .iops_rd = hmp_arg_int(args, "iops_rd", 0),
+        .iops_wr = hmp_arg_int(args, "iops_wr", 0),
+    };
+
+    blockdev_set_io_throttle(&a, &err);
+    hmp_handle_error(mon, err);
+}

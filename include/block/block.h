@@ -330,6 +330,17 @@ typedef struct BlockAcctStats {
 /* A consistent copy of @blk's counters. */
 void blk_get_stats(BlockBackend *blk, BlockAcctStats *out);
 
+/*
+ * blk_set_io_limits: throttle @blk's reads and writes as @cfg says, in
+ * throttle group @group (NULL: the group it is in, else one named after
+ * the backend); limits all 0 stop throttling.  QEMU's validation errors.
+ * blk_get_io_limits: the group's limits and name; NULL if unthrottled.
+ */
+typedef struct ThrottleConfig ThrottleConfig;
+bool blk_set_io_limits(BlockBackend *blk, const ThrottleConfig *cfg,
+                       const char *group, Error **errp);
+const char *blk_get_io_limits(BlockBackend *blk, ThrottleConfig *cfg);
+
 /* Wait until every request issued on @blk has completed (BQL held). */
 void blk_drain(BlockBackend *blk);
 

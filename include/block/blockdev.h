@@ -91,6 +91,23 @@ BlockBackend *blockdev_get_backend(const char *name, DriveInfo **dinfo);
 /* The drive a device (by id or QOM path) uses, or NULL. */
 DriveInfo *drive_get_by_qdev(const char *id);
 /*
+ * QEMU's qmp_get_blk: exactly one of @device (drive name) and @id (device
+ * id or QOM path); its errors (DeviceNotFound).
+ */
+DriveInfo *blockdev_find_drive(const char *device, const char *id,
+                               Error **errp);
+/*
+ * -drive's throttling.* options and their legacy names (bps=, iops_rd=,
+ * group=...) into @cfg and *@group (NULL: none given); QEMU's messages.
+ * Returns false on error.
+ */
+typedef struct ThrottleConfig ThrottleConfig;
+bool blockdev_throttle_parse(QemuOpts *opts, ThrottleConfig *cfg,
+                             char **group, Error **errp);
+/* QMP/HMP block_set_io_throttle (@a: QEMU's BlockIOThrottle). */
+typedef struct BlockIOThrottle BlockIOThrottle;
+bool blockdev_set_io_throttle(BlockIOThrottle *a, Error **errp);
+/*
  * Removable media (QMP blockdev-open-tray, -close-tray, -remove-medium,
  * -insert-medium; eject and blockdev-change-medium, HMP eject and
  * change).  A drive is named by @device (drive name) or @id (device id

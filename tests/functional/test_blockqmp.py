@@ -244,6 +244,94 @@ class Media(Base):
                 self.assertEqual(got, want)
 
 
+THROTTLE0 = dict(bps=0, bps_rd=0, bps_wr=0, iops=0, iops_rd=0, iops_wr=0)
+
+
+class Throttle(Base):
+    ARGS = ['-drive', 'file=d1.raw,format=raw,if=virtio,'
+            'throttling.bps-total=1000000,throttling.iops-read=50,'
+            'throttling.iops-read-max=100,throttling.iops-size=4096',
+            '-drive', 'file=d0.qcow2,format=qcow2,if=none,id=x,iops=10,'
+            'group=g1',
+            '-drive', 'file=cd.iso,format=raw,if=none,id=y,readonly=on']
+
+    def test_limits_groups_and_errors(self):
+        def set_(vm, **kw):
+            args = dict(THROTTLE0)
+            args.update(kw)
+            return vm.execute('block_set_io_throttle', **args)
+
+        def run(vm):
+            out = [[b.get('inserted') for b in
+                    vm.execute('query-block')['return']],
+                   vm.hmp('info block').replace('\r\n', '\n')]
+            out.append(set_(vm, device='y', iops=5))
+            out.append(set_(vm, device='y', iops=5, iops_rd=1))
+            out.append(set_(vm, device='nosuch', iops=5))
+            out.append(set_(vm, id='nosuch', iops=5))
+            out.append(set_(vm, iops=5))
+            out.append(set_(vm, device='y', iops=7, group='g1'))
+            out.append(set_(vm, device='virtio0'))
+            out.append(set_(vm, device='y', iops=5, iops_max=3))
+            out.append(set_(vm, device='y', iops=5, iops_max=30,
+                            iops_max_length=2, bps_max_length=3))
+            out.append(set_(vm, device='y', bps=-1))
+            for line in ('block_set_io_throttle y 1 2 3 4 5 6',
+                         'block_set_io_throttle y 1 0 0 0 0 0',
+                         'block_set_io_throttle nosuch 1 0 0 0 0 0',
+                         'block_set_io_throttle y 1 0 0',
+                         'block_set_io_throttle y 1k 0 0 0 0 0',
+                         'info block'):
+                out.append(vm.hmp(line).replace('\r\n', '\n'))
+            out.append([b.get('inserted') for b in
+                        vm.execute('query-block')['return']])
+            return normalize(out)
+        k, q = self.both(self.ARGS, run)
+        ins = k[0][0]
+        self.assertEqual((ins['bps'], ins['iops_rd'], ins['iops_rd_max'],
+                          ins['iops_rd_max_length'], ins['iops_size'],
+                          ins['group']),
+                         (1000000, 50, 100, 1, 4096, 'virtio0'))
+        self.assertNotIn('bps_max', ins)
+        self.assertIn('    I/O throttling:   bps=0 bps_rd=0 bps_wr=0 '
+                      'bps_max=0 bps_rd_max=0 bps_wr_max=0 iops=10 '
+                      'iops_rd=0 iops_wr=0 iops_max=0 iops_rd_max=0 '
+                      'iops_wr_max=0 iops_size=0 group=g1\n', k[1])
+        # y joined g1 and set bps=1 over HMP: x has the group's limits.
+        self.assertEqual((k[-1][1]['bps'], k[-1][1]['group']), (1, 'g1'))
+        self.assertNotIn('group', k[-1][0])
+        if q:
+            self.maxDiff = None
+            for got, want in zip(k, q):
+                self.assertEqual(got, want)
+
+    def test_drive_option_errors(self):
+        bad = ['throttling.bps-total=1000,throttling.bps-read=5',
+               'throttling.bps-total=2000000000000000',
+               'throttling.bps-total-max=100',
+               'throttling.bps-total=100,throttling.bps-total-max=50',
+               'throttling.bps-total=100,throttling.bps-total-max-length=5',
+               'throttling.bps-total=100,throttling.bps-total-max=200,'
+               'throttling.bps-total-max-length=0',
+               'bps=100,throttling.bps-total=5', 'bps=abc',
+               'throttling.iops-total=-1', 'bps=1000,bps_rd=5',
+               'throttling.iops-size=512']
+        for opt in bad:
+            args = ['-drive', 'file=d1.raw,format=raw,if=virtio,' + opt]
+            rc, err = test_drive.run_fail(self.tmp, args)
+            self.assertEqual(rc, 1, opt)
+            self.assertTrue(err.startswith('kemu-system-x86_64: -drive '),
+                            err)
+            if QEMU:
+                p = subprocess.run([QEMU, '-nodefaults', '-display', 'none',
+                                    '-S'] + args, cwd=self.tmp,
+                                   stdin=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, timeout=20,
+                                   universal_newlines=True)
+                self.assertEqual(err.split(': ', 2)[2],
+                                 p.stderr.split(': ', 2)[2], opt)
+
+
 if __name__ == '__main__':
     test_drive.BUILD = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)

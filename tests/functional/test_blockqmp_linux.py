@@ -9,11 +9,16 @@ blockdev-insert-medium (a blockdev-add node) and closes the tray; the
 guest must see the medium vanish and the new one (pattern and size);
 while the guest holds the drive open (Linux locks the door) eject fails
 with QEMU's message and the tray stays shut.
+
+throttle: the guest reads a virtio disk under -drive throttling.bps-read,
+then under limits block_set_io_throttle sets, then unthrottled; the host
+measures each phase's rate (query-blockstats) against the limit.
 """
 import os
 import sys
 import tempfile
 import shutil
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_linux import Guest, Qmp, build_guest, qmp_connect  # noqa: E402
@@ -104,8 +109,71 @@ def scenario_media(kemu, guest_dir, tmp):
     return failures
 
 
+def scenario_throttle(kemu, guest_dir, tmp):
+    """Reads of 3 MiB at -drive bps-read=1 MiB/s, then at 2 MiB/s set by
+    block_set_io_throttle, then unthrottled: the measured rates must be
+    near the limits, and the last phase much faster."""
+    disk = pattern_image(tmp, 'disk.raw', 'KEMU-THROTTLE', 16 << 20)
+    sock = os.path.join(tmp, 'qmp.sock')
+    g = Guest(kemu, guest_dir, 'kemu.test=throttle',
+              ['-qmp', 'unix:%s,server=on,wait=off' % sock,
+               '-drive', 'file=%s,format=raw,if=virtio,'
+               'throttling.bps-read=1048576' % disk])
+    failures = []
+    limits = {1: 1 << 20, 2: 2 << 20, 3: 0}
+    try:
+        conn = qmp_connect(sock, 30)
+        if not conn:
+            return ['no QMP socket']
+        q = Qmp(*conn)
+        q.sock.settimeout(120)
+        q.execute('qmp_capabilities')
+
+        def rd_bytes():
+            return q.execute('query-blockstats')['return'][0]['stats'][
+                'rd_bytes']
+        for phase in (1, 2, 3):
+            if not g.wait_for('GUEST-THROTTLE-READY %d' % phase):
+                return ['guest did not reach phase %d' % phase]
+            if phase > 1:
+                r = q.execute('block_set_io_throttle', device='virtio0',
+                              bps=0, bps_rd=limits[phase], bps_wr=0,
+                              iops=0, iops_rd=0, iops_wr=0)
+                if r != {'return': {}}:
+                    failures.append('block_set_io_throttle: %r' % r)
+            if not g.wait_for('GUEST-THROTTLE-START %d' % phase):
+                return ['phase %d did not start' % phase]
+            t0, b0 = time.monotonic(), rd_bytes()
+            if not g.wait_for('GUEST-THROTTLE-END %d' % phase):
+                return ['phase %d did not end' % phase]
+            secs, nbytes = time.monotonic() - t0, rd_bytes() - b0
+            rate = nbytes / secs
+            print('phase %d: %d bytes in %.2f s = %.0f B/s (limit %d)'
+                  % (phase, nbytes, secs, rate, limits[phase]), flush=True)
+            if nbytes < 3 << 20:
+                failures.append('phase %d read only %d bytes'
+                                % (phase, nbytes))
+            if limits[phase] and not (0.75 * limits[phase] < rate <
+                                      1.25 * limits[phase]):
+                failures.append('phase %d: %.0f B/s, limit %d'
+                                % (phase, rate, limits[phase]))
+            if not limits[phase] and rate < 4 * (2 << 20):
+                failures.append('phase %d unthrottled only %.0f B/s'
+                                % (phase, rate))
+        info = q.execute('query-block')['return'][0]['inserted']
+        if 'group' in info or info['bps_rd']:
+            failures.append('limits left after disabling: %r' % info)
+    finally:
+        rc = g.wait_exit(120)
+        print('\n'.join(g.output()[-12:]))
+    if rc != 0:
+        failures.append('exit status %r' % rc)
+    return failures
+
+
 SCENARIOS = {
     'media': scenario_media,
+    'throttle': scenario_throttle,
 }
 
 

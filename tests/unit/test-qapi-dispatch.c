@@ -865,3 +865,21 @@ void qmp_blockdev_insert_medium(const char *id, const char *node_name,
                                 Error **errp)
 {
 }
+
+void qmp_block_set_io_throttle(
+    bool has_device, const char *device, bool has_id, const char *id,
+    int64_t bps, int64_t bps_rd, int64_t bps_wr, int64_t iops,
+    int64_t iops_rd, int64_t iops_wr, bool has_bps_max, int64_t bps_max,
+    bool has_bps_rd_max, int64_t bps_rd_max, bool has_bps_wr_max,
+    int64_t bps_wr_max, bool has_iops_max, int64_t iops_max,
+    bool has_iops_rd_max, int64_t iops_rd_max, bool has_iops_wr_max,
+    int64_t iops_wr_max, bool has_bps_max_length, int64_t bps_max_length,
+    bool has_bps_rd_max_length, int64_t bps_rd_max_length,
+    bool has_bps_wr_max_length, int64_t bps_wr_max_length,
+    bool has_iops_max_length, int64_t iops_max_length,
+    bool has_iops_rd_max_length, int64_t iops_rd_max_length,
+    bool has_iops_wr_max_length, int64_t iops_wr_max_length,
+    bool has_iops_size, int64_t iops_size, bool has_group,
+    const char *group, Error **errp)
+{
+}
