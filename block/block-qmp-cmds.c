@@ -105,6 +105,8 @@ BlockDeviceInfo *bdrv_block_device_info(DriveInfo *d, BlockDriverState *bs,
         info->backing_file_depth++;
     }
     info->detect_zeroes = BLOCKDEV_DETECT_ZEROES_OPTIONS_OFF;
+    info->write_threshold = __atomic_load_n(&bs->write_threshold,
+                                            __ATOMIC_RELAXED);
     info->image = image_info(bs, flat);
     info->cache = g_new0(BlockdevCacheInfo, 1);
     if (d) {

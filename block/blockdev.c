@@ -679,9 +679,24 @@ static BlockDriverState *blockdev_open_opts(QemuOpts *opts, bool root,
         if (size) {
             g_hash_table_insert(dopts, "size", (char *)size);
         }
+        /* backing=NODE attaches a node; backing=null (QMP): none. */
+        const char *backing = qemu_opt_get(opts, "backing");
+        BlockDriverState *backing_bs = NULL;
+        if (backing && backing[0] && !(backing_bs = bdrv_find_node(backing))) {
+            error_setg(errp, "Cannot find device='%s' nor node-name='%s'",
+                       backing, backing);
+            backing = NULL;
+            bdrv_unref(file);
+            g_hash_table_destroy(dopts);
+            return NULL;
+        }
         if (check_unused(opts, prefix, errp)) {
             bs = bdrv_open_format(file, drv, dopts, flags, errp);
-            if (bs && bs->backing_file[0] &&
+            if (bs && backing_bs) {
+                bdrv_ref(backing_bs);
+                bs->backing = backing_bs;
+            }
+            if (bs && bs->backing_file[0] && !backing &&
                 bdrv_open_backing_file(bs, errp) < 0) {
                 if (nested) {
                     unregister_node(file);
@@ -701,7 +716,9 @@ static BlockDriverState *blockdev_open_opts(QemuOpts *opts, bool root,
     }
     if (bs) {
         register_node(bs, name);
-        for (BlockDriverState *b = bs->backing; b; b = b->backing) {
+        /* Backing files opened with it get names; named nodes keep them. */
+        for (BlockDriverState *b = bs->backing; b && !b->node_name;
+             b = b->backing) {
             register_node(b, NULL);
         }
     }

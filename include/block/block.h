@@ -179,6 +179,7 @@ struct BlockDriverState {
     char *full_backing_filename;
     int refcnt;
     int backends;                /* BlockBackends attached (a device) */
+    uint64_t write_threshold;    /* block-set-write-threshold; 0: off */
 };
 
 /**
@@ -285,6 +286,19 @@ int raw_file_create(const char *filename, uint64_t size,
 /* Allocate (falloc) or write zeroes to (full) [@off, @off+@len) of @fd. */
 int raw_file_preallocate(int fd, uint64_t off, uint64_t len,
                          BlockPreallocMode prealloc);
+
+/*
+ * Write thresholds (block/write-threshold.c, QMP block-set-write-threshold):
+ * the first write on @bs ending past its threshold turns the threshold
+ * off and, on the main loop, calls the notifier (BLOCK_WRITE_THRESHOLD)
+ * with the node name, the bytes past the threshold and the threshold.
+ * Checked by the write functions; any thread.
+ */
+void bdrv_write_threshold_check(BlockDriverState *bs, uint64_t offset,
+                                uint64_t bytes);
+typedef void BdrvWriteThresholdNotify(const char *node_name,
+                                      uint64_t exceeded, uint64_t threshold);
+void bdrv_write_threshold_set_notify(BdrvWriteThresholdNotify *fn);
 
 /* ---- Block backends: what a device or a monitor command holds. ---- */
 typedef struct BlockBackend BlockBackend;

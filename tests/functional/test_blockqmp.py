@@ -73,12 +73,15 @@ class Base(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def both(self, args, fn):
-        """fn(vm) on kemu, then on QEMU if installed: (kemu, qemu|None)."""
+    def both(self, args, fn, prepare=None):
+        """fn(vm) on kemu, then on QEMU if installed: (kemu, qemu|None);
+        prepare() before each run resets the images."""
         out = []
         for binary in (None, QEMU):
             if binary is None and out:
                 break
+            if prepare:
+                prepare()
             vm = EvVm(self.tmp, args, binary=binary)
             try:
                 out.append(fn(vm))
@@ -330,6 +333,82 @@ class Throttle(Base):
                                    universal_newlines=True)
                 self.assertEqual(err.split(': ', 2)[2],
                                  p.stderr.split(': ', 2)[2], opt)
+
+
+class NodeCommands(Base):
+    def test_write_threshold(self):
+        """A threshold on the file node of a drive; an internal snapshot
+        writes past the end of the image file and fires it, once."""
+        def run(vm):
+            nodes = vm.execute('query-named-block-nodes')['return']
+            fnode = [n['node-name'] for n in nodes if n['drv'] == 'file'][0]
+            size = [n['image']['virtual-size'] for n in nodes
+                    if n['drv'] == 'file'][0]
+            out = [vm.execute('block-set-write-threshold', **{
+                'node-name': 'nosuch', 'write-threshold': 1})]
+            out.append(vm.execute('block-set-write-threshold', **{
+                'node-name': fnode, 'write-threshold': size}))
+            out.append([n['write_threshold'] == size for n in vm.execute(
+                'query-named-block-nodes')['return'] if n['drv'] == 'file'])
+            out.append(vm.execute('blockdev-snapshot-internal-sync',
+                                  device='ide0-hd0', name='s1'))
+            vm.execute('query-status')
+            ev = vm.take_events()
+            out.append([(e, d['node-name'] == fnode,
+                         d['write-threshold'] == size,
+                         d['amount-exceeded'] > 0) for e, d in ev])
+            out.append(vm.execute('blockdev-snapshot-internal-sync',
+                                  device='ide0-hd0', name='s2'))
+            vm.execute('query-status')
+            out.append(vm.take_events())
+            out.append([n['write_threshold'] for n in vm.execute(
+                'query-named-block-nodes')['return'] if n['drv'] == 'file'])
+            return normalize(out)
+        k, q = self.both(['-drive', 'file=d0.qcow2,format=qcow2,if=ide'], run,
+                         lambda: img(self.tmp, 'create', '-f', 'qcow2',
+                                     'd0.qcow2', '64M'))
+        self.assertEqual(k[4], [['BLOCK_WRITE_THRESHOLD', True, True, True]])
+        self.assertEqual(k[6], [])
+        self.assertEqual(k[7], [0])
+        if q:
+            self.assertEqual(k, q)
+
+    def test_change_backing_file(self):
+        img(self.tmp, 'create', '-f', 'qcow2', 'base.qcow2', '64M')
+        img(self.tmp, 'create', '-f', 'qcow2', '-b', 'base.qcow2', '-F',
+            'qcow2', 'top.qcow2')
+        args = ['-blockdev', 'driver=file,filename=base.qcow2,node-name=bf',
+                '-blockdev', 'driver=qcow2,file=bf,node-name=base',
+                '-blockdev', 'driver=file,filename=top.qcow2,node-name=tf',
+                '-blockdev', 'driver=qcow2,file=tf,node-name=top,'
+                'backing=base',
+                '-drive', 'file=d1.raw,format=raw,if=none,id=dd']
+
+        def run(vm):
+            out = []
+            for dev, image in (('top', 'top'), ('nosuch', 'top'),
+                               ('top', 'nosuch'), ('top', 'base'),
+                               ('base', 'top'), ('dd', 'top'),
+                               ('top', 'bf')):
+                out.append(vm.execute('change-backing-file', **{
+                    'device': dev, 'image-node-name': image,
+                    'backing-file': 'new.qcow2'}))
+            top = [n for n in vm.execute('query-named-block-nodes')['return']
+                   if n['node-name'] == 'top'][0]
+            out.append(top['image'].get('backing-filename'))
+            return out
+        k, q = self.both(args, run, lambda: img(
+            self.tmp, 'rebase', '-u', '-b', 'base.qcow2', '-F', 'qcow2',
+            'top.qcow2'))
+        self.assertEqual(k[0], {'return': {}})
+        self.assertEqual(k[-1], 'new.qcow2')
+        info = subprocess.run([os.path.join(test_drive.BUILD, 'kemu-img'),
+                               'info', 'top.qcow2'], cwd=self.tmp,
+                              stdout=subprocess.PIPE,
+                              universal_newlines=True).stdout
+        self.assertIn('backing file: new.qcow2\n', info)
+        if q:
+            self.assertEqual(k, q)
 
 
 if __name__ == '__main__':

@@ -883,3 +883,13 @@ void qmp_block_set_io_throttle(
     const char *group, Error **errp)
 {
 }
+
+void qmp_block_set_write_threshold(const char *node_name,
+                                   uint64_t write_threshold, Error **errp)
+{
+}
+
+void qmp_change_backing_file(const char *device, const char *image_node_name,
+                             const char *backing_file, Error **errp)
+{
+}
