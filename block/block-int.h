@@ -43,6 +43,9 @@ void bdrv_file_drop_write_perm(BlockDriverState *bs);
  */
 void bdrv_unwrap_lock_error(Error **errp, const char *filename);
 
+/* The "file" node @bs rereads its size (its file was written elsewhere). */
+void bdrv_file_refresh_size(BlockDriverState *bs);
+
 /* Size of the buffer given to probe functions. */
 #define BLOCK_PROBE_BUF_SIZE 2048
 

@@ -893,3 +893,7 @@ void qmp_change_backing_file(const char *device, const char *image_node_name,
                              const char *backing_file, Error **errp)
 {
 }
+
+void qmp_blockdev_create(JsonObject *args, JsonNode **ret, Error **errp)
+{
+}
