@@ -152,6 +152,29 @@ bool blockdev_snapshot_external(const char *device, const char *node_name,
                                 const char *file, const char *overlay_name,
                                 const char *format, bool existing,
                                 Error **errp);
+/*
+ * The two halves of blockdev_snapshot_external for transactions: prepare
+ * checks, creates and opens the overlay (returned; *@old: the node it
+ * goes over; bdrv_unref it to abort); blockdev_snapshot_append puts @top
+ * over @bs in every backend (@monitor_node: @top is a blockdev-add node
+ * the monitor keeps).
+ */
+BlockDriverState *blockdev_snapshot_external_prepare(
+    const char *device, const char *node_name, const char *file,
+    const char *overlay_name, const char *format, bool existing,
+    BlockDriverState **old, Error **errp);
+void blockdev_snapshot_append(BlockDriverState *bs, BlockDriverState *top,
+                              const char *overlay_name, bool monitor_node);
+/*
+ * QMP blockdev-snapshot: the blockdev-add node @overlay (qcow2, no
+ * backing, unused) goes over @node; prepare only checks (QEMU's texts).
+ */
+BlockDriverState *blockdev_snapshot_node_prepare(const char *node,
+                                                 const char *overlay,
+                                                 BlockDriverState **old,
+                                                 Error **errp);
+bool blockdev_snapshot_node(const char *node, const char *overlay,
+                            Error **errp);
 /* HMP "info snapshots": QEMU 7.2's text into @out. */
 void blockdev_info_snapshots(GString *out);
 /* Copy what the top image holds into its backing file ("all": every drive). */

@@ -476,6 +476,105 @@ class Create(Base):
         self.assertIn('No errors were found on the image.', p.stdout)
 
 
+def action(kind, **data):
+    return {'type': kind, 'data': data}
+
+
+class Transaction(Base):
+    ARGS = ['-drive', 'file=d0.qcow2,format=qcow2,if=ide,index=0',
+            '-drive', 'file=d2.qcow2,format=qcow2,if=none,id=d2',
+            '-drive', 'file=d1.raw,format=raw,if=none,id=r']
+
+    def reset(self):
+        for name in ('d0.qcow2', 'd2.qcow2', 'ov.qcow2'):
+            img(self.tmp, 'create', '-f', 'qcow2', name, '64M')
+        for name in ('s1.qcow2', 's3.qcow2'):
+            if os.path.exists(os.path.join(self.tmp, name)):
+                os.unlink(os.path.join(self.tmp, name))
+
+    def test_all_or_nothing(self):
+        s1 = os.path.join(self.tmp, 's1.qcow2')
+        s3 = os.path.join(self.tmp, 's3.qcow2')
+        sync = 'blockdev-snapshot-sync'
+        internal = 'blockdev-snapshot-internal-sync'
+        steps = [
+            ('transaction', {}),
+            ('transaction', {'actions': []}),
+            ('transaction', {'actions': [{'type': 'foo', 'data': {}}]}),
+            ('transaction', {'actions': [{'data': {}}]}),
+            ('transaction', {'actions': [{'type': sync}]}),
+            ('transaction', {'actions': [action(sync, device='ide0-hd0')]}),
+            ('transaction', {'actions': [action(sync, device='ide0-hd0',
+                                                **{'snapshot-file': s1}),
+                                         action(internal, device='d2',
+                                                name='')]}),
+            ('transaction', {'actions': [action(internal, device='d2',
+                                                name='i1'),
+                                         action('abort')]}),
+            ('transaction', {'actions': [action(internal, device='d2',
+                                                name='i1'),
+                                         action(sync, device='ide0-hd0',
+                                                **{'snapshot-file': s3,
+                                                   'snapshot-node-name':
+                                                   'o3'}),
+                                         action(internal, device='r',
+                                                name='x')]}),
+            ('query-block', {}),
+            ('transaction', {'actions': [action(internal, device='d2',
+                                                name='i1'),
+                                         action(sync, device='ide0-hd0',
+                                                **{'snapshot-file': s3,
+                                                   'snapshot-node-name':
+                                                   'o3'})]}),
+            ('info snapshots', None),
+            ('blockdev-add', {'driver': 'qcow2', 'node-name': 'ovn',
+                              'file': {'driver': 'file', 'filename':
+                                       os.path.join(self.tmp, 'ov.qcow2')}}),
+            ('blockdev-snapshot', {'node': 'nosuch', 'overlay': 'ovn'}),
+            ('blockdev-snapshot', {'node': 'd2', 'overlay': 'nosuch'}),
+            ('blockdev-snapshot', {'node': 'd2', 'overlay': 'o3'}),
+            ('transaction', {'actions': [action('blockdev-snapshot',
+                                                node='d2', overlay='ovn')]}),
+            ('blockdev-snapshot', {'node': 'd2', 'overlay': 'ovn'}),
+            ('transaction', {'actions': [action(internal, device='d2',
+                                                name='i2')],
+                             'properties': {'completion-mode': 'grouped'}}),
+        ]
+
+        def run(vm):
+            out = []
+            for cmd, args in steps:
+                if args is None:
+                    out.append(re.sub(r'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d',
+                                      'DATE', vm.hmp(cmd)))
+                    continue
+                r = vm.execute(cmd, **args)
+                if cmd == 'query-block':
+                    r = [(b['device'], b['inserted']['node-name'],
+                          b['inserted']['backing_file_depth'])
+                         for b in r['return']]
+                out.append((cmd, r))
+            out.append([(b['device'], b['inserted']['node-name'],
+                         b['inserted']['backing_file_depth'],
+                         b['inserted'].get('backing_file'))
+                        for b in vm.execute('query-block')['return']])
+            return normalize(out)
+        k, q = self.both(self.ARGS, run, self.reset)
+        # The failed transactions left nothing: no overlay on ide0-hd0,
+        # no internal snapshot i1 before the one that succeeded.
+        self.assertEqual(k[9][1], [['ide0-hd0', '#N', 0], ['d2', '#N', 0],
+                                   ['r', '#N', 0]])
+        self.assertEqual(k[10][1], {'return': {}})
+        self.assertEqual(k[-1], [['ide0-hd0', 'o3', 1, 'd0.qcow2'],
+                                 ['d2', 'ovn', 1, 'd2.qcow2'],
+                                 ['r', '#N', 0, None]])
+        self.assertEqual(k[11].count(' i1 '), 1, k[11])
+        if q:
+            self.maxDiff = None
+            for got, want in zip(k, q):
+                self.assertEqual(got, want)
+
+
 if __name__ == '__main__':
     test_drive.BUILD = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)

@@ -897,3 +897,12 @@ void qmp_change_backing_file(const char *device, const char *image_node_name,
 void qmp_blockdev_create(JsonObject *args, JsonNode **ret, Error **errp)
 {
 }
+
+void qmp_transaction(JsonObject *args, JsonNode **ret, Error **errp)
+{
+}
+
+void qmp_blockdev_snapshot(const char *node, const char *overlay,
+                           Error **errp)
+{
+}
