@@ -785,6 +785,35 @@ bool blockdev_del(const char *node_name, Error **errp)
     return true;
 }
 
+void drive_del(DriveInfo *d)
+{
+    if (d->qdev) {
+        /*
+         * QEMU's drive_del with a device: the backend goes anonymous and
+         * loses its medium; the device stays and sees none.  A device
+         * that cannot be told (virtio-blk) keeps its backend.
+         */
+        g_free(d->id);
+        d->id = g_strdup("");
+        if (d->blk && d->media_changed) {
+            BlockBackend *old = d->blk;
+            d->blk = NULL;
+            d->media_changed(d->media_opaque, NULL);
+            blockdev_unregister_chain(blk_bs(old));
+            blk_unref(old);
+        }
+        return;
+    }
+    if (d->blk) {
+        blockdev_unregister_chain(blk_bs(d->blk));
+        blk_unref(d->blk);
+    }
+    drives = g_list_remove(drives, d);
+    g_free(d->id);
+    g_free(d->serial);
+    g_free(d);
+}
+
 void blockdev_close_all(void)
 {
     for (GList *l = drives; l; l = l->next) {

@@ -253,3 +253,62 @@ void hmp_block_set_io_throttle(Monitor *mon, const HMPArgs *args)
     blockdev_set_io_throttle(&a, &err);
     hmp_handle_error(mon, err);
 }
+
+/* QEMU's BlockInterfaceType numbers, as "Can't hot-add" prints them. */
+static int qemu_if_number(BlockInterfaceType type)
+{
+    return type == IF_IDE ? 1 : type == IF_VIRTIO ? 7 : 0;
+}
+
+void hmp_drive_add(Monitor *mon, const HMPArgs *args)
+{
+    const char *opts = hmp_arg_str(args, "opts");
+    Error *err = NULL;
+    DriveInfo *d;
+
+    if (hmp_arg_bool(args, "node")) {
+        /* -n: a node as -blockdev makes it, which must be named. */
+        if (!strstr(opts, "node-name=")) {
+            monitor_printf(mon, "'node-name' needs to be specified\n");
+        } else if (!blockdev_add_str(opts, &err)) {
+            monitor_printf(mon, "%s\n", error_get_pretty(err));
+            error_free(err);
+        }
+        return;
+    }
+    /* The PCI address is QEMU's relic: drives are added with if=none. */
+    d = drive_new(opts, false, &err);
+    if (!d) {
+        monitor_printf(mon, "%s\n", error_get_pretty(err));
+        error_free(err);
+        return;
+    }
+    if (d->type != IF_NONE) {
+        monitor_printf(mon, "Can't hot-add drive to type %d\n",
+                       qemu_if_number(d->type));
+        drive_del(d);
+        return;
+    }
+    monitor_printf(mon, "OK\n");
+}
+
+void hmp_drive_del(Monitor *mon, const HMPArgs *args)
+{
+    const char *id = hmp_arg_str(args, "id");
+    DriveInfo *d = drive_get_by_id(id);
+    Error *err = NULL;
+
+    if (!d && bdrv_find_node(id)) {
+        qmp_blockdev_del(id, &err);
+        if (err) {
+            monitor_printf(mon, "%s\n", error_get_pretty(err));
+            error_free(err);
+        }
+        return;
+    }
+    if (!d) {
+        monitor_printf(mon, "Device '%s' not found\n", id);
+        return;
+    }
+    drive_del(d);
+}

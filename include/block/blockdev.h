@@ -179,6 +179,11 @@ bool blockdev_snapshot_node(const char *node, const char *overlay,
 void blockdev_info_snapshots(GString *out);
 /* Copy what the top image holds into its backing file ("all": every drive). */
 bool blockdev_commit(const char *device, Error **errp);
+/*
+ * HMP drive_del: forget drive @d; one a device uses turns anonymous
+ * without medium (QEMU's drive_del).
+ */
+void drive_del(DriveInfo *d);
 /* Flush and close everything (at exit). */
 void blockdev_close_all(void);
 

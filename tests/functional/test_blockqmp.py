@@ -575,6 +575,48 @@ class Transaction(Base):
                 self.assertEqual(got, want)
 
 
+class DriveAddDel(Base):
+    LINES = [
+        'drive_add 0 if=none,file=d0.qcow2,format=qcow2,id=hot1',
+        'drive_add 0 if=none,file=d0.qcow2,format=qcow2,id=hot1',
+        'drive_add 0 if=none,id=hot2',
+        'drive_add 0 if=virtio,file=d1.raw,format=raw',
+        'drive_add 0 file=nosuch.qcow2,if=none',
+        'drive_add 0 if=none,file=d1.raw,format=raw,bogus=1',
+        'drive_add', 'drive_add 0',
+        'drive_add -n 0 driver=file,filename=d1.raw',
+        'drive_add -n 0 driver=raw,file.driver=file,file.filename=cd.iso,'
+        'node-name=n1,read-only=on',
+        'drive_add -n 0 driver=raw,file.driver=file,file.filename=cd.iso,'
+        'node-name=n1',
+        'info block', 'drive_del nosuch', 'drive_del hot2', 'drive_del n1',
+        'drive_del ide0-hd0', 'drive_del', 'info block',
+        'drive_del hot1', 'drive_del hot1', 'info block',
+    ]
+
+    def test_drive_add_del(self):
+        img(self.tmp, 'create', '-f', 'qcow2', 'd2.qcow2', '64M')
+
+        def run(vm):
+            out = [(line, vm.hmp(line).replace('\r\n', '\n'))
+                   for line in self.LINES]
+            out.append([(b['device'], b.get('qdev'), 'inserted' in b)
+                        for b in vm.execute('query-block')['return']])
+            return normalize(out)
+        k, q = self.both(['-drive', 'file=d2.qcow2,format=qcow2,if=ide,'
+                          'index=0',
+                          '-drive', 'file=cd.iso,format=raw,if=none,id=nn,'
+                          'readonly=on'], run)
+        self.assertEqual(k[0][1], 'OK\n')
+        self.assertEqual(k[3][1], "Can't hot-add drive to type 7\n")
+        self.assertEqual(k[-1], [['', '/machine/unattached/device[N]',
+                                  False], ['nn', None, True]])
+        if q:
+            self.maxDiff = None
+            for got, want in zip(k, q):
+                self.assertEqual(got, want)
+
+
 if __name__ == '__main__':
     test_drive.BUILD = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)
