@@ -83,15 +83,23 @@ static void drop_medium(DriveInfo *d)
     blk_unref(old);
 }
 
+/* The drive of a tray command, if it is removable. */
+static DriveInfo *find_removable(const char *device, const char *id,
+                                 Error **errp)
+{
+    DriveInfo *d = blockdev_find_drive(device, id, errp);
+    if (d && !drive_is_removable(d)) {
+        error_setg(errp, "Device '%s' is not removable", device ? device : id);
+        return NULL;
+    }
+    return d;
+}
+
 bool blockdev_open_tray(const char *device, const char *id, bool force,
                         Error **errp)
 {
-    DriveInfo *d = blockdev_find_drive(device, id, errp);
+    DriveInfo *d = find_removable(device, id, errp);
     if (!d) {
-        return false;
-    }
-    if (!drive_is_removable(d)) {
-        error_setg(errp, "Device '%s' is not removable", device ? device : id);
         return false;
     }
     if (!has_tray(d) || d->tray_open) {
@@ -113,12 +121,8 @@ bool blockdev_open_tray(const char *device, const char *id, bool force,
 
 bool blockdev_close_tray(const char *device, const char *id, Error **errp)
 {
-    DriveInfo *d = blockdev_find_drive(device, id, errp);
+    DriveInfo *d = find_removable(device, id, errp);
     if (!d) {
-        return false;
-    }
-    if (!drive_is_removable(d)) {
-        error_setg(errp, "Device '%s' is not removable", device ? device : id);
         return false;
     }
     if (has_tray(d)) {
@@ -206,12 +210,8 @@ bool blockdev_change_medium(const char *device, const char *id,
                             Error **errp)
 {
     const char *name = device ? device : id;
-    DriveInfo *d = blockdev_find_drive(device, id, errp);
+    DriveInfo *d = find_removable(device, id, errp);
     if (!d) {
-        return false;
-    }
-    if (!drive_is_removable(d)) {
-        error_setg(errp, "Device '%s' is not removable", name);
         return false;
     }
     int flags = (d->is_cdrom ? 0 : BDRV_O_RDWR) | BDRV_O_DEVICE;

@@ -12,6 +12,12 @@
 
 enum { T_AVG, T_MAX, T_LEN };
 
+/* QAPI member prefix and bucket of each burst limit (X-macro). */
+#define THROTTLE_BURSTS(X)                                              \
+    X(bps, THROTTLE_BPS_TOTAL) X(bps_rd, THROTTLE_BPS_READ)             \
+    X(bps_wr, THROTTLE_BPS_WRITE) X(iops, THROTTLE_OPS_TOTAL)           \
+    X(iops_rd, THROTTLE_OPS_READ) X(iops_wr, THROTTLE_OPS_WRITE)
+
 /* -drive throttling.NAME and the legacy alias QEMU still accepts. */
 static const struct {
     const char *name;
@@ -135,13 +141,8 @@ void bdrv_throttle_info(BlockDeviceInfo *info, BlockBackend *blk)
     info->has_##member##_max = info->has_##member##_max_length =        \
         b[bucket].max != 0;                                             \
     info->member##_max = b[bucket].max;                                 \
-    info->member##_max_length = b[bucket].burst_length
-    BURST(bps, THROTTLE_BPS_TOTAL);
-    BURST(bps_rd, THROTTLE_BPS_READ);
-    BURST(bps_wr, THROTTLE_BPS_WRITE);
-    BURST(iops, THROTTLE_OPS_TOTAL);
-    BURST(iops_rd, THROTTLE_OPS_READ);
-    BURST(iops_wr, THROTTLE_OPS_WRITE);
+    info->member##_max_length = b[bucket].burst_length;
+    THROTTLE_BURSTS(BURST)
 #undef BURST
     info->has_iops_size = cfg.op_size != 0;
     info->iops_size = cfg.op_size;
@@ -176,12 +177,7 @@ bool blockdev_set_io_throttle(BlockIOThrottle *a, Error **errp)
     if (a->has_##member##_max_length) {                                 \
         b[bucket].burst_length = a->member##_max_length;                \
     }
-    BURST(bps, THROTTLE_BPS_TOTAL);
-    BURST(bps_rd, THROTTLE_BPS_READ);
-    BURST(bps_wr, THROTTLE_BPS_WRITE);
-    BURST(iops, THROTTLE_OPS_TOTAL);
-    BURST(iops_rd, THROTTLE_OPS_READ);
-    BURST(iops_wr, THROTTLE_OPS_WRITE);
+    THROTTLE_BURSTS(BURST)
 #undef BURST
     if (a->has_iops_size) {
         cfg.op_size = a->iops_size;

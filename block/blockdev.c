@@ -312,6 +312,9 @@ static DriveInfo *drive_new_opts(QemuOpts *opts, bool global_snapshot,
 {
     Error *err = NULL;
     g_autofree DriveInfo *d = g_new0(DriveInfo, 1);
+    /* Before any goto: the cleanup must see it initialised. */
+    g_autofree char *throttle_group = NULL;
+    ThrottleConfig throttle;
     const char *v;
     d->writeback = true;
 
@@ -415,8 +418,6 @@ static DriveInfo *drive_new_opts(QemuOpts *opts, bool global_snapshot,
          !parse_on_error(v, true, &d->on_read_error, errp))) {
         goto fail;
     }
-    ThrottleConfig throttle;
-    g_autofree char *throttle_group = NULL;
     if (!blockdev_throttle_parse(opts, &throttle, &throttle_group, errp)) {
         goto fail;
     }

@@ -32,6 +32,17 @@ def pattern_image(tmp, name, text, size):
     return path
 
 
+def connect(sock):
+    """A negotiated QMP connection to the guest's kemu, or None."""
+    conn = qmp_connect(sock, 30)
+    if not conn:
+        return None
+    q = Qmp(*conn)
+    q.sock.settimeout(120)
+    q.execute('qmp_capabilities')
+    return q
+
+
 def tray_events(q):
     return [(e['data']['device'], e['data']['tray-open'])
             for e in q.events if e['event'] == 'DEVICE_TRAY_MOVED']
@@ -47,12 +58,9 @@ def scenario_media(kemu, guest_dir, tmp):
                % cd1])
     failures = []
     try:
-        conn = qmp_connect(sock, 30)
-        if not conn:
+        q = connect(sock)
+        if not q:
             return ['no QMP socket']
-        q = Qmp(*conn)
-        q.sock.settimeout(120)
-        q.execute('qmp_capabilities')
         line = g.wait_for('GUEST-MEDIA-FIRST')
         if not line or line.split()[1:] != ['KEMU-MEDIUM-ONE-', '2048']:
             return ['first medium not seen: %r' % line]
@@ -122,12 +130,9 @@ def scenario_throttle(kemu, guest_dir, tmp):
     failures = []
     limits = {1: 1 << 20, 2: 2 << 20, 3: 0}
     try:
-        conn = qmp_connect(sock, 30)
-        if not conn:
+        q = connect(sock)
+        if not q:
             return ['no QMP socket']
-        q = Qmp(*conn)
-        q.sock.settimeout(120)
-        q.execute('qmp_capabilities')
 
         def rd_bytes():
             return q.execute('query-blockstats')['return'][0]['stats'][
