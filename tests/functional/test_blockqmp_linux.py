@@ -43,6 +43,14 @@ def connect(sock):
     return q
 
 
+def stop_guest(g, failures, tail):
+    """Wait for the guest to power off; show its last @tail lines."""
+    rc = g.wait_exit(120)
+    print('\n'.join(g.output()[-tail:]))
+    if rc != 0:
+        failures.append('exit status %r' % rc)
+
+
 def tray_events(q):
     return [(e['data']['device'], e['data']['tray-open'])
             for e in q.events if e['event'] == 'DEVICE_TRAY_MOVED']
@@ -110,10 +118,7 @@ def scenario_media(kemu, guest_dir, tmp):
                 blk['inserted']['node-name'] != 'cd2':
             failures.append('query-block after the last open: %r' % blk)
     finally:
-        rc = g.wait_exit(120)
-        print('\n'.join(g.output()[-40:]))
-    if rc != 0:
-        failures.append('exit status %r' % rc)
+        stop_guest(g, failures, 40)
     return failures
 
 
@@ -169,10 +174,7 @@ def scenario_throttle(kemu, guest_dir, tmp):
         if 'group' in info or info['bps_rd']:
             failures.append('limits left after disabling: %r' % info)
     finally:
-        rc = g.wait_exit(120)
-        print('\n'.join(g.output()[-12:]))
-    if rc != 0:
-        failures.append('exit status %r' % rc)
+        stop_guest(g, failures, 12)
     return failures
 
 
