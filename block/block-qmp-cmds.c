@@ -46,7 +46,9 @@ static ImageInfo *image_info(BlockDriverState *bs, bool flat)
     ImageInfo *info = g_new0(ImageInfo, 1);
     info->filename = g_strdup(bs->filename);
     info->format = g_strdup(bdrv_get_format_name(bs));
-    info->virtual_size = bdrv_getlength(bs);
+    /* QEMU counts whole sectors: a file node of 1000 bytes says 1024. */
+    info->virtual_size = DIV_ROUND_UP(bdrv_getlength(bs),
+                                      BDRV_SECTOR_SIZE) * BDRV_SECTOR_SIZE;
     info->actual_size = bdrv_get_allocated_file_size(bs);
     info->has_actual_size = info->actual_size >= 0;
     info->has_dirty_flag = true;

@@ -37,13 +37,79 @@ static void print_inserted(Monitor *mon, BlockDeviceInfo *ins)
     }
 }
 
+/* QEMU's bdrv_image_info_dump, for the ImageInfo kemu fills. */
+static void print_image_info(Monitor *mon, ImageInfo *img)
+{
+    g_autofree char *vsize = size_to_str(img->virtual_size);
+
+    monitor_printf(mon, "image: %s\nfile format: %s\n"
+                   "virtual size: %s (%" PRId64 " bytes)\n", img->filename,
+                   img->format, vsize, img->virtual_size);
+    if (img->has_actual_size) {
+        g_autofree char *dsize = size_to_str(img->actual_size);
+        monitor_printf(mon, "disk size: %s\n", dsize);
+    } else {
+        monitor_printf(mon, "disk size: unavailable\n");
+    }
+    if (img->has_cluster_size) {
+        monitor_printf(mon, "cluster_size: %" PRId64 "\n",
+                       img->cluster_size);
+    }
+    if (img->has_dirty_flag && img->dirty_flag) {
+        monitor_printf(mon, "cleanly shut down: no\n");
+    }
+    if (img->has_backing_filename) {
+        monitor_printf(mon, "backing file: %s", img->backing_filename);
+        if (img->has_full_backing_filename &&
+            strcmp(img->backing_filename, img->full_backing_filename)) {
+            monitor_printf(mon, " (actual path: %s)",
+                           img->full_backing_filename);
+        }
+        monitor_printf(mon, "\n");
+        if (img->has_backing_filename_format) {
+            monitor_printf(mon, "backing file format: %s\n",
+                           img->backing_filename_format);
+        }
+    }
+    if (img->has_format_specific) {
+        ImageInfoSpecificQCow2 *q = img->format_specific->data;
+        monitor_printf(mon, "Format specific information:\n"
+                       "    compat: %s\n    compression type: zlib\n",
+                       q->compat);
+        if (q->has_lazy_refcounts) {
+            monitor_printf(mon, "    lazy refcounts: %s\n",
+                           q->lazy_refcounts ? "true" : "false");
+        }
+        monitor_printf(mon, "    refcount bits: %" PRId64 "\n",
+                       q->refcount_bits);
+        if (q->has_corrupt) {
+            monitor_printf(mon, "    corrupt: %s\n",
+                           q->corrupt ? "true" : "false");
+        }
+        if (q->has_extended_l2) {
+            monitor_printf(mon, "    extended l2: %s\n",
+                           q->extended_l2 ? "true" : "false");
+        }
+    }
+}
+
+/* info block -v: the image and its backing chain. */
+static void print_images(Monitor *mon, BlockDeviceInfo *ins)
+{
+    monitor_printf(mon, "\nImages:\n");
+    for (ImageInfo *img = ins->image; img;
+         img = img->has_backing_image ? img->backing_image : NULL) {
+        print_image_info(mon, img);
+    }
+}
+
 static void print_node_line(Monitor *mon, BlockDeviceInfo *ins)
 {
     monitor_printf(mon, ": %s (%s%s)\n", ins->file, ins->drv,
                    ins->ro ? ", read-only" : "");
 }
 
-static void print_block_info(Monitor *mon, BlockInfo *info)
+static void print_block_info(Monitor *mon, BlockInfo *info, bool verbose)
 {
     BlockDeviceInfo *ins = info->has_inserted ? info->inserted : NULL;
 
@@ -73,19 +139,25 @@ static void print_block_info(Monitor *mon, BlockInfo *info)
     }
     if (ins) {
         print_inserted(mon, ins);
+        if (verbose) {
+            print_images(mon, ins);
+        }
     }
 }
 
 /* info block -n: every named node, as QEMU prints one without a device. */
-static void print_named_nodes(Monitor *mon)
+static void print_named_nodes(Monitor *mon, bool verbose)
 {
-    BlockDeviceInfoList *list = qmp_query_named_block_nodes(true, true, NULL);
+    BlockDeviceInfoList *list = qmp_query_named_block_nodes(false, false, NULL);
 
     for (BlockDeviceInfoList *l = list; l; l = l->next) {
         monitor_printf(mon, "%s%s", l == list ? "" : "\n",
                        l->value->node_name);
         print_node_line(mon, l->value);
         print_inserted(mon, l->value);
+        if (verbose) {
+            print_images(mon, l->value);
+        }
     }
     qapi_free_BlockDeviceInfoList(list);
 }
@@ -100,7 +172,7 @@ void hmp_info_block(Monitor *mon, const HMPArgs *args)
         if (device) {
             monitor_printf(mon, "Node '%s' not found\n", device);
         } else {
-            print_named_nodes(mon);
+            print_named_nodes(mon, hmp_arg_bool(args, "verbose"));
         }
         return;
     }
@@ -113,7 +185,7 @@ void hmp_info_block(Monitor *mon, const HMPArgs *args)
             monitor_printf(mon, "\n");
         }
         first = false;
-        print_block_info(mon, l->value);
+        print_block_info(mon, l->value, hmp_arg_bool(args, "verbose"));
     }
     qapi_free_BlockInfoList(list);
 }

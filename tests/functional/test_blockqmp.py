@@ -171,12 +171,34 @@ class NamedNodes(Base):
                           vm.hmp('info block -n').replace('\r\n', '\n')).rstrip('\n')
         k, q = self.both(self.ARGS, run)
         blocks = sorted(k.split('\n\n'))
+        self.assertNotIn('Images:', k)
         self.assertIn('r1: d1.raw (raw)\n    Cache mode:       writeback',
                       blocks)
         self.assertIn('#N: cd.iso (raw, read-only)\n'
                       '    Cache mode:       writeback', blocks)
         if q:
             self.assertEqual(blocks, sorted(q.split('\n\n')))
+
+    def test_info_block_verbose(self):
+        img(self.tmp, 'create', '-f', 'qcow2', '-b', 'd0.qcow2', '-F', 'qcow2',
+            'top.qcow2')
+
+        def run(vm):
+            return [re.sub(r'#block\d+', '#N', vm.hmp(cmd).replace(
+                '\r\n', '\n')).rstrip('\n').split('\n\n')
+                for cmd in ('info block -v', 'info block -n -v')]
+        k, q = self.both(['-drive', 'file=top.qcow2,format=qcow2,if=ide',
+                          '-drive', 'file=d1.raw,format=raw,if=none,id=r'],
+                         run)
+        self.assertIn('Images:\nimage: top.qcow2\nfile format: qcow2\n'
+                      'virtual size: 64 MiB (67108864 bytes)\n', k[0][1])
+        self.assertIn('backing file: d0.qcow2\nbacking file format: '
+                      'qcow2\n', k[0][1])
+        self.assertIn('image: d0.qcow2\nfile format: qcow2\n', k[0][1])
+        if q:
+            self.maxDiff = None
+            self.assertEqual(k[0], q[0])
+            self.assertEqual(sorted(k[1]), sorted(q[1]))
 
 
 class Media(Base):
