@@ -8,6 +8,7 @@
  */
 #include "qemu/osdep.h"
 #include "block/blockdev.h"
+#include "qemu/throttle.h"
 #include "block-int.h"
 
 static DriveInfo *find_drive(const char *device, Error **errp)
@@ -71,16 +72,33 @@ void drive_set_tray(DriveInfo *d, bool open)
 static void drop_medium(DriveInfo *d)
 {
     BlockBackend *old = d->blk;
+    ThrottleConfig cfg;
+    const char *group;
 
     if (!old) {
         return;
     }
+    /* QEMU's limits belong to the drive, not the medium: keep them. */
+    group = blk_get_io_limits(old, &cfg);
+    g_free(d->throttle);
+    g_free(d->throttle_group);
+    d->throttle = group ? g_memdup2(&cfg, sizeof(cfg)) : NULL;
+    d->throttle_group = g_strdup(group);
     d->blk = NULL;
     notify(d);
     if (!g_list_find(blockdev_monitor_nodes(), blk_bs(old))) {
         blockdev_unregister_chain(blk_bs(old));
     }
     blk_unref(old);
+}
+
+/* A new medium in @d: its backend, with the limits the drive had. */
+static void new_medium(DriveInfo *d, BlockDriverState *bs)
+{
+    d->blk = blk_new(bs, d->id);
+    if (d->throttle) {
+        blk_set_io_limits(d->blk, d->throttle, d->throttle_group, NULL);
+    }
 }
 
 /* The drive of a tray command, if it is removable. */
@@ -168,7 +186,7 @@ static bool insert_medium(DriveInfo *d, BlockDriverState *bs, Error **errp)
         return false;
     }
     bdrv_ref(bs);
-    d->blk = blk_new(bs, d->id);
+    new_medium(d, bs);
     notify(d);
     return true;
 }
@@ -234,7 +252,7 @@ bool blockdev_change_medium(const char *device, const char *id,
     }
     drop_medium(d);
     blockdev_register_chain(bs, NULL);
-    d->blk = blk_new(bs, d->id);
+    new_medium(d, bs);
     if (has_tray(d)) {
         drive_set_tray(d, false);
     }

@@ -812,6 +812,8 @@ void drive_del(DriveInfo *d)
     drives = g_list_remove(drives, d);
     g_free(d->id);
     g_free(d->serial);
+    g_free(d->throttle);
+    g_free(d->throttle_group);
     g_free(d);
 }
 

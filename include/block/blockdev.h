@@ -42,6 +42,9 @@ typedef struct DriveInfo {
     bool claimed;              /* a device model took it */
     bool tray_open;
     bool locked;               /* the guest prevents medium removal */
+    /* I/O limits kept while there is no medium (NULL: none). */
+    struct ThrottleConfig *throttle;
+    char *throttle_group;
     BlockdevOnError on_read_error;     /* rerror=, default report */
     BlockdevOnError on_write_error;    /* werror=, default enospc */
     /* The device model's hook: the medium changed (blk may be NULL). */

@@ -330,6 +330,25 @@ class Throttle(Base):
             for got, want in zip(k, q):
                 self.assertEqual(got, want)
 
+    def test_limits_survive_medium_change(self):
+        def run(vm):
+            out = [vm.execute('block_set_io_throttle', device='ide1-cd0',
+                              **dict(THROTTLE0, bps_rd=4096,
+                                     group='cdgroup'))]
+            out.append(vm.execute('eject', device='ide1-cd0'))
+            out.append(vm.execute('block_set_io_throttle', device='ide1-cd0',
+                                  **THROTTLE0))
+            out.append(vm.execute('blockdev-change-medium', device='ide1-cd0',
+                                  filename='cd2.iso', format='raw'))
+            ins = vm.execute('query-block')['return'][0]['inserted']
+            out.append((ins['bps_rd'], ins.get('group')))
+            return out
+        k, q = self.both(['-drive', 'file=cd.iso,format=raw,if=ide,index=2,'
+                          'media=cdrom'], run)
+        self.assertEqual(k[-1], (4096, 'cdgroup'))
+        if q:
+            self.assertEqual(k, q)
+
     def test_drive_option_errors(self):
         bad = ['throttling.bps-total=1000,throttling.bps-read=5',
                'throttling.bps-total=2000000000000000',
