@@ -440,3 +440,23 @@ const char *blk_get_io_limits(BlockBackend *blk, ThrottleConfig *cfg)
     throttle_group_get_config(blk->tgm, cfg);
     return throttle_group_get_name(blk->tgm);
 }
+
+void bdrv_lock_backends(BlockDriverState *bs)
+{
+    for (GList *l = backends; l; l = l->next) {
+        BlockBackend *blk = l->data;
+        if (blk->bs == bs) {
+            g_mutex_lock(&blk->lock);
+        }
+    }
+}
+
+void bdrv_unlock_backends(BlockDriverState *bs)
+{
+    for (GList *l = backends; l; l = l->next) {
+        BlockBackend *blk = l->data;
+        if (blk->bs == bs) {
+            g_mutex_unlock(&blk->lock);
+        }
+    }
+}

@@ -295,6 +295,17 @@ static int bdrv_check_request(BlockDriverState *bs, uint64_t offset,
     return 0;
 }
 
+/* A block job's hook sees every change to @bs before it happens. */
+static void bdrv_before_write(BlockDriverState *bs, uint64_t offset,
+                              uint64_t bytes)
+{
+    void (*hook)(void *, uint64_t, uint64_t) =
+        __atomic_load_n(&bs->before_write, __ATOMIC_ACQUIRE);
+    if (hook && bytes) {
+        hook(bs->before_write_opaque, offset, bytes);
+    }
+}
+
 int bdrv_pread(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
                void *buf)
 {
@@ -335,6 +346,7 @@ int bdrv_pwrite(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
         return -EPERM;
     }
     bdrv_write_threshold_check(bs, offset, bytes);
+    bdrv_before_write(bs, offset, bytes);
     ret = bs->drv->pwrite(bs, offset, bytes, buf);
     if (ret == 0 && (bs->open_flags & BDRV_O_WRITETHROUGH)) {
         ret = bdrv_flush(bs);
@@ -412,6 +424,7 @@ int bdrv_pwritev(BlockDriverState *bs, uint64_t offset,
             return ret;
         }
         bdrv_write_threshold_check(bs, offset, total);
+        bdrv_before_write(bs, offset, total);
         ret = bs->drv->pwritev(bs, offset, iov, niov);
         if (ret == 0 && (bs->open_flags & BDRV_O_WRITETHROUGH)) {
             ret = bdrv_flush(bs);
@@ -449,6 +462,7 @@ int bdrv_pwrite_zeroes(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
         return ret;
     }
     bdrv_write_threshold_check(bs, offset, bytes);
+    bdrv_before_write(bs, offset, bytes);
     if (bs->drv->pwrite_zeroes) {
         return bs->drv->pwrite_zeroes(bs, offset, bytes);
     }
@@ -475,6 +489,7 @@ int bdrv_pdiscard(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
     if (ret < 0 || !bs->drv->pdiscard) {
         return ret;
     }
+    bdrv_before_write(bs, offset, bytes);
     return bs->drv->pdiscard(bs, offset, bytes);
 }
 
@@ -643,5 +658,16 @@ bool bdrv_parse_cache_mode(const char *mode, int *flags)
             return true;
         }
     }
+    return false;
+}
+
+bool bdrv_check_not_busy(BlockDriverState *bs, const char *name,
+                         Error **errp)
+{
+    if (!bs->job_type) {
+        return true;
+    }
+    error_setg(errp, "Node '%s' is busy: block device is in use by block "
+               "job: %s", name ? name : bs->node_name, bs->job_type);
     return false;
 }

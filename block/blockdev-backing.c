@@ -90,6 +90,10 @@ void qmp_change_backing_file(const char *device, const char *image_node_name,
                    "without a backing file");
         return;
     }
+    /* As QEMU, a job anywhere on the device's chain blocks the change. */
+    if (!bdrv_check_not_busy(bs, device, errp)) {
+        return;
+    }
     if (!bdrv_is_root(bs)) {
         error_setg(errp, "Need a root block node");
         return;

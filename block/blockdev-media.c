@@ -149,6 +149,16 @@ bool blockdev_close_tray(const char *device, const char *id, Error **errp)
     return true;
 }
 
+/*
+ * QEMU refuses to take away a medium a block job holds, naming the node
+ * by its backend's name (the drive id) or, without one, its node name.
+ */
+static bool medium_not_busy(DriveInfo *d, Error **errp)
+{
+    return !d->blk || bdrv_check_not_busy(blk_bs(d->blk),
+                                          *d->id ? d->id : NULL, errp);
+}
+
 /* Checks of remove-medium, with the name the user gave in messages. */
 static bool remove_medium(DriveInfo *d, const char *name, Error **errp)
 {
@@ -158,6 +168,9 @@ static bool remove_medium(DriveInfo *d, const char *name, Error **errp)
     }
     if (has_tray(d) && !d->tray_open) {
         error_setg(errp, "Tray of device '%s' is not open", name);
+        return false;
+    }
+    if (!medium_not_busy(d, errp)) {
         return false;
     }
     drop_medium(d);
@@ -199,7 +212,7 @@ bool blockdev_insert_medium(const char *id, const char *node_name,
         error_setg(errp, "Node '%s' not found", node_name);
         return false;
     }
-    if (bs->backends) {
+    if (bs->backends || bs->job_type) {
         error_setg(errp, "Node '%s' is already in use", node_name);
         return false;
     }
@@ -250,6 +263,10 @@ bool blockdev_change_medium(const char *device, const char *id,
         bdrv_unref(bs);
         return false;
     }
+    if (!medium_not_busy(d, errp)) {
+        bdrv_unref(bs);
+        return false;
+    }
     drop_medium(d);
     blockdev_register_chain(bs, NULL);
     new_medium(d, bs);
@@ -290,6 +307,9 @@ bool blockdev_commit(const char *device, Error **errp)
     DriveInfo *d = drive_get_by_id(device);
     if (!d || !d->blk) {
         error_setg(errp, "Device '%s' not found", device);
+        return false;
+    }
+    if (!bdrv_check_not_busy(blk_bs(d->blk), device, errp)) {
         return false;
     }
     return commit_one(d, errp) == 0;

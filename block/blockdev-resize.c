@@ -44,7 +44,7 @@ bool blockdev_resize(const char *device, const char *node_name,
     BlockDriverState *parent;
     DriveInfo *cd;
 
-    if (!bs) {
+    if (!bs || !bdrv_check_not_busy(bs, device ? device : node_name, errp)) {
         return false;
     }
     if (size < 0) {

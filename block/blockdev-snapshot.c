@@ -258,7 +258,7 @@ BlockDriverState *blockdev_snapshot_external_prepare(
     BlockDriverState *top;
     Error *local = NULL;
 
-    if (!bs) {
+    if (!bs || !bdrv_check_not_busy(bs, device ? device : node_name, errp)) {
         return NULL;
     }
     if (node_name && !overlay_name) {

@@ -771,6 +771,9 @@ bool blockdev_del(const char *node_name, Error **errp)
         error_setg(errp, "Node %s is not owned by the monitor", node_name);
         return false;
     }
+    if (!bdrv_check_not_busy(bs, node_name, errp)) {
+        return false;
+    }
     if (bs->backends) {
         error_setg(errp, "Node %s is in use", node_name);
         return false;

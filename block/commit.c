@@ -5,10 +5,9 @@
  */
 #include "qemu/osdep.h"
 #include "block-int.h"
+#include "block/blockjob.h"
 
-/* Bytes from @off (at most @max) with one status in every layer above
- * @base; *@alloc: some layer holds them. */
-static int64_t layers_status(BlockDriverState *top, BlockDriverState *base,
+int64_t bdrv_layers_status(BlockDriverState *top, BlockDriverState *base,
                              int64_t off, int64_t max, bool *alloc)
 {
     *alloc = false;
@@ -47,7 +46,7 @@ int bdrv_commit(BlockDriverState *top, BlockDriverState *base)
     int ret = 0;
     for (int64_t off = 0; off < len && ret == 0;) {
         bool alloc;
-        int64_t n = layers_status(top, base, off, MIN(len - off, chunk),
+        int64_t n = bdrv_layers_status(top, base, off, MIN(len - off, chunk),
                                   &alloc);
         if (n <= 0) {
             ret = n < 0 ? n : -EIO;
@@ -67,3 +66,4 @@ int bdrv_commit(BlockDriverState *top, BlockDriverState *base)
     bdrv_unref(w);
     return ret;
 }
+

@@ -382,5 +382,10 @@ void hmp_drive_del(Monitor *mon, const HMPArgs *args)
         monitor_printf(mon, "Device '%s' not found\n", id);
         return;
     }
+    if (d->blk && !bdrv_check_not_busy(blk_bs(d->blk), id, &err)) {
+        monitor_printf(mon, "%s\n", error_get_pretty(err));
+        error_free(err);
+        return;
+    }
     drive_del(d);
 }

@@ -102,6 +102,10 @@ HMPHandler hmp_screendump, hmp_sendkey, hmp_mouse_move, hmp_mouse_button,
 /* Network (hmp-cmds-net.c). */
 HMPHandler hmp_info_network, hmp_info_usernet, hmp_set_link, hmp_hostfwd_add,
            hmp_hostfwd_remove, hmp_netdev_add, hmp_netdev_del;
+/* Block jobs (hmp-cmds-jobs.c). */
+HMPHandler hmp_block_stream, hmp_drive_mirror, hmp_drive_backup,
+           hmp_block_job_set_speed, hmp_block_job_cancel, hmp_block_job_pause,
+           hmp_block_job_resume, hmp_block_job_complete, hmp_info_block_jobs;
 /* The gdb stub (hmp-cmds.c). */
 HMPHandler hmp_gdbserver;
 /* "help log": the log items (hmp-cmds.c). */

@@ -27,9 +27,8 @@ void net_checksum_insert(uint8_t *buf, size_t len, size_t off, size_t start,
         net_checksum_add(0, buf + start, stop - start)));
 }
 
-/* The pseudo-header sum of an IPv4 or IPv6 header for @l4len bytes. */
-static uint32_t pseudo_sum(const uint8_t *ip, bool ipv4, uint8_t proto,
-                           uint32_t l4len)
+uint32_t net_pseudo_sum(const uint8_t *ip, bool ipv4, uint8_t proto,
+                      uint32_t l4len)
 {
     uint32_t sum = proto + (l4len >> 16) + (l4len & 0xffff);
 
@@ -77,7 +76,7 @@ static void finish_packet(uint8_t *p, size_t len, const NetTso *t)
 
         net_stw_be(p + off, 0);
         c = net_checksum_finish(net_checksum_add(
-            pseudo_sum(ip, t->ipv4, t->tcp ? IP_PROTO_TCP : IP_PROTO_UDP,
+            net_pseudo_sum(ip, t->ipv4, t->tcp ? IP_PROTO_TCP : IP_PROTO_UDP,
                        l4len), p + t->l4, l4len));
         net_stw_be(p + off, !t->tcp && !c ? 0xffff : c);
     }
@@ -141,7 +140,7 @@ static bool l4_ok(const uint8_t *ip, bool ipv4, uint8_t proto,
         return false;
     }
     return net_checksum_finish(net_checksum_add(
-        pseudo_sum(ip, ipv4, proto, l4len), l4, l4len)) == 0;
+        net_pseudo_sum(ip, ipv4, proto, l4len), l4, l4len)) == 0;
 }
 
 int net_rx_checksum_valid(const uint8_t *frame, size_t len)

@@ -66,14 +66,14 @@ best_time() {
     else
         echo "linux-boot: the test guest could not be built (apt); skipped"
     fi
+    # Guest sequential disk throughput, virtio-blk and IDE, next to QEMU's.
+    # Before the 1 GiB conversions: their dirty pages and page cache would
+    # still be written back and evicted while the guests' disk runs go.
+    sync
+    python3 scripts/bench-disk.py "$kemu" tests/guests/linux/build-linux-guest.sh "${BENCH_DISK_RUNS:-5}"
     # User networking throughput, guest <-> host, e1000 and virtio-net.
     python3 scripts/bench-net.py "$kemu" tests/guests/linux/build-linux-guest.sh \
         "${BENCH_NET_RUNS:-3}" "${BENCH_NET_MIB:-64}"
     # kemu-img convert of a 1 GiB image next to qemu-img's.
     sh scripts/bench-img.sh "$build"
-    # Guest sequential disk throughput, virtio-blk and IDE, next to QEMU's.
-    # The convert benchmark leaves GiBs of dirty pages: let the host write
-    # them back first, or the guests' disk runs compete with the writeback.
-    sync
-    python3 scripts/bench-disk.py "$kemu" tests/guests/linux/build-linux-guest.sh "${BENCH_DISK_RUNS:-5}"
 } | tee "$out"

@@ -7,10 +7,13 @@
 #include "qemu/error-report.h"
 #include "block/blockdev.h"
 #include "qapi/qapi-events.h"
+#include "block/blockjob.h"
 #include "startup.h"
 
 static void drive_setup_exit(void)
 {
+    /* Jobs hold nodes and hooks on them: they go first. */
+    block_job_cancel_all();
     blockdev_close_all();
 }
 

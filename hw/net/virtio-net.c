@@ -22,12 +22,15 @@
 #include "net/nic.h"
 #include "net/checksum.h"
 #include "net/offload.h"
+#include "net/rx-coalesce.h"
 
 #define TYPE_VIRTIO_NET "virtio-net-device"
 
 /* Feature bits (5.1.3) */
 #define VIRTIO_NET_F_CSUM           0
 #define VIRTIO_NET_F_GUEST_CSUM     1
+#define VIRTIO_NET_F_GUEST_TSO4     7
+#define VIRTIO_NET_F_GUEST_TSO6     8
 #define VIRTIO_NET_F_HOST_TSO4      11
 #define VIRTIO_NET_F_HOST_TSO6      12
 #define VIRTIO_NET_F_MAC            5
@@ -83,7 +86,11 @@ typedef struct VirtIONetQueue {
     guint tx_bh;                     /* main-loop source flushing tx */
     QEMUTimer *tx_notify_timer;      /* deferred transmit interrupt */
     bool rx_notify_held;             /* to notify when the window ends */
+    bool rx_wanted;                  /* a frame the guest waits for came */
+    bool rx_window_long;             /* the window is RX_ACK_WINDOW_NS */
     QEMUTimer *rx_window_timer;      /* receive interrupt window open */
+    NetCoalesce rsc;                 /* segments held for one GSO frame */
+    guint rsc_bh;                    /* main-loop source delivering it */
 } VirtIONetQueue;
 
 typedef struct VirtIONet {
@@ -97,6 +104,7 @@ typedef struct VirtIONet {
     NICState *nic;
     bool mrg_rxbuf_prop;
     bool csum_prop, host_tso4_prop, host_tso6_prop, guest_csum_prop;
+    bool guest_tso4_prop, guest_tso6_prop;
     bool mq_prop;
     uint8_t *tx_buf;                 /* NET_MAX_FRAME: offloaded frames */
     size_t hdr_len;                  /* what the driver negotiated */
@@ -248,57 +256,83 @@ static bool virtio_net_accept(VirtIONet *n, const uint8_t *dst)
  * notified when it closes.  Isolated packets (a ping, a SYN) keep their
  * latency; a stream costs the guest one interrupt per window instead of
  * one per ACK.
+ *
+ * When nothing the guest waits for came since the last interrupt (only
+ * bare ACKs that slirp answered while the transmit burst ran), the
+ * guest is a running sender: the window is RX_ACK_WINDOW_NS, and on the
+ * software CPU the interrupts it saves are worth more than the ACKs'
+ * latency (the guest keeps sending from its window meanwhile).  Data, or
+ * any frame from outside a transmit burst, cuts it back to RX_WINDOW_NS.
  */
 #define RX_WINDOW_NS (200 * 1000)
+#define RX_ACK_WINDOW_NS (1000 * 1000)
+/* A bare TCP ACK with options fits; data frames are larger. */
+#define RX_ACK_MAX 128
 
 static void virtio_net_rx_notify(VirtIONetQueue *q)
 {
+    int64_t window;
+
     if (timer_pending(q->rx_window_timer)) {
         q->rx_notify_held = true;
         return;
     }
     q->rx_notify_held = false;
     virtio_notify(VIRTIO_DEVICE(q->n), q->rx_vq);
+    q->rx_window_long = !q->rx_wanted;
+    q->rx_wanted = false;
+    window = q->rx_window_long ? RX_ACK_WINDOW_NS : RX_WINDOW_NS;
     timer_mod_ns(q->rx_window_timer,
-                 qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + RX_WINDOW_NS);
+                 qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + window);
+}
+
+/* A frame the guest waits for: a long window ends RX_WINDOW_NS from now */
+static void virtio_net_rx_wanted(VirtIONetQueue *q)
+{
+    int64_t end = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) + RX_WINDOW_NS;
+
+    q->rx_wanted = true;
+    if (q->rx_window_long && timer_pending(q->rx_window_timer)) {
+        q->rx_window_long = false;
+        if (timer_expire_time_ns(q->rx_window_timer) > end) {
+            timer_mod_ns(q->rx_window_timer, end);
+        }
+    }
 }
 
 static void virtio_net_rx_window_end(void *opaque)
 {
     VirtIONetQueue *q = opaque;
 
+    q->rx_window_long = false;
     if (q->rx_notify_held) {
         virtio_net_rx_notify(q);
     }
 }
 
-static ssize_t virtio_net_receive_iov(NetClientState *nc,
-                                      const struct iovec *iov, int iovcnt)
+/*
+ * Put one frame, after the header @hdr (flags and GSO fields filled in,
+ * num_buffers set here), into @q's receive queue.  False, with nothing
+ * taken, when the driver has not given room for it yet.
+ */
+static bool virtio_net_rx_write(VirtIONetQueue *q, uint8_t *hdr,
+                                const struct iovec *iov, int iovcnt,
+                                size_t size)
 {
-    VirtIONet *n = qemu_get_nic_opaque(nc);
-    VirtIONetQueue *q = virtio_net_get_subqueue(nc);
+    VirtIONet *n = q->n;
     VirtIODevice *vdev = VIRTIO_DEVICE(n);
-    size_t size = net_iov_size(iov, iovcnt), done = 0;
     bool mrg = virtio_vdev_has_feature(vdev, VIRTIO_NET_F_MRG_RXBUF);
-    uint8_t hdr[VIRTIO_NET_HDR_MRG_LEN] = { 0 };
     VirtQueueElement *elems[VIRTQUEUE_MAX_SIZE];
     unsigned lens[VIRTQUEUE_MAX_SIZE];
     unsigned in_bytes = 0, count = 0;
-    uint8_t dst[6];
+    size_t done = 0;
 
-    if (!virtio_net_can_receive(nc)) {
-        return 0;
-    }
-    if (size < 14 || net_iov_to_buf(iov, iovcnt, 0, dst, 6) != 6 ||
-        !virtio_net_accept(n, dst)) {
-        return size;                 /* filtered: consumed */
-    }
     virtqueue_get_avail_bytes(q->rx_vq, &in_bytes, NULL,
                               size + n->hdr_len, 0);
     if (in_bytes < size + n->hdr_len) {
         /* Not enough room yet: wait for the driver's next buffers. */
         virtio_queue_set_notification(q->rx_vq, 1);
-        return 0;
+        return false;
     }
     while ((done < size || count == 0) && count < VIRTQUEUE_MAX_SIZE) {
         VirtQueueElement *e = virtqueue_pop(q->rx_vq, sizeof(*e));
@@ -324,7 +358,10 @@ static ssize_t virtio_net_receive_iov(NetClientState *nc,
             }
         }
         len = MIN(room - off, size - done);
-        {
+        if (iovcnt == 1) {
+            iov_from_buf(e->in_sg, e->in_num, off,
+                         (uint8_t *)iov[0].iov_base + done, len);
+        } else {
             uint8_t buf[2048];
             size_t copied = 0;
 
@@ -344,12 +381,7 @@ static ssize_t virtio_net_receive_iov(NetClientState *nc,
         }
     }
     if (count == 0) {
-        return 0;
-    }
-    if (virtio_vdev_has_feature(vdev, VIRTIO_NET_F_GUEST_CSUM) &&
-        iovcnt == 1 && (net_rx_checksum_valid(iov[0].iov_base, size) &
-                        NET_RX_L4_OK)) {
-        hdr[0] = VIRTIO_NET_HDR_F_DATA_VALID;
+        return false;
     }
     /* num_buffers for mergeable buffers (or VERSION_1), little endian. */
     hdr[10] = count;
@@ -360,12 +392,147 @@ static ssize_t virtio_net_receive_iov(NetClientState *nc,
         g_free(elems[i]);
     }
     virtqueue_flush(q->rx_vq, count);
+    if (!n->tx_flushing || size > RX_ACK_MAX) {
+        virtio_net_rx_wanted(q);
+    }
     if (n->tx_flushing) {
         q->rx_notify_held = true;    /* notified after the burst */
     } else {
         virtio_net_rx_notify(q);
     }
-    return size;
+    return true;
+}
+
+/* A virtio_net_hdr field: little endian (VERSION_1, and x86 legacy). */
+static void hdr_put16(uint8_t *p, size_t v)
+{
+    p[0] = v;
+    p[1] = v >> 8;
+}
+
+/* Deliver the coalesced frame @q holds, if any; false: no room yet. */
+static bool virtio_net_rsc_flush(VirtIONetQueue *q)
+{
+    uint8_t hdr[VIRTIO_NET_HDR_MRG_LEN] = { 0 };
+    NetCoalesceFrame f;
+    struct iovec iov;
+
+    if (!net_coalesce_finish(&q->rsc, &f)) {
+        return true;
+    }
+    if (f.gso_size) {
+        hdr[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+        hdr[1] = f.ipv6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
+        hdr_put16(hdr + 2, f.hdr_len);
+        hdr_put16(hdr + 4, f.gso_size);
+        hdr_put16(hdr + 6, f.csum_start);
+        hdr_put16(hdr + 8, f.csum_offset);
+    } else {
+        hdr[0] = VIRTIO_NET_HDR_F_DATA_VALID;   /* checked when held */
+    }
+    iov.iov_base = q->rsc.buf;
+    iov.iov_len = f.len;
+    if (!virtio_net_rx_write(q, hdr, &iov, 1, f.len)) {
+        return false;
+    }
+    net_coalesce_reset(&q->rsc);
+    return true;
+}
+
+/* After the backend's burst: hand the held segments to the guest. */
+static gboolean virtio_net_rsc_bh(gpointer opaque)
+{
+    VirtIONetQueue *q = opaque;
+
+    q->rsc_bh = 0;
+    if (virtio_net_rsc_flush(q)) {
+        qemu_flush_queued_packets(q->nc);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+/* Drop what is held (reset, unrealize). */
+static void virtio_net_rsc_stop(VirtIONetQueue *q)
+{
+    if (q->rsc_bh) {
+        g_source_remove(q->rsc_bh);
+        q->rsc_bh = 0;
+    }
+    net_coalesce_reset(&q->rsc);
+}
+
+/* Whether the driver takes GSO frames that coalesced segments make. */
+static bool virtio_net_rsc_on(VirtIONet *n)
+{
+    VirtIODevice *vdev = VIRTIO_DEVICE(n);
+
+    return virtio_vdev_has_feature(vdev, VIRTIO_NET_F_GUEST_TSO4) ||
+           virtio_vdev_has_feature(vdev, VIRTIO_NET_F_GUEST_TSO6);
+}
+
+/*
+ * A frame the driver's GSO features allow to coalesce: HELD (delivered
+ * later with the segments that follow it), or NOT (deliver it now).
+ * -1: the held frame must go first and there is no room for it.
+ */
+static int virtio_net_rsc_add(VirtIONetQueue *q, const uint8_t *frame,
+                              size_t size)
+{
+    VirtIODevice *vdev = VIRTIO_DEVICE(q->n);
+    bool v6 = size >= 14 && net_lduw_be(frame + 12) == 0x86dd;
+    NetCoalesceResult r = NET_COALESCE_NOT;
+
+    if (virtio_vdev_has_feature(vdev, v6 ? VIRTIO_NET_F_GUEST_TSO6
+                                         : VIRTIO_NET_F_GUEST_TSO4)) {
+        r = net_coalesce_add(&q->rsc, frame, size);
+        if (r == NET_COALESCE_FLUSH_FIRST) {
+            if (!virtio_net_rsc_flush(q)) {
+                return -1;
+            }
+            r = net_coalesce_add(&q->rsc, frame, size);
+        }
+    }
+    if (r == NET_COALESCE_HELD) {
+        if (!q->rsc_bh) {
+            q->rsc_bh = g_idle_add(virtio_net_rsc_bh, q);
+        }
+        return r;
+    }
+    return virtio_net_rsc_flush(q) ? NET_COALESCE_NOT : -1;
+}
+
+static ssize_t virtio_net_receive_iov(NetClientState *nc,
+                                      const struct iovec *iov, int iovcnt)
+{
+    VirtIONet *n = qemu_get_nic_opaque(nc);
+    VirtIONetQueue *q = virtio_net_get_subqueue(nc);
+    VirtIODevice *vdev = VIRTIO_DEVICE(n);
+    size_t size = net_iov_size(iov, iovcnt);
+    uint8_t hdr[VIRTIO_NET_HDR_MRG_LEN] = { 0 };
+    uint8_t dst[6];
+
+    if (!virtio_net_can_receive(nc)) {
+        return 0;
+    }
+    if (size < 14 || net_iov_to_buf(iov, iovcnt, 0, dst, 6) != 6 ||
+        !virtio_net_accept(n, dst)) {
+        return size;                 /* filtered: consumed */
+    }
+    if (virtio_net_rsc_on(n)) {
+        int r = iovcnt == 1 ? virtio_net_rsc_add(q, iov[0].iov_base, size)
+                            : (virtio_net_rsc_flush(q) ? NET_COALESCE_NOT
+                                                       : -1);
+
+        if (r != NET_COALESCE_NOT) {
+            return r < 0 ? 0 : size;
+        }
+    }
+    if (virtio_vdev_has_feature(vdev, VIRTIO_NET_F_GUEST_CSUM) &&
+        iovcnt == 1 && (net_rx_checksum_valid(iov[0].iov_base, size) &
+                        NET_RX_L4_OK)) {
+        hdr[0] = VIRTIO_NET_HDR_F_DATA_VALID;
+    }
+    return virtio_net_rx_write(q, hdr, iov, iovcnt, size) ? size : 0;
 }
 
 static void virtio_net_handle_ctrl(VirtIODevice *vdev, VirtQueue *vq);
@@ -391,7 +558,9 @@ static void virtio_net_handle_rx(VirtIODevice *vdev, VirtQueue *vq)
     }
     /* New buffers: deliver what waited for them. */
     virtio_queue_set_notification(vq, 0);
-    qemu_flush_queued_packets(q->nc);
+    if (virtio_net_rsc_flush(q)) {
+        qemu_flush_queued_packets(q->nc);
+    }
 }
 
 /* ---- transmit ---- */
@@ -846,6 +1015,13 @@ static uint64_t virtio_net_get_features(VirtIODevice *vdev, uint64_t f,
     }
     if (n->guest_csum_prop) {
         virtio_add_feature(&f, VIRTIO_NET_F_GUEST_CSUM);
+        /* Receive GSO needs the checksum feature too (5.1.3.1). */
+        if (n->guest_tso4_prop) {
+            virtio_add_feature(&f, VIRTIO_NET_F_GUEST_TSO4);
+        }
+        if (n->guest_tso6_prop) {
+            virtio_add_feature(&f, VIRTIO_NET_F_GUEST_TSO6);
+        }
     }
     virtio_add_feature(&f, VIRTIO_NET_F_CTRL_VQ);
     virtio_add_feature(&f, VIRTIO_NET_F_CTRL_RX);
@@ -900,9 +1076,11 @@ static void virtio_net_reset(VirtIODevice *vdev)
         VirtIONetQueue *q = &n->vqs[i];
 
         q->tx_waiting = q->rx_notify_held = false;
+        q->rx_wanted = q->rx_window_long = false;
         virtio_net_tx_stop(q);
         timer_del(q->tx_notify_timer);
         timer_del(q->rx_window_timer);
+        virtio_net_rsc_stop(q);
         virtio_queue_set_notification(q->tx_vq, 1);
         qemu_purge_queued_packets(q->nc);
     }
@@ -957,6 +1135,7 @@ static void virtio_net_realize(DeviceState *dev, Error **errp)
                                           virtio_net_tx_notify, q);
         q->rx_window_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
                                           virtio_net_rx_window_end, q);
+        net_coalesce_init(&q->rsc);
     }
     n->ctrl_vq = virtio_add_queue(vdev, 64, virtio_net_handle_ctrl);
     n->tx_buf = g_malloc(NET_MAX_FRAME);
@@ -973,6 +1152,8 @@ static void virtio_net_unrealize(DeviceState *dev)
         virtio_net_tx_stop(&n->vqs[i]);
         timer_free(n->vqs[i].tx_notify_timer);
         timer_free(n->vqs[i].rx_window_timer);
+        virtio_net_rsc_stop(&n->vqs[i]);
+        net_coalesce_cleanup(&n->vqs[i].rsc);
     }
     qemu_del_nic(n->nic);
     n->nic = NULL;
@@ -993,6 +1174,8 @@ static const Property virtio_net_properties[] = {
     DEFINE_PROP_BOOL("host_tso4", VirtIONet, host_tso4_prop, true),
     DEFINE_PROP_BOOL("host_tso6", VirtIONet, host_tso6_prop, true),
     DEFINE_PROP_BOOL("guest_csum", VirtIONet, guest_csum_prop, true),
+    DEFINE_PROP_BOOL("guest_tso4", VirtIONet, guest_tso4_prop, true),
+    DEFINE_PROP_BOOL("guest_tso6", VirtIONet, guest_tso6_prop, true),
     DEFINE_PROP_BOOL("mq", VirtIONet, mq_prop, false),
     DEFINE_PROP_END_OF_LIST(),
 };

@@ -180,6 +180,15 @@ struct BlockDriverState {
     int refcnt;
     int backends;                /* BlockBackends attached (a device) */
     uint64_t write_threshold;    /* block-set-write-threshold; 0: off */
+    /*
+     * Block jobs: called before every write, discard and write-zeroes
+     * on this node, on the thread issuing it, with that request's backend
+     * lock held (mirror marks the range dirty, backup copies it first).
+     */
+    void (*before_write)(void *opaque, uint64_t offset, uint64_t bytes);
+    void *before_write_opaque;
+    struct BlockJob *job;        /* the block job holding this node */
+    const char *job_type;        /* and its type ("mirror"), for errors */
 };
 
 /**
@@ -277,6 +286,13 @@ bool bdrv_snapshot_find(BlockDriverState *bs, const char *id,
                         const char *name, BdrvSnapshotInfo *out);
 void bdrv_snapshot_info_clear(BdrvSnapshotInfo *sn);
 
+/*
+ * bdrv_check_not_busy: false with QEMU's "Node '@name' is busy: block
+ * device is in use by block job: TYPE" while a block job holds @bs.
+ */
+bool bdrv_check_not_busy(BlockDriverState *bs, const char *name,
+                         Error **errp);
+
 /* Relative backing names resolve against the directory of @base. */
 char *bdrv_path_combine(const char *base, const char *name);
 
@@ -367,6 +383,12 @@ void bdrv_drain_backends(BlockDriverState *bs);
  * references to @old; returns how many moved.
  */
 int bdrv_replace_in_backends(BlockDriverState *old, BlockDriverState *new);
+/*
+ * Hold off the requests of every backend on @bs (block jobs copying a
+ * chunk of a node the guest writes to); BQL held, never nested.
+ */
+void bdrv_lock_backends(BlockDriverState *bs);
+void bdrv_unlock_backends(BlockDriverState *bs);
 /* The device on @blk learns of size changes (block_resize) through @cb. */
 void blk_set_resize_cb(BlockBackend *blk, void (*cb)(void *opaque),
                        void *opaque);

@@ -10,6 +10,7 @@
 
 #include "block/block.h"
 #include "qemu/option.h"
+#include "qapi/qapi-types.h"
 
 typedef enum BlockInterfaceType {
     IF_NONE,
@@ -17,14 +18,8 @@ typedef enum BlockInterfaceType {
     IF_VIRTIO,
 } BlockInterfaceType;
 
-/* -drive werror= / rerror= (QEMU's BlockdevOnError; "enospc": stop on
- * ENOSPC, report other errors). */
-typedef enum BlockdevOnError {
-    BLOCKDEV_ON_ERROR_REPORT,
-    BLOCKDEV_ON_ERROR_IGNORE,
-    BLOCKDEV_ON_ERROR_ENOSPC,
-    BLOCKDEV_ON_ERROR_STOP,
-} BlockdevOnError;
+/* -drive werror= / rerror= use QAPI's BlockdevOnError ("enospc": stop on
+ * ENOSPC, report other errors; "auto" is not accepted there). */
 
 typedef struct DriveInfo {
     char *id;                  /* device name as QEMU prints it */

@@ -32,6 +32,10 @@ typedef void NetFrameOut(void *opaque, uint8_t *frame, size_t len);
 void net_checksum_insert(uint8_t *buf, size_t len, size_t off, size_t start,
                          size_t end);
 
+/* The pseudo-header sum of an IPv4 or IPv6 header for @l4len bytes. */
+uint32_t net_pseudo_sum(const uint8_t *ip, bool ipv4, uint8_t proto,
+                        uint32_t l4len);
+
 /* Whether @t describes headers that fit in a frame of @len bytes. */
 bool net_tso_valid(const NetTso *t, size_t len);
 

@@ -791,8 +791,15 @@ def linux_steps(g, qmp, fwd, small, big, sink, sunk, model, is_kemu):
         secs = float(field(line, 4)) - float(field(line, 3))
         print('throughput host->guest (%s): %.1f MiB/s over %.2f s'
               % (model, MIB / max(secs, 1e-3), secs))
-        print('guest counters host->guest: %s'
-              % counter_deltas(g.wait_for('GUEST-NET-DOWN-SEGS', 10)))
+        counts = counter_deltas(g.wait_for('GUEST-NET-DOWN-SEGS', 10))
+        print('guest counters host->guest: %s' % counts)
+        c = counter_dict(counts)
+        if is_kemu and model == 'virtio-net-pci' and 'rxpkts' in c:
+            # slirp's MSS segments coalesced into GSO frames
+            # (net/rx-coalesce.c): several segments per received frame
+            check(c['rxpkts'] * 4 * 1460 < MIB << 20,
+                  'virtio-net host->guest: %d frames for %d MiB'
+                  % (c['rxpkts'], MIB))
     up = g.wait_for('GUEST-NET-UP-SUM', 300)
     done = g.wait_for('GUEST-NET-UP-DONE', 600)
     sink.join(60)
@@ -809,8 +816,10 @@ def linux_steps(g, qmp, fwd, small, big, sink, sunk, model, is_kemu):
         c = counter_dict(counts)
         if is_kemu and model == 'e1000' and 'irqs' in c:
             # a sender that only gets ACKs back is interrupted once per
-            # 1 ms window, not per 128 us (hw/net/e1000.c)
-            check(c['irqs'] * 6 < c['txpkts'],
+            # 1 ms window, not per 128 us (hw/net/e1000.c): idle, one per
+            # 10-30 packets; at load 3-4 one per 4-6 was seen, one per
+            # packet before the window
+            check(c['irqs'] * 3 < c['txpkts'],
                   'e1000 guest->host: %d interrupts for %d packets'
                   % (c['irqs'], c['txpkts']))
     rc = g.wait_exit(60)

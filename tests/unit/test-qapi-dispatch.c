@@ -298,6 +298,165 @@ RxFilterInfoList *qmp_query_rx_filter(bool has_name, const char *name,
     return NULL;
 }
 
+/* Block jobs (qapi/job.json). */
+void qmp_job_pause(const char *id, Error **errp)
+{
+}
+
+void qmp_job_resume(const char *id, Error **errp)
+{
+}
+
+void qmp_job_cancel(const char *id, Error **errp)
+{
+}
+
+void qmp_job_complete(const char *id, Error **errp)
+{
+}
+
+void qmp_job_dismiss(const char *id, Error **errp)
+{
+}
+
+void qmp_job_finalize(const char *id, Error **errp)
+{
+}
+
+JobInfoList *qmp_query_jobs(Error **errp)
+{
+    return NULL;
+}
+
+BlockJobInfoList *qmp_query_block_jobs(Error **errp)
+{
+    return NULL;
+}
+
+void qmp_block_stream(bool has_job_id, const char *job_id, const char *device,
+                      bool has_base, const char *base, bool has_base_node,
+                      const char *base_node, bool has_backing_file,
+                      const char *backing_file, bool has_bottom,
+                      const char *bottom, bool has_speed, int64_t speed,
+                      bool has_on_error, BlockdevOnError on_error,
+                      bool has_filter_node_name, const char *filter_node_name,
+                      bool has_auto_finalize, bool auto_finalize,
+                      bool has_auto_dismiss, bool auto_dismiss, Error **errp)
+{
+}
+
+void qmp_block_commit(bool has_job_id, const char *job_id, const char *device,
+                      bool has_base_node, const char *base_node, bool has_base,
+                      const char *base, bool has_top_node,
+                      const char *top_node, bool has_top, const char *top,
+                      bool has_backing_file, const char *backing_file,
+                      bool has_speed, int64_t speed, bool has_on_error,
+                      BlockdevOnError on_error, bool has_filter_node_name,
+                      const char *filter_node_name, bool has_auto_finalize,
+                      bool auto_finalize, bool has_auto_dismiss,
+                      bool auto_dismiss, Error **errp)
+{
+}
+
+void qmp_drive_mirror(bool has_job_id, const char *job_id, const char *device,
+                      const char *target, bool has_format, const char *format,
+                      bool has_node_name, const char *node_name,
+                      bool has_replaces, const char *replaces,
+                      MirrorSyncMode sync, bool has_mode, NewImageMode mode,
+                      bool has_speed, int64_t speed, bool has_granularity,
+                      uint32_t granularity, bool has_buf_size,
+                      int64_t buf_size, bool has_on_source_error,
+                      BlockdevOnError on_source_error,
+                      bool has_on_target_error,
+                      BlockdevOnError on_target_error, bool has_unmap,
+                      bool unmap, bool has_copy_mode, MirrorCopyMode copy_mode,
+                      bool has_auto_finalize, bool auto_finalize,
+                      bool has_auto_dismiss, bool auto_dismiss, Error **errp)
+{
+}
+
+void qmp_blockdev_mirror(bool has_job_id, const char *job_id,
+                         const char *device, const char *target,
+                         bool has_replaces, const char *replaces,
+                         MirrorSyncMode sync, bool has_speed, int64_t speed,
+                         bool has_granularity, uint32_t granularity,
+                         bool has_buf_size, int64_t buf_size,
+                         bool has_on_source_error,
+                         BlockdevOnError on_source_error,
+                         bool has_on_target_error,
+                         BlockdevOnError on_target_error,
+                         bool has_filter_node_name,
+                         const char *filter_node_name, bool has_copy_mode,
+                         MirrorCopyMode copy_mode, bool has_auto_finalize,
+                         bool auto_finalize, bool has_auto_dismiss,
+                         bool auto_dismiss, Error **errp)
+{
+}
+
+void qmp_drive_backup(bool has_job_id, const char *job_id, const char *device,
+                      MirrorSyncMode sync, bool has_speed, int64_t speed,
+                      bool has_bitmap, const char *bitmap,
+                      bool has_bitmap_mode, BitmapSyncMode bitmap_mode,
+                      bool has_compress, bool compress,
+                      bool has_on_source_error,
+                      BlockdevOnError on_source_error,
+                      bool has_on_target_error,
+                      BlockdevOnError on_target_error, bool has_auto_finalize,
+                      bool auto_finalize, bool has_auto_dismiss,
+                      bool auto_dismiss, bool has_filter_node_name,
+                      const char *filter_node_name, bool has_x_perf,
+                      BackupPerf *x_perf, const char *target, bool has_format,
+                      const char *format, bool has_mode, NewImageMode mode,
+                      Error **errp)
+{
+}
+
+void qmp_blockdev_backup(bool has_job_id, const char *job_id,
+                         const char *device, MirrorSyncMode sync,
+                         bool has_speed, int64_t speed, bool has_bitmap,
+                         const char *bitmap, bool has_bitmap_mode,
+                         BitmapSyncMode bitmap_mode, bool has_compress,
+                         bool compress, bool has_on_source_error,
+                         BlockdevOnError on_source_error,
+                         bool has_on_target_error,
+                         BlockdevOnError on_target_error,
+                         bool has_auto_finalize, bool auto_finalize,
+                         bool has_auto_dismiss, bool auto_dismiss,
+                         bool has_filter_node_name,
+                         const char *filter_node_name, bool has_x_perf,
+                         BackupPerf *x_perf, const char *target, Error **errp)
+{
+}
+
+void qmp_block_job_set_speed(const char *device, int64_t speed, Error **errp)
+{
+}
+
+void qmp_block_job_cancel(const char *device, bool has_force, bool force,
+                          Error **errp)
+{
+}
+
+void qmp_block_job_pause(const char *device, Error **errp)
+{
+}
+
+void qmp_block_job_resume(const char *device, Error **errp)
+{
+}
+
+void qmp_block_job_complete(const char *device, Error **errp)
+{
+}
+
+void qmp_block_job_dismiss(const char *id, Error **errp)
+{
+}
+
+void qmp_block_job_finalize(const char *id, Error **errp)
+{
+}
+
 /* ---- helpers ---- */
 
 /* Dispatch the request text, return the response as compact JSON. */
@@ -533,12 +692,15 @@ static void test_query_commands(void)
 
     /*
      * device_add is registered last (hand-written), listed first; then
-     * the schema's commands from its last module back (pci.json's first).
+     * the schema's commands from its last module back (job.json's, then
+     * pci.json's).
      */
     g_assert_true(g_str_has_prefix(rsp, "{\"return\":[{\"name\":"
                                    "\"device_add\"},{\"name\":"
-                                   "\"query-pci\"},{\"name\":"
-                                   "\"human-monitor-command\"}"));
+                                   "\"block-job-finalize\"}"));
+    g_assert_nonnull(strstr(rsp, "{\"name\":\"job-pause\"},"
+                                 "{\"name\":\"query-pci\"},{\"name\":"
+                                 "\"human-monitor-command\"}"));
     g_assert_true(g_str_has_suffix(rsp, "{\"name\":\"query-status\"}]}"));
     g_assert_nonnull(strstr(rsp, "{\"name\":\"query-qmp-schema\"},"
                                  "{\"name\":\"quit\"},"

@@ -41,12 +41,16 @@ for want in 0 1; do
 done
 
 # throughput both ways, bytes checked by the host; TCP segments in and
-# out and the NIC's interrupts (the guest's per-packet work) for each
+# out, the NIC's interrupts (the guest's per-packet work) and the guest's
+# CPU ticks (user, system, idle, softirq: 10 ms each) for each
 tcp_segs() {
+    set -- $(grep '^cpu ' /proc/stat)
+    cpu="user=$2 sys=$4 idle=$5 softirq=$8"
     set -- $(grep '^Tcp:' /proc/net/snmp | tail -1)
     echo "in=${11} out=${12} retrans=${13} rxpkts=$(cat /sys/class/net/eth0/statistics/rx_packets)" \
          "txpkts=$(cat /sys/class/net/eth0/statistics/tx_packets)" \
-         "irqs=$(grep -E 'eth0|virtio.*put' /proc/interrupts | awk '{ n += $2 } END { print n + 0 }')"
+         "irqs=$(grep -E 'eth0|virtio.*put' /proc/interrupts | awk '{ n += $2 } END { print n + 0 }')" \
+         "$cpu"
 }
 s0=$(tcp_segs)
 read t0 x < /proc/uptime

@@ -1,0 +1,142 @@
+/*
+ * Block jobs (QEMU 7.2's job layer): background copies (stream, commit,
+ * mirror, backup) that run on the main loop in chunks from a timer while
+ * the guest keeps running.  The state machine, ids, events and verbs
+ * are QEMU's (qapi/job.json); not modelled: transactions, on-error
+ * actions other than "report", iothreads.
+ */
+#ifndef BLOCK_BLOCKJOB_H
+#define BLOCK_BLOCKJOB_H
+
+#include "block/block.h"
+#include "qapi/qapi-types.h"
+
+typedef struct BlockJob BlockJob;
+
+/* What a driver's step returned. */
+#define JOB_STEP_MORE 1     /* call again after the rate-limit delay */
+#define JOB_STEP_DONE 0     /* the work is done: finish successfully */
+
+typedef struct BlockJobDriver {
+    JobType type;
+    /*
+     * One chunk of work, with the BQL held; returns JOB_STEP_MORE,
+     * JOB_STEP_DONE or -errno (the job fails with that error).  Adds the
+     * bytes it copied to job->offset.  Jobs that go READY keep stepping
+     * until completed or cancelled.
+     */
+    int (*step)(BlockJob *job);
+    /* block-job-complete on a READY job: finish at the next step. */
+    bool (*complete)(BlockJob *job, Error **errp);
+    /* Success: make the graph change (pivot, drop layers); 0 or -errno. */
+    int (*commit)(BlockJob *job, Error **errp);
+    /* Failure or cancel: undo what commit would have done. */
+    void (*abort)(BlockJob *job);
+    /* Always last: drop hooks, targets and buffers. */
+    void (*clean)(BlockJob *job);
+} BlockJobDriver;
+
+struct BlockJob {
+    char *id;
+    const BlockJobDriver *drv;
+    JobStatus status;
+    BlockDriverState *bs;       /* the node the job was started on */
+    char *device;               /* its drive name, for "Node 'x' is busy" */
+    int64_t len;                /* progress total and done, bytes */
+    int64_t offset;
+    int64_t speed;              /* bytes/s, 0: unlimited */
+    int64_t transferred;        /* bytes actually copied: what speed limits */
+    bool auto_finalize;
+    bool auto_dismiss;
+    bool user_paused;
+    bool cancelled;
+    bool force_cancel;          /* cancel after READY without completing */
+    bool completing;            /* block-job-complete was accepted */
+    int ret;                    /* result once the work is over */
+    char *error;                /* message of a failed job */
+    struct QEMUTimer *timer;
+    GSList *held;               /* nodes marked busy (of BlockDriverState) */
+    void *opaque;               /* the driver's state */
+};
+
+/*
+ * block_job_create: a job of @drv on @bs named @job_id (NULL: the drive
+ * name of @bs, as QEMU defaults it), status "created".  Checks the id
+ * and that @bs is not busy, with QEMU's messages.  @speed < 0 fails.
+ */
+BlockJob *block_job_create(const BlockJobDriver *drv, const char *job_id,
+                           BlockDriverState *bs, int64_t speed,
+                           bool auto_finalize, bool auto_dismiss,
+                           Error **errp);
+/* Hold @bs for the job: other jobs and blockdev-del see it busy. */
+void block_job_hold_node(BlockJob *job, BlockDriverState *bs);
+/* Start stepping (status "running"). */
+void block_job_start(BlockJob *job);
+/* A job that failed before it started: "created" -> "null", freed. */
+void block_job_early_fail(BlockJob *job);
+/* The driver reached the point where it can be completed (mirror). */
+void block_job_ready(BlockJob *job);
+
+/* Lookups: by id (job-*) or device/id (block-job-*), QEMU's errors. */
+BlockJob *block_job_find(const char *id);
+BlockJob *block_job_get(const char *device, Error **errp);
+BlockJob *job_get(const char *id, Error **errp);
+/* Every job, oldest first (of BlockJob *). */
+GList *block_job_list(void);
+
+bool block_job_set_speed(BlockJob *job, int64_t speed, Error **errp);
+bool block_job_pause(BlockJob *job, Error **errp);
+bool block_job_resume(BlockJob *job, Error **errp);
+bool block_job_cancel(BlockJob *job, bool force, Error **errp);
+bool block_job_complete(BlockJob *job, Error **errp);
+bool block_job_finalize(BlockJob *job, Error **errp);
+bool block_job_dismiss(BlockJob *job, Error **errp);
+
+/*
+ * block_job_check_root: false with QEMU's "Need a root block node" when
+ * a mirror or active commit holds @bs (QEMU's filter node sits above it).
+ */
+bool block_job_check_root(BlockDriverState *bs, Error **errp);
+/* The job shows the "paused", "running" pair of QEMU's drained start. */
+void block_job_drained_pause(BlockJob *job);
+
+/* Cancel every job (at exit), waiting for none. */
+void block_job_cancel_all(void);
+
+/*
+ * A dirty map of a node, one bit per @granularity bytes, shared with the
+ * I/O worker threads that write to it (mirror's dirty bits, backup's
+ * copy-before-write bits).
+ */
+typedef struct JobBitmap {
+    GMutex lock;
+    int64_t size;
+    int64_t granularity;
+    int64_t nbits;
+    uint8_t *bits;
+    int64_t count;              /* bits set */
+} JobBitmap;
+
+void job_bitmap_init(JobBitmap *bm, int64_t size, int64_t granularity);
+void job_bitmap_destroy(JobBitmap *bm);
+/* Set or clear the bits of [@off, @off+@bytes). */
+void job_bitmap_set(JobBitmap *bm, int64_t off, int64_t bytes, bool val);
+/*
+ * The first run of set bits at or after @from, clipped to @max bytes,
+ * cleared and returned in *@off and *@bytes; false when none is set.
+ */
+bool job_bitmap_take(JobBitmap *bm, int64_t from, int64_t max, int64_t *off,
+                     int64_t *bytes);
+/* Clear the bits of [@off, @off+@bytes) and say whether any was set. */
+bool job_bitmap_test_clear(JobBitmap *bm, int64_t off, int64_t bytes);
+int64_t job_bitmap_dirty_bytes(JobBitmap *bm);
+
+/*
+ * Shared by commit, stream and mirror (block/commit.c).  Bytes from @off
+ * (at most @max) with one allocation status in every layer from @top
+ * down to (not including) @base; *@alloc: some layer holds them.
+ */
+int64_t bdrv_layers_status(BlockDriverState *top, BlockDriverState *base,
+                           int64_t off, int64_t max, bool *alloc);
+
+#endif
