@@ -1,14 +1,16 @@
 /*
  * QMP blockdev-create for the drivers "file" and "qcow2" (QEMU 7.2's
- * BlockdevCreateOptions members, "options.NAME" in errors).  QEMU runs it
- * as a job ("job-id", JOB_STATUS_CHANGE, job-dismiss); kemu has no job
- * layer yet, so the image is created before the command returns and a
- * failure is the command's error (QEMU puts it in query-jobs' "error").
+ * BlockdevCreateOptions members, "options.NAME" in errors), as QEMU a job
+ * of type "create" named "job-id" (JOB_STATUS_CHANGE only, concluded
+ * until job-dismiss).  The command checks the members' shapes (QAPI's
+ * errors); the job creates the image, and what fails there (a node not
+ * found, a bad cluster size) is the job's "error" in query-jobs.
  * The marshaller is hand-written: the options are a union on "driver".
  */
 #include "qemu/osdep.h"
 #include "qapi/qapi-commands.h"
 #include "block/blockdev.h"
+#include "block/blockjob.h"
 #include "block-int.h"
 #include "json-args.h"
 
@@ -20,7 +22,8 @@ static bool parse_prealloc(JsonArgs *a, BlockPreallocMode *mode)
     return a->ok;
 }
 
-static void create_file(JsonArgs *a)
+/* With @run false only the members are checked (the command's part). */
+static void create_file(JsonArgs *a, bool run)
 {
     static const char *const known[] = {
         "driver", "filename", "size", "preallocation", "nocow",
@@ -32,7 +35,8 @@ static void create_file(JsonArgs *a)
 
     json_args_bool(a, "nocow", false);
     json_args_int(a, "extent-size-hint", false, 0);
-    if (!json_args_check_members(a, known) || !parse_prealloc(a, &prealloc)) {
+    if (!json_args_check_members(a, known) || !parse_prealloc(a, &prealloc) ||
+        !run) {
         return;
     }
     if (prealloc == PREALLOC_MODE_METADATA) {
@@ -42,7 +46,7 @@ static void create_file(JsonArgs *a)
     raw_file_create(filename, size, prealloc, a->errp);
 }
 
-static void create_qcow2(JsonArgs *a)
+static void create_qcow2(JsonArgs *a, bool run)
 {
     static const char *const known[] = {
         "driver", "file", "size", "version", "backing-file", "backing-fmt",
@@ -65,7 +69,7 @@ static void create_qcow2(JsonArgs *a)
 
     json_args_enum(a, "compression-type", ctypes, 0);
     if (!json_args_check_members(a, known) ||
-        !parse_prealloc(a, &o.prealloc)) {
+        !parse_prealloc(a, &o.prealloc) || !run) {
         return;
     }
     o.compat = version + 2;
@@ -88,6 +92,51 @@ static void create_qcow2(JsonArgs *a)
         bdrv_file_refresh_size(bs->file ? bs->file : bs);
     }
 }
+
+/* The driver's part of the options in @a; false: none of ours. */
+static bool create_options(JsonArgs *a, const char *driver, bool run)
+{
+    if (!strcmp(driver, "file")) {
+        create_file(a, run);
+    } else if (!strcmp(driver, "qcow2")) {
+        create_qcow2(a, run);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* The job's one step: the image is made (progress 0/1 -> 1/1). */
+static int create_step(BlockJob *job)
+{
+    Error *local = NULL;
+    JsonArgs a = { .o = job->opaque, .prefix = "options.", .errp = &local,
+                   .ok = true };
+
+    job->len = 1;
+    create_options(&a, json_args_str(&a, "driver", true), true);
+    job->offset = 1;
+    if (local) {
+        job->error = g_strdup(error_get_pretty(local));
+        error_free(local);
+        return -EINVAL;
+    }
+    return JOB_STEP_DONE;
+}
+
+static void create_clean(BlockJob *job)
+{
+    if (job->opaque) {
+        json_object_unref(job->opaque);
+        job->opaque = NULL;
+    }
+}
+
+static const BlockJobDriver create_job_driver = {
+    .type = JOB_TYPE_CREATE,
+    .step = create_step,
+    .clean = create_clean,
+};
 
 void qmp_blockdev_create(JsonObject *args, JsonNode **ret, Error **errp)
 {
@@ -116,10 +165,8 @@ void qmp_blockdev_create(JsonObject *args, JsonNode **ret, Error **errp)
         error_propagate(errp, local);
         return;
     }
-    if (!strcmp(driver, "file")) {
-        create_file(&a);
-    } else if (!strcmp(driver, "qcow2")) {
-        create_qcow2(&a);
+    if (create_options(&a, driver, false)) {
+        /* checked: the job does the rest */
     } else if (bdrv_find_format(driver) || !strcmp(driver, "raw")) {
         /* A driver QEMU knows but cannot create with (raw): no members. */
         static const char *const none[] = { "driver", NULL };
@@ -127,13 +174,27 @@ void qmp_blockdev_create(JsonObject *args, JsonNode **ret, Error **errp)
             error_setg(&local, "Driver does not support blockdev-create");
         }
     } else {
-        error_setg(&local, "Parameter 'options.driver' does not accept "
-                   "value '%s'", driver);
+        error_setg(&local, "Parameter 'driver' does not accept value "
+                   "'%s'", driver);
     }
     if (local) {
         error_propagate(errp, local);
         return;
     }
+    if (!JSON_NODE_HOLDS_VALUE(job) ||
+        json_node_get_value_type(job) != G_TYPE_STRING) {
+        error_setg(errp, "Invalid parameter type for 'job-id', expected: "
+                   "string");
+        return;
+    }
+    BlockJob *j = block_job_create(&create_job_driver,
+                                   json_node_get_string(job), NULL, 0, true,
+                                   false, errp);
+    if (!j) {
+        return;
+    }
+    j->opaque = json_object_ref(a.o);
+    block_job_start(j);
     *ret = json_node_new(JSON_NODE_OBJECT);
     json_node_take_object(*ret, json_object_new());
 }

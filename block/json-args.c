@@ -63,8 +63,8 @@ int json_args_enum(JsonArgs *a, const char *name,
             return i;
         }
     }
-    error_setg(a->errp, "Parameter '%s%s' does not accept value '%s'",
-               a->prefix, name, v);
+    /* QAPI names an enum member without its path ("options."). */
+    error_setg(a->errp, "Parameter '%s' does not accept value '%s'", name, v);
     a->ok = false;
     return def;
 }

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -269,6 +270,47 @@ class Media(Base):
                 self.assertEqual(got, want)
 
 
+    # A node a block job holds: QEMU opens the tray but keeps the medium.
+    BUSY = [
+        ('drive-backup', {'device': 'ide1-cd0', 'target': 'bk.raw',
+                          'format': 'raw', 'sync': 'full', 'speed': 1}),
+        ('eject', {'device': 'ide1-cd0'}),
+        ('blockdev-change-medium', {'device': 'ide1-cd0',
+                                    'filename': 'cd2.iso', 'format': 'raw'}),
+        ('blockdev-close-tray', {'device': 'ide1-cd0'}),
+        ('human-monitor-command', {'command-line': 'drive_del ide1-cd0'}),
+        ('block-job-cancel', {'device': 'ide1-cd0', 'force': True}),
+        ('eject', {'device': 'ide1-cd0'}),
+        ('human-monitor-command', {'command-line': 'drive_del ide1-cd0'}),
+    ]
+
+    def test_busy_medium(self):
+        def run(vm):
+            out = []
+            for cmd, args in self.BUSY:
+                r = vm.execute(cmd, **args)
+                if cmd == 'block-job-cancel':
+                    for _ in range(500):
+                        if not vm.execute('query-block-jobs')['return']:
+                            break
+                        time.sleep(0.01)
+                out.append((cmd, args, r, [
+                    e for e in vm.take_events()
+                    if e[0] not in ('JOB_STATUS_CHANGE',
+                                    'BLOCK_JOB_CANCELLED')]))
+            return normalize(out)
+        k, q = self.both(self.ARGS, run)
+        busy = ("Node 'ide1-cd0' is busy: block device is in use by block "
+                "job: backup")
+        self.assertEqual(k[1][2]['error']['desc'], busy)
+        self.assertEqual(k[4][2]['return'], busy + '\r\n')
+        self.assertEqual(k[6][2], {'return': {}})
+        if q:
+            self.maxDiff = None
+            for got, want in zip(k, q):
+                self.assertEqual(got, want)
+
+
 THROTTLE0 = dict(bps=0, bps_rd=0, bps_wr=0, iops=0, iops_rd=0, iops_wr=0)
 
 
@@ -453,8 +495,8 @@ class NodeCommands(Base):
 
 
 class Create(Base):
-    # QEMU 7.2 runs blockdev-create as a job and reports these in
-    # query-jobs' "error"; kemu (no job layer yet) as the command's error.
+    maxDiff = None
+    # What the job (not the command) refuses: query-jobs' "error".
     ERRORS = [
         (dict(file='nosuch', size=1 << 26),
          "Cannot find device='nosuch' nor node-name='nosuch'"),
@@ -472,43 +514,94 @@ class Create(Base):
          'Image size must be a multiple of 512 bytes'),
     ]
 
+    def concluded(self, vm, job):
+        for _ in range(500):
+            for j in vm.execute('query-jobs')['return']:
+                if j['id'] == job and j['status'] == 'concluded':
+                    return j
+            time.sleep(0.01)
+        self.fail('job %s did not conclude' % job)
+
+    def create(self, vm, job, options):
+        """The command's answer, the concluded job, the events; dismissed."""
+        r = vm.execute('blockdev-create', **{'job-id': job,
+                                             'options': options})
+        if 'error' in r:
+            return r['error']['desc']
+        info = self.concluded(vm, job)
+        blk = vm.execute('query-block-jobs')['return']
+        dismissed = vm.execute('job-dismiss', id=job)
+        return r, info, blk, dismissed, vm.take_events()
+
     def test_blockdev_create(self):
-        vm = EvVm(self.tmp, [])
         path = os.path.join(self.tmp, 'new.qcow2')
-        try:
-            self.assertEqual(vm.execute('blockdev-create', options={
-                'driver': 'file', 'filename': path, 'size': 0})['error'][
-                    'desc'], "Parameter 'job-id' is missing")
-            self.assertEqual(vm.execute('blockdev-create', **{
-                'job-id': 'j0', 'options': {'driver': 'raw', 'file': 'x'}})[
-                    'error']['desc'], "Parameter 'options.file' is unexpected")
-            self.assertEqual(vm.execute('blockdev-create', **{
-                'job-id': 'j0', 'options': {'driver': 'file', 'size': 1}})[
-                    'error']['desc'],
-                "Parameter 'options.filename' is missing")
-            r = vm.execute('blockdev-create', **{'job-id': 'j1', 'options': {
-                'driver': 'file', 'filename': path, 'size': 0}})
-            self.assertEqual(r, {'return': {}})
+
+        def prepare():
+            if os.path.exists(path):
+                os.unlink(path)
+
+        def run(vm):
+            out = [vm.execute('blockdev-create', options={
+                'driver': 'file', 'filename': path, 'size': 0})]
+            for opts in ({'driver': 'raw', 'file': 'x'},
+                         {'driver': 'file', 'size': 1},
+                         {'driver': 'raw'},
+                         {'driver': 'nosuch'},
+                         {'driver': 'file', 'filename': path, 'size': 0,
+                          'preallocation': 'nosuch'}):
+                out.append(self.create(vm, 'j0', opts))
+            vm.take_events()
+            out.append(self.create(vm, 'j1', {
+                'driver': 'file', 'filename': path, 'size': 0}))
             vm.execute('blockdev-add', driver='file', filename=path,
                        **{'node-name': 'nf'})
+            vm.take_events()
             for opts, msg in self.ERRORS:
                 opts['driver'] = 'qcow2'
-                r = vm.execute('blockdev-create', **{'job-id': 'j2',
-                                                     'options': opts})
-                self.assertEqual(r.get('error', {}).get('desc'), msg, opts)
+                r = self.create(vm, 'j2', opts)
+                self.assertEqual(r[1].get('error'), msg, opts)
+                out.append(r)
+            # A concluded job keeps its id until job-dismiss.
             r = vm.execute('blockdev-create', **{'job-id': 'j3', 'options': {
                 'driver': 'qcow2', 'file': 'nf', 'size': 32 << 20,
                 'cluster-size': 4096, 'lazy-refcounts': True}})
-            self.assertEqual(r, {'return': {}})
-            r = vm.execute('blockdev-add', driver='qcow2', file='nf',
-                           **{'node-name': 'nq'})
-            self.assertEqual(r, {'return': {}})
+            out.append(r)
+            out.append(self.concluded(vm, 'j3'))
+            out.append(vm.execute('blockdev-create', **{
+                'job-id': 'j3', 'options': {'driver': 'file',
+                                            'filename': path, 'size': 0}}))
+            out.append(vm.execute('block-job-cancel', device='j3'))
+            out.append(vm.execute('job-dismiss', id='j3'))
+            out.append(vm.take_events())
+            out.append(vm.execute('blockdev-add', driver='qcow2', file='nf',
+                                  **{'node-name': 'nq'}))
             nq = [n for n in vm.execute('query-named-block-nodes')['return']
                   if n['node-name'] == 'nq'][0]
-            self.assertEqual((nq['image']['virtual-size'],
-                              nq['image']['cluster-size']), (32 << 20, 4096))
-        finally:
-            vm.quit()
+            out.append((nq['image']['virtual-size'],
+                        nq['image']['cluster-size']))
+            return normalize([strip_events(x) if isinstance(x, dict) else x
+                              for x in out])
+
+        k, q = self.both([], run, prepare)
+        self.assertEqual(k[0]['error']['desc'],
+                         "Parameter 'job-id' is missing")
+        self.assertEqual(k[1], "Parameter 'options.file' is unexpected")
+        self.assertEqual(k[3], 'Driver does not support blockdev-create')
+        self.assertEqual(k[4], "Parameter 'driver' does not accept value "
+                         "'nosuch'")
+        self.assertEqual(k[6][1], {'id': 'j1', 'type': 'create',
+                                   'status': 'concluded',
+                                   'current-progress': 1,
+                                   'total-progress': 1})
+        self.assertEqual([e[1]['status'] for e in k[6][4]],
+                         ['created', 'running', 'waiting', 'pending',
+                          'concluded', 'null'])
+        self.assertEqual([e[1]['status'] for e in k[7][4]],
+                         ['created', 'running', 'aborting', 'concluded',
+                          'null'])
+        self.assertEqual(k[-1], [32 << 20, 4096])
+        if q:
+            self.assertEqual(k, q)
         tool = shutil.which('qemu-img') or os.path.join(test_drive.BUILD,
                                                           'kemu-img')
         p = subprocess.run([tool, 'check', path], stdout=subprocess.PIPE,
