@@ -9,6 +9,7 @@
 #include "qemu/osdep.h"
 #include "qemu/main-loop.h"
 #include "block/block.h"
+#include "block/throttle-groups.h"
 
 struct BlockBackend {
     char *name;
@@ -28,6 +29,7 @@ struct BlockBackend {
     int refcnt;
     void (*resize_cb)(void *opaque);  /* the device's: the size changed */
     void *resize_opaque;
+    ThrottleGroupMember *tgm;  /* I/O limits; NULL: unthrottled */
 };
 
 /* Every backend, so that resizing a node can tell the devices on it. */
@@ -135,6 +137,9 @@ void blk_unref(BlockBackend *blk)
         return;
     }
     blk_drain(blk);
+    if (blk->tgm) {
+        throttle_group_unregister(blk->tgm);
+    }
     bdrv_flush(blk->bs);
     backends = g_list_remove(backends, blk);
     blk->bs->backends--;
@@ -260,6 +265,16 @@ static void blk_worker(gpointer data, gpointer user)
     blk_complete(req);
 }
 
+/* Into the worker pool (now, or when the throttle group lets it go). */
+static void blk_dispatch(void *opaque)
+{
+    if (!blk_pool) {
+        blk_pool = g_thread_pool_new(blk_worker, NULL, BLK_POOL_THREADS,
+                                     FALSE, NULL);
+    }
+    g_thread_pool_push(blk_pool, opaque, NULL);
+}
+
 static void blk_submit(BlockBackend *blk, BlkReqType type, uint64_t offset,
                        uint64_t bytes, struct iovec *iov, int niov,
                        BlockCompletionFunc *cb, void *opaque)
@@ -269,12 +284,16 @@ static void blk_submit(BlockBackend *blk, BlkReqType type, uint64_t offset,
         .blk = blk, .type = type, .offset = offset, .bytes = bytes,
         .iov = iov, .niov = niov, .cb = cb, .opaque = opaque,
     };
-    if (!blk_pool) {
-        blk_pool = g_thread_pool_new(blk_worker, NULL, BLK_POOL_THREADS,
-                                     FALSE, NULL);
-    }
     blk->in_flight++;
-    g_thread_pool_push(blk_pool, req, NULL);
+    if (blk->tgm && (type == BLK_REQ_READ || type == BLK_REQ_WRITE)) {
+        uint64_t len = 0;
+        for (int i = 0; i < niov; i++) {
+            len += iov[i].iov_len;
+        }
+        throttle_group_submit(blk->tgm, type == BLK_REQ_WRITE, len, req);
+        return;
+    }
+    blk_dispatch(req);
 }
 
 void blk_aio_preadv(BlockBackend *blk, uint64_t offset, struct iovec *iov,
@@ -378,9 +397,48 @@ int bdrv_resize(BlockDriverState *bs, uint64_t size, Error **errp)
  * waiting). */
 void blk_drain(BlockBackend *blk)
 {
+    /* As QEMU's drained sections: throttled requests go now. */
+    if (blk->tgm) {
+        throttle_group_restart(blk->tgm);
+    }
     while (blk->in_flight > 0) {
         g_cond_wait(&blk->drained, bql_mutex());
     }
+}
+
+bool blk_set_io_limits(BlockBackend *blk, const ThrottleConfig *cfg,
+                       const char *group, Error **errp)
+{
+    if (!throttle_is_valid(cfg, errp)) {
+        return false;
+    }
+    if (!throttle_enabled(cfg)) {
+        if (blk->tgm) {
+            throttle_group_unregister(blk->tgm);
+            blk->tgm = NULL;
+        }
+        return true;
+    }
+    if (blk->tgm && group &&
+        strcmp(group, throttle_group_get_name(blk->tgm))) {
+        throttle_group_unregister(blk->tgm);
+        blk->tgm = NULL;
+    }
+    if (!blk->tgm) {
+        blk->tgm = throttle_group_register(group ? group : blk->name,
+                                           blk_dispatch);
+    }
+    throttle_group_config(blk->tgm, cfg);
+    return true;
+}
+
+const char *blk_get_io_limits(BlockBackend *blk, ThrottleConfig *cfg)
+{
+    if (!blk->tgm) {
+        return NULL;
+    }
+    throttle_group_get_config(blk->tgm, cfg);
+    return throttle_group_get_name(blk->tgm);
 }
 
 void bdrv_lock_backends(BlockDriverState *bs)

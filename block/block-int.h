@@ -44,6 +44,9 @@ void bdrv_file_drop_write_perm(BlockDriverState *bs);
  */
 void bdrv_unwrap_lock_error(Error **errp, const char *filename);
 
+/* The "file" node @bs rereads its size (its file was written elsewhere). */
+void bdrv_file_refresh_size(BlockDriverState *bs);
+
 /*
  * Block job graph changes (job-graph.c).  bdrv_open_twin: a second,
  * writable and unlocked node of read-only @bs without its backing chain.

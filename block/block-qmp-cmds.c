@@ -6,6 +6,7 @@
 #include "qapi/qapi-commands.h"
 #include "block/blockdev.h"
 #include "qcow2.h"
+#include "block-qapi.h"
 
 static ImageInfoSpecific *qcow2_specific(BlockDriverState *bs)
 {
@@ -40,12 +41,14 @@ static SnapshotInfo *snapshot_info(BdrvSnapshotInfo *sn)
     return si;
 }
 
-static ImageInfo *image_info(BlockDriverState *bs)
+static ImageInfo *image_info(BlockDriverState *bs, bool flat)
 {
     ImageInfo *info = g_new0(ImageInfo, 1);
     info->filename = g_strdup(bs->filename);
     info->format = g_strdup(bdrv_get_format_name(bs));
-    info->virtual_size = bdrv_getlength(bs);
+    /* QEMU counts whole sectors: a file node of 1000 bytes says 1024. */
+    info->virtual_size = DIV_ROUND_UP(bdrv_getlength(bs),
+                                      BDRV_SECTOR_SIZE) * BDRV_SECTOR_SIZE;
     info->actual_size = bdrv_get_allocated_file_size(bs);
     info->has_actual_size = info->actual_size >= 0;
     info->has_dirty_flag = true;
@@ -80,16 +83,16 @@ static ImageInfo *image_info(BlockDriverState *bs)
         info->has_format_specific = true;
         info->format_specific = qcow2_specific(bs);
     }
-    if (bs->backing) {
+    if (bs->backing && !flat) {
         info->has_backing_image = true;
-        info->backing_image = image_info(bs->backing);
+        info->backing_image = image_info(bs->backing, false);
     }
     return info;
 }
 
-static BlockDeviceInfo *device_info(DriveInfo *d)
+BlockDeviceInfo *bdrv_block_device_info(DriveInfo *d, BlockDriverState *bs,
+                                        bool flat)
 {
-    BlockDriverState *bs = blk_bs(d->blk);
     BlockDeviceInfo *info = g_new0(BlockDeviceInfo, 1);
     info->file = g_strdup(bs->filename);
     info->has_node_name = bs->node_name != NULL;
@@ -104,11 +107,21 @@ static BlockDeviceInfo *device_info(DriveInfo *d)
         info->backing_file_depth++;
     }
     info->detect_zeroes = BLOCKDEV_DETECT_ZEROES_OPTIONS_OFF;
-    info->image = image_info(bs);
+    info->write_threshold = __atomic_load_n(&bs->write_threshold,
+                                            __ATOMIC_RELAXED);
+    info->image = image_info(bs, flat);
     info->cache = g_new0(BlockdevCacheInfo, 1);
-    info->cache->writeback = d->writeback;
-    info->cache->direct = d->direct;
-    info->cache->no_flush = d->no_flush;
+    if (d) {
+        info->cache->writeback = d->writeback;
+        info->cache->direct = d->direct;
+        info->cache->no_flush = d->no_flush;
+        bdrv_throttle_info(info, d->blk);
+    } else {
+        /* A node's own open flags (QEMU's bdrv_get_flags). */
+        info->cache->writeback = !(bs->open_flags & BDRV_O_WRITETHROUGH);
+        info->cache->direct = bs->open_flags & BDRV_O_NOCACHE;
+        info->cache->no_flush = bs->open_flags & BDRV_O_NO_FLUSH;
+    }
     return info;
 }
 
@@ -121,17 +134,19 @@ BlockInfoList *qmp_query_block(Error **errp)
         info->device = g_strdup(d->id);
         info->type = g_strdup("unknown");
         info->removable = drive_is_removable(d);
+        info->locked = d->locked;
         info->has_qdev = d->qdev != NULL;
         info->qdev = g_strdup(d->qdev);
-        if (info->removable) {
+        /* QEMU: a tray and an I/O status only with a device. */
+        if (info->removable && d->qdev) {
             info->has_tray_open = true;
             info->tray_open = d->tray_open;
         }
-        info->has_io_status = d->blk || d->is_cdrom;
+        info->has_io_status = d->qdev != NULL;
         info->io_status = BLOCK_DEVICE_IO_STATUS_OK;
         if (d->blk) {
             info->has_inserted = true;
-            info->inserted = device_info(d);
+            info->inserted = bdrv_block_device_info(d, blk_bs(d->blk), false);
         }
         *tail = g_new0(BlockInfoList, 1);
         (*tail)->value = info;
@@ -147,7 +162,8 @@ void qmp_eject(bool has_device, const char *device, bool has_id,
         error_setg(errp, "Either 'device' or 'id' must be set");
         return;
     }
-    blockdev_eject(has_device ? device : id, has_force && force, errp);
+    blockdev_eject(has_device ? device : NULL, has_id ? id : NULL,
+                   has_force && force, errp);
 }
 
 void qmp_block_resize(bool has_device, const char *device,
@@ -207,8 +223,34 @@ void qmp_blockdev_change_medium(bool has_device, const char *device,
         error_setg(errp, "Either 'device' or 'id' must be set");
         return;
     }
-    blockdev_change_medium(has_device ? device : id, filename,
-                           has_format ? format : NULL, errp);
+    blockdev_change_medium(has_device ? device : NULL, has_id ? id : NULL,
+                           filename, has_format ? format : NULL, errp);
+}
+
+void qmp_blockdev_open_tray(bool has_device, const char *device,
+                            bool has_id, const char *id, bool has_force,
+                            bool force, Error **errp)
+{
+    blockdev_open_tray(has_device ? device : NULL, has_id ? id : NULL,
+                       has_force && force, errp);
+}
+
+void qmp_blockdev_close_tray(bool has_device, const char *device,
+                             bool has_id, const char *id, Error **errp)
+{
+    blockdev_close_tray(has_device ? device : NULL, has_id ? id : NULL,
+                        errp);
+}
+
+void qmp_blockdev_remove_medium(const char *id, Error **errp)
+{
+    blockdev_remove_medium(id, errp);
+}
+
+void qmp_blockdev_insert_medium(const char *id, const char *node_name,
+                                Error **errp)
+{
+    blockdev_insert_medium(id, node_name, errp);
 }
 
 static BlockDeviceStats *device_stats(const BlockAcctStats *a)

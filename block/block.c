@@ -345,6 +345,7 @@ int bdrv_pwrite(BlockDriverState *bs, uint64_t offset, uint64_t bytes,
     if (bdrv_write_changes_format(bs, offset, bytes, buf)) {
         return -EPERM;
     }
+    bdrv_write_threshold_check(bs, offset, bytes);
     bdrv_before_write(bs, offset, bytes);
     ret = bs->drv->pwrite(bs, offset, bytes, buf);
     if (ret == 0 && (bs->open_flags & BDRV_O_WRITETHROUGH)) {
@@ -422,6 +423,7 @@ int bdrv_pwritev(BlockDriverState *bs, uint64_t offset,
         if (ret < 0 || !total) {
             return ret;
         }
+        bdrv_write_threshold_check(bs, offset, total);
         bdrv_before_write(bs, offset, total);
         ret = bs->drv->pwritev(bs, offset, iov, niov);
         if (ret == 0 && (bs->open_flags & BDRV_O_WRITETHROUGH)) {
@@ -459,6 +461,7 @@ int bdrv_pwrite_zeroes(BlockDriverState *bs, uint64_t offset, uint64_t bytes)
     if (ret < 0) {
         return ret;
     }
+    bdrv_write_threshold_check(bs, offset, bytes);
     bdrv_before_write(bs, offset, bytes);
     if (bs->drv->pwrite_zeroes) {
         return bs->drv->pwrite_zeroes(bs, offset, bytes);

@@ -42,6 +42,10 @@ static bool flatten(JsonObject *obj, const char *prefix, QemuOpts *opts,
         GType t = JSON_NODE_HOLDS_VALUE(v) ? json_node_get_value_type(v)
                                            : G_TYPE_INVALID;
 
+        if (JSON_NODE_HOLDS_NULL(v) && !strcmp(key, "backing")) {
+            qemu_opt_set(opts, name, "");      /* no backing file */
+            continue;
+        }
         if (JSON_NODE_HOLDS_OBJECT(v)) {
             g_autofree char *sub = g_strdup_printf("%s.", name);
             ok = flatten(json_node_get_object(v), sub, opts, errp);

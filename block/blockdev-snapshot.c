@@ -247,10 +247,10 @@ static bool create_overlay(BlockDriverState *bs, const char *file,
     return bdrv_create("qcow2", file, &o, errp) == 0;
 }
 
-bool blockdev_snapshot_external(const char *device, const char *node_name,
-                                const char *file, const char *overlay_name,
-                                const char *format, bool existing,
-                                Error **errp)
+BlockDriverState *blockdev_snapshot_external_prepare(
+    const char *device, const char *node_name, const char *file,
+    const char *overlay_name, const char *format, bool existing,
+    BlockDriverState **old, Error **errp)
 {
     BlockDriverState *bs = blockdev_lookup_bs(device, node_name, errp);
     const int keep = BDRV_O_RDWR | BDRV_O_NOCACHE | BDRV_O_NO_FLUSH |
@@ -259,35 +259,42 @@ bool blockdev_snapshot_external(const char *device, const char *node_name,
     Error *local = NULL;
 
     if (!bs || !bdrv_check_not_busy(bs, device ? device : node_name, errp)) {
-        return false;
+        return NULL;
     }
     if (node_name && !overlay_name) {
         error_setg(errp, "New overlay node-name missing");
-        return false;
+        return NULL;
     }
     if (overlay_name && blockdev_lookup_bs(overlay_name, overlay_name, NULL)) {
         error_setg(errp, "New overlay node-name already in use");
-        return false;
+        return NULL;
     }
     /* kemu's formats: raw cannot have a backing file, qcow2 can. */
     format = format ? format : "qcow2";
     if (!strcmp(format, "raw")) {
         error_setg(errp, "Backing file not supported for file format 'raw'");
-        return false;
+        return NULL;
     }
     if (strcmp(format, "qcow2")) {
         error_setg(errp, "Unknown file format '%s'", format);
-        return false;
+        return NULL;
     }
     if (!existing && !create_overlay(bs, file, errp)) {
-        return false;
+        return NULL;
     }
     top = bdrv_open(file, "qcow2", NULL,
                     (bs->open_flags & keep) | BDRV_O_NO_BACKING, &local);
     if (!top) {
         blockdev_open_error(errp, local, file);
-        return false;
+        return NULL;
     }
+    *old = bs;
+    return top;
+}
+
+void blockdev_snapshot_append(BlockDriverState *bs, BlockDriverState *top,
+                              const char *overlay_name, bool monitor_node)
+{
     /* The old top keeps its data for the overlay and takes no writes. */
     bdrv_drain_backends(bs);
     bdrv_flush(bs);
@@ -305,6 +312,11 @@ bool blockdev_snapshot_external(const char *device, const char *node_name,
         file_node(bs)->read_only = true;
         bdrv_file_drop_write_perm(file_node(bs));
     }
+    if (monitor_node) {
+        /* blockdev-snapshot: the monitor keeps its own reference. */
+        bdrv_replace_in_backends(bs, top);
+        return;
+    }
     blockdev_register_node(top, overlay_name);
     blockdev_register_node(top->file, NULL);
     if (bdrv_replace_in_backends(bs, top) > 0) {
@@ -312,5 +324,65 @@ bool blockdev_snapshot_external(const char *device, const char *node_name,
     } else {
         blockdev_add_monitor_node(top);
     }
+}
+
+bool blockdev_snapshot_external(const char *device, const char *node_name,
+                                const char *file, const char *overlay_name,
+                                const char *format, bool existing,
+                                Error **errp)
+{
+    BlockDriverState *old;
+    BlockDriverState *top = blockdev_snapshot_external_prepare(
+        device, node_name, file, overlay_name, format, existing, &old, errp);
+
+    if (!top) {
+        return false;
+    }
+    blockdev_snapshot_append(old, top, overlay_name, false);
+    return true;
+}
+
+BlockDriverState *blockdev_snapshot_node_prepare(const char *node,
+                                                 const char *overlay,
+                                                 BlockDriverState **old,
+                                                 Error **errp)
+{
+    BlockDriverState *bs = blockdev_lookup_bs(node, node, errp);
+    BlockDriverState *top;
+
+    if (!bs) {
+        return NULL;
+    }
+    top = blockdev_lookup_bs(overlay, overlay, errp);
+    if (!top) {
+        return NULL;
+    }
+    if (top->backends || drive_get_by_id(overlay) ||
+        bdrv_find_file_parent(top)) {
+        error_setg(errp, "The overlay is already in use");
+        return NULL;
+    }
+    if (top->backing) {
+        error_setg(errp, "The overlay already has a backing image");
+        return NULL;
+    }
+    if (top->drv != &bdrv_qcow2) {
+        error_setg(errp, "The overlay does not support backing images");
+        return NULL;
+    }
+    *old = bs;
+    return top;
+}
+
+bool blockdev_snapshot_node(const char *node, const char *overlay,
+                            Error **errp)
+{
+    BlockDriverState *old;
+    BlockDriverState *top = blockdev_snapshot_node_prepare(node, overlay,
+                                                           &old, errp);
+    if (!top) {
+        return false;
+    }
+    blockdev_snapshot_append(old, top, NULL, true);
     return true;
 }

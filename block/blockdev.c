@@ -8,17 +8,37 @@
 #include "qemu/error-report.h"
 #include "qemu/option.h"
 #include "block/blockdev.h"
+#include "qemu/throttle.h"
 #include "block-int.h"
 
 static GList *drives;            /* DriveInfo *, creation order */
 static GHashTable *nodes;        /* node-name -> BlockDriverState * */
+static GList *node_order;        /* the same nodes, in naming order */
 static GList *blockdev_roots;    /* -blockdev nodes we hold */
 static int node_counter = 100;
+
+/* Drop @bs's name from the table and the ordered list. */
+static void forget_node(BlockDriverState *bs)
+{
+    if (nodes && bs->node_name &&
+        g_hash_table_lookup(nodes, bs->node_name) == bs) {
+        g_hash_table_remove(nodes, bs->node_name);
+    }
+    node_order = g_list_remove(node_order, bs);
+}
+
+GList *bdrv_named_nodes(void)
+{
+    return node_order;
+}
 
 static void register_node(BlockDriverState *bs, const char *name)
 {
     if (!nodes) {
         nodes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    }
+    if (bs->node_name) {
+        forget_node(bs);
     }
     g_free(bs->node_name);
     if (name) {
@@ -29,25 +49,22 @@ static void register_node(BlockDriverState *bs, const char *name)
         bs->node_name = g_strdup_printf("#block%d", node_counter);
     }
     g_hash_table_insert(nodes, g_strdup(bs->node_name), bs);
+    node_order = g_list_append(node_order, bs);
 }
 
 void blockdev_unregister_chain(BlockDriverState *bs)
 {
     for (; bs && nodes; bs = bs->backing) {
-        if (bs->node_name) {
-            g_hash_table_remove(nodes, bs->node_name);
-        }
-        if (bs->file && bs->file->node_name) {
-            g_hash_table_remove(nodes, bs->file->node_name);
+        forget_node(bs);
+        if (bs->file) {
+            forget_node(bs->file);
         }
     }
 }
 
 static void unregister_node(BlockDriverState *bs)
 {
-    if (nodes && bs->node_name) {
-        g_hash_table_remove(nodes, bs->node_name);
-    }
+    forget_node(bs);
 }
 
 BlockDriverState *bdrv_find_node(const char *name)
@@ -147,11 +164,22 @@ bool drive_is_removable(DriveInfo *d)
     return d->is_cdrom || d->type == IF_NONE;
 }
 
+DriveInfo *drive_get_by_qdev(const char *id)
+{
+    for (GList *l = drives; l; l = l->next) {
+        DriveInfo *d = l->data;
+        if (d->qdev && !strcmp(d->qdev, id)) {
+            return d;
+        }
+    }
+    return NULL;
+}
+
 DriveInfo *drive_get_by_id(const char *id)
 {
     for (GList *l = drives; l; l = l->next) {
         DriveInfo *d = l->data;
-        if (!strcmp(d->id, id)) {
+        if (d->id[0] && !strcmp(d->id, id)) {
             return d;
         }
     }
@@ -284,6 +312,9 @@ static DriveInfo *drive_new_opts(QemuOpts *opts, bool global_snapshot,
 {
     Error *err = NULL;
     g_autofree DriveInfo *d = g_new0(DriveInfo, 1);
+    /* Before any goto: the cleanup must see it initialised. */
+    g_autofree char *throttle_group = NULL;
+    ThrottleConfig throttle;
     const char *v;
     d->writeback = true;
 
@@ -387,6 +418,9 @@ static DriveInfo *drive_new_opts(QemuOpts *opts, bool global_snapshot,
          !parse_on_error(v, true, &d->on_read_error, errp))) {
         goto fail;
     }
+    if (!blockdev_throttle_parse(opts, &throttle, &throttle_group, errp)) {
+        goto fail;
+    }
     /* Accepted and not acted on (QEMU defaults apply). */
     static const char *const ignored[] = {
         "aio", "discard", "detect-zeroes", "copy-on-read",
@@ -453,6 +487,10 @@ static DriveInfo *drive_new_opts(QemuOpts *opts, bool global_snapshot,
         }
         blockdev_register_chain(bs, node_name);
         d->blk = blk_new(bs, d->id);
+        if (throttle_enabled(&throttle)) {
+            blk_set_io_limits(d->blk, &throttle, throttle_group,
+                              &error_abort);
+        }
     } else if (!d->is_cdrom && d->type != IF_NONE) {
         error_setg(errp, "A block device must be specified for \"file\"");
         goto fail;
@@ -464,6 +502,20 @@ fail:
     g_free(d->id);
     g_free(d->serial);
     return NULL;
+}
+
+DriveInfo *drive_new_anonymous(void)
+{
+    DriveInfo *d = g_new0(DriveInfo, 1);
+
+    d->id = g_strdup("");
+    d->type = IF_NONE;
+    d->is_cdrom = true;
+    d->writeback = true;
+    d->on_write_error = BLOCKDEV_ON_ERROR_ENOSPC;
+    d->on_read_error = BLOCKDEV_ON_ERROR_REPORT;
+    drives = g_list_append(drives, d);
+    return d;
 }
 
 DriveInfo *drive_new(const char *optstr, bool global_snapshot, Error **errp)
@@ -628,9 +680,24 @@ static BlockDriverState *blockdev_open_opts(QemuOpts *opts, bool root,
         if (size) {
             g_hash_table_insert(dopts, "size", (char *)size);
         }
+        /* backing=NODE attaches a node; backing=null (QMP): none. */
+        const char *backing = qemu_opt_get(opts, "backing");
+        BlockDriverState *backing_bs = NULL;
+        if (backing && backing[0] && !(backing_bs = bdrv_find_node(backing))) {
+            error_setg(errp, "Cannot find device='%s' nor node-name='%s'",
+                       backing, backing);
+            backing = NULL;
+            bdrv_unref(file);
+            g_hash_table_destroy(dopts);
+            return NULL;
+        }
         if (check_unused(opts, prefix, errp)) {
             bs = bdrv_open_format(file, drv, dopts, flags, errp);
-            if (bs && bs->backing_file[0] &&
+            if (bs && backing_bs) {
+                bdrv_ref(backing_bs);
+                bs->backing = backing_bs;
+            }
+            if (bs && bs->backing_file[0] && !backing &&
                 bdrv_open_backing_file(bs, errp) < 0) {
                 if (nested) {
                     unregister_node(file);
@@ -650,7 +717,9 @@ static BlockDriverState *blockdev_open_opts(QemuOpts *opts, bool root,
     }
     if (bs) {
         register_node(bs, name);
-        for (BlockDriverState *b = bs->backing; b; b = b->backing) {
+        /* Backing files opened with it get names; named nodes keep them. */
+        for (BlockDriverState *b = bs->backing; b && !b->node_name;
+             b = b->backing) {
             register_node(b, NULL);
         }
     }
@@ -718,6 +787,37 @@ bool blockdev_del(const char *node_name, Error **errp)
     bdrv_flush(bs);
     bdrv_unref(bs);
     return true;
+}
+
+void drive_del(DriveInfo *d)
+{
+    if (d->qdev) {
+        /*
+         * QEMU's drive_del with a device: the backend goes anonymous and
+         * loses its medium; the device stays and sees none.  A device
+         * that cannot be told (virtio-blk) keeps its backend.
+         */
+        g_free(d->id);
+        d->id = g_strdup("");
+        if (d->blk && d->media_changed) {
+            BlockBackend *old = d->blk;
+            d->blk = NULL;
+            d->media_changed(d->media_opaque, NULL);
+            blockdev_unregister_chain(blk_bs(old));
+            blk_unref(old);
+        }
+        return;
+    }
+    if (d->blk) {
+        blockdev_unregister_chain(blk_bs(d->blk));
+        blk_unref(d->blk);
+    }
+    drives = g_list_remove(drives, d);
+    g_free(d->id);
+    g_free(d->serial);
+    g_free(d->throttle);
+    g_free(d->throttle_group);
+    g_free(d);
 }
 
 void blockdev_close_all(void)

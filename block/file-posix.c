@@ -390,6 +390,18 @@ static int file_flush(BlockDriverState *bs)
     return fdatasync(s->fd) < 0 ? -errno : 0;
 }
 
+void bdrv_file_refresh_size(BlockDriverState *bs)
+{
+    BDRVFileState *s = bs->opaque;
+
+    if (bs->drv == &bdrv_file) {
+        int64_t size = file_query_size(s->fd);
+        if (size >= 0) {
+            s->size = size;
+        }
+    }
+}
+
 static int64_t file_get_length(BlockDriverState *bs)
 {
     BDRVFileState *s = bs->opaque;

@@ -34,6 +34,9 @@ BlockJobInfoList *qmp_query_block_jobs(Error **errp)
 
     for (GList *l = block_job_list(); l; l = l->next) {
         BlockJob *job = l->data;
+        if (!block_job_is_block(job)) {
+            continue;
+        }
         BlockJobInfo *info = g_new0(BlockJobInfo, 1);
         info->type = g_strdup(JobType_str(job->drv->type));
         info->device = g_strdup(job->id);

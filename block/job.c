@@ -40,6 +40,16 @@ static bool job_apply_verb(BlockJob *job, JobVerb verb, Error **errp)
     return false;
 }
 
+/*
+ * A job without node (blockdev-create's) is no block job: QEMU sends it
+ * no BLOCK_JOB_* event and hides it from query-block-jobs and the
+ * block-job-* verbs.
+ */
+bool block_job_is_block(BlockJob *job)
+{
+    return job->bs != NULL;
+}
+
 static void job_set_status(BlockJob *job, JobStatus status)
 {
     job->status = status;
@@ -87,9 +97,10 @@ BlockJob *block_job_find(const char *id)
 BlockJob *block_job_get(const char *device, Error **errp)
 {
     BlockJob *job = block_job_find(device);
-    if (!job) {
+    if (!job || !block_job_is_block(job)) {
         error_set(errp, ERROR_CLASS_DEVICE_NOT_ACTIVE,
                   "Block job '%s' not found", device);
+        return NULL;
     }
     return job;
 }
@@ -115,9 +126,13 @@ BlockJob *block_job_create(const BlockJobDriver *drv, const char *job_id,
                            bool auto_finalize, bool auto_dismiss,
                            Error **errp)
 {
-    const char *device = bdrv_device_or_node_name(bs);
+    const char *device = bs ? bdrv_device_or_node_name(bs) : NULL;
 
-    if (!bdrv_check_not_busy(bs, device, errp)) {
+    if (bs && !bdrv_check_not_busy(bs, device, errp)) {
+        return NULL;
+    }
+    if (!job_id && !bs) {
+        error_setg(errp, "An explicit job ID is required");
         return NULL;
     }
     if (!job_id) {
@@ -147,7 +162,9 @@ BlockJob *block_job_create(const BlockJobDriver *drv, const char *job_id,
     job->timer = timer_new_ns(QEMU_CLOCK_REALTIME, job_tick, job);
     jobs = g_list_append(jobs, job);
     job_set_status(job, JOB_STATUS_CREATED);
-    block_job_hold_node(job, bs);
+    if (bs) {
+        block_job_hold_node(job, bs);
+    }
     /* QEMU checks the speed after creating the job: "created", "null". */
     if (!block_job_set_speed(job, speed, errp)) {
         block_job_early_fail(job);
@@ -239,8 +256,10 @@ static void job_fail(BlockJob *job, int ret, bool cancelled)
         job->drv->clean(job);
     }
     if (cancelled) {
-        qapi_event_send_block_job_cancelled(job->drv->type, job->id, job->len,
-                                            job->offset, job->speed);
+        if (block_job_is_block(job)) {
+            qapi_event_send_block_job_cancelled(job->drv->type, job->id, job->len,
+                                                job->offset, job->speed);
+        }
         if (!job->error) {
             job->error = g_strdup("Operation canceled");
         }
@@ -248,9 +267,11 @@ static void job_fail(BlockJob *job, int ret, bool cancelled)
         if (!job->error) {
             job->error = g_strdup(g_strerror(-ret));
         }
-        qapi_event_send_block_job_completed(job->drv->type, job->id,
-                                            job->len, job->offset,
-                                            job->speed, true, job->error);
+        if (block_job_is_block(job)) {
+            qapi_event_send_block_job_completed(job->drv->type, job->id,
+                                                job->len, job->offset,
+                                                job->speed, true, job->error);
+        }
     }
     job_conclude(job);
 }
@@ -269,8 +290,11 @@ static void job_do_finalize(BlockJob *job)
     if (job->drv->clean) {
         job->drv->clean(job);
     }
-    qapi_event_send_block_job_completed(job->drv->type, job->id, job->len,
-                                        job->offset, job->speed, false, NULL);
+    if (block_job_is_block(job)) {
+        qapi_event_send_block_job_completed(job->drv->type, job->id, job->len,
+                                            job->offset, job->speed, false,
+                                            NULL);
+    }
     job_conclude(job);
 }
 
@@ -285,7 +309,7 @@ static void job_finish(BlockJob *job, int ret)
     job_set_status(job, JOB_STATUS_PENDING);
     if (job->auto_finalize) {
         job_do_finalize(job);
-    } else {
+    } else if (block_job_is_block(job)) {
         qapi_event_send_block_job_pending(job->drv->type, job->id);
     }
 }

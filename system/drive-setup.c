@@ -6,6 +6,7 @@
 #include "qemu/osdep.h"
 #include "qemu/error-report.h"
 #include "block/blockdev.h"
+#include "qapi/qapi-events.h"
 #include "block/blockjob.h"
 #include "startup.h"
 
@@ -20,6 +21,7 @@ void startup_create_drives(const KemuConfig *cfg)
 {
     Error *err = NULL;
 
+    bdrv_write_threshold_set_notify(qapi_event_send_block_write_threshold);
     for (guint i = 0; i < cfg->drives->len; i++) {
         KemuOptArg *a = g_ptr_array_index(cfg->drives, i);
         bool ok;

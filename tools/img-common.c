@@ -62,6 +62,21 @@ BlockDriverState *img_open(const char *filename, const char *fmt, int flags)
     return bs;
 }
 
+BlockDriverState *img_open_any(const char *name, const char *fmt, int flags,
+                               bool image_opts)
+{
+    return image_opts ? img_open_image_opts(name, flags)
+                      : img_open(name, fmt, flags);
+}
+
+bool img_check_image_opts(bool image_opts, const char *fmt)
+{
+    if (image_opts && fmt) {
+        error_report("--image-opts and --format are mutually exclusive");
+        return false;
+    }
+    return true;
+}
 
 int img_unsupported_option(char **argv)
 {

@@ -223,6 +223,7 @@ typedef struct ConvertArgs {
     const char *backing, *backing_fmt;
     int src_flags, dst_flags;
     bool skip_create, target_is_zero, compress, copy_offload, quiet;
+    bool image_opts;        /* --image-opts: the sources are options */
     ImgConvertOpts co;
 } ConvertArgs;
 
@@ -300,7 +301,10 @@ static bool convert_parse(int argc, char **argv, ConvertArgs *a)
             }
             a->src_flags &= BDRV_O_NOCACHE;
             break;
-        case OPT_IMAGE_OPTS: case OPT_TARGET_IMAGE_OPTS: case OPT_SALVAGE:
+        case OPT_IMAGE_OPTS:
+            a->image_opts = true;
+            break;
+        case OPT_TARGET_IMAGE_OPTS: case OPT_SALVAGE:
         case OPT_BITMAPS: case OPT_OBJECT:
             img_unsupported_option(argv);
             return false;
@@ -316,7 +320,7 @@ static bool convert_parse(int argc, char **argv, ConvertArgs *a)
             return false;
         }
     }
-    return true;
+    return img_check_image_opts(a->image_opts, a->in_fmt);
 }
 
 /* The target exists (-n) or is created from the sources' total size. */
@@ -406,7 +410,8 @@ int img_convert(int argc, char **argv)
     }
     in = g_new0(BlockDriverState *, nin);
     for (int i = 0; i < nin; i++) {
-        in[i] = img_open(argv[optind + i], a.in_fmt, a.src_flags);
+        in[i] = img_open_any(argv[optind + i], a.in_fmt, a.src_flags,
+                             a.image_opts);
         if (!in[i] || (a.snapshot && !img_load_snapshot(in[i], a.snapshot))) {
             goto out;
         }

@@ -162,11 +162,12 @@ int img_info(int argc, char **argv)
         { "output", required_argument, NULL, 'O' },
         { "backing-chain", no_argument, NULL, 'B' },
         { "force-share", no_argument, NULL, 'U' },
+        { "image-opts", no_argument, NULL, 'I' },
         { NULL, 0, NULL, 0 },
     };
     const char *fmt = NULL;
     OutputFormat ofmt = OFMT_HUMAN;
-    bool chain = false;
+    bool chain = false, image_opts = false;
     int share = 0;
     int opt;
     while ((opt = getopt_long(argc, argv, ":hf:U", longopts, NULL)) != -1) {
@@ -179,12 +180,16 @@ int img_info(int argc, char **argv)
             break;
         case 'B': chain = true; break;
         case 'U': share = BDRV_O_FORCE_SHARE; break;
+        case 'I': image_opts = true; break;
         default:
             return img_option_error(opt, argv);
         }
     }
     if (optind != argc - 1) {
         error_report("Expecting one image file name");
+        return 1;
+    }
+    if (!img_check_image_opts(image_opts, fmt)) {
         return 1;
     }
     g_autofree char *filename = g_strdup(argv[optind]);
@@ -204,11 +209,17 @@ int img_info(int argc, char **argv)
             break;
         }
         g_hash_table_add(seen, g_strdup(filename));
-        BlockDriverState *bs = img_open(filename, fmt, BDRV_O_NO_BACKING |
-                                         BDRV_O_NO_IO | share);
+        /* --image-opts names the first image only; then file names. */
+        BlockDriverState *bs = img_open_any(filename, fmt, BDRV_O_NO_BACKING |
+                                            BDRV_O_NO_IO | share,
+                                            image_opts && !n);
         if (!bs) {
             ret = 1;
             break;
+        }
+        if (image_opts && !n) {
+            g_free(filename);
+            filename = g_strdup(bs->filename);
         }
         if (n) {
             g_string_append(out, ofmt == OFMT_JSON ? ",\n" : "\n");
@@ -326,12 +337,13 @@ int img_check(int argc, char **argv)
         { "repair", required_argument, NULL, 'r' },
         { "output", required_argument, NULL, 'O' },
         { "force-share", no_argument, NULL, 'U' },
+        { "image-opts", no_argument, NULL, 'I' },
         { NULL, 0, NULL, 0 },
     };
     const char *fmt = NULL;
     OutputFormat ofmt = OFMT_HUMAN;
     int fix = 0, share = 0, opt;
-    bool quiet = false;
+    bool quiet = false, image_opts = false;
     while ((opt = getopt_long(argc, argv, ":hf:r:qU", longopts, NULL)) != -1) {
         switch (opt) {
         case 'f': fmt = optarg; break;
@@ -353,6 +365,7 @@ int img_check(int argc, char **argv)
             break;
         case 'q': quiet = true; break;
         case 'U': share = BDRV_O_FORCE_SHARE; break;
+        case 'I': image_opts = true; break;
         default:
             return img_option_error(opt, argv);
         }
@@ -361,10 +374,13 @@ int img_check(int argc, char **argv)
         error_report("Expecting one image file name");
         return 1;
     }
+    if (!img_check_image_opts(image_opts, fmt)) {
+        return 1;
+    }
     const char *filename = argv[optind];
-    BlockDriverState *bs = img_open(filename, fmt, BDRV_O_CHECK |
-                                    BDRV_O_NO_BACKING | share |
-                                    (fix ? BDRV_O_RDWR : 0));
+    BlockDriverState *bs = img_open_any(filename, fmt, BDRV_O_CHECK |
+                                        BDRV_O_NO_BACKING | share |
+                                        (fix ? BDRV_O_RDWR : 0), image_opts);
     if (!bs) {
         return 1;
     }
@@ -492,11 +508,13 @@ int img_map(int argc, char **argv)
         { "format", required_argument, NULL, 'f' },
         { "output", required_argument, NULL, 'O' },
         { "force-share", no_argument, NULL, 'U' },
+        { "image-opts", no_argument, NULL, 'I' },
         { NULL, 0, NULL, 0 },
     };
     const char *fmt = NULL;
     OutputFormat ofmt = OFMT_HUMAN;
     int share = 0;
+    bool image_opts = false;
     int opt;
     while ((opt = getopt_long(argc, argv, ":hf:U", longopts, NULL)) != -1) {
         switch (opt) {
@@ -507,6 +525,7 @@ int img_map(int argc, char **argv)
             }
             break;
         case 'U': share = BDRV_O_FORCE_SHARE; break;
+        case 'I': image_opts = true; break;
         default:
             return img_option_error(opt, argv);
         }
@@ -515,7 +534,10 @@ int img_map(int argc, char **argv)
         error_report("Expecting one image file name");
         return 1;
     }
-    BlockDriverState *bs = img_open(argv[optind], fmt, share);
+    if (!img_check_image_opts(image_opts, fmt)) {
+        return 1;
+    }
+    BlockDriverState *bs = img_open_any(argv[optind], fmt, share, image_opts);
     if (!bs) {
         return 1;
     }

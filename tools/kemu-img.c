@@ -11,10 +11,6 @@
 #include "kemu-img.h"
 
 /* --force-share, QEMU's long name of -U, for commands without others. */
-static const struct option share_longopts[] = {
-    { "force-share", no_argument, NULL, 'U' },
-    { NULL, 0, NULL, 0 },
-};
 
 static int img_resize(int argc, char **argv)
 {
@@ -114,12 +110,18 @@ out:
 
 static int img_compare(int argc, char **argv)
 {
+    static const struct option longopts[] = {
+        { "force-share", no_argument, NULL, 'U' },
+        { "image-opts", no_argument, NULL, 'I' },
+        { NULL, 0, NULL, 0 },
+    };
     const char *fmt1 = NULL, *fmt2 = NULL;
-    bool strict = false;
+    bool strict = false, image_opts = false;
     int opt, ret = 2, share = 0;
-    while ((opt = getopt_long(argc, argv, ":hf:F:spqU", share_longopts,
+    while ((opt = getopt_long(argc, argv, ":hf:F:spqU", longopts,
                               NULL)) != -1) {
         switch (opt) {
+        case 'I': image_opts = true; break;
         case 'f': fmt1 = optarg; break;
         case 'F': fmt2 = optarg; break;
         case 's': strict = true; break;
@@ -133,14 +135,18 @@ static int img_compare(int argc, char **argv)
         error_report("Expecting two image file names");
         return 2;
     }
+    if (!img_check_image_opts(image_opts, fmt1 ? fmt1 : fmt2)) {
+        return 2;
+    }
     if (!fmt2) {
         fmt2 = fmt1;
     }
-    BlockDriverState *a = img_open(argv[optind], fmt1, share);
+    BlockDriverState *a = img_open_any(argv[optind], fmt1, share, image_opts);
     if (!a) {
         return 2;
     }
-    BlockDriverState *b = img_open(argv[optind + 1], fmt2, share);
+    BlockDriverState *b = img_open_any(argv[optind + 1], fmt2, share,
+                                       image_opts);
     if (!b) {
         bdrv_unref(a);
         return 2;

@@ -19,6 +19,17 @@ bool img_parse_output(const char *arg, OutputFormat *out);
 bool img_load_snapshot(BlockDriverState *bs, const char *param);
 /* Open for a subcommand; prints the error and returns NULL on failure. */
 BlockDriverState *img_open(const char *filename, const char *fmt, int flags);
+/* --image-opts: the image @optstr describes (img-image-opts.c). */
+BlockDriverState *img_open_image_opts(const char *optstr, int flags);
+/*
+ * img_open, or with @image_opts img_open_image_opts; @fmt must then be
+ * NULL (the caller checks qemu-img's "--image-opts and --format are
+ * mutually exclusive" with img_check_image_opts).
+ */
+BlockDriverState *img_open_any(const char *name, const char *fmt, int flags,
+                               bool image_opts);
+/* qemu-img's error when both --image-opts and -f are given; false then. */
+bool img_check_image_opts(bool image_opts, const char *fmt);
 
 /* -o options of create, convert, measure and amend (img-create.c). */
 typedef struct ImgCreateOpts {

@@ -19,6 +19,7 @@
 #define ASC_LBA_OUT_OF_RANGE  0x21
 #define ASC_MEDIUM_MAY_HAVE_CHANGED 0x28
 #define ASC_MEDIUM_NOT_PRESENT 0x3a
+#define ASC_MEDIA_REMOVAL_PREVENTED 0x53
 
 /* A READ larger than this is refused (Linux asks for at most 512 KiB). */
 #define ATAPI_MAX_XFER (16 * MiB)
@@ -265,6 +266,25 @@ static int atapi_read_toc(IDEState *s, const uint8_t *cdb, uint8_t *b)
     return -1;
 }
 
+/*
+ * START STOP UNIT with LoEj: the guest opens (Start=0) or closes the
+ * tray, unless it locked the medium in (MMC-6 6.40).
+ */
+static void atapi_start_stop(IDEState *s, const uint8_t *cdb)
+{
+    bool loej = cdb[4] & 2, start = cdb[4] & 1;
+
+    if (loej && s->dinfo) {
+        if (!start && s->dinfo->locked) {
+            atapi_cmd_error(s, SENSE_NOT_READY,
+                            ASC_MEDIA_REMOVAL_PREVENTED);
+            return;
+        }
+        drive_set_tray(s->dinfo, !start);
+    }
+    atapi_cmd_ok(s);
+}
+
 /* The 12-byte packet is in io_buffer. */
 void ide_atapi_cmd(IDEState *s)
 {
@@ -278,6 +298,7 @@ void ide_atapi_cmd(IDEState *s)
     /* Commands that report a missing or changed medium first. */
     switch (cdb[0]) {
     case 0x03: case 0x12: case 0x4a: case 0x46: case 0xbd: case 0x1e:
+    case 0x1b:
         break;
     default:
         if (!medium) {
@@ -292,9 +313,16 @@ void ide_atapi_cmd(IDEState *s)
         }
     }
     switch (cdb[0]) {
-    case 0x00:                                 /* TEST UNIT READY */
     case 0x1b:                                 /* START STOP UNIT */
+        atapi_start_stop(s, cdb);
+        return;
     case 0x1e:                                 /* PREVENT ALLOW REMOVAL */
+        if (s->dinfo) {
+            s->dinfo->locked = cdb[4] & 1;
+        }
+        atapi_cmd_ok(s);
+        return;
+    case 0x00:                                 /* TEST UNIT READY */
     case 0x2b:                                 /* SEEK */
     case 0xbb:                                 /* SET CD SPEED */
         atapi_cmd_ok(s);

@@ -7,6 +7,7 @@
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "qapi/qapi-events.h"
 #include "hw/qdev-core.h"
 #include "hw/block/ide.h"
 #include "hw/block/ide-dev.h"
@@ -51,6 +52,13 @@ static void ide_dev_media_changed(void *opaque, BlockBackend *blk)
     s->blk = blk;
     ide_drive_update_size(s);
     s->media_changed = true;
+}
+
+static void ide_dev_tray_moved(void *opaque, bool open)
+{
+    IDEState *s = opaque;
+
+    qapi_event_send_device_tray_moved(s->dinfo->id, s->dinfo->qdev, open);
 }
 
 static void ide_dev_realize(DeviceState *dev, Error **errp)
@@ -105,6 +113,9 @@ static void ide_dev_realize(DeviceState *dev, Error **errp)
             return;
         }
     }
+    if (cdrom && !d->drive) {
+        d->dinfo = drive_new_anonymous();
+    }
     d->state = &bus->ifs[unit];
     d->unit = unit;
     ide_drive_attach(bus, unit, d->blk, cdrom,
@@ -117,6 +128,7 @@ static void ide_dev_realize(DeviceState *dev, Error **errp)
     if (d->dinfo) {
         d->dinfo->claimed = true;
         d->dinfo->media_changed = ide_dev_media_changed;
+        d->dinfo->tray_moved = ide_dev_tray_moved;
         d->dinfo->media_opaque = d->state;
         g_free(d->dinfo->qdev);
         /* QEMU's blk_get_attached_dev_id: the device's id, else its path. */

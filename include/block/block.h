@@ -179,6 +179,7 @@ struct BlockDriverState {
     char *full_backing_filename;
     int refcnt;
     int backends;                /* BlockBackends attached (a device) */
+    uint64_t write_threshold;    /* block-set-write-threshold; 0: off */
     /*
      * Block jobs: called before every write, discard and write-zeroes
      * on this node, on the thread issuing it, with that request's backend
@@ -302,6 +303,19 @@ int raw_file_create(const char *filename, uint64_t size,
 int raw_file_preallocate(int fd, uint64_t off, uint64_t len,
                          BlockPreallocMode prealloc);
 
+/*
+ * Write thresholds (block/write-threshold.c, QMP block-set-write-threshold):
+ * the first write on @bs ending past its threshold turns the threshold
+ * off and, on the main loop, calls the notifier (BLOCK_WRITE_THRESHOLD)
+ * with the node name, the bytes past the threshold and the threshold.
+ * Checked by the write functions; any thread.
+ */
+void bdrv_write_threshold_check(BlockDriverState *bs, uint64_t offset,
+                                uint64_t bytes);
+typedef void BdrvWriteThresholdNotify(const char *node_name,
+                                      uint64_t exceeded, uint64_t threshold);
+void bdrv_write_threshold_set_notify(BdrvWriteThresholdNotify *fn);
+
 /* ---- Block backends: what a device or a monitor command holds. ---- */
 typedef struct BlockBackend BlockBackend;
 typedef void BlockCompletionFunc(void *opaque, int ret);
@@ -345,6 +359,17 @@ typedef struct BlockAcctStats {
 } BlockAcctStats;
 /* A consistent copy of @blk's counters. */
 void blk_get_stats(BlockBackend *blk, BlockAcctStats *out);
+
+/*
+ * blk_set_io_limits: throttle @blk's reads and writes as @cfg says, in
+ * throttle group @group (NULL: the group it is in, else one named after
+ * the backend); limits all 0 stop throttling.  QEMU's validation errors.
+ * blk_get_io_limits: the group's limits and name; NULL if unthrottled.
+ */
+typedef struct ThrottleConfig ThrottleConfig;
+bool blk_set_io_limits(BlockBackend *blk, const ThrottleConfig *cfg,
+                       const char *group, Error **errp);
+const char *blk_get_io_limits(BlockBackend *blk, ThrottleConfig *cfg);
 
 /* Wait until every request issued on @blk has completed (BQL held). */
 void blk_drain(BlockBackend *blk);

@@ -69,13 +69,16 @@ struct BlockJob {
 
 /*
  * block_job_create: a job of @drv on @bs named @job_id (NULL: the drive
- * name of @bs, as QEMU defaults it), status "created".  Checks the id
+ * name of @bs, as QEMU defaults it), status "created"; @bs NULL: a job
+ * on no node, which needs @job_id.  Checks the id
  * and that @bs is not busy, with QEMU's messages.  @speed < 0 fails.
  */
 BlockJob *block_job_create(const BlockJobDriver *drv, const char *job_id,
                            BlockDriverState *bs, int64_t speed,
                            bool auto_finalize, bool auto_dismiss,
                            Error **errp);
+/* A job with a node (@bs NULL at create: a plain job, blockdev-create). */
+bool block_job_is_block(BlockJob *job);
 /* Hold @bs for the job: other jobs and blockdev-del see it busy. */
 void block_job_hold_node(BlockJob *job, BlockDriverState *bs);
 /* Set the error policies (report unless given; stream/commit: both). */

@@ -995,3 +995,76 @@ int main(int argc, char **argv)
     g_test_add_func("/qapi/events", test_events);
     return g_test_run();
 }
+
+/* Block-layer commands of branch blockqmp (block/ *-qmp.c). */
+BlockDeviceInfoList *qmp_query_named_block_nodes(bool has_flat, bool flat,
+                                                 Error **errp)
+{
+    return NULL;
+}
+
+XDbgBlockGraph *qmp_x_debug_query_block_graph(Error **errp)
+{
+    return g_new0(XDbgBlockGraph, 1);
+}
+
+void qmp_blockdev_open_tray(bool has_device, const char *device,
+                            bool has_id, const char *id, bool has_force,
+                            bool force, Error **errp)
+{
+}
+
+void qmp_blockdev_close_tray(bool has_device, const char *device,
+                             bool has_id, const char *id, Error **errp)
+{
+}
+
+void qmp_blockdev_remove_medium(const char *id, Error **errp)
+{
+}
+
+void qmp_blockdev_insert_medium(const char *id, const char *node_name,
+                                Error **errp)
+{
+}
+
+void qmp_block_set_io_throttle(
+    bool has_device, const char *device, bool has_id, const char *id,
+    int64_t bps, int64_t bps_rd, int64_t bps_wr, int64_t iops,
+    int64_t iops_rd, int64_t iops_wr, bool has_bps_max, int64_t bps_max,
+    bool has_bps_rd_max, int64_t bps_rd_max, bool has_bps_wr_max,
+    int64_t bps_wr_max, bool has_iops_max, int64_t iops_max,
+    bool has_iops_rd_max, int64_t iops_rd_max, bool has_iops_wr_max,
+    int64_t iops_wr_max, bool has_bps_max_length, int64_t bps_max_length,
+    bool has_bps_rd_max_length, int64_t bps_rd_max_length,
+    bool has_bps_wr_max_length, int64_t bps_wr_max_length,
+    bool has_iops_max_length, int64_t iops_max_length,
+    bool has_iops_rd_max_length, int64_t iops_rd_max_length,
+    bool has_iops_wr_max_length, int64_t iops_wr_max_length,
+    bool has_iops_size, int64_t iops_size, bool has_group,
+    const char *group, Error **errp)
+{
+}
+
+void qmp_block_set_write_threshold(const char *node_name,
+                                   uint64_t write_threshold, Error **errp)
+{
+}
+
+void qmp_change_backing_file(const char *device, const char *image_node_name,
+                             const char *backing_file, Error **errp)
+{
+}
+
+void qmp_blockdev_create(JsonObject *args, JsonNode **ret, Error **errp)
+{
+}
+
+void qmp_transaction(JsonObject *args, JsonNode **ret, Error **errp)
+{
+}
+
+void qmp_blockdev_snapshot(const char *node, const char *overlay,
+                           Error **errp)
+{
+}
