@@ -529,6 +529,24 @@ def collapse(events):
     return out
 
 
+def error_event(operation, action):
+    return ('BLOCK_JOB_ERROR', {'device': 'drive0', 'operation': operation,
+                                'action': action})
+
+
+def completed(job_type, length, error=None):
+    data = {'device': 'drive0', 'len': length, 'speed': 0, 'type': job_type}
+    if error:
+        data['error'] = error
+    return ('BLOCK_JOB_COMPLETED', data)
+
+
+def job_state(trace):
+    """status, paused, io-status of the job in @trace's query-block-jobs."""
+    j = [x for x in trace if isinstance(x, list)][0][0]
+    return (j['status'], j['paused'], j['io-status'])
+
+
 class ErrorPolicies(unittest.TestCase):
     """on-error / on-target-error: a target on a 1 MiB tmpfs fails with
     ENOSPC; every trace is compared with QEMU 7.2's when it is installed."""
@@ -645,75 +663,46 @@ class ErrorPolicies(unittest.TestCase):
 
     def test_mirror_report(self):
         t = self.case('drive-mirror', None)
-        self.assertIn(('BLOCK_JOB_ERROR', {'device': 'drive0',
-                                           'operation': 'write',
-                                           'action': 'report'}), t)
-        self.assertIn(('BLOCK_JOB_COMPLETED',
-                       {'device': 'drive0', 'len': 4 * MiB, 'speed': 0,
-                        'type': 'mirror',
-                        'error': 'No space left on device'}), t)
+        self.assertIn(error_event('write', 'report'), t)
+        self.assertIn(completed('mirror', 4 * MiB,
+                                'No space left on device'), t)
 
     def test_mirror_stop_resume(self):
         t = self.case('drive-mirror', 'stop', remount=True)
-        self.assertIn(('BLOCK_JOB_ERROR', {'device': 'drive0',
-                                           'operation': 'write',
-                                           'action': 'stop'}), t)
-        j = [x for x in t if isinstance(x, list)][0][0]
-        self.assertEqual((j['status'], j['paused'], j['io-status']),
-                         ('paused', True, 'nospace'))
+        self.assertIn(error_event('write', 'stop'), t)
+        self.assertEqual(job_state(t), ('paused', True, 'nospace'))
         self.assertEqual(t[-1], ('compare', 0))
 
     def test_mirror_enospc_ignore(self):
         t = self.case('drive-mirror', 'enospc')
-        self.assertIn(('BLOCK_JOB_ERROR', {'device': 'drive0',
-                                           'operation': 'write',
-                                           'action': 'stop'}), t)
+        self.assertIn(error_event('write', 'stop'), t)
         t = self.case('drive-mirror', 'ignore')
-        self.assertIn(('BLOCK_JOB_ERROR', {'device': 'drive0',
-                                           'operation': 'write',
-                                           'action': 'ignore'}), t)
-        j = [x for x in t if isinstance(x, list)][0][0]
-        self.assertEqual((j['status'], j['paused'], j['io-status']),
-                         ('running', False, 'ok'))
+        self.assertIn(error_event('write', 'ignore'), t)
+        self.assertEqual(job_state(t), ('running', False, 'ok'))
 
     def test_backup_stop_resume(self):
         t = self.case('drive-backup', 'stop', remount=True)
-        j = [x for x in t if isinstance(x, list)][0][0]
-        self.assertEqual((j['status'], j['paused'], j['io-status']),
-                         ('paused', True, 'nospace'))
-        self.assertIn(('BLOCK_JOB_COMPLETED',
-                       {'device': 'drive0', 'len': 64 * MiB, 'speed': 0,
-                        'type': 'backup'}), t)
+        self.assertEqual(job_state(t), ('paused', True, 'nospace'))
+        self.assertIn(completed('backup', 64 * MiB), t)
 
     def test_commit_stop_resume(self):
         t = self.case('block-commit', 'stop', remount=True)
-        self.assertIn(('BLOCK_JOB_ERROR', {'device': 'drive0',
-                                           'operation': 'write',
-                                           'action': 'stop'}), t)
-        self.assertIn(('BLOCK_JOB_COMPLETED',
-                       {'device': 'drive0', 'len': 64 * MiB, 'speed': 0,
-                        'type': 'commit'}), t)
+        self.assertIn(error_event('write', 'stop'), t)
+        self.assertIn(completed('commit', 64 * MiB), t)
 
     def test_stream_report_stop(self):
         # Stream copies on read: QEMU reports its write errors as "read".
         t = self.case('block-stream', None)
-        self.assertIn(('BLOCK_JOB_ERROR', {'device': 'drive0',
-                                           'operation': 'read',
-                                           'action': 'report'}), t)
+        self.assertIn(error_event('read', 'report'), t)
         t = self.case('block-stream', 'stop', remount=True)
-        self.assertIn(('BLOCK_JOB_COMPLETED',
-                       {'device': 'drive0', 'len': 64 * MiB, 'speed': 0,
-                        'type': 'stream'}), t)
+        self.assertIn(completed('stream', 64 * MiB), t)
         # "ignore" skips the chunk, and the job fails at its end.
         t = self.case('block-stream', 'ignore')
         self.assertEqual(t[-4:], [
-            ('BLOCK_JOB_COMPLETED', {'device': 'drive0', 'len': 64 * MiB,
-                                     'speed': 0, 'type': 'stream',
-                                     'error': 'No space left on device'}),
+            completed('stream', 64 * MiB, 'No space left on device'),
             ('JOB_STATUS_CHANGE', {'status': 'concluded', 'id': 'drive0'}),
             ('JOB_STATUS_CHANGE', {'status': 'null', 'id': 'drive0'}),
             []])
-
 
 def linux(kemu, builder):
     """A Linux guest writes both disks while the host backs up vda and
