@@ -240,13 +240,24 @@ static void test_purge_on_delete(void)
     send_str(be, "lost", test_sent);
     /* Deleting the sender drops its queued packets (callback with 0). */
     qemu_del_net_client(be->nc);
-    be->nc = NULL;
     g_assert_cmpint(sent_cb_calls, ==, 1);
-    g_assert_null(nic->nc->peer);
+    /*
+     * As QEMU: the NIC keeps its deleted backend as peer (info network
+     * lists it), its link goes down, the id is free for a new netdev.
+     */
+    g_assert_true(nic->nc->peer == be->nc);
+    g_assert_true(be->nc->deleted);
+    g_assert_true(nic->nc->link_down);
+    g_assert_null(qemu_find_netdev("n0"));
+    be->nc = NULL;
     nic->can_receive = true;
     qemu_flush_queued_packets(nic->nc);
     g_assert_cmpuint(nic->got->len, ==, 0);
-    reset();
+    /* What the NIC sends with its link up again goes nowhere. */
+    nic->nc->link_down = false;
+    g_assert_cmpint(send_str(nic, "gone", test_sent), ==, 4);
+    g_assert_cmpint(sent_cb_calls, ==, 1);
+    reset();                         /* the NIC frees the backend too */
 }
 
 static void test_link(void)
