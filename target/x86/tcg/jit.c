@@ -449,7 +449,9 @@ static void emit_count(Emit *c, uint64_t *counter, int h)
 /* ... of a call of @d's handler (clobbers rax) */
 static void emit_count_handler(Emit *c, const TCGInsn *d)
 {
-    emit_count(c, &handler_calls[MIN(d->map, 2)][d->b], RAX);
+    if (handler_calls) {             /* no address arithmetic on NULL */
+        emit_count(c, &handler_calls[MIN(d->map, 2)][d->b], RAX);
+    }
 }
 
 /*
