@@ -7,6 +7,7 @@
 #include "qemu/osdep.h"
 #include "net/checksum.h"
 #include "net/offload.h"
+#include "net-test-frame.h"
 
 #define PAYLOAD 5000
 #define MSS 1460
@@ -35,42 +36,6 @@ static void test_checksum_add(void)
     }
 }
 
-/* Ethernet + IPv4/IPv6 + TCP header (20 bytes) + PAYLOAD bytes. */
-static size_t make_frame(uint8_t *f, bool ipv4, uint8_t *payload)
-{
-    size_t l3 = 14, l4 = l3 + (ipv4 ? 20 : 40), hdr = l4 + 20;
-
-    memset(f, 0, hdr);
-    memset(f, 0x52, 12);
-    net_stw_be(f + 12, ipv4 ? 0x0800 : 0x86dd);
-    if (ipv4) {
-        f[l3] = 0x45;
-        net_stw_be(f + l3 + 4, 0x1234);          /* id */
-        f[l3 + 8] = 64;
-        f[l3 + 9] = 6;
-        net_stl_be(f + l3 + 12, 0x0a00020f);
-        net_stl_be(f + l3 + 16, 0x0a000202);
-    } else {
-        f[l3] = 0x60;
-        f[l3 + 6] = 6;
-        f[l3 + 7] = 64;
-        f[l3 + 8] = 0xfe;
-        f[l3 + 23] = 1;
-        f[l3 + 24] = 0xfe;
-        f[l3 + 39] = 2;
-    }
-    net_stw_be(f + l4, 40000);
-    net_stw_be(f + l4 + 2, 80);
-    net_stl_be(f + l4 + 4, 0xfffff000);          /* seq wraps */
-    f[l4 + 12] = 5 << 4;
-    f[l4 + 13] = 0x18;                           /* ACK | PSH */
-    for (size_t i = 0; i < PAYLOAD; i++) {
-        payload[i] = g_test_rand_int();
-    }
-    memcpy(f + hdr, payload, PAYLOAD);
-    return hdr + PAYLOAD;
-}
-
 typedef struct Seen {
     GPtrArray *frames;           /* GByteArray * */
 } Seen;
@@ -86,7 +51,7 @@ static void collect(void *opaque, uint8_t *frame, size_t len)
 static void check_tso(bool ipv4, bool whole)
 {
     uint8_t frame[PAYLOAD + 100], payload[PAYLOAD];
-    size_t len = make_frame(frame, ipv4, payload);
+    size_t len = net_test_tcp_frame(frame, ipv4, PAYLOAD, false, payload);
     size_t l4 = 14 + (ipv4 ? 20 : 40), hdr = l4 + 20, got = 0;
     NetTso t = {
         .l3 = 14, .l4 = l4, .hdr_len = hdr, .mss = MSS, .ipv4 = ipv4,
@@ -142,7 +107,7 @@ static void test_tso_whole(void)
 static void test_rx_checksum(void)
 {
     uint8_t frame[PAYLOAD + 100], payload[PAYLOAD];
-    size_t len = make_frame(frame, true, payload);
+    size_t len = net_test_tcp_frame(frame, true, PAYLOAD, false, payload);
     NetTso t = {
         .l3 = 14, .l4 = 34, .hdr_len = 54, .mss = PAYLOAD, .ipv4 = true,
         .tcp = true, .ip_csum = true, .l4_csum = true,

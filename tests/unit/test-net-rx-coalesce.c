@@ -9,53 +9,9 @@
 #include "net/checksum.h"
 #include "net/offload.h"
 #include "net/rx-coalesce.h"
+#include "net-test-frame.h"
 
 #define MSS 1460
-
-/* Ethernet + IPv4/IPv6 + TCP (20 bytes, or 32 with a timestamp) + data */
-static size_t make_frame(uint8_t *f, bool ipv4, size_t payload, bool opts)
-{
-    size_t l3 = 14, l4 = l3 + (ipv4 ? 20 : 40), hdr = l4 + (opts ? 32 : 20);
-
-    memset(f, 0, hdr);
-    memset(f, 0x52, 12);
-    net_stw_be(f + 12, ipv4 ? 0x0800 : 0x86dd);
-    if (ipv4) {
-        f[l3] = 0x45;
-        net_stw_be(f + l3 + 4, 0x1234);          /* id */
-        net_stw_be(f + l3 + 6, 0x4000);          /* DF */
-        f[l3 + 8] = 64;
-        f[l3 + 9] = 6;
-        net_stl_be(f + l3 + 12, 0x0a000202);
-        net_stl_be(f + l3 + 16, 0x0a00020f);
-    } else {
-        f[l3] = 0x60;
-        f[l3 + 6] = 6;
-        f[l3 + 7] = 64;
-        f[l3 + 8] = 0xfe;
-        f[l3 + 23] = 2;
-        f[l3 + 24] = 0xfe;
-        f[l3 + 39] = 0x0f;
-    }
-    net_stw_be(f + l4, 80);
-    net_stw_be(f + l4 + 2, 40000);
-    net_stl_be(f + l4 + 4, 0xfffff000);          /* seq wraps */
-    net_stl_be(f + l4 + 8, 0x12345678);          /* ack */
-    f[l4 + 12] = (opts ? 8 : 5) << 4;
-    f[l4 + 13] = 0x18;                           /* ACK | PSH */
-    net_stw_be(f + l4 + 14, 29200);
-    if (opts) {
-        f[l4 + 20] = 1;                          /* NOP NOP timestamp */
-        f[l4 + 21] = 1;
-        f[l4 + 22] = 8;
-        f[l4 + 23] = 10;
-        net_stl_be(f + l4 + 24, 1000);
-    }
-    for (size_t i = 0; i < payload; i++) {
-        f[hdr + i] = g_test_rand_int();
-    }
-    return hdr + payload;
-}
 
 typedef struct Segs {
     GPtrArray *frames;           /* GByteArray * */
@@ -97,7 +53,7 @@ static void check_roundtrip(bool ipv4, bool opts, size_t payload)
 {
     g_autofree uint8_t *frame = g_malloc(payload + 100);
     g_autofree uint8_t *want = g_malloc(payload + 100);
-    size_t len = make_frame(frame, ipv4, payload, opts);
+    size_t len = net_test_tcp_frame(frame, ipv4, payload, opts, NULL);
     size_t l4 = ipv4 ? 34 : 54, hdr = l4 + (opts ? 32 : 20);
     GPtrArray *segs;
     NetCoalesce c;
@@ -156,7 +112,7 @@ static void test_roundtrip(void)
 static GPtrArray *four(bool ipv4)
 {
     uint8_t frame[4 * MSS + 100];
-    size_t len = make_frame(frame, ipv4, 4 * MSS, false);
+    size_t len = net_test_tcp_frame(frame, ipv4, 4 * MSS, false, NULL);
 
     return segment(frame, len, ipv4, (ipv4 ? 34 : 54) + 20);
 }
@@ -268,7 +224,7 @@ static void test_limit(void)
 {
     size_t payload = 60 * MSS;
     g_autofree uint8_t *frame = g_malloc(payload + 100);
-    size_t len = make_frame(frame, true, payload, false);
+    size_t len = net_test_tcp_frame(frame, true, payload, false, NULL);
     GPtrArray *s = segment(frame, len, true, 54);
     NetCoalesce c;
     NetCoalesceFrame f;
