@@ -79,7 +79,7 @@ HMPCompletion hmp_device_add_completion, hmp_device_del_completion,
 HMPHandler hmp_help, hmp_info_help;
 HMPHandler hmp_stop, hmp_cont, hmp_quit, hmp_system_reset,
            hmp_system_powerdown, hmp_cpu, hmp_memory_dump_virt,
-           hmp_memory_dump_phys, hmp_print, hmp_memsave, hmp_pmemsave,
+           hmp_memory_dump_phys, hmp_print, hmp_memsave, hmp_pmemsave, hmp_nmi,
            hmp_qom_list, hmp_qom_get, hmp_qom_set, hmp_device_add,
            hmp_device_del, hmp_chardev_add, hmp_chardev_remove,
            hmp_ioport_read, hmp_ioport_write, hmp_sum, hmp_gva2gpa, hmp_log,

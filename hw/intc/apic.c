@@ -206,6 +206,12 @@ static void apic_local_deliver(APICState *s, int index)
     }
 }
 
+/* The monitor's NMI button arrives on LINT1 (Linux sets it to NMI on the BSP). */
+void apic_deliver_nmi(DeviceState *dev)
+{
+    apic_local_deliver(APIC(dev), APIC_LVT_LINT1);
+}
+
 void apic_deliver_pic_intr(DeviceState *dev, int level)
 {
     APICState *s = APIC(dev);

@@ -1068,3 +1068,17 @@ void qmp_blockdev_snapshot(const char *node, const char *overlay,
                            Error **errp)
 {
 }
+
+void qmp_inject_nmi(Error **errp)
+{
+}
+
+void qmp_memsave(int64_t val, int64_t size, const char *filename,
+                 bool has_cpu_index, int64_t cpu_index, Error **errp)
+{
+}
+
+void qmp_pmemsave(int64_t val, int64_t size, const char *filename,
+                  Error **errp)
+{
+}

@@ -25,6 +25,8 @@ void apic_deliver_irq(uint8_t dest, uint8_t dest_mode, uint8_t delivery_mode,
 void apic_send_msi(uint64_t addr, uint32_t data);
 /* Level of the 8259's INTR output, wired to LINT0 of the BSP. */
 void apic_deliver_pic_intr(DeviceState *apic, int level);
+/* An external NMI through the LINT1 entry (masked: none). */
+void apic_deliver_nmi(DeviceState *apic);
 
 /*
  * CPU side, called by the software CPU when IF=1 and CPU_INTERRUPT_HARD is
