@@ -103,6 +103,55 @@ void hmp_info_cpus(Monitor *mon, const HMPArgs *args)
     qapi_free_CpuInfoFastList(list);
 }
 
+void hmp_info_hotpluggable_cpus(Monitor *mon, const HMPArgs *args)
+{
+    HotpluggableCPUList *list = qmp_query_hotpluggable_cpus(NULL);
+
+    monitor_printf(mon, "Hotpluggable CPUs:\n");
+    for (HotpluggableCPUList *l = list; l; l = l->next) {
+        HotpluggableCPU *c = l->value;
+        CpuInstanceProperties *p = c->props;
+
+        monitor_printf(mon, "  type: \"%s\"\n", c->type);
+        monitor_printf(mon, "  vcpus_count: \"%" PRId64 "\"\n",
+                       c->vcpus_count);
+        if (c->has_qom_path) {
+            monitor_printf(mon, "  qom_path: \"%s\"\n", c->qom_path);
+        }
+        monitor_printf(mon, "  CPUInstance Properties:\n");
+        if (p->has_node_id) {
+            monitor_printf(mon, "    node-id: \"%" PRId64 "\"\n", p->node_id);
+        }
+        if (p->has_socket_id) {
+            monitor_printf(mon, "    socket-id: \"%" PRId64 "\"\n",
+                           p->socket_id);
+        }
+        if (p->has_die_id) {
+            monitor_printf(mon, "    die-id: \"%" PRId64 "\"\n", p->die_id);
+        }
+        if (p->has_core_id) {
+            monitor_printf(mon, "    core-id: \"%" PRId64 "\"\n", p->core_id);
+        }
+        if (p->has_thread_id) {
+            monitor_printf(mon, "    thread-id: \"%" PRId64 "\"\n",
+                           p->thread_id);
+        }
+    }
+    qapi_free_HotpluggableCPUList(list);
+}
+
+void hmp_info_memory_size_summary(Monitor *mon, const HMPArgs *args)
+{
+    MemoryInfo *info = qmp_query_memory_size_summary(NULL);
+
+    monitor_printf(mon, "base memory: %" PRIu64 "\n", info->base_memory);
+    if (info->has_plugged_memory) {
+        monitor_printf(mon, "plugged memory: %" PRIu64 "\n",
+                       info->plugged_memory);
+    }
+    qapi_free_MemoryInfo(info);
+}
+
 void hmp_info_chardev(Monitor *mon, const HMPArgs *args)
 {
     ChardevInfoList *list = qmp_query_chardev(NULL);

@@ -1082,3 +1082,18 @@ void qmp_pmemsave(int64_t val, int64_t size, const char *filename,
                   Error **errp)
 {
 }
+
+HotpluggableCPUList *qmp_query_hotpluggable_cpus(Error **errp)
+{
+    return NULL;
+}
+
+MemoryInfo *qmp_query_memory_size_summary(Error **errp)
+{
+    return g_new0(MemoryInfo, 1);
+}
+
+CurrentMachineParams *qmp_query_current_machine(Error **errp)
+{
+    return g_new0(CurrentMachineParams, 1);
+}
