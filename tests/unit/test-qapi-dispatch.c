@@ -700,7 +700,7 @@ static void test_query_commands(void)
                                    "\"block-job-finalize\"}"));
     g_assert_nonnull(strstr(rsp, "{\"name\":\"job-pause\"},"
                                  "{\"name\":\"query-pci\"},{\"name\":"
-                                 "\"human-monitor-command\"}"));
+                                 "\"pmemsave\"}"));
     g_assert_true(g_str_has_suffix(rsp, "{\"name\":\"query-status\"}]}"));
     g_assert_nonnull(strstr(rsp, "{\"name\":\"query-qmp-schema\"},"
                                  "{\"name\":\"quit\"},"
