@@ -9,9 +9,11 @@
 #include "accel/accel.h"
 #include "exec/memory.h"
 #include "hw/qdev-core.h"
+#include "hw/intc/apic.h"
 #include "hw/intc/i8259.h"
 #include "hw/intc/ioapic.h"
 #include "qapi/qapi-commands.h"
+#include "system/cpus.h"
 #include "hmp-internal.h"
 
 const HMPCommand hmp_info_cmds[] = {
@@ -150,6 +152,46 @@ void hmp_info_memory_size_summary(Monitor *mon, const HMPArgs *args)
                        info->plugged_memory);
     }
     qapi_free_MemoryInfo(info);
+}
+
+/* info lapic [apic-id]: by APIC ID, else the monitor's current CPU. */
+void hmp_info_lapic(Monitor *mon, const HMPArgs *args)
+{
+    const AccelOps *ops = current_accel();
+    X86CPU *cpu = NULL;
+    uint32_t regs[64];
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    if (hmp_arg_has(args, "apic-id")) {
+        int64_t id = hmp_arg_int(args, "apic-id", 0);
+
+        for (guint i = 0; x86_cpus && i < x86_cpus->len; i++) {
+            X86CPU *c = g_ptr_array_index(x86_cpus, i);
+
+            if (c->apic_id == id) {
+                cpu = cpu_get_synced(c->cpu_index);
+            }
+        }
+    } else {
+        cpu = hmp_get_cpu(mon);
+    }
+    if (!cpu) {
+        monitor_printf(mon, "No CPU available\n");
+        return;
+    }
+    if (ops && ops->get_lapic_regs) {
+        if (!ops->get_lapic_regs(cpu, regs)) {
+            monitor_printf(mon, "No CPU available\n");
+            return;
+        }
+    } else if (cpu->apic) {
+        apic_get_regs(cpu->apic, regs);
+    } else {
+        monitor_printf(mon, "No CPU available\n");
+        return;
+    }
+    x86_lapic_dump(cpu, regs, out);
+    monitor_puts(mon, out->str);
 }
 
 void hmp_info_chardev(Monitor *mon, const HMPArgs *args)

@@ -92,7 +92,8 @@ HMPHandler hmp_info_version, hmp_info_name, hmp_info_status, hmp_info_kvm,
            hmp_info_qom_tree, hmp_info_mtree, hmp_info_chardev,
            hmp_info_uuid, hmp_info_history, hmp_info_mem, hmp_info_tlb,
            hmp_info_iothreads, hmp_info_pic, hmp_info_block,
-           hmp_info_hotpluggable_cpus, hmp_info_memory_size_summary;
+           hmp_info_hotpluggable_cpus, hmp_info_memory_size_summary,
+           hmp_info_lapic;
 HMPHandler hmp_block_set_io_throttle, hmp_drive_add, hmp_drive_del;
 HMPHandler hmp_block_resize, hmp_snapshot_blkdev, hmp_snapshot_blkdev_internal,
            hmp_snapshot_delete_blkdev_internal, hmp_info_snapshots, hmp_eject, hmp_change, hmp_commit,

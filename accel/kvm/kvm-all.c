@@ -459,6 +459,20 @@ static void kvm_inject_nmi(X86CPU *cpu)
     }
 }
 
+static bool kvm_get_lapic_regs(X86CPU *cpu, uint32_t regs[64])
+{
+    KVMVCPU *v = cpu->accel;
+    struct kvm_lapic_state lapic;
+
+    if (!v || ioctl(v->fd, KVM_GET_LAPIC, &lapic) < 0) {
+        return false;
+    }
+    for (int i = 0; i < 64; i++) {
+        memcpy(&regs[i], &lapic.regs[i * 16], sizeof(regs[i]));
+    }
+    return true;
+}
+
 static void *kvm_vcpu_thread(void *opaque)
 {
     KVMVCPU *v = opaque;
@@ -621,6 +635,7 @@ static const AccelOps kvm_accel_ops = {
     .filter_cpu_model = kvm_filter_cpu_model,
     .destroy = kvm_destroy,
     .inject_nmi = kvm_inject_nmi,
+    .get_lapic_regs = kvm_get_lapic_regs,
 };
 
 static void __attribute__((constructor)) kvm_accel_register(void)

@@ -585,6 +585,25 @@ static uint32_t apic_reg_read(APICState *s, int index)
     }
 }
 
+void apic_get_regs(DeviceState *dev, uint32_t regs[64])
+{
+    static const uint8_t readable[] = {
+        0x02, 0x03, 0x08, 0x09, 0x0a, 0x0d, 0x0e, 0x0f, 0x28, 0x30, 0x31,
+        0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3e,
+    };
+    APICState *s = APIC(dev);
+
+    memset(regs, 0, 64 * sizeof(regs[0]));
+    for (size_t i = 0; i < ARRAY_SIZE(readable); i++) {
+        regs[readable[i]] = apic_reg_read(s, readable[i]);
+    }
+    for (int i = 0; i < 8; i++) {
+        regs[0x10 + i] = s->isr[i];
+        regs[0x18 + i] = s->tmr[i];
+        regs[0x20 + i] = s->irr[i];
+    }
+}
+
 static void apic_reg_write(APICState *s, int index, uint32_t val)
 {
     int v;

@@ -56,6 +56,12 @@ typedef struct AccelOps {
      * thread, BQL held.
      */
     void (*inject_nmi)(X86CPU *cpu);
+    /*
+     * @cpu's local APIC register page (regs[offset >> 4]) when the
+     * accelerator owns the APIC; false when it cannot be read.  NULL: the
+     * emulated APIC's.  BQL held, vCPUs paused.
+     */
+    bool (*get_lapic_regs)(X86CPU *cpu, uint32_t regs[64]);
 } AccelOps;
 
 /* Register an accelerator (from a constructor). */

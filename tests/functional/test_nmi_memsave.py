@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""inject-nmi / nmi and memsave / pmemsave from the monitors.
+"""inject-nmi / nmi, memsave / pmemsave and info lapic from the monitors.
 
     test_nmi_memsave.py KEMU_BINARY GUESTS_DIR [LINUX_GUEST_BUILDER]
 
@@ -81,6 +81,57 @@ class TestNMI(unittest.TestCase):
             self.assertIsNone(g.proc.poll())
         finally:
             g.close()
+
+
+# info lapic of nmi.S once READY (QEMU 7.2's format, checked against QEMU
+# with Linux; QEMU's SeaBIOS leaves LVT0 and ICR otherwise for this guest)
+LAPIC = (
+    'dumping local APIC state for CPU 0 \r\n\r\n'
+    'LVT0\t 0x00000700 active-hi edge                              '
+    'ExtINT (vec 0)\r\n'
+    'LVT1\t 0x00000400 active-hi edge                              NMI   \r\n'
+    'LVTPC\t 0x00010000 active-hi edge  masked                      '
+    'Fixed  (vec 0)\r\n'
+    'LVTERR\t 0x00010000 active-hi edge  masked                      '
+    'Fixed  (vec 0)\r\n'
+    'LVTTHMR\t 0x00010000 active-hi edge  masked                      '
+    'Fixed  (vec 0)\r\n'
+    'LVTT\t 0x00010000 active-hi edge  masked         one-shot     '
+    'Fixed  (vec 0)\r\n'
+    'Timer\t DCR=0x0 (divide by 2) initial_count = 0 current_count = 0\r\n'
+    'SPIV\t 0x000001ff APIC enabled, focus=off, spurious vec 255\r\n'
+    'ICR\t 0x00000000 physical edge de-assert no-shorthand\r\n'
+    'ICR2\t 0x00000000 cpu 0 (APIC ID)\r\n'
+    'ESR\t 0x00000000\r\n'
+    'ISR\t (none)\r\n'
+    'IRR\t (none)\r\n'
+    '\r\n'
+    'APR 0x00 TPR 0x00 DFR 0x0f LDR 0x00 PPR 0x00\r\n')
+
+
+class TestInfoLapic(unittest.TestCase):
+    def lapic(self, accel):
+        g = NMIGuest(accel)
+        try:
+            g.wait_ready()
+            return g.hmp('info lapic'), g.hmp('info lapic 0'), \
+                g.hmp('info lapic 1')
+        finally:
+            g.close()
+
+    def test_tcg(self):
+        self.assertEqual(self.lapic('tcg'),
+                         (LAPIC, LAPIC, 'No CPU available\r\n'))
+
+    def test_kvm(self):
+        """KVM's in-kernel APIC through KVM_GET_LAPIC; its CPU model has
+        x2APIC, so ICR2 reads as an x2APIC ID."""
+        if not kvm_usable():
+            self.skipTest('/dev/kvm is not usable here')
+        cur, by_id, none = self.lapic('kvm')
+        self.assertEqual(cur, LAPIC.replace('(APIC ID)', '(X2APIC ID)'))
+        self.assertEqual(by_id, cur)
+        self.assertEqual(none, 'No CPU available\r\n')
 
 
 class TestMemsave(unittest.TestCase):
