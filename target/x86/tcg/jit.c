@@ -504,10 +504,8 @@ static void emit_rsb_push(Emit *c, int64_t nt)
 
 /*
  * emit_dispatch() behind this site's cache of its last target (JitSite),
- * for exits after inline code (the mode is the block's); @poll: end of
- * the budget first.  (Only the budget: exit requests and interrupts are
- * seen at the next chained jump, dispatcher call or the end of the slice,
- * which bounds a run of RETs too.)
+ * for exits after inline code (the mode is the block's); @poll: the
+ * loop's turn first (emit_poll()).
  */
 static void emit_dispatch_site(Emit *c, bool poll)
 {
@@ -526,9 +524,7 @@ static void emit_dispatch_site(Emit *c, bool poll)
         emit_rsb_move(c, R11, -1);
     }
     if (poll) {
-        op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(insn_count));
-        op_mem(c, 8, 0x3b, RAX, S_REG, -1, S_OFF(jit_insn_end));
-        x[n++] = jcc32(c, CC_AE_);
+        emit_poll(c, x, &n);
     }
     /* rax = linear RIP, r11 = site */
     op_mem(c, c->mode == 2 ? 8 : 4, 0x8b, RAX, ENV_REG, -1, ENV_OFF(rip));
@@ -1825,32 +1821,29 @@ static bool gen_alu(Emit *c, const TCGInsn *d)
 }
 
 /*
- * Between blocks without the loop: jumps (appended to @x) taken when the
- * loop must run: budget used, exit request, a memory map change, or an
- * interrupt request process_interrupts() would act on (a maskable one
- * while EFLAGS.IF = 0 is left pending, as the loop does).
+ * Between blocks without the loop: the jump (appended to @x) taken when
+ * the loop must run.  One compare: whatever else needs the loop (exit
+ * request, memory map change, interrupt, debug stepping) pulls
+ * jit_insn_end down to 0 (x86_jit_kick()).  A maskable interrupt left
+ * pending while EFLAGS.IF = 0 does not: every instruction that can set
+ * IF (STI, POPF, IRET, SYSRET, task switch, RSM) ends its block and
+ * returns to the loop, which looks at interrupt_request there.
  */
 static void emit_poll(Emit *c, uint8_t **x, int *n)
 {
-    uint8_t *ok;
-
     op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(insn_count));
     op_mem(c, 8, 0x3b, RAX, S_REG, -1, S_OFF(jit_insn_end));
     x[(*n)++] = jcc32(c, CC_AE_);
-    op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cpu));
-    /* (a memory map change sets exit_request too) */
-    op_mem(c, 4, 0x83, 7, RAX, -1, offsetof(X86CPU, exit_request));
-    e8(c, 0);                                           /* cmp dword, 0 */
-    x[(*n)++] = jcc32(c, CC_NE_);
-    op_mem(c, 4, 0x8b, RCX, RAX, -1, offsetof(X86CPU, interrupt_request));
-    op_rr(c, 4, 0x85, RCX, RCX);
-    ok = jcc32(c, CC_E_);
-    op_rr(c, 4, 0xf7, 0, RCX); e32(c, ~(uint32_t)CPU_INTERRUPT_HARD);
-    x[(*n)++] = jcc32(c, CC_NE_);                       /* test ecx, ~HARD */
-    op_mem(c, 4, 0xf7, 0, ENV_REG, -1, ENV_OFF(eflags));
-    e32(c, IF_MASK);                                    /* test eflags, IF */
-    x[(*n)++] = jcc32(c, CC_NE_);
-    patch_here(c, ok);
+}
+
+/*
+ * Any thread: translated code returns to the loop at its next block end
+ * (the caller has set what the loop is to act on first; the loop restores
+ * the budget, then reads the requests again: see run() in exec.c).
+ */
+void x86_jit_kick(X86TCG *s)
+{
+    __atomic_store_n(&s->jit_insn_end, 0, __ATOMIC_SEQ_CST);
 }
 
 /*
