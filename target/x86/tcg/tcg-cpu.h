@@ -507,7 +507,8 @@ typedef struct X86JitStats {
     uint64_t blocks;        /* translations made */
     uint64_t inline_insns;  /* instructions emitted as inline host code */
     uint64_t call_insns;    /* instructions emitted as handler calls */
-    uint64_t code_bytes;    /* code cache in use */
+    uint64_t code_bytes;    /* code cache in use: hot area */
+    uint64_t cold_bytes;    /* ... cold area */
     uint64_t flushes;       /* code cache full: everything dropped */
     uint64_t chains;        /* direct jumps patched to their target */
     uint64_t chains_dispatch;   /* ... to the dispatcher (other page) */
