@@ -13,9 +13,13 @@
  * slow path and exit, so helpers may longjmp out.  Direct jumps within a
  * page are chained; other exits call a dispatcher that probes the jump
  * cache and jump to what it returns; a RET first tries the return stack
- * its CALL pushed (X86TCG.jit_rsb).  The guest registers a block uses
- * most live in host registers, written back at exits, calls and slow
- * paths (see Emit.hreg1).
+ * its CALL pushed (X86TCG.jit_rsb).  Between blocks the only check is
+ * insn_count against jit_insn_end, which anything that needs the loop
+ * pulls down (x86_jit_kick()).  Slow paths live in a cold area of the
+ * cache, away from the hot path (Emit.q); blocks are entered from C
+ * through one shared trampoline (jit_entry).  The guest registers a
+ * block uses most live in host registers, written back at exits, calls
+ * and slow paths (see Emit.hreg1).
  */
 #include "qemu/osdep.h"
 #include <sys/mman.h>
