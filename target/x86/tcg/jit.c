@@ -1905,7 +1905,7 @@ static bool gen_alu(Emit *c, const TCGInsn *d)
  * request, memory map change, interrupt, debug stepping) pulls
  * jit_insn_end down to 0 (x86_jit_kick()).  A maskable interrupt left
  * pending while EFLAGS.IF = 0 does not: every instruction that can set
- * IF (STI, POPF, IRET, SYSRET, task switch, RSM) ends its block and
+ * IF (STI, POPF, IRET, SYSRET, task switch) ends its block and
  * returns to the loop, which looks at interrupt_request there.
  */
 static void emit_poll(Emit *c, uint8_t **x, int *n)
