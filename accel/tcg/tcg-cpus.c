@@ -160,6 +160,11 @@ void tcg_cpus_start(X86CPU *cpu)
 
 void tcg_cpus_kick(X86CPU *cpu)
 {
+    X86TCG *s = cpu->accel;
+
     __atomic_store_n(&cpu->exit_request, 1, __ATOMIC_SEQ_CST);
+    if (s) {
+        x86_jit_kick(s);    /* translated code polls only its budget */
+    }
     cpus_wake_sleepers();
 }

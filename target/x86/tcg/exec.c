@@ -275,8 +275,13 @@ static int run(X86TCG *s, int64_t budget, bool poll)
     uint64_t end = s->insn_count + budget;
     TCGBlock *tb;
 
-    /* lockstep compares block by block: no chaining */
-    s->jit_insn_end = (x86_jit_lockstep || x86_gdb_active) ? 0 : end;
+    /*
+     * lockstep compares block by block: no chaining.  (SEQ_CST: ordered
+     * before the loop reads the requests, as with x86_jit_kick().)
+     */
+    __atomic_store_n(&s->jit_insn_end,
+                     (x86_jit_lockstep || x86_gdb_active) ? 0 : end,
+                     __ATOMIC_SEQ_CST);
     s->chain_slot = NULL;
     if (setjmp(s->jb)) {
         s->chain_slot = NULL;
@@ -340,8 +345,16 @@ static int run(X86TCG *s, int64_t budget, bool poll)
                 s->chain_slot = NULL;
                 continue;
             }
-        } else if (unlikely(!s->jit_insn_end) && !x86_jit_lockstep) {
-            s->jit_insn_end = end;      /* debug stepping is over */
+        } else if (unlikely(!__atomic_load_n(&s->jit_insn_end,
+                                             __ATOMIC_RELAXED)) &&
+                   !x86_jit_lockstep) {
+            /*
+             * Debug stepping is over, or a kick (x86_jit_kick()) pulled the
+             * end down: restore it, then read the requests again, which a
+             * kick since the checks above may have set.
+             */
+            __atomic_store_n(&s->jit_insn_end, end, __ATOMIC_SEQ_CST);
+            continue;
         }
         tb = x86_next_block(s);
         s->block_end = false;

@@ -13,9 +13,13 @@
  * slow path and exit, so helpers may longjmp out.  Direct jumps within a
  * page are chained; other exits call a dispatcher that probes the jump
  * cache and jump to what it returns; a RET first tries the return stack
- * its CALL pushed (X86TCG.jit_rsb).  The guest registers a block uses
- * most live in host registers, written back at exits, calls and slow
- * paths (see Emit.hreg1).
+ * its CALL pushed (X86TCG.jit_rsb).  Between blocks the only check is
+ * insn_count against jit_insn_end, which anything that needs the loop
+ * pulls down (x86_jit_kick()).  Slow paths live in a cold area of the
+ * cache, away from the hot path (Emit.q); blocks are entered from C
+ * through one shared trampoline (jit_entry).  The guest registers a
+ * block uses most live in host registers, written back at exits, calls
+ * and slow paths (see Emit.hreg1).
  */
 #include "qemu/osdep.h"
 #include <sys/mman.h>
@@ -26,6 +30,12 @@
 
 #define JIT_CACHE_SIZE X86_JIT_CACHE_SIZE
 #define JIT_MAX_BLOCK_CODE (64 * 1024)  /* worst case of one block */
+/*
+ * The cache holds two areas: hot code (block bodies, what runs while
+ * nothing misses) from the start, and from JIT_COLD_START the cold code
+ * of the same blocks (slow paths: see Emit.q).
+ */
+#define JIT_COLD_START (JIT_CACHE_SIZE / 8 * 3)   /* (measured ratio) */
 
 int x86_jit_threshold = 10;
 /* KEMU_JIT_CC_LIVENESS=0 stores every lazy flag (to measure the pass) */
@@ -35,10 +45,17 @@ X86JitStats x86_jit_stats;
 /* KEMU_JIT_STATS=1: handler calls from translated code, per opcode map/byte */
 static uint64_t (*handler_calls)[256];
 
-static uint8_t *cache_base, *cache_ptr;
+static uint8_t *cache_base, *cache_ptr, *cold_ptr;
 static uint8_t *cache_start;        /* after the dispatcher (kept on reset) */
 static uint8_t *dispatch_code;      /* see emit_dispatcher() */
 static uint8_t *dispatch_epilogue;  /* what it returns on a miss */
+/*
+ * jit_entry(s, body): from C into translated code at @body (the callee-
+ * saved registers pushed, rbx, rbp and r14 set up); every block leaves
+ * by dispatch_epilogue.
+ */
+typedef void JitEntryFn(X86TCG *s, const uint8_t *body);
+static uint8_t *jit_entry;
 static uint8_t *cc_stub;            /* see emit_cc_stub() */
 static bool cache_reset_pending;
 
@@ -85,6 +102,7 @@ static void emit_dispatcher(void);
 typedef struct Emit Emit;
 static void emit_cc_stub(Emit *c);
 static void emit_epilogue(Emit *c);
+static void emit_prologue(Emit *c);
 
 /*
  * W^X: the cache is one memfd mapped twice, writable (where the emitter
@@ -134,6 +152,7 @@ static bool cache_init(void)
         sites = NULL;
     }
     cache_base = cache_ptr = w;
+    cold_ptr = cache_base + JIT_COLD_START;
     exec_delta = (uint8_t *)x - (uint8_t *)w;
     emit_dispatcher();
     return true;
@@ -157,6 +176,16 @@ enum {
 struct Emit {
     uint8_t *p;
     uint8_t *end;
+    /*
+     * The other stream, swapped with p/end by cold_begin()/cold_done():
+     * while in_cold, the hot stream's.  Slow paths (TLB misses, exit-site
+     * misses, handler fallbacks) go to the cold area of the cache, so the
+     * hot path of a block falls through from one instruction to the next
+     * and its bytes stay dense in the host's caches.
+     */
+    uint8_t *q;
+    uint8_t *qend;
+    bool in_cold;
     bool overflow;
     /* pending (not yet stored) RIP advance and instruction count */
     int64_t pend_rip;
@@ -402,12 +431,18 @@ static uint8_t *jmp32(Emit *c)
     return c->p - 4;
 }
 
-static void patch_here(Emit *c, uint8_t *at)
+/* Point the rel32 at @at (from jcc32/jmp32, or NULL) to @target. */
+static void patch_to(Emit *c, uint8_t *at, uint8_t *target)
 {
     if (!c->overflow && at) {
-        int32_t rel = c->p - (at + 4);
+        int32_t rel = target - (at + 4);
         memcpy(at, &rel, 4);
     }
+}
+
+static void patch_here(Emit *c, uint8_t *at)
+{
+    patch_to(c, at, c->p);
 }
 
 static void jmp_to(Emit *c, uint8_t *target)
@@ -415,6 +450,61 @@ static void jmp_to(Emit *c, uint8_t *target)
     int32_t rel = target - (c->p + 5);
     e8(c, 0xe9);
     e32(c, rel);
+}
+
+/*
+ * Out-of-line code (see Emit.q): cold_begin() starts it, reached by the
+ * jumps @from[0..n) (NULL ones skipped), in the cold area; cold_end()
+ * jumps back to where the hot code stopped, cold_done() is for cold code
+ * that leaves by jumps of its own.  Inside cold code (or without a cold
+ * area: the dispatcher) it is emitted inline and jumped over.
+ */
+typedef struct ColdPath {
+    uint8_t *resume;    /* hot code to come back to; NULL: inline */
+    uint8_t *skip;      /* inline: the jump over it */
+} ColdPath;
+
+static void cold_swap(Emit *c)
+{
+    uint8_t *p = c->p, *end = c->end;
+
+    c->p = c->q;
+    c->end = c->qend;
+    c->q = p;
+    c->qend = end;
+    c->in_cold = !c->in_cold;
+}
+
+static void cold_begin(Emit *c, ColdPath *cp, uint8_t *const *from, int n)
+{
+    if (c->in_cold || !c->q) {
+        cp->resume = NULL;
+        cp->skip = jmp32(c);
+    } else {
+        cp->resume = c->p;
+        cp->skip = NULL;
+        cold_swap(c);
+    }
+    for (int i = 0; i < n; i++) {
+        patch_here(c, from[i]);
+    }
+}
+
+static void cold_done(Emit *c, ColdPath *cp)
+{
+    if (cp->resume) {
+        cold_swap(c);
+    } else {
+        patch_here(c, cp->skip);
+    }
+}
+
+static void cold_end(Emit *c, ColdPath *cp)
+{
+    if (cp->resume) {
+        jmp_to(c, cp->resume);
+    }
+    cold_done(c, cp);
 }
 
 enum { CC_O_ = 0, CC_B_ = 2, CC_AE_ = 3, CC_E_ = 4, CC_NE_ = 5, CC_A_ = 7 };
@@ -504,16 +594,15 @@ static void emit_rsb_push(Emit *c, int64_t nt)
 
 /*
  * emit_dispatch() behind this site's cache of its last target (JitSite),
- * for exits after inline code (the mode is the block's); @poll: end of
- * the budget first.  (Only the budget: exit requests and interrupts are
- * seen at the next chained jump, dispatcher call or the end of the slice,
- * which bounds a run of RETs too.)
+ * for exits after inline code (the mode is the block's); @poll: the
+ * loop's turn first (emit_poll()).
  */
 static void emit_dispatch_site(Emit *c, bool poll)
 {
-    uint8_t *x[1] = { NULL }, *miss1, *miss2, *go, *rsb_hit = NULL;
+    uint8_t *x[1], *miss[2], *go, *rsb_hit = NULL;
     int n = 0;
     JitSite *site;
+    ColdPath cp;
 
     emit_flush(c);
     if (!sites || n_sites >= JIT_MAX_SITES) {
@@ -521,14 +610,14 @@ static void emit_dispatch_site(Emit *c, bool poll)
         return;
     }
     site = &sites[n_sites++];
+    memset(site, 0, sizeof(*site));
     if (c->rsb_pop) {
         /* r11 = the top entry, popped whatever happens next */
         emit_rsb_move(c, R11, -1);
     }
     if (poll) {
-        op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(insn_count));
-        op_mem(c, 8, 0x3b, RAX, S_REG, -1, S_OFF(jit_insn_end));
-        x[n++] = jcc32(c, CC_AE_);
+        emit_poll(c, x, &n);
+        patch_to(c, x[0], c->exit_label);
     }
     /* rax = linear RIP, r11 = site */
     op_mem(c, c->mode == 2 ? 8 : 4, 0x8b, RAX, ENV_REG, -1, ENV_OFF(rip));
@@ -553,17 +642,16 @@ static void emit_dispatch_site(Emit *c, bool poll)
     mov_imm64(c, R11, (uintptr_t)site);
     patch_here(c, rsb_hit);
     op_mem(c, 8, 0x3b, RAX, R11, -1, offsetof(JitSite, lin));
-    miss1 = jcc32(c, CC_NE_);
+    miss[0] = jcc32(c, CC_NE_);
     op_mem(c, 8, 0x8b, RCX, S_REG, -1, S_OFF(jit_epoch));
     op_mem(c, 8, 0x3b, RCX, R11, -1, offsetof(JitSite, epoch));
-    miss2 = jcc32(c, CC_NE_);
+    miss[1] = jcc32(c, CC_NE_);
     /* as the dispatcher: the block entered names the page chains use */
     op_mem(c, 8, 0x8b, RCX, R11, -1, offsetof(JitSite, tb));
     op_mem(c, 8, 0x89, RCX, S_REG, -1, S_OFF(chain_src));
     op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(chain_lin));
     op_mem(c, 8, 0xff, 4, R11, -1, offsetof(JitSite, code));  /* jmp */
-    patch_here(c, miss1);
-    patch_here(c, miss2);
+    cold_begin(c, &cp, miss, 2);
     /*
      * miss: the dispatcher (which leaves r11, the site, alone); a block
      * found (not the epilogue) is cached
@@ -581,12 +669,7 @@ static void emit_dispatch_site(Emit *c, bool poll)
     op_mem(c, 8, 0x89, RAX, R11, -1, offsetof(JitSite, epoch));
     patch_here(c, go);
     e8(c, 0xff); e8(c, 0xe1);           /* jmp rcx */
-    for (int i = 0; i < n; i++) {
-        patch_here(c, x[i]);
-    }
-    if (n) {
-        jmp_to(c, c->exit_label);
-    }
+    cold_done(c, &cp);
 }
 
 
@@ -996,37 +1079,35 @@ static void emit_tlb_probe(Emit *c, int sz, bool write, uint8_t **miss1,
  */
 static void emit_load(Emit *c, const TCGInsn *d, int sz)
 {
-    uint8_t *m1, *m2, *done, *segslow = NULL, *done2 = NULL;
+    uint8_t *miss[2], *segslow = NULL;
     int seg = d->seg;
+    ColdPath cp;
 
     if (c->mode == 1) {
         emit_seg_check(c, seg, sz, &segslow);
     }
-    emit_tlb_probe(c, sz, false, &m1, &m2);
+    emit_tlb_probe(c, sz, false, &miss[0], &miss[1]);
     switch (sz) {
     case 1: op0f_mem(c, false, 0xb6, RAX, RAX, 0); break;
     case 2: op0f_mem(c, false, 0xb7, RAX, RAX, 0); break;
     case 4: op_mem(c, 4, 0x8b, RAX, RAX, -1, 0); break;
     default: op_mem(c, 8, 0x8b, RAX, RAX, -1, 0); break;
     }
-    done = jmp32(c);
-    patch_here(c, m1);
-    patch_here(c, m2);
+    cold_begin(c, &cp, miss, 2);
     emit_slow_enter(c, d, true);
     mov_imm64(c, RDX, sz);
     mov_imm64(c, RCX, ACC_R);
     call_abs(c, x86_ld_slow);
     emit_unsync(c);
+    cold_end(c, &cp);
     if (segslow) {
-        done2 = jmp32(c);
-        patch_here(c, segslow);
+        cold_begin(c, &cp, &segslow, 1);
         emit_slow_enter(c, d, true);
         mov_imm64(c, RDX, seg << 8 | sz);
         call_abs(c, jit_ld_seg);
         emit_unsync(c);
-        patch_here(c, done2);
+        cold_end(c, &cp);
     }
-    patch_here(c, done);
 }
 
 /*
@@ -1035,39 +1116,33 @@ static void emit_load(Emit *c, const TCGInsn *d, int sz)
  */
 static void emit_store(Emit *c, const TCGInsn *d, int sz, int v)
 {
-    uint8_t *m1, *m2, *done, *segslow = NULL, *done2 = NULL;
+    uint8_t *miss[2], *segslow = NULL;
     int seg = d->seg;
+    ColdPath cp;
 
     if (c->mode == 1) {
         emit_seg_check(c, seg, sz, &segslow);
     }
-    emit_tlb_probe(c, sz, true, &m1, &m2);
+    emit_tlb_probe(c, sz, true, &miss[0], &miss[1]);
     op_mem(c, sz, sz == 1 ? 0x88 : 0x89, v, RAX, -1, 0);
-    done = jmp32(c);
-    patch_here(c, m1);
-    patch_here(c, m2);
-    if (v != R11) {
-        op_rr(c, 8, 0x89, v, R11);  /* (emit_slow_enter clobbers rsi, rdi) */
-    }
-    emit_slow_enter(c, d, true);
-    mov_imm64(c, RDX, sz);
-    op_rr(c, 8, 0x89, R11, RCX);
-    call_abs(c, x86_st_slow);
-    if (segslow) {
-        done2 = jmp32(c);
-        patch_here(c, segslow);
+    for (int slow = 0; slow < (segslow ? 2 : 1); slow++) {
+        if (slow) {
+            cold_begin(c, &cp, &segslow, 1);
+        } else {
+            cold_begin(c, &cp, miss, 2);
+        }
         if (v != R11) {
-            op_rr(c, 8, 0x89, v, R11);
+            op_rr(c, 8, 0x89, v, R11);  /* (emit_slow_enter: rsi, rdi) */
         }
         emit_slow_enter(c, d, true);
-        mov_imm64(c, RDX, seg << 8 | sz);
+        mov_imm64(c, RDX, slow ? seg << 8 | sz : sz);
         op_rr(c, 8, 0x89, R11, RCX);
-        call_abs(c, jit_st_seg);
-        patch_here(c, done2);
+        call_abs(c, slow ? (const void *)jit_st_seg
+                         : (const void *)x86_st_slow);
+        emit_slow_block_end_check(c, d);
+        emit_unsync(c);
+        cold_end(c, &cp);
     }
-    emit_slow_block_end_check(c, d);
-    emit_unsync(c);
-    patch_here(c, done);
 }
 
 /* ---- instructions ---- */
@@ -1198,7 +1273,8 @@ static uint8_t *emit_string_fast(Emit *c, const TCGInsn *d)
 /* The interpreter's protocol around one handler call. */
 static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
 {
-    uint8_t *noshadow, *cont, *fast;
+    uint8_t *noshadow, *end, *fast;
+    ColdPath cp;
 
     c->cc_known = 0;
     c->pend_valid = false;
@@ -1244,20 +1320,19 @@ static void emit_call_handler(Emit *c, const TCGInsn *d, bool last)
          */
         op0f_mem(c, false, 0xb6, RCX, S_REG, S_OFF(block_end));
         op_mem(c, 1, 0x0a, RCX, S_REG, -1, S_OFF(inhibit_irq));
-        cont = jcc32(c, CC_NE_);
+        patch_to(c, jcc32(c, CC_NE_), c->exit_label);
         emit_tlb_base(c);   /* the handler may have changed CPL */
         emit_dispatch(c);
-        patch_here(c, cont);
-        jmp_to(c, c->exit_label);
         return;
     }
     emit_tlb_base(c);       /* the handler may have changed CPL */
     op_mem(c, 1, 0x80, 7, S_REG, -1, S_OFF(block_end));
     e8(c, 0);
-    cont = jcc32(c, CC_E_);
+    end = jcc32(c, CC_NE_);
+    cold_begin(c, &cp, &end, 1);
     emit_sync(c);
     jmp_to(c, c->exit_label);
-    patch_here(c, cont);
+    cold_done(c, &cp);
 }
 
 /* After an inline instruction: advance the pending state. */
@@ -1825,32 +1900,29 @@ static bool gen_alu(Emit *c, const TCGInsn *d)
 }
 
 /*
- * Between blocks without the loop: jumps (appended to @x) taken when the
- * loop must run: budget used, exit request, a memory map change, or an
- * interrupt request process_interrupts() would act on (a maskable one
- * while EFLAGS.IF = 0 is left pending, as the loop does).
+ * Between blocks without the loop: the jump (appended to @x) taken when
+ * the loop must run.  One compare: whatever else needs the loop (exit
+ * request, memory map change, interrupt, debug stepping) pulls
+ * jit_insn_end down to 0 (x86_jit_kick()).  A maskable interrupt left
+ * pending while EFLAGS.IF = 0 does not: every instruction that can set
+ * IF (STI, POPF, IRET, SYSRET, task switch) ends its block and
+ * returns to the loop, which looks at interrupt_request there.
  */
 static void emit_poll(Emit *c, uint8_t **x, int *n)
 {
-    uint8_t *ok;
-
     op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(insn_count));
     op_mem(c, 8, 0x3b, RAX, S_REG, -1, S_OFF(jit_insn_end));
     x[(*n)++] = jcc32(c, CC_AE_);
-    op_mem(c, 8, 0x8b, RAX, S_REG, -1, S_OFF(cpu));
-    /* (a memory map change sets exit_request too) */
-    op_mem(c, 4, 0x83, 7, RAX, -1, offsetof(X86CPU, exit_request));
-    e8(c, 0);                                           /* cmp dword, 0 */
-    x[(*n)++] = jcc32(c, CC_NE_);
-    op_mem(c, 4, 0x8b, RCX, RAX, -1, offsetof(X86CPU, interrupt_request));
-    op_rr(c, 4, 0x85, RCX, RCX);
-    ok = jcc32(c, CC_E_);
-    op_rr(c, 4, 0xf7, 0, RCX); e32(c, ~(uint32_t)CPU_INTERRUPT_HARD);
-    x[(*n)++] = jcc32(c, CC_NE_);                       /* test ecx, ~HARD */
-    op_mem(c, 4, 0xf7, 0, ENV_REG, -1, ENV_OFF(eflags));
-    e32(c, IF_MASK);                                    /* test eflags, IF */
-    x[(*n)++] = jcc32(c, CC_NE_);
-    patch_here(c, ok);
+}
+
+/*
+ * Any thread: translated code returns to the loop at its next block end
+ * (the caller has set what the loop is to act on first; the loop restores
+ * the budget, then reads the requests again: see run() in exec.c).
+ */
+void x86_jit_kick(X86TCG *s)
+{
+    __atomic_store_n(&s->jit_insn_end, 0, __ATOMIC_SEQ_CST);
 }
 
 /*
@@ -1862,29 +1934,27 @@ static void emit_poll(Emit *c, uint8_t **x, int *n)
  */
 static void emit_chain_exit(Emit *c)
 {
-    uint8_t *x3, *slot;
-
-    uint8_t *x[4];
+    uint8_t *x[1], *slot, *far;
     int n = 0;
     uint16_t dirty = c->dirty;
+    ColdPath cp;
 
     /* every path out of here leaves the block */
     emit_flush(c);
     c->dirty = 0;
     emit_poll(c, x, &n);
+    patch_to(c, x[0], c->exit_label);
     slot = jmp32(c);
     /* slot + 4: target of a jump to another page (x86_jit_run) */
+    far = jmp32(c);
+    cold_begin(c, &cp, &far, 1);
     emit_dispatch_site(c, false);
     patch_here(c, slot);
     /* the stub: slot's initial target */
     mov_imm64(c, RAX, (uintptr_t)slot);
     op_mem(c, 8, 0x89, RAX, S_REG, -1, S_OFF(chain_slot));
-    x3 = jmp32(c);
-    for (int i = 0; i < n; i++) {
-        patch_here(c, x[i]);
-    }
-    patch_here(c, x3);
     jmp_to(c, c->exit_label);
+    cold_done(c, &cp);
     c->dirty = dirty;
 }
 
@@ -2332,8 +2402,9 @@ static void emit_handler_slow(Emit *c, const TCGInsn *d);
 static void emit_div(Emit *c, const TCGInsn *d, bool sign)
 {
     int ot = d->ot, hsz = ot == 3 ? 8 : 4;
-    uint8_t *slow[3], *done;
+    uint8_t *slow[3];
     int n = 0;
+    ColdPath cp;
 
     c->flags_live = 0;
     op_rr(c, hsz, 0x85, RCX, RCX);                      /* test rcx, rcx */
@@ -2354,12 +2425,9 @@ static void emit_div(Emit *c, const TCGInsn *d, bool sign)
     op_rr(c, hsz, 0xf7, sign ? 7 : 6, RCX);             /* (i)div rcx */
     st_greg(c, RAX, ot, R_EAX, 0);
     st_greg(c, RDX, ot, R_EDX, 0);
-    done = jmp32(c);
-    for (int i = 0; i < n; i++) {
-        patch_here(c, slow[i]);
-    }
+    cold_begin(c, &cp, slow, n);
     emit_handler_slow(c, d);
-    patch_here(c, done);
+    cold_end(c, &cp);
 }
 
 static bool gen_grp3(Emit *c, const TCGInsn *d)
@@ -2480,13 +2548,11 @@ static void emit_rmw_probe(Emit *c, const TCGInsn *d, uint8_t **slow)
 /* Out-of-line handler for the @slow jumps of emit_rmw_probe(). */
 static void emit_rmw_slow(Emit *c, const TCGInsn *d, uint8_t **slow)
 {
-    uint8_t *done = jmp32(c);
+    ColdPath cp;
 
-    for (int i = 0; i < 3; i++) {
-        patch_here(c, slow[i]);
-    }
+    cold_begin(c, &cp, slow, 3);
     emit_handler_slow(c, d);
-    patch_here(c, done);
+    cold_end(c, &cp);
     c->flags_live = 0;
 }
 
@@ -2497,7 +2563,8 @@ static void emit_rmw_slow(Emit *c, const TCGInsn *d, uint8_t **slow)
  */
 static bool gen_cli(Emit *c, const TCGInsn *d)
 {
-    uint8_t *slow, *done;
+    uint8_t *slow;
+    ColdPath cp;
 
     if (c->mode != 2) {
         return false;
@@ -2505,10 +2572,9 @@ static bool gen_cli(Emit *c, const TCGInsn *d)
     slow = emit_iopl_check(c);
     op_mem(c, 4, 0x81, 4, ENV_REG, -1, ENV_OFF(eflags));
     e32(c, ~(uint32_t)IF_MASK);                         /* and */
-    done = jmp32(c);
-    patch_here(c, slow);
+    cold_begin(c, &cp, &slow, 1);
     emit_handler_slow(c, d);
-    patch_here(c, done);
+    cold_end(c, &cp);
     return true;
 }
 
@@ -3055,7 +3121,8 @@ static bool gen_shxd(Emit *c, const TCGInsn *d)
 {
     int ot = d->ot, mask = ot == 3 ? 63 : 31;
     bool cl = d->b & 1;
-    uint8_t *zero = NULL, *done;
+    uint8_t *zero = NULL;
+    ColdPath cp;
 
     if (ot < 2 || d->mod != 3 || (d->prefix & PREFIX_LOCK) ||
         (!cl && !(d->imm & mask))) {
@@ -3094,10 +3161,9 @@ static bool gen_shxd(Emit *c, const TCGInsn *d)
     st_greg(c, RAX, ot, d->rm, d->rex);
     c->flags_live = 0;
     if (zero) {
-        done = jmp32(c);
-        patch_here(c, zero);
+        cold_begin(c, &cp, &zero, 1);
         emit_handler_slow(c, d);
-        patch_here(c, done);
+        cold_end(c, &cp);
         c->flags_live = 0;
     }
     return true;
@@ -3251,6 +3317,9 @@ static void emit_dispatcher(void)     /* (leaves r8-r11 alone) */
 
     c.exit_label = dispatch_epilogue = c.p;
     emit_epilogue(&c);
+    jit_entry = c.p;
+    emit_prologue(&c);
+    e8(&c, 0xff); e8(&c, 0xe6);                         /* jmp rsi */
     dispatch_code = c.p;
     emit_poll(&c, x, &n);
     /* not halted? */
@@ -3473,19 +3542,19 @@ static void alloc_regs(Emit *c, const TCGBlock *tb)
  * NULL when it did not fit.
  */
 static uint8_t *emit_block(TCGBlock *tb, const bool *dead, bool *reads,
-                           bool *kills, bool *co_only, uint64_t *n_inline)
+                           bool *kills, bool *co_only, uint64_t *n_inline,
+                           uint8_t **cold_end_p)
 {
     Emit c = {
         .p = cache_ptr, .end = cache_ptr + JIT_MAX_BLOCK_CODE,
+        .q = cold_ptr, .qend = cold_ptr + JIT_MAX_BLOCK_CODE,
         .mode = tb->mode,     /* (entered with inhibit_irq clear) */
+        .exit_label = dispatch_epilogue,
     };
 
-    /* the epilogue first: every exit jumps back to it */
-    c.exit_label = c.p;
-    emit_epilogue(&c);
-    tb->jit = (TCGJitFn *)(c.p + exec_delta);
-    emit_prologue(&c);
+    /* (entered through jit_entry: tb->jit only says it is translated) */
     tb->jit_body = c.p + exec_delta;
+    tb->jit = (TCGJitFn *)tb->jit_body;
     /* every entry (chained jumps too) loads the cached registers */
     alloc_regs(&c, tb);
     emit_reload(&c, true);
@@ -3519,6 +3588,8 @@ static uint8_t *emit_block(TCGBlock *tb, const bool *dead, bool *reads,
             co_only[i] = c.cc_co_only;
         }
     }
+    g_assert(!c.in_cold);     /* every cold_begin() was closed */
+    *cold_end_p = c.q;
     return c.overflow ? NULL : c.p;
 }
 
@@ -3534,17 +3605,19 @@ enum { CC_LIVE_CO = 1, CC_LIVE_SZAP = 2, CC_LIVE_ALL = 3 };
 
 static bool translate(TCGBlock *tb)
 {
-    uint8_t *start = cache_ptr, *end;
+    uint8_t *start = cache_ptr, *end, *cold_end;
+    unsigned first_site = n_sites;
     bool reads[TCG_BLOCK_MAX_INSNS], kills[TCG_BLOCK_MAX_INSNS];
     bool co_only[TCG_BLOCK_MAX_INSNS], dead[TCG_BLOCK_MAX_INSNS];
     bool any_dead = false;
     unsigned live = CC_LIVE_ALL;    /* after instruction i */
     uint64_t n_inline;
 
-    if (cache_base + JIT_CACHE_SIZE - cache_ptr < JIT_MAX_BLOCK_CODE) {
+    if (cache_base + JIT_COLD_START - cache_ptr < JIT_MAX_BLOCK_CODE ||
+        cache_base + JIT_CACHE_SIZE - cold_ptr < JIT_MAX_BLOCK_CODE) {
         return false;
     }
-    end = emit_block(tb, NULL, reads, kills, co_only, &n_inline);
+    end = emit_block(tb, NULL, reads, kills, co_only, &n_inline, &cold_end);
     if (end) {
         /*
          * Backwards: which flags can still be read after instruction i?
@@ -3564,7 +3637,10 @@ static bool translate(TCGBlock *tb)
             }
         }
         if (any_dead && x86_jit_cc_liveness) {
-            end = emit_block(tb, dead, NULL, NULL, NULL, &n_inline);
+            /* (the first pass's code never runs: its sites are free) */
+            n_sites = first_site;
+            end = emit_block(tb, dead, NULL, NULL, NULL, &n_inline,
+                             &cold_end);
         }
     }
     if (!end) {
@@ -3572,17 +3648,24 @@ static bool translate(TCGBlock *tb)
         tb->jit_body = NULL;
         return false;
     }
-    cache_ptr = end;
-    tb->jit_all_inline = n_inline == tb->ninsns;
-    x86_jit_stats.inline_insns += n_inline;
-    x86_jit_stats.call_insns += tb->ninsns - n_inline;
-    x86_jit_stats.code_bytes = cache_ptr - cache_base;
     if (perf_map) {
         /* perf report names translated code by guest physical address */
         fprintf(perf_map, "%" PRIxPTR " %tx guest_%" PRIx64 "\n",
                 (uintptr_t)(start + exec_delta), end - start, tb->phys);
+        if (cold_end > cold_ptr) {
+            fprintf(perf_map, "%" PRIxPTR " %tx guest_%" PRIx64 "\n",
+                    (uintptr_t)(cold_ptr + exec_delta), cold_end - cold_ptr,
+                    tb->phys);
+        }
         fflush(perf_map);
     }
+    cache_ptr = end;
+    cold_ptr = cold_end;
+    x86_jit_stats.code_bytes = cache_ptr - cache_base;
+    x86_jit_stats.cold_bytes = cold_ptr - (cache_base + JIT_COLD_START);
+    tb->jit_all_inline = n_inline == tb->ninsns;
+    x86_jit_stats.inline_insns += n_inline;
+    x86_jit_stats.call_insns += tb->ninsns - n_inline;
     return true;
 }
 
@@ -3594,6 +3677,7 @@ void x86_jit_translate(TCGBlock *tb)
     if (cache_reset_pending) {
         cache_reset_pending = false;
         cache_ptr = cache_start;
+        cold_ptr = cache_base + JIT_COLD_START;
         n_sites = 0;
         rsb_gen++;
     }
@@ -3654,7 +3738,7 @@ void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin)
             e->jit_body = tb->jit_body;
         }
     }
-    tb->jit(s);
+    ((JitEntryFn *)(jit_entry + exec_delta))(s, tb->jit_body);
     x86_jit_stats.exits_stub += s->chain_slot != NULL;
     if (s->chain_slot) {
         s->chain_rip = s->env->rip;
@@ -3671,7 +3755,7 @@ static void jit_dump_cache(void)
     snprintf(name, sizeof(name), "/tmp/kemu-jit-%d.bin", (int)getpid());
     f = fopen(name, "w");
     if (f && cache_base) {
-        fwrite(cache_base, 1, cache_ptr - cache_base, f);
+        fwrite(cache_base, 1, cold_ptr - cache_base, f);
     }
     if (f) {
         fclose(f);
@@ -3681,10 +3765,12 @@ static void jit_dump_cache(void)
 static void jit_print_stats(void)
 {
     fprintf(stderr, "jit: %" PRIu64 " blocks, %" PRIu64 " inline + %" PRIu64
-            " called insns, %" PRIu64 " KiB code, %" PRIu64 " flushes, %"
-            PRIu64 " chains (+ %" PRIu64 " via the dispatcher)\n",
+            " called insns, %" PRIu64 " KiB code + %" PRIu64 " KiB cold, %"
+            PRIu64 " flushes, %" PRIu64 " chains (+ %" PRIu64
+            " via the dispatcher)\n",
             x86_jit_stats.blocks, x86_jit_stats.inline_insns,
             x86_jit_stats.call_insns, x86_jit_stats.code_bytes >> 10,
+            x86_jit_stats.cold_bytes >> 10,
             x86_jit_stats.flushes, x86_jit_stats.chains,
             x86_jit_stats.chains_dispatch);
     fprintf(stderr, "jit: %" PRIu64 " jump-cache misses, %" PRIu64

@@ -716,13 +716,14 @@ void x86_tcg_memory_changed(void)
     /*
      * ... and make translated code return to the loop, which acts on it
      * (the loop checks it before every block; translated code polls only
-     * exit_request, cleared at the start of each slice).
+     * its budget, which x86_jit_kick() pulls down).
      */
     for (guint i = 0; x86_tcg_states && i < x86_tcg_states->len; i++) {
         X86TCG *s = g_ptr_array_index(x86_tcg_states, i);
         if (s->cpu) {
             __atomic_store_n(&s->cpu->exit_request, 1, __ATOMIC_SEQ_CST);
         }
+        x86_jit_kick(s);
     }
 }
 

@@ -170,7 +170,8 @@ struct X86TCG {
     X86JumpCacheEntry jc[X86_JC_SIZE];
     /*
      * Translator: chained jumps run while insn_count < jit_insn_end (0
-     * disables chaining); an unpatched exit leaves its jump in chain_slot
+     * disables chaining: debug stepping, lockstep, x86_jit_kick() from
+     * any thread); an unpatched exit leaves its jump in chain_slot
      * for the loop to patch once it knows the next block (jit.c).
      */
     uint64_t jit_insn_end;
@@ -506,7 +507,8 @@ typedef struct X86JitStats {
     uint64_t blocks;        /* translations made */
     uint64_t inline_insns;  /* instructions emitted as inline host code */
     uint64_t call_insns;    /* instructions emitted as handler calls */
-    uint64_t code_bytes;    /* code cache in use */
+    uint64_t code_bytes;    /* code cache in use: hot area */
+    uint64_t cold_bytes;    /* ... cold area */
     uint64_t flushes;       /* code cache full: everything dropped */
     uint64_t chains;        /* direct jumps patched to their target */
     uint64_t chains_dispatch;   /* ... to the dispatcher (other page) */
@@ -531,6 +533,11 @@ void x86_jit_translate(TCGBlock *tb);
 void x86_jit_cache_reset(void);
 /* Run translated @tb (entered at linear @lin); chains its exit later. */
 void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin);
+/*
+ * Any thread, after setting exit_request or another cause the loop acts
+ * on: translated code of @s returns to the loop at its next block end.
+ */
+void x86_jit_kick(X86TCG *s);
 /* Run the decoded block in the interpreter (exec.c). */
 void x86_interp_block(X86TCG *s, const TCGBlock *tb);
 /*
