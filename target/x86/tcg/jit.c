@@ -32,6 +32,7 @@ int x86_jit_threshold = 10;
 static bool x86_jit_cc_liveness = true;
 static FILE *perf_map;      /* KEMU_JIT_PERFMAP=1: /tmp/perf-PID.map */
 X86JitStats x86_jit_stats;
+bool x86_jit_stats_on;
 /* KEMU_JIT_STATS=1: handler calls from translated code, per opcode map/byte */
 static uint64_t (*handler_calls)[256];
 
@@ -3701,6 +3702,20 @@ static void jit_print_stats(void)
             " not; exit sites missed %" PRIu64 " times\n",
             x86_jit_stats.rsb_match, x86_jit_stats.rsb_nomatch,
             x86_jit_stats.site_miss);
+    fprintf(stderr, "jit: %" PRIu64 " blocks decoded, %" PRIu64
+            " page-crossing instructions run\n", x86_jit_stats.blocks_decoded,
+            x86_jit_stats.uncached_runs);
+    {
+        static const char *const why[] = {
+            "unpatched jump", "handler ended the block", "interrupt shadow",
+            "budget", "exit/interrupt request", "halted",
+            "successor not in the jump cache", "successor not translated",
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(why); i++) {
+            fprintf(stderr, "jit: back to the loop: %s %" PRIu64 "\n",
+                    why[i], x86_jit_stats.loop_why[i]);
+        }
+    }
     /* the ten opcodes whose handlers translated code called most */
     for (int k = 0; k < 10 && handler_calls; k++) {
         int best = -1;
@@ -3733,6 +3748,7 @@ static void __attribute__((constructor)) jit_env_init(void)
     const char *pm = getenv("KEMU_JIT_PERFMAP");
 
     if (st && *st && strcmp(st, "0")) {
+        x86_jit_stats_on = true;
         atexit(jit_print_stats);
         handler_calls = calloc(3, sizeof(*handler_calls));
     }

@@ -523,8 +523,24 @@ typedef struct X86JitStats {
     uint64_t rsb_match;     /* RETs whose return-stack entry matched */
     uint64_t rsb_nomatch;   /* ... did not (unpaired CALL/RET, overflow) */
     uint64_t site_miss;     /* exit sites that called the dispatcher */
+    /* why translated code returned to the loop (exec.c, X86_LOOP_WHY_*) */
+    uint64_t loop_why[8];
+    uint64_t blocks_decoded;    /* decoded blocks made (translate.c) */
+    uint64_t uncached_runs;     /* page-crossing first instructions */
 } X86JitStats;
+enum {
+    X86_LOOP_WHY_STUB,      /* an unpatched direct jump */
+    X86_LOOP_WHY_BLOCK_END, /* a handler ended the block (s->block_end) */
+    X86_LOOP_WHY_SHADOW,    /* an STI / MOV SS shadow */
+    X86_LOOP_WHY_BUDGET,    /* the slice is used */
+    X86_LOOP_WHY_REQUEST,   /* exit or interrupt request */
+    X86_LOOP_WHY_HALTED,    /* HLT */
+    X86_LOOP_WHY_JC_MISS,   /* the successor is not in the jump cache */
+    X86_LOOP_WHY_NO_JIT,    /* ... is, but not translated */
+};
 extern X86JitStats x86_jit_stats;
+/* KEMU_JIT_STATS=1: also count what costs more than an increment */
+extern bool x86_jit_stats_on;
 /* Translate @tb (sets tb->jit) or, when the cache is full, flush it all. */
 void x86_jit_translate(TCGBlock *tb);
 /* All blocks were dropped: reuse the whole code cache. */

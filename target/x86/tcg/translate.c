@@ -466,6 +466,7 @@ TCGBlock *x86_get_block(X86TCG *s)
             tmp_block->phys = phys;
             tmp_block->mode = mode;
             tmp_block->ninsns = 1;
+            x86_jit_stats.uncached_runs++;
             return tmp_block;
         }
         if (len < 0) {
@@ -494,6 +495,7 @@ TCGBlock *x86_get_block(X86TCG *s)
     htab[h] = tb;
     page_add_block(tb);
     nblocks++;
+    x86_jit_stats.blocks_decoded++;
 found:
     /* x86_fetch_ptr left the TLB entry for lin's page, as checked later */
     *jce = (X86JumpCacheEntry) {
