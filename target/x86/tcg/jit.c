@@ -3247,7 +3247,7 @@ static void emit_dispatcher(void)     /* (leaves r8-r11 alone) */
     Emit c = {
         .p = cache_ptr, .end = cache_base + JIT_CACHE_SIZE, .mode = 2,
     };
-    uint8_t *x[12], *skip;
+    uint8_t *x[14], *skip;
     int n = 0;
 
     c.exit_label = dispatch_epilogue = c.p;
@@ -3309,6 +3309,25 @@ static void emit_dispatcher(void)     /* (leaves r8-r11 alone) */
     modrm_mem(&c, RCX, TLB_REG, RSI, offsetof(TLBEntry, paddr));
     op_mem(&c, 8, 0x3b, RCX, RDX, -1, offsetof(X86JumpCacheEntry, ppage));
     x[n++] = jcc32(&c, CC_NE_);
+    /* a block ending on the next page: that page maps to its tail too */
+    op_mem(&c, 8, 0x83, 7, RDX, -1, offsetof(X86JumpCacheEntry, ppage2));
+    e8(&c, 0xff);                               /* cmp qword, X86_NO_PAGE */
+    skip = jcc32(&c, CC_E_);
+    op_mem(&c, 8, 0x8d, RCX, RAX, -1, 4096);    /* lea rcx, [rax + 4096] */
+    op_rr(&c, 8, 0x81, 4, RCX); e32(&c, (uint32_t)-4096);
+    op_rr(&c, 8, 0x89, RCX, RSI);
+    op_rr(&c, 8, 0xc1, 5, RSI); e8(&c, 12 - TLB_ENTRY_BITS);
+    op_rr(&c, 4, 0x81, 4, RSI); e32(&c, (TLB_SIZE - 1) << TLB_ENTRY_BITS);
+    rex(&c, true, RCX, RSI, TLB_REG, false);    /* cmp rcx, tag_x */
+    e8(&c, 0x3b);
+    modrm_mem(&c, RCX, TLB_REG, RSI, offsetof(TLBEntry, tag_x));
+    x[n++] = jcc32(&c, CC_NE_);
+    rex(&c, true, RCX, RSI, TLB_REG, false);    /* mov rcx, paddr */
+    e8(&c, 0x8b);
+    modrm_mem(&c, RCX, TLB_REG, RSI, offsetof(TLBEntry, paddr));
+    op_mem(&c, 8, 0x3b, RCX, RDX, -1, offsetof(X86JumpCacheEntry, ppage2));
+    x[n++] = jcc32(&c, CC_NE_);
+    patch_here(&c, skip);
     op_mem(&c, 8, 0x8b, RCX, RDX, -1, offsetof(X86JumpCacheEntry, jit_body));
     op_mem(&c, 8, 0x8b, RDX, RDX, -1, offsetof(X86JumpCacheEntry, tb));
     op_rr(&c, 8, 0x85, RCX, RCX);
@@ -3631,8 +3650,12 @@ void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin)
             src->mode == tb->mode) {
             int32_t rel;
 
+            /*
+             * (a block ending on the next page depends on that page's
+             * mapping too: entered through the dispatcher, which checks)
+             */
             if (!((src->phys ^ tb->phys) >> 12) &&
-                !((s->chain_lin ^ lin) >> 12)) {
+                !((s->chain_lin ^ lin) >> 12) && tb->phys2 == X86_NO_PAGE) {
                 rel = (tb->jit_body - exec_delta) - (s->chain_slot + 4);
                 x86_jit_stats.chains++;
             } else {
