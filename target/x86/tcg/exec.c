@@ -380,10 +380,11 @@ static int run(X86TCG *s, int64_t budget, bool poll)
         tb = x86_next_block(s);
         s->block_end = false;
         /*
-         * STI and MOV/POP SS end their block; the shadow covers just the
-         * next instruction (SDM 6.8.3).  Run that one alone, so that an
-         * interrupt already pending is taken right after it rather than at
-         * the end of a block that may clear IF again ("sti; nop; cli").
+         * MOV/POP SS, and STI when an interrupt waits, end their block;
+         * the shadow covers just the next instruction (SDM 6.8.3).  Run
+         * that one alone, so that an interrupt already pending is taken
+         * right after it rather than at the end of a block that may clear
+         * IF again ("sti; nop; cli").
          */
         if (unlikely(s->inhibit_irq)) {
             s->chain_slot = NULL;

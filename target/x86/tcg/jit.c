@@ -2021,7 +2021,8 @@ static bool gen_sti(Emit *c, const TCGInsn *d)
 {
     uint8_t *slow;
 
-    if (c->mode != 2) {
+    /* inside a block, the handler (which ends it only if IRQs wait) */
+    if (c->mode != 2 || !d->end) {
         return false;
     }
     slow = emit_iopl_check(c);
