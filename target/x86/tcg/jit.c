@@ -3236,6 +3236,28 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
 }
 
 /*
+ * Dispatcher: jumps (appended to @x) taken unless the TLB maps linear page
+ * rcx, for execution, to the physical page at [rdx + @ppage_off] (a field
+ * of the jump-cache entry).  Clobbers rcx, rsi and the host flags.
+ */
+static void emit_jc_page_check(Emit *c, int32_t ppage_off, uint8_t **x,
+                               int *n)
+{
+    op_rr(c, 8, 0x89, RCX, RSI);
+    op_rr(c, 8, 0xc1, 5, RSI); e8(c, 12 - TLB_ENTRY_BITS);
+    op_rr(c, 4, 0x81, 4, RSI); e32(c, (TLB_SIZE - 1) << TLB_ENTRY_BITS);
+    rex(c, true, RCX, RSI, TLB_REG, false);     /* cmp rcx, tag_x */
+    e8(c, 0x3b);
+    modrm_mem(c, RCX, TLB_REG, RSI, offsetof(TLBEntry, tag_x));
+    x[(*n)++] = jcc32(c, CC_NE_);
+    rex(c, true, RCX, RSI, TLB_REG, false);     /* mov rcx, paddr */
+    e8(c, 0x8b);
+    modrm_mem(c, RCX, TLB_REG, RSI, offsetof(TLBEntry, paddr));
+    op_mem(c, 8, 0x3b, RCX, RDX, -1, ppage_off);
+    x[(*n)++] = jcc32(c, CC_NE_);
+}
+
+/*
  * The dispatcher: shared code that a block calls instead of returning
  * when its successor is not known at translation time (RET, indirect
  * jumps, direct jumps to another page).  State is stored (env->rip,
@@ -3296,38 +3318,16 @@ static void emit_dispatcher(void)     /* (leaves r8-r11 alone) */
     x[n++] = jcc32(&c, CC_NE_);
     /* (r14 is current: a handler ending a block recomputes it) */
     /* the TLB still maps the page, for execution, to the block's page */
-    op_rr(&c, 8, 0x89, RAX, RSI);
-    op_rr(&c, 8, 0xc1, 5, RSI); e8(&c, 12 - TLB_ENTRY_BITS);
-    op_rr(&c, 4, 0x81, 4, RSI); e32(&c, (TLB_SIZE - 1) << TLB_ENTRY_BITS);
     op_rr(&c, 8, 0x89, RAX, RCX);
     op_rr(&c, 8, 0x81, 4, RCX); e32(&c, (uint32_t)-4096);
-    rex(&c, true, RCX, RSI, TLB_REG, false);    /* cmp rcx, tag_x */
-    e8(&c, 0x3b);
-    modrm_mem(&c, RCX, TLB_REG, RSI, offsetof(TLBEntry, tag_x));
-    x[n++] = jcc32(&c, CC_NE_);
-    rex(&c, true, RCX, RSI, TLB_REG, false);    /* mov rcx, paddr */
-    e8(&c, 0x8b);
-    modrm_mem(&c, RCX, TLB_REG, RSI, offsetof(TLBEntry, paddr));
-    op_mem(&c, 8, 0x3b, RCX, RDX, -1, offsetof(X86JumpCacheEntry, ppage));
-    x[n++] = jcc32(&c, CC_NE_);
+    emit_jc_page_check(&c, offsetof(X86JumpCacheEntry, ppage), x, &n);
     /* a block ending on the next page: that page maps to its tail too */
     op_mem(&c, 8, 0x83, 7, RDX, -1, offsetof(X86JumpCacheEntry, ppage2));
     e8(&c, 0xff);                               /* cmp qword, X86_NO_PAGE */
     skip = jcc32(&c, CC_E_);
     op_mem(&c, 8, 0x8d, RCX, RAX, -1, 4096);    /* lea rcx, [rax + 4096] */
     op_rr(&c, 8, 0x81, 4, RCX); e32(&c, (uint32_t)-4096);
-    op_rr(&c, 8, 0x89, RCX, RSI);
-    op_rr(&c, 8, 0xc1, 5, RSI); e8(&c, 12 - TLB_ENTRY_BITS);
-    op_rr(&c, 4, 0x81, 4, RSI); e32(&c, (TLB_SIZE - 1) << TLB_ENTRY_BITS);
-    rex(&c, true, RCX, RSI, TLB_REG, false);    /* cmp rcx, tag_x */
-    e8(&c, 0x3b);
-    modrm_mem(&c, RCX, TLB_REG, RSI, offsetof(TLBEntry, tag_x));
-    x[n++] = jcc32(&c, CC_NE_);
-    rex(&c, true, RCX, RSI, TLB_REG, false);    /* mov rcx, paddr */
-    e8(&c, 0x8b);
-    modrm_mem(&c, RCX, TLB_REG, RSI, offsetof(TLBEntry, paddr));
-    op_mem(&c, 8, 0x3b, RCX, RDX, -1, offsetof(X86JumpCacheEntry, ppage2));
-    x[n++] = jcc32(&c, CC_NE_);
+    emit_jc_page_check(&c, offsetof(X86JumpCacheEntry, ppage2), x, &n);
     patch_here(&c, skip);
     op_mem(&c, 8, 0x8b, RCX, RDX, -1, offsetof(X86JumpCacheEntry, jit_body));
     op_mem(&c, 8, 0x8b, RDX, RDX, -1, offsetof(X86JumpCacheEntry, tb));
