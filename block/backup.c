@@ -123,15 +123,9 @@ static const BlockJobDriver backup_job_driver = {
 };
 
 typedef struct BackupArgs {
-    const char *job_id;
+    BlockJobOptions opts;
     MirrorSyncMode sync;
-    bool has_bitmap;
-    int64_t speed;
-    bool auto_finalize;
-    bool auto_dismiss;
     bool zero_init;
-    BlockdevOnError on_source_error;
-    BlockdevOnError on_target_error;
 } BackupArgs;
 
 static bool backup_check_sync(MirrorSyncMode sync, bool has_bitmap,
@@ -157,9 +151,8 @@ static void backup_start(BlockDriverState *bs, BlockDriverState *target,
         error_setg(errp, "Source and target image have different sizes");
         return;
     }
-    BlockJob *job = block_job_create(&backup_job_driver, a->job_id, bs,
-                                     a->speed, a->auto_finalize,
-                                     a->auto_dismiss, errp);
+    BlockJob *job = block_job_create_with(&backup_job_driver, &a->opts, bs,
+                                          errp);
     if (!job) {
         return;
     }
@@ -173,7 +166,6 @@ static void backup_start(BlockDriverState *bs, BlockDriverState *target,
     job->len = bdrv_getlength(bs);
     job_bitmap_init(&s->todo, job->len, BACKUP_CLUSTER);
     job->opaque = s;
-    block_job_set_on_error(job, a->on_source_error, a->on_target_error);
     block_job_hold_node(job, target);
 
     /*
@@ -232,12 +224,12 @@ void qmp_drive_backup(bool has_job_id, const char *job_id, const char *device,
         return;
     }
     BackupArgs a = {
-        .job_id = has_job_id ? job_id : NULL, .sync = sync,
-        .speed = has_speed ? speed : 0,
-        .auto_finalize = !has_auto_finalize || auto_finalize,
-        .auto_dismiss = !has_auto_dismiss || auto_dismiss,
-        .on_source_error = has_on_source_error ? on_source_error : BLOCKDEV_ON_ERROR_REPORT,
-        .on_target_error = has_on_target_error ? on_target_error : BLOCKDEV_ON_ERROR_REPORT,
+        .opts = block_job_options(has_job_id, job_id, has_speed, speed,
+                                  has_auto_finalize, auto_finalize,
+                                  has_auto_dismiss, auto_dismiss,
+                                  has_on_source_error, on_source_error,
+                                  has_on_target_error, on_target_error),
+        .sync = sync,
         .zero_init = !existing && sync == MIRROR_SYNC_MODE_FULL,
     };
     backup_start(bs, t, &a, errp);
@@ -268,12 +260,12 @@ void qmp_blockdev_backup(bool has_job_id, const char *job_id,
         return;
     }
     BackupArgs a = {
-        .job_id = has_job_id ? job_id : NULL, .sync = sync,
-        .speed = has_speed ? speed : 0,
-        .auto_finalize = !has_auto_finalize || auto_finalize,
-        .auto_dismiss = !has_auto_dismiss || auto_dismiss,
-        .on_source_error = has_on_source_error ? on_source_error : BLOCKDEV_ON_ERROR_REPORT,
-        .on_target_error = has_on_target_error ? on_target_error : BLOCKDEV_ON_ERROR_REPORT,
+        .opts = block_job_options(has_job_id, job_id, has_speed, speed,
+                                  has_auto_finalize, auto_finalize,
+                                  has_auto_dismiss, auto_dismiss,
+                                  has_on_source_error, on_source_error,
+                                  has_on_target_error, on_target_error),
+        .sync = sync,
     };
     backup_start(bs, t, &a, errp);
 }
