@@ -498,6 +498,31 @@ static void test_memory_ops(void)
     r[R_ESI] = RAM_BASE + 0x40;
     emu_exec(s, (const uint8_t *)"\xad", 1);
     g_assert_cmphex(r[R_EAX], ==, 0x005a5a5a);
+    /* rep stos of 2, 4, 8 bytes: one repeated byte (memset) or not */
+    memset(&ram[0x100], 0xee, 0x40);
+    r[R_EDI] = RAM_BASE + 0x100;
+    r[R_EAX] = 0x1234;
+    r[R_ECX] = 3;
+    emu_exec(s, (const uint8_t *)"\xf3\x66\xab", 3);    /* rep stosw */
+    g_assert_cmphex(*(uint64_t *)&ram[0x100], ==, 0xeeee123412341234ULL);
+    r[R_EAX] = 0xffffffffababababULL;
+    r[R_ECX] = 2;
+    emu_exec(s, (const uint8_t *)"\xf3\xab", 2);        /* rep stosl */
+    g_assert_cmphex(*(uint64_t *)&ram[0x106], ==, 0xababababababababULL);
+    g_assert_cmphex(ram[0x10e], ==, 0xee);
+    r[R_EAX] = 0x0102030405060708ULL;
+    r[R_ECX] = 2;
+    emu_exec(s, (const uint8_t *)"\xf3\x48\xab", 3);    /* rep stosq */
+    g_assert_cmphex(*(uint64_t *)&ram[0x10e], ==, 0x0102030405060708ULL);
+    g_assert_cmphex(*(uint64_t *)&ram[0x116], ==, 0x0102030405060708ULL);
+    r[R_EAX] = 0;
+    r[R_ECX] = 2;
+    emu_exec(s, (const uint8_t *)"\xf3\x48\xab", 3);
+    g_assert_cmphex(*(uint64_t *)&ram[0x11e], ==, 0);
+    g_assert_cmphex(*(uint64_t *)&ram[0x126], ==, 0);
+    g_assert_cmphex(ram[0x12e], ==, 0xee);
+    g_assert_cmphex(r[R_EDI], ==, RAM_BASE + 0x12e);
+    g_assert_cmphex(r[R_ECX], ==, 0);
     /* RIP-relative load: mov 0x10(%rip),%eax at rip RAM_BASE */
     s->env->rip = RAM_BASE;
     memcpy(&ram[0x17], &(uint32_t){0xdeadbeef}, 4);

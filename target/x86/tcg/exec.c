@@ -268,6 +268,40 @@ static inline void jit_run(X86TCG *s, TCGBlock *tb)
     }
 }
 
+/* KEMU_JIT_STATS=1: why translated code came back to the loop */
+static void count_loop_why(X86TCG *s, uint64_t end)
+{
+    CPUX86State *env = s->env;
+    X86CPU *cpu = s->cpu;
+    int why;
+
+    if (s->chain_slot) {
+        why = X86_LOOP_WHY_STUB;
+    } else if (s->block_end) {
+        why = X86_LOOP_WHY_BLOCK_END;
+    } else if (s->inhibit_irq) {
+        why = X86_LOOP_WHY_SHADOW;
+    } else if (s->insn_count >= end) {
+        why = X86_LOOP_WHY_BUDGET;
+    } else if (__atomic_load_n(&cpu->exit_request, __ATOMIC_RELAXED) ||
+               __atomic_load_n(&cpu->interrupt_request, __ATOMIC_RELAXED)) {
+        why = X86_LOOP_WHY_REQUEST;
+    } else if (env->halted) {
+        why = X86_LOOP_WHY_HALTED;
+    } else {
+        uint64_t lin = env->segs[R_CS].base + env->rip;
+        const X86JumpCacheEntry *e;
+
+        if (!s->code64) {
+            lin = (uint32_t)lin;
+        }
+        e = &s->jc[(lin ^ (lin >> X86_JC_BITS)) & (X86_JC_SIZE - 1)];
+        why = e->lin == lin && e->gen == x86_block_gen && e->tb ?
+              X86_LOOP_WHY_NO_JIT : X86_LOOP_WHY_JC_MISS;
+    }
+    x86_jit_stats.loop_why[why]++;
+}
+
 static int run(X86TCG *s, int64_t budget, bool poll)
 {
     CPUX86State *env = s->env;
@@ -359,10 +393,11 @@ static int run(X86TCG *s, int64_t budget, bool poll)
         tb = x86_next_block(s);
         s->block_end = false;
         /*
-         * STI and MOV/POP SS end their block; the shadow covers just the
-         * next instruction (SDM 6.8.3).  Run that one alone, so that an
-         * interrupt already pending is taken right after it rather than at
-         * the end of a block that may clear IF again ("sti; nop; cli").
+         * MOV/POP SS, and STI when an interrupt waits, end their block;
+         * the shadow covers just the next instruction (SDM 6.8.3).  Run
+         * that one alone, so that an interrupt already pending is taken
+         * right after it rather than at the end of a block that may clear
+         * IF again ("sti; nop; cli").
          */
         if (unlikely(s->inhibit_irq)) {
             s->chain_slot = NULL;
@@ -372,6 +407,9 @@ static int run(X86TCG *s, int64_t budget, bool poll)
         x86_jit_stats.loop_blocks++;
         if (tb->jit) {
             jit_run(s, tb);
+            if (unlikely(x86_jit_stats_on)) {
+                count_loop_why(s, end);
+            }
             continue;
         }
         x86_jit_stats.interp_blocks++;

@@ -42,6 +42,7 @@ int x86_jit_threshold = 10;
 static bool x86_jit_cc_liveness = true;
 static FILE *perf_map;      /* KEMU_JIT_PERFMAP=1: /tmp/perf-PID.map */
 X86JitStats x86_jit_stats;
+bool x86_jit_stats_on;
 /* KEMU_JIT_STATS=1: handler calls from translated code, per opcode map/byte */
 static uint64_t (*handler_calls)[256];
 
@@ -2090,7 +2091,8 @@ static bool gen_sti(Emit *c, const TCGInsn *d)
 {
     uint8_t *slow;
 
-    if (c->mode != 2) {
+    /* inside a block, the handler (which ends it only if IRQs wait) */
+    if (c->mode != 2 || !d->end) {
         return false;
     }
     slow = emit_iopl_check(c);
@@ -3300,6 +3302,28 @@ static bool gen_inline(Emit *c, const TCGInsn *d)
 }
 
 /*
+ * Dispatcher: jumps (appended to @x) taken unless the TLB maps linear page
+ * rcx, for execution, to the physical page at [rdx + @ppage_off] (a field
+ * of the jump-cache entry).  Clobbers rcx, rsi and the host flags.
+ */
+static void emit_jc_page_check(Emit *c, int32_t ppage_off, uint8_t **x,
+                               int *n)
+{
+    op_rr(c, 8, 0x89, RCX, RSI);
+    op_rr(c, 8, 0xc1, 5, RSI); e8(c, 12 - TLB_ENTRY_BITS);
+    op_rr(c, 4, 0x81, 4, RSI); e32(c, (TLB_SIZE - 1) << TLB_ENTRY_BITS);
+    rex(c, true, RCX, RSI, TLB_REG, false);     /* cmp rcx, tag_x */
+    e8(c, 0x3b);
+    modrm_mem(c, RCX, TLB_REG, RSI, offsetof(TLBEntry, tag_x));
+    x[(*n)++] = jcc32(c, CC_NE_);
+    rex(c, true, RCX, RSI, TLB_REG, false);     /* mov rcx, paddr */
+    e8(c, 0x8b);
+    modrm_mem(c, RCX, TLB_REG, RSI, offsetof(TLBEntry, paddr));
+    op_mem(c, 8, 0x3b, RCX, RDX, -1, ppage_off);
+    x[(*n)++] = jcc32(c, CC_NE_);
+}
+
+/*
  * The dispatcher: shared code that a block calls instead of returning
  * when its successor is not known at translation time (RET, indirect
  * jumps, direct jumps to another page).  State is stored (env->rip,
@@ -3312,7 +3336,7 @@ static void emit_dispatcher(void)     /* (leaves r8-r11 alone) */
     Emit c = {
         .p = cache_ptr, .end = cache_base + JIT_CACHE_SIZE, .mode = 2,
     };
-    uint8_t *x[12], *skip;
+    uint8_t *x[14], *skip;
     int n = 0;
 
     c.exit_label = dispatch_epilogue = c.p;
@@ -3363,20 +3387,17 @@ static void emit_dispatcher(void)     /* (leaves r8-r11 alone) */
     x[n++] = jcc32(&c, CC_NE_);
     /* (r14 is current: a handler ending a block recomputes it) */
     /* the TLB still maps the page, for execution, to the block's page */
-    op_rr(&c, 8, 0x89, RAX, RSI);
-    op_rr(&c, 8, 0xc1, 5, RSI); e8(&c, 12 - TLB_ENTRY_BITS);
-    op_rr(&c, 4, 0x81, 4, RSI); e32(&c, (TLB_SIZE - 1) << TLB_ENTRY_BITS);
     op_rr(&c, 8, 0x89, RAX, RCX);
     op_rr(&c, 8, 0x81, 4, RCX); e32(&c, (uint32_t)-4096);
-    rex(&c, true, RCX, RSI, TLB_REG, false);    /* cmp rcx, tag_x */
-    e8(&c, 0x3b);
-    modrm_mem(&c, RCX, TLB_REG, RSI, offsetof(TLBEntry, tag_x));
-    x[n++] = jcc32(&c, CC_NE_);
-    rex(&c, true, RCX, RSI, TLB_REG, false);    /* mov rcx, paddr */
-    e8(&c, 0x8b);
-    modrm_mem(&c, RCX, TLB_REG, RSI, offsetof(TLBEntry, paddr));
-    op_mem(&c, 8, 0x3b, RCX, RDX, -1, offsetof(X86JumpCacheEntry, ppage));
-    x[n++] = jcc32(&c, CC_NE_);
+    emit_jc_page_check(&c, offsetof(X86JumpCacheEntry, ppage), x, &n);
+    /* a block ending on the next page: that page maps to its tail too */
+    op_mem(&c, 8, 0x83, 7, RDX, -1, offsetof(X86JumpCacheEntry, ppage2));
+    e8(&c, 0xff);                               /* cmp qword, X86_NO_PAGE */
+    skip = jcc32(&c, CC_E_);
+    op_mem(&c, 8, 0x8d, RCX, RAX, -1, 4096);    /* lea rcx, [rax + 4096] */
+    op_rr(&c, 8, 0x81, 4, RCX); e32(&c, (uint32_t)-4096);
+    emit_jc_page_check(&c, offsetof(X86JumpCacheEntry, ppage2), x, &n);
+    patch_here(&c, skip);
     op_mem(&c, 8, 0x8b, RCX, RDX, -1, offsetof(X86JumpCacheEntry, jit_body));
     op_mem(&c, 8, 0x8b, RDX, RDX, -1, offsetof(X86JumpCacheEntry, tb));
     op_rr(&c, 8, 0x85, RCX, RCX);
@@ -3714,8 +3735,12 @@ void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin)
             src->mode == tb->mode) {
             int32_t rel;
 
+            /*
+             * (a block ending on the next page depends on that page's
+             * mapping too: entered through the dispatcher, which checks)
+             */
             if (!((src->phys ^ tb->phys) >> 12) &&
-                !((s->chain_lin ^ lin) >> 12)) {
+                !((s->chain_lin ^ lin) >> 12) && tb->phys2 == X86_NO_PAGE) {
                 rel = (tb->jit_body - exec_delta) - (s->chain_slot + 4);
                 x86_jit_stats.chains++;
             } else {
@@ -3787,6 +3812,20 @@ static void jit_print_stats(void)
             " not; exit sites missed %" PRIu64 " times\n",
             x86_jit_stats.rsb_match, x86_jit_stats.rsb_nomatch,
             x86_jit_stats.site_miss);
+    fprintf(stderr, "jit: %" PRIu64 " blocks decoded, %" PRIu64
+            " page-crossing instructions run\n", x86_jit_stats.blocks_decoded,
+            x86_jit_stats.uncached_runs);
+    {
+        static const char *const why[] = {
+            "unpatched jump", "handler ended the block", "interrupt shadow",
+            "budget", "exit/interrupt request", "halted",
+            "successor not in the jump cache", "successor not translated",
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(why); i++) {
+            fprintf(stderr, "jit: back to the loop: %s %" PRIu64 "\n",
+                    why[i], x86_jit_stats.loop_why[i]);
+        }
+    }
     /* the ten opcodes whose handlers translated code called most */
     for (int k = 0; k < 10 && handler_calls; k++) {
         int best = -1;
@@ -3819,6 +3858,7 @@ static void __attribute__((constructor)) jit_env_init(void)
     const char *pm = getenv("KEMU_JIT_PERFMAP");
 
     if (st && *st && strcmp(st, "0")) {
+        x86_jit_stats_on = true;
         atexit(jit_print_stats);
         handler_calls = calloc(3, sizeof(*handler_calls));
     }

@@ -33,6 +33,41 @@ static inline int io_size(int ot)
 }
 
 /*
+ * REP STOS of @n bytes (whole elements of @size) at host @dp: clear_page
+ * and clear_user are REP STOSQ of zero, on pages the TLB has not seen
+ * yet (so not on translated code's fast path): a memset when every byte
+ * of the element is the same, else a loop the compiler can widen.
+ */
+static void fill(uint8_t *dp, uint64_t n, int size, uint64_t v)
+{
+    uint64_t bytes = (uint8_t)v * 0x0101010101010101ULL;
+    uint16_t v16 = v;
+    uint32_t v32 = v;
+
+    if (size == 1 || !((v ^ bytes) & ((2ULL << (size * 8 - 1)) - 1))) {
+        memset(dp, (uint8_t)v, n);
+        return;
+    }
+    switch (size) {
+    case 2:
+        for (uint64_t i = 0; i < n; i += 2) {
+            memcpy(dp + i, &v16, 2);
+        }
+        break;
+    case 4:
+        for (uint64_t i = 0; i < n; i += 4) {
+            memcpy(dp + i, &v32, 4);
+        }
+        break;
+    default:
+        for (uint64_t i = 0; i < n; i += 8) {
+            memcpy(dp + i, &v, 8);
+        }
+        break;
+    }
+}
+
+/*
  * Try the bulk path for REP MOVS / REP STOS (any element size, DF = 0):
  * the elements within one page of source and destination, through host
  * pointers.  Returns the elements done.
@@ -88,12 +123,8 @@ static uint64_t bulk(X86TCG *s, const TCGInsn *d, uint64_t count, int size,
             memmove(dp, sp, n);
         }
         adv(s, R_ESI, am, n);
-    } else if (size == 1) {
-        memset(dp, (uint8_t)r[R_EAX], n);
     } else {
-        for (uint64_t i = 0; i < n; i += size) {
-            x86_host_st(dp + i, size, r[R_EAX]);
-        }
+        fill(dp, n, size, r[R_EAX]);
     }
     adv(s, R_EDI, am, n);
     adv(s, R_ECX, am, -(int64_t)(n / size));

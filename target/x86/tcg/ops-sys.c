@@ -85,11 +85,25 @@ void op_cli_sti(X86TCG *s, const TCGInsn *d)
         return;
     }
     if (sti) {
-        if (!(env->eflags & IF_MASK)) {
-            s->inhibit_next = true;
+        int req = __atomic_load_n(&s->cpu->interrupt_request,
+                                  __ATOMIC_RELAXED);
+
+        if (env->eflags & IF_MASK) {
+            return;         /* no change, no shadow (SDM: STI) */
         }
+        s->inhibit_next = true;
         env->eflags |= IF_MASK;
-        s->block_end = true;
+        /*
+         * An interrupt already waiting is taken right after the next
+         * instruction: end the block for the loop (see run()).  Otherwise
+         * the block goes on; one arriving later waits for its end, as if
+         * it had come then.  (Lockstep: always, so that the interpreter
+         * and the translated block, each reading the request, agree.)
+         */
+        if ((req & (CPU_INTERRUPT_HARD | CPU_INTERRUPT_POLL)) ||
+            x86_jit_lockstep) {
+            s->block_end = true;
+        }
     } else {
         env->eflags &= ~(uint64_t)IF_MASK;
     }

@@ -48,6 +48,7 @@ struct TCGInsn {
 #define PREFIX_SEG   0x20
 
 #define TCG_BLOCK_MAX_INSNS 64
+#define X86_NO_PAGE (~0ULL)
 
 struct TCGBlock {
     uint64_t phys;          /* physical address of the first byte */
@@ -56,6 +57,13 @@ struct TCGBlock {
     uint64_t exec_count;    /* runs in the interpreter, for the tier-up */
     TCGJitFn *jit;          /* host code, or NULL (jit.c) */
     uint8_t *jit_body;      /* its code after the prologue: chained entry */
+    /*
+     * Physical page holding the end of the last instruction when that one
+     * crosses into the next linear page, else X86_NO_PAGE.  Such a block
+     * is valid while that page maps there too; a write to it drops the
+     * blocks of the first page (translate.c, tail_pages).
+     */
+    uint64_t phys2;
     bool uncached;          /* page-crossing scratch block: not translated */
     bool jit_all_inline;    /* no handler calls: lockstep compares it */
     TCGBlock *hash_next;
@@ -108,6 +116,7 @@ typedef struct TLBEntry {
 typedef struct X86JumpCacheEntry {
     uint64_t lin;           /* CS.base + RIP of the block */
     uint64_t ppage;         /* physical page of tb when filled */
+    uint64_t ppage2;        /* tb->phys2: the next page must map there */
     uint32_t gen;           /* x86_block_gen when filled */
     uint32_t key;           /* decode mode | mmu_idx << 2 */
     TCGBlock *tb;
@@ -428,6 +437,18 @@ int x86_decode(X86TCG *s, const uint8_t *code, int avail, int mode,
 TCGBlock *x86_get_block(X86TCG *s);
 
 
+/*
+ * Does linear page @page2 still map, for execution, to physical page
+ * @ppage2 (the tail of a page-crossing block)?  (Outside long mode the
+ * page after 0xfffff000 is 2^32, which no TLB tag equals: a miss.)
+ */
+static inline bool x86_tail_mapped(X86TCG *s, uint64_t page2, uint64_t ppage2)
+{
+    const TLBEntry *t = &s->tlb[s->mmu_idx][(page2 >> 12) & (TLB_SIZE - 1)];
+
+    return t->tag_x == page2 && t->paddr == ppage2;
+}
+
 /* The block at CS:RIP: the jump cache inline, x86_get_block on a miss. */
 static inline TCGBlock *x86_next_block(X86TCG *s)
 {
@@ -442,7 +463,9 @@ static inline TCGBlock *x86_next_block(X86TCG *s)
     e = &s->jc[(lin ^ (lin >> X86_JC_BITS)) & (X86_JC_SIZE - 1)];
     if (likely(e->lin == lin && e->gen == x86_block_gen && e->key == key)) {
         const TLBEntry *t = &s->tlb[s->mmu_idx][(lin >> 12) & (TLB_SIZE - 1)];
-        if (likely(t->tag_x == (lin & ~0xfffULL) && t->paddr == e->ppage)) {
+        if (likely(t->tag_x == (lin & ~0xfffULL) && t->paddr == e->ppage) &&
+            (likely(e->ppage2 == X86_NO_PAGE) ||
+             x86_tail_mapped(s, (lin & ~0xfffULL) + 4096, e->ppage2))) {
             return e->tb;
         }
     }
@@ -525,8 +548,24 @@ typedef struct X86JitStats {
     uint64_t rsb_match;     /* RETs whose return-stack entry matched */
     uint64_t rsb_nomatch;   /* ... did not (unpaired CALL/RET, overflow) */
     uint64_t site_miss;     /* exit sites that called the dispatcher */
+    /* why translated code returned to the loop (exec.c, X86_LOOP_WHY_*) */
+    uint64_t loop_why[8];
+    uint64_t blocks_decoded;    /* decoded blocks made (translate.c) */
+    uint64_t uncached_runs;     /* page-crossing first instructions */
 } X86JitStats;
+enum {
+    X86_LOOP_WHY_STUB,      /* an unpatched direct jump */
+    X86_LOOP_WHY_BLOCK_END, /* a handler ended the block (s->block_end) */
+    X86_LOOP_WHY_SHADOW,    /* an STI / MOV SS shadow */
+    X86_LOOP_WHY_BUDGET,    /* the slice is used */
+    X86_LOOP_WHY_REQUEST,   /* exit or interrupt request */
+    X86_LOOP_WHY_HALTED,    /* HLT */
+    X86_LOOP_WHY_JC_MISS,   /* the successor is not in the jump cache */
+    X86_LOOP_WHY_NO_JIT,    /* ... is, but not translated */
+};
 extern X86JitStats x86_jit_stats;
+/* KEMU_JIT_STATS=1: also count what costs more than an increment */
+extern bool x86_jit_stats_on;
 /* Translate @tb (sets tb->jit) or, when the cache is full, flush it all. */
 void x86_jit_translate(TCGBlock *tb);
 /* All blocks were dropped: reuse the whole code cache. */

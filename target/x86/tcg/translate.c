@@ -14,6 +14,12 @@
 
 static TCGBlock *htab[HTAB_SIZE];
 static GHashTable *code_pages;      /* page -> first TCGBlock on it */
+/*
+ * Page Q holding the end of a page-crossing block that starts on page P:
+ * Q >> 12 -> (P >> 12) + 1.  A write to Q drops P's blocks; one P per Q
+ * (another one gets the block cut before the crossing instruction).
+ */
+static GHashTable *tail_pages;
 static GSList *zombies;             /* invalidated blocks, freed later */
 uint32_t x86_block_gen;
 static unsigned nblocks;
@@ -305,9 +311,30 @@ static void page_add_block(TCGBlock *tb)
 
 bool x86_page_has_code(uint64_t page)
 {
-    return code_pages &&
-        g_hash_table_contains(code_pages,
-                              (gpointer)(uintptr_t)(page >> 12));
+    gpointer key = (gpointer)(uintptr_t)(page >> 12);
+
+    return code_pages && (g_hash_table_contains(code_pages, key) ||
+                          g_hash_table_contains(tail_pages, key));
+}
+
+/* Record that a block on @page crosses into @tail; false if another does. */
+static bool tail_add(uint64_t page, uint64_t tail)
+{
+    gpointer key = (gpointer)(uintptr_t)(tail >> 12);
+    gpointer val = (gpointer)(uintptr_t)((page >> 12) + 1);
+    gpointer old = g_hash_table_lookup(tail_pages, key);
+
+    if (old) {
+        return old == val;
+    }
+    if (!g_hash_table_contains(code_pages, key)) {
+        /* a new code page: writes to it must take the checked slow path */
+        for (guint i = 0; i < x86_tcg_states->len; i++) {
+            x86_tlb_drop_writes(g_ptr_array_index(x86_tcg_states, i), tail);
+        }
+    }
+    g_hash_table_insert(tail_pages, key, val);
+    return true;
 }
 
 static void hash_remove(TCGBlock *tb)
@@ -367,10 +394,17 @@ static void drop_page_refs(uint64_t page)
 void x86_invalidate_phys_page(uint64_t page)
 {
     gpointer key = (gpointer)(uintptr_t)(page >> 12);
+    gpointer head;
     TCGBlock *tb;
 
     if (!code_pages) {
         return;
+    }
+    head = g_hash_table_lookup(tail_pages, key);
+    if (head) {
+        /* blocks on the page before end here (removed first: Q may be P) */
+        g_hash_table_remove(tail_pages, key);
+        x86_invalidate_phys_page(((uint64_t)(uintptr_t)head - 1) << 12);
     }
     tb = g_hash_table_lookup(code_pages, key);
     if (!tb) {
@@ -408,16 +442,57 @@ void x86_block_cache_flush(void)
     }
     if (code_pages) {
         g_hash_table_foreach_remove(code_pages, flush_one, NULL);
+        g_hash_table_foreach_remove(tail_pages, flush_one, NULL);
     }
     nblocks = 0;
 }
 
 static TCGBlock *tmp_block;
 
+/*
+ * Host pointer and physical page of linear page @page2, the tail of an
+ * instruction crossing into it: from the TLB, or when @may_fault (the
+ * instruction is the first of its block, so a #PF is raised at it) from
+ * a walk; NULL otherwise (the block then ends before the instruction).
+ */
+static const uint8_t *tail_ptr(X86TCG *s, uint64_t page2, bool may_fault,
+                               uint64_t *ppage2)
+{
+    const TLBEntry *t = &s->tlb[s->mmu_idx][(page2 >> 12) & (TLB_SIZE - 1)];
+    const uint8_t *p;
+
+    if (t->tag_x == page2) {
+        *ppage2 = t->paddr;
+        return (const uint8_t *)(uintptr_t)(page2 + t->addend);
+    }
+    if (!may_fault) {
+        return NULL;
+    }
+    p = x86_fetch_ptr(s, page2, ppage2);
+    *ppage2 &= ~0xfffULL;
+    return p;
+}
+
+/*
+ * A cached block ending with a page-crossing instruction runs only while
+ * its tail page maps where it did.  Only a block of that instruction
+ * alone may walk for it: a fault belongs to its first instruction.
+ */
+static bool tail_matches(X86TCG *s, const TCGBlock *tb, uint64_t page2)
+{
+    uint64_t ppage2;
+
+    if (tb->phys2 == X86_NO_PAGE || x86_tail_mapped(s, page2, tb->phys2)) {
+        return true;
+    }
+    return tb->ninsns == 1 && tail_ptr(s, page2, true, &ppage2) &&
+           ppage2 == tb->phys2;
+}
+
 TCGBlock *x86_get_block(X86TCG *s)
 {
     CPUX86State *env = s->env;
-    uint64_t lin, phys;
+    uint64_t lin, phys, page2, phys2 = X86_NO_PAGE;
     int mode = s->code64 ? 2 : s->code32 ? 1 : 0;
     const uint8_t *p;
     TCGBlock *tb;
@@ -432,19 +507,23 @@ TCGBlock *x86_get_block(X86TCG *s)
     }
     if (!code_pages) {
         code_pages = g_hash_table_new(g_direct_hash, g_direct_equal);
+        tail_pages = g_hash_table_new(g_direct_hash, g_direct_equal);
         tmp_block = g_malloc0(sizeof(TCGBlock) + sizeof(TCGInsn));
         tmp_block->uncached = true;
+        tmp_block->phys2 = X86_NO_PAGE;
     }
     lin = env->segs[R_CS].base + env->rip;
     if (!s->code64) {
         lin = (uint32_t)lin;
     }
+    page2 = (lin & ~0xfffULL) + 4096;
     key = mode | s->mmu_idx << 2;
     jce = &s->jc[(lin ^ (lin >> X86_JC_BITS)) & (X86_JC_SIZE - 1)];
     x86_jit_stats.jc_misses++;
     p = x86_fetch_ptr(s, lin, &phys);
     for (tb = htab[block_hash(phys, mode)]; tb; tb = tb->hash_next) {
-        if (tb->phys == phys && tb->mode == (uint32_t)mode) {
+        if (tb->phys == phys && tb->mode == (uint32_t)mode &&
+            tail_matches(s, tb, page2)) {
             goto found;
         }
     }
@@ -452,20 +531,31 @@ TCGBlock *x86_get_block(X86TCG *s)
     while (n < TCG_BLOCK_MAX_INSNS) {
         int len = x86_decode(s, p, avail, mode, &buf[n]);
         if (len == 0) {
+            /* the instruction crosses into the next page */
+            uint8_t tmp[16];
+            const uint8_t *p2 = tail_ptr(s, page2, n == 0, &phys2);
+
+            if (!p2) {
+                break;
+            }
+            memcpy(tmp, p, avail);
+            memcpy(tmp + avail, p2, 16 - avail);
+            x86_decode(s, tmp, 15, mode, &buf[n]);
+            if (tail_add(phys, phys2)) {
+                n++;
+                break;
+            }
+            phys2 = X86_NO_PAGE;
             if (n > 0) {
                 break;
             }
-            /* the first instruction crosses the page: decode uncached */
-            uint8_t tmp[16];
-            uint64_t phys2;
-            const uint8_t *p2 = x86_fetch_ptr(s, lin + avail, &phys2);
-            memcpy(tmp, p, avail);
-            memcpy(tmp + avail, p2, 16 - avail);
-            x86_decode(s, tmp, 15, mode, &tmp_block->insns[0]);
+            /* its tail page follows another page too: decode uncached */
+            tmp_block->insns[0] = buf[0];
             tmp_block->insns[0].end = 1;
             tmp_block->phys = phys;
             tmp_block->mode = mode;
             tmp_block->ninsns = 1;
+            x86_jit_stats.uncached_runs++;
             return tmp_block;
         }
         if (len < 0) {
@@ -481,6 +571,7 @@ TCGBlock *x86_get_block(X86TCG *s)
     buf[n - 1].end = 1;
     tb = g_malloc(sizeof(TCGBlock) + n * sizeof(TCGInsn));
     tb->phys = phys;
+    tb->phys2 = phys2;
     tb->mode = mode;
     tb->ninsns = n;
     tb->exec_count = 0;
@@ -494,11 +585,12 @@ TCGBlock *x86_get_block(X86TCG *s)
     htab[h] = tb;
     page_add_block(tb);
     nblocks++;
+    x86_jit_stats.blocks_decoded++;
 found:
     /* x86_fetch_ptr left the TLB entry for lin's page, as checked later */
     *jce = (X86JumpCacheEntry) {
-        .lin = lin, .ppage = phys & ~0xfffULL, .gen = x86_block_gen,
-        .key = key, .tb = tb, .jit_body = tb->jit_body,
+        .lin = lin, .ppage = phys & ~0xfffULL, .ppage2 = tb->phys2,
+        .gen = x86_block_gen, .key = key, .tb = tb, .jit_body = tb->jit_body,
     };
     return tb;
 }
