@@ -22,7 +22,7 @@ typedef struct BackupJob {
     BlockDriverState *target;
     MirrorSyncMode sync;
     bool zero_init;              /* a new target reads as zeroes */
-    JobBitmap todo;              /* not yet copied to the target */
+    DirtyMap todo;              /* not yet copied to the target */
     uint8_t *buf;                /* the job's; hooks allocate their own */
 } BackupJob;
 
@@ -56,7 +56,7 @@ static void backup_before_write(void *opaque, uint64_t offset, uint64_t bytes)
     for (int64_t off = start; off < (int64_t)(offset + bytes);
          off += BACKUP_CLUSTER) {
         int64_t n = MIN(BACKUP_CLUSTER, s->todo.size - off);
-        if (n <= 0 || !job_bitmap_test_clear(&s->todo, off, n)) {
+        if (n <= 0 || !dirty_map_test_clear(&s->todo, off, n)) {
             continue;
         }
         if (!buf) {
@@ -78,13 +78,13 @@ static int backup_step(BlockJob *job)
         return JOB_STEP_MORE;    /* copy-before-write only, until cancel */
     }
     bdrv_lock_backends(s->source);
-    bool found = job_bitmap_take(&s->todo, job->offset, BACKUP_CHUNK, &off,
+    bool found = dirty_map_take(&s->todo, job->offset, BACKUP_CHUNK, &off,
                                  &n);
     if (found) {
         ret = backup_copy(s, job, off, n, s->buf);
         if (ret < 0) {
             /* Still to copy: "ignore" and "stop" try it again (QEMU's). */
-            job_bitmap_set(&s->todo, off, n, true);
+            dirty_map_set(&s->todo, off, n, true);
         } else {
             job->transferred += n;
         }
@@ -109,7 +109,7 @@ static void backup_clean(BlockJob *job)
     }
     bdrv_clear_before_write(s->source);
     bdrv_flush(s->target);
-    job_bitmap_destroy(&s->todo);
+    dirty_map_destroy(&s->todo);
     bdrv_unref(s->target);
     g_free(s->buf);
     g_free(s);
@@ -171,7 +171,7 @@ static void backup_start(BlockDriverState *bs, BlockDriverState *target,
     s->zero_init = a->zero_init;
     s->buf = g_malloc(BACKUP_CHUNK);
     job->len = bdrv_getlength(bs);
-    job_bitmap_init(&s->todo, job->len, BACKUP_CLUSTER);
+    dirty_map_init(&s->todo, job->len, BACKUP_CLUSTER);
     job->opaque = s;
     block_job_set_on_error(job, a->on_source_error, a->on_target_error);
     block_job_hold_node(job, target);
@@ -192,7 +192,7 @@ static void backup_start(BlockDriverState *bs, BlockDriverState *target,
             }
         }
         if (alloc) {
-            job_bitmap_set(&s->todo, off, n, true);
+            dirty_map_set(&s->todo, off, n, true);
         }
         off += n;
     }

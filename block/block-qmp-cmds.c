@@ -122,6 +122,8 @@ BlockDeviceInfo *bdrv_block_device_info(DriveInfo *d, BlockDriverState *bs,
         info->cache->direct = bs->open_flags & BDRV_O_NOCACHE;
         info->cache->no_flush = bs->open_flags & BDRV_O_NO_FLUSH;
     }
+    info->dirty_bitmaps = bdrv_query_dirty_bitmaps(bs);
+    info->has_dirty_bitmaps = info->dirty_bitmaps != NULL;
     return info;
 }
 

@@ -1068,3 +1068,42 @@ void qmp_blockdev_snapshot(const char *node, const char *overlay,
                            Error **errp)
 {
 }
+
+void qmp_block_dirty_bitmap_add(const char *node, const char *name,
+                                bool has_granularity, uint32_t granularity,
+                                bool has_persistent, bool persistent,
+                                bool has_disabled, bool disabled,
+                                Error **errp)
+{
+}
+
+void qmp_block_dirty_bitmap_remove(const char *node, const char *name,
+                                   Error **errp)
+{
+}
+
+void qmp_block_dirty_bitmap_clear(const char *node, const char *name,
+                                  Error **errp)
+{
+}
+
+void qmp_block_dirty_bitmap_enable(const char *node, const char *name,
+                                   Error **errp)
+{
+}
+
+void qmp_block_dirty_bitmap_disable(const char *node, const char *name,
+                                    Error **errp)
+{
+}
+
+void qmp_block_dirty_bitmap_merge(const char *node, const char *target,
+                                  anyList *bitmaps, Error **errp)
+{
+}
+
+BlockDirtyBitmapSha256 *qmp_x_debug_block_dirty_bitmap_sha256(
+    const char *node, const char *name, Error **errp)
+{
+    return NULL;
+}
