@@ -156,42 +156,37 @@ bool bdrv_dirty_bitmap_create_successor(BdrvDirtyBitmap *bm, Error **errp)
     return true;
 }
 
-/* End the busy state: @bm records again as its successor did. */
-static BdrvDirtyBitmap *successor_end(BdrvDirtyBitmap *bm)
+BdrvDirtyBitmap *bdrv_dirty_bitmap_abdicate(BdrvDirtyBitmap *bm)
 {
     BdrvDirtyBitmap *s = bm->successor;
+    if (!s) {
+        return bm;
+    }
+    /* The successor becomes the bitmap, in its own (newer) place. */
     bm->successor = NULL;
-    bm->busy = false;
-    bm->disabled = s->disabled;
+    s->name = bm->name;
+    bm->name = NULL;
+    s->persistent = bm->persistent;
+    s->inconsistent = bm->inconsistent;
+    bdrv_release_dirty_bitmap(bm);
     return s;
 }
 
-void bdrv_dirty_bitmap_abdicate(BdrvDirtyBitmap *bm)
+BdrvDirtyBitmap *bdrv_dirty_bitmap_reclaim(BdrvDirtyBitmap *bm)
 {
     BdrvDirtyBitmap *s = bm->successor;
     if (!s) {
-        return;
+        return bm;
     }
-    /* Writes may land meanwhile: take the bits under the writers' lock. */
-    g_mutex_lock(&bitmaps_lock);
-    dirty_map_clear(&bm->map);
-    dirty_map_merge(&bm->map, &s->map);
-    successor_end(bm);
-    g_mutex_unlock(&bitmaps_lock);
-    bdrv_release_dirty_bitmap(s);
-}
-
-void bdrv_dirty_bitmap_reclaim(BdrvDirtyBitmap *bm)
-{
-    BdrvDirtyBitmap *s = bm->successor;
-    if (!s) {
-        return;
-    }
+    /* Writes may land in the successor meanwhile: merge under their lock. */
     g_mutex_lock(&bitmaps_lock);
     dirty_map_merge(&bm->map, &s->map);
-    successor_end(bm);
+    bm->disabled = s->disabled;
+    bm->busy = false;
+    bm->successor = NULL;
     g_mutex_unlock(&bitmaps_lock);
     bdrv_release_dirty_bitmap(s);
+    return bm;
 }
 
 void bdrv_set_dirty(BlockDriverState *bs, uint64_t offset, uint64_t bytes)

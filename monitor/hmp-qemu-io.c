@@ -49,11 +49,36 @@ static int qemu_io_run(BlockDriverState *bs, int ac, char **av)
     return -EINVAL;
 }
 
+/*
+ * QEMU's qemu-io takes the write permission on a node of its own; a
+ * device or format node above @bs does not share it.  Returns the
+ * parent's description for QEMU's message, or NULL.
+ */
+static char *write_unshared_by(BlockDriverState *bs)
+{
+    for (GList *l = drive_list(); l; l = l->next) {
+        DriveInfo *d = l->data;
+        if (d->blk && blk_bs(d->blk) == bs) {
+            return g_strdup_printf("block device '%s' (uses node '%s' as "
+                                   "'root' child)", d->id, bs->node_name);
+        }
+    }
+    for (GList *l = bdrv_named_nodes(); l; l = l->next) {
+        BlockDriverState *p = l->data;
+        if (p->file == bs) {
+            return g_strdup_printf("node '%s' (uses node '%s' as 'file' "
+                                   "child)", p->node_name, bs->node_name);
+        }
+    }
+    return NULL;
+}
+
 void hmp_qemu_io(Monitor *mon, const HMPArgs *args)
 {
     const char *device = hmp_arg_str(args, "device");
     const char *command = hmp_arg_str(args, "command");
     BlockDriverState *bs = NULL;
+    bool by_node = false;
     Error *err = NULL;
 
     if (hmp_arg_bool(args, "qdev")) {
@@ -65,7 +90,8 @@ void hmp_qemu_io(Monitor *mon, const HMPArgs *args)
         }
     } else {
         DriveInfo *d = drive_get_by_id(device);
-        bs = d && d->blk ? blk_bs(d->blk) : bdrv_find_node(device);
+        by_node = !(d && d->blk);
+        bs = by_node ? bdrv_find_node(device) : blk_bs(d->blk);
         if (!bs) {
             error_setg(&err, "Cannot find device='' nor node-name='%s'",
                        device);
@@ -78,7 +104,19 @@ void hmp_qemu_io(Monitor *mon, const HMPArgs *args)
     }
     g_auto(GStrv) av = NULL;
     int ac, ret = -EINVAL;
-    if (g_shell_parse_argv(command, &ac, &av, NULL)) {
+    bool parsed = g_shell_parse_argv(command, &ac, &av, NULL);
+    if (parsed && by_node && strcmp(av[0], "read")) {
+        g_autofree char *other = write_unshared_by(bs);
+        if (other) {
+            monitor_printf(mon, "Permission conflict on node '%s': "
+                           "permissions 'write' are both required by an "
+                           "unnamed block device (uses node '%s' as 'root' "
+                           "child) and unshared by %s.\n", bs->node_name,
+                           bs->node_name, other);
+            return;
+        }
+    }
+    if (parsed) {
         bdrv_lock_backends(bs);
         ret = qemu_io_run(bs, ac, av);
         bdrv_unlock_backends(bs);

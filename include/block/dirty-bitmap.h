@@ -108,14 +108,15 @@ bool bdrv_merge_dirty_bitmap(BdrvDirtyBitmap *dst, BdrvDirtyBitmap *src,
                              Error **errp);
 
 /*
- * Backup's use of a bitmap: while busy, a successor records the writes.
- * bdrv_dirty_bitmap_abdicate: the successor's bits replace @bm's;
- * bdrv_dirty_bitmap_reclaim: they are added to @bm's.  Both end the busy
- * state.
+ * Backup's use of a bitmap (QEMU's successor): while @bm is busy, an
+ * anonymous successor records the writes.  bdrv_dirty_bitmap_abdicate:
+ * the successor becomes the bitmap (name, place in the list), @bm goes;
+ * bdrv_dirty_bitmap_reclaim: the successor's bits are added to @bm, the
+ * successor goes.  Both return the bitmap that remains, no longer busy.
  */
 bool bdrv_dirty_bitmap_create_successor(BdrvDirtyBitmap *bm, Error **errp);
-void bdrv_dirty_bitmap_abdicate(BdrvDirtyBitmap *bm);
-void bdrv_dirty_bitmap_reclaim(BdrvDirtyBitmap *bm);
+BdrvDirtyBitmap *bdrv_dirty_bitmap_abdicate(BdrvDirtyBitmap *bm);
+BdrvDirtyBitmap *bdrv_dirty_bitmap_reclaim(BdrvDirtyBitmap *bm);
 
 /*
  * bdrv_can_store_new_dirty_bitmap: may @bs's format store a persistent
