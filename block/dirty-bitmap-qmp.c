@@ -102,7 +102,12 @@ bool bdrv_can_store_new_dirty_bitmap(BlockDriverState *bs, const char *name,
                          device_or_node_name(bs));
         return false;
     }
-    return bs->drv->can_store_new_dirty_bitmap(bs, name, granularity, errp);
+    if (!bs->drv->can_store_new_dirty_bitmap(bs, name, granularity, errp)) {
+        error_prepend(errp, "Can't make bitmap '%s' persistent in '%s': ",
+                      name, device_or_node_name(bs));
+        return false;
+    }
+    return true;
 }
 
 void qmp_block_dirty_bitmap_remove(const char *node, const char *name,
@@ -187,7 +192,7 @@ void qmp_block_dirty_bitmap_merge(const char *node, const char *target,
                                   anyList *bitmaps, Error **errp)
 {
     BdrvDirtyBitmap *dst = bitmap_lookup(node, target, errp);
-    if (!dst) {
+    if (!dst || bdrv_dirty_bitmap_check(dst, BDRV_BITMAP_DEFAULT, errp)) {
         return;
     }
     BlockDriverState *bs = dst->bs;

@@ -346,7 +346,255 @@ class Backup(unittest.TestCase):
                                  (20 * 1024 * 1024, 131072, True)])
 
 
+class Persistent(unittest.TestCase):
+    """Persistent bitmaps in qcow2: made by qemu-img, loaded, changed and
+    stored by kemu; a kill leaves them in use (inconsistent); kemu-img
+    and qemu-img info agree; QEMU does the same steps for the answers."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix='kemu-bitmaps-p-')
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def prepare(self):
+        for f in os.listdir(self.tmp):
+            os.unlink(self.path(f))
+        x = self.path('x.qcow2')
+        for args in (['create', '-f', 'qcow2', x, '64M'],
+                     ['bitmap', '--add', x, 'b0'],
+                     ['bitmap', '--add', '-g', '512', '--disable', x, 'zz'],
+                     ['create', '-f', 'qcow2', '-o', 'compat=0.10',
+                      self.path('v2.qcow2'), '64M']):
+            self.assertEqual(qemu_img(*args).returncode, 0)
+        subprocess.run(['qemu-io', '-c', 'write 0 64k', '-c', 'write 1M 4k',
+                        x], stdout=subprocess.DEVNULL, check=True)
+
+    def vm(self, binary, args):
+        return test_blockjobs.Vm(self.tmp, args, binary=binary)
+
+    def images(self):
+        """qemu-img's and kemu-img's info and check of x.qcow2."""
+        x = self.path('x.qcow2')
+        kimg = os.path.join(test_drive.BUILD, 'kemu-img')
+        out = []
+        for args in (['info', '-U', x], ['info', '-U', '--output=json', x]):
+            q = qemu_img(*args).stdout
+            k = subprocess.run([kimg] + args, stdout=subprocess.PIPE,
+                               universal_newlines=True).stdout
+            drop = ('disk size', 'actual-size')
+            q, k = [''.join(l for l in s.splitlines(True)
+                            if not any(d in l for d in drop))
+                    for s in (q, k)]
+            self.assertEqual(k, q)
+            out.append(q)
+        r = qemu_img('check', '-U', x)
+        self.assertEqual(r.returncode, 0, r.stdout)
+        return out
+
+    def run_both(self, fn):
+        out = []
+        for binary in (None, QEMU) if QEMU else (None,):
+            self.prepare()
+            out.append(fn(binary))
+        if len(out) == 2:
+            self.maxDiff = None
+            for k, q in zip(out[0], out[1]):
+                self.assertEqual(k, q)
+        return out[0]
+
+    def test_load_change_store(self):
+        def run(binary):
+            out = []
+            vm = self.vm(binary, ['-drive', 'file=x.qcow2,format=qcow2,'
+                                  'if=ide,index=0,node-name=n0',
+                                  '-drive', 'file=v2.qcow2,format=qcow2,'
+                                  'if=ide,index=1'])
+            try:
+                e = vm.execute
+                out.append(node_bitmaps(vm))
+                out.append(self.images())       # in use while open
+                out.append(e('block-dirty-bitmap-add', node='n0',
+                             name='new', persistent=True, granularity=4096))
+                out.append(e('block-dirty-bitmap-add', node='n0',
+                             name='big', persistent=True,
+                             granularity=2 ** 31))
+                out.append(e('block-dirty-bitmap-add', node='ide0-hd1',
+                             name='v2', persistent=True))
+                out.append(e('block-dirty-bitmap-remove', node='n0',
+                             name='zz'))
+                out.append(vm.hmp('qemu-io ide0-hd0 "write 8M 64k"'))
+                out.append(e('x-debug-block-dirty-bitmap-sha256',
+                             node='n0', name='b0'))
+                out.append(e('x-debug-block-dirty-bitmap-sha256',
+                             node='n0', name='new'))
+                out.append(e('block-dirty-bitmap-disable', node='n0',
+                             name='b0'))
+                out.append(vm.hmp('info block -v ide0-hd0').split(
+                    'Images:')[1])
+            finally:
+                vm.quit()
+            out.append(self.images())
+            vm = self.vm(binary, ['-drive', 'file=x.qcow2,format=qcow2,'
+                                  'if=none,id=d0,node-name=n0,'
+                                  'readonly=on'])
+            try:
+                out.append(node_bitmaps(vm))
+                out.append(vm.execute('x-debug-block-dirty-bitmap-sha256',
+                                      node='n0', name='new'))
+                out.append(vm.execute('block-dirty-bitmap-clear',
+                                      node='n0', name='new'))
+                out.append(vm.execute('block-dirty-bitmap-remove',
+                                      node='n0', name='new'))
+            finally:
+                vm.quit()
+            return out
+        k = self.run_both(run)
+        self.assertEqual(k[4]['error']['desc'], "Can't make bitmap 'v2' "
+                         "persistent in 'ide0-hd1': Cannot store dirty "
+                         "bitmaps in qcow2 v2 files")
+        self.assertIn('name: new', k[11][0])
+        self.assertNotIn('name: zz', k[11][0])
+
+    def test_kill_leaves_inconsistent(self):
+        def run(binary):
+            out = []
+            vm = self.vm(binary, ['-drive', 'file=x.qcow2,format=qcow2,'
+                                  'if=ide,index=0,node-name=n0'])
+            vm.proc.kill()
+            vm.proc.communicate()
+            vm.sock.close()
+            out.append(self.images())
+            vm = self.vm(binary, ['-drive', 'file=x.qcow2,format=qcow2,'
+                                  'if=ide,index=0,node-name=n0'])
+            try:
+                e = vm.execute
+                out.append(node_bitmaps(vm))
+                for verb in ('clear', 'enable'):
+                    out.append(e('block-dirty-bitmap-' + verb, node='n0',
+                                 name='b0'))
+                out.append(e('block-dirty-bitmap-merge', node='n0',
+                             target='zz', bitmaps=['b0']))
+                out.append(e('drive-backup', device='ide0-hd0',
+                             sync='incremental', bitmap='b0',
+                             target='t.qcow2', format='qcow2'))
+                out.append(e('block-dirty-bitmap-remove', node='n0',
+                             name='b0'))
+                out.append(node_bitmaps(vm))
+            finally:
+                vm.quit()
+            out.append(self.images())
+            return out
+        k = self.run_both(run)
+        self.assertIn('[0]: in-use', k[0][0])
+        self.assertEqual(k[1][1]['inconsistent'], True)
+        self.assertEqual(k[2]['error']['desc'], "Bitmap 'b0' is "
+                         "inconsistent and cannot be used")
+
+
+def md5_of(path):
+    raw = path + '.raw'
+    subprocess.run([test_blockjobs.img_tool(), 'convert', '-O', 'raw', path,
+                    raw], check=True)
+    out = subprocess.run(['md5sum', raw], stdout=subprocess.PIPE,
+                         universal_newlines=True).stdout.split()[0]
+    os.unlink(raw)
+    return out
+
+
+def linux(kemu, builder):
+    """A Linux guest fills its virtio disk and keeps writing while the host
+    takes a full backup that starts a bitmap (bitmap-mode=on-success);
+    after the guest's last write an incremental backup onto an overlay of
+    the full one gives the disk as the guest sees it (qemu-img compare),
+    holding only the clusters the guest wrote meanwhile."""
+    from test_linux import Guest, Qmp, build_guest, qmp_connect
+    guest_dir = build_guest(builder)
+    tmp = tempfile.mkdtemp(prefix='kemu-bitmaps-linux-')
+    failures = []
+    try:
+        disk = os.path.join(tmp, 'a.qcow2')
+        for d in ('a', 'b'):
+            test_blockjobs.kemu_img('create', '-f', 'qcow2',
+                                    os.path.join(tmp, d + '.qcow2'), '8M')
+        sock = os.path.join(tmp, 'qmp.sock')
+        g = Guest(kemu, guest_dir, 'kemu.test=blockjob',
+                  ['-qmp', 'unix:%s,server=on,wait=off' % sock,
+                   '-drive', 'file=%s,format=qcow2,if=virtio,id=da' % disk,
+                   '-drive', 'file=%s,format=qcow2,if=virtio,id=db' %
+                   os.path.join(tmp, 'b.qcow2')])
+        q = Qmp(*qmp_connect(sock, 30))
+        q.execute('qmp_capabilities')
+        if not g.wait_for('GUEST-JOB-A', 300):
+            raise AssertionError('guest did not fill its disks')
+        full = os.path.join(tmp, 'full.qcow2')
+        inc = os.path.join(tmp, 'inc.qcow2')
+        for cmd, args in (('block-dirty-bitmap-add',
+                           {'node': 'da', 'name': 'inc'}),
+                          ('drive-backup',
+                           {'device': 'da', 'sync': 'full', 'target': full,
+                            'bitmap': 'inc', 'bitmap-mode': 'on-success',
+                            'speed': 2 * MiB})):
+            r = q.execute(cmd, **args)
+            if r != {'return': {}}:
+                failures.append('%s: %r' % (cmd, r))
+        done = g.wait_for('GUEST-JOB-DONE', 300)
+        if not done:
+            raise AssertionError('guest did not finish writing')
+        while not any(e['event'] == 'BLOCK_JOB_COMPLETED' for e in q.events):
+            if not q.wait_event('BLOCK_JOB_COMPLETED', 120):
+                failures.append('full backup never completed')
+                break
+        blk = [b for b in q.execute('query-block')['return']
+               if b['device'] == 'da'][0]
+        bm = blk['inserted'].get('dirty-bitmaps', [])
+        print('bitmap after the full backup: %r' % bm)
+        if len(bm) != 1 or not 0 < bm[0]['count'] < 8 * MiB:
+            failures.append('bitmap: %r' % bm)
+        subprocess.run([test_blockjobs.img_tool(), 'create', '-f', 'qcow2',
+                        '-b', full, '-F', 'qcow2', inc], check=True,
+                       stdout=subprocess.DEVNULL)
+        r = q.execute('drive-backup', device='da', sync='incremental',
+                      bitmap='inc', target=inc, format='qcow2',
+                      mode='existing')
+        if r != {'return': {}}:
+            failures.append('incremental: %r' % r)
+        q.events = []
+        if not q.wait_event('BLOCK_JOB_COMPLETED', 120):
+            failures.append('incremental backup never completed')
+        completed = [e['data'] for e in q.events
+                     if e['event'] == 'BLOCK_JOB_COMPLETED']
+        print('incremental: %r' % completed)
+        if completed and completed[-1].get('len') != bm[0]['count']:
+            failures.append('incremental copied %r, bitmap had %d'
+                            % (completed[-1], bm[0]['count']))
+        q.execute('quit')
+        g.wait_exit(60)
+        rc, out = compare(disk, inc)
+        if rc != 0:
+            failures.append('compare disk inc: %s' % out)
+        got, want = md5_of(inc), done.split()[1]
+        if got != want:
+            failures.append('inc chain md5 %s, guest saw %s' % (got, want))
+        for path in (full, inc):
+            rc, out = check(path)
+            if rc != 0:
+                failures.append('check %s: %s' % (path, out))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    for f in failures:
+        print('FAIL: ' + f)
+    return 1 if failures else 0
+
+
+MiB = 1024 * 1024
+
 if __name__ == '__main__':
     test_drive.BUILD = os.path.abspath(sys.argv.pop(1))
     test_blockjobs.BUILD = test_drive.BUILD
+    if len(sys.argv) > 1 and sys.argv[1] == 'linux':
+        sys.exit(linux(sys.argv[2], sys.argv[3]))
     unittest.main(verbosity=2)
