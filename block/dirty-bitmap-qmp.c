@@ -69,90 +69,48 @@ void qmp_block_dirty_bitmap_add(const char *node, const char *name,
         return;
     }
     BlockDriverState *bs = blockdev_lookup_bs(node, node, errp);
-    if (!bs) {
-        return;
+    if (bs) {
+        bdrv_dirty_bitmap_add(bs, device_or_node_name(bs), name,
+                              has_granularity ? granularity : 0,
+                              has_persistent && persistent,
+                              has_disabled && disabled, errp);
     }
-    if (has_granularity) {
-        if (granularity < 512 || (granularity & (granularity - 1))) {
-            error_setg(errp, "Granularity must be power of 2 "
-                       "and at least 512");
-            return;
-        }
-    } else {
-        granularity = bdrv_default_bitmap_granularity(bs);
-    }
-    persistent = has_persistent && persistent;
-    if (persistent &&
-        !bdrv_can_store_new_dirty_bitmap(bs, name, granularity, errp)) {
-        return;
-    }
-    BdrvDirtyBitmap *bm = bdrv_create_dirty_bitmap(bs, granularity, name,
-                                                   errp);
-    if (bm) {
-        bm->disabled = has_disabled && disabled;
-        bm->persistent = persistent;
-    }
-}
-
-bool bdrv_can_store_new_dirty_bitmap(BlockDriverState *bs, const char *name,
-                                     uint32_t granularity, Error **errp)
-{
-    if (!bs->drv->can_store_new_dirty_bitmap) {
-        error_setg_errno(errp, ENOTSUP, "Can't store persistent bitmaps to %s",
-                         device_or_node_name(bs));
-        return false;
-    }
-    if (!bs->drv->can_store_new_dirty_bitmap(bs, name, granularity, errp)) {
-        error_prepend(errp, "Can't make bitmap '%s' persistent in '%s': ",
-                      name, device_or_node_name(bs));
-        return false;
-    }
-    return true;
 }
 
 void qmp_block_dirty_bitmap_remove(const char *node, const char *name,
                                    Error **errp)
 {
     BdrvDirtyBitmap *bm = bitmap_lookup(node, name, errp);
-    if (!bm || bdrv_dirty_bitmap_check(bm, BDRV_BITMAP_BUSY | BDRV_BITMAP_RO,
-                                       errp)) {
-        return;
+    if (bm) {
+        bdrv_dirty_bitmap_remove(bm, errp);
     }
-    if (bm->persistent && bm->bs->drv->remove_persistent_dirty_bitmap &&
-        bm->bs->drv->remove_persistent_dirty_bitmap(bm->bs, name, errp) < 0) {
-        return;
-    }
-    bdrv_release_dirty_bitmap(bm);
 }
 
 void qmp_block_dirty_bitmap_clear(const char *node, const char *name,
                                   Error **errp)
 {
     BdrvDirtyBitmap *bm = bitmap_lookup(node, name, errp);
-    if (bm && !bdrv_dirty_bitmap_check(bm, BDRV_BITMAP_DEFAULT, errp)) {
-        dirty_map_clear(&bm->map);
-    }
-}
-
-static void bitmap_set_enabled(const char *node, const char *name,
-                               bool enabled, Error **errp)
-{
-    BdrvDirtyBitmap *bm = bitmap_lookup(node, name, errp);
-    if (bm && !bdrv_dirty_bitmap_check(bm, BDRV_BITMAP_ALLOW_RO, errp)) {
-        bm->disabled = !enabled;
+    if (bm) {
+        bdrv_dirty_bitmap_clear(bm, errp);
     }
 }
 
 void qmp_block_dirty_bitmap_enable(const char *node, const char *name,
                                    Error **errp)
 {
-    bitmap_set_enabled(node, name, true, errp);
+    BdrvDirtyBitmap *bm = bitmap_lookup(node, name, errp);
+    if (bm) {
+        bdrv_dirty_bitmap_set_enabled(bm, true, errp);
+    }
 }
 
 void qmp_block_dirty_bitmap_disable(const char *node, const char *name,
                                     Error **errp)
 {
-    bitmap_set_enabled(node, name, false, errp);
+    BdrvDirtyBitmap *bm = bitmap_lookup(node, name, errp);
+    if (bm) {
+        bdrv_dirty_bitmap_set_enabled(bm, false, errp);
+    }
 }
 
 /*
@@ -195,23 +153,19 @@ void qmp_block_dirty_bitmap_merge(const char *node, const char *target,
     if (!dst || bdrv_dirty_bitmap_check(dst, BDRV_BITMAP_DEFAULT, errp)) {
         return;
     }
-    BlockDriverState *bs = dst->bs;
-    /* As QEMU: into a scratch bitmap first, so @dst is unchanged on error. */
-    BdrvDirtyBitmap *anon = bdrv_create_dirty_bitmap(bs, dst->map.granularity,
-                                                     NULL, errp);
-    if (!anon) {
-        return;
-    }
+    GPtrArray *srcs = g_ptr_array_new();
     int i = 0;
     for (anyList *l = bitmaps; l; l = l->next, i++) {
-        BdrvDirtyBitmap *src = merge_source(bs, l->value, i, errp);
-        if (!src || !bdrv_merge_dirty_bitmap(anon, src, errp)) {
-            goto out;
+        BdrvDirtyBitmap *src = merge_source(dst->bs, l->value, i, errp);
+        if (!src) {
+            g_ptr_array_free(srcs, true);
+            return;
         }
+        g_ptr_array_add(srcs, src);
     }
-    bdrv_merge_dirty_bitmap(dst, anon, errp);
-out:
-    bdrv_release_dirty_bitmap(anon);
+    bdrv_dirty_bitmap_merge_all(dst, (BdrvDirtyBitmap **)srcs->pdata,
+                                srcs->len, errp);
+    g_ptr_array_free(srcs, true);
 }
 
 BlockDirtyBitmapSha256 *qmp_x_debug_block_dirty_bitmap_sha256(

@@ -138,6 +138,102 @@ bool bdrv_merge_dirty_bitmap(BdrvDirtyBitmap *dst, BdrvDirtyBitmap *src,
     return true;
 }
 
+bool bdrv_can_store_new_dirty_bitmap(BlockDriverState *bs, const char *dev,
+                                     const char *name, uint32_t granularity,
+                                     Error **errp)
+{
+    if (!bs->drv->can_store_new_dirty_bitmap) {
+        error_setg_errno(errp, ENOTSUP, "Can't store persistent bitmaps to %s",
+                         dev);
+        return false;
+    }
+    if (!bs->drv->can_store_new_dirty_bitmap(bs, name, granularity, errp)) {
+        error_prepend(errp, "Can't make bitmap '%s' persistent in '%s': ",
+                      name, dev);
+        return false;
+    }
+    return true;
+}
+
+BdrvDirtyBitmap *bdrv_dirty_bitmap_add(BlockDriverState *bs, const char *dev,
+                                       const char *name, uint32_t granularity,
+                                       bool persistent, bool disabled,
+                                       Error **errp)
+{
+    if (granularity) {
+        if (granularity < 512 || (granularity & (granularity - 1))) {
+            error_setg(errp, "Granularity must be power of 2 "
+                       "and at least 512");
+            return NULL;
+        }
+    } else {
+        granularity = bdrv_default_bitmap_granularity(bs);
+    }
+    if (persistent &&
+        !bdrv_can_store_new_dirty_bitmap(bs, dev, name, granularity, errp)) {
+        return NULL;
+    }
+    BdrvDirtyBitmap *bm = bdrv_create_dirty_bitmap(bs, granularity, name,
+                                                   errp);
+    if (bm) {
+        bm->disabled = disabled;
+        bm->persistent = persistent;
+    }
+    return bm;
+}
+
+bool bdrv_dirty_bitmap_remove(BdrvDirtyBitmap *bm, Error **errp)
+{
+    BlockDriverState *bs = bm->bs;
+    if (bdrv_dirty_bitmap_check(bm, BDRV_BITMAP_BUSY | BDRV_BITMAP_RO,
+                                errp)) {
+        return false;
+    }
+    if (bm->persistent && bs->drv->remove_persistent_dirty_bitmap &&
+        bs->drv->remove_persistent_dirty_bitmap(bs, bm->name, errp) < 0) {
+        return false;
+    }
+    bdrv_release_dirty_bitmap(bm);
+    return true;
+}
+
+bool bdrv_dirty_bitmap_clear(BdrvDirtyBitmap *bm, Error **errp)
+{
+    if (bdrv_dirty_bitmap_check(bm, BDRV_BITMAP_DEFAULT, errp)) {
+        return false;
+    }
+    dirty_map_clear(&bm->map);
+    return true;
+}
+
+bool bdrv_dirty_bitmap_set_enabled(BdrvDirtyBitmap *bm, bool enabled,
+                                   Error **errp)
+{
+    if (bdrv_dirty_bitmap_check(bm, BDRV_BITMAP_ALLOW_RO, errp)) {
+        return false;
+    }
+    bm->disabled = !enabled;
+    return true;
+}
+
+bool bdrv_dirty_bitmap_merge_all(BdrvDirtyBitmap *dst, BdrvDirtyBitmap **srcs,
+                                 int n, Error **errp)
+{
+    /* As QEMU: into a scratch bitmap first, so @dst is unchanged on error. */
+    BdrvDirtyBitmap *anon = bdrv_create_dirty_bitmap(dst->bs,
+                                                     dst->map.granularity,
+                                                     NULL, errp);
+    bool ok = anon != NULL;
+    for (int i = 0; ok && i < n; i++) {
+        ok = bdrv_merge_dirty_bitmap(anon, srcs[i], errp);
+    }
+    ok = ok && bdrv_merge_dirty_bitmap(dst, anon, errp);
+    if (anon) {
+        bdrv_release_dirty_bitmap(anon);
+    }
+    return ok;
+}
+
 bool bdrv_dirty_bitmap_create_successor(BdrvDirtyBitmap *bm, Error **errp)
 {
     if (bdrv_dirty_bitmap_check(bm, BDRV_BITMAP_BUSY, errp)) {

@@ -119,12 +119,28 @@ BdrvDirtyBitmap *bdrv_dirty_bitmap_abdicate(BdrvDirtyBitmap *bm);
 BdrvDirtyBitmap *bdrv_dirty_bitmap_reclaim(BdrvDirtyBitmap *bm);
 
 /*
+ * The monitor's (and qemu-img bitmap's) operations on a node's bitmaps,
+ * with QEMU's checks and texts; @dev names the node in messages (the
+ * drive using it, else its node name).
  * bdrv_can_store_new_dirty_bitmap: may @bs's format store a persistent
- * bitmap @name; QEMU's "Can't store persistent bitmaps to X: Operation
- * not supported" when it stores none.
+ * bitmap @name ("Can't store persistent bitmaps to X: Operation not
+ * supported" when it stores none, "Can't make bitmap ..." otherwise).
+ * bdrv_dirty_bitmap_add: @granularity 0 for the default.
+ * bdrv_dirty_bitmap_merge_all: @dst |= every @srcs, unchanged on error.
  */
-bool bdrv_can_store_new_dirty_bitmap(BlockDriverState *bs, const char *name,
-                                     uint32_t granularity, Error **errp);
+bool bdrv_can_store_new_dirty_bitmap(BlockDriverState *bs, const char *dev,
+                                     const char *name, uint32_t granularity,
+                                     Error **errp);
+BdrvDirtyBitmap *bdrv_dirty_bitmap_add(BlockDriverState *bs, const char *dev,
+                                       const char *name, uint32_t granularity,
+                                       bool persistent, bool disabled,
+                                       Error **errp);
+bool bdrv_dirty_bitmap_remove(BdrvDirtyBitmap *bm, Error **errp);
+bool bdrv_dirty_bitmap_clear(BdrvDirtyBitmap *bm, Error **errp);
+bool bdrv_dirty_bitmap_set_enabled(BdrvDirtyBitmap *bm, bool enabled,
+                                   Error **errp);
+bool bdrv_dirty_bitmap_merge_all(BdrvDirtyBitmap *dst, BdrvDirtyBitmap **srcs,
+                                 int n, Error **errp);
 
 /*
  * Called by the block layer on every write, write-zeroes and discard of

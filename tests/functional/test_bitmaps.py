@@ -10,6 +10,7 @@ must agree.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -493,6 +494,70 @@ class Persistent(unittest.TestCase):
         self.assertEqual(k[1][1]['inconsistent'], True)
         self.assertEqual(k[2]['error']['desc'], "Bitmap 'b0' is "
                          "inconsistent and cannot be used")
+
+
+class ImgBitmap(unittest.TestCase):
+    """kemu-img bitmap against qemu-img bitmap: the same steps on two
+    copies of an image give the same messages, statuses and bitmaps."""
+
+    STEPS = [[], ['--add', 'x.qcow2'], ['-g', '4096', 'x.qcow2', 'b'],
+             ['--add', '-g', '4096', '-b', 'x.qcow2', 'x.qcow2', 'b'],
+             ['--remove', '-g', '4096', 'x.qcow2', 'b'],
+             ['--remove', '-F', 'qcow2', 'x.qcow2', 'b'],
+             ['--remove', 'x.qcow2', 'nope'], ['--add', 'x.qcow2', 'nb'],
+             ['--add', 'x.qcow2', 'nb'], ['--add', '-g', '1000', 'x.qcow2',
+                                          'g'],
+             ['--merge', 'nope', 'x.qcow2', 'nb'],
+             ['--add', '--merge', 'b0', '--disable', 'x.qcow2', 'cp'],
+             ['--add', '-g', '512', 'x.qcow2', 'small'],
+             ['--clear', 'x.qcow2', 'nb'], ['--enable', 'x.qcow2', 'cp'],
+             ['--remove', 'x.qcow2', 'small'],
+             ['-f', 'raw', '--add', 'r.raw', 'b'],
+             ['--merge', 'b0', '-b', 'y.qcow2', 'x.qcow2', 'nb']]
+
+    def run_tool(self, tool, tmp):
+        out = []
+        for step in self.STEPS:
+            p = subprocess.run([tool, 'bitmap'] + step, cwd=tmp,
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT,
+                               universal_newlines=True)
+            text = re.sub(r'#block\d+', '#N', p.stdout)
+            out.append((step, p.returncode, text.replace(
+                os.path.basename(tool), 'IMG')))
+        out.append(qemu_img('info', os.path.join(tmp, 'x.qcow2')).stdout
+                   .split('cluster_size')[1])
+        r = qemu_img('check', os.path.join(tmp, 'x.qcow2'))
+        out.append((r.returncode, r.stdout.splitlines()[0]))
+        return out
+
+    def test_steps(self):
+        if not shutil.which('qemu-img') or not shutil.which('qemu-io'):
+            self.skipTest('qemu-img not installed')
+        results = []
+        for tool in (os.path.join(test_drive.BUILD, 'kemu-img'),
+                     shutil.which('qemu-img')):
+            tmp = tempfile.mkdtemp(prefix='kemu-img-bitmap-')
+            try:
+                for name in ('x.qcow2', 'y.qcow2'):
+                    qemu_img('create', '-f', 'qcow2',
+                             os.path.join(tmp, name), '64M')
+                    qemu_img('bitmap', '--add', os.path.join(tmp, name),
+                             'b0')
+                    # qemu-io records its writes in the auto bitmap
+                    subprocess.run(['qemu-io', '-c', 'write 0 64k', '-c',
+                                    'write %dM 4k' % (1 if name[0] == 'x'
+                                                      else 9),
+                                    os.path.join(tmp, name)],
+                                   stdout=subprocess.DEVNULL, check=True)
+                qemu_img('create', '-f', 'raw', os.path.join(tmp, 'r.raw'),
+                         '1M')
+                results.append(self.run_tool(tool, tmp))
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+        self.maxDiff = None
+        for k, q in zip(*results):
+            self.assertEqual(k, q)
 
 
 def md5_of(path):
