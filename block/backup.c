@@ -373,6 +373,18 @@ static void backup_start(BlockDriverState *bs, BlockDriverState *target,
     block_job_drained_pause(job);
 }
 
+/* The arguments drive-backup and blockdev-backup share, with defaults. */
+#define BACKUP_ARGS_SET(a) do { \
+        (a).job_id = has_job_id ? job_id : NULL; \
+        (a).speed = has_speed ? speed : 0; \
+        (a).auto_finalize = !has_auto_finalize || auto_finalize; \
+        (a).auto_dismiss = !has_auto_dismiss || auto_dismiss; \
+        (a).on_source_error = has_on_source_error ? on_source_error \
+                                                  : BLOCKDEV_ON_ERROR_REPORT; \
+        (a).on_target_error = has_on_target_error ? on_target_error \
+                                                  : BLOCKDEV_ON_ERROR_REPORT; \
+    } while (0)
+
 void qmp_drive_backup(bool has_job_id, const char *job_id, const char *device,
                       MirrorSyncMode sync, bool has_speed, int64_t speed,
                       bool has_bitmap, const char *bitmap,
@@ -404,16 +416,8 @@ void qmp_drive_backup(bool has_job_id, const char *job_id, const char *device,
     if (!t) {
         return;
     }
-    a = (BackupArgs) {
-        .job_id = has_job_id ? job_id : NULL, .sync = a.sync,
-        .bitmap = a.bitmap, .bitmap_mode = a.bitmap_mode,
-        .speed = has_speed ? speed : 0,
-        .auto_finalize = !has_auto_finalize || auto_finalize,
-        .auto_dismiss = !has_auto_dismiss || auto_dismiss,
-        .on_source_error = has_on_source_error ? on_source_error : BLOCKDEV_ON_ERROR_REPORT,
-        .on_target_error = has_on_target_error ? on_target_error : BLOCKDEV_ON_ERROR_REPORT,
-        .zero_init = !existing && sync == MIRROR_SYNC_MODE_FULL,
-    };
+    BACKUP_ARGS_SET(a);
+    a.zero_init = !existing && sync == MIRROR_SYNC_MODE_FULL;
     backup_start(bs, t, &a, errp);
     bdrv_unref(t);
 }
@@ -443,14 +447,6 @@ void qmp_blockdev_backup(bool has_job_id, const char *job_id,
                                  has_bitmap_mode, bitmap_mode, errp)) {
         return;
     }
-    a = (BackupArgs) {
-        .job_id = has_job_id ? job_id : NULL, .sync = a.sync,
-        .bitmap = a.bitmap, .bitmap_mode = a.bitmap_mode,
-        .speed = has_speed ? speed : 0,
-        .auto_finalize = !has_auto_finalize || auto_finalize,
-        .auto_dismiss = !has_auto_dismiss || auto_dismiss,
-        .on_source_error = has_on_source_error ? on_source_error : BLOCKDEV_ON_ERROR_REPORT,
-        .on_target_error = has_on_target_error ? on_target_error : BLOCKDEV_ON_ERROR_REPORT,
-    };
+    BACKUP_ARGS_SET(a);
     backup_start(bs, t, &a, errp);
 }

@@ -10,18 +10,6 @@
 #include "block/dirty-bitmap.h"
 #include "json-args.h"
 
-/* QEMU's bdrv_get_device_or_node_name: the drive using @bs, else its node. */
-static const char *device_or_node_name(BlockDriverState *bs)
-{
-    for (GList *l = drive_list(); l; l = l->next) {
-        DriveInfo *d = l->data;
-        if (d->blk && blk_bs(d->blk) == bs) {
-            return d->id;
-        }
-    }
-    return bs->node_name ? bs->node_name : "";
-}
-
 /* QEMU's block_dirty_bitmap_lookup. */
 static BdrvDirtyBitmap *bitmap_lookup(const char *node, const char *name,
                                       Error **errp)
@@ -70,7 +58,7 @@ void qmp_block_dirty_bitmap_add(const char *node, const char *name,
     }
     BlockDriverState *bs = blockdev_lookup_bs(node, node, errp);
     if (bs) {
-        bdrv_dirty_bitmap_add(bs, device_or_node_name(bs), name,
+        bdrv_dirty_bitmap_add(bs, bdrv_get_device_or_node_name(bs), name,
                               has_granularity ? granularity : 0,
                               has_persistent && persistent,
                               has_disabled && disabled, errp);

@@ -645,14 +645,10 @@ def linux(kemu, builder):
         if got != want:
             failures.append('inc chain md5 %s, guest saw %s' % (got, want))
         for path in (full, inc):
-            rc, out = check(path)
-            if rc != 0:
-                failures.append('check %s: %s' % (path, out))
+            test_blockjobs.check_into(path, failures)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    for f in failures:
-        print('FAIL: ' + f)
-    return 1 if failures else 0
+    return test_blockjobs.report(failures)
 
 
 MiB = 1024 * 1024
