@@ -226,16 +226,11 @@ static const BlockJobDriver backup_job_driver = {
 };
 
 typedef struct BackupArgs {
-    const char *job_id;
+    BlockJobOptions opts;
     MirrorSyncMode sync;
     BdrvDirtyBitmap *bitmap;
     BitmapSyncMode bitmap_mode;
-    int64_t speed;
-    bool auto_finalize;
-    bool auto_dismiss;
     bool zero_init;
-    BlockdevOnError on_source_error;
-    BlockdevOnError on_target_error;
 } BackupArgs;
 
 /*
@@ -314,9 +309,8 @@ static void backup_start(BlockDriverState *bs, BlockDriverState *target,
         bdrv_dirty_bitmap_check(a->bitmap, BDRV_BITMAP_DEFAULT, errp)) {
         return;
     }
-    BlockJob *job = block_job_create(&backup_job_driver, a->job_id, bs,
-                                     a->speed, a->auto_finalize,
-                                     a->auto_dismiss, errp);
+    BlockJob *job = block_job_create_with(&backup_job_driver, &a->opts, bs,
+                                          errp);
     if (!job) {
         return;
     }
@@ -339,7 +333,6 @@ static void backup_start(BlockDriverState *bs, BlockDriverState *target,
     s->todo = bdrv_create_dirty_bitmap(bs, BACKUP_CLUSTER, NULL,
                                        &error_abort);
     s->todo->disabled = true;
-    block_job_set_on_error(job, a->on_source_error, a->on_target_error);
     block_job_hold_node(job, target);
 
     /*
@@ -373,18 +366,6 @@ static void backup_start(BlockDriverState *bs, BlockDriverState *target,
     block_job_drained_pause(job);
 }
 
-/* The arguments drive-backup and blockdev-backup share, with defaults. */
-#define BACKUP_ARGS_SET(a) do { \
-        (a).job_id = has_job_id ? job_id : NULL; \
-        (a).speed = has_speed ? speed : 0; \
-        (a).auto_finalize = !has_auto_finalize || auto_finalize; \
-        (a).auto_dismiss = !has_auto_dismiss || auto_dismiss; \
-        (a).on_source_error = has_on_source_error ? on_source_error \
-                                                  : BLOCKDEV_ON_ERROR_REPORT; \
-        (a).on_target_error = has_on_target_error ? on_target_error \
-                                                  : BLOCKDEV_ON_ERROR_REPORT; \
-    } while (0)
-
 void qmp_drive_backup(bool has_job_id, const char *job_id, const char *device,
                       MirrorSyncMode sync, bool has_speed, int64_t speed,
                       bool has_bitmap, const char *bitmap,
@@ -416,7 +397,11 @@ void qmp_drive_backup(bool has_job_id, const char *job_id, const char *device,
     if (!t) {
         return;
     }
-    BACKUP_ARGS_SET(a);
+    a.opts = block_job_options(has_job_id, job_id, has_speed, speed,
+                               has_auto_finalize, auto_finalize,
+                               has_auto_dismiss, auto_dismiss,
+                               has_on_source_error, on_source_error,
+                               has_on_target_error, on_target_error);
     a.zero_init = !existing && sync == MIRROR_SYNC_MODE_FULL;
     backup_start(bs, t, &a, errp);
     bdrv_unref(t);
@@ -447,6 +432,10 @@ void qmp_blockdev_backup(bool has_job_id, const char *job_id,
                                  has_bitmap_mode, bitmap_mode, errp)) {
         return;
     }
-    BACKUP_ARGS_SET(a);
+    a.opts = block_job_options(has_job_id, job_id, has_speed, speed,
+                               has_auto_finalize, auto_finalize,
+                               has_auto_dismiss, auto_dismiss,
+                               has_on_source_error, on_source_error,
+                               has_on_target_error, on_target_error);
     backup_start(bs, t, &a, errp);
 }

@@ -172,23 +172,20 @@ void qmp_block_commit(bool has_job_id, const char *job_id, const char *device,
     if (!twin) {
         return;
     }
-    const char *id = has_job_id ? job_id : NULL;
-    int64_t sp = has_speed ? speed : 0;
-    bool af = !has_auto_finalize || auto_finalize;
-    bool ad = !has_auto_dismiss || auto_dismiss;
-    BlockdevOnError pol = has_on_error ? on_error : BLOCKDEV_ON_ERROR_REPORT;
+    BlockJobOptions o = block_job_options(has_job_id, job_id, has_speed,
+                                          speed, has_auto_finalize,
+                                          auto_finalize, has_auto_dismiss,
+                                          auto_dismiss, has_on_error, on_error,
+                                          has_on_error, on_error);
     if (top_bs == bs) {
         MirrorStartArgs a = {
-            .job_id = id, .source = bs, .target = twin, .base = base_bs,
-            .speed = sp, .auto_finalize = af, .auto_dismiss = ad,
-            .on_source_error = pol, .on_target_error = pol,
+            .opts = o, .source = bs, .target = twin, .base = base_bs,
         };
         mirror_start(&a, errp);
         bdrv_unref(twin);
         return;
     }
-    BlockJob *job = block_job_create(&commit_job_driver, id, bs, sp, af, ad,
-                                     errp);
+    BlockJob *job = block_job_create_with(&commit_job_driver, &o, bs, errp);
     if (!job) {
         bdrv_unref(twin);
         return;
@@ -200,7 +197,6 @@ void qmp_block_commit(bool has_job_id, const char *job_id, const char *device,
     s->twin = twin;
     s->buf = g_malloc(COMMIT_CHUNK);
     job->opaque = s;
-    block_job_set_on_error(job, pol, pol);
     job->len = bdrv_getlength(top_bs);
     for (BlockDriverState *b = top_bs; b; b = b->backing) {
         block_job_hold_node(job, b);

@@ -160,6 +160,39 @@ BlockJob *block_job_create(const BlockJobDriver *drv, const char *job_id,
     return job;
 }
 
+BlockJobOptions block_job_options(bool has_job_id, const char *job_id,
+                                  bool has_speed, int64_t speed,
+                                  bool has_auto_finalize, bool auto_finalize,
+                                  bool has_auto_dismiss, bool auto_dismiss,
+                                  bool has_on_source_error,
+                                  BlockdevOnError on_source_error,
+                                  bool has_on_target_error,
+                                  BlockdevOnError on_target_error)
+{
+    return (BlockJobOptions) {
+        .job_id = has_job_id ? job_id : NULL,
+        .speed = has_speed ? speed : 0,
+        .auto_finalize = !has_auto_finalize || auto_finalize,
+        .auto_dismiss = !has_auto_dismiss || auto_dismiss,
+        .on_source_error = has_on_source_error ? on_source_error
+                                               : BLOCKDEV_ON_ERROR_REPORT,
+        .on_target_error = has_on_target_error ? on_target_error
+                                               : BLOCKDEV_ON_ERROR_REPORT,
+    };
+}
+
+BlockJob *block_job_create_with(const BlockJobDriver *drv,
+                                const BlockJobOptions *o,
+                                BlockDriverState *bs, Error **errp)
+{
+    BlockJob *job = block_job_create(drv, o->job_id, bs, o->speed,
+                                     o->auto_finalize, o->auto_dismiss, errp);
+    if (job) {
+        block_job_set_on_error(job, o->on_source_error, o->on_target_error);
+    }
+    return job;
+}
+
 void block_job_hold_node(BlockJob *job, BlockDriverState *bs)
 {
     if (bs->job == job) {

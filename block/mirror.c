@@ -195,11 +195,9 @@ static int mirror_mark_allocated(MirrorJob *s, BlockDriverState *base)
 BlockJob *mirror_start(const MirrorStartArgs *a, Error **errp)
 {
     bool commit = a->base != NULL;
-    BlockJob *job = block_job_create(commit ? &commit_active_job_driver
-                                            : &mirror_job_driver,
-                                     a->job_id, a->source, a->speed,
-                                     a->auto_finalize, a->auto_dismiss,
-                                     errp);
+    BlockJob *job = block_job_create_with(commit ? &commit_active_job_driver
+                                                 : &mirror_job_driver,
+                                          &a->opts, a->source, errp);
     if (!job) {
         return NULL;
     }
@@ -215,7 +213,6 @@ BlockJob *mirror_start(const MirrorStartArgs *a, Error **errp)
                     a->granularity ? a->granularity : (int64_t)(64 * KiB));
     job->opaque = s;
     s->job = job;
-    block_job_set_on_error(job, a->on_source_error, a->on_target_error);
     block_job_hold_node(job, a->target);
     for (BlockDriverState *b = a->source->backing; commit && b;
          b = b->backing) {
@@ -300,15 +297,14 @@ void qmp_drive_mirror(bool has_job_id, const char *job_id, const char *device,
         return;
     }
     MirrorStartArgs a = {
-        .job_id = has_job_id ? job_id : NULL,
+        .opts = block_job_options(has_job_id, job_id, has_speed, speed,
+                                  has_auto_finalize, auto_finalize,
+                                  has_auto_dismiss, auto_dismiss,
+                                  has_on_source_error, on_source_error,
+                                  has_on_target_error, on_target_error),
         .source = bs, .target = t, .sync = sync,
         .node_name = has_node_name ? node_name : NULL,
-        .speed = has_speed ? speed : 0,
         .granularity = has_granularity ? granularity : 0,
-        .auto_finalize = !has_auto_finalize || auto_finalize,
-        .auto_dismiss = !has_auto_dismiss || auto_dismiss,
-        .on_source_error = has_on_source_error ? on_source_error : BLOCKDEV_ON_ERROR_REPORT,
-        .on_target_error = has_on_target_error ? on_target_error : BLOCKDEV_ON_ERROR_REPORT,
     };
     mirror_start(&a, errp);
     bdrv_unref(t);
@@ -343,14 +339,13 @@ void qmp_blockdev_mirror(bool has_job_id, const char *job_id,
         return;
     }
     MirrorStartArgs a = {
-        .job_id = has_job_id ? job_id : NULL,
+        .opts = block_job_options(has_job_id, job_id, has_speed, speed,
+                                  has_auto_finalize, auto_finalize,
+                                  has_auto_dismiss, auto_dismiss,
+                                  has_on_source_error, on_source_error,
+                                  has_on_target_error, on_target_error),
         .source = bs, .target = t, .sync = sync,
-        .speed = has_speed ? speed : 0,
         .granularity = has_granularity ? granularity : 0,
-        .auto_finalize = !has_auto_finalize || auto_finalize,
-        .auto_dismiss = !has_auto_dismiss || auto_dismiss,
-        .on_source_error = has_on_source_error ? on_source_error : BLOCKDEV_ON_ERROR_REPORT,
-        .on_target_error = has_on_target_error ? on_target_error : BLOCKDEV_ON_ERROR_REPORT,
     };
     mirror_start(&a, errp);
 }

@@ -9,18 +9,13 @@
 #include "block/blockjob.h"
 
 typedef struct MirrorStartArgs {
-    const char *job_id;
+    BlockJobOptions opts;
     BlockDriverState *source;
     BlockDriverState *target;
     BlockDriverState *base;
     MirrorSyncMode sync;
     const char *node_name;
-    int64_t speed;
     int64_t granularity;
-    bool auto_finalize;
-    bool auto_dismiss;
-    BlockdevOnError on_source_error;
-    BlockdevOnError on_target_error;
 } MirrorStartArgs;
 
 BlockJob *mirror_start(const MirrorStartArgs *a, Error **errp);

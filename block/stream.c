@@ -135,11 +135,12 @@ void qmp_block_stream(bool has_job_id, const char *job_id, const char *device,
         error_setg(errp, "Block node is read-only");
         return;
     }
-    BlockJob *job = block_job_create(&stream_job_driver,
-                                     has_job_id ? job_id : NULL, bs,
-                                     has_speed ? speed : 0,
-                                     !has_auto_finalize || auto_finalize,
-                                     !has_auto_dismiss || auto_dismiss, errp);
+    BlockJobOptions o = block_job_options(has_job_id, job_id, has_speed,
+                                          speed, has_auto_finalize,
+                                          auto_finalize, has_auto_dismiss,
+                                          auto_dismiss, has_on_error, on_error,
+                                          has_on_error, on_error);
+    BlockJob *job = block_job_create_with(&stream_job_driver, &o, bs, errp);
     if (!job) {
         return;
     }
@@ -148,9 +149,6 @@ void qmp_block_stream(bool has_job_id, const char *job_id, const char *device,
     s->base = base_bs;
     s->buf = g_malloc(STREAM_CHUNK);
     job->opaque = s;
-    if (has_on_error) {
-        block_job_set_on_error(job, on_error, on_error);
-    }
     /* Nothing to stream: QEMU reports a zero-length job. */
     job->len = bs->backing != base_bs ? bdrv_getlength(bs) : 0;
     for (BlockDriverState *b = bs->backing; b && b != base_bs;

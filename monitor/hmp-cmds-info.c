@@ -9,9 +9,11 @@
 #include "accel/accel.h"
 #include "exec/memory.h"
 #include "hw/qdev-core.h"
+#include "hw/intc/apic.h"
 #include "hw/intc/i8259.h"
 #include "hw/intc/ioapic.h"
 #include "qapi/qapi-commands.h"
+#include "system/cpus.h"
 #include "hmp-internal.h"
 
 const HMPCommand hmp_info_cmds[] = {
@@ -101,6 +103,95 @@ void hmp_info_cpus(Monitor *mon, const HMPArgs *args)
                        l->value->thread_id);
     }
     qapi_free_CpuInfoFastList(list);
+}
+
+void hmp_info_hotpluggable_cpus(Monitor *mon, const HMPArgs *args)
+{
+    HotpluggableCPUList *list = qmp_query_hotpluggable_cpus(NULL);
+
+    monitor_printf(mon, "Hotpluggable CPUs:\n");
+    for (HotpluggableCPUList *l = list; l; l = l->next) {
+        HotpluggableCPU *c = l->value;
+        CpuInstanceProperties *p = c->props;
+
+        monitor_printf(mon, "  type: \"%s\"\n", c->type);
+        monitor_printf(mon, "  vcpus_count: \"%" PRId64 "\"\n",
+                       c->vcpus_count);
+        if (c->has_qom_path) {
+            monitor_printf(mon, "  qom_path: \"%s\"\n", c->qom_path);
+        }
+        monitor_printf(mon, "  CPUInstance Properties:\n");
+        if (p->has_node_id) {
+            monitor_printf(mon, "    node-id: \"%" PRId64 "\"\n", p->node_id);
+        }
+        if (p->has_socket_id) {
+            monitor_printf(mon, "    socket-id: \"%" PRId64 "\"\n",
+                           p->socket_id);
+        }
+        if (p->has_die_id) {
+            monitor_printf(mon, "    die-id: \"%" PRId64 "\"\n", p->die_id);
+        }
+        if (p->has_core_id) {
+            monitor_printf(mon, "    core-id: \"%" PRId64 "\"\n", p->core_id);
+        }
+        if (p->has_thread_id) {
+            monitor_printf(mon, "    thread-id: \"%" PRId64 "\"\n",
+                           p->thread_id);
+        }
+    }
+    qapi_free_HotpluggableCPUList(list);
+}
+
+void hmp_info_memory_size_summary(Monitor *mon, const HMPArgs *args)
+{
+    MemoryInfo *info = qmp_query_memory_size_summary(NULL);
+
+    monitor_printf(mon, "base memory: %" PRIu64 "\n", info->base_memory);
+    if (info->has_plugged_memory) {
+        monitor_printf(mon, "plugged memory: %" PRIu64 "\n",
+                       info->plugged_memory);
+    }
+    qapi_free_MemoryInfo(info);
+}
+
+/* info lapic [apic-id]: by APIC ID, else the monitor's current CPU. */
+void hmp_info_lapic(Monitor *mon, const HMPArgs *args)
+{
+    const AccelOps *ops = current_accel();
+    X86CPU *cpu = NULL;
+    uint32_t regs[64];
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    if (hmp_arg_has(args, "apic-id")) {
+        int64_t id = hmp_arg_int(args, "apic-id", 0);
+
+        for (guint i = 0; x86_cpus && i < x86_cpus->len; i++) {
+            X86CPU *c = g_ptr_array_index(x86_cpus, i);
+
+            if (c->apic_id == id) {
+                cpu = cpu_get_synced(c->cpu_index);
+            }
+        }
+    } else {
+        cpu = hmp_get_cpu(mon);
+    }
+    if (!cpu) {
+        monitor_printf(mon, "No CPU available\n");
+        return;
+    }
+    if (ops && ops->get_lapic_regs) {
+        if (!ops->get_lapic_regs(cpu, regs)) {
+            monitor_printf(mon, "No CPU available\n");
+            return;
+        }
+    } else if (cpu->apic) {
+        apic_get_regs(cpu->apic, regs);
+    } else {
+        monitor_printf(mon, "No CPU available\n");
+        return;
+    }
+    x86_lapic_dump(cpu, regs, out);
+    monitor_puts(mon, out->str);
 }
 
 void hmp_info_chardev(Monitor *mon, const HMPArgs *args)

@@ -49,6 +49,14 @@ void hmp_system_powerdown(Monitor *mon, const HMPArgs *args)
     qmp_system_powerdown(NULL);
 }
 
+void hmp_nmi(Monitor *mon, const HMPArgs *args)
+{
+    Error *err = NULL;
+
+    qmp_inject_nmi(&err);
+    hmp_handle_error(mon, err);
+}
+
 void hmp_cpu(Monitor *mon, const HMPArgs *args)
 {
     if (!hmp_set_cpu(mon, hmp_arg_int(args, "index", 0))) {

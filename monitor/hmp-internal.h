@@ -79,7 +79,7 @@ HMPCompletion hmp_device_add_completion, hmp_device_del_completion,
 HMPHandler hmp_help, hmp_info_help;
 HMPHandler hmp_stop, hmp_cont, hmp_quit, hmp_system_reset,
            hmp_system_powerdown, hmp_cpu, hmp_memory_dump_virt,
-           hmp_memory_dump_phys, hmp_print, hmp_memsave, hmp_pmemsave,
+           hmp_memory_dump_phys, hmp_print, hmp_memsave, hmp_pmemsave, hmp_nmi,
            hmp_qom_list, hmp_qom_get, hmp_qom_set, hmp_device_add,
            hmp_device_del, hmp_chardev_add, hmp_chardev_remove,
            hmp_ioport_read, hmp_ioport_write, hmp_sum, hmp_gva2gpa, hmp_log,
@@ -91,7 +91,9 @@ HMPHandler hmp_info_version, hmp_info_name, hmp_info_status, hmp_info_kvm,
            hmp_info_cpus, hmp_info_registers, hmp_info_qtree,
            hmp_info_qom_tree, hmp_info_mtree, hmp_info_chardev,
            hmp_info_uuid, hmp_info_history, hmp_info_mem, hmp_info_tlb,
-           hmp_info_iothreads, hmp_info_pic, hmp_info_block;
+           hmp_info_iothreads, hmp_info_pic, hmp_info_block,
+           hmp_info_hotpluggable_cpus, hmp_info_memory_size_summary,
+           hmp_info_lapic;
 HMPHandler hmp_block_set_io_throttle, hmp_drive_add, hmp_drive_del;
 HMPHandler hmp_block_resize, hmp_snapshot_blkdev, hmp_snapshot_blkdev_internal,
            hmp_snapshot_delete_blkdev_internal, hmp_info_snapshots, hmp_eject, hmp_change, hmp_commit,

@@ -8,6 +8,7 @@
 #include "qemu/osdep.h"
 #include "exec/memory.h"
 #include "qemu/error-report.h"
+#include "qapi/qapi-commands.h"
 #include "hmp-internal.h"
 
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
@@ -171,58 +172,24 @@ void hmp_print(Monitor *mon, const HMPArgs *args)
     monitor_printf(mon, "\n");
 }
 
-/* memsave/pmemsave: QEMU's texts come from the QMP twins' errors. */
-static void hmp_save(Monitor *mon, const HMPArgs *args, bool is_physical)
-{
-    uint64_t addr = hmp_arg_int(args, "val", 0);
-    int64_t size = hmp_arg_int(args, "size", 0);
-    const char *filename = hmp_arg_str(args, "filename");
-    X86CPU *cpu = is_physical ? NULL : hmp_get_cpu(mon);
-    FILE *f;
-
-    if (!is_physical && !cpu) {
-        monitor_printf(mon, "Error: CPU %d is not present\n",
-                       monitor_get_cpu_index(mon));
-        return;
-    }
-    f = fopen(filename, "wb");
-    if (!f) {
-        monitor_printf(mon, "Error: Could not open '%s': %s\n", filename,
-                       strerror(errno));
-        return;
-    }
-    while (size > 0) {
-        uint8_t buf[1024];
-        size_t l = MIN(size, (int64_t)sizeof(buf));
-
-        if (!hmp_read_mem(cpu, addr, buf, l, is_physical)) {
-            if (!is_physical) {
-                monitor_printf(mon, "Error: Invalid addr 0x%016" PRIx64
-                               "/size %" PRId64 " specified\n", addr, size);
-                break;
-            }
-            /* Physical holes read as what the bus returns: zeros here. */
-            memset(buf, 0, l);
-        }
-        if (fwrite(buf, 1, l, f) != l) {
-            monitor_printf(mon, "Error: writing memory to '%s' failed\n",
-                           filename);
-            break;
-        }
-        addr += l;
-        size -= l;
-    }
-    fclose(f);
-}
-
+/* memsave/pmemsave: the QMP commands, their errors as "Error: ..." */
 void hmp_memsave(Monitor *mon, const HMPArgs *args)
 {
-    hmp_save(mon, args, false);
+    Error *err = NULL;
+
+    qmp_memsave(hmp_arg_int(args, "val", 0), hmp_arg_int(args, "size", 0),
+                hmp_arg_str(args, "filename"), true,
+                monitor_get_cpu_index(mon), &err);
+    hmp_handle_error(mon, err);
 }
 
 void hmp_pmemsave(Monitor *mon, const HMPArgs *args)
 {
-    hmp_save(mon, args, true);
+    Error *err = NULL;
+
+    qmp_pmemsave(hmp_arg_int(args, "val", 0), hmp_arg_int(args, "size", 0),
+                 hmp_arg_str(args, "filename"), &err);
+    hmp_handle_error(mon, err);
 }
 
 /* ---- I/O ports and checksums ---- */

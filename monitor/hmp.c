@@ -84,25 +84,7 @@ bool hmp_set_cpu(Monitor *mon, int64_t index)
 
 X86CPU *hmp_get_cpu(Monitor *mon)
 {
-    X86CPU *cpu = x86_cpu_by_index(monitor_get_cpu_index(mon));
-    const AccelOps *ops = current_accel();
-
-    if (!cpu) {
-        return NULL;
-    }
-    if (ops && ops->get_state) {
-        /* The accelerator owns the registers while the vCPU runs. */
-        bool running = !all_vcpus_paused();
-
-        if (running) {
-            pause_all_vcpus();
-        }
-        ops->get_state(cpu);
-        if (running) {
-            resume_all_vcpus();
-        }
-    }
-    return cpu;
+    return cpu_get_synced(monitor_get_cpu_index(mon));
 }
 
 void hmp_suspend(Monitor *mon)

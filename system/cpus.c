@@ -216,3 +216,22 @@ void cpu_synchronize_all_post_reset(void)
         ops->put_state(g_ptr_array_index(x86_cpus, i));
     }
 }
+
+X86CPU *cpu_get_synced(int index)
+{
+    X86CPU *cpu = x86_cpu_by_index(index);
+    const AccelOps *ops = current_accel();
+
+    if (cpu && ops && ops->get_state) {
+        bool running = !all_vcpus_paused();
+
+        if (running) {
+            pause_all_vcpus();
+        }
+        ops->get_state(cpu);
+        if (running) {
+            resume_all_vcpus();
+        }
+    }
+    return cpu;
+}

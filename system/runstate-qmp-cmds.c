@@ -2,8 +2,9 @@
  * QMP commands about the VM as a whole: run state (query-status, stop,
  * cont, system_reset, system_powerdown, quit), identity (query-name,
  * query-uuid, query-target, query-version), CPUs and machines
- * (query-cpus-fast, query-machines), query-iothreads; and the run-state
- * events STOP, RESUME, RESET, SHUTDOWN, GUEST_PANICKED.
+ * (query-cpus-fast, query-hotpluggable-cpus, query-machines,
+ * query-current-machine, query-memory-size-summary), query-iothreads;
+ * and the run-state events STOP, RESUME, RESET, SHUTDOWN, GUEST_PANICKED.
  */
 #include "qemu/osdep.h"
 #include "qapi/qapi-commands.h"
@@ -180,6 +181,57 @@ CpuInfoFastList *qmp_query_cpus_fast(Error **errp)
         tail = &elt->next;
     }
     return head;
+}
+
+/*
+ * Every CPU slot up to -smp maxcpus, the highest index first as QEMU
+ * lists them; a present CPU carries its QOM path.  kemu plugs CPUs only
+ * at startup, so the empty slots are informational.
+ */
+HotpluggableCPUList *qmp_query_hotpluggable_cpus(Error **errp)
+{
+    HotpluggableCPUList *head = NULL;
+    unsigned max = current_machine ? current_machine->smp.max_cpus : 0;
+    X86CPU *first = x86_cpu_by_index(0);
+    const char *model = first ? first->model_name : "qemu64";
+
+    for (unsigned i = 0; i < max; i++) {
+        HotpluggableCPU *c = g_new0(HotpluggableCPU, 1);
+        HotpluggableCPUList *elt = g_new0(HotpluggableCPUList, 1);
+        X86CPU *cpu = x86_cpu_by_index(i);
+
+        c->type = g_strdup_printf("%s-x86_64-cpu", model);
+        c->vcpus_count = 1;
+        c->props = cpu_props(i);
+        if (cpu) {
+            c->has_qom_path = true;
+            c->qom_path = object_get_canonical_path(OBJECT(cpu));
+        }
+        elt->value = c;
+        elt->next = head;
+        head = elt;
+    }
+    return head;
+}
+
+MemoryInfo *qmp_query_memory_size_summary(Error **errp)
+{
+    MemoryInfo *info = g_new0(MemoryInfo, 1);
+
+    info->base_memory = current_machine ? current_machine->ram_size : 0;
+    /* no pc-dimm / virtio-mem devices: nothing plugged */
+    info->has_plugged_memory = true;
+    info->plugged_memory = 0;
+    return info;
+}
+
+CurrentMachineParams *qmp_query_current_machine(Error **errp)
+{
+    CurrentMachineParams *p = g_new0(CurrentMachineParams, 1);
+
+    /* The PIIX4 PM refuses S3 (hw/acpi/piix4.c): no suspend to wake from. */
+    p->wakeup_suspend_support = false;
+    return p;
 }
 
 static gint machine_class_cmp(gconstpointer a, gconstpointer b)

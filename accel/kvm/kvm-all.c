@@ -54,6 +54,7 @@ typedef struct KVMVCPU {
     pthread_t thread;
     bool dirty;             /* cpu->env newer than the kernel's copy */
     bool wait_reset;        /* shut down / failed: wait for system reset */
+    bool nmi_pending;       /* inject-nmi: KVM_NMI before the next KVM_RUN */
 } KVMVCPU;
 
 static KVMState kvm_state = { .fd = -1, .vm_fd = -1 };
@@ -315,6 +316,8 @@ static void kvm_put_state_locked(KVMVCPU *v)
     v->wait_reset = false;
 }
 
+static void kvm_kick(X86CPU *cpu);
+
 static void kvm_handle_io(KVMVCPU *v)
 {
     struct kvm_run *run = v->run;
@@ -426,6 +429,50 @@ static void kvm_handle_exit(KVMVCPU *v)
     }
 }
 
+/*
+ * inject-nmi with the in-kernel LAPIC: like a pin wired to LINT1, an NMI
+ * only when the guest programmed LINT1 for NMI delivery and left it
+ * unmasked (Linux: the BSP's).  vCPU ioctls belong to the vCPU's thread.
+ */
+static void kvm_deliver_lint1_nmi(KVMVCPU *v)
+{
+    struct kvm_lapic_state lapic;
+    uint32_t lvt;
+
+    if (ioctl(v->fd, KVM_GET_LAPIC, &lapic) < 0) {
+        return;
+    }
+    memcpy(&lvt, &lapic.regs[0x360], sizeof(lvt));
+    if (!(lvt & (1u << 16)) && ((lvt >> 8) & 7) == 4 &&
+        ioctl(v->fd, KVM_NMI) < 0) {
+        error_report("kvm: injecting an NMI failed: %s", strerror(errno));
+    }
+}
+
+static void kvm_inject_nmi(X86CPU *cpu)
+{
+    KVMVCPU *v = cpu->accel;
+
+    if (v) {
+        v->nmi_pending = true;
+        kvm_kick(cpu);
+    }
+}
+
+static bool kvm_get_lapic_regs(X86CPU *cpu, uint32_t regs[64])
+{
+    KVMVCPU *v = cpu->accel;
+    struct kvm_lapic_state lapic;
+
+    if (!v || ioctl(v->fd, KVM_GET_LAPIC, &lapic) < 0) {
+        return false;
+    }
+    for (int i = 0; i < 64; i++) {
+        memcpy(&regs[i], &lapic.regs[i * 16], sizeof(regs[i]));
+    }
+    return true;
+}
+
 static void *kvm_vcpu_thread(void *opaque)
 {
     KVMVCPU *v = opaque;
@@ -454,6 +501,10 @@ static void *kvm_vcpu_thread(void *opaque)
         }
         if (v->dirty) {
             kvm_put_state_locked(v);
+        }
+        if (v->nmi_pending) {
+            v->nmi_pending = false;
+            kvm_deliver_lint1_nmi(v);
         }
         current_cpu = cpu;
         bql_unlock();
@@ -583,6 +634,8 @@ static const AccelOps kvm_accel_ops = {
     .put_state = kvm_put_state,
     .filter_cpu_model = kvm_filter_cpu_model,
     .destroy = kvm_destroy,
+    .inject_nmi = kvm_inject_nmi,
+    .get_lapic_regs = kvm_get_lapic_regs,
 };
 
 static void __attribute__((constructor)) kvm_accel_register(void)

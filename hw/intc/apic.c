@@ -206,6 +206,12 @@ static void apic_local_deliver(APICState *s, int index)
     }
 }
 
+/* The monitor's NMI button arrives on LINT1 (Linux sets it to NMI on the BSP). */
+void apic_deliver_nmi(DeviceState *dev)
+{
+    apic_local_deliver(APIC(dev), APIC_LVT_LINT1);
+}
+
 void apic_deliver_pic_intr(DeviceState *dev, int level)
 {
     APICState *s = APIC(dev);
@@ -576,6 +582,25 @@ static uint32_t apic_reg_read(APICState *s, int index)
     default:
         s->esr |= APIC_ESR_ILLEGAL_ADDRESS;
         return 0;
+    }
+}
+
+void apic_get_regs(DeviceState *dev, uint32_t regs[64])
+{
+    static const uint8_t readable[] = {
+        0x02, 0x03, 0x08, 0x09, 0x0a, 0x0d, 0x0e, 0x0f, 0x28, 0x30, 0x31,
+        0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3e,
+    };
+    APICState *s = APIC(dev);
+
+    memset(regs, 0, 64 * sizeof(regs[0]));
+    for (size_t i = 0; i < ARRAY_SIZE(readable); i++) {
+        regs[readable[i]] = apic_reg_read(s, readable[i]);
+    }
+    for (int i = 0; i < 8; i++) {
+        regs[0x10 + i] = s->isr[i];
+        regs[0x18 + i] = s->tmr[i];
+        regs[0x20 + i] = s->irr[i];
     }
 }
 

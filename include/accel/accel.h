@@ -50,6 +50,18 @@ typedef struct AccelOps {
     int (*remove_breakpoint)(int type, uint64_t addr, uint64_t len);
     void (*remove_all_breakpoints)(void);
     void (*set_single_step)(X86CPU *cpu, bool on);
+    /*
+     * An external NMI at @cpu's LINT1 when the accelerator owns the local
+     * APIC (in-kernel irqchip); NULL: the emulated APIC takes it.  Any
+     * thread, BQL held.
+     */
+    void (*inject_nmi)(X86CPU *cpu);
+    /*
+     * @cpu's local APIC register page (regs[offset >> 4]) when the
+     * accelerator owns the APIC; false when it cannot be read.  NULL: the
+     * emulated APIC's.  BQL held, vCPUs paused.
+     */
+    bool (*get_lapic_regs)(X86CPU *cpu, uint32_t regs[64]);
 } AccelOps;
 
 /* Register an accelerator (from a constructor). */

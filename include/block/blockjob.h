@@ -78,6 +78,33 @@ BlockJob *block_job_create(const BlockJobDriver *drv, const char *job_id,
                            BlockDriverState *bs, int64_t speed,
                            bool auto_finalize, bool auto_dismiss,
                            Error **errp);
+/*
+ * The options every block job command takes, with QEMU's defaults for the
+ * absent ones: job-id (NULL: the drive's name), speed (0: unlimited),
+ * auto-finalize and auto-dismiss (true), on-source-error and
+ * on-target-error (report; stream and commit pass their on-error twice).
+ */
+typedef struct BlockJobOptions {
+    const char *job_id;
+    int64_t speed;
+    bool auto_finalize;
+    bool auto_dismiss;
+    BlockdevOnError on_source_error;
+    BlockdevOnError on_target_error;
+} BlockJobOptions;
+
+BlockJobOptions block_job_options(bool has_job_id, const char *job_id,
+                                  bool has_speed, int64_t speed,
+                                  bool has_auto_finalize, bool auto_finalize,
+                                  bool has_auto_dismiss, bool auto_dismiss,
+                                  bool has_on_source_error,
+                                  BlockdevOnError on_source_error,
+                                  bool has_on_target_error,
+                                  BlockdevOnError on_target_error);
+/* block_job_create() with @o, its error policies set. */
+BlockJob *block_job_create_with(const BlockJobDriver *drv,
+                                const BlockJobOptions *o,
+                                BlockDriverState *bs, Error **errp);
 /* A job with a node (@bs NULL at create: a plain job, blockdev-create). */
 bool block_job_is_block(BlockJob *job);
 /* Hold @bs for the job: other jobs and blockdev-del see it busy. */

@@ -42,4 +42,10 @@ void cpu_synchronize_all_post_reset(void);
 void pause_all_vcpus(void);
 void resume_all_vcpus(void);
 bool all_vcpus_paused(void);
+/*
+ * CPU @index (NULL: none) with cpu->env holding its current registers,
+ * for the monitor: the accelerator owns them while the vCPU runs, so the
+ * vCPUs pause for the copy and run on afterwards.  BQL held.
+ */
+X86CPU *cpu_get_synced(int index);
 #endif

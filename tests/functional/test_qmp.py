@@ -573,6 +573,41 @@ class Events(unittest.TestCase):
             self.assertEqual(cpu['target'], 'x86_64')
             self.assertIsInstance(cpu['thread-id'], int)
 
+    def test_machine_info(self):
+        # replies of QEMU 7.2 with the same options (-smp 2,maxcpus=4 -m 300)
+        self.vm = Kemu(guest='smp', args=['-smp', '2,maxcpus=4', '-m', '300'])
+        c = self.vm.qmp()
+
+        def slot(core, path=None):
+            s = {'props': {'core-id': core, 'thread-id': 0, 'socket-id': 0},
+                 'vcpus-count': 1}
+            if path:
+                s['qom-path'] = path
+            s['type'] = 'qemu64-x86_64-cpu'
+            return s
+        self.assertEqual(c.cmd('query-hotpluggable-cpus'), {'return': [
+            slot(3), slot(2), slot(1, '/machine/unattached/device[2]'),
+            slot(0, '/machine/unattached/device[0]')]})
+        text = c.cmd('human-monitor-command', {
+            'command-line': 'info hotpluggable-cpus'})['return']
+        self.assertTrue(text.startswith(
+            'Hotpluggable CPUs:\r\n  type: "qemu64-x86_64-cpu"\r\n'
+            '  vcpus_count: "1"\r\n  CPUInstance Properties:\r\n'
+            '    socket-id: "0"\r\n    core-id: "3"\r\n'
+            '    thread-id: "0"\r\n'), text)
+        self.assertTrue(text.endswith(
+            '  qom_path: "/machine/unattached/device[0]"\r\n'
+            '  CPUInstance Properties:\r\n    socket-id: "0"\r\n'
+            '    core-id: "0"\r\n    thread-id: "0"\r\n'), text)
+        self.assertEqual(c.cmd('query-memory-size-summary'), {'return': {
+            'base-memory': 314572800, 'plugged-memory': 0}})
+        self.assertEqual(c.cmd('human-monitor-command', {
+            'command-line': 'info memory_size_summary'}),
+            {'return': 'base memory: 314572800\r\nplugged memory: 0\r\n'})
+        # QEMU says true: its PIIX4 PM offers S3; kemu's refuses S3
+        self.assertEqual(c.cmd('query-current-machine'),
+                         {'return': {'wakeup-suspend-support': False}})
+
     def test_uuid(self):
         # QEMU prints -uuid in lower case; all zeros without one.
         self.vm = Kemu(args=['-uuid', '12345678-ABCD-1234-abcd-1234567890aB'])
@@ -670,7 +705,7 @@ class CommandLine(unittest.TestCase):
 
 # Replies that do not depend on the host, the guest or the build: compared
 # exactly (after masking timestamps).
-EXACT = {'00', '01', '02', '03', '06', '12', '13', '14', '20', '21', '22',
+EXACT = {'00', '01', '02', '03', '06', '12', '13', '14', '15', '20', '21', '22',
          '23', '24', '25', '26', '27', '28', '30', '31', '32', '33', '34',
          '35', '36', '37', '38', '39', '40', '52'}
 

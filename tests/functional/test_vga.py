@@ -157,13 +157,13 @@ class VGAGuest:
         self.launch(['-m', '64', '-display', 'none',
                      '-kernel', os.path.join(GUESTS, guest)] + list(extra))
 
-    def launch(self, args, env=None):
+    def launch(self, args, env=None, accel='tcg'):
         """Start kemu with @args, the serial port in a file and QMP."""
         self.dir = tempfile.mkdtemp(prefix='kemu-vga-')
         self.serial = os.path.join(self.dir, 'serial.log')
         sock = os.path.join(self.dir, 'qmp.sock')
         self.proc = subprocess.Popen(
-            [KEMU, '-accel', 'tcg', '-serial', 'file:' + self.serial,
+            [KEMU, '-accel', accel, '-serial', 'file:' + self.serial,
              '-qmp', 'unix:%s,server=on,wait=off' % sock] + args,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
         self.qmp = qmp_connect(sock, self.proc)

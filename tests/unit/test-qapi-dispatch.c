@@ -700,7 +700,7 @@ static void test_query_commands(void)
                                    "\"block-job-finalize\"}"));
     g_assert_nonnull(strstr(rsp, "{\"name\":\"job-pause\"},"
                                  "{\"name\":\"query-pci\"},{\"name\":"
-                                 "\"human-monitor-command\"}"));
+                                 "\"pmemsave\"}"));
     g_assert_true(g_str_has_suffix(rsp, "{\"name\":\"query-status\"}]}"));
     g_assert_nonnull(strstr(rsp, "{\"name\":\"query-qmp-schema\"},"
                                  "{\"name\":\"quit\"},"
@@ -1067,6 +1067,35 @@ void qmp_transaction(JsonObject *args, JsonNode **ret, Error **errp)
 void qmp_blockdev_snapshot(const char *node, const char *overlay,
                            Error **errp)
 {
+}
+
+void qmp_inject_nmi(Error **errp)
+{
+}
+
+void qmp_memsave(int64_t val, int64_t size, const char *filename,
+                 bool has_cpu_index, int64_t cpu_index, Error **errp)
+{
+}
+
+void qmp_pmemsave(int64_t val, int64_t size, const char *filename,
+                  Error **errp)
+{
+}
+
+HotpluggableCPUList *qmp_query_hotpluggable_cpus(Error **errp)
+{
+    return NULL;
+}
+
+MemoryInfo *qmp_query_memory_size_summary(Error **errp)
+{
+    return g_new0(MemoryInfo, 1);
+}
+
+CurrentMachineParams *qmp_query_current_machine(Error **errp)
+{
+    return g_new0(CurrentMachineParams, 1);
 }
 
 void qmp_block_dirty_bitmap_add(const char *node, const char *name,

@@ -25,6 +25,11 @@ void apic_deliver_irq(uint8_t dest, uint8_t dest_mode, uint8_t delivery_mode,
 void apic_send_msi(uint64_t addr, uint32_t data);
 /* Level of the 8259's INTR output, wired to LINT0 of the BSP. */
 void apic_deliver_pic_intr(DeviceState *apic, int level);
+/* An external NMI through the LINT1 entry (masked: none). */
+void apic_deliver_nmi(DeviceState *apic);
+/* The register page as the guest reads it, one 32-bit register per 16
+ * bytes (regs[offset >> 4]), without read side effects. */
+void apic_get_regs(DeviceState *apic, uint32_t regs[64]);
 
 /*
  * CPU side, called by the software CPU when IF=1 and CPU_INTERRUPT_HARD is

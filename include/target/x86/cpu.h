@@ -313,6 +313,8 @@ void x86_cpu_load_seg_real(CPUX86State *env, int seg, uint16_t selector);
 #define CPU_DUMP_FPU  (1 << 0)
 #define CPU_DUMP_CODE (1 << 1)
 void x86_cpu_dump_state(X86CPU *cpu, GString *out, int flags);
+/* "info lapic" text of @cpu's local APIC register page @regs. */
+void x86_lapic_dump(X86CPU *cpu, const uint32_t regs[64], GString *out);
 /*
  * Guest virtual memory without side effects (no A/D bits, no faults):
  * translate @va with the CPU's current paging mode, or read/write @len
