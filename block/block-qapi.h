@@ -19,4 +19,7 @@ BlockDeviceInfo *bdrv_block_device_info(DriveInfo *d, BlockDriverState *bs,
 /* The I/O limits of @blk (may be NULL) into @info, as QEMU reports them. */
 void bdrv_throttle_info(BlockDeviceInfo *info, BlockBackend *blk);
 
+/* QEMU's BlockDirtyInfo list of @bs's bitmaps, newest first; NULL: none. */
+BlockDirtyInfoList *bdrv_query_dirty_bitmaps(BlockDriverState *bs);
+
 #endif

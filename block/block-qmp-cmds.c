@@ -22,6 +22,26 @@ static ImageInfoSpecific *qcow2_specific(BlockDriverState *bs)
     q->has_lazy_refcounts = q->has_corrupt = q->has_extended_l2 = v3;
     q->lazy_refcounts = s->compatible_features & QCOW2_COMPAT_LAZY_REFCOUNTS;
     q->corrupt = s->incompatible_features & QCOW2_INCOMPAT_CORRUPT;
+    /* The stored bitmaps, as the image's directory says now. */
+    Qcow2BitmapInfoList **tail = &q->bitmaps;
+    for (uint32_t i = 0; i < s->nb_bitmaps; i++) {
+        Qcow2BitmapInfo *b = g_new0(Qcow2BitmapInfo, 1);
+        Qcow2BitmapInfoFlagsList **ft = &b->flags;
+        b->name = g_strdup(s->bitmaps[i].name);
+        b->granularity = 1u << s->bitmaps[i].granularity_bits;
+        for (int f = 0; f < 2; f++) {
+            if (s->bitmaps[i].flags & (f ? BME_FLAG_AUTO : BME_FLAG_IN_USE)) {
+                *ft = g_new0(Qcow2BitmapInfoFlagsList, 1);
+                (*ft)->value = f ? QCOW2_BITMAP_INFO_FLAGS_AUTO
+                                 : QCOW2_BITMAP_INFO_FLAGS_IN_USE;
+                ft = &(*ft)->next;
+            }
+        }
+        *tail = g_new0(Qcow2BitmapInfoList, 1);
+        (*tail)->value = b;
+        tail = &(*tail)->next;
+    }
+    q->has_bitmaps = q->bitmaps != NULL;
     return spec;
 }
 
@@ -122,6 +142,8 @@ BlockDeviceInfo *bdrv_block_device_info(DriveInfo *d, BlockDriverState *bs,
         info->cache->direct = bs->open_flags & BDRV_O_NOCACHE;
         info->cache->no_flush = bs->open_flags & BDRV_O_NO_FLUSH;
     }
+    info->dirty_bitmaps = bdrv_query_dirty_bitmaps(bs);
+    info->has_dirty_bitmaps = info->dirty_bitmaps != NULL;
     return info;
 }
 

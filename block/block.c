@@ -7,6 +7,7 @@
 #include "qemu/error-report.h"
 #include "block-int.h"
 #include "file-lock.h"
+#include "block/dirty-bitmap.h"
 
 static const BlockDriver *const block_drivers[] = {
     &bdrv_file, &bdrv_raw, &bdrv_qcow2,
@@ -74,6 +75,7 @@ void bdrv_unref(BlockDriverState *bs)
     if (bs->drv->close) {
         bs->drv->close(bs);
     }
+    bdrv_release_all_dirty_bitmaps(bs);
     bdrv_unref(bs->backing);
     bdrv_unref(bs->file);
     bdrv_free(bs);
@@ -295,10 +297,14 @@ static int bdrv_check_request(BlockDriverState *bs, uint64_t offset,
     return 0;
 }
 
-/* A block job's hook sees every change to @bs before it happens. */
+/*
+ * A block job's hook sees every change to @bs before it happens; the
+ * node's dirty bitmaps mark it.
+ */
 static void bdrv_before_write(BlockDriverState *bs, uint64_t offset,
                               uint64_t bytes)
 {
+    bdrv_set_dirty(bs, offset, bytes);
     void (*hook)(void *, uint64_t, uint64_t) =
         __atomic_load_n(&bs->before_write, __ATOMIC_ACQUIRE);
     if (hook && bytes) {
@@ -506,6 +512,7 @@ int bdrv_pwrite_compressed(BlockDriverState *bs, uint64_t offset,
     if (ret < 0) {
         return ret;
     }
+    bdrv_set_dirty(bs, offset, bytes);
     return bs->drv->pwrite_compressed(bs, offset, bytes, buf);
 }
 
@@ -531,7 +538,11 @@ int bdrv_truncate(BlockDriverState *bs, uint64_t size, Error **errp)
         error_setg(errp, "Image format driver does not support resize");
         return -ENOTSUP;
     }
-    return bs->drv->truncate(bs, size, errp);
+    int ret = bs->drv->truncate(bs, size, errp);
+    if (ret == 0) {
+        bdrv_dirty_bitmaps_resize(bs, size);
+    }
+    return ret;
 }
 
 int bdrv_preallocate(BlockDriverState *bs, uint64_t offset, uint64_t bytes,

@@ -838,3 +838,14 @@ void blockdev_close_all(void)
     g_list_free(blockdev_roots);
     blockdev_roots = NULL;
 }
+
+const char *bdrv_get_device_or_node_name(BlockDriverState *bs)
+{
+    for (GList *l = drive_list(); l; l = l->next) {
+        DriveInfo *d = l->data;
+        if (d->blk && blk_bs(d->blk) == bs) {
+            return d->id;
+        }
+    }
+    return bs->node_name ? bs->node_name : "";
+}

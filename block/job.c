@@ -70,19 +70,6 @@ static bool job_id_wellformed(const char *id)
     return true;
 }
 
-/* The drive name of @bs's backend, else its node name (QEMU's
- * bdrv_get_device_or_node_name). */
-static const char *bdrv_device_or_node_name(BlockDriverState *bs)
-{
-    for (GList *l = drive_list(); l; l = l->next) {
-        DriveInfo *d = l->data;
-        if (d->blk && blk_bs(d->blk) == bs) {
-            return d->id;
-        }
-    }
-    return bs->node_name ? bs->node_name : "";
-}
-
 BlockJob *block_job_find(const char *id)
 {
     for (GList *l = jobs; l; l = l->next) {
@@ -126,7 +113,7 @@ BlockJob *block_job_create(const BlockJobDriver *drv, const char *job_id,
                            bool auto_finalize, bool auto_dismiss,
                            Error **errp)
 {
-    const char *device = bs ? bdrv_device_or_node_name(bs) : NULL;
+    const char *device = bs ? bdrv_get_device_or_node_name(bs) : NULL;
 
     if (bs && !bdrv_check_not_busy(bs, device, errp)) {
         return NULL;

@@ -21,7 +21,7 @@ typedef struct MirrorJob {
     BlockDriverState *base;      /* active commit: the node it replaces */
     MirrorSyncMode sync;
     char *node_name;             /* drive-mirror node-name for the target */
-    JobBitmap dirty;
+    DirtyMap dirty;
     int64_t cursor;
     uint8_t *buf;
     BlockJob *job;
@@ -31,7 +31,7 @@ static void mirror_before_write(void *opaque, uint64_t offset,
                                 uint64_t bytes)
 {
     MirrorJob *s = opaque;
-    job_bitmap_set(&s->dirty, offset, bytes, true);
+    dirty_map_set(&s->dirty, offset, bytes, true);
 }
 
 static int mirror_copy(MirrorJob *s, int64_t off, int64_t n)
@@ -39,7 +39,7 @@ static int mirror_copy(MirrorJob *s, int64_t off, int64_t n)
     int ret = block_job_copy(s->job, s->source, s->target, off, n, s->buf);
     if (ret < 0) {
         /* Dirty again: "ignore" and "stop" copy it again (QEMU's). */
-        job_bitmap_set(&s->dirty, off, n, true);
+        dirty_map_set(&s->dirty, off, n, true);
     }
     return ret;
 }
@@ -60,7 +60,7 @@ static int mirror_step(BlockJob *job)
     if (job->completing) {
         /* The last pass: nothing may write the source meanwhile. */
         bdrv_drain_backends(s->source);
-        while (ret == 0 && job_bitmap_take(&s->dirty, 0, MIRROR_CHUNK,
+        while (ret == 0 && dirty_map_take(&s->dirty, 0, MIRROR_CHUNK,
                                            &off, &n)) {
             ret = mirror_copy(s, off, n);
             job->offset += n;
@@ -69,9 +69,9 @@ static int mirror_step(BlockJob *job)
         return ret < 0 ? ret : bdrv_flush(s->target);
     }
     bdrv_lock_backends(s->source);
-    bool found = job_bitmap_take(&s->dirty, s->cursor, MIRROR_CHUNK, &off,
+    bool found = dirty_map_take(&s->dirty, s->cursor, MIRROR_CHUNK, &off,
                                  &n) ||
-                 job_bitmap_take(&s->dirty, 0, MIRROR_CHUNK, &off, &n);
+                 dirty_map_take(&s->dirty, 0, MIRROR_CHUNK, &off, &n);
     if (found) {
         ret = mirror_copy(s, off, n);
         s->cursor = off + n;
@@ -84,7 +84,7 @@ static int mirror_step(BlockJob *job)
         job->offset += n;
         job->transferred += n;
     }
-    job->len = job->offset + job_bitmap_dirty_bytes(&s->dirty);
+    job->len = job->offset + dirty_map_dirty_bytes(&s->dirty);
     if (!found && job->status == JOB_STATUS_RUNNING) {
         block_job_ready(job);
     }
@@ -149,7 +149,7 @@ static void mirror_clean(BlockJob *job)
         return;
     }
     bdrv_clear_before_write(s->source);
-    job_bitmap_destroy(&s->dirty);
+    dirty_map_destroy(&s->dirty);
     bdrv_unref(s->target);
     g_free(s->node_name);
     g_free(s->buf);
@@ -185,7 +185,7 @@ static int mirror_mark_allocated(MirrorJob *s, BlockDriverState *base)
             return n < 0 ? n : -EIO;
         }
         if (alloc) {
-            job_bitmap_set(&s->dirty, off, n, true);
+            dirty_map_set(&s->dirty, off, n, true);
         }
         off += n;
     }
@@ -209,7 +209,7 @@ BlockJob *mirror_start(const MirrorStartArgs *a, Error **errp)
     s->sync = a->sync;
     s->node_name = g_strdup(a->node_name);
     s->buf = g_malloc(MIRROR_CHUNK);
-    job_bitmap_init(&s->dirty, bdrv_getlength(a->source),
+    dirty_map_init(&s->dirty, bdrv_getlength(a->source),
                     a->granularity ? a->granularity : (int64_t)(64 * KiB));
     job->opaque = s;
     s->job = job;
@@ -238,7 +238,7 @@ BlockJob *mirror_start(const MirrorStartArgs *a, Error **errp)
         block_job_early_fail(job);
         return NULL;
     }
-    job->len = job_bitmap_dirty_bytes(&s->dirty);
+    job->len = dirty_map_dirty_bytes(&s->dirty);
     block_job_start(job);
     return job;
 }

@@ -55,6 +55,13 @@ static int qcow2_write_first_cluster(BlockDriverState *bs, const char *file,
     if (s->version >= 3) {
         off += qcow2_put_feature_table(hdr + off);
     }
+    if (s->version >= 3 && s->ext_nb_bitmaps) {
+        uint8_t ext[24] = { 0 };
+        qcow2_st32(ext, s->ext_nb_bitmaps);
+        qcow2_st64(ext + 8, s->bitmap_dir_size);
+        qcow2_st64(ext + 16, s->bitmap_dir_offset);
+        off += qcow2_put_ext(hdr + off, QCOW2_EXT_BITMAPS, ext, sizeof(ext));
+    }
     for (uint64_t p = s->header_length; p + 8 <= ext_end;) {
         uint32_t type = qcow2_be32(old + p);
         uint32_t len = qcow2_be32(old + p + 4);
@@ -63,7 +70,7 @@ static int qcow2_write_first_cluster(BlockDriverState *bs, const char *file,
             break;
         }
         if (type != QCOW2_EXT_BACKING_FORMAT &&
-            type != QCOW2_EXT_FEATURE_TABLE) {
+            type != QCOW2_EXT_FEATURE_TABLE && type != QCOW2_EXT_BITMAPS) {
             if (off + n + 8 > cs) {
                 error_setg(errp, "Header extensions too large");
                 return -ENOSPC;

@@ -199,6 +199,12 @@ static void check_copied(BlockDriverState *bs, CheckState *cs, int fix)
     }
 }
 
+static void inc_refs_cb(void *opaque, uint64_t off, uint64_t size)
+{
+    void **a = opaque;
+    inc_refs(a[0], a[1], off, size);
+}
+
 int qcow2_check(BlockDriverState *bs, BdrvCheckResult *res, int fix)
 {
     BDRVQcow2State *s = bs->opaque;
@@ -234,6 +240,9 @@ int qcow2_check(BlockDriverState *bs, BdrvCheckResult *res, int fix)
         check_l1(bs, &cs, sn->l1_table_offset, sn->l1_size, false);
     }
     inc_refs(bs, &cs, s->snapshots_offset, s->snapshots_size);
+    /* Persistent bitmaps: directory, tables and data clusters. */
+    void *args[2] = { bs, &cs };
+    qcow2_bitmaps_for_each_cluster(bs, inc_refs_cb, args);
     inc_refs(bs, &cs, s->refcount_table_offset,
              (uint64_t)s->refcount_table_clusters << s->cluster_bits);
     for (uint64_t i = 0; i < s->refcount_table_size; i++) {

@@ -502,6 +502,11 @@ int qcow2_zero_or_discard(BlockDriverState *bs, uint64_t offset,
 {
     BDRVQcow2State *s = bs->opaque;
     g_autofree uint8_t *zero = NULL;
+    /*
+     * The header's backing file counts even when it is not open (a block
+     * job's target): unallocated clusters do not read as zeroes there.
+     */
+    bool backed = bs->backing || bs->backing_file[0];
     while (bytes) {
         uint64_t in_cluster = offset & (s->cluster_size - 1);
         uint64_t cend = MIN(offset - in_cluster + s->cluster_size, s->size);
@@ -515,11 +520,11 @@ int qcow2_zero_or_discard(BlockDriverState *bs, uint64_t offset,
         Qcow2ClusterType t = qcow2_cluster_type(s, e);
         bool reads_zero = t == QCOW2_CLUSTER_ZERO_PLAIN ||
                           t == QCOW2_CLUSTER_ZERO_ALLOC ||
-                          (t == QCOW2_CLUSTER_UNALLOCATED && !bs->backing);
+                          (t == QCOW2_CLUSTER_UNALLOCATED && !backed);
         if (mode == QCOW2_UNMAP ? t == QCOW2_CLUSTER_UNALLOCATED
                                 : reads_zero) {
             /* nothing to do */
-        } else if (whole && (s->version >= 3 || !bs->backing ||
+        } else if (whole && (s->version >= 3 || !backed ||
                              mode == QCOW2_UNMAP)) {
             uint64_t l2_offset, *table;
             ret = ensure_l2(bs, offset >> (s->l2_bits + s->cluster_bits),
@@ -533,7 +538,7 @@ int qcow2_zero_or_discard(BlockDriverState *bs, uint64_t offset,
             uint32_t idx = (offset >> s->cluster_bits) & (s->l2_size - 1);
             uint64_t old = table[idx];
             table[idx] = mode != QCOW2_UNMAP &&
-                         (bs->backing ||
+                         (backed ||
                           (s->version >= 3 && mode == QCOW2_ZERO))
                          ? QCOW_OFLAG_ZERO : 0;
             ret = l2_write_entries(bs, l2_offset, table, idx, 1);

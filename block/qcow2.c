@@ -102,11 +102,14 @@ static int qcow2_read_extensions(BlockDriverState *bs, const uint8_t *hdr,
             memcpy(bs->backing_format, hdr + off, len);
             bs->backing_format[len] = 0;
             break;
+        case QCOW2_EXT_BITMAPS:
+            qcow2_read_bitmap_ext(bs, hdr + off, len);
+            break;
         case QCOW2_EXT_CRYPTO:
             error_setg(errp, "Unsupported encryption method");
             return -ENOTSUP;
         default:
-            break;   /* feature table, bitmaps, unknown: ignored */
+            break;   /* feature table, unknown: ignored */
         }
         off += QEMU_ALIGN_UP(len, 8);
     }
@@ -367,6 +370,10 @@ static int qcow2_open(BlockDriverState *bs, GHashTable *opts, int flags,
     if (ret < 0) {
         goto fail;
     }
+    ret = qcow2_read_bitmap_dir(bs, errp);
+    if (ret < 0) {
+        goto fail;
+    }
     g_free(hdr);
     hdr = NULL;
 
@@ -388,17 +395,23 @@ static int qcow2_open(BlockDriverState *bs, GHashTable *opts, int flags,
         }
     }
     /* Bits of autoclear features we do not maintain must be cleared. */
-    if ((flags & BDRV_O_RDWR) && s->version >= 3 && s->autoclear_features) {
+    uint64_t keep = s->nb_bitmaps ? QCOW2_AUTOCLEAR_BITMAPS : 0;
+    if ((flags & BDRV_O_RDWR) && s->version >= 3 &&
+        s->autoclear_features != keep) {
         uint8_t b[8];
-        s->autoclear_features = 0;
-        qcow2_st64(b, 0);
+        s->autoclear_features = keep;
+        qcow2_st64(b, keep);
         qcow2_write_header_field(bs, 88, b, 8);
+    }
+    if (!(flags & (BDRV_O_NO_IO | BDRV_O_CHECK))) {
+        qcow2_load_dirty_bitmaps(bs);
     }
     return 0;
 
 fail:
     g_free(hdr);
     qcow2_free_snapshots(bs);
+    qcow2_bitmaps_free(s);
     qcow2_cache_invalidate(bs);
     g_free(s->l1_table);
     g_free(s->refcount_table);
@@ -416,6 +429,9 @@ static int qcow2_flush(BlockDriverState *bs)
 static void qcow2_close(BlockDriverState *bs)
 {
     BDRVQcow2State *s = bs->opaque;
+    if (!bs->read_only) {
+        qcow2_store_dirty_bitmaps(bs);
+    }
     if (!bs->read_only && s->dirty_marked) {
         bdrv_flush(bs->file);
         s->incompatible_features &= ~QCOW2_INCOMPAT_DIRTY;
@@ -426,6 +442,7 @@ static void qcow2_close(BlockDriverState *bs)
     }
     qcow2_cache_invalidate(bs);
     qcow2_free_snapshots(bs);
+    qcow2_bitmaps_free(s);
     g_free(s->l1_table);
     g_free(s->refcount_table);
 }
@@ -601,6 +618,7 @@ static void qcow2_info_specific(BlockDriverState *bs, GString *human,
         g_string_append_printf(json, "%s    \"lazy-refcounts\": %s,\n", ind,
                                lazy ? "true" : "false");
     }
+    qcow2_bitmaps_info(bs, human, json, ind);
     g_string_append_printf(human, "    refcount bits: %u\n", s->refcount_bits);
     g_string_append_printf(json, "%s    \"refcount-bits\": %u", ind,
                            s->refcount_bits);
@@ -855,4 +873,6 @@ const BlockDriver bdrv_qcow2 = {
     .snapshot_load_tmp = qcow2_snapshot_load_tmp,
     .is_dirty = qcow2_is_dirty,
     .supports_persistent_dirty_bitmap = qcow2_supports_persistent_dirty_bitmap,
+    .can_store_new_dirty_bitmap = qcow2_can_store_new_dirty_bitmap,
+    .remove_persistent_dirty_bitmap = qcow2_remove_persistent_dirty_bitmap,
 };

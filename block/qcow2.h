@@ -89,6 +89,17 @@ typedef struct Qcow2CacheEntry {
 #define QCOW2_L2_CACHE_SIZE 32
 #define QCOW2_RB_CACHE_SIZE 8
 
+/* One entry of the bitmap directory (qcow2-bitmap.c). */
+#define BME_FLAG_IN_USE   (1u << 0)
+#define BME_FLAG_AUTO     (1u << 1)
+typedef struct Qcow2Bitmap {
+    char *name;
+    uint64_t table_offset;
+    uint32_t table_size;          /* entries */
+    uint32_t flags;               /* in_use, auto */
+    uint8_t granularity_bits;
+} Qcow2Bitmap;
+
 typedef struct BDRVQcow2State {
     int version;
     uint32_t cluster_bits;
@@ -131,6 +142,12 @@ typedef struct BDRVQcow2State {
     uint64_t free_cluster_index;
     uint64_t free_byte_offset;    /* next byte for compressed data, 0: none */
     bool dirty_marked;            /* we set the dirty bit (lazy refcounts) */
+    /* Bitmaps extension and the directory it names (qcow2-bitmap.c). */
+    uint32_t ext_nb_bitmaps;
+    uint64_t bitmap_dir_size;
+    uint64_t bitmap_dir_offset;
+    uint32_t nb_bitmaps;
+    Qcow2Bitmap *bitmaps;
     bool corrupt_marked;
 } BDRVQcow2State;
 
@@ -296,5 +313,30 @@ int qcow2_change_backing_file(BlockDriverState *bs, const char *file,
 int qcow2_update_header(BlockDriverState *bs, Error **errp);
 /* qcow2-amend.c */
 int qcow2_amend(BlockDriverState *bs, const BlockAmendOpts *o, Error **errp);
+
+/*
+ * qcow2-bitmap.c: persistent dirty bitmaps.  qcow2_read_bitmap_ext keeps
+ * the extension's fields; qcow2_read_bitmap_dir reads the directory (an
+ * image without autoclear bit 0 has none); qcow2_load_dirty_bitmaps
+ * makes them the node's bitmaps (in_use on disk while open read-write);
+ * qcow2_store_dirty_bitmaps writes the node's persistent bitmaps back
+ * (close).  qcow2_bitmaps_for_each_cluster: every cluster they use, for
+ * check.  qcow2_bitmaps_info: the "bitmaps" of qemu-img info.
+ */
+void qcow2_read_bitmap_ext(BlockDriverState *bs, const uint8_t *p,
+                           uint32_t len);
+int qcow2_read_bitmap_dir(BlockDriverState *bs, Error **errp);
+void qcow2_bitmaps_free(BDRVQcow2State *s);
+void qcow2_load_dirty_bitmaps(BlockDriverState *bs);
+int qcow2_store_dirty_bitmaps(BlockDriverState *bs);
+int qcow2_remove_persistent_dirty_bitmap(BlockDriverState *bs,
+                                         const char *name, Error **errp);
+bool qcow2_can_store_new_dirty_bitmap(BlockDriverState *bs, const char *name,
+                                      uint32_t granularity, Error **errp);
+void qcow2_bitmaps_for_each_cluster(BlockDriverState *bs,
+                                    void (*fn)(void *, uint64_t, uint64_t),
+                                    void *opaque);
+void qcow2_bitmaps_info(BlockDriverState *bs, GString *human, GString *json,
+                        const char *ind);
 
 #endif

@@ -38,6 +38,27 @@ static void print_inserted(Monitor *mon, BlockDeviceInfo *ins)
 }
 
 /* QEMU's bdrv_image_info_dump, for the ImageInfo kemu fills. */
+/* The stored bitmaps of a qcow2 image, as QEMU's image dump lists them. */
+static void print_bitmaps(Monitor *mon, ImageInfoSpecificQCow2 *q)
+{
+    int i = 0;
+    if (!q->has_bitmaps) {
+        return;
+    }
+    monitor_printf(mon, "    bitmaps:\n");
+    for (Qcow2BitmapInfoList *l = q->bitmaps; l; l = l->next, i++) {
+        int k = 0;
+        monitor_printf(mon, "        [%d]:\n            flags:\n", i);
+        for (Qcow2BitmapInfoFlagsList *f = l->value->flags; f; f = f->next) {
+            monitor_printf(mon, "                [%d]: %s\n", k++,
+                           Qcow2BitmapInfoFlags_str(f->value));
+        }
+        monitor_printf(mon, "            name: %s\n            granularity: "
+                       "%" PRIu32 "\n", l->value->name,
+                       l->value->granularity);
+    }
+}
+
 static void print_image_info(Monitor *mon, ImageInfo *img)
 {
     g_autofree char *vsize = size_to_str(img->virtual_size);
@@ -80,6 +101,7 @@ static void print_image_info(Monitor *mon, ImageInfo *img)
             monitor_printf(mon, "    lazy refcounts: %s\n",
                            q->lazy_refcounts ? "true" : "false");
         }
+        print_bitmaps(mon, q);
         monitor_printf(mon, "    refcount bits: %" PRId64 "\n",
                        q->refcount_bits);
         if (q->has_corrupt) {

@@ -110,6 +110,8 @@ HMPHandler hmp_block_stream, hmp_drive_mirror, hmp_drive_backup,
            hmp_block_job_resume, hmp_block_job_complete, hmp_info_block_jobs;
 /* The gdb stub (hmp-cmds.c). */
 HMPHandler hmp_gdbserver;
+/* qemu-io on a drive or node (hmp-qemu-io.c). */
+HMPHandler hmp_qemu_io;
 /* "help log": the log items (hmp-cmds.c). */
 void hmp_print_log_items(Monitor *mon);
 

@@ -133,6 +133,14 @@ static void store_sized(void *out, size_t size, uint64_t v)
     }
 }
 
+/* QEMU's visitors refuse a value the sized C type cannot hold. */
+static void range_error(const char *name, const char *ctype, size_t size,
+                        Error **errp)
+{
+    error_setg(errp, "Parameter '%s' expects %s%zu_t", name, ctype,
+               size * 8);
+}
+
 bool qapi_int_from_json_into(JsonNode *node, const char *name, void *out,
                              size_t size, Error **errp)
 {
@@ -140,6 +148,13 @@ bool qapi_int_from_json_into(JsonNode *node, const char *name, void *out,
 
     if (!qapi_int_from_json(node, name, &v, errp)) {
         return false;
+    }
+    if (size < 8) {
+        int64_t max = (INT64_C(1) << (size * 8 - 1)) - 1;
+        if (v > max || v < -max - 1) {
+            range_error(name, "int", size, errp);
+            return false;
+        }
     }
     store_sized(out, size, (uint64_t)v);
     return true;
@@ -151,6 +166,11 @@ bool qapi_uint_from_json_into(JsonNode *node, const char *name, void *out,
     uint64_t v;
 
     if (!qapi_uint_from_json(node, name, &v, errp)) {
+        return false;
+    }
+    /* A negative number arrives as a huge one, as in QEMU's visitor. */
+    if (size < 8 && v > (UINT64_C(1) << (size * 8)) - 1) {
+        range_error(name, "uint", size, errp);
         return false;
     }
     store_sized(out, size, v);

@@ -242,6 +242,9 @@ static void help(void)
            "filename [+ | -]size\n"
            "  snapshot [-l | -a snapshot | -c snapshot | -d snapshot] "
            "filename\n"
+           "  bitmap (--merge SOURCE | --add | --remove | --clear | "
+           "--enable | --disable)... [-b source_file [-F source_fmt]] "
+           "[-g granularity] [--image-opts | -f fmt] filename bitmap\n"
            "\n"
            "'-o help' lists a format's options; '-S 0' (convert) writes a "
            "fully allocated image;\n"
@@ -261,6 +264,7 @@ int main(int argc, char **argv)
         { "rebase", img_rebase }, { "commit", img_commit },
         { "measure", img_measure }, { "amend", img_amend },
         { "dd", img_dd }, { "bench", img_bench },
+        { "bitmap", img_bitmap },
     };
     error_set_progname("kemu-img");
     if (argc < 2) {

@@ -101,6 +101,7 @@ int img_commit(int argc, char **argv);
 int img_check(int argc, char **argv);
 int img_map(int argc, char **argv);
 int img_snapshot(int argc, char **argv);
+int img_bitmap(int argc, char **argv);
 void img_dump_snapshots(BlockDriverState *bs, GString *out);
 
 #endif

@@ -162,6 +162,15 @@ struct BlockDriver {
     /* Record @file (NULL: none) of format @fmt as the backing file. */
     int (*change_backing_file)(BlockDriverState *bs, const char *file,
                                const char *fmt, Error **errp);
+    /*
+     * Persistent dirty bitmaps: may a new one named @name be stored
+     * (QEMU's message otherwise); drop the stored bitmap @name.
+     */
+    bool (*can_store_new_dirty_bitmap)(BlockDriverState *bs,
+                                       const char *name,
+                                       uint32_t granularity, Error **errp);
+    int (*remove_persistent_dirty_bitmap)(BlockDriverState *bs,
+                                          const char *name, Error **errp);
 };
 
 struct BlockDriverState {
@@ -189,6 +198,8 @@ struct BlockDriverState {
     void *before_write_opaque;
     struct BlockJob *job;        /* the block job holding this node */
     const char *job_type;        /* and its type ("mirror"), for errors */
+    /* Dirty bitmaps (block/dirty-bitmap.c), newest first. */
+    struct BdrvDirtyBitmap *dirty_bitmaps;
 };
 
 /**

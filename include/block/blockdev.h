@@ -184,5 +184,7 @@ bool blockdev_commit(const char *device, Error **errp);
 void drive_del(DriveInfo *d);
 /* Flush and close everything (at exit). */
 void blockdev_close_all(void);
+/* The drive name of @bs's backend, else its node name (QEMU's). */
+const char *bdrv_get_device_or_node_name(BlockDriverState *bs);
 
 #endif

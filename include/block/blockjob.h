@@ -9,6 +9,7 @@
 #define BLOCK_BLOCKJOB_H
 
 #include "block/block.h"
+#include "block/dirty-bitmap.h"
 #include "qapi/qapi-types.h"
 
 typedef struct BlockJob BlockJob;
@@ -153,34 +154,6 @@ void block_job_drained_pause(BlockJob *job);
 
 /* Cancel every job (at exit), waiting for none. */
 void block_job_cancel_all(void);
-
-/*
- * A dirty map of a node, one bit per @granularity bytes, shared with the
- * I/O worker threads that write to it (mirror's dirty bits, backup's
- * copy-before-write bits).
- */
-typedef struct JobBitmap {
-    GMutex lock;
-    int64_t size;
-    int64_t granularity;
-    int64_t nbits;
-    uint8_t *bits;
-    int64_t count;              /* bits set */
-} JobBitmap;
-
-void job_bitmap_init(JobBitmap *bm, int64_t size, int64_t granularity);
-void job_bitmap_destroy(JobBitmap *bm);
-/* Set or clear the bits of [@off, @off+@bytes). */
-void job_bitmap_set(JobBitmap *bm, int64_t off, int64_t bytes, bool val);
-/*
- * The first run of set bits at or after @from, clipped to @max bytes,
- * cleared and returned in *@off and *@bytes; false when none is set.
- */
-bool job_bitmap_take(JobBitmap *bm, int64_t from, int64_t max, int64_t *off,
-                     int64_t *bytes);
-/* Clear the bits of [@off, @off+@bytes) and say whether any was set. */
-bool job_bitmap_test_clear(JobBitmap *bm, int64_t off, int64_t bytes);
-int64_t job_bitmap_dirty_bytes(JobBitmap *bm);
 
 /*
  * Shared by commit, stream and mirror (block/commit.c).  Bytes from @off

@@ -774,11 +774,21 @@ def linux(kemu, builder):
             if got != want:
                 failures.append('%s: md5 %s, guest saw %s' % (path, got,
                                                               want))
-            rc, out = check(path)
-            if rc != 0:
-                failures.append('check %s: %s' % (path, out))
+            check_into(path, failures)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    return report(failures)
+
+
+def check_into(path, failures):
+    """qemu-img check of @path; a failure is added to @failures."""
+    rc, out = check(path)
+    if rc != 0:
+        failures.append('check %s: %s' % (path, out))
+
+
+def report(failures):
+    """Print @failures; the exit status of a linux scenario."""
     for f in failures:
         print('FAIL: ' + f)
     return 1 if failures else 0

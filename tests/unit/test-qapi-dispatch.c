@@ -1097,3 +1097,42 @@ CurrentMachineParams *qmp_query_current_machine(Error **errp)
 {
     return g_new0(CurrentMachineParams, 1);
 }
+
+void qmp_block_dirty_bitmap_add(const char *node, const char *name,
+                                bool has_granularity, uint32_t granularity,
+                                bool has_persistent, bool persistent,
+                                bool has_disabled, bool disabled,
+                                Error **errp)
+{
+}
+
+void qmp_block_dirty_bitmap_remove(const char *node, const char *name,
+                                   Error **errp)
+{
+}
+
+void qmp_block_dirty_bitmap_clear(const char *node, const char *name,
+                                  Error **errp)
+{
+}
+
+void qmp_block_dirty_bitmap_enable(const char *node, const char *name,
+                                   Error **errp)
+{
+}
+
+void qmp_block_dirty_bitmap_disable(const char *node, const char *name,
+                                    Error **errp)
+{
+}
+
+void qmp_block_dirty_bitmap_merge(const char *node, const char *target,
+                                  anyList *bitmaps, Error **errp)
+{
+}
+
+BlockDirtyBitmapSha256 *qmp_x_debug_block_dirty_bitmap_sha256(
+    const char *node, const char *name, Error **errp)
+{
+    return NULL;
+}
