@@ -17,6 +17,15 @@ typedef struct LenCase {
     int len;
 } LenCase;
 
+/* A guest quadword at any byte offset (UBSan: no misaligned host loads). */
+static uint64_t ld64_unaligned(const uint8_t *p)
+{
+    uint64_t v;
+
+    memcpy(&v, p, sizeof(v));
+    return v;
+}
+
 static const LenCase len_cases[] = {
     { 2, "\x48\x01\xd8", 3 },   /* add    %rbx,%rax */
     { 2, "\x00\xe0", 2 },   /* add    %ah,%al */
@@ -504,22 +513,22 @@ static void test_memory_ops(void)
     r[R_EAX] = 0x1234;
     r[R_ECX] = 3;
     emu_exec(s, (const uint8_t *)"\xf3\x66\xab", 3);    /* rep stosw */
-    g_assert_cmphex(*(uint64_t *)&ram[0x100], ==, 0xeeee123412341234ULL);
+    g_assert_cmphex(ld64_unaligned(&ram[0x100]), ==, 0xeeee123412341234ULL);
     r[R_EAX] = 0xffffffffababababULL;
     r[R_ECX] = 2;
     emu_exec(s, (const uint8_t *)"\xf3\xab", 2);        /* rep stosl */
-    g_assert_cmphex(*(uint64_t *)&ram[0x106], ==, 0xababababababababULL);
+    g_assert_cmphex(ld64_unaligned(&ram[0x106]), ==, 0xababababababababULL);
     g_assert_cmphex(ram[0x10e], ==, 0xee);
     r[R_EAX] = 0x0102030405060708ULL;
     r[R_ECX] = 2;
     emu_exec(s, (const uint8_t *)"\xf3\x48\xab", 3);    /* rep stosq */
-    g_assert_cmphex(*(uint64_t *)&ram[0x10e], ==, 0x0102030405060708ULL);
-    g_assert_cmphex(*(uint64_t *)&ram[0x116], ==, 0x0102030405060708ULL);
+    g_assert_cmphex(ld64_unaligned(&ram[0x10e]), ==, 0x0102030405060708ULL);
+    g_assert_cmphex(ld64_unaligned(&ram[0x116]), ==, 0x0102030405060708ULL);
     r[R_EAX] = 0;
     r[R_ECX] = 2;
     emu_exec(s, (const uint8_t *)"\xf3\x48\xab", 3);
-    g_assert_cmphex(*(uint64_t *)&ram[0x11e], ==, 0);
-    g_assert_cmphex(*(uint64_t *)&ram[0x126], ==, 0);
+    g_assert_cmphex(ld64_unaligned(&ram[0x11e]), ==, 0);
+    g_assert_cmphex(ld64_unaligned(&ram[0x126]), ==, 0);
     g_assert_cmphex(ram[0x12e], ==, 0xee);
     g_assert_cmphex(r[R_EDI], ==, RAM_BASE + 0x12e);
     g_assert_cmphex(r[R_ECX], ==, 0);
