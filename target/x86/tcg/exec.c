@@ -317,6 +317,7 @@ static int run(X86TCG *s, int64_t budget, bool poll)
                      (x86_jit_lockstep || x86_gdb_active) ? 0 : end,
                      __ATOMIC_SEQ_CST);
     s->chain_slot = NULL;
+    s->pause_yield = false;
     if (setjmp(s->jb)) {
         s->chain_slot = NULL;
         if (!x86_handle_exception(s)) {
@@ -388,6 +389,10 @@ static int run(X86TCG *s, int64_t budget, bool poll)
              * kick since the checks above may have set.
              */
             __atomic_store_n(&s->jit_insn_end, end, __ATOMIC_SEQ_CST);
+            if (s->pause_yield) {
+                s->pause_yield = false;
+                return TCG_EXIT_BUDGET;
+            }
             continue;
         }
         tb = x86_next_block(s);

@@ -2711,8 +2711,8 @@ static bool gen_xchg(Emit *c, const TCGInsn *d)
 
     if (d->b >= 0x90) {
         if (d->rm == 0) {
-            /* NOP; PAUSE ends the block in the handler */
-            return !(d->prefix & PREFIX_REPZ);
+            /* NOP; PAUSE yields the slice in the handler (SMP only) */
+            return !(d->prefix & PREFIX_REPZ) || !x86_tcg_pause_yields();
         }
         a = R_EAX;
         b = d->rm;

@@ -641,8 +641,15 @@ void op_xchg_ax(X86TCG *s, const TCGInsn *d)
     int ot = d->ot;
     uint64_t a, b;
     if (d->rm == 0) {
-        if (d->prefix & PREFIX_REPZ) {
-            s->block_end = true;    /* PAUSE: let the vCPU loop switch */
+        if ((d->prefix & PREFIX_REPZ) && x86_tcg_pause_yields()) {
+            /*
+             * PAUSE is a spin-wait hint: with one thread running every
+             * vCPU in turn, the lock holder it waits for runs only when
+             * this vCPU gives up its slice.  (Alone, it is a NOP.)
+             */
+            s->block_end = true;
+            s->pause_yield = true;
+            x86_jit_kick(s);
         }
         return;     /* 90: NOP, no zero-extension of RAX */
     }

@@ -146,6 +146,7 @@ struct X86TCG {
     int mmu_idx;            /* 1 when CPL == 3 */
     uint64_t next_rip;
     bool block_end;         /* handler asks to end the block */
+    bool pause_yield;       /* PAUSE with several vCPUs: end the slice */
     bool inhibit_irq;       /* STI / MOV SS shadow for one instruction */
     bool inhibit_next;
     /* exceptions */
@@ -577,6 +578,14 @@ void x86_jit_run(X86TCG *s, TCGBlock *tb, uint64_t lin);
  * on: translated code of @s returns to the loop at its next block end.
  */
 void x86_jit_kick(X86TCG *s);
+/*
+ * PAUSE gives up the vCPU's slice when there are several vCPUs (one
+ * thread runs them in turn); with one it is a NOP in translated code.
+ */
+static inline bool x86_tcg_pause_yields(void)
+{
+    return x86_cpus && x86_cpus->len > 1;
+}
 /* Run the decoded block in the interpreter (exec.c). */
 void x86_interp_block(X86TCG *s, const TCGBlock *tb);
 /*
