@@ -11,6 +11,8 @@ The guest (kemu.test=pcihp) waits for devices to come and go.  The host:
     DEVICE_DELETED event, the disk gone in the guest and in query-pci, the
     node released (blockdev-del works), qemu-img check clean, the pattern
     in the image;
+  - HMP drive_add + device_add virtio-blk-pci, device_del: the drive is
+    deleted with the device (query-block);
   - HMP netdev_add user + device_add virtio-net-pci: the guest gets a
     DHCP address on the new interface; device_del twice while the VM is
     stopped: the second gets QEMU's "already in the process of unplug";
@@ -136,6 +138,27 @@ def step_disk(g, q, tmp, failures):
     return failures
 
 
+def step_drive(q, tmp, failures):
+    """drive_add + device_add, device_del: the drive goes with the device."""
+    img = os.path.join(tmp, 'drive2.qcow2')
+    qemu_img('create', '-f', 'qcow2', img, '8M')
+    for line in ('drive_add 0 if=none,id=d2,format=qcow2,file=' + img,
+                 'device_add virtio-blk-pci,drive=d2,id=vd2'):
+        r = hmp(q, line)
+        if r.get('return') not in ('', 'OK\r\n'):
+            return failures + ['%s: %r' % (line, r)]
+    drives = [b['device'] for b in q.execute('query-block')['return']]
+    if 'd2' not in drives:
+        failures.append('query-block without d2: %r' % drives)
+    r = q.execute('device_del', id='vd2')
+    if r != {'return': {}} or not deleted(q, 'vd2'):
+        return failures + ['device_del vd2: %r, events %r' % (r, q.events)]
+    drives = [b['device'] for b in q.execute('query-block')['return']]
+    if 'd2' in drives:
+        failures.append('drive d2 survived its device: %r' % drives)
+    return failures
+
+
 def step_nic(g, q, failures):
     for line in ('netdev_add user,id=n1',
                  'device_add virtio-net-pci,netdev=n1,id=nic1'):
@@ -200,6 +223,8 @@ def main():
         g.wait_for('GUEST-PCIHP-READY')
         check_errors(q, failures)
         failures = step_disk(g, q, tmp, failures)
+        if not failures:
+            failures = step_drive(q, tmp, failures)
         if not failures:
             failures = step_nic(g, q, failures)
         if not failures:
