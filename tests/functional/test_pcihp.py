@@ -17,7 +17,8 @@ The guest (kemu.test=pcihp) waits for devices to come and go.  The host:
     DHCP address on the new interface; device_del twice while the VM is
     stopped: the second gets QEMU's "already in the process of unplug";
     after cont the guest ejects it: DEVICE_DELETED, interface gone;
-  - device_add e1000,addr=0x9 reusing the freed id: the guest sees it.
+  - device_add e1000,addr=0x9 reusing the freed id: the guest sees it;
+    device_del: it goes.
 """
 import os
 import shutil
@@ -196,7 +197,12 @@ def step_e1000(g, q, failures):
         return failures + ['device_add e1000 with the freed id: %r' % r]
     line = g.wait_for('GUEST-PCIHP-E1000', STEP)
     if not line or not line.endswith('0x8086'):
-        failures.append('the guest saw no e1000: %r' % line)
+        return failures + ['the guest saw no e1000: %r' % line]
+    r = q.execute('device_del', id='nic1')
+    if r != {'return': {}} or not deleted(q, 'nic1'):
+        failures.append('device_del of the e1000: %r' % r)
+    if not g.wait_for('GUEST-PCIHP-E1000-GONE', STEP):
+        failures.append('the e1000 is still in the guest')
     return failures
 
 
@@ -234,7 +240,7 @@ def main():
             failures.append('exit status %r' % rc)
     finally:
         g.kill()
-        print('\n'.join(g.output()[-40:]))
+        print('\n'.join(g.output()[-400 if failures else -40:]))
         shutil.rmtree(tmp, ignore_errors=True)
         for f in failures:
             print('FAIL: ' + f)

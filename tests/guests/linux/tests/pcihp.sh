@@ -1,7 +1,7 @@
 #!/bin/busybox sh
 # kemu.test=pcihp: ACPI PCI hotplug seen from the guest (acpiphp is built
 # into Debian's kernel).  The host plugs a virtio-blk disk, then a
-# virtio-net NIC, and unplugs each, then plugs an e1000; every step prints a GUEST-PCIHP-* line
+# virtio-net NIC, and unplugs each, then an e1000; every step prints a GUEST-PCIHP-* line
 # the host test waits for.
 modprobe virtio_pci 2>/dev/null
 modprobe virtio_blk 2>/dev/null
@@ -57,9 +57,12 @@ fi
 if wait_for nic_gone; then
     echo "GUEST-PCIHP-NIC-GONE $nic"
 fi
-# Last an e1000 (the host reuses the unplugged NIC's id), left plugged.
+# Last an e1000 (the host reuses the unplugged NIC's id), unplugged too.
 if wait_for new_nic; then
     echo "GUEST-PCIHP-E1000 $nic $(cat /sys/class/net/$nic/device/vendor)"
+    if wait_for nic_gone; then
+        echo "GUEST-PCIHP-E1000-GONE $nic"
+    fi
 fi
 echo "GUEST-PCIHP-DONE"
 poweroff -f
