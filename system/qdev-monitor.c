@@ -1,9 +1,10 @@
 /*
  * -device: QEMU's qdev_device_add() behaviour on kemu's qdev.  Option
  * values reach the device as text through its class properties, so the
- * command line and the monitor share one path.  Not modelled: JSON
- * -device syntax, driver aliases, hotplug handlers (so QMP device_add and
- * device_del give QEMU's refusals for buses and devices without hotplug).
+ * command line and the monitor share one path.  device_add and device_del
+ * at run time go through the bus's hotplug handler (hw/acpi/pcihp.c for
+ * the pc's pci.0); other buses give QEMU's refusals.  Not modelled: JSON
+ * -device syntax, driver aliases.
  */
 #include "qemu/osdep.h"
 #include "qemu/option.h"
@@ -12,6 +13,7 @@
 #include "system/qdev-monitor.h"
 #include "qapi/qapi-commands.h"
 #include "target/x86/cpu.h"
+#include "qemu/main-loop.h"
 
 /* Options consumed by qdev itself rather than passed on as properties. */
 static bool is_qdev_option(const char *name)
@@ -110,51 +112,88 @@ int qdev_device_help_str(const char *optarg, Error **errp)
     return ret;
 }
 
-DeviceState *qdev_device_add_str(const char *optarg, Error **errp)
+/*
+ * The one device-creation path (QEMU's qdev_device_add): -device at start-up
+ * and device_add at run time.  @hotplug: the machine runs, so the bus must
+ * have a hotplug handler, which is told after realize.
+ */
+static DeviceState *qdev_device_add_opts(QemuOpts *opts, bool hotplug,
+                                         Error **errp)
 {
-    QemuOpts *opts = qemu_opts_parse(optarg, "driver", errp);
     const char *driver, *id;
     DeviceClass *dc;
     BusState *bus = NULL;
-    DeviceState *dev = NULL;
+    DeviceState *dev;
 
-    if (!opts) {
-        return NULL;
-    }
     driver = qemu_opt_get(opts, "driver");
     if (!driver) {
         error_setg(errp, "Parameter 'driver' is missing");
-        goto out;
+        return NULL;
     }
     dc = device_class_for_user(driver, errp);
     if (!dc) {
-        goto out;
+        return NULL;
     }
     bus = find_bus(dc, driver, qemu_opt_get(opts, "bus"), errp);
     if (!bus && (dc->bus_type || qemu_opt_get(opts, "bus"))) {
-        goto out;
+        return NULL;
+    }
+    if (hotplug && (!bus || !bus->hotplug_ops)) {
+        if (bus) {
+            error_setg(errp, "Bus '%s' does not support hotplugging",
+                       bus->name);
+        } else {
+            error_setg(errp, "Device '%s' does not support hotplugging",
+                       driver);
+        }
+        return NULL;
     }
     dev = qdev_try_new(driver, errp);
     if (!dev) {
-        goto out;
+        return NULL;
     }
     id = qemu_opt_get(opts, "id");
     if (!qdev_set_id(dev, id, errp)) {
         object_unref(dev);
-        dev = NULL;
-        goto out;
+        return NULL;
+    }
+    if (hotplug && !qdev_is_hotpluggable(dev)) {
+        error_setg(errp, "Device '%s' does not support hotplugging", driver);
+        goto fail;
     }
     if (!qemu_opt_foreach(opts, set_device_prop, dev, errp) ||
         !qdev_realize(dev, bus, errp)) {
-        /* Drops the tree's reference; ours goes below. */
-        object_unparent(OBJECT(dev));
-        object_unref(dev);
-        dev = NULL;
-        goto out;
+        goto fail;
+    }
+    if (hotplug) {
+        Error *err = NULL;
+
+        bus->hotplug_ops->plug(bus->hotplug_opaque, dev, &err);
+        if (err) {
+            error_propagate(errp, err);
+            goto fail;
+        }
     }
     /* The tree keeps the device alive. */
     object_unref(dev);
-out:
+    return dev;
+
+fail:
+    /* Drops the tree's reference; ours goes below. */
+    object_unparent(OBJECT(dev));
+    object_unref(dev);
+    return NULL;
+}
+
+DeviceState *qdev_device_add_str(const char *optarg, Error **errp)
+{
+    QemuOpts *opts = qemu_opts_parse(optarg, "driver", errp);
+    DeviceState *dev;
+
+    if (!opts) {
+        return NULL;
+    }
+    dev = qdev_device_add_opts(opts, false, errp);
     qemu_opts_free(opts);
     return dev;
 }
@@ -246,11 +285,9 @@ static char *device_arg_text(JsonNode *value)
 
 void qmp_device_add(JsonObject *args, JsonNode **ret, Error **errp)
 {
-    g_autofree char *driver = NULL;
-    g_autofree char *bus_name = NULL;
+    g_autoptr(GList) members = json_object_get_members(args);
+    QemuOpts *opts;
     g_autofree char *id = NULL;
-    DeviceClass *dc;
-    BusState *bus;
 
     /* As QEMU, a malformed id is refused before anything else. */
     if (json_object_has_member(args, "id")) {
@@ -260,33 +297,42 @@ void qmp_device_add(JsonObject *args, JsonNode **ret, Error **errp)
             return;
         }
     }
-    if (json_object_has_member(args, "driver")) {
-        driver = device_arg_text(json_object_get_member(args, "driver"));
-    }
-    if (!driver) {
-        error_setg(errp, "Parameter 'driver' is missing");
+    opts = qemu_opts_parse("", NULL, errp);
+    if (!opts) {
         return;
     }
-    if (json_object_has_member(args, "bus")) {
-        bus_name = device_arg_text(json_object_get_member(args, "bus"));
+    for (GList *l = members; l; l = l->next) {
+        g_autofree char *text =
+            device_arg_text(json_object_get_member(args, l->data));
+
+        if (text) {
+            qemu_opt_set(opts, l->data, text);
+        }
     }
-    dc = device_class_for_user(driver, errp);
-    if (!dc) {
+    /* The machine is complete whenever QMP runs, so this is hotplug. */
+    qdev_device_add_opts(opts, true, errp);
+    qemu_opts_free(opts);
+}
+
+/* QEMU's qdev_unplug() on a bus with a hotplug handler. */
+static void device_unplug_request(DeviceState *dev, Error **errp)
+{
+    BusState *bus = dev->parent_bus;
+    int64_t now_ms = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) / 1000000;
+
+    if (!qdev_is_hotpluggable(dev)) {
+        error_setg(errp, "Device '%s' does not support hotplugging",
+                   object_get_typename(OBJECT(dev)));
         return;
     }
-    bus = find_bus(dc, driver, bus_name, errp);
-    if (!bus && (dc->bus_type || bus_name)) {
+    /* A repeated request is refused while the virtual clock stands. */
+    if (dev->pending_deleted_event &&
+        dev->pending_deleted_expires_ms > now_ms) {
+        error_setg(errp, "Device %s is already in the process of unplug",
+                   dev->id);
         return;
     }
-    /*
-     * The machine is complete whenever QMP runs, so this is hotplug, and
-     * no kemu bus or device implements it yet: QEMU's refusals.
-     */
-    if (bus) {
-        error_setg(errp, "Bus '%s' does not support hotplugging", bus->name);
-    } else {
-        error_setg(errp, "Device '%s' does not support hotplugging", driver);
-    }
+    bus->hotplug_ops->unplug_request(bus->hotplug_opaque, dev, errp);
 }
 
 void qmp_device_del(const char *id, Error **errp)
@@ -312,6 +358,10 @@ void qmp_device_del(const char *id, Error **errp)
     dev = (DeviceState *)object_dynamic_cast(obj, TYPE_DEVICE);
     if (!dev) {
         error_setg(errp, "%s is not a hotpluggable device", id);
+        return;
+    }
+    if (dev->parent_bus && dev->parent_bus->hotplug_ops) {
+        device_unplug_request(dev, errp);
         return;
     }
     if (dev->parent_bus) {

@@ -10,6 +10,7 @@
 #include "hw/acpi/aml.h"
 #include "hw/acpi/acpi-build.h"
 #include "acpi-pci.h"
+#include "hw/acpi/pcihp.h"
 
 #define ACPI_HEADER_SIZE    36
 #define ACPI_FACS_SIZE      64
@@ -215,6 +216,9 @@ static Aml *build_dsdt_aml(const AcpiBuildConfig *cfg)
         acpi_dsdt_pci_end(a, cfg);
     }
     aml_end(a);
+    if (cfg->has_pcihp) {
+        acpi_dsdt_pcihp(a, cfg->pcihp_slots);
+    }
 
     /* Soft-off: Package {PM1a_CNT.SLP_TYP, PM1b_CNT.SLP_TYP, reserved...} */
     aml_name(a, "\\_S5");
@@ -272,6 +276,12 @@ static size_t build_fadt(GByteArray *b, const AcpiBuildConfig *cfg,
     put8(b, off + 88, 4);                   /* PM1_EVT_LEN */
     put8(b, off + 89, 2);                   /* PM1_CNT_LEN */
     put8(b, off + 91, 4);                   /* PM_TMR_LEN */
+    if (cfg->has_pcihp) {
+        put32(b, off + 80, ACPI_GPE0_ADDR);             /* GPE0_BLK */
+        put8(b, off + 92, ACPI_GPE0_LEN);               /* GPE0_BLK_LEN */
+        gas_io(b, off + 220, ACPI_GPE0_ADDR, ACPI_GPE0_LEN,
+               GAS_ACCESS_BYTE);                        /* X_GPE0_BLK */
+    }
     put16(b, off + 96, 0xfff);              /* P_LVL2_LAT: no C2 */
     put16(b, off + 98, 0xfff);              /* P_LVL3_LAT: no C3 */
     put8(b, off + 108, cfg->has_rtc ? 0x32 : 0);    /* CENTURY in CMOS */

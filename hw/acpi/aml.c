@@ -297,11 +297,16 @@ void aml_operation_region(Aml *a, const char *name, uint8_t space,
 
 void aml_field_begin(Aml *a, const char *region)
 {
+    aml_field_begin_flags(a, region, AML_FIELD_BYTE_ACC);
+}
+
+void aml_field_begin_flags(Aml *a, const char *region, uint8_t flags)
+{
     aml_byte(a, AML_EXT_OP);
     aml_byte(a, AML_FIELD_OP);
     aml_open(a);
     aml_name_string(a, region);
-    aml_byte(a, 0x01);      /* ByteAcc, NoLock, Preserve */
+    aml_byte(a, flags);
 }
 
 void aml_field_entry(Aml *a, const char *name, unsigned bits)

@@ -6,7 +6,8 @@
  * function 8086:7113 (82371AB datasheet section 7) whose PMBA/PMREGMISC
  * read as firmware leaves them (0x601, enabled) but do not move the
  * block.  SLP_TYP 0 + SLP_EN is soft-off (S5), as in QEMU; the other sleep
- * states, GPE blocks and the SMBus are not modelled.  QEMU's properties
+ * states and the SMBus are not modelled; GPE0 and PCI hotplug live in
+ * hw/acpi/pcihp.c.  QEMU's properties
  * disable_s3, disable_s4 and s4_val exist (libvirt passes
  * -global PIIX4_PM.disable_s3=1 and disable_s4=1); since the DSDT declares
  * neither _S3 nor _S4, they default to 1 here and 0 is refused.
@@ -16,6 +17,7 @@
 #include "qapi/error.h"
 #include "qemu/main-loop.h"
 #include "hw/acpi/piix4.h"
+#include "hw/acpi/pcihp.h"
 #include "system/runstate.h"
 
 #define PM1_EVT_OFF     0x00    /* PM1_STS (2 bytes), PM1_EN (2 bytes) */
@@ -48,6 +50,7 @@ struct PIIX4PMState {
     uint8_t apm_cnt, apm_sts;
     uint64_t tmr_msb_epoch;     /* ticks >> 23 when TMR_STS was last updated */
     uint8_t disable_s3, disable_s4, s4_val;    /* QEMU's properties */
+    AcpiPciHpState *pcihp;      /* GPE0 + PCI hotplug (hw/acpi/pcihp.c) */
 };
 
 /* The PM timer counts from the virtual clock: it stops while paused. */
@@ -76,8 +79,9 @@ static void pm_tmr_update_status(PIIX4PMState *s)
 
 static void pm_update_sci(PIIX4PMState *s)
 {
-    bool level = (s->pm1_cnt & ACPI_PM1_CNT_SCI_EN) &&
-                 (s->pm1_sts & s->pm1_en & PM1_SCI_EVENTS);
+    bool level = ((s->pm1_cnt & ACPI_PM1_CNT_SCI_EN) &&
+                  (s->pm1_sts & s->pm1_en & PM1_SCI_EVENTS)) ||
+                 (s->pcihp && acpi_pcihp_sci_level(s->pcihp));
 
     irq_set(s->sci, level);
     /* An enabled timer event needs a wake-up at the next MSB toggle. */
@@ -254,7 +258,15 @@ static void piix4_pm_reset(DeviceState *dev)
     s->apm_sts = 0;
     s->tmr_msb_epoch = pm_tmr_ticks(qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL)) >>
                        (PM_TMR_BITS - 1);
+    if (s->pcihp) {
+        acpi_pcihp_reset(s->pcihp);
+    }
     pm_update_sci(s);
+}
+
+static void piix4_pm_sci_update(void *opaque)
+{
+    pm_update_sci(opaque);
 }
 
 static void piix4_pm_realize(PCIDevice *d, Error **errp)
@@ -287,6 +299,7 @@ static void piix4_pm_realize(PCIDevice *d, Error **errp)
     memory_region_add_subregion(io, PIIX4_PM_BASE + PM_TMR_OFF, &s->io_tmr);
     memory_region_add_subregion(io, APM_CNT_PORT, &s->io_apm);
     qemu_register_powerdown_notifier(piix4_pm_powerdown, s);
+    s->pcihp = acpi_pcihp_new(OBJECT(dev), d->bus, io, piix4_pm_sci_update, s);
 }
 
 static void piix4_pm_exit(PCIDevice *d)
@@ -300,6 +313,8 @@ static void piix4_pm_exit(PCIDevice *d)
     memory_region_destroy(&s->io_cnt);
     memory_region_destroy(&s->io_tmr);
     memory_region_destroy(&s->io_apm);
+    acpi_pcihp_free(s->pcihp);
+    s->pcihp = NULL;
 }
 
 DeviceState *piix4_pm_init(PCIBus *bus, int devfn, IRQLine *sci,

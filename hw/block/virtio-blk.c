@@ -211,7 +211,12 @@ static void virtio_blk_unrealize(DeviceState *dev)
         blk_set_resize_cb(s->blk, NULL, NULL);
     }
     if (s->dinfo) {
+        /* As QEMU: a -drive / drive_add drive goes away with its device. */
         s->dinfo->claimed = false;
+        g_free(s->dinfo->qdev);
+        s->dinfo->qdev = NULL;
+        drive_del(s->dinfo);
+        s->dinfo = NULL;
     } else if (s->own_blk) {
         blk_unref(s->blk);
     }

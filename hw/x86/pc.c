@@ -37,6 +37,7 @@
 #include "hw/nvram/fw_cfg.h"
 #include "hw/acpi/acpi-build.h"
 #include "hw/acpi/piix4.h"
+#include "hw/acpi/pcihp.h"
 #include "hw/pci/pci.h"
 #include "hw/pci-host/i440fx.h"
 #include "hw/isa/piix.h"
@@ -461,6 +462,8 @@ static bool pc_acpi_write_tables(PCMachineState *pcms, Error **errp)
         cfg.pci_hole_end = PC_PCI_HOLE_END;
         cfg.pci_hole64_start = hole64;
         cfg.pci_hole64_end = hole64 + PC_PCI_HOLE64_SIZE - 1;
+        cfg.has_pcihp = pcms->acpi_pm != NULL;
+        cfg.pcihp_slots = acpi_pcihp_hotplug_slots(pcms->pci_bus);
     }
     for (GList *l = BUS(pcms->isa_bus)->children; l; l = l->next) {
         Object *obj = l->data;

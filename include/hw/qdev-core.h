@@ -58,6 +58,10 @@ struct DeviceState {
     bool realized;
     BusState *parent_bus;
     GSList *child_buses;    /* BusState * this device provides */
+    /* device_del asked the guest to eject it; device_del is refused until
+     * the virtual clock passes pending_deleted_expires_ms (QEMU's rule) */
+    bool pending_deleted_event;
+    int64_t pending_deleted_expires_ms;
 };
 
 OBJECT_DECLARE_TYPE(BusState, BusClass, BUS)
@@ -71,8 +75,21 @@ struct BusClass {
     int max_dev;            /* 0: unlimited */
 };
 
+/*
+ * Hotplug handler of a bus (QEMU's HotplugHandler, reduced to what a
+ * controller needs): plug tells the guest a device appeared after it was
+ * realized at run time; unplug_request asks the guest to release it, and
+ * the controller calls qdev_unplug_complete() when the guest has done so.
+ */
+typedef struct HotplugOps {
+    void (*plug)(void *opaque, DeviceState *dev, Error **errp);
+    void (*unplug_request)(void *opaque, DeviceState *dev, Error **errp);
+} HotplugOps;
+
 struct BusState {
     Object obj;
+    const HotplugOps *hotplug_ops;  /* NULL: the bus refuses hotplug */
+    void *hotplug_opaque;
     DeviceState *parent;
     char *name;
     GList *children;        /* DeviceState *, in plug order */
@@ -218,6 +235,21 @@ BusState *qbus_new(const char *typename, DeviceState *parent,
  * the first full one), for -device without bus=. */
 BusState *qbus_find_by_type(const char *typename);
 BusState *qbus_find_by_name(const char *name);
+
+/* Make @bus hotpluggable through @ops (called with @opaque). */
+void qbus_set_hotplug_handler(BusState *bus, const HotplugOps *ops,
+                              void *opaque);
+/*
+ * May @dev leave its bus at run time?  QEMU's DeviceClass::hotpluggable:
+ * chipset functions and the built-in VGA may not.
+ */
+bool qdev_is_hotpluggable(DeviceState *dev);
+/*
+ * The guest released @dev (e.g. ACPI _EJ0): unrealize and unparent it on
+ * the main loop, free its id and send DEVICE_DELETED.  Safe from a vCPU
+ * thread holding the BQL.
+ */
+void qdev_unplug_complete(DeviceState *dev);
 
 /* ---- help and introspection ---- */
 

@@ -323,6 +323,52 @@ static void test_hpet(void)
     acpi_build_tables_free(&t);
 }
 
+/* PCI hotplug: GPE0 in the FADT; slots, _EJ0 and _E01 in the DSDT. */
+static void test_pcihp(void)
+{
+    /* Device(S48){Name(_SUN, 9) Name(_ADR, 0x00090000) ...} */
+    static const uint8_t s48[] = { 'S', '4', '8', '_', 0x08, '_', 'S', 'U',
+                                   'N', 0x0a, 9, 0x08, '_', 'A', 'D', 'R',
+                                   0x0c, 0, 0, 9, 0 };
+    /* If(And(Arg0, 0x200, Zero)){Notify(S48, Arg1)} */
+    static const uint8_t dvnt[] = { 0x7b, 0x68, 0x0b, 0, 2, 0, 0x86,
+                                    'S', '4', '8', '_', 0x69 };
+    AcpiBuildConfig cfg;
+    AcpiBuildTables t;
+    const uint8_t *fadt, *dsdt;
+    size_t len;
+
+    acpi_build_config_pc_defaults(&cfg);
+    cfg.tables_addr = TABLES_ADDR;
+    cfg.tables_size = TABLES_SIZE;
+    cfg.has_pci = true;
+    cfg.has_pcihp = true;
+    cfg.pcihp_slots = 1u << 9;
+    g_assert_true(acpi_build(&cfg, &t, &error_abort));
+    fadt = table_at(&t, t.fadt);
+    g_assert_cmphex(r32(fadt + 80), ==, 0xafe0);    /* GPE0_BLK */
+    g_assert_cmphex(fadt[92], ==, 4);               /* GPE0_BLK_LEN */
+    g_assert_cmphex(fadt[220], ==, 1);              /* X_GPE0_BLK: I/O */
+    g_assert_cmphex(r64(fadt + 224), ==, 0xafe0);
+    dsdt = table_at(&t, t.dsdt);
+    len = r32(dsdt + 4) - 36;
+    g_assert_nonnull(memmem(dsdt + 36, len, s48, sizeof(s48)));
+    g_assert_nonnull(memmem(dsdt + 36, len, dvnt, sizeof(dvnt)));
+    g_assert_nonnull(memmem(dsdt + 36, len, "_E01", 4));
+    g_assert_nonnull(memmem(dsdt + 36, len, "B0EJ", 4));
+    g_assert_null(memmem(dsdt + 36, len, "S50_", 4));   /* slot 10 */
+    acpi_build_tables_free(&t);
+
+    /* Without it: no GPE block, no hotplug method. */
+    cfg.has_pcihp = false;
+    g_assert_true(acpi_build(&cfg, &t, &error_abort));
+    fadt = table_at(&t, t.fadt);
+    g_assert_cmphex(r32(fadt + 80), ==, 0);
+    dsdt = table_at(&t, t.dsdt);
+    g_assert_null(memmem(dsdt + 36, r32(dsdt + 4) - 36, "_E01", 4));
+    acpi_build_tables_free(&t);
+}
+
 static void test_madt(gconstpointer data)
 {
     unsigned ncpus = GPOINTER_TO_UINT(data);
@@ -446,5 +492,6 @@ int main(int argc, char **argv)
     g_test_add_func("/acpi/tables/too-small", test_too_small);
     g_test_add_func("/acpi/tables/hpet", test_hpet);
     g_test_add_func("/acpi/e820-reserve", test_e820_reserve);
+    g_test_add_func("/acpi/tables/pcihp", test_pcihp);
     return g_test_run();
 }

@@ -3,7 +3,8 @@
  * their ports:
  * the PM timer, ACPI mode switching through APM port 0xb2, the power
  * button and the SCI, S5 soft-off and the 0xcf9 reset, as the main loop
- * serves the requests (system/runstate.c).
+ * serves the requests (system/runstate.c); ACPI PCI hotplug
+ * (hw/acpi/pcihp.c): GPE0, PCIU/PCID/B0EJ/PCIRMV and the eject.
  */
 #include "qemu/osdep.h"
 #include "qemu/main-loop.h"
@@ -12,6 +13,7 @@
 #include "hw/pci-host/i440fx.h"
 #include "hw/isa/piix.h"
 #include "system/runstate.h"
+#include "hw/acpi/pcihp.h"
 
 #define PM1_STS 0x600
 #define PM1_EN  0x602
@@ -157,10 +159,65 @@ static void test_reset_control(void)
     g_assert_cmphex(cpu_inb(0xcf9), ==, 0);
 }
 
+#define GPE0_STS (ACPI_GPE0_ADDR)
+#define GPE0_EN  (ACPI_GPE0_ADDR + 2)
+#define PCIU     (ACPI_PCIHP_ADDR)
+#define PCID     (ACPI_PCIHP_ADDR + 4)
+#define B0EJ     (ACPI_PCIHP_ADDR + 8)
+#define PCIRMV   (ACPI_PCIHP_ADDR + 0xc)
+
+static PCIBus *pci;
+
+static void test_pcihp(void)
+{
+    BusState *bus = BUS(pci);
+    DeviceState *dev = qdev_new("pci-testdev");
+    int devfn = PCI_DEVFN(5, 0);
+
+    /* 0 (host bridge) and 1 (PM function) stay put, the others are free */
+    g_assert_cmphex(cpu_inl(PCIRMV), ==, 0xfffffffc);
+    g_assert_nonnull(bus->hotplug_ops);
+    cpu_outb(GPE0_STS, 0xff);
+    cpu_outb(GPE0_EN, 0);
+    g_assert_cmpint(irq_level[PIIX4_PM_SCI_IRQ], ==, 0);
+
+    /* plug: PCIU bit (cleared by reading), GPE status, SCI once enabled */
+    PCI_DEVICE(dev)->devfn = devfn;
+    g_assert_true(qdev_realize_and_unref(dev, bus, NULL));
+    bus->hotplug_ops->plug(bus->hotplug_opaque, dev, NULL);
+    g_assert_cmphex(cpu_inb(GPE0_STS), ==, 1u << ACPI_PCIHP_GPE_BIT);
+    g_assert_cmpint(irq_level[PIIX4_PM_SCI_IRQ], ==, 0);
+    cpu_outb(GPE0_EN, 1u << ACPI_PCIHP_GPE_BIT);
+    g_assert_cmpint(irq_level[PIIX4_PM_SCI_IRQ], ==, 1);
+    g_assert_cmphex(cpu_inl(PCIU), ==, 1u << 5);
+    g_assert_cmphex(cpu_inl(PCIU), ==, 0);
+    cpu_outb(GPE0_STS, 1u << ACPI_PCIHP_GPE_BIT);
+    g_assert_cmpint(irq_level[PIIX4_PM_SCI_IRQ], ==, 0);
+
+    /* unplug request: PCID until the guest ejects; the device stays */
+    bus->hotplug_ops->unplug_request(bus->hotplug_opaque, dev, NULL);
+    g_assert_true(dev->pending_deleted_event);
+    g_assert_cmphex(cpu_inl(PCID), ==, 1u << 5);
+    g_assert_cmpint(irq_level[PIIX4_PM_SCI_IRQ], ==, 1);
+    cpu_outb(GPE0_STS, 1u << ACPI_PCIHP_GPE_BIT);
+    g_assert_true(pci->devices[devfn] == PCI_DEVICE(dev));
+
+    /* B0EJ of another slot does nothing; of slot 5 removes the device */
+    cpu_outl(B0EJ, 1u << 7);
+    while (main_loop_wait(true)) {
+    }
+    g_assert_true(pci->devices[devfn] == PCI_DEVICE(dev));
+    cpu_outl(B0EJ, 1u << 5);
+    g_assert_cmphex(cpu_inl(PCID), ==, 0);
+    while (main_loop_wait(true)) {
+    }
+    g_assert_null(pci->devices[devfn]);
+    g_assert_cmpint(irq_level[PIIX4_PM_SCI_IRQ], ==, 0);
+}
+
 int main(int argc, char **argv)
 {
     ISABus *bus;
-    PCIBus *pci;
     DeviceState *rcr;
     IRQLine **irqs;
 
@@ -188,5 +245,6 @@ int main(int argc, char **argv)
     g_test_add_func("/hw/acpi-pm/timer-overflow", test_timer_overflow);
     g_test_add_func("/hw/acpi-pm/sleep-types", test_sleep_types);
     g_test_add_func("/hw/acpi-pm/reset-control", test_reset_control);
+    g_test_add_func("/hw/acpi-pm/pcihp", test_pcihp);
     return g_test_run();
 }

@@ -45,6 +45,9 @@ typedef struct AcpiBuildConfig {
     uint64_t rsdp_addr;         /* 0xe0000-0xfffff, 16-byte aligned */
     const char *oem_id;         /* 6 chars, QEMU's "BOCHS " */
     const char *oem_table_id;   /* 8 chars, QEMU's "BXPC    " */
+    /* ACPI PCI hotplug (hw/acpi/pcihp.h): GPE0 in the FADT, slots in DSDT */
+    bool has_pcihp;
+    uint32_t pcihp_slots;       /* bit = slot with Sxx._EJ0 */
 } AcpiBuildConfig;
 
 typedef struct AcpiBuildTables {

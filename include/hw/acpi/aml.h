@@ -65,15 +65,24 @@ void aml_end(Aml *a);
 #define AML_LOCAL0              0x60
 #define AML_ARG0                0x68
 #define AML_NULL_NAME           0x00    /* "no target" */
+#define AML_SHIFT_LEFT          0x79    /* (operand, count, target) */
+#define AML_NOTIFY              0x86    /* (object, value) */
+#define AML_ARG1                0x69
 void aml_opcode(Aml *a, uint8_t op);
 /* If(<predicate>){...}: the caller appends the predicate, then the body. */
 void aml_if_begin(Aml *a);
 /* OperationRegion(name, space, offset, len); space 2 is PCI_Config. */
+#define AML_REGION_SYSTEM_IO    0x01
 #define AML_REGION_PCI_CONFIG   0x02
 void aml_operation_region(Aml *a, const char *name, uint8_t space,
                           uint32_t offset, uint32_t len);
 /* Field(region, ByteAcc, NoLock, Preserve){...}, then aml_field_entry()s. */
 void aml_field_begin(Aml *a, const char *region);
+/* FieldFlags (ACPI 6.4 section 20.2.5.2): access type | update rule. */
+#define AML_FIELD_BYTE_ACC      0x01
+#define AML_FIELD_DWORD_ACC     0x03
+#define AML_FIELD_WRITE_ZEROS   0x20
+void aml_field_begin_flags(Aml *a, const char *region, uint8_t flags);
 void aml_field_entry(Aml *a, const char *name, unsigned bits);
 
 /*
