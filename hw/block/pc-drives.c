@@ -13,6 +13,11 @@ bool pc_init_drives(PCIBus *bus, Error **errp)
     if (!piix3_ide_init(bus, errp)) {
         return false;
     }
+    return pc_init_virtio_drives(bus, errp);
+}
+
+bool pc_init_virtio_drives(PCIBus *bus, Error **errp)
+{
     for (GList *l = drive_list(); l; l = l->next) {
         DriveInfo *d = l->data;
         if (d->type != IF_VIRTIO || !d->blk) {

@@ -45,6 +45,11 @@ typedef struct AcpiBuildConfig {
     uint64_t rsdp_addr;         /* 0xe0000-0xfffff, 16-byte aligned */
     const char *oem_id;         /* 6 chars, QEMU's "BOCHS " */
     const char *oem_table_id;   /* 8 chars, QEMU's "BXPC    " */
+    /* q35 (hw/acpi/acpi-q35.c): PCI Express root bridge, MCFG, GPE0 */
+    bool pcie;                  /* PCI0 is PNP0A08 behind the ICH9 LPC */
+    uint64_t mcfg_base;         /* ECAM for buses 0-255; 0: no MCFG */
+    uint16_t gpe0_blk;          /* 0: no GPE0 block */
+    uint8_t gpe0_blk_len;
 } AcpiBuildConfig;
 
 typedef struct AcpiBuildTables {
@@ -52,6 +57,7 @@ typedef struct AcpiBuildTables {
     uint8_t rsdp[ACPI_RSDP_SIZE];
     /* table addresses, for tests and messages */
     uint64_t facs, dsdt, fadt, madt, hpet, rsdt, xsdt;
+    uint64_t mcfg;
 } AcpiBuildTables;
 
 /* The PC defaults: PIIX4 PM at 0x600, SCI 9, APM 0xb2, reset 0xcf9. */
