@@ -7,7 +7,8 @@
  *    4 GiB; the ECAM window at 0xb0000000 (256 MiB) is reserved in E820;
  *  - PCI: the MCH at 00:00.0 on "pcie.0" (hw/pci-host/q35.c), the ICH9
  *    LPC at 00:1f.0 with the ISA bus, PIRQ A-H at GSIs 16-23 and the ACPI
- *    PM block at 0x600 (hw/isa/lpc-ich9.c, hw/acpi/ich9.c);
+ *    PM block at 0x600 (hw/isa/lpc-ich9.c, hw/acpi/ich9.c), the SMBus
+ *    controller at 00:1f.3 (hw/isa/ich9-smbus.c);
  *  - disks: only if=virtio; the on-board ich9-ahci at 00:1f.2 is not
  *    there yet (q35_sata_init), so if=ide drives are refused;
  *  - NICs: e1000 by default (QEMU's q35 uses e1000e, which kemu lacks).
@@ -83,6 +84,10 @@ static bool q35_devices_init(Q35MachineState *q35, Error **errp)
         return false;
     }
     i440fx_set_cf9_passthrough(pcms->pci_bus, piix_reset_control_region(dev));
+    if (!pci_create_simple(pcms->pci_bus, ICH9_SMB_DEVFN, TYPE_ICH9_SMB,
+                           errp)) {
+        return false;
+    }
     return pc_serials_init(pcms, errp);
 }
 
@@ -154,6 +159,12 @@ static void q35_firmware_setup(PCMachineState *pcms)
         }
     }
     pci_bus_firmware_assign_bars(pcms->pci_bus);
+    /* SeaBIOS's ich9_smbus_setup runs after the BAR layout */
+    pci_host_config_write(pcms->pci_bus, (ICH9_SMB_DEVFN << 8) |
+                          (PCI_BASE_ADDRESS_0 + 4 * ICH9_SMB_BAR),
+                          ICH9_SMB_IO_BASE, 4);
+    pci_host_config_write(pcms->pci_bus, (ICH9_SMB_DEVFN << 8) |
+                          ICH9_SMB_HOSTC, ICH9_SMB_HOSTC_HST_EN, 1);
 }
 
 static bool q35_acpi_write_tables(PCMachineState *pcms, Error **errp)

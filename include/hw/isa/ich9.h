@@ -20,6 +20,13 @@
 #define ICH9_LPC_ACPI_CNTL_EN   0x80
 #define ICH9_LPC_PIRQA_ROUT     0x60    /* A-D */
 #define ICH9_LPC_PIRQE_ROUT     0x68    /* E-H */
+/* The SMBus controller (hw/isa/ich9-smbus.c) and where SeaBIOS puts it */
+#define TYPE_ICH9_SMB           "ICH9-SMB"
+#define ICH9_SMB_DEVFN          PCI_DEVFN(0x1f, 3)
+#define ICH9_SMB_HOSTC          0x40
+#define ICH9_SMB_HOSTC_HST_EN   0x01
+#define ICH9_SMB_BAR            4
+#define ICH9_SMB_IO_BASE        0x700
 
 OBJECT_DECLARE_SIMPLE_TYPE(ICH9LPCState, ICH9_LPC_DEVICE)
 
