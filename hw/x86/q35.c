@@ -26,6 +26,7 @@
 #include "hw/isa/piix.h"
 #include "hw/block/piix-ide.h"
 #include "hw/pci/pci-firmware-bars.h"
+#include "hw/net/nic-init.h"
 #include "block/blockdev.h"
 #include "system/system.h"
 
@@ -126,8 +127,7 @@ static void q35_init(MachineState *ms, Error **errp)
     e820_add_entry(MCH_PCIEXBAR_DEFAULT, MCH_PCIEXBAR_SIZE, E820_RESERVED);
     if (!pc_firmware_init(pcms, errp) || !pc_cpus_init(pcms, errp) ||
         !q35_chipset_init(q35, errp) || !q35_devices_init(q35, errp) ||
-        !pc_fw_cfg_init(pcms, errp) || !q35_sata_init(q35, errp) ||
-        !pc_init_virtio_drives(pcms->pci_bus, errp)) {
+        !pc_fw_cfg_init(pcms, errp) || !q35_sata_init(q35, errp)) {
         return;
     }
     if (ms->kernel_filename && !pc_load_kernel(pcms, errp)) {
@@ -183,6 +183,17 @@ static bool q35_acpi_write_tables(PCMachineState *pcms, Error **errp)
     return pc_acpi_install(&cfg, errp);
 }
 
+/*
+ * After the default VGA (00:01.0): the NICs (e1000 unless named; QEMU's
+ * q35 default is e1000e), then the if=virtio disks, in QEMU's slot order.
+ */
+static void q35_init_late(MachineState *ms, Error **errp)
+{
+    if (pc_init_nics("e1000", errp)) {
+        pc_init_virtio_drives(PC_MACHINE(ms)->pci_bus, errp);
+    }
+}
+
 static void q35_reset(MachineState *ms)
 {
     PCMachineState *pcms = PC_MACHINE(ms);
@@ -200,6 +211,7 @@ static void q35_machine_class_init(ObjectClass *klass, void *data)
     mc->is_default = false;
     mc->max_cpus = 288;
     mc->init = q35_init;
+    mc->init_late = q35_init_late;
     mc->reset = q35_reset;
 }
 

@@ -144,7 +144,24 @@ def scenario_monitor(kemu, qemu):
             fail('info pci differs from QEMU 7.2')
         print('ok: query-pci and info pci equal QEMU 7.2 (without 00:1f.2)')
 
-    # the ECAM window is mapped only once firmware enables PCIEXBAR
+    # default VGA, -nic user and an if=virtio drive take QEMU's slots
+    slot_args = ['-M', 'q35', '-nic', 'user', '-drive',
+                 'if=virtio,file=/dev/null,format=raw']
+    kslots = [(d['slot'], d['function'], d['class_info']['class'])
+              for d in qmp_run(kemu, slot_args,
+                               [{'execute': 'query-pci'}])[0][0]['devices']]
+    if kslots[:4] != [(0, 0, 0x600), (1, 0, 0x300), (2, 0, 0x200),
+                      (3, 0, 0x100)]:
+        fail('default device slots %r' % kslots)
+    if qemu:
+        qslots = [(d['slot'], d['function'], d['class_info']['class'])
+                  for d in qmp_run(qemu, slot_args,
+                                   [{'execute': 'query-pci'}])[0][0]['devices']
+                  if (d['slot'], d['function']) != (31, 2)]
+        if qslots != kslots:
+            fail('slots %r, QEMU %r' % (kslots, qslots))
+    print('ok: VGA, NIC and virtio-blk slots as QEMU')
+
     mtree, = qmp_run(kemu, PCI_ARGS, [
         {'execute': 'human-monitor-command',
          'arguments': {'command-line': 'info qtree'}}])
