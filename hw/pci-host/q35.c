@@ -120,6 +120,12 @@ static void q35_host_realize(DeviceState *dev, Error **errp)
                           "pcie-mmcfg-mmio", MCH_PCIEXBAR_SIZE);
 }
 
+/* QEMU's q35 reserves 32 GiB of 64-bit PCI space (i440FX: 2 GiB). */
+static void q35_host_instance_init(Object *obj)
+{
+    I440FX_PCI_HOST_BRIDGE(obj)->pci_hole64_size = Q35_PCI_HOLE64_SIZE;
+}
+
 static void q35_host_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
@@ -185,6 +191,7 @@ static const TypeInfo q35_types[] = {
         .name = TYPE_Q35_HOST_DEVICE,
         .parent = TYPE_I440FX_PCI_HOST_BRIDGE,
         .instance_size = sizeof(Q35PCIHost),
+        .instance_init = q35_host_instance_init,
         .class_init = q35_host_class_init,
     },
     {

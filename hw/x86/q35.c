@@ -27,14 +27,15 @@
 #include "hw/block/piix-ide.h"
 #include "hw/pci/pci-firmware-bars.h"
 #include "hw/net/nic-init.h"
-#include "block/blockdev.h"
 #include "system/system.h"
 
 #define TYPE_Q35_MACHINE    "pc-q35-7.2" TYPE_MACHINE_SUFFIX
 #define Q35_LOWMEM_LARGE    0x80000000ULL   /* when ram >= Q35_LOWMEM */
 #define Q35_LOWMEM          0xb0000000ULL
 #define Q35_PCI_HOLE_END    0xfebfffff
-#define Q35_PCI_HOLE64_SIZE (2 * GiB)
+/* ICH9 chipset configuration registers (RCBA): reserved as SeaBIOS does */
+#define ICH9_RCBA_ADDR      0xfed1c000
+#define ICH9_RCBA_SIZE      0x4000
 
 typedef struct Q35MachineState {
     PCMachineState parent_obj;
@@ -100,18 +101,9 @@ static bool q35_devices_init(Q35MachineState *q35, Error **errp)
  */
 static bool q35_sata_init(Q35MachineState *q35, Error **errp)
 {
-    for (GList *l = drive_list(); l; l = l->next) {
-        DriveInfo *d = l->data;
-
-        if (d->type == IF_IDE) {
-            error_setg(errp, "machine type does not support "
-                       "if=ide,bus=%d,unit=%d (the q35 on-board SATA "
-                       "controller ich9-ahci is not implemented; "
-                       "use if=virtio)", d->bus, d->unit);
-            return false;
-        }
-    }
-    return true;
+    return pc_refuse_ide_drives("the q35 on-board SATA controller "
+                                "ich9-ahci is not implemented; use if=virtio",
+                                errp);
 }
 
 static void q35_init(MachineState *ms, Error **errp)
@@ -125,6 +117,7 @@ static void q35_init(MachineState *ms, Error **errp)
         return;
     }
     e820_add_entry(MCH_PCIEXBAR_DEFAULT, MCH_PCIEXBAR_SIZE, E820_RESERVED);
+    e820_add_entry(ICH9_RCBA_ADDR, ICH9_RCBA_SIZE, E820_RESERVED);
     if (!pc_firmware_init(pcms, errp) || !pc_cpus_init(pcms, errp) ||
         !q35_chipset_init(q35, errp) || !q35_devices_init(q35, errp) ||
         !pc_fw_cfg_init(pcms, errp) || !q35_sata_init(q35, errp)) {
@@ -179,7 +172,8 @@ static bool q35_acpi_write_tables(PCMachineState *pcms, Error **errp)
     cfg.gpe0_blk = ICH9_PMBASE_DEFAULT + ICH9_PM_GPE0_OFF;
     cfg.gpe0_blk_len = ICH9_PM_GPE0_LEN;
     cfg.pci_hole_end = Q35_PCI_HOLE_END;
-    cfg.pci_hole64_end = cfg.pci_hole64_start + Q35_PCI_HOLE64_SIZE - 1;
+    cfg.pci_hole64_end = cfg.pci_hole64_start +
+        I440FX_PCI_HOST_BRIDGE(BUS(pcms->pci_bus)->parent)->pci_hole64_size - 1;
     return pc_acpi_install(&cfg, errp);
 }
 

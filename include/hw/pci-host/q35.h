@@ -19,6 +19,7 @@
 #define MCH_PCIEXBAR_SIZE           (256 * MiB)
 #define MCH_PCIEXBAR                0x60    /* 64-bit register */
 #define MCH_PCIEXBAR_EN             1ULL
+#define Q35_PCI_HOLE64_SIZE         (32 * GiB)
 
 OBJECT_DECLARE_SIMPLE_TYPE(Q35PCIHost, Q35_HOST_DEVICE)
 
