@@ -16,7 +16,8 @@ linux: Debian's kernel boots on q35 with a virtio-blk disk and -nic user,
   uses the ECAM window (MMCONFIG in dmesg and /proc/iomem), sees 4096
   bytes of configuration space at 00:00.0 and the LPC at 00:1f.0, writes
   and reads back the disk, gets 10.0.2.15 by DHCP with the e1000's INTx on
-  an IOAPIC input 16-23 (PIRQ routing), then `poweroff` (ACPI S5) ends
+  an IOAPIC input 16-23 (PIRQ routing), runs SMBus transactions on the
+  ICH9-SMB through /dev/port, then `poweroff` (ACPI S5) ends
   kemu with status 0.
 powerdown: system_powerdown over QMP presses the ICH9 ACPI power button;
   the guest powers off, status 0.
@@ -224,7 +225,13 @@ def scenario_linux(kemu, guest_dir):
                   'ACPI: PCI Root Bridge [PCI0] (domain 0000 [bus 00-ff])',
                   'pci 0000:00:00.0: [8086:29c0] type 00 class 0x060000',
                   'pci 0000:00:1f.0: [8086:2918] type 00 class 0x060100',
-                  'ACPI: PM-Timer IO Port: 0x608']:
+                  'ACPI: PM-Timer IO Port: 0x608',
+                  # QEMU 7.2's windows and SMBus BAR for -m 512
+                  'root bus resource [mem 0x20000000-0xafffffff window]',
+                  'root bus resource [mem 0xc0000000-0xfebfffff window]',
+                  'root bus resource [mem 0x100000000-0x8ffffffff window]',
+                  'pci 0000:00:1f.3: [8086:2930] type 00 class 0x0c0500',
+                  'pci 0000:00:1f.3: BAR 4 [io  0x0700-0x073f]']:
             if w not in boot:
                 t.fail('boot log lacks %r' % w)
         run('modprobe virtio_pci; modprobe virtio_blk; modprobe e1000; '
@@ -254,6 +261,22 @@ def scenario_linux(kemu, guest_dir):
             t.fail('e1000 INTx not on an IOAPIC input 16-23')
         run('grep eth0 /proc/interrupts | awk \'{print "IRQS-" ($2>0)}\'',
             'IRQS-1')
+        # SMBus host at 0x700 through /dev/port: write byte 0x5a to SPD
+        # 0x50 offset 0x10 and read it back (INTR), then an absent slave
+        # 0x30 (DEV_ERR)
+        run('smb() { printf "\\x$2" | dd of=/dev/port bs=1 '
+            'seek=$(($1)) count=1 2>/dev/null; }; '
+            'rd() { dd if=/dev/port bs=1 skip=$(($1)) count=1 2>/dev/null '
+            '| od -An -tx1 | tr -d " "; }; echo FN-$((40+2))', 'FN-42')
+        run('smb 0x700 ff; smb 0x704 a0; smb 0x703 10; smb 0x705 5a; '
+            'smb 0x702 48; smb 0x700 ff; smb 0x705 00; smb 0x704 a1; '
+            'smb 0x702 48; echo SMB-$(rd 0x700)-$(rd 0x705)-END$((40+2))',
+            'END42')
+        run('smb 0x700 ff; smb 0x704 61; smb 0x702 48; '
+            'echo SMBNAK-$(rd 0x700)-END$((40+2))', 'END42')
+        for want in [b'SMB-02-5a-END42', b'SMBNAK-04-END42']:
+            if want not in t.buf:
+                t.fail('SMBus transaction: no %r' % want)
         t.type('poweroff\r')
         rc = t.wait_exit(120)
         if rc != 0:
