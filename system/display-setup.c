@@ -24,10 +24,14 @@ static void create_vga(const KemuConfig *cfg)
         exit(1);
     }
     /* The PCI "VGA" when the board has PCI, else the ISA one. */
-    if (object_class_by_name("VGA") && object_resolve_path("pci.0", NULL)) {
+    Object *pci = object_resolve_path("pci.0", NULL);
+
+    if (!pci) {
+        pci = object_resolve_path("pcie.0", NULL);     /* q35 */
+    }
+    if (object_class_by_name("VGA") && pci) {
         dev = qdev_new("VGA");
-        qdev_realize_and_unref(dev, BUS(object_resolve_path("pci.0", NULL)),
-                               &err);
+        qdev_realize_and_unref(dev, BUS(pci), &err);
     } else {
         dev = qdev_new("isa-vga");
         qdev_realize_and_unref(dev, BUS(isa_bus_get_default()), &err);

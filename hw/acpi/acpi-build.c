@@ -169,7 +169,9 @@ static Aml *build_dsdt_aml(const AcpiBuildConfig *cfg)
     Aml *a = aml_new();
 
     aml_scope_begin(a, "\\_SB");
-    if (cfg->has_pci) {
+    if (cfg->has_pci && cfg->pcie) {
+        acpi_dsdt_q35_begin(a, cfg);
+    } else if (cfg->has_pci) {
         acpi_dsdt_pci_begin(a, cfg);
     }
     if (cfg->has_pit) {
@@ -212,7 +214,9 @@ static Aml *build_dsdt_aml(const AcpiBuildConfig *cfg)
         aml_res_irq(r, cfg->serial[i].irq);
         dsdt_device(a, name, "PNP0501", i + 1, r);
     }
-    if (cfg->has_pci) {
+    if (cfg->has_pci && cfg->pcie) {
+        acpi_dsdt_q35_end(a, cfg);
+    } else if (cfg->has_pci) {
         acpi_dsdt_pci_end(a, cfg);
     }
     aml_end(a);
@@ -276,12 +280,6 @@ static size_t build_fadt(GByteArray *b, const AcpiBuildConfig *cfg,
     put8(b, off + 88, 4);                   /* PM1_EVT_LEN */
     put8(b, off + 89, 2);                   /* PM1_CNT_LEN */
     put8(b, off + 91, 4);                   /* PM_TMR_LEN */
-    if (cfg->has_pcihp) {
-        put32(b, off + 80, ACPI_GPE0_ADDR);             /* GPE0_BLK */
-        put8(b, off + 92, ACPI_GPE0_LEN);               /* GPE0_BLK_LEN */
-        gas_io(b, off + 220, ACPI_GPE0_ADDR, ACPI_GPE0_LEN,
-               GAS_ACCESS_BYTE);                        /* X_GPE0_BLK */
-    }
     put16(b, off + 96, 0xfff);              /* P_LVL2_LAT: no C2 */
     put16(b, off + 98, 0xfff);              /* P_LVL3_LAT: no C3 */
     put8(b, off + 108, cfg->has_rtc ? 0x32 : 0);    /* CENTURY in CMOS */
@@ -298,6 +296,12 @@ static size_t build_fadt(GByteArray *b, const AcpiBuildConfig *cfg,
     gas_io(b, off + 148, pm, 4, GAS_ACCESS_WORD);
     gas_io(b, off + 172, pm + 4, 2, GAS_ACCESS_WORD);
     gas_io(b, off + 208, pm + 8, 4, GAS_ACCESS_DWORD);
+    if (cfg->gpe0_blk) {
+        put32(b, off + 80, cfg->gpe0_blk);              /* GPE0_BLK */
+        put8(b, off + 92, cfg->gpe0_blk_len);           /* GPE0_BLK_LEN */
+        gas_io(b, off + 220, cfg->gpe0_blk, cfg->gpe0_blk_len,
+               GAS_ACCESS_BYTE);                        /* X_GPE0_BLK */
+    }
     finish(b, off);
     return off;
 }
@@ -373,6 +377,21 @@ static size_t build_hpet(GByteArray *b, const AcpiBuildConfig *cfg)
     return off;
 }
 
+/* MCFG (PCI Firmware Specification 3.0, 4.1.2): one ECAM allocation. */
+static size_t build_mcfg(GByteArray *b, const AcpiBuildConfig *cfg)
+{
+    size_t len = ACPI_HEADER_SIZE + 8 + 16;
+    size_t off = reserve(b, len, 16);
+
+    header(b, off, "MCFG", len, 1, cfg);
+    put64(b, off + 44, cfg->mcfg_base);
+    put16(b, off + 52, 0);                  /* PCI segment group */
+    put8(b, off + 54, 0);                   /* start bus */
+    put8(b, off + 55, 0xff);                /* end bus */
+    finish(b, off);
+    return off;
+}
+
 static size_t build_sdt(GByteArray *b, const AcpiBuildConfig *cfg,
                         const char *sig, unsigned width,
                         const uint64_t *entries, unsigned n)
@@ -397,7 +416,7 @@ bool acpi_build(const AcpiBuildConfig *cfg, AcpiBuildTables *out,
 {
     GByteArray *b = g_byte_array_new();
     uint64_t base = cfg->tables_addr;
-    uint64_t entries[3];
+    uint64_t entries[4];
     unsigned n = 0;
     uint8_t *r = out->rsdp;
 
@@ -411,6 +430,10 @@ bool acpi_build(const AcpiBuildConfig *cfg, AcpiBuildTables *out,
     if (cfg->has_hpet) {
         out->hpet = base + build_hpet(b, cfg);
         entries[n++] = out->hpet;
+    }
+    if (cfg->mcfg_base) {
+        out->mcfg = base + build_mcfg(b, cfg);
+        entries[n++] = out->mcfg;
     }
     out->rsdt = base + build_sdt(b, cfg, "RSDT", 4, entries, n);
     out->xsdt = base + build_sdt(b, cfg, "XSDT", 8, entries, n);

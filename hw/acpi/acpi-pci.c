@@ -22,8 +22,10 @@ static const char *const pirq_fields[4] = { "PRQ0", "PRQ1", "PRQ2", "PRQ3" };
 /* IRQs a link may take, as QEMU offers them */
 static const uint32_t link_irqs[] = { 5, 10, 11 };
 
-static void pci0_crs(Aml *a, const AcpiBuildConfig *cfg)
+void acpi_dsdt_pci0_crs(Aml *a, const AcpiBuildConfig *cfg)
 {
+    /* the ECAM window (q35) is not PCI memory: cut it out of the hole */
+    uint64_t ecam_end = cfg->mcfg_base + 256 * MiB;
     g_autoptr(GByteArray) r = g_byte_array_new();
 
     aml_res_word_bus_number(r, 0x00, 0xff);
@@ -31,7 +33,15 @@ static void pci0_crs(Aml *a, const AcpiBuildConfig *cfg)
     aml_res_word_io(r, 0x0000, 0x0cf7);
     aml_res_word_io(r, 0x0d00, 0xffff);
     aml_res_dword_memory(r, 0x000a0000, 0x000bffff);
-    aml_res_dword_memory(r, cfg->pci_hole_start, cfg->pci_hole_end);
+    if (cfg->mcfg_base && cfg->pci_hole_start <= cfg->mcfg_base &&
+        ecam_end - 1 <= cfg->pci_hole_end) {
+        if (cfg->pci_hole_start < cfg->mcfg_base) {
+            aml_res_dword_memory(r, cfg->pci_hole_start, cfg->mcfg_base - 1);
+        }
+        aml_res_dword_memory(r, ecam_end, cfg->pci_hole_end);
+    } else {
+        aml_res_dword_memory(r, cfg->pci_hole_start, cfg->pci_hole_end);
+    }
     if (cfg->pci_hole64_end > cfg->pci_hole64_start) {
         aml_res_qword_memory(r, cfg->pci_hole64_start, cfg->pci_hole64_end);
     }
@@ -68,7 +78,7 @@ void acpi_dsdt_pci_begin(Aml *a, const AcpiBuildConfig *cfg)
     aml_integer(a, 0);
     aml_name(a, "_UID");
     aml_integer(a, 0);
-    pci0_crs(a, cfg);
+    acpi_dsdt_pci0_crs(a, cfg);
     pci0_prt(a);
 
     aml_device_begin(a, "ISA");

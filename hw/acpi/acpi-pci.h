@@ -15,4 +15,10 @@ void acpi_dsdt_pci_begin(Aml *a, const AcpiBuildConfig *cfg);
 /* Close ISA and PCI0, then declare the link devices (inside \_SB). */
 void acpi_dsdt_pci_end(Aml *a, const AcpiBuildConfig *cfg);
 
+/* q35 (hw/acpi/acpi-q35.c): PCI0 as PNP0A08 with the ICH9 LPC "ISA". */
+void acpi_dsdt_q35_begin(Aml *a, const AcpiBuildConfig *cfg);
+void acpi_dsdt_q35_end(Aml *a, const AcpiBuildConfig *cfg);
+/* Name(_CRS) of PCI0: the windows of the root bridge. */
+void acpi_dsdt_pci0_crs(Aml *a, const AcpiBuildConfig *cfg);
+
 #endif

@@ -13,6 +13,11 @@ bool pc_init_drives(PCIBus *bus, Error **errp)
     if (!piix3_ide_init(bus, errp)) {
         return false;
     }
+    return pc_init_virtio_drives(bus, errp);
+}
+
+bool pc_init_virtio_drives(PCIBus *bus, Error **errp)
+{
     for (GList *l = drive_list(); l; l = l->next) {
         DriveInfo *d = l->data;
         if (d->type != IF_VIRTIO || !d->blk) {
@@ -24,6 +29,20 @@ bool pc_init_drives(PCIBus *bus, Error **errp)
             !object_property_set_str(OBJECT(dev), "drive", d->id, errp) ||
             !qdev_realize_and_unref(dev, BUS(bus), errp)) {
             object_unparent(OBJECT(dev));
+            return false;
+        }
+    }
+    return true;
+}
+
+bool pc_refuse_ide_drives(const char *why, Error **errp)
+{
+    for (GList *l = drive_list(); l; l = l->next) {
+        DriveInfo *d = l->data;
+
+        if (d->type == IF_IDE) {
+            error_setg(errp, "machine type does not support "
+                       "if=ide,bus=%d,unit=%d (%s)", d->bus, d->unit, why);
             return false;
         }
     }

@@ -94,7 +94,7 @@ static void pc_kvm_gsi(void *opaque, int n, int level)
  * MSIs: with an in-kernel irqchip the accelerator delivers them; otherwise
  * they are memory writes that the local APIC window decodes.
  */
-static void pc_msi_trigger(uint64_t addr, uint32_t data)
+void pc_msi_trigger(uint64_t addr, uint32_t data)
 {
     const AccelOps *accel = current_accel();
 
@@ -105,7 +105,7 @@ static void pc_msi_trigger(uint64_t addr, uint32_t data)
     }
 }
 
-static bool pc_init_irqs(PCMachineState *pcms, Error **errp)
+bool pc_init_irqs(PCMachineState *pcms, Error **errp)
 {
     IRQLine **pic;
     IRQLine *intr;
@@ -188,14 +188,14 @@ static bool pc_load_bios(PCMachineState *pcms, const char *name,
     return true;
 }
 
-static bool pc_memory_init(PCMachineState *pcms, Error **errp)
+bool pc_memory_init(PCMachineState *pcms, uint64_t lowmem, Error **errp)
 {
     MachineState *ms = MACHINE(pcms);
     MemoryRegion *sysmem = get_system_memory();
 
-    if (ms->ram_size >= PC_I440FX_LOWMEM) {
-        pcms->below_4g_mem_size = PC_I440FX_LOWMEM;
-        pcms->above_4g_mem_size = ms->ram_size - PC_I440FX_LOWMEM;
+    if (ms->ram_size >= lowmem) {
+        pcms->below_4g_mem_size = lowmem;
+        pcms->above_4g_mem_size = ms->ram_size - lowmem;
     } else {
         pcms->below_4g_mem_size = ms->ram_size;
         pcms->above_4g_mem_size = 0;
@@ -332,19 +332,25 @@ static bool pc_add_serial(PCMachineState *pcms, int index, Chardev *chr,
  * accelerator's GSIs); its legacy replacement route takes over ISA IRQ 0
  * and 8, so the PIT's and RTC's interrupts pass through it.
  */
+IRQLine *pc_gsi(PCMachineState *pcms, int n)
+{
+    return pcms->ioapic ? ioapic_get_irq_in(pcms->ioapic, n)
+                        : irq_line_new(pc_kvm_gsi, pcms, n);
+}
+
 static bool pc_hpet_init(PCMachineState *pcms, Error **errp)
 {
     IRQLine *gsi[HPET_NUM_GSI];
 
     for (int i = 0; i < HPET_NUM_GSI; i++) {
-        gsi[i] = pcms->ioapic ? ioapic_get_irq_in(pcms->ioapic, i)
-                              : irq_line_new(pc_kvm_gsi, pcms, i);
+        gsi[i] = pc_gsi(pcms, i);
     }
     pcms->hpet = hpet_init(gsi, pcms->isa_irqs[0], pcms->isa_irqs[8], errp);
     return pcms->hpet != NULL;
 }
 
-static bool pc_basic_devices_init(PCMachineState *pcms, Error **errp)
+/* The ISA devices both boards have, up to port 0x80 (in QEMU's order). */
+bool pc_isa_devices_init(PCMachineState *pcms, Error **errp)
 {
     ISABus *bus = pcms->isa_bus;
     DeviceState *dev;
@@ -379,16 +385,12 @@ static bool pc_basic_devices_init(PCMachineState *pcms, Error **errp)
         return false;
     }
     isa_create_port80(bus);
-    dev = qdev_new("piix-reset-control");
-    if (!qdev_realize_and_unref(dev, BUS(bus), errp)) {
-        return false;
-    }
-    i440fx_set_cf9_passthrough(pcms->pci_bus, piix_reset_control_region(dev));
-    pcms->acpi_pm = piix4_pm_init(pcms->pci_bus, PIIX4_PM_DEVFN,
-                                  pcms->isa_irqs[PIIX4_PM_SCI_IRQ], errp);
-    if (!pcms->acpi_pm) {
-        return false;
-    }
+    return true;
+}
+
+/* The -serial ports, after the chipset's devices. */
+bool pc_serials_init(PCMachineState *pcms, Error **errp)
+{
     for (int i = 0; i < MAX_SERIAL_PORTS; i++) {
         Chardev *chr = serial_hd(i);
 
@@ -399,7 +401,28 @@ static bool pc_basic_devices_init(PCMachineState *pcms, Error **errp)
     return true;
 }
 
-static bool pc_fw_cfg_init(PCMachineState *pcms, Error **errp)
+static bool pc_basic_devices_init(PCMachineState *pcms, Error **errp)
+{
+    ISABus *bus = pcms->isa_bus;
+    DeviceState *dev;
+
+    if (!pc_isa_devices_init(pcms, errp)) {
+        return false;
+    }
+    dev = qdev_new("piix-reset-control");
+    if (!qdev_realize_and_unref(dev, BUS(bus), errp)) {
+        return false;
+    }
+    i440fx_set_cf9_passthrough(pcms->pci_bus, piix_reset_control_region(dev));
+    pcms->acpi_pm = piix4_pm_init(pcms->pci_bus, PIIX4_PM_DEVFN,
+                                  pcms->isa_irqs[PIIX4_PM_SCI_IRQ], errp);
+    if (!pcms->acpi_pm) {
+        return false;
+    }
+    return pc_serials_init(pcms, errp);
+}
+
+bool pc_fw_cfg_init(PCMachineState *pcms, Error **errp)
 {
     MachineState *ms = MACHINE(pcms);
     DeviceState *dev = qdev_new(TYPE_FW_CFG_IO);
@@ -434,13 +457,11 @@ static bool pc_fw_cfg_init(PCMachineState *pcms, Error **errp)
 
 /* ---- ACPI tables (direct Linux boot) ---- */
 
-/* Describe the board as it is now (after -device), then write the tables. */
-static bool pc_acpi_write_tables(PCMachineState *pcms, Error **errp)
+/* Describe the board as it is now (after -device). */
+void pc_acpi_config(PCMachineState *pcms, AcpiBuildConfig *cfg_out)
 {
     MachineState *ms = MACHINE(pcms);
     AcpiBuildConfig cfg;
-    AcpiBuildTables t;
-    bool ok;
 
     acpi_build_config_pc_defaults(&cfg);
     cfg.ncpus = ms->smp.cpus;
@@ -464,6 +485,10 @@ static bool pc_acpi_write_tables(PCMachineState *pcms, Error **errp)
         cfg.pci_hole64_end = hole64 + PC_PCI_HOLE64_SIZE - 1;
         cfg.has_pcihp = pcms->acpi_pm != NULL;
         cfg.pcihp_slots = acpi_pcihp_hotplug_slots(pcms->pci_bus);
+        if (cfg.has_pcihp) {
+            cfg.gpe0_blk = ACPI_GPE0_ADDR;
+            cfg.gpe0_blk_len = ACPI_GPE0_LEN;
+        }
     }
     for (GList *l = BUS(pcms->isa_bus)->children; l; l = l->next) {
         Object *obj = l->data;
@@ -477,12 +502,21 @@ static bool pc_acpi_write_tables(PCMachineState *pcms, Error **errp)
             cfg.nserial++;
         }
     }
-    if (!acpi_build(&cfg, &t, errp)) {
+    *cfg_out = cfg;
+}
+
+/* Build the tables described by @cfg and write them to guest memory. */
+bool pc_acpi_install(const AcpiBuildConfig *cfg, Error **errp)
+{
+    AcpiBuildTables t;
+    bool ok;
+
+    if (!acpi_build(cfg, &t, errp)) {
         return false;
     }
-    ok = address_space_write_rom(&address_space_memory, cfg.tables_addr,
+    ok = address_space_write_rom(&address_space_memory, cfg->tables_addr,
                                  t.tables->data, t.tables->len) == MEMTX_OK &&
-         address_space_write_rom(&address_space_memory, cfg.rsdp_addr,
+         address_space_write_rom(&address_space_memory, cfg->rsdp_addr,
                                  t.rsdp, sizeof(t.rsdp)) == MEMTX_OK;
     acpi_build_tables_free(&t);
     if (!ok) {
@@ -491,9 +525,17 @@ static bool pc_acpi_write_tables(PCMachineState *pcms, Error **errp)
     return ok;
 }
 
+static bool pc_acpi_write_tables(PCMachineState *pcms, Error **errp)
+{
+    AcpiBuildConfig cfg;
+
+    pc_acpi_config(pcms, &cfg);
+    return pc_acpi_install(&cfg, errp);
+}
+
 /* ---- -kernel ---- */
 
-static bool pc_load_kernel(PCMachineState *pcms, Error **errp)
+bool pc_load_kernel(PCMachineState *pcms, Error **errp)
 {
     MachineState *ms = MACHINE(pcms);
     g_autofree gchar *data = NULL;
@@ -561,33 +603,46 @@ static bool pc_load_kernel(PCMachineState *pcms, Error **errp)
 
 /* ---- machine ---- */
 
-static void pc_init(MachineState *ms, Error **errp)
+/* -bios, or the default BIOS unless -kernel boots without firmware. */
+bool pc_firmware_init(PCMachineState *pcms, Error **errp)
 {
-    PCMachineState *pcms = PC_MACHINE(ms);
-    bool kernel = ms->kernel_filename != NULL;
+    MachineState *ms = MACHINE(pcms);
 
-    if (!pc_memory_init(pcms, errp)) {
-        return;
-    }
     if (ms->firmware) {
-        if (!pc_load_bios(pcms, ms->firmware, errp)) {
-            return;
-        }
-    } else if (!kernel && g_file_test(PC_BIOS_DEFAULT, G_FILE_TEST_EXISTS)) {
-        if (!pc_load_bios(pcms, PC_BIOS_DEFAULT, errp)) {
-            return;
-        }
+        return pc_load_bios(pcms, ms->firmware, errp);
     }
+    if (!ms->kernel_filename &&
+        g_file_test(PC_BIOS_DEFAULT, G_FILE_TEST_EXISTS)) {
+        return pc_load_bios(pcms, PC_BIOS_DEFAULT, errp);
+    }
+    return true;
+}
+
+bool pc_cpus_init(PCMachineState *pcms, Error **errp)
+{
+    MachineState *ms = MACHINE(pcms);
 
     for (unsigned i = 0; i < ms->smp.cpus; i++) {
         X86CPU *cpu = x86_cpu_create(ms, i, errp);
 
         if (!cpu) {
-            return;
+            return false;
         }
         if (!accel_irqchip_in_kernel() && !apic_new(cpu, errp)) {
-            return;
+            return false;
         }
+    }
+    return true;
+}
+
+static void pc_init(MachineState *ms, Error **errp)
+{
+    PCMachineState *pcms = PC_MACHINE(ms);
+    bool kernel = ms->kernel_filename != NULL;
+
+    if (!pc_memory_init(pcms, PC_I440FX_LOWMEM, errp) ||
+        !pc_firmware_init(pcms, errp) || !pc_cpus_init(pcms, errp)) {
+        return;
     }
 
     if (!pc_pci_init(pcms, errp) || !pc_init_irqs(pcms, errp) || !pc_basic_devices_init(pcms, errp) ||
@@ -609,10 +664,15 @@ static void pc_init_late(MachineState *ms, Error **errp)
     pc_init_nics("e1000", errp);
 }
 
-/* After devices are reset: reset the CPUs, then (re)load a -kernel image. */
-static void pc_reset(MachineState *ms)
+/*
+ * After devices are reset: reset the CPUs, then (re)load a -kernel image,
+ * doing first what firmware would (@fw_setup, MTRRs with the PCI hole at
+ * @pci_hole_start, the ACPI tables with @acpi_write).
+ */
+void pc_reset_boot(PCMachineState *pcms, uint64_t pci_hole_start,
+                   void (*fw_setup)(PCMachineState *pcms),
+                   bool (*acpi_write)(PCMachineState *pcms, Error **errp))
 {
-    PCMachineState *pcms = PC_MACHINE(ms);
     X86CPU *bsp = x86_cpu_by_index(0);
 
     for (unsigned i = 0; x86_cpus && i < x86_cpus->len; i++) {
@@ -621,15 +681,15 @@ static void pc_reset(MachineState *ms)
     if (pcms->linux_boot && bsp) {
         Error *err = NULL;
 
-        pc_pci_firmware_setup(pcms);
+        fw_setup(pcms);
         /* No firmware runs: set up the memory types SeaBIOS would. */
         for (unsigned i = 0; i < x86_cpus->len; i++) {
             x86_cpu_set_firmware_mtrrs(g_ptr_array_index(x86_cpus, i),
-                                       PC_I440FX_LOWMEM);
+                                       pci_hole_start);
         }
 
         if (!linux_boot_write_to_guest(pcms->linux_boot, &err) ||
-            !pc_acpi_write_tables(pcms, &err)) {
+            !acpi_write(pcms, &err)) {
             error_report_err(err);
             return;
         }
@@ -638,13 +698,19 @@ static void pc_reset(MachineState *ms)
     if (pcms->multiboot && bsp) {
         Error *err = NULL;
 
-        pc_pci_firmware_setup(pcms);
+        fw_setup(pcms);
         if (!multiboot_write_to_guest(pcms->multiboot, NULL, &err)) {
             error_report_err(err);
             return;
         }
         multiboot_setup_cpu(pcms->multiboot, &bsp->env);
     }
+}
+
+static void pc_reset(MachineState *ms)
+{
+    pc_reset_boot(PC_MACHINE(ms), PC_I440FX_LOWMEM, pc_pci_firmware_setup,
+                  pc_acpi_write_tables);
 }
 
 static void pc_machine_finalize(Object *obj)

@@ -48,6 +48,11 @@ typedef struct AcpiBuildConfig {
     /* ACPI PCI hotplug (hw/acpi/pcihp.h): GPE0 in the FADT, slots in DSDT */
     bool has_pcihp;
     uint32_t pcihp_slots;       /* bit = slot with Sxx._EJ0 */
+    /* q35 (hw/acpi/acpi-q35.c): PCI Express root bridge, MCFG, GPE0 */
+    bool pcie;                  /* PCI0 is PNP0A08 behind the ICH9 LPC */
+    uint64_t mcfg_base;         /* ECAM for buses 0-255; 0: no MCFG */
+    uint16_t gpe0_blk;          /* 0: no GPE0 block */
+    uint8_t gpe0_blk_len;
 } AcpiBuildConfig;
 
 typedef struct AcpiBuildTables {
@@ -55,6 +60,7 @@ typedef struct AcpiBuildTables {
     uint8_t rsdp[ACPI_RSDP_SIZE];
     /* table addresses, for tests and messages */
     uint64_t facs, dsdt, fadt, madt, hpet, rsdt, xsdt;
+    uint64_t mcfg;
 } AcpiBuildTables;
 
 /* The PC defaults: PIIX4 PM at 0x600, SCI 9, APM 0xb2, reset 0xcf9. */

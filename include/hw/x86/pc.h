@@ -9,6 +9,7 @@
 #include "hw/boards.h"
 #include "hw/isa/isa.h"
 #include "hw/pci/pci.h"
+#include "hw/irq.h"
 
 #define TYPE_PC_MACHINE "pc-i440fx-7.2" TYPE_MACHINE_SUFFIX
 
@@ -49,5 +50,31 @@ typedef struct PCMachineState {
 
 /* Fill the CMOS memory-size and equipment bytes as QEMU's pc_cmos_init. */
 void pc_cmos_init(PCMachineState *pcms, DeviceState *rtc);
+
+/*
+ * The pieces of the pc board that the q35 board (hw/x86/q35.c) shares.
+ * Each returns false with @errp set on failure.
+ */
+typedef struct AcpiBuildConfig AcpiBuildConfig;
+/* RAM: below 4 GiB up to @lowmem when ram_size >= @lowmem, the rest above. */
+bool pc_memory_init(PCMachineState *pcms, uint64_t lowmem, Error **errp);
+bool pc_firmware_init(PCMachineState *pcms, Error **errp);
+bool pc_cpus_init(PCMachineState *pcms, Error **errp);
+/* ISA IRQ lines (PIC + IOAPIC, or the accelerator's GSIs) on isa_bus. */
+bool pc_init_irqs(PCMachineState *pcms, Error **errp);
+/* GSI @n: an IOAPIC input, or the in-kernel irqchip's GSI. */
+IRQLine *pc_gsi(PCMachineState *pcms, int n);
+void pc_msi_trigger(uint64_t addr, uint32_t data);
+/* HPET, PIT, speaker, RTC, i8042, port 92, port 80 on isa_bus. */
+bool pc_isa_devices_init(PCMachineState *pcms, Error **errp);
+bool pc_serials_init(PCMachineState *pcms, Error **errp);
+bool pc_fw_cfg_init(PCMachineState *pcms, Error **errp);
+bool pc_load_kernel(PCMachineState *pcms, Error **errp);
+/* The pc's ACPI description of the board; pc_acpi_install writes it. */
+void pc_acpi_config(PCMachineState *pcms, AcpiBuildConfig *cfg);
+bool pc_acpi_install(const AcpiBuildConfig *cfg, Error **errp);
+void pc_reset_boot(PCMachineState *pcms, uint64_t pci_hole_start,
+                   void (*fw_setup)(PCMachineState *pcms),
+                   bool (*acpi_write)(PCMachineState *pcms, Error **errp));
 
 #endif
