@@ -67,6 +67,7 @@ static int run_main_loop(void)
 static void teardown(void)
 {
     pause_all_vcpus();
+    qdev_unplug_flush();    /* DEVICE_DELETED of a last-moment eject */
     monitor_cleanup();
     /* tap runs its downscript */
     net_cleanup();

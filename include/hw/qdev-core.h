@@ -250,6 +250,8 @@ bool qdev_is_hotpluggable(DeviceState *dev);
  * thread holding the BQL.
  */
 void qdev_unplug_complete(DeviceState *dev);
+/* Finish the unplugs qdev_unplug_complete() queued (main loop, exit). */
+void qdev_unplug_flush(void);
 
 /* ---- help and introspection ---- */
 

@@ -344,6 +344,8 @@ static void test_pcihp(void)
     cfg.has_pci = true;
     cfg.has_pcihp = true;
     cfg.pcihp_slots = 1u << 9;
+    cfg.gpe0_blk = 0xafe0;      /* as pc.c sets it with the hotplug block */
+    cfg.gpe0_blk_len = 4;
     g_assert_true(acpi_build(&cfg, &t, &error_abort));
     fadt = table_at(&t, t.fadt);
     g_assert_cmphex(r32(fadt + 80), ==, 0xafe0);    /* GPE0_BLK */
@@ -361,6 +363,7 @@ static void test_pcihp(void)
 
     /* Without it: no GPE block, no hotplug method. */
     cfg.has_pcihp = false;
+    cfg.gpe0_blk = 0;
     g_assert_true(acpi_build(&cfg, &t, &error_abort));
     fadt = table_at(&t, t.fadt);
     g_assert_cmphex(r32(fadt + 80), ==, 0);
