@@ -2,7 +2,7 @@
  * -device: QEMU's qdev_device_add() behaviour on kemu's qdev.  Option
  * values reach the device as text through its class properties, so the
  * command line and the monitor share one path.  Not modelled: JSON
- * -device syntax, driver aliases, hotplug handlers (so QMP device_add and
+ * -device syntax, hotplug handlers (so QMP device_add and
  * device_del give QEMU's refusals for buses and devices without hotplug).
  */
 #include "qemu/osdep.h"
@@ -23,7 +23,7 @@ static bool is_qdev_option(const char *name)
 /* The class of a user-creatable device called @driver, QEMU's checks. */
 static DeviceClass *device_class_for_user(const char *driver, Error **errp)
 {
-    ObjectClass *oc = object_class_by_name(driver);
+    ObjectClass *oc = object_class_by_name(qdev_resolve_alias(driver));
     DeviceClass *dc;
 
     if (!oc || !object_class_dynamic_cast(oc, TYPE_DEVICE)) {
@@ -104,7 +104,8 @@ int qdev_device_help_str(const char *optarg, Error **errp)
         qdev_print_device_list();
         ret = 1;
     } else {
-        ret = qdev_print_device_help(driver, errp) ? 1 : -1;
+        ret = qdev_print_device_help(qdev_resolve_alias(driver), errp)
+              ? 1 : -1;
     }
     qemu_opts_free(opts);
     return ret;
@@ -134,7 +135,7 @@ DeviceState *qdev_device_add_str(const char *optarg, Error **errp)
     if (!bus && (dc->bus_type || qemu_opt_get(opts, "bus"))) {
         goto out;
     }
-    dev = qdev_try_new(driver, errp);
+    dev = qdev_try_new(qdev_resolve_alias(driver), errp);
     if (!dev) {
         goto out;
     }

@@ -148,6 +148,11 @@ static void ide_identify(IDEState *s)
     for (int i = 0; i < 4; i++) {
         put_le16(p, 100 + i, s->nb_sectors >> (16 * i));
     }
+    if (s->bus->sata) {
+        /* ATA8-ACS: queue depth - 1; SATA capabilities: Gen1, NCQ. */
+        put_le16(p, 75, 31);
+        put_le16(p, 76, (1 << 8) | (1 << 1));
+    }
 }
 
 /* Sector address of the current command (LBA48, LBA28 or CHS). */

@@ -113,6 +113,8 @@ struct IDEBus {
     const IDEDMAOps *dma_ops;
     void *dma_opaque;
     IDEState *dma_pending;      /* a DMA command waiting for the engine */
+    bool sata;                  /* behind AHCI: IDENTIFY reports SATA and
+                                 * NCQ (queue depth 32) */
 };
 
 /* Set up @bus with @irq; drives attach with ide_drive_attach(). */
