@@ -522,9 +522,9 @@ static void ide_exec_cmd(IDEState *s, uint8_t cmd)
         ide_set_irq(s->bus);
         return;
     }
-    if (s->is_cdrom) {
-        /* An ATAPI device aborts the ATA commands below (and its signature
-         * tells the driver why). */
+    if (s->is_cdrom && cmd != 0xef) {
+        /* An ATAPI device aborts the ATA commands below but SET FEATURES
+         * (and its signature tells the driver why). */
         ide_set_signature(s);
         ide_error(s, IDE_ABRT_ERR);
         return;
