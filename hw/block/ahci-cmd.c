@@ -194,31 +194,13 @@ static int ahci_dma_map(void *opaque, int len, bool to_guest,
         }
         count = MIN(count, (uint32_t)len);
         len -= count;
-        while (count) {
-            hwaddr l = count;
-            void *h = n < max ? address_space_map_ram(&address_space_memory,
-                                                      a, &l, to_guest)
-                              : NULL;
-            if (!h || !l) {
-                return -1;             /* rw() then reports the error */
-            }
-            iov[n] = (struct iovec) { h, l };
-            addr[n++] = a;
-            a += l;
-            count -= l;
+        n = ide_dma_map_range(a, count, to_guest, iov, addr, n, max);
+        if (n < 0) {
+            return -1;                 /* rw() then reports the error */
         }
     }
     p->prdbc = want;
     return n;
-}
-
-static void ahci_dma_unmap(void *opaque, const struct iovec *iov,
-                           const uint64_t *addr, int niov, bool to_guest)
-{
-    for (int i = 0; to_guest && i < niov; i++) {
-        address_space_notify_dma_write(&address_space_memory, addr[i],
-                                       iov[i].iov_len);
-    }
 }
 
 static void ahci_dma_done(void *opaque, bool error)
@@ -230,7 +212,7 @@ static const IDEDMAOps ahci_dma_ops = {
     .rw = ahci_dma_rw,
     .done = ahci_dma_done,
     .map = ahci_dma_map,
-    .unmap = ahci_dma_unmap,
+    .unmap = ide_dma_unmap_ram,
 };
 
 /* ---- command completion ---- */

@@ -10,6 +10,7 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/log.h"
+#include "exec/memory.h"
 #include "hw/block/ide.h"
 #include "hw/block/block-error.h"
 
@@ -446,6 +447,34 @@ static void ide_ata_dma(IDEState *s)
 static void ide_ata_dma_retry(void *opaque)
 {
     ide_ata_dma(opaque);
+}
+
+int ide_dma_map_range(uint64_t a, uint32_t count, bool to_guest,
+                      struct iovec *iov, uint64_t *addr, int n, int max)
+{
+    while (count) {
+        hwaddr l = count;
+        void *p = n < max ? address_space_map_ram(&address_space_memory, a,
+                                                  &l, to_guest)
+                          : NULL;
+        if (!p || !l) {
+            return -1;
+        }
+        iov[n] = (struct iovec) { p, l };
+        addr[n++] = a;
+        a += l;
+        count -= l;
+    }
+    return n;
+}
+
+void ide_dma_unmap_ram(void *opaque, const struct iovec *iov,
+                       const uint64_t *addr, int niov, bool to_guest)
+{
+    for (int i = 0; to_guest && i < niov; i++) {
+        address_space_notify_dma_write(&address_space_memory, addr[i],
+                                       iov[i].iov_len);
+    }
 }
 
 void ide_dma_run(IDEBus *bus)

@@ -134,6 +134,18 @@ void ide_ctrl_write(IDEBus *bus, uint32_t val);
 uint32_t ide_data_read(IDEBus *bus, int size);   /* 2 or 4 bytes */
 void ide_data_write(IDEBus *bus, uint32_t val, int size);
 
+/*
+ * For a controller's IDEDMAOps.map: map guest [@a, @a + @count) into
+ * host iovecs from element @n on (at most @max; @addr: their guest
+ * addresses).  Returns the new element count, or -1 if it is not RAM.
+ */
+int ide_dma_map_range(uint64_t a, uint32_t count, bool to_guest,
+                      struct iovec *iov, uint64_t *addr, int n, int max);
+/* IDEDMAOps.unmap for RAM mapped so: written RAM may hold translated
+ * code, so the memory listeners are told. */
+void ide_dma_unmap_ram(void *opaque, const struct iovec *iov,
+                       const uint64_t *addr, int niov, bool to_guest);
+
 /* The controller's DMA engine was started: run the pending command. */
 void ide_dma_run(IDEBus *bus);
 
