@@ -17,6 +17,7 @@
 #include "hw/isa/piix.h"
 #include "block/block.h"
 #include "block/blockdev.h"
+#include "hw/block/ahci.h"
 
 #define CFG_ENABLE  0x80000000u
 #define RAM_SIZE    (16 * MiB)
@@ -391,6 +392,50 @@ static void test_resets(void)
     g_assert_cmphex(rd(P0 + PX_SSTS), ==, 0x113);
 }
 
+/*
+ * The board API: an on-board controller at 00:1f.2 with buses ide.0-5
+ * takes the if=ide drives, -hda on port 0 and -cdrom (index 2) on port 2.
+ */
+static void test_board_api(void)
+{
+    Error *err = NULL;
+    g_autofree char *hda = NULL;
+    int fd = g_file_open_tmp("ahci-hda-XXXXXX.raw", &hda, NULL);
+
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(ftruncate(fd, MiB), ==, 0);
+    close(fd);
+    g_assert_nonnull(drive_new_legacy(hda, 0, false, false, &error_abort));
+    g_assert_nonnull(drive_new_legacy(NULL, 2, true, false, &error_abort));
+    PCIDevice *d = ich9_ahci_init(bus, PCI_DEVFN(0x1f, 2), "ide",
+                                  &error_abort);
+    g_assert_nonnull(d);
+    g_assert_cmpint(d->devfn, ==, PCI_DEVFN(0x1f, 2));
+    for (int i = 0; i < 6; i++) {
+        g_autofree char *name = g_strdup_printf("ide.%d", i);
+        BusState *b = qbus_find_by_name(name);
+        g_assert_nonnull(b);
+        g_assert_true(b->parent == DEVICE(d));
+        int n = b->num_children;
+        for (GList *l = b->children; l; l = l->next) {
+            g_assert_cmpstr(object_get_typename(OBJECT(l->data)), ==,
+                            i == 0 ? "ide-hd" : "ide-cd");
+        }
+        g_assert_cmpint(n, ==, i == 0 || i == 2);
+    }
+    /* one unit per bus */
+    BusState *b1 = qbus_find_by_name("ide.1");
+    g_assert_true(qdev_realize_and_unref(qdev_new("ide-cd"), b1,
+                                         &error_abort));
+    DeviceState *cd = qdev_new("ide-cd");
+    g_assert_false(qdev_realize_and_unref(cd, b1, &err));
+    object_unparent(OBJECT(cd));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "Can't create IDE unit 1, bus supports only 1 units");
+    error_free(err);
+    unlink(hda);
+}
+
 int main(int argc, char **argv)
 {
     DeviceState *dev;
@@ -440,6 +485,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ahci/ci-without-st", test_ci_without_st);
     g_test_add_func("/ahci/msi", test_msi);
     g_test_add_func("/ahci/resets", test_resets);
+    g_test_add_func("/ahci/board-api", test_board_api);
     int ret = g_test_run();
     unlink(image);
     return ret;
