@@ -3,7 +3,7 @@
  * the PCI identity and capabilities, the index/data pair, port start,
  * IDENTIFY by PIO (PIO Setup and D2H FISes, PRDBC), READ/WRITE DMA EXT
  * over a two-entry PRDT against a raw image, NCQ with two tags in flight
- * (SACT, Set Device Bits FIS), MSI; and a guest's mistakes: a PRDT
+ * (SACT, Set Device Bits FIS), DSM TRIM, MSI; and a guest's mistakes: a PRDT
  * pointing outside RAM, a command issued with ST=0, a bad command FIS
  * length (each a task-file error, the device usable again after ST is
  * cycled), COMRESET and HBA reset.
@@ -288,6 +288,46 @@ static void test_ncq(void)
     g_assert_true(rd(P0 + PX_IS) & IS_TFES);
 }
 
+static void test_trim(void)
+{
+    port_start();
+    memset(ramp + BUF, 0xa5, 4096);
+    build_cmd(1, 0x35, 32, 8, 0, true, BUF, 1, 4096, 5);
+    wr(P0 + PX_CI, 2);
+    settle();
+    g_assert_cmphex(rd(P0 + PX_CI), ==, 0);
+    /* IDENTIFY offers TRIM (word 169) with one block of ranges (105) */
+    build_cmd(0, 0xec, 0, 0, 0, false, BUF2, 1, 512, 5);
+    wr(P0 + PX_CI, 1);
+    g_assert_cmphex(ramp[BUF2 + 338] & 1, ==, 1);
+    g_assert_cmphex(ramp[BUF2 + 210], ==, 1);
+    /* DATA SET MANAGEMENT, TRIM: LBA 34 + 4 sectors (an empty entry too) */
+    memset(ramp + BUF, 0, 512);
+    uint64_t range = 34 | (4ull << 48);
+    memcpy(ramp + BUF + 8, &range, 8);
+    build_cmd(2, 0x06, 0, 1, 1, true, BUF, 1, 512, 5);
+    wr(P0 + PX_IS, ~0u);
+    wr(P0 + PX_CI, 4);
+    settle();
+    g_assert_cmphex(rd(P0 + PX_CI), ==, 0);
+    g_assert_cmphex(rd(P0 + PX_IS) & (IS_DHRS | IS_TFES), ==, IS_DHRS);
+    g_autofree char *data = NULL;
+    gsize size;
+    g_assert_true(g_file_get_contents(image, &data, &size, NULL));
+    for (int i = 0; i < 4096; i++) {
+        uint8_t want = i >= 1024 && i < 3072 ? 0 : 0xa5;
+        g_assert_cmphex((uint8_t)data[32 * 512 + i], ==, want);
+    }
+    /* a range past the end of the disk is an error */
+    range = 8190 | (8ull << 48);
+    memcpy(ramp + BUF, &range, 8);
+    build_cmd(2, 0x06, 0, 1, 1, true, BUF, 1, 512, 5);
+    wr(P0 + PX_CI, 4);
+    settle();
+    g_assert_true(rd(P0 + PX_IS) & IS_TFES);
+    wr(P0 + PX_CMD, 0x10);
+}
+
 /* A task-file error: ERR in TFD, TFES, the slot still in CI. */
 static void expect_tf_error(uint32_t ci)
 {
@@ -481,6 +521,7 @@ int main(int argc, char **argv)
     g_test_add_func("/ahci/identify-pio", test_identify_pio);
     g_test_add_func("/ahci/dma", test_dma);
     g_test_add_func("/ahci/ncq", test_ncq);
+    g_test_add_func("/ahci/trim", test_trim);
     g_test_add_func("/ahci/bad-prdt", test_bad_prdt);
     g_test_add_func("/ahci/ci-without-st", test_ci_without_st);
     g_test_add_func("/ahci/msi", test_msi);

@@ -95,6 +95,8 @@ struct IDEState {
     int dma_fetched;            /* bytes of a failed DMA write in io_buffer */
     uint32_t dma_gen;           /* bumped by a new command or a reset: the
                                  * completion of an older DMA is dropped */
+    bool dsm;                   /* the DMA command is a DSM TRIM */
+    int dsm_pos;                /* next TRIM range entry in io_buffer */
 
     /* ATAPI */
     uint8_t sense_key, asc;
