@@ -4,7 +4,7 @@
  * command line and the monitor share one path.  device_add and device_del
  * at run time go through the bus's hotplug handler (hw/acpi/pcihp.c for
  * the pc's pci.0); other buses give QEMU's refusals.  Not modelled: JSON
- * -device syntax, driver aliases.
+ * -device syntax.
  */
 #include "qemu/osdep.h"
 #include "qemu/option.h"
@@ -25,7 +25,7 @@ static bool is_qdev_option(const char *name)
 /* The class of a user-creatable device called @driver, QEMU's checks. */
 static DeviceClass *device_class_for_user(const char *driver, Error **errp)
 {
-    ObjectClass *oc = object_class_by_name(driver);
+    ObjectClass *oc = object_class_by_name(qdev_resolve_alias(driver));
     DeviceClass *dc;
 
     if (!oc || !object_class_dynamic_cast(oc, TYPE_DEVICE)) {
@@ -106,7 +106,8 @@ int qdev_device_help_str(const char *optarg, Error **errp)
         qdev_print_device_list();
         ret = 1;
     } else {
-        ret = qdev_print_device_help(driver, errp) ? 1 : -1;
+        ret = qdev_print_device_help(qdev_resolve_alias(driver), errp)
+              ? 1 : -1;
     }
     qemu_opts_free(opts);
     return ret;
@@ -148,7 +149,7 @@ static DeviceState *qdev_device_add_opts(QemuOpts *opts, bool hotplug,
         }
         return NULL;
     }
-    dev = qdev_try_new(driver, errp);
+    dev = qdev_try_new(qdev_resolve_alias(driver), errp);
     if (!dev) {
         return NULL;
     }

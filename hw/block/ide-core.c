@@ -10,6 +10,7 @@
  */
 #include "qemu/osdep.h"
 #include "qemu/log.h"
+#include "exec/memory.h"
 #include "hw/block/ide.h"
 #include "hw/block/block-error.h"
 
@@ -147,6 +148,14 @@ static void ide_identify(IDEState *s)
     put_le16(p, 93, 1 | (1 << 14) | 0x2000);
     for (int i = 0; i < 4; i++) {
         put_le16(p, 100 + i, s->nb_sectors >> (16 * i));
+    }
+    /* DATA SET MANAGEMENT with TRIM, one 512-byte block of ranges. */
+    put_le16(p, 105, 1);
+    put_le16(p, 169, 1);
+    if (s->bus->sata) {
+        /* ATA8-ACS: queue depth - 1; SATA capabilities: Gen1, NCQ. */
+        put_le16(p, 75, 31);
+        put_le16(p, 76, (1 << 8) | (1 << 1));
     }
 }
 
@@ -375,6 +384,87 @@ static bool ide_ata_dma_async(IDEState *s)
     return true;
 }
 
+#define IDE_DSM_BLOCKS 1           /* IDENTIFY word 105 */
+#define IDE_DSM_ENTRIES (IDE_DSM_BLOCKS * IDE_SECTOR_SIZE / 8)
+
+typedef struct IDETrim {
+    IDEState *s;
+    uint32_t gen;
+} IDETrim;
+
+static void ide_dsm_next(IDEState *s);
+
+static void ide_dsm_cb(void *opaque, int ret)
+{
+    IDETrim *t = opaque;
+    IDEState *s = t->s;
+    bool stale = t->gen != s->dma_gen;
+
+    g_free(t);
+    /* A failed discard is not an error: TRIM is advisory. */
+    if (!stale) {
+        ide_dsm_next(s);
+    }
+}
+
+/* Discard the next nonempty range (ACS-2 7.10: LBA in bits 47:0, sector
+ * count in 63:48); the command ends after the last one. */
+static void ide_dsm_next(IDEState *s)
+{
+    IDEBus *bus = s->bus;
+    bool error = false;
+
+    while (s->dsm_pos < IDE_DSM_ENTRIES) {
+        const uint8_t *e = s->io_buffer + 8 * s->dsm_pos++;
+        uint64_t v = 0;
+        for (int i = 7; i >= 0; i--) {
+            v = (v << 8) | e[i];
+        }
+        uint64_t lba = v & 0xffffffffffffull;
+        uint32_t count = v >> 48;
+        if (!count) {
+            continue;
+        }
+        if (lba > s->nb_sectors || count > s->nb_sectors - lba) {
+            qemu_log_mask(LOG_GUEST_ERROR, "ide: TRIM of %" PRIu64 "+%u "
+                          "out of range\n", lba, count);
+            error = true;
+            break;
+        }
+        IDETrim *t = g_new(IDETrim, 1);
+        t->s = s;
+        t->gen = s->dma_gen;
+        blk_aio_pdiscard(s->blk, lba * IDE_SECTOR_SIZE,
+                         (uint64_t)count * IDE_SECTOR_SIZE, ide_dsm_cb, t);
+        return;
+    }
+    if (error) {
+        ide_abort_command(s);
+    } else {
+        ide_transfer_done(s);
+    }
+    bus->dma_ops->done(bus->dma_opaque, error);
+    ide_set_irq(bus);
+}
+
+/* DATA SET MANAGEMENT: fetch the range blocks, then discard them. */
+static void ide_dsm_dma(IDEState *s)
+{
+    IDEBus *bus = s->bus;
+    int len = s->xfer_left * IDE_SECTOR_SIZE;
+
+    memset(s->io_buffer, 0, IDE_DSM_BLOCKS * IDE_SECTOR_SIZE);
+    if (bus->dma_ops->rw(bus->dma_opaque, s->io_buffer, len, false) != len) {
+        ide_abort_command(s);
+        bus->dma_ops->done(bus->dma_opaque, true);
+        ide_set_irq(bus);
+        return;
+    }
+    s->xfer_left = 0;
+    s->dsm_pos = 0;
+    ide_dsm_next(s);
+}
+
 /*
  * DMA data phase, run when the controller's engine starts, and again
  * from where it failed when a werror/rerror=stop request is retried (a
@@ -384,6 +474,10 @@ static void ide_ata_dma(IDEState *s)
 {
     IDEBus *bus = s->bus;
     bool error = false;
+    if (s->dsm) {
+        ide_dsm_dma(s);
+        return;
+    }
     if (ide_ata_dma_async(s)) {
         return;
     }
@@ -443,6 +537,34 @@ static void ide_ata_dma_retry(void *opaque)
     ide_ata_dma(opaque);
 }
 
+int ide_dma_map_range(uint64_t a, uint32_t count, bool to_guest,
+                      struct iovec *iov, uint64_t *addr, int n, int max)
+{
+    while (count) {
+        hwaddr l = count;
+        void *p = n < max ? address_space_map_ram(&address_space_memory, a,
+                                                  &l, to_guest)
+                          : NULL;
+        if (!p || !l) {
+            return -1;
+        }
+        iov[n] = (struct iovec) { p, l };
+        addr[n++] = a;
+        a += l;
+        count -= l;
+    }
+    return n;
+}
+
+void ide_dma_unmap_ram(void *opaque, const struct iovec *iov,
+                       const uint64_t *addr, int niov, bool to_guest)
+{
+    for (int i = 0; to_guest && i < niov; i++) {
+        address_space_notify_dma_write(&address_space_memory, addr[i],
+                                       iov[i].iov_len);
+    }
+}
+
 void ide_dma_run(IDEBus *bus)
 {
     IDEState *s = bus->dma_pending;
@@ -469,6 +591,7 @@ static void ide_exec_cmd(IDEState *s, uint8_t cmd)
     int block = 1;
 
     s->lba48 = false;
+    s->dsm = false;
     s->error = 0;
     switch (cmd) {
     case 0xec:                                 /* IDENTIFY DEVICE */
@@ -517,16 +640,16 @@ static void ide_exec_cmd(IDEState *s, uint8_t cmd)
         ide_set_irq(s->bus);
         return;
     }
-    if (s->is_cdrom) {
-        /* An ATAPI device aborts the ATA commands below (and its signature
-         * tells the driver why). */
+    if (s->is_cdrom && cmd != 0xef) {
+        /* An ATAPI device aborts the ATA commands below but SET FEATURES
+         * (and its signature tells the driver why). */
         ide_set_signature(s);
         ide_error(s, IDE_ABRT_ERR);
         return;
     }
     switch (cmd) {
     case 0x24: case 0x29: case 0x25: case 0x34: case 0x39: case 0x35:
-    case 0xea: case 0x27: case 0x42:
+    case 0xea: case 0x27: case 0x42: case 0x06:
         s->lba48 = true;
         break;
     }
@@ -557,6 +680,24 @@ static void ide_exec_cmd(IDEState *s, uint8_t cmd)
     case 0xca: case 0xcb: case 0x35:           /* WRITE DMA (EXT) */
         dma = write = true;
         break;
+    case 0x06:                                 /* DATA SET MANAGEMENT */
+        /* TRIM only, at most IDE_DSM_BLOCKS blocks of ranges */
+        if (!(s->feature & 1) || s->hob_nsector ||
+            s->nsector > IDE_DSM_BLOCKS || !s->nsector || !s->blk) {
+            ide_error(s, IDE_ABRT_ERR);
+            return;
+        }
+        if (blk_is_read_only(s->blk)) {
+            ide_error(s, IDE_ABRT_ERR);
+            return;
+        }
+        s->xfer_left = s->nsector;
+        s->dsm = true;
+        s->dma_write = true;
+        s->dma_fetched = 0;
+        s->bus->dma_pending = s;
+        s->status = IDE_READY_STAT | IDE_SEEK_STAT | IDE_DRQ_STAT;
+        return;
     case 0xe7: case 0xea:                      /* FLUSH CACHE (EXT) */
         if (s->blk && blk_flush(s->blk) < 0) {
             ide_error(s, IDE_ABRT_ERR);

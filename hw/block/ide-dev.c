@@ -19,6 +19,7 @@ OBJECT_DECLARE_SIMPLE_TYPE(IDEQBus, IDE_QBUS)
 struct IDEQBus {
     BusState parent_obj;
     IDEBus *ide;
+    int max_units;              /* 2 on PATA, 1 on an AHCI port */
 };
 
 typedef struct IDEDevice {
@@ -36,12 +37,19 @@ typedef struct IDEDevice {
 
 #define IDE_DEVICE(obj) OBJECT_CHECK(IDEDevice, (obj), TYPE_IDE_DEVICE)
 
-BusState *ide_qbus_new(DeviceState *controller, IDEBus *ide)
+BusState *ide_qbus_new_full(DeviceState *controller, IDEBus *ide,
+                            const char *name, int max_units)
 {
-    IDEQBus *qb = IDE_QBUS(qbus_new(TYPE_IDE_BUS, controller, NULL));
+    IDEQBus *qb = IDE_QBUS(qbus_new(TYPE_IDE_BUS, controller, name));
 
     qb->ide = ide;
+    qb->max_units = max_units;
     return BUS(qb);
+}
+
+BusState *ide_qbus_new(DeviceState *controller, IDEBus *ide)
+{
+    return ide_qbus_new_full(controller, ide, NULL, 2);
 }
 
 /* eject / change on a CD-ROM drive: the guest sees a new medium. */
@@ -64,16 +72,17 @@ static void ide_dev_tray_moved(void *opaque, bool open)
 static void ide_dev_realize(DeviceState *dev, Error **errp)
 {
     IDEDevice *d = IDE_DEVICE(dev);
-    IDEBus *bus = IDE_QBUS(dev->parent_bus)->ide;
+    IDEQBus *qb = IDE_QBUS(dev->parent_bus);
+    IDEBus *bus = qb->ide;
     bool cdrom = object_dynamic_cast(OBJECT(dev), "ide-cd") != NULL;
     int unit = d->unit;
 
     if (unit == -1) {
         unit = bus->ifs[0].present ? 1 : 0;
     }
-    if (unit > 1) {
-        error_setg(errp, "Can't create IDE unit %d, bus supports only 2 "
-                   "units", unit);
+    if (unit >= qb->max_units) {
+        error_setg(errp, "Can't create IDE unit %d, bus supports only %d "
+                   "units", unit, qb->max_units);
         return;
     }
     if (bus->ifs[unit].present) {

@@ -128,31 +128,12 @@ static int piix_bmdma_map(void *opaque, int len, bool to_guest,
         count = MIN(count ? count : 0x10000, (uint32_t)len);
         eot = e[7] & 0x80;
         len -= count;
-        while (count) {
-            hwaddr l = count;
-            void *p = n < max ? address_space_map_ram(&address_space_memory,
-                                                      a, &l, to_guest)
-                              : NULL;
-            if (!p || !l) {
-                return -1;
-            }
-            iov[n] = (struct iovec) { p, l };
-            addr[n++] = a;
-            a += l;
-            count -= l;
+        n = ide_dma_map_range(a, count, to_guest, iov, addr, n, max);
+        if (n < 0) {
+            return -1;
         }
     }
     return len ? -1 : n;
-}
-
-/* Written RAM may hold translated code: tell the memory listeners. */
-static void piix_bmdma_unmap(void *opaque, const struct iovec *iov,
-                             const uint64_t *addr, int niov, bool to_guest)
-{
-    for (int i = 0; to_guest && i < niov; i++) {
-        address_space_notify_dma_write(&address_space_memory, addr[i],
-                                       iov[i].iov_len);
-    }
 }
 
 static void piix_bmdma_done(void *opaque, bool error)
@@ -168,7 +149,7 @@ static const IDEDMAOps piix_dma_ops = {
     .rw = piix_bmdma_rw,
     .done = piix_bmdma_done,
     .map = piix_bmdma_map,
-    .unmap = piix_bmdma_unmap,
+    .unmap = ide_dma_unmap_ram,
 };
 
 static void piix_bmdma_cmd_write(BMDMAState *bm, uint8_t val)

@@ -26,12 +26,45 @@ static gint class_name_casecmp(gconstpointer a, gconstpointer b)
                               object_class_get_name((ObjectClass *)b));
 }
 
+/* QEMU's other names for device types, as users type them. */
+static const struct {
+    const char *type;
+    const char *alias;
+} qdev_aliases[] = {
+    { "ich9-ahci", "ahci" },
+};
+
+const char *qdev_resolve_alias(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(qdev_aliases); i++) {
+        if (g_str_equal(name, qdev_aliases[i].alias)) {
+            return qdev_aliases[i].type;
+        }
+    }
+    return name;
+}
+
+static const char *qdev_type_alias(const char *type)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(qdev_aliases); i++) {
+        if (g_str_equal(type, qdev_aliases[i].type)) {
+            return qdev_aliases[i].alias;
+        }
+    }
+    return NULL;
+}
+
 static void devinfo_str(GString *out, DeviceClass *dc)
 {
-    g_string_append_printf(out, "name \"%s\"",
-                           object_class_get_name(OBJECT_CLASS(dc)));
+    const char *name = object_class_get_name(OBJECT_CLASS(dc));
+    const char *alias = qdev_type_alias(name);
+
+    g_string_append_printf(out, "name \"%s\"", name);
     if (dc->bus_type) {
         g_string_append_printf(out, ", bus %s", dc->bus_type);
+    }
+    if (alias) {
+        g_string_append_printf(out, ", alias \"%s\"", alias);
     }
     if (dc->desc) {
         g_string_append_printf(out, ", desc \"%s\"", dc->desc);

@@ -258,6 +258,8 @@ void qdev_unplug_flush(void);
 /* The "-device help" text, category by category: appended to @out, or to stdout. */
 void qdev_format_device_list(GString *out);
 void qdev_print_device_list(void);
+/* The type a driver name stands for: QEMU's aliases ("ahci"), else @name. */
+const char *qdev_resolve_alias(const char *name);
 /*
  * "-device DRIVER,help": "DRIVER options:" then one line per property,
  * appended to @out or printed; false + errp if the driver is unknown.

@@ -3,7 +3,7 @@
 
     test_disk_error.py KEMU_BINARY GUEST_BUILDER
 
-For a virtio-blk disk and an IDE disk (one boot each), the image lives on
+For a virtio-blk disk, an IDE disk and a disk on AHCI (one boot each), the image lives on
 a 16 MiB tmpfs the test mounts (skipped, exit 77, when
 mounting is not possible); the guest (kemu.test=diskerr) writes 24 MiB of
 random data with O_DIRECT.  Expected, as QEMU does: BLOCK_IO_ERROR (write,
@@ -60,9 +60,14 @@ def run_scenario(kemu, guest_dir, iface, device, failures):
         with open(img, 'wb') as f:
             f.truncate(64 << 20)
         sock = os.path.join(tmp, 'qmp.sock')
+        if iface == 'ahci':
+            disk = ['-drive', 'file=%s,format=raw,if=none,id=%s' %
+                    (img, device), '-device', 'ahci,id=ahci0',
+                    '-device', 'ide-hd,drive=%s,bus=ahci0.0' % device]
+        else:
+            disk = ['-drive', 'file=%s,format=raw,if=%s' % (img, iface)]
         g = Guest(kemu, guest_dir, 'kemu.test=diskerr',
-                  ['-qmp', 'unix:%s,server=on,wait=off' % sock,
-                   '-drive', 'file=%s,format=raw,if=%s' % (img, iface)])
+                  ['-qmp', 'unix:%s,server=on,wait=off' % sock] + disk)
         conn = qmp_connect(sock, 30)
         if conn is None:
             raise RuntimeError('no QMP greeting')
@@ -138,7 +143,8 @@ def main():
     check_parse_errors(kemu, failures)
     guest_dir = build_guest(builder)
     ran = False
-    for iface, device in (('virtio', 'virtio0'), ('ide', 'ide0-hd0')):
+    for iface, device in (('virtio', 'virtio0'), ('ide', 'ide0-hd0'),
+                          ('ahci', 'sata0')):
         ran = run_scenario(kemu, guest_dir, iface, device, failures)
         if not ran:
             break
@@ -149,7 +155,7 @@ def main():
     if not ran:
         return 77
     print('ok: ENOSPC stopped the VM (io-error), cont retried, data intact '
-          '(virtio-blk and IDE)')
+          '(virtio-blk, IDE and AHCI)')
     return 0
 
 

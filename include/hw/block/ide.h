@@ -95,6 +95,8 @@ struct IDEState {
     int dma_fetched;            /* bytes of a failed DMA write in io_buffer */
     uint32_t dma_gen;           /* bumped by a new command or a reset: the
                                  * completion of an older DMA is dropped */
+    bool dsm;                   /* the DMA command is a DSM TRIM */
+    int dsm_pos;                /* next TRIM range entry in io_buffer */
 
     /* ATAPI */
     uint8_t sense_key, asc;
@@ -113,6 +115,8 @@ struct IDEBus {
     const IDEDMAOps *dma_ops;
     void *dma_opaque;
     IDEState *dma_pending;      /* a DMA command waiting for the engine */
+    bool sata;                  /* behind AHCI: IDENTIFY reports SATA and
+                                 * NCQ (queue depth 32) */
 };
 
 /* Set up @bus with @irq; drives attach with ide_drive_attach(). */
@@ -131,6 +135,18 @@ uint32_t ide_status_read(IDEBus *bus);           /* alternate status */
 void ide_ctrl_write(IDEBus *bus, uint32_t val);
 uint32_t ide_data_read(IDEBus *bus, int size);   /* 2 or 4 bytes */
 void ide_data_write(IDEBus *bus, uint32_t val, int size);
+
+/*
+ * For a controller's IDEDMAOps.map: map guest [@a, @a + @count) into
+ * host iovecs from element @n on (at most @max; @addr: their guest
+ * addresses).  Returns the new element count, or -1 if it is not RAM.
+ */
+int ide_dma_map_range(uint64_t a, uint32_t count, bool to_guest,
+                      struct iovec *iov, uint64_t *addr, int n, int max);
+/* IDEDMAOps.unmap for RAM mapped so: written RAM may hold translated
+ * code, so the memory listeners are told. */
+void ide_dma_unmap_ram(void *opaque, const struct iovec *iov,
+                       const uint64_t *addr, int niov, bool to_guest);
 
 /* The controller's DMA engine was started: run the pending command. */
 void ide_dma_run(IDEBus *bus);

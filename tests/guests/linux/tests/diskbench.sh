@@ -7,7 +7,7 @@
 # a CPU-only baseline (256 MiB /dev/zero -> /dev/null) to compare
 # emulators, and the disk's request counters after each phase
 # ("GUEST-DISKBENCH stat-write|stat-read <fields of /sys/block/DEV/stat>").
-modprobe virtio_pci; modprobe virtio_blk; modprobe ata_piix; modprobe sd_mod
+modprobe virtio_pci; modprobe virtio_blk; modprobe ata_piix; modprobe ahci; modprobe sd_mod
 n=0
 while [ ! -e /sys/block/vda ] && [ ! -e /sys/block/sda ] && [ $n -lt 40 ]; do
     sleep 0.5

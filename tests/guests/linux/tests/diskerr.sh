@@ -3,7 +3,7 @@
 # (vda, else the first IDE disk sda) with O_DIRECT (the host makes these writes fail with ENOSPC until it
 # frees space and continues the VM), read it back and print its checksum:
 # "GUEST-DISKERR <md5 read back> <dd status> <md5 written>".
-modprobe virtio_pci; modprobe virtio_blk; modprobe ata_piix; modprobe sd_mod
+modprobe virtio_pci; modprobe virtio_blk; modprobe ata_piix; modprobe ahci; modprobe sd_mod
 n=0
 while [ ! -e /sys/block/vda ] && [ ! -e /sys/block/sda ] && [ $n -lt 40 ]; do
     sleep 0.5
