@@ -35,14 +35,16 @@ SAME_FEATURES = ['max', 'host', 'base', 'qemu32', 'qemu32-v1', 'pentium',
 
 
 class Vm:
-    """An emulator stopped before start (-S) with QMP on a unix socket."""
+    """An emulator stopped before start (-S) with QMP on a unix socket;
+    "@DIR@" in @args is its private directory."""
 
-    def __init__(self, binary):
+    def __init__(self, binary, args=()):
         self.dir = tempfile.mkdtemp(prefix='kemu-qmpcpu-')
         path = os.path.join(self.dir, 'qmp.sock')
         self.proc = subprocess.Popen(
             [binary, '-S', '-nodefaults', '-display', 'none', '-accel', 'tcg',
-             '-m', '128', '-qmp', 'unix:%s,server=on,wait=off' % path],
+             '-m', '128', '-qmp', 'unix:%s,server=on,wait=off' % path] +
+            [a.replace('@DIR@', self.dir) for a in args],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE)
         deadline = time.time() + TIMEOUT
@@ -70,6 +72,9 @@ class Vm:
             msg = json.loads(line)
             if 'event' not in msg:
                 return msg
+
+    def hmp(self, line):
+        return self.cmd('human-monitor-command', **{'command-line': line})
 
     def cmd(self, name, **args):
         msg = {'execute': name}

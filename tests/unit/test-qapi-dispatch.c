@@ -1148,3 +1148,13 @@ CpuModelExpansionInfo *qmp_query_cpu_model_expansion(
     error_setg(errp, "CPU model '%s' not found", model->name);
     return NULL;
 }
+
+ChardevReturn *qmp_chardev_add(const char *id, JsonNode *backend,
+                               Error **errp)
+{
+    return g_new0(ChardevReturn, 1);
+}
+
+void qmp_chardev_remove(const char *id, Error **errp)
+{
+}
