@@ -218,6 +218,26 @@ Chardev *chardev_new_from_opts(QemuOpts *opts, Error **errp)
     return mux ? chardev_new_mux(id, chr, errp) : chr;
 }
 
+Chardev *chardev_new_qmp(const char *id, const char *backend,
+                         QemuOpts *opts, Error **errp)
+{
+    g_autofree char *typename = g_strdup_printf("chardev-%s", backend);
+    Error *err = NULL;
+    Chardev *chr;
+
+    if (chardev_find(id)) {
+        error_setg(errp, "Chardev with id '%s' already exists", id);
+        return NULL;
+    }
+    chr = chardev_new_typed(typename, id, opts, &err);
+    if (!chr) {
+        error_prepend(&err, "Failed to add chardev '%s': ", id);
+        error_propagate(errp, err);
+        return NULL;
+    }
+    return chardev_add(chr, errp) ? chr : NULL;
+}
+
 Chardev *chardev_new_from_string(const char *spec, Error **errp)
 {
     QemuOpts *opts = qemu_opts_parse(spec, "backend", errp);

@@ -8,6 +8,7 @@
 
 #include "chardev/char.h"
 #include "qemu/main-loop.h"
+#include <json-glib/json-glib.h>
 
 #define TYPE_CHARDEV_NULL   "chardev-null"
 #define TYPE_CHARDEV_STDIO  "chardev-stdio"
@@ -22,6 +23,13 @@
 
 /* Poll interval while a frontend cannot take input or a pty is unplugged. */
 #define CHR_RETRY_MS 20
+
+/*
+ * chardev-add's "backend" (QEMU's ChardevBackend union) as -chardev keys;
+ * *@type is the backend name ("socket").  NULL with QEMU's text on error.
+ */
+QemuOpts *chardev_backend_to_opts(JsonNode *backend, const char **type,
+                                  Error **errp);
 
 static inline ChardevClass *chardev_get_class(Chardev *chr)
 {
@@ -88,14 +96,6 @@ void chr_fd_set_nonblock(int fd);
 
 /* Ignore SIGPIPE once (a closed peer must give EPIPE, not kill us). */
 void chr_ignore_sigpipe(void);
-
-/*
- * Check every -chardev key against QEMU's list of chardev options and the
- * type of its value ("Invalid parameter 'x'", "Parameter 'server' expects
- * 'on' or 'off'").  Keys valid for another backend are accepted and
- * ignored, as QEMU does.
- */
-bool chardev_opts_validate(QemuOpts *opts, Error **errp);
 
 /* Called by chardev_cleanup_all() (e.g. restore the terminal). */
 void chr_register_cleanup(void (*fn)(void));

@@ -264,16 +264,28 @@ void hmp_device_del(Monitor *mon, const HMPArgs *args)
 }
 
 /*
- * chardev-add/-remove have no QMP twin in kemu's schema yet: they use the
- * chardev API directly, with the texts of QEMU's qmp_chardev_*().
+ * chardev-add takes a -chardev string, as QEMU's HMP does (its QMP twin
+ * takes the backend union); chardev-remove is qmp_chardev_remove.
  */
 void hmp_chardev_add(Monitor *mon, const HMPArgs *args)
 {
     const char *str = hmp_arg_str(args, "args");
-    QemuOpts *opts = qemu_opts_parse(str, "backend", NULL);
-    const char *id = opts ? qemu_opt_get(opts, "id") : NULL;
     Error *err = NULL;
+    QemuOpts *opts = qemu_opts_parse(str, "backend", &err);
+    const char *id;
 
+    if (!opts || !chardev_opts_validate(opts, &err)) {
+        /* QEMU reports the option error, then that parsing failed. */
+        monitor_printf(mon, "%s\n%s", error_get_pretty(err),
+                       error_get_hint(err) ? error_get_hint(err) : "");
+        error_free(err);
+        err = NULL;
+        error_setg(&err, "Parsing chardev args failed");
+        qemu_opts_free(opts);
+        hmp_handle_error(mon, err);
+        return;
+    }
+    id = qemu_opt_get(opts, "id");
     if (id && chardev_find(id)) {
         /* QEMU's text: the id clashes in the /chardevs container. */
         error_setg(&err, "attempt to add duplicate property '%s' to object "
@@ -287,17 +299,9 @@ void hmp_chardev_add(Monitor *mon, const HMPArgs *args)
 
 void hmp_chardev_remove(Monitor *mon, const HMPArgs *args)
 {
-    const char *id = hmp_arg_str(args, "id");
-    Chardev *chr = chardev_find(id);
     Error *err = NULL;
 
-    if (!chr) {
-        error_setg(&err, "Chardev '%s' not found", id);
-    } else if (chr->fe) {
-        error_setg(&err, "Chardev '%s' is busy", id);
-    } else {
-        chardev_delete(chr);
-    }
+    qmp_chardev_remove(hmp_arg_str(args, "id"), &err);
     hmp_handle_error(mon, err);
 }
 

@@ -296,10 +296,10 @@ static void kvm_send_msi(uint64_t addr, uint32_t data)
     }
 }
 
-static void kvm_filter_cpu_model(X86CPU *cpu)
+static void kvm_filter_cpu_model(X86CPUModel *m, bool quiet)
 {
     if (kvm_state.supported_cpuid) {
-        kvm_x86_filter_model(cpu, kvm_state.supported_cpuid);
+        kvm_x86_filter_model(m, kvm_state.supported_cpuid, quiet);
     }
 }
 

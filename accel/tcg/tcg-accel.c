@@ -119,23 +119,23 @@ static void warn_dropped(uint32_t dropped, const char *reg,
     }
 }
 
-static void tcg_filter_cpu_model(X86CPU *cpu)
+static void tcg_filter_cpu_model(X86CPUModel *m, bool quiet)
 {
     /* SVM goes silently: qemu64 has it, and Linux only probes it */
-    warn_dropped(cpu->model.features_1_ecx & ~TCG_1_ECX, "01H:ECX",
-                 ecx1_names);
-    warn_dropped(cpu->model.ext_features_ecx &
-                 ~(TCG_EXT_ECX | 1u << 2 /* SVM */), "80000001H:ECX",
-                 ext_ecx_names);
-    warn_dropped(cpu->model.ext_features_edx & ((1u << 27) | (1u << 26)),
-                 "80000001H:EDX", ext_edx_names);
-    cpu->model.features_1_ecx &= TCG_1_ECX;
-    cpu->model.features_7_0_ebx = 0;
-    cpu->model.features_7_0_ecx = 0;
-    cpu->model.features_7_0_edx = 0;
-    cpu->model.ext_features_ecx &= TCG_EXT_ECX;
+    if (!quiet) {
+        warn_dropped(m->features_1_ecx & ~TCG_1_ECX, "01H:ECX", ecx1_names);
+        warn_dropped(m->ext_features_ecx & ~(TCG_EXT_ECX | 1u << 2 /* SVM */),
+                     "80000001H:ECX", ext_ecx_names);
+        warn_dropped(m->ext_features_edx & ((1u << 27) | (1u << 26)),
+                     "80000001H:EDX", ext_edx_names);
+    }
+    m->features_1_ecx &= TCG_1_ECX;
+    m->features_7_0_ebx = 0;
+    m->features_7_0_ecx = 0;
+    m->features_7_0_edx = 0;
+    m->ext_features_ecx &= TCG_EXT_ECX;
     /* no RDTSCP, no 1 GiB pages */
-    cpu->model.ext_features_edx &= ~((1u << 27) | (1u << 26));
+    m->ext_features_edx &= ~((1u << 27) | (1u << 26));
 }
 
 /* "info jit": QEMU's headings where kemu has the same counter. */

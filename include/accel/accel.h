@@ -14,6 +14,7 @@
 
 typedef struct MachineState MachineState;
 typedef struct X86CPU X86CPU;
+typedef struct X86CPUModel X86CPUModel;
 typedef struct QemuOpts QemuOpts;
 
 typedef struct AccelOps {
@@ -33,8 +34,11 @@ typedef struct AccelOps {
     /* Copy state between the accelerator and cpu->env (BQL held, vCPU stopped). */
     void (*get_state)(X86CPU *cpu);
     void (*put_state)(X86CPU *cpu);
-    /* Filter a CPU model to what this accelerator can run; warns like QEMU. */
-    void (*filter_cpu_model)(X86CPU *cpu);
+    /*
+     * Filter a CPU model to what this accelerator can run; warns like QEMU
+     * unless @quiet (query-cpu-definitions computes unavailable features).
+     */
+    void (*filter_cpu_model)(X86CPUModel *m, bool quiet);
     /* Tear down (reverse of init). */
     void (*destroy)(void);
     /* HMP "info jit": the translator's state (NULL: not a translating accelerator). */

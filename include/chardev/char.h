@@ -67,6 +67,13 @@ struct ChardevClass {
 /* ---- creation ---- */
 
 /* "-chardev BACKEND,id=ID,..." -> chardev registered under ID (/chardevs/ID). */
+/*
+ * Check every -chardev key against QEMU's list of chardev options and the
+ * type of its value ("Invalid parameter 'x'", "Parameter 'server' expects
+ * 'on' or 'off'").  Keys valid for another backend are accepted and
+ * ignored, as QEMU does.
+ */
+bool chardev_opts_validate(QemuOpts *opts, Error **errp);
 Chardev *chardev_new_from_opts(QemuOpts *opts, Error **errp);
 Chardev *chardev_new_from_string(const char *spec, Error **errp);
 /*
@@ -81,6 +88,13 @@ Chardev *chardev_find(const char *label);
 /* -daemonize: "stdio" chardevs are refused ("cannot use stdio with -daemonize"). */
 void chardev_stdio_set_daemonized(bool daemonized);
 void chardev_delete(Chardev *chr);
+/*
+ * chardev-add: a chardev of @backend ("socket") labelled @id from @opts
+ * (the -chardev keys, without id/backend checks: QMP takes any id).
+ * Errors are QEMU's texts for QMP ("Failed to add chardev 'x': ...").
+ */
+Chardev *chardev_new_qmp(const char *id, const char *backend,
+                         QemuOpts *opts, Error **errp);
 /* Print "Available chardev backend types:" list (-chardev help). */
 void chardev_print_backends(void);
 /* Visit every chardev (for info chardev / query-chardev). */

@@ -563,6 +563,39 @@ static void model_variant_fixup(X86CPUModel *m, const char *name)
     }
 }
 
+bool x86_cpu_model_resolve(const char *name, X86CPUModel *out)
+{
+    const X86CPUModel *base = x86_cpu_model_find(name);
+
+    if (!base) {
+        return false;
+    }
+    *out = *base;
+    model_variant_fixup(out, name);
+    /* QEMU sets the hypervisor bit for every model (property default on). */
+    if (strcmp(base->name, "base") != 0) {
+        out->features_1_ecx |= E_HYPERVISOR;
+    }
+    return true;
+}
+
+const char *x86_cpu_model_nth(size_t i, char **alias_of)
+{
+    const char *desc;
+
+    if (i >= ARRAY_SIZE(cpu_help_rows)) {
+        return NULL;
+    }
+    desc = cpu_help_rows[i].desc;
+    *alias_of = NULL;
+    if (g_str_has_prefix(desc, "(alias of ")) {
+        *alias_of = g_strndup(desc + 10, strlen(desc) - 11);
+    } else if (strcmp(desc, "(alias configured by machine type)") == 0) {
+        *alias_of = g_strconcat(cpu_help_rows[i].name, "-v1", NULL);
+    }
+    return cpu_help_rows[i].name;
+}
+
 void x86_cpu_list(void)
 {
     size_t i, len = 0;
@@ -725,6 +758,14 @@ typedef struct CPUOptState {
     GHashTable *plus_minus;     /* features given as +f/-f */
 } CPUOptState;
 
+bool x86_cpu_feature_known(const char *name)
+{
+    g_autofree char *n = g_strdelimit(g_strdup(name), "_", '-');
+    int w, b;
+
+    return feature_lookup(n, &w, &b);
+}
+
 static bool set_feature(X86CPU *cpu, const char *name, bool on)
 {
     int w, b;
@@ -843,12 +884,7 @@ bool x86_cpu_apply_model(X86CPU *cpu, const char *cpu_option, Error **errp)
         error_setg(errp, "CPU model 'host' requires KVM or HVF");
         return false;
     }
-    cpu->model = *base;
-    model_variant_fixup(&cpu->model, parts[0]);
-    /* QEMU sets the hypervisor bit for every model (property default on). */
-    if (strcmp(base->name, "base") != 0) {
-        cpu->model.features_1_ecx |= E_HYPERVISOR;
-    }
+    x86_cpu_model_resolve(parts[0], &cpu->model);
     g_free(cpu->model_name);
     cpu->model_name = g_strdup(base->name);
 

@@ -56,7 +56,7 @@ static void x86_cpu_realize(DeviceState *dev, Error **errp)
         return;
     }
     if (accel && accel->filter_cpu_model) {
-        accel->filter_cpu_model(cpu);
+        accel->filter_cpu_model(&cpu->model, false);
     }
     x86_cpu_reset(cpu);
     cpus_register(cpu);

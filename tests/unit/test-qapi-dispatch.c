@@ -1136,3 +1136,25 @@ BlockDirtyBitmapSha256 *qmp_x_debug_block_dirty_bitmap_sha256(
 {
     return NULL;
 }
+
+CpuDefinitionInfoList *qmp_query_cpu_definitions(Error **errp)
+{
+    return NULL;
+}
+
+CpuModelExpansionInfo *qmp_query_cpu_model_expansion(
+    CpuModelExpansionType type, CpuModelInfo *model, Error **errp)
+{
+    error_setg(errp, "CPU model '%s' not found", model->name);
+    return NULL;
+}
+
+ChardevReturn *qmp_chardev_add(const char *id, JsonNode *backend,
+                               Error **errp)
+{
+    return g_new0(ChardevReturn, 1);
+}
+
+void qmp_chardev_remove(const char *id, Error **errp)
+{
+}

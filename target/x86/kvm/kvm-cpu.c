@@ -82,9 +82,8 @@ static uint32_t entry_reg(const struct kvm_cpuid_entry2 *e, int reg)
 static const char *const reg_names[4] = { "EAX", "EBX", "ECX", "EDX" };
 
 /* "host"/"max": the host's identity and every feature KVM can run. */
-static void model_from_host(X86CPU *cpu, const struct kvm_cpuid2 *s)
+static void model_from_host(X86CPUModel *m, const struct kvm_cpuid2 *s)
 {
-    X86CPUModel *m = &cpu->model;
     uint32_t a, b, c, d, i;
     char vendor[13] = { 0 }, brand[49] = { 0 };
 
@@ -123,13 +122,13 @@ static void model_from_host(X86CPU *cpu, const struct kvm_cpuid2 *s)
     }
 }
 
-void kvm_x86_filter_model(X86CPU *cpu, const struct kvm_cpuid2 *s)
+void kvm_x86_filter_model(X86CPUModel *m, const struct kvm_cpuid2 *s,
+                          bool quiet)
 {
-    X86CPUModel *m = &cpu->model;
     int w, bit;
 
     if (strcmp(m->name, "host") == 0 || strcmp(m->name, "max") == 0) {
-        model_from_host(cpu, s);
+        model_from_host(m, s);
         return;
     }
     /*
@@ -157,7 +156,7 @@ void kvm_x86_filter_model(X86CPU *cpu, const struct kvm_cpuid2 *s)
         for (bit = 0; bit < 32; bit++) {
             const char *name;
 
-            if (!(missing & (1u << bit))) {
+            if (quiet || !(missing & (1u << bit))) {
                 continue;
             }
             name = x86_feature_name(w, bit);

@@ -17,7 +17,8 @@ struct kvm_cpuid2 *kvm_x86_get_supported_cpuid(int kvm_fd, Error **errp);
  * ("host doesn't support requested feature: CPUID.01H:ECX.x2apic [bit 21]");
  * "host" and "max" take the host's features.
  */
-void kvm_x86_filter_model(X86CPU *cpu, const struct kvm_cpuid2 *supported);
+void kvm_x86_filter_model(X86CPUModel *m, const struct kvm_cpuid2 *supported,
+                          bool quiet);
 
 /* Build the vCPU's CPUID table from x86_cpu_get_cpuid() and load it. */
 bool kvm_x86_set_cpuid(X86CPU *cpu, int vcpu_fd,
