@@ -298,6 +298,20 @@ static bool parse_on_error(const char *s, bool is_read, BlockdevOnError *out,
     return true;
 }
 
+/* How the board's IDE controller numbers if=ide drives (pc: 2 x 2). */
+static int ide_units_per_bus = 2, ide_max_bus = 2;
+
+void drive_set_ide_layout(int units_per_bus, int max_bus)
+{
+    ide_units_per_bus = units_per_bus;
+    ide_max_bus = max_bus;
+}
+
+int drive_ide_units_per_bus(void)
+{
+    return ide_units_per_bus;
+}
+
 static int next_free_index(BlockInterfaceType type, int per_bus)
 {
     for (int i = 0;; i++) {
@@ -341,8 +355,8 @@ static DriveInfo *drive_new_opts(QemuOpts *opts, bool global_snapshot,
         error_setg(errp, "'%s' invalid media", media);
         return NULL;
     }
-    int per_bus = d->type == IF_IDE ? 2 : 1;
-    int max_bus = d->type == IF_IDE ? 2 : INT_MAX;
+    int per_bus = d->type == IF_IDE ? ide_units_per_bus : 1;
+    int max_bus = d->type == IF_IDE ? ide_max_bus : INT_MAX;
     bool has_index = qemu_opt_get(opts, "index");
     bool has_bus = qemu_opt_get(opts, "bus"), has_unit = qemu_opt_get(opts, "unit");
     uint64_t index = qemu_opt_get_number(opts, "index", 0, &err);

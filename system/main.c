@@ -9,6 +9,7 @@
 #include "qemu/error-report.h"
 #include "qemu/main-loop.h"
 #include "exec/memory.h"
+#include "block/blockdev.h"
 #include "chardev/char.h"
 #include "hw/boards.h"
 #include "hw/qdev-core.h"
@@ -32,6 +33,9 @@ static void build_machine(const KemuConfig *cfg)
     startup_create_netdevs(cfg);
     startup_register_globals(cfg);
     startup_warn_unsupported(cfg);
+    if (mc->ide_units_per_bus) {
+        drive_set_ide_layout(mc->ide_units_per_bus, mc->ide_max_bus);
+    }
     startup_create_drives(cfg);
 
     if (mc->init) {

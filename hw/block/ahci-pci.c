@@ -168,11 +168,10 @@ PCIDevice *ich9_ahci_init(PCIBus *bus, int devfn, const char *bus_prefix,
         object_unparent(OBJECT(dev));
         return NULL;
     }
-    /* if=ide index N (bus N / 2, unit N % 2 as blockdev numbers them)
-     * goes to port N, one unit per bus as in QEMU's q35. */
+    /* if=ide index N goes to port N, one unit per bus as in QEMU's q35 */
     for (GList *l = drive_list(); l; l = l->next) {
         DriveInfo *di = l->data;
-        int port = di->bus * 2 + di->unit;
+        int port = di->bus * drive_ide_units_per_bus() + di->unit;
         if (di->type != IF_IDE) {
             continue;
         }

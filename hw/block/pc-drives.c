@@ -34,17 +34,3 @@ bool pc_init_virtio_drives(PCIBus *bus, Error **errp)
     }
     return true;
 }
-
-bool pc_refuse_ide_drives(const char *why, Error **errp)
-{
-    for (GList *l = drive_list(); l; l = l->next) {
-        DriveInfo *d = l->data;
-
-        if (d->type == IF_IDE) {
-            error_setg(errp, "machine type does not support "
-                       "if=ide,bus=%d,unit=%d (%s)", d->bus, d->unit, why);
-            return false;
-        }
-    }
-    return true;
-}

@@ -25,6 +25,7 @@
 #include "hw/isa/ich9.h"
 #include "hw/isa/piix.h"
 #include "hw/block/piix-ide.h"
+#include "hw/block/ahci.h"
 #include "hw/pci/pci-firmware-bars.h"
 #include "hw/net/nic-init.h"
 #include "system/system.h"
@@ -95,15 +96,12 @@ static bool q35_devices_init(Q35MachineState *q35, Error **errp)
 
 /*
  * The on-board SATA controller: QEMU's q35 has an ich9-ahci at 00:1f.2
- * (buses ide.0-ide.5) that -hda, -cdrom and if=ide drives use.  kemu has
- * no AHCI model yet: this is where it will be created; until then such
- * drives are refused rather than silently left out.
+ * (buses ide.0-ide.5) that -hda, -cdrom and if=ide drives use.
  */
 static bool q35_sata_init(Q35MachineState *q35, Error **errp)
 {
-    return pc_refuse_ide_drives("the q35 on-board SATA controller "
-                                "ich9-ahci is not implemented; use if=virtio",
-                                errp);
+    return ich9_ahci_init(q35->parent_obj.pci_bus, ICH9_SATA_DEVFN, "ide",
+                          errp) != NULL;
 }
 
 static void q35_init(MachineState *ms, Error **errp)
@@ -206,6 +204,8 @@ static void q35_machine_class_init(ObjectClass *klass, void *data)
     mc->desc = "Standard PC (Q35 + ICH9, 2009)";
     mc->is_default = false;
     mc->max_cpus = 288;
+    mc->ide_units_per_bus = 1;      /* the AHCI's six ports */
+    mc->ide_max_bus = AHCI_NUM_PORTS;
     mc->init = q35_init;
     mc->init_late = q35_init_late;
     mc->reset = q35_reset;

@@ -59,6 +59,13 @@ DriveInfo *drive_new(const char *optstr, bool global_snapshot, Error **errp);
  * (QEMU's anonymous BlockBackend: device name "", media by id=).
  */
 DriveInfo *drive_new_anonymous(void);
+/*
+ * The board's if=ide numbering, before the drives are created: index N
+ * is bus N / @units_per_bus, unit N % @units_per_bus (pc: 2 buses of 2
+ * units; q35's AHCI: 6 buses of 1).
+ */
+void drive_set_ide_layout(int units_per_bus, int max_bus);
+int drive_ide_units_per_bus(void);
 /* -hda/-hdb/-hdc/-hdd (index 0..3) and -cdrom as QEMU rewrites them. */
 DriveInfo *drive_new_legacy(const char *file, int index, bool cdrom,
                             bool global_snapshot, Error **errp);

@@ -37,6 +37,8 @@ struct MachineClass {
     uint64_t default_ram_size;
     const char *default_cpu_type;  /* model name, "qemu64" */
     const char *default_ram_id;    /* "pc.ram" */
+    /* if=ide numbering of the on-board controller; 0: pc's 2 units, 2 buses */
+    int ide_units_per_bus, ide_max_bus;
     /* Build the board: called with accel initialised and machine properties set. */
     void (*init)(MachineState *ms, Error **errp);
     /*

@@ -13,7 +13,5 @@ PCIDevice *piix3_ide_init(PCIBus *bus, Error **errp);
 bool pc_init_drives(PCIBus *bus, Error **errp);
 /* Only the virtio-blk-pci devices of the if=virtio drives (q35). */
 bool pc_init_virtio_drives(PCIBus *bus, Error **errp);
-/* Fail, naming the first if=ide drive and @why, when there is one. */
-bool pc_refuse_ide_drives(const char *why, Error **errp);
 
 #endif

@@ -22,6 +22,7 @@
 #define ICH9_LPC_PIRQE_ROUT     0x68    /* E-H */
 /* The SMBus controller (hw/isa/ich9-smbus.c) and where SeaBIOS puts it */
 #define TYPE_ICH9_SMB           "ICH9-SMB"
+#define ICH9_SATA_DEVFN         PCI_DEVFN(0x1f, 2)   /* ich9-ahci */
 #define ICH9_SMB_DEVFN          PCI_DEVFN(0x1f, 3)
 #define ICH9_SMB_HOSTC          0x40
 #define ICH9_SMB_HOSTC_HST_EN   0x01
