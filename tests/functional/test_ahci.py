@@ -2,7 +2,7 @@
 """The AHCI controller (ich9-ahci, alias ahci) with a SATA disk and CD-ROM.
 
     test_ahci.py monitor KEMU_BINARY
-    test_ahci.py linux KEMU_BINARY GUEST_BUILDER BUILD_DIR
+    test_ahci.py linux KEMU_BINARY GUEST_BUILDER BUILD_DIR [q35]
 
 monitor: kemu and QEMU 7.2 started -S with `-device ahci,id=ahci0`, an
 ide-hd on ahci0.0 and an ide-cd on ahci0.1: the controller's query-pci
@@ -15,7 +15,8 @@ linux: a Linux guest on pc loads Linux's ahci driver, writes a file on
 the qcow2 AHCI disk (kemu.ahci=write); a second boot with the same image
 reads it back (kemu.ahci=read) and both boots read the ISO9660 image on
 the AHCI CD-ROM (md5 and the CD001 volume descriptor); NCQ is in use;
-`qemu-img check` of the image is clean afterwards.
+`qemu-img check` of the image is clean afterwards.  With `q35` the same
+on the q35 board's on-board AHCI (-drive if=ide index 0 and 2).
 """
 import hashlib
 import json
@@ -56,7 +57,12 @@ def make_iso(path, size=1 << 20):
     return hashlib.md5(data).hexdigest()
 
 
-def devargs(disk, fmt, iso):
+def devargs(disk, fmt, iso, board='pc'):
+    if board == 'q35':
+        # the on-board ich9-ahci at 00:1f.2: -hda on port 0, -cdrom on 2
+        return ['-M', 'q35',
+                '-drive', 'if=ide,index=0,file=%s,format=%s' % (disk, fmt),
+                '-drive', 'if=ide,index=2,media=cdrom,format=raw,file=' + iso]
     return ['-device', 'ahci,id=ahci0',
             '-drive', 'if=none,id=d0,file=%s,format=%s' % (disk, fmt),
             '-device', 'ide-hd,drive=d0,bus=ahci0.0',
@@ -188,7 +194,7 @@ def test_monitor(kemu):
     return 1 if failures else 0
 
 
-def test_linux(kemu, builder, build):
+def test_linux(kemu, builder, build, board='pc'):
     from test_linux import Guest, build_guest                # noqa: E402
     guest_dir = build_guest(builder)
     tmp = tempfile.mkdtemp(prefix='kemu-ahci-')
@@ -203,7 +209,7 @@ def test_linux(kemu, builder, build):
         outs = {}
         for phase in ('write', 'read'):
             g = Guest(kemu, guest_dir, 'kemu.test=ahci kemu.ahci=' + phase,
-                      devargs(disk, 'qcow2', iso))
+                      devargs(disk, 'qcow2', iso, board))
             ok = g.wait_for('GUEST-AHCI-DONE') is not None
             rc = g.wait_exit()
             out = [l for l in g.lines if l and l.startswith('GUEST-AHCI')]
@@ -250,7 +256,7 @@ def test_linux(kemu, builder, build):
 def main():
     if sys.argv[1] == 'monitor':
         return test_monitor(sys.argv[2])
-    return test_linux(*sys.argv[2:5])
+    return test_linux(*sys.argv[2:6])
 
 
 if __name__ == '__main__':
