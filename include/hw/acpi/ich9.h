@@ -11,6 +11,7 @@
 #include "hw/irq.h"
 #include "exec/memory.h"
 #include "qemu/main-loop.h"
+#include "hw/acpi/acpi-pm1.h"
 
 #define ICH9_PMBASE_DEFAULT     0x600
 #define ICH9_PM_IO_SIZE         0x80
@@ -22,18 +23,13 @@
 
 typedef struct ICH9PMRegs {
     MemoryRegion io;            /* "ich9-pm": the PMBASE block */
-    MemoryRegion io_evt, io_cnt, io_tmr, io_gpe, io_smi;
-    MemoryRegion io_apm;        /* 0xb2-0xb3 */
+    AcpiPm1 pm1;                /* PM1 at +0, timer at +8, APM 0xb2-0xb3 */
+    MemoryRegion io_gpe, io_smi;
     MemoryRegion *io_space;     /* where io is mapped (I/O ports) */
     bool mapped;
     IRQLine *sci;
-    QEMUTimer *tmr_timer;
-    uint16_t pm1_sts, pm1_en;
-    uint32_t pm1_cnt;
     uint8_t gpe0[ICH9_PM_GPE0_LEN];     /* 8 bytes status, 8 enable */
     uint32_t smi_en, smi_sts;
-    uint8_t apm_cnt, apm_sts;
-    uint64_t tmr_msb_epoch;
 } ICH9PMRegs;
 
 /* Create the regions of @pm (owned by @owner), SCI on @sci. */
