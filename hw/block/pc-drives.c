@@ -1,20 +1,12 @@
 /*
- * The pc machine's disk controllers, as QEMU's pc creates them: the PIIX3
- * IDE function (always, with the if=ide drives) and one virtio-blk-pci
- * per if=virtio drive, in drive order, in the first free slots.
+ * The boards' if=virtio drives, as QEMU creates them: one virtio-blk-pci
+ * per drive, in drive order, in the first free slots after the default
+ * VGA and the NICs.
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "hw/block/piix-ide.h"
 #include "block/blockdev.h"
-
-bool pc_init_drives(PCIBus *bus, Error **errp)
-{
-    if (!piix3_ide_init(bus, errp)) {
-        return false;
-    }
-    return pc_init_virtio_drives(bus, errp);
-}
 
 bool pc_init_virtio_drives(PCIBus *bus, Error **errp)
 {

@@ -649,8 +649,8 @@ static void pc_init(MachineState *ms, Error **errp)
         !pc_fw_cfg_init(pcms, errp)) {
         return;
     }
-    /* PIIX3 IDE (00:01.1) with the if=ide drives, virtio-blk for if=virtio. */
-    if (!pc_init_drives(pcms->pci_bus, errp)) {
+    /* PIIX3 IDE (00:01.1) with the if=ide drives */
+    if (!piix3_ide_init(pcms->pci_bus, errp)) {
         return;
     }
     if (kernel && !pc_load_kernel(pcms, errp)) {
@@ -658,10 +658,15 @@ static void pc_init(MachineState *ms, Error **errp)
     }
 }
 
-/* After the default VGA (00:02.0): -nic and -net nic, e1000 unless named. */
+/*
+ * After the default VGA (00:02.0): -nic and -net nic (e1000 unless
+ * named), then a virtio-blk-pci per if=virtio drive, in QEMU's slot order.
+ */
 static void pc_init_late(MachineState *ms, Error **errp)
 {
-    pc_init_nics("e1000", errp);
+    if (pc_init_nics("e1000", errp)) {
+        pc_init_virtio_drives(PC_MACHINE(ms)->pci_bus, errp);
+    }
 }
 
 /*

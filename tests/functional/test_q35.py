@@ -148,6 +148,22 @@ def scenario_monitor(kemu, qemu):
         if qslots != kslots:
             fail('slots %r, QEMU %r' % (kslots, qslots))
     print('ok: VGA, NIC and virtio-blk slots as QEMU')
+    # the same order on pc: VGA 2, NIC 3, virtio disk 4 (a guest's NIC
+    # name, e.g. ens3, depends on it)
+    pc_args = ['-M', 'pc'] + slot_args[2:]
+    pslots = [(d['slot'], d['function'], d['class_info']['class'])
+              for d in qmp_run(kemu, pc_args,
+                               [{'execute': 'query-pci'}])[0][0]['devices']]
+    if [x for x in pslots if x[0] >= 2] != [(2, 0, 0x300), (3, 0, 0x200),
+                                            (4, 0, 0x100)]:
+        fail('pc default device slots %r' % pslots)
+    if qemu:
+        qslots = [(d['slot'], d['function'], d['class_info']['class'])
+                  for d in qmp_run(qemu, pc_args,
+                                   [{'execute': 'query-pci'}])[0][0]['devices']]
+        if qslots != pslots:
+            fail('pc slots %r, QEMU %r' % (pslots, qslots))
+    print('ok: pc: VGA, NIC and virtio-blk slots as QEMU')
 
     mtree, = qmp_run(kemu, PCI_ARGS, [
         {'execute': 'human-monitor-command',

@@ -8,10 +8,8 @@
 #include "hw/pci/pci.h"
 
 PCIDevice *piix3_ide_init(PCIBus *bus, Error **errp);
-/* The pc machine's disk controllers: PIIX3 IDE and a virtio-blk-pci per
- * if=virtio drive (hw/block/pc-drives.c). */
-bool pc_init_drives(PCIBus *bus, Error **errp);
-/* Only the virtio-blk-pci devices of the if=virtio drives (q35). */
+/* A virtio-blk-pci per if=virtio drive, in drive order (the boards'
+ * init_late, after the default VGA and the NICs, as QEMU places them). */
 bool pc_init_virtio_drives(PCIBus *bus, Error **errp);
 
 #endif
