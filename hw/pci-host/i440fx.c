@@ -3,9 +3,9 @@
  * exposes it: configuration mechanism #1 (PCI Local Bus 3.0 section
  * 3.2.2.3.2; CONFIG_ADDRESS at 0xcf8 takes dword accesses only,
  * CONFIG_DATA at 0xcfc-0xcff any width), the root bus "pci.0", and the
- * host-bridge function 8086:1237 at 00:00.0.  The PAM and SMRAM registers
- * (82441FX datasheet section 3.2) are plain storage: the BIOS areas are
- * always RAM/ROM as the machine maps them.
+ * host-bridge function 8086:1237 at 00:00.0.  The PAM registers (82441FX
+ * datasheet section 3.2.18) map RAM over the BIOS areas as firmware
+ * shadows itself (hw/pci-host/pam.c); SMRAM is plain storage (no SMM).
  */
 #include "qemu/osdep.h"
 #include "qemu/log.h"
@@ -104,6 +104,9 @@ static void i440fx_pcihost_reset(DeviceState *dev)
     if (s->bus) {
         pci_bus_reset(s->bus);
     }
+    if (s->host_fn) {
+        pam_update(&s->pam, s->host_fn->config + I440FX_PAM);
+    }
 }
 
 static const Property i440fx_pcihost_properties[] = {
@@ -136,12 +139,24 @@ static void i440fx_realize(PCIDevice *d, Error **errp)
     d->config[I440FX_SMRAM] = 0x02;     /* datasheet default */
 }
 
+static void i440fx_config_write(PCIDevice *d, uint32_t addr, uint32_t val,
+                                int len)
+{
+    I440FXState *s = I440FX_PCI_HOST_BRIDGE(BUS(d->bus)->parent);
+
+    pci_default_write_config(d, addr, val, len);
+    if (addr < I440FX_PAM + I440FX_PAM_SIZE && addr + len > I440FX_PAM) {
+        pam_update(&s->pam, d->config + I440FX_PAM);
+    }
+}
+
 static void i440fx_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
     PCIDeviceClass *pc = PCI_DEVICE_CLASS(klass);
 
     pc->realize = i440fx_realize;
+    pc->config_write = i440fx_config_write;
     pc->vendor_id = PCI_VENDOR_ID_INTEL;
     pc->device_id = PCI_DEVICE_ID_INTEL_82441;
     pc->revision = 0x02;
@@ -189,10 +204,19 @@ PCIBus *i440fx_init(MemoryRegion *sysmem, MemoryRegion *io, Error **errp)
     memory_region_add_subregion_overlap(io, PCI_HOST_CONFIG_ADDR,
                                         &s->conf_mem, 1);
     memory_region_add_subregion(io, PCI_HOST_CONFIG_DATA, &s->data_mem);
-    if (!pci_create_simple(s->bus, 0, TYPE_I440FX_PCI_DEVICE, errp)) {
+    s->host_fn = pci_create_simple(s->bus, 0, TYPE_I440FX_PCI_DEVICE, errp);
+    if (!s->host_fn) {
         return NULL;
     }
     return s->bus;
+}
+
+void i440fx_pam_init(PCIBus *bus, MemoryRegion *sysmem, MemoryRegion *ram)
+{
+    I440FXState *s = I440FX_PCI_HOST_BRIDGE(BUS(bus)->parent);
+
+    pam_init(&s->pam, OBJECT(s), sysmem, ram);
+    pam_update(&s->pam, s->host_fn->config + I440FX_PAM);
 }
 
 void i440fx_set_cf9_passthrough(PCIBus *bus, MemoryRegion *rcr)

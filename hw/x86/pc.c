@@ -278,6 +278,7 @@ static bool pc_pci_init(PCMachineState *pcms, Error **errp)
         return false;
     }
     pcms->pci_bus->msi_trigger = pc_msi_trigger;
+    i440fx_pam_init(pcms->pci_bus, get_system_memory(), MACHINE(pcms)->ram);
     pcms->piix3 = piix3_init(pcms->pci_bus, get_system_io(), errp);
     if (!pcms->piix3) {
         return false;

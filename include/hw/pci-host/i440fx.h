@@ -8,6 +8,7 @@
 
 #include "qemu/osdep.h"
 #include "hw/pci/pci.h"
+#include "hw/pci-host/pam.h"
 
 #define TYPE_I440FX_PCI_HOST_BRIDGE "i440FX-pcihost"
 #define TYPE_I440FX_PCI_DEVICE      "i440FX"
@@ -31,6 +32,8 @@ struct I440FXState {
      */
     MemoryRegion *cf9_passthrough;
     uint64_t pci_hole64_size;
+    PCIDevice *host_fn;         /* 00:00.0, whose PAM bytes drive pam */
+    PAMState pam;
 };
 
 /*
@@ -40,6 +43,11 @@ struct I440FXState {
  */
 PCIBus *i440fx_init(MemoryRegion *sysmem, MemoryRegion *io, Error **errp);
 /* Route byte accesses at 0xcf9 to @rcr (the PIIX reset control register). */
+/*
+ * Shadow RAM for the BIOS areas: the PAM registers switch 0xc0000-0xfffff
+ * between @ram (at the same offsets) and the ROMs mapped on @sysmem.
+ */
+void i440fx_pam_init(PCIBus *bus, MemoryRegion *sysmem, MemoryRegion *ram);
 void i440fx_set_cf9_passthrough(PCIBus *bus, MemoryRegion *rcr);
 
 #endif
