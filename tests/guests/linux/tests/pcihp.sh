@@ -65,4 +65,8 @@ if wait_for new_nic; then
     fi
 fi
 echo "GUEST-PCIHP-DONE"
+# acpiphp removes the device (what nic_gone sees) and then runs _EJ0 from
+# its workqueue: give that eject (the host's DEVICE_DELETED) time to
+# happen before powering off.
+sleep 2
 poweroff -f
