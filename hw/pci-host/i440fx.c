@@ -13,7 +13,6 @@
 #include "hw/pci-host/i440fx.h"
 
 #define I440FX_PAM      0x59    /* PAM0..PAM6 */
-#define I440FX_PAM_SIZE 7
 #define I440FX_SMRAM    0x72
 
 /* ---- configuration mechanism #1 ---- */
@@ -104,8 +103,8 @@ static void i440fx_pcihost_reset(DeviceState *dev)
     if (s->bus) {
         pci_bus_reset(s->bus);
     }
-    if (s->host_fn) {
-        pam_update(&s->pam, s->host_fn->config + I440FX_PAM);
+    if (s->pam_regs) {
+        pam_update(&s->pam, s->pam_regs);
     }
 }
 
@@ -134,7 +133,7 @@ static void i440fx_realize(PCIDevice *d, Error **errp)
     /* PAM and SMRAM are read/write storage; the rest of 0x40+ reads 0 */
     memset(d->wmask + PCI_CONFIG_HEADER_SIZE, 0,
            PCI_CONFIG_SPACE_SIZE - PCI_CONFIG_HEADER_SIZE);
-    memset(d->wmask + I440FX_PAM, 0xff, I440FX_PAM_SIZE);
+    memset(d->wmask + I440FX_PAM, 0xff, PAM_REGS);
     d->wmask[I440FX_SMRAM] = 0xff;
     d->config[I440FX_SMRAM] = 0x02;     /* datasheet default */
 }
@@ -145,8 +144,8 @@ static void i440fx_config_write(PCIDevice *d, uint32_t addr, uint32_t val,
     I440FXState *s = I440FX_PCI_HOST_BRIDGE(BUS(d->bus)->parent);
 
     pci_default_write_config(d, addr, val, len);
-    if (addr < I440FX_PAM + I440FX_PAM_SIZE && addr + len > I440FX_PAM) {
-        pam_update(&s->pam, d->config + I440FX_PAM);
+    if (addr < I440FX_PAM + PAM_REGS && addr + len > I440FX_PAM) {
+        pam_update(&s->pam, s->pam_regs);
     }
 }
 
@@ -193,6 +192,7 @@ PCIBus *i440fx_init(MemoryRegion *sysmem, MemoryRegion *io, Error **errp)
 {
     DeviceState *dev = qdev_new(TYPE_I440FX_PCI_HOST_BRIDGE);
     I440FXState *s = I440FX_PCI_HOST_BRIDGE(dev);
+    PCIDevice *host_fn;
 
     memory_region_init(&s->pci_mem, OBJECT(s), "pci", UINT64_MAX);
     memory_region_add_subregion_overlap(sysmem, 0, &s->pci_mem, -1);
@@ -204,10 +204,11 @@ PCIBus *i440fx_init(MemoryRegion *sysmem, MemoryRegion *io, Error **errp)
     memory_region_add_subregion_overlap(io, PCI_HOST_CONFIG_ADDR,
                                         &s->conf_mem, 1);
     memory_region_add_subregion(io, PCI_HOST_CONFIG_DATA, &s->data_mem);
-    s->host_fn = pci_create_simple(s->bus, 0, TYPE_I440FX_PCI_DEVICE, errp);
-    if (!s->host_fn) {
+    host_fn = pci_create_simple(s->bus, 0, TYPE_I440FX_PCI_DEVICE, errp);
+    if (!host_fn) {
         return NULL;
     }
+    s->pam_regs = host_fn->config + I440FX_PAM;
     return s->bus;
 }
 
@@ -216,7 +217,7 @@ void i440fx_pam_init(PCIBus *bus, MemoryRegion *sysmem, MemoryRegion *ram)
     I440FXState *s = I440FX_PCI_HOST_BRIDGE(BUS(bus)->parent);
 
     pam_init(&s->pam, OBJECT(s), sysmem, ram);
-    pam_update(&s->pam, s->host_fn->config + I440FX_PAM);
+    pam_update(&s->pam, s->pam_regs);
 }
 
 void i440fx_set_cf9_passthrough(PCIBus *bus, MemoryRegion *rcr)

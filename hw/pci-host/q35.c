@@ -9,8 +9,9 @@
  * which PCIe requires to read as a zero header at 0x100 (section 7.6.3),
  * so 0x100-0xfff read as zero and ignore writes.  The "mch" function
  * (8086:29c0) holds PCIEXBAR (Q35 datasheet 5.1.12: bit 0 enable, bits
- * 2:1 length, 00 = 256 buses), which maps the window, and the PAM/SMRAM
- * registers as plain storage (the BIOS areas stay as the machine maps them).
+ * 2:1 length, 00 = 256 buses), which maps the window, the PAM registers
+ * at 0x90 (shadow RAM, hw/pci-host/pam.c, as on the i440FX) and SMRAM as
+ * plain storage (no SMM).
  */
 #include "qemu/osdep.h"
 #include "qemu/log.h"
@@ -18,7 +19,6 @@
 #include "hw/pci-host/q35.h"
 
 #define MCH_PAM0            0x90    /* PAM0..PAM6 */
-#define MCH_PAM_SIZE        7
 #define MCH_SMRAM           0x9d
 #define MCH_ESMRAMC         0x9e
 #define MCH_PCIEXBAR_LENGTH (3ULL << 1)
@@ -139,7 +139,12 @@ static void q35_host_class_init(ObjectClass *klass, void *data)
 static void mch_write_config(PCIDevice *d, uint32_t addr, uint32_t val,
                              int len)
 {
+    I440FXState *host = I440FX_PCI_HOST_BRIDGE(BUS(d->bus)->parent);
+
     pci_default_write_config(d, addr, val, len);
+    if (addr < MCH_PAM0 + PAM_REGS && addr + len > MCH_PAM0) {
+        pam_update(&host->pam, host->pam_regs);
+    }
     if (addr < MCH_PCIEXBAR + 8 && addr + len > MCH_PCIEXBAR) {
         q35_host_update_mmcfg(Q35_HOST_DEVICE(BUS(d->bus)->parent),
                               pci_get_quad(d->config + MCH_PCIEXBAR));
@@ -151,7 +156,7 @@ static void mch_realize(PCIDevice *d, Error **errp)
     memset(d->wmask + PCI_CONFIG_HEADER_SIZE, 0,
            PCI_CONFIG_SPACE_SIZE - PCI_CONFIG_HEADER_SIZE);
     pci_set_quad(d->wmask + MCH_PCIEXBAR, MCH_PCIEXBAR_WMASK);
-    memset(d->wmask + MCH_PAM0, 0xff, MCH_PAM_SIZE);
+    memset(d->wmask + MCH_PAM0, 0xff, PAM_REGS);
     d->wmask[MCH_SMRAM] = 0xff;
     d->wmask[MCH_ESMRAMC] = 0xff;
 }
@@ -162,7 +167,7 @@ static void mch_reset(DeviceState *dev)
     PCIDevice *d = PCI_DEVICE(dev);
 
     pci_set_quad(d->config + MCH_PCIEXBAR, 0);
-    memset(d->config + MCH_PAM0, 0, MCH_PAM_SIZE);
+    memset(d->config + MCH_PAM0, 0, PAM_REGS);
     d->config[MCH_SMRAM] = 0x02;
     d->config[MCH_ESMRAMC] = 0x38;
     if (d->bus) {
@@ -213,6 +218,7 @@ PCIBus *q35_host_init(MemoryRegion *sysmem, MemoryRegion *io, Error **errp)
 {
     DeviceState *dev = qdev_new(TYPE_Q35_HOST_DEVICE);
     I440FXState *s = I440FX_PCI_HOST_BRIDGE(dev);
+    PCIDevice *mch;
 
     memory_region_init(&s->pci_mem, OBJECT(s), "pci", UINT64_MAX);
     memory_region_add_subregion_overlap(sysmem, 0, &s->pci_mem, -1);
@@ -223,9 +229,11 @@ PCIBus *q35_host_init(MemoryRegion *sysmem, MemoryRegion *io, Error **errp)
     memory_region_add_subregion_overlap(io, PCI_HOST_CONFIG_ADDR,
                                         &s->conf_mem, 1);
     memory_region_add_subregion(io, PCI_HOST_CONFIG_DATA, &s->data_mem);
-    if (!pci_create_simple(s->bus, 0, TYPE_MCH_PCI_DEVICE, errp)) {
+    mch = pci_create_simple(s->bus, 0, TYPE_MCH_PCI_DEVICE, errp);
+    if (!mch) {
         return NULL;
     }
+    s->pam_regs = mch->config + MCH_PAM0;
     return s->bus;
 }
 

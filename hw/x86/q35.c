@@ -57,6 +57,7 @@ static bool q35_chipset_init(Q35MachineState *q35, Error **errp)
         return false;
     }
     pcms->pci_bus->msi_trigger = pc_msi_trigger;
+    i440fx_pam_init(pcms->pci_bus, get_system_memory(), MACHINE(pcms)->ram);
     q35->lpc = ich9_lpc_init(pcms->pci_bus, get_system_io(), errp);
     if (!q35->lpc) {
         return false;

@@ -32,7 +32,7 @@ struct I440FXState {
      */
     MemoryRegion *cf9_passthrough;
     uint64_t pci_hole64_size;
-    PCIDevice *host_fn;         /* 00:00.0, whose PAM bytes drive pam */
+    uint8_t *pam_regs;          /* PAM0-6 in 00:00.0's config space */
     PAMState pam;
 };
 
@@ -46,6 +46,7 @@ PCIBus *i440fx_init(MemoryRegion *sysmem, MemoryRegion *io, Error **errp);
 /*
  * Shadow RAM for the BIOS areas: the PAM registers switch 0xc0000-0xfffff
  * between @ram (at the same offsets) and the ROMs mapped on @sysmem.
+ * For the i440FX and the Q35 host (whose state derives from it).
  */
 void i440fx_pam_init(PCIBus *bus, MemoryRegion *sysmem, MemoryRegion *ram);
 void i440fx_set_cf9_passthrough(PCIBus *bus, MemoryRegion *rcr);
